@@ -1,0 +1,1 @@
+"""Settings and document-type definitions."""

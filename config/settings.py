@@ -1,0 +1,126 @@
+"""The one configuration model. Read once at the entry point and passed down.
+
+Every setting comes from the environment (prefix ``SOHOA_``, nested with ``__``), an optional
+``.env`` file, or a TOML file named by ``SOHOA_CONFIG_FILE``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "sohoa"
+
+
+class StationSettings(BaseModel):
+    """A scanning station: the folder it drops scans into and the unit it belongs to."""
+
+    name: str
+    folder: Path
+    unit: str
+    patterns: list[str] = Field(default_factory=lambda: ["*.pdf", "*.tif", "*.tiff", "*.jpg",
+                                                         "*.jpeg", "*.png"])
+
+
+class OcrSettings(BaseModel):
+    """How pages are rasterised and recognised."""
+
+    languages: str = Field("vie", description="Tesseract languages, e.g. 'vie' or 'vie+eng'")
+    dpi: int = Field(300, ge=72, le=1200, description="rasterisation DPI for PDF pages")
+    workers: int = Field(0, ge=0, description="pages OCR'd at once; 0 = one per CPU core")
+    page_timeout_seconds: float = Field(180, gt=0)
+    max_page_pixels: int = Field(120_000_000, description="refuse pages larger than this")
+    max_pages: int = Field(2000, ge=1)
+    tesseract_cmd: str = "tesseract"
+    pdf_jpeg_quality: int = Field(85, ge=30, le=100)
+
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+class ReviewSettings(BaseModel):
+    """Thresholds below which a person must look."""
+
+    min_page_confidence: float = Field(60.0, ge=0, le=100)
+    min_field_confidence: float = Field(0.6, ge=0, le=1)
+    min_classification_margin: float = Field(0.15, ge=0, le=1)
+
+
+class S3Settings(BaseModel):
+    """An S3-compatible object store (MinIO in production)."""
+
+    endpoint: str = "127.0.0.1:9000"
+    access_key: SecretStr = SecretStr("")
+    secret_key: SecretStr = SecretStr("")
+    bucket: str = "sohoa"
+    secure: bool = False
+    region: str | None = None
+
+
+class Settings(BaseSettings):
+    """Everything sohoa can be told."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOHOA_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir")
+    object_store: Literal["local", "s3"] = "local"
+    store_dir: Path | None = Field(None, description="local object store root; default in data_dir")
+    s3: S3Settings = Field(default_factory=S3Settings)
+    station: str = Field("default", description="station name for files given on the command line")
+    unit: str = Field("default", description="unit of that station")
+    stations: list[StationSettings] = Field(default_factory=list)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
+    doctypes_dir: Path | None = Field(None, description="extra document-type definitions")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources = [init_settings, env_settings, dotenv_settings, file_secret_settings]
+        config_file = os.environ.get("SOHOA_CONFIG_FILE")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'sohoa.db'}"
+
+    @property
+    def resolved_store_dir(self) -> Path:
+        return self.store_dir or self.data_dir / "objects"
+
+    @property
+    def resolved_work_dir(self) -> Path:
+        return self.work_dir or self.data_dir / "work"
+
+    def unit_of(self, station: str) -> str:
+        """The unit a station belongs to (the default unit for an unconfigured station)."""
+        for configured in self.stations:
+            if configured.name == station:
+                return configured.unit
+        return self.unit

@@ -1,0 +1,120 @@
+"""The `sohoa` command line."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from config.settings import Settings
+from flows.inputs import collect_inputs
+from flows.services import Services, use_settings
+from pipeline.errors import SohoaError
+from pipeline.ocr import check_languages
+from schemas.document import DossierDocument
+
+app = typer.Typer(help="sohoa: digitize scanned dossiers into searchable, structured records.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+errors = Console(stderr=True)
+
+
+class CannotRun(Exception):
+    """sohoa cannot start at all (bad configuration, a store unreachable)."""
+
+
+def load_services() -> Services:
+    """Read the settings once and check that everything a run needs answers."""
+    try:
+        services = use_settings(Settings())
+        check_languages(services.settings.ocr.languages, services.settings.ocr.tesseract_cmd)
+        services.store.check()
+        services.repository.check()
+        return services
+    except SohoaError as error:
+        raise CannotRun(error.message) from error
+    except ValueError as error:  # pydantic's validation errors from a bad setting
+        raise CannotRun(f"bad configuration: {error}") from error
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's logs")] = False,
+) -> None:
+    """Set how chatty Prefect is; the progress bar and summary say what matters."""
+    if not verbose:
+        logging.getLogger("prefect").setLevel(logging.WARNING)
+
+
+@app.command()
+def process(
+    paths: Annotated[list[Path], typer.Argument(help="files and folders (searched recursively)")],
+    json_out: Annotated[Path | None, typer.Option(help="also write <name>.json here")] = None,
+    station: Annotated[str | None, typer.Option(help="station the files come from")] = None,
+) -> None:
+    """Digitize scans: every input file ends as a record with a status."""
+    try:
+        services = load_services()
+        inputs = collect_inputs(paths)
+    except (CannotRun, SohoaError) as error:
+        errors.print(f"[red]sohoa cannot run:[/red] {error}")
+        raise typer.Exit(2) from error
+    if not inputs:
+        errors.print("sohoa: no files found in the paths given")
+        raise typer.Exit(0)
+    documents = run_batch(services, inputs, station, json_out)
+    print_summary(documents, inputs)
+    if len(documents) < len(inputs):
+        raise typer.Exit(1)
+
+
+def run_batch(services: Services, inputs: list[Path], station: str | None,
+              json_out: Path | None) -> list[DossierDocument]:
+    """Run `digitize-batch` with a progress bar fed by finished records."""
+    from flows.digitize import digitize_batch, with_workers
+    from flows.progress import listening
+
+    documents: list[DossierDocument] = []
+    columns = (TextColumn("[bold]digitizing"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("", total=len(inputs))
+
+        def advance(document: DossierDocument) -> None:
+            documents.append(document)
+            progress.update(bar, advance=1, description=document.source.filename)
+
+        with listening(advance):
+            flow = with_workers(digitize_batch, services.settings.ocr.worker_count())
+            flow([str(p) for p in inputs], station=station,
+                 json_out=str(json_out) if json_out else None)
+    return documents
+
+
+def print_summary(documents: list[DossierDocument], inputs: list[Path]) -> None:
+    """A table per file (for small batches) and a count per status."""
+    if len(documents) <= 50:
+        table = Table(title="Records", show_lines=False)
+        for column in ("file", "status", "type", "pages", "note"):
+            table.add_column(column)
+        for document in sorted(documents, key=lambda d: d.source.filename):
+            note = document.error or "; ".join(document.review_reasons) or ""
+            if document.duplicate_of:
+                note = f"same file as record {document.duplicate_of}"
+            table.add_row(document.source.filename, document.status.value, document.doc_type,
+                          str(len(document.pages)), note)
+        console.print(table)
+    counts: dict[str, int] = {}
+    for document in documents:
+        counts[document.status.value] = counts.get(document.status.value, 0) + 1
+    summary = Table(title=f"{len(documents)} of {len(inputs)} files recorded")
+    summary.add_column("status")
+    summary.add_column("records", justify="right")
+    for status, count in sorted(counts.items()):
+        summary.add_row(status, str(count))
+    console.print(summary)

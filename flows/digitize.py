@@ -1,0 +1,70 @@
+"""The digitization flows: `digitize-file` (one file → one record) and `digitize-batch`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import allow_failure
+
+from flows.documents import json_names
+from flows.jobs import FileJob
+from flows.tasks import (
+    finish_duplicate,
+    finish_record,
+    open_record,
+    recognize_file_page,
+    register_file,
+)
+from schemas.document import DossierDocument
+from schemas.status import DigitizationStatus
+
+
+def digitize_jobs(jobs: list[FileJob], json_out: str | None) -> list[DossierDocument]:
+    """Run registered files through the pipeline, all their pages sharing the task runner.
+
+    Pages of every file are submitted together so that all cores stay busy even when
+    files have a single page; each file's finishing task waits only for its own pages.
+    """
+    finishing: list[PrefectFuture] = []
+    for job in jobs:
+        if job.status is DigitizationStatus.DUPLICATE:
+            finishing.append(finish_duplicate.submit(job, json_out))
+            continue
+        opened = open_record(job)
+        pages = [recognize_file_page.submit(opened, i) for i in range(opened.page_count)]
+        finishing.append(
+            finish_record.submit(opened, [allow_failure(p) for p in pages], json_out)
+        )
+    return [future.result() for future in finishing]
+
+
+@flow(name="digitize-file", log_prints=False)
+def digitize_file(path: str, station: str | None = None,
+                  json_out: str | None = None) -> DigitizationStatus:
+    """Digitize one scanned file: register it, OCR its pages, extract, store, record."""
+    job = register_file(path, station).model_copy(update={"json_name": None})
+    (document,) = digitize_jobs([job], json_out)
+    return document.status
+
+
+@flow(name="digitize-batch", log_prints=False)
+def digitize_batch(paths: list[str], station: str | None = None,
+                   json_out: str | None = None) -> dict[str, int]:
+    """Digitize many files; returns how many records ended in each status."""
+    names = json_names(paths)
+    jobs = [
+        register_file(path, station).model_copy(update={"json_name": names[path]})
+        for path in paths
+    ]
+    documents = digitize_jobs(jobs, json_out)
+    counts = Counter(document.status.value for document in documents)
+    get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))
+    return dict(counts)
+
+
+def with_workers(flow_fn, workers: int):  # noqa: ANN001, ANN201 - a Prefect Flow in, one out
+    """The flow with a task runner sized for ``workers`` OCR slots plus bookkeeping threads."""
+    return flow_fn.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers + 2))

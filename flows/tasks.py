@@ -1,0 +1,304 @@
+"""Prefect tasks: each wires one pipeline step to the stores. Flows in flows/digitize.py."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+from prefect import get_run_logger, task
+
+from flows.documents import build_document, document_text, write_json_out
+from flows.jobs import FileJob, PageOutcome
+from flows.progress import announce
+from flows.services import Services, active_services, pipeline_version
+from pipeline.assess import assess_document
+from pipeline.classify import classify_document
+from pipeline.errors import SohoaError
+from pipeline.extract import extract_fields
+from pipeline.load import (
+    CONTENT_TYPES,
+    FileFormat,
+    FileInfo,
+    PageLimits,
+    inspect_file,
+    sha256_of,
+    sniff_format,
+)
+from pipeline.load import load_page as decode_page
+from pipeline.ocr import OcrOptions, recognize_page
+from pipeline.pdf import build_page_pdf, merge_page_pdfs
+from pipeline.preprocess import prepare_page
+from schemas.document import DossierDocument
+from schemas.ocr import PageOcr
+from schemas.record import DossierRecord, new_record_id, utc_now
+from schemas.status import DigitizationStatus
+from storage import keys
+
+
+def is_retryable(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback shape
+    """Retry only what a later attempt can fix (a server that was down), not a bad file."""
+    try:
+        state.result()
+    except SohoaError as error:
+        return error.retryable
+    except Exception:  # noqa: BLE001 - anything unexpected is not worth repeating
+        return False
+    return False
+
+
+_ocr_slots: threading.BoundedSemaphore | None = None
+_ocr_slots_lock = threading.Lock()
+
+
+def ocr_slots(services: Services) -> threading.BoundedSemaphore:
+    """Bound on pages decoded and OCR'd at once in this process (one per core by default).
+
+    The task runner has more threads than this so that bookkeeping tasks never wait
+    behind OCR; the semaphore keeps memory and CPU to one page per core.
+    """
+    global _ocr_slots
+    with _ocr_slots_lock:
+        if _ocr_slots is None:
+            _ocr_slots = threading.BoundedSemaphore(services.settings.ocr.worker_count())
+        return _ocr_slots
+
+
+def page_limits(services: Services) -> PageLimits:
+    ocr = services.settings.ocr
+    return PageLimits(dpi=ocr.dpi, max_page_pixels=ocr.max_page_pixels, max_pages=ocr.max_pages,
+                      rasterize_timeout_seconds=ocr.page_timeout_seconds)
+
+
+def work_dir_for(services: Services, record_id: str) -> Path:
+    path = services.settings.resolved_work_dir / record_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@task(name="register-file", retries=3, retry_delay_seconds=[2, 10, 30],
+      retry_condition_fn=is_retryable)
+def register_file(path: str, station: str | None = None) -> FileJob:
+    """Checksum the file, store the original, and create its record (`received`).
+
+    A file whose checksum is already recorded becomes a `duplicate` record, unless the earlier
+    record never finished (then that record is taken up again instead).
+    """
+    services = active_services()
+    source = Path(path)
+    station_name = station or services.settings.station
+    digest = sha256_of(source)
+    existing = services.repository.find_original(digest)
+    if existing is not None and not existing.status.is_final:
+        return job_for(existing, path)
+    if existing is not None:
+        return register_duplicate(services, source, digest, station_name)
+    record_id = new_record_id()
+    original_key = keys.original_key(record_id, utc_now(), extension_of(source))
+    services.store.put_file(original_key, source, content_type_of(source),
+                            metadata={"station": station_name, "record-id": record_id})
+    record, _ = services.repository.register(
+        filename=source.name, source_path=str(source), sha256=digest,
+        size_bytes=source.stat().st_size, station=station_name,
+        unit=services.settings.unit_of(station_name), original_key=original_key,
+        record_id=record_id,
+    )
+    return job_for(record, path)
+
+
+def register_duplicate(services: Services, source: Path, digest: str, station: str) -> FileJob:
+    record, _ = services.repository.register(
+        filename=source.name, source_path=str(source), sha256=digest,
+        size_bytes=source.stat().st_size, station=station,
+        unit=services.settings.unit_of(station), original_key=None,
+    )
+    return job_for(record, str(source))
+
+
+def job_for(record: DossierRecord, path: str) -> FileJob:
+    return FileJob(record_id=record.id, source_path=path, filename=record.filename,
+                   status=record.status, duplicate_of=record.duplicate_of)
+
+
+def extension_of(source: Path) -> str:
+    """The stored original's extension, from its bytes where they tell, else its name."""
+    try:
+        return sniff_format(source).value
+    except SohoaError:
+        return source.suffix.lstrip(".").lower() or "bin"
+
+
+def content_type_of(source: Path) -> str:
+    try:
+        return CONTENT_TYPES[sniff_format(source)]
+    except SohoaError:
+        return "application/octet-stream"
+
+
+@task(name="open-record", retries=3, retry_delay_seconds=[2, 10, 30],
+      retry_condition_fn=is_retryable)
+def open_record(job: FileJob) -> FileJob:
+    """Mark the record `processing`, fetch its stored original and count its pages.
+
+    Pages are read from the stored original, not the station folder, so a worker on
+    another machine sees exactly what was checksummed.
+    """
+    services = active_services()
+    record = services.repository.set_status(job.record_id, DigitizationStatus.PROCESSING)
+    extension = record.original_key.rsplit(".", 1)[-1]
+    local = work_dir_for(services, job.record_id) / f"original.{extension}"
+    services.store.download(record.original_key, local)
+    job = job.model_copy(update={"local_copy": str(local), "status": record.status})
+    try:
+        info = inspect_file(local, page_limits(services))
+    except SohoaError as error:
+        return job.model_copy(update={"error": rename(error.message, local, job.filename)})
+    return job.model_copy(update={"format": info.format.value, "page_count": info.page_count})
+
+
+def rename(message: str, local: Path, filename: str) -> str:
+    """Errors name the work copy; the operator knows the file by its original name."""
+    return message.replace(local.name, filename)
+
+
+@task(name="recognize-page", retries=1, retry_delay_seconds=5, retry_condition_fn=is_retryable)
+def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
+    """Decode, clean and OCR one page; write its searchable PDF page to the work folder."""
+    services = active_services()
+    settings = services.settings
+    number = index + 1
+    local = Path(job.local_copy or "")
+    info = FileInfo(format=FileFormat(job.format), page_count=job.page_count)
+    with ocr_slots(services):
+        try:
+            image = decode_page(local, info, index, page_limits(services))
+            prepared = prepare_page(image, settings.preprocess)
+            del image
+            recognition = recognize_page(prepared.ocr_image, number, ocr_options(services),
+                                         settings.resolved_work_dir)
+            pdf_page = build_page_pdf(prepared.display_image, recognition.text_layer_pdf,
+                                      settings.ocr.dpi, settings.ocr.pdf_jpeg_quality)
+        except SohoaError as error:
+            if error.retryable:
+                raise
+            return PageOutcome(number=number, error=rename(error.message, local, job.filename))
+    pdf_path = work_dir_for(services, job.record_id) / f"page-{number:05d}.pdf"
+    pdf_path.write_bytes(pdf_page)
+    page = recognition.page.model_copy(
+        update={"rotation": prepared.rotation, "skew_degrees": prepared.skew_degrees}
+    )
+    return PageOutcome(number=number, page=page, pdf_path=str(pdf_path))
+
+
+def ocr_options(services: Services) -> OcrOptions:
+    ocr = services.settings.ocr
+    return OcrOptions(languages=ocr.languages, dpi=ocr.dpi,
+                      timeout_seconds=ocr.page_timeout_seconds, tesseract_cmd=ocr.tesseract_cmd)
+
+
+@task(name="finish-record", retries=3, retry_delay_seconds=[2, 10, 30],
+      retry_condition_fn=is_retryable)
+def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
+                  json_out: str | None = None) -> DossierDocument:
+    """Classify, extract, store the searchable PDF, text and JSON, and set the final status."""
+    services = active_services()
+    error = job.error or first_page_error(outcomes)
+    if error:
+        document = fail_record(services, job, error)
+    else:
+        pages = [o.page for o in outcomes if isinstance(o, PageOutcome) and o.page]
+        document = store_results(services, job, pages, [o.pdf_path for o in outcomes])
+    return publish(services, job, document, json_out)
+
+
+def first_page_error(outcomes: list[PageOutcome | BaseException]) -> str | None:
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            return f"a page could not be processed: {outcome}"
+        if outcome.error:
+            return outcome.error
+    return None
+
+
+def store_results(services: Services, job: FileJob, pages: list[PageOcr],
+                  pdf_paths: list[str | None]) -> DossierDocument:
+    repository, store = services.repository, services.store
+    record = repository.get(job.record_id)
+    classification = classify_document(pages, services.doctypes)
+    definition = services.doctype(classification.doc_type)
+    fields = extract_fields(pages, definition) if definition else {}
+    assessment = assess_document(classification, fields, pages, definition,
+                                 services.settings.review)
+    pdf_key, text_key, json_key = artifact_keys(record)
+    merged = work_dir_for(services, job.record_id) / "searchable.pdf"
+    merge_page_pdfs([Path(p) for p in pdf_paths if p], merged)
+    tags = {"station": record.station, "doc-type": classification.doc_type}
+    store.put_file(pdf_key, merged, "application/pdf", metadata=tags)
+    store.put_bytes(text_key, document_text(pages).encode("utf-8"), "text/plain; charset=utf-8",
+                    metadata=tags)
+    changes = {
+        "doc_type": classification.doc_type,
+        "fields": {k: v.model_dump(mode="json") for k, v in fields.items()},
+        "review_reasons": assessment.review_reasons,
+        "page_count": len(pages),
+        "pdf_key": pdf_key, "text_key": text_key, "json_key": json_key,
+        "pipeline_version": pipeline_version(),
+    }
+    return store_json_and_status(services, record, assessment.status, changes, pages)
+
+
+def artifact_keys(record: DossierRecord) -> tuple[str, str, str]:
+    created = record.created_at
+    return (keys.pdf_key(record.id, created), keys.text_key(record.id, created),
+            keys.json_key(record.id, created))
+
+
+def store_json_and_status(services: Services, record: DossierRecord, status: DigitizationStatus,
+                          changes: dict, pages: list[PageOcr]) -> DossierDocument:
+    """Store the JSON first, then record the status: a record never claims what is not stored."""
+    preview = record.model_copy(update={**changes, "status": status})
+    document = build_document(preview, pages, pipeline_version())
+    services.store.put_bytes(changes["json_key"], document.to_json().encode("utf-8"),
+                             "application/json", metadata={"station": record.station})
+    services.repository.set_status(record.id, status, **changes)
+    services.store.set_tags(changes.get("original_key", record.original_key),
+                            {"status": status.value})
+    return document
+
+
+def fail_record(services: Services, job: FileJob, error: str) -> DossierDocument:
+    """Keep the original in quarantine with the reason; the record becomes `failed`."""
+    get_run_logger().warning("%s failed: %s", job.filename, error)
+    record = services.repository.get(job.record_id)
+    quarantine = keys.quarantine_key(record.id, record.created_at,
+                                     record.original_key.rsplit(".", 1)[-1])
+    services.store.copy(record.original_key, quarantine)
+    changes = {"error": error, "original_key": quarantine,
+               "json_key": keys.json_key(record.id, record.created_at),
+               "pipeline_version": pipeline_version()}
+    return store_json_and_status(services, record, DigitizationStatus.FAILED, changes, [])
+
+
+@task(name="finish-duplicate", retries=3, retry_delay_seconds=[2, 10, 30],
+      retry_condition_fn=is_retryable)
+def finish_duplicate(job: FileJob, json_out: str | None = None) -> DossierDocument:
+    """A duplicate is not processed again: its JSON points at the earlier record."""
+    services = active_services()
+    record = services.repository.get(job.record_id)
+    original = services.repository.get(record.duplicate_of)
+    view = record.model_copy(update={
+        "doc_type": original.doc_type, "original_key": original.original_key,
+        "pdf_key": original.pdf_key, "text_key": original.text_key, "json_key": original.json_key,
+    })
+    document = build_document(view, [], pipeline_version())
+    return publish(services, job, document, json_out)
+
+
+def publish(services: Services, job: FileJob, document: DossierDocument,
+            json_out: str | None) -> DossierDocument:
+    """Hand the finished document to the caller's JSON folder and progress listeners."""
+    if json_out:
+        write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
+    shutil.rmtree(services.settings.resolved_work_dir / job.record_id, ignore_errors=True)
+    announce(document)
+    return document

@@ -1,0 +1,1 @@
+"""Pure processing steps: plain functions on plain data. No Prefect, database or object store."""

@@ -1,0 +1,233 @@
+"""Load the pages of an input file: PDF (one page at a time), multi-frame TIFF, JPEG, PNG.
+
+The format is decided by the file's bytes, not its name: scanning stations mislabel files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from pipeline.errors import (
+    CorruptFileError,
+    EncryptedPdfError,
+    ImageTooLargeError,
+    UnsupportedFileError,
+)
+
+_READ_CHUNK = 1 << 20
+
+
+class FileFormat(StrEnum):
+    PDF = "pdf"
+    TIFF = "tiff"
+    JPEG = "jpeg"
+    PNG = "png"
+
+
+_MAGIC: list[tuple[bytes, FileFormat]] = [
+    (b"%PDF-", FileFormat.PDF),
+    (b"II*\x00", FileFormat.TIFF),
+    (b"MM\x00*", FileFormat.TIFF),
+    (b"\xff\xd8\xff", FileFormat.JPEG),
+    (b"\x89PNG\r\n\x1a\n", FileFormat.PNG),
+]
+
+# What operators most often drop by mistake, so the error can say what the file is.
+_KNOWN_OTHERS: list[tuple[bytes, str]] = [
+    (b"PK\x03\x04", "a ZIP archive or Office document (.docx/.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls)"),
+    (b"GIF8", "a GIF image"),
+    (b"BM", "a BMP image"),
+    (b"{\\rtf", "an RTF document"),
+]
+
+CONTENT_TYPES = {
+    FileFormat.PDF: "application/pdf",
+    FileFormat.TIFF: "image/tiff",
+    FileFormat.JPEG: "image/jpeg",
+    FileFormat.PNG: "image/png",
+}
+
+
+@dataclass(frozen=True)
+class PageLimits:
+    """Bounds that keep a hostile or huge file from exhausting the machine."""
+
+    dpi: int = 300
+    max_page_pixels: int = 120_000_000
+    max_pages: int = 2000
+    rasterize_timeout_seconds: float = 120
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a file is, before any page is decoded."""
+
+    format: FileFormat
+    page_count: int
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (files can be hundreds of MB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sniff_format(path: Path) -> FileFormat:
+    """Decide the format from the first bytes; raise UnsupportedFileError for anything else."""
+    with path.open("rb") as stream:
+        head = stream.read(1024)
+    if not head:
+        raise CorruptFileError(f"{path.name}: the file is empty (0 bytes); scan it again")
+    for magic, fmt in _MAGIC:
+        # Some PDF writers put junk before the header; readers accept it within 1 KiB.
+        if head.startswith(magic) or (fmt is FileFormat.PDF and magic in head):
+            return fmt
+    for magic, description in _KNOWN_OTHERS:
+        if head.startswith(magic):
+            raise UnsupportedFileError(
+                f"{path.name}: is {description}, not a scan; send a PDF, TIFF, JPEG or PNG"
+            )
+    raise UnsupportedFileError(
+        f"{path.name}: unknown file type; send a PDF, TIFF, JPEG or PNG scan"
+    )
+
+
+def inspect_file(path: Path, limits: PageLimits) -> FileInfo:
+    """Check that the file can be read and count its pages, without decoding page images."""
+    fmt = sniff_format(path)
+    if fmt is FileFormat.PDF:
+        count = _inspect_pdf(path, limits)
+    else:
+        count = _inspect_image(path, fmt, limits)
+    if count == 0:
+        raise CorruptFileError(f"{path.name}: the file has no pages")
+    if count > limits.max_pages:
+        raise ImageTooLargeError(
+            f"{path.name}: {count} pages is more than the limit of {limits.max_pages}; split it"
+        )
+    return FileInfo(format=fmt, page_count=count)
+
+
+def _inspect_pdf(path: Path, limits: PageLimits) -> int:
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = list(pdf.pages)
+            for number, page in enumerate(pages, start=1):
+                _check_pdf_page_size(path, number, page, limits)
+            return len(pages)
+    except pikepdf.PasswordError as exc:
+        raise EncryptedPdfError(
+            f"{path.name}: PDF is password-protected; scan the paper again or remove the password"
+        ) from exc
+    except pikepdf.PdfError as exc:
+        raise CorruptFileError(f"{path.name}: PDF is damaged and cannot be read ({exc})") from exc
+
+
+def _check_pdf_page_size(path: Path, number: int, page: pikepdf.Page, limits: PageLimits) -> None:
+    box = page.mediabox
+    width_pt, height_pt = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+    pixels = (width_pt / 72 * limits.dpi) * (height_pt / 72 * limits.dpi)
+    if pixels > limits.max_page_pixels:
+        raise ImageTooLargeError(
+            f"{path.name}: page {number} is {width_pt / 72 * 25.4:.0f}×"
+            f"{height_pt / 72 * 25.4:.0f} mm, too large to rasterise at {limits.dpi} DPI"
+        )
+
+
+def _inspect_image(path: Path, fmt: FileFormat, limits: PageLimits) -> int:
+    try:
+        with _open_image(path, limits) as image:
+            count = getattr(image, "n_frames", 1) if fmt is FileFormat.TIFF else 1
+            image.load()
+            return count
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFileError(f"{path.name}: image is damaged and cannot be read ({exc})") from exc
+
+
+def _open_image(path: Path, limits: PageLimits) -> Image.Image:
+    """Open with Pillow's decompression-bomb guard set to our limit."""
+    Image.MAX_IMAGE_PIXELS = limits.max_page_pixels
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLargeError(
+            f"{path.name}: image has more pixels than the limit of {limits.max_page_pixels:,} "
+            "(a decompression bomb or a scan at far too high a resolution); scan at 300 DPI"
+        ) from exc
+    width, height = image.size
+    if width * height > limits.max_page_pixels:
+        image.close()
+        raise ImageTooLargeError(
+            f"{path.name}: image is {width}×{height} pixels, more than the limit of "
+            f"{limits.max_page_pixels:,}; scan at 300 DPI"
+        )
+    return image
+
+
+def load_page(path: Path, info: FileInfo, index: int, limits: PageLimits) -> np.ndarray:
+    """Decode page ``index`` (0-based) as an 8-bit grey or BGR array, upright per EXIF."""
+    if info.format is FileFormat.PDF:
+        image = _rasterize_pdf_page(path, index, limits)
+    else:
+        image = _read_image_frame(path, index, limits)
+    return to_array(image)
+
+
+def _rasterize_pdf_page(path: Path, index: int, limits: PageLimits) -> Image.Image:
+    try:
+        images = convert_from_path(
+            path,
+            dpi=limits.dpi,
+            first_page=index + 1,
+            last_page=index + 1,
+            timeout=limits.rasterize_timeout_seconds,
+        )
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise CorruptFileError(f"{path.name}: page {index + 1} cannot be rendered ({exc})") from exc
+    except PDFPopplerTimeoutError as exc:
+        raise ImageTooLargeError(
+            f"{path.name}: page {index + 1} took longer than "
+            f"{limits.rasterize_timeout_seconds:.0f} s to render"
+        ) from exc
+    if not images:
+        raise CorruptFileError(f"{path.name}: page {index + 1} rendered to nothing")
+    return images[0]
+
+
+def _read_image_frame(path: Path, index: int, limits: PageLimits) -> Image.Image:
+    try:
+        with _open_image(path, limits) as image:
+            frame = next(f for i, f in enumerate(ImageSequence.Iterator(image)) if i == index)
+            frame = ImageOps.exif_transpose(frame.copy())
+            frame.load()
+            return frame
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, StopIteration) as exc:
+        raise CorruptFileError(
+            f"{path.name}: page {index + 1} is damaged and cannot be decoded ({exc})"
+        ) from exc
+
+
+def to_array(image: Image.Image) -> np.ndarray:
+    """Pillow image → uint8 array: 2-D for grey scans, 3-D BGR for colour (OpenCV's order)."""
+    if image.mode in {"1", "L", "LA", "I", "I;16", "F"}:
+        grey = image.convert("L") if image.mode != "I;16" else image.point(lambda v: v / 256)
+        return np.asarray(grey.convert("L"), dtype=np.uint8)
+    rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
+    return np.ascontiguousarray(rgb[:, :, ::-1])

@@ -1,0 +1,75 @@
+"""The extracted JSON that downstream systems read (contract §3), one document per record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.ocr import BBox
+from schemas.status import DigitizationStatus
+
+SCHEMA_VERSION = "1"
+
+
+class SourceInfo(BaseModel):
+    """Where the record's original came from."""
+
+    filename: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    station: str
+    unit: str
+    size_bytes: int = Field(ge=0)
+
+
+class ExtractedField(BaseModel):
+    """One dossier field: its normalised value and how sure the pipeline is of it."""
+
+    value: str | int
+    confidence: float = Field(ge=0, le=1)
+    page: int = Field(ge=1)
+    bbox: BBox
+    valid: bool
+
+
+class PageSummary(BaseModel):
+    """Per-page text and image-correction facts."""
+
+    number: int = Field(ge=1)
+    text: str
+    mean_confidence: float = Field(ge=0, le=100)
+    rotation: int
+    skew_degrees: float
+
+
+class Artifacts(BaseModel):
+    """Object keys of everything stored for the record (absent when not stored)."""
+
+    original: str | None = None
+    searchable_pdf: str | None = None
+    text: str | None = None
+    json_: str | None = Field(None, alias="json")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class DossierDocument(BaseModel):
+    """The extracted JSON of one record."""
+
+    schema_version: str = SCHEMA_VERSION
+    record_id: str
+    source: SourceInfo
+    status: DigitizationStatus
+    doc_type: str
+    fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    review_reasons: list[str] = Field(default_factory=list)
+    pages: list[PageSummary] = Field(default_factory=list)
+    artifacts: Artifacts = Field(default_factory=Artifacts)
+    processed_at: datetime
+    pipeline_version: str
+    error: str | None = Field(None, description="for failed records: what an operator should do")
+    duplicate_of: str | None = Field(None, description="for duplicate records: the earlier record")
+
+    def to_json(self) -> str:
+        """Serialise as downstream systems read it (aliases, no nulls for optional extras)."""
+        return self.model_dump_json(by_alias=True, exclude_none=False, indent=2)

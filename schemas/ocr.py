@@ -1,0 +1,63 @@
+"""Engine-neutral OCR result: page → line → word, with geometry and confidence.
+
+Coordinates are pixels of the page image as stored (after orientation, deskew and crop),
+origin top-left, boxes as ``(x0, y0, x1, y1)``. Word confidences are Tesseract's 0..100 scale.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+BBox = tuple[int, int, int, int]
+
+
+def union_bbox(boxes: list[BBox]) -> BBox:
+    """The smallest box holding every box given."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+class OcrWord(BaseModel):
+    """One recognised word."""
+
+    text: str
+    confidence: float = Field(ge=0, le=100)
+    bbox: BBox
+
+
+class OcrLine(BaseModel):
+    """One text line as Tesseract segmented it (block/paragraph/line numbers kept for order)."""
+
+    words: list[OcrWord]
+    block: int = 0
+    paragraph: int = 0
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_bbox([w.bbox for w in self.words])
+
+
+class PageOcr(BaseModel):
+    """Everything recognised on one page, and how the page image was corrected first."""
+
+    number: int = Field(ge=1, description="1-based page number within the file")
+    width: int
+    height: int
+    lines: list[OcrLine] = Field(default_factory=list)
+    text: str = ""
+    mean_confidence: float = Field(0.0, ge=0, le=100)
+    rotation: int = Field(0, description="clockwise degrees the page was turned to read upright")
+    skew_degrees: float = 0.0
+
+    @property
+    def words(self) -> list[OcrWord]:
+        return [w for line in self.lines for w in line.words]

@@ -1,0 +1,60 @@
+"""The dossier record as stored in the SQL database (SQLModel)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, text
+from sqlmodel import Field, SQLModel
+
+from schemas.status import DigitizationStatus
+
+
+def new_record_id() -> str:
+    """A new record id: a random UUID, never derived from a file name."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DossierRecord(SQLModel, table=True):
+    """One input file and what became of it."""
+
+    __tablename__ = "dossier_records"
+    # One original per checksum; duplicates point at it and share its checksum.
+    __table_args__ = (
+        Index(
+            "uq_dossier_records_sha256_original",
+            "sha256",
+            unique=True,
+            sqlite_where=text("duplicate_of IS NULL"),
+            postgresql_where=text("duplicate_of IS NULL"),
+        ),
+    )
+
+    id: str = Field(default_factory=new_record_id, primary_key=True, max_length=36)
+    filename: str = Field(description="source file name as the station gave it (display only)")
+    source_path: str | None = Field(default=None, description="where the file was read from")
+    sha256: str = Field(index=True, max_length=64)
+    size_bytes: int = 0
+    station: str = Field(index=True)
+    unit: str = Field(index=True)
+    doc_type: str | None = Field(default=None, index=True)
+    status: DigitizationStatus = Field(default=DigitizationStatus.RECEIVED, index=True)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    review_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    page_count: int | None = None
+    original_key: str | None = None
+    pdf_key: str | None = None
+    text_key: str | None = None
+    json_key: str | None = None
+    error: str | None = None
+    duplicate_of: str | None = Field(default=None, foreign_key="dossier_records.id")
+    pipeline_version: str | None = None
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    updated_at: datetime = Field(default_factory=utc_now)
+    processed_at: datetime | None = None

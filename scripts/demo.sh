@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs sohoa and digitizes the bundled sample scans on the embedded defaults
+# (local object store and SQLite under ./demo-data, Prefect's ephemeral API).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export SOHOA_DATA_DIR="${SOHOA_DATA_DIR:-$PWD/demo-data}"
+exec .venv/bin/sohoa process samples/scans --json-out demo-data/json "$@"

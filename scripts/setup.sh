@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what sohoa needs on a fresh Debian machine, as root; safe to run again.
+#   scripts/setup.sh          the program: Tesseract (vie, eng, osd), poppler, fonts, a venv
+#   scripts/setup.sh --test   also what the tests start: PostgreSQL, SeaweedFS, test tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_tests=false
+[[ "${1:-}" == "--test" ]] && with_tests=true
+
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils
+          fonts-dejavu-core fonts-liberation2 fonts-noto-core fontconfig)
+$with_tests && packages+=(postgresql)
+python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if $with_tests; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "setup: ready ($(.venv/bin/sohoa --version 2>/dev/null || echo sohoa installed))"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs sohoa with everything its tests start (PostgreSQL, SeaweedFS S3, a Prefect server)
+# and runs the whole suite: lint, unit, integration and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"
