@@ -19,6 +19,7 @@ class FileJob(BaseModel):
     local_copy: str | None = None
     format: str | None = None
     page_count: int = 0
+    dpi: int = 300
     error: str | None = None
     json_name: str | None = None
 

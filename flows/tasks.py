@@ -153,7 +153,9 @@ def open_record(job: FileJob) -> FileJob:
         info = inspect_file(local, page_limits(services))
     except SohoaError as error:
         return job.model_copy(update={"error": rename(error.message, local, job.filename)})
-    return job.model_copy(update={"format": info.format.value, "page_count": info.page_count})
+    return job.model_copy(
+        update={"format": info.format.value, "page_count": info.page_count, "dpi": info.dpi}
+    )
 
 
 def rename(message: str, local: Path, filename: str) -> str:
@@ -168,16 +170,17 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     settings = services.settings
     number = index + 1
     local = Path(job.local_copy or "")
-    info = FileInfo(format=FileFormat(job.format), page_count=job.page_count)
+    info = FileInfo(format=FileFormat(job.format), page_count=job.page_count, dpi=job.dpi)
     with ocr_slots(services):
         try:
             image = decode_page(local, info, index, page_limits(services))
             prepared = prepare_page(image, settings.preprocess)
             del image
-            recognition = recognize_page(prepared.ocr_image, number, ocr_options(services),
+            recognition = recognize_page(prepared.ocr_image, number,
+                                         ocr_options(services, info.dpi),
                                          settings.resolved_work_dir)
             pdf_page = build_page_pdf(prepared.display_image, recognition.text_layer_pdf,
-                                      settings.ocr.dpi, settings.ocr.pdf_jpeg_quality)
+                                      info.dpi, settings.ocr.pdf_jpeg_quality)
         except SohoaError as error:
             if error.retryable:
                 raise
@@ -190,9 +193,9 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     return PageOutcome(number=number, page=page, pdf_path=str(pdf_path))
 
 
-def ocr_options(services: Services) -> OcrOptions:
+def ocr_options(services: Services, dpi: int) -> OcrOptions:
     ocr = services.settings.ocr
-    return OcrOptions(languages=ocr.languages, dpi=ocr.dpi,
+    return OcrOptions(languages=ocr.languages, dpi=dpi,
                       timeout_seconds=ocr.page_timeout_seconds, tesseract_cmd=ocr.tesseract_cmd)
 
 

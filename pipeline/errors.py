@@ -1,4 +1,4 @@
-"""One exception hierarchy. Each error says what the operator should do and whether a retry helps."""
+"""One exception hierarchy: each error says what to do and whether a retry can help."""
 
 from __future__ import annotations
 

@@ -74,6 +74,7 @@ class FileInfo:
 
     format: FileFormat
     page_count: int
+    dpi: int = 300
 
     @property
     def content_type(self) -> str:
@@ -113,16 +114,16 @@ def inspect_file(path: Path, limits: PageLimits) -> FileInfo:
     """Check that the file can be read and count its pages, without decoding page images."""
     fmt = sniff_format(path)
     if fmt is FileFormat.PDF:
-        count = _inspect_pdf(path, limits)
+        count, dpi = _inspect_pdf(path, limits), limits.dpi
     else:
-        count = _inspect_image(path, fmt, limits)
+        count, dpi = _inspect_image(path, fmt, limits)
     if count == 0:
         raise CorruptFileError(f"{path.name}: the file has no pages")
     if count > limits.max_pages:
         raise ImageTooLargeError(
             f"{path.name}: {count} pages is more than the limit of {limits.max_pages}; split it"
         )
-    return FileInfo(format=fmt, page_count=count)
+    return FileInfo(format=fmt, page_count=count, dpi=dpi)
 
 
 def _inspect_pdf(path: Path, limits: PageLimits) -> int:
@@ -151,14 +152,24 @@ def _check_pdf_page_size(path: Path, number: int, page: pikepdf.Page, limits: Pa
         )
 
 
-def _inspect_image(path: Path, fmt: FileFormat, limits: PageLimits) -> int:
+def _inspect_image(path: Path, fmt: FileFormat, limits: PageLimits) -> tuple[int, int]:
     try:
         with _open_image(path, limits) as image:
             count = getattr(image, "n_frames", 1) if fmt is FileFormat.TIFF else 1
             image.load()
-            return count
+            return count, _resolution_of(image, limits.dpi)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptFileError(f"{path.name}: image is damaged and cannot be read ({exc})") from exc
+
+
+def _resolution_of(image: Image.Image, default: int) -> int:
+    """The scan resolution the image declares; cameras' nominal 72 DPI means 'unknown'."""
+    declared = image.info.get("dpi", (0, 0))[0]
+    try:
+        dpi = round(float(declared))
+    except (TypeError, ValueError):
+        return default
+    return dpi if 100 <= dpi <= 1200 else default
 
 
 def _open_image(path: Path, limits: PageLimits) -> Image.Image:

@@ -12,7 +12,14 @@ from schemas.status import DigitizationStatus
 SCHEMA_VERSION = "1"
 
 
-class SourceInfo(BaseModel):
+class ContractModel(BaseModel):
+    """Every key the model writes is required in the published schema: downstream systems
+    may rely on each key being present (null where the contract allows)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class SourceInfo(ContractModel):
     """Where the record's original came from."""
 
     filename: str
@@ -22,7 +29,7 @@ class SourceInfo(BaseModel):
     size_bytes: int = Field(ge=0)
 
 
-class ExtractedField(BaseModel):
+class ExtractedField(ContractModel):
     """One dossier field: its normalised value and how sure the pipeline is of it."""
 
     value: str | int
@@ -32,7 +39,7 @@ class ExtractedField(BaseModel):
     valid: bool
 
 
-class PageSummary(BaseModel):
+class PageSummary(ContractModel):
     """Per-page text and image-correction facts."""
 
     number: int = Field(ge=1)
@@ -42,7 +49,7 @@ class PageSummary(BaseModel):
     skew_degrees: float
 
 
-class Artifacts(BaseModel):
+class Artifacts(ContractModel):
     """Object keys of everything stored for the record (absent when not stored)."""
 
     original: str | None = None
@@ -50,10 +57,11 @@ class Artifacts(BaseModel):
     text: str | None = None
     json_: str | None = Field(None, alias="json")
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True,
+                              json_schema_serialization_defaults_required=True)
 
 
-class DossierDocument(BaseModel):
+class DossierDocument(ContractModel):
     """The extracted JSON of one record."""
 
     schema_version: str = SCHEMA_VERSION

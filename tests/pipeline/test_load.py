@@ -141,3 +141,14 @@ def test_sha256_matches_hashlib(tmp_path: Path) -> None:
     data = io.BytesIO(bytes(range(256)) * 10_000).getvalue()
     path.write_bytes(data)
     assert sha256_of(path) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"), [((200, 200), 200), ((72, 72), 300), (None, 300)]
+)
+def test_image_resolution_is_read_when_plausible(
+    tmp_path: Path, declared: tuple[int, int] | None, expected: int
+) -> None:
+    path = tmp_path / "scan.png"
+    grey_page().save(path, dpi=declared) if declared else grey_page().save(path)
+    assert inspect_file(path, PageLimits(dpi=300)).dpi == expected

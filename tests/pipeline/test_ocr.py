@@ -45,7 +45,8 @@ def test_blank_page_has_no_words_and_zero_confidence() -> None:
 
 
 def test_parse_tsv_groups_words_by_line_and_skips_non_words() -> None:
-    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    header = "\t".join(["level", "page_num", "block_num", "par_num", "line_num", "word_num",
+                        "left", "top", "width", "height", "conf", "text"])
     rows = [
         "4\t1\t1\t1\t1\t0\t10\t10\t100\t20\t-1\t",
         "5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t95.5\tNgày",

@@ -1,0 +1,1 @@
+"""Measurements of sohoa's accuracy and speed; each script prints its numbers."""

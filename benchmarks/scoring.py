@@ -1,0 +1,78 @@
+"""Scores of extracted JSON against generated ground truth: types, fields, characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+
+@dataclass
+class TierScore:
+    """Counts for one degradation tier (or all of them)."""
+
+    files: int = 0
+    type_correct: int = 0
+    fields_expected: int = 0
+    fields_correct: int = 0
+    fields_extracted: int = 0
+    fields_extracted_correct: int = 0
+    char_errors: int = 0
+    chars: int = 0
+    statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def type_accuracy(self) -> float:
+        return self.type_correct / self.files if self.files else 0.0
+
+    @property
+    def field_accuracy(self) -> float:
+        """Share of expected fields extracted with exactly the right value."""
+        return self.fields_correct / self.fields_expected if self.fields_expected else 1.0
+
+    @property
+    def field_precision(self) -> float:
+        """Share of extracted fields whose value is right (a wrong value is worse than none)."""
+        return (self.fields_extracted_correct / self.fields_extracted
+                if self.fields_extracted else 1.0)
+
+    @property
+    def cer(self) -> float:
+        return self.char_errors / self.chars if self.chars else 0.0
+
+    def add(self, other: TierScore) -> None:
+        for name in ("files", "type_correct", "fields_expected", "fields_correct",
+                     "fields_extracted", "fields_extracted_correct", "char_errors", "chars"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for status, count in other.statuses.items():
+            self.statuses[status] += count
+
+
+def comparable_text(text: str) -> str:
+    """Text for CER: NFC, one space between words, no dot leaders (they are layout, not text)."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[.…·_]{3,}", " ", text)
+    return " ".join(text.split())
+
+
+def score_file(truth_doc_type: str, truth_fields: dict[str, object], truth_text: str,
+               document: dict) -> TierScore:
+    """Score one produced JSON document against its ground truth."""
+    score = TierScore(files=1)
+    score.statuses[document["status"]] += 1
+    score.type_correct = int(document.get("doc_type") == truth_doc_type)
+    produced = {key: value["value"] for key, value in document.get("fields", {}).items()}
+    score.fields_expected = len(truth_fields)
+    score.fields_correct = sum(1 for k, v in truth_fields.items() if produced.get(k) == v)
+    score.fields_extracted = len(produced)
+    score.fields_extracted_correct = sum(
+        1 for k, v in produced.items() if k in truth_fields and truth_fields[k] == v
+    )
+    expected = comparable_text(truth_text)
+    recognised = comparable_text("\n".join(page["text"] for page in document.get("pages", [])))
+    score.chars = len(expected)
+    score.char_errors = Levenshtein.distance(expected, recognised) if expected else 0
+    return score

@@ -1,0 +1,141 @@
+"""Named page layouts and the fonts they print with.
+
+A layout decides how a label and its value sit on the page (same line after dot leaders, the
+line below, at a tab stop, two pairs per line), the font, its size, the margins and the spacing.
+Fonts are found at run time (``fc-match``, then known Debian paths), so nothing is bundled.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from PIL import ImageFont
+
+FieldStyle = Literal["inline", "next_line", "tab"]
+Leader = Literal["none", "dots", "ellipsis"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a form is typeset."""
+
+    name: str
+    family: str  # fontconfig family name, e.g. "Liberation Serif"
+    size_pt: float
+    field_style: FieldStyle
+    leader: Leader
+    pack_rows: bool  # print grouped fields («Dân tộc … Quốc tịch …») on one line
+    margin_mm: tuple[float, float, float, float]  # left, top, right, bottom
+    line_spacing: float  # line height as a multiple of the font size
+    upper_names: bool = False  # person names typed in capitals, as many clerks do
+    tab_mm: float = 80.0  # tab stop, from the left margin, for field_style == "tab"
+    bold_labels: bool = False
+
+
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in [
+        Layout("classic", "Liberation Serif", 13, "inline", "ellipsis", False,
+               (25, 18, 18, 15), 1.45),
+        Layout("next_line", "Noto Sans", 11.5, "next_line", "none", False,
+               (22, 15, 18, 12), 1.3, upper_names=True),
+        Layout("two_column", "DejaVu Sans", 11, "inline", "none", True,
+               (22, 18, 18, 15), 1.5),
+        Layout("compact", "Liberation Sans", 10.5, "inline", "dots", True,
+               (15, 12, 12, 10), 1.3, upper_names=True),
+        Layout("serif", "Noto Serif", 12.5, "inline", "dots", False,
+               (30, 20, 20, 15), 1.5),
+        Layout("tabbed", "DejaVu Serif", 11, "tab", "none", False,
+               (20, 15, 15, 12), 1.45, tab_mm=78, bold_labels=True),
+        Layout("typewriter", "Liberation Mono", 10.5, "inline", "none", True,
+               (22, 15, 15, 12), 1.5, upper_names=True),
+    ]
+}
+
+# Fonts Debian ships with Vietnamese glyphs, by family: regular, bold, italic file names.
+_DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
+    "DejaVu Sans": ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf",
+                    "dejavu/DejaVuSans-Oblique.ttf"),
+    "DejaVu Serif": ("dejavu/DejaVuSerif.ttf", "dejavu/DejaVuSerif-Bold.ttf",
+                     "dejavu/DejaVuSerif-Italic.ttf"),
+    "Liberation Serif": ("liberation2/LiberationSerif-Regular.ttf",
+                         "liberation2/LiberationSerif-Bold.ttf",
+                         "liberation2/LiberationSerif-Italic.ttf"),
+    "Liberation Sans": ("liberation2/LiberationSans-Regular.ttf",
+                        "liberation2/LiberationSans-Bold.ttf",
+                        "liberation2/LiberationSans-Italic.ttf"),
+    "Liberation Mono": ("liberation2/LiberationMono-Regular.ttf",
+                        "liberation2/LiberationMono-Bold.ttf",
+                        "liberation2/LiberationMono-Italic.ttf"),
+    "Noto Serif": ("noto/NotoSerif-Regular.ttf", "noto/NotoSerif-Bold.ttf",
+                   "noto/NotoSerif-Italic.ttf"),
+    "Noto Sans": ("noto/NotoSans-Regular.ttf", "noto/NotoSans-Bold.ttf",
+                  "noto/NotoSans-Italic.ttf"),
+}
+_DEBIAN_FONT_ROOT = Path("/usr/share/fonts/truetype")
+FALLBACK_FAMILY = "DejaVu Sans"
+
+
+class FontNotFoundError(RuntimeError):
+    """No usable font file for a family: install fonts-dejavu-core (and fonts-liberation2,
+    fonts-noto-core for the other layouts)."""
+
+
+def _style_index(bold: bool, italic: bool) -> int:
+    return 1 if bold else 2 if italic else 0
+
+
+def _fc_match(family: str, bold: bool, italic: bool) -> Path | None:
+    """Ask fontconfig for the file of a family; None when it would substitute another family."""
+    if shutil.which("fc-match") is None:
+        return None
+    style = "Bold" if bold else "Italic" if italic else "Regular"
+    result = subprocess.run(
+        ["fc-match", "-f", "%{family}\n%{file}", f"{family}:style={style}:lang=vi"],
+        capture_output=True, text=True, timeout=10, check=False,
+    )
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) < 2 or family not in lines[0]:
+        return None
+    return Path(lines[1])
+
+
+@functools.cache
+def font_path(family: str, bold: bool = False, italic: bool = False) -> Path:
+    """The font file for a family and style: Debian's known path, else fontconfig, else DejaVu."""
+    known = _DEBIAN_FONTS.get(family)
+    if known:
+        candidate = _DEBIAN_FONT_ROOT / known[_style_index(bold, italic)]
+        if candidate.exists():
+            return candidate
+    matched = _fc_match(family, bold, italic)
+    if matched and matched.exists():
+        return matched
+    if family != FALLBACK_FAMILY:
+        return font_path(FALLBACK_FAMILY, bold, italic)
+    raise FontNotFoundError(f"no font file for {family!r}; install fonts-dejavu-core")
+
+
+@functools.cache
+def load_font(family: str, size_px: int, bold: bool = False,
+              italic: bool = False) -> ImageFont.FreeTypeFont:
+    """A Pillow font, cached: pages reuse a handful of fonts thousands of times."""
+    return ImageFont.truetype(str(font_path(family, bold, italic)), size=max(size_px, 6))
+
+
+def available_layouts() -> list[str]:
+    """Names of all layouts, in a stable order."""
+    return list(LAYOUTS)
+
+
+def get_layout(name: str) -> Layout:
+    """The layout of that name; ValueError listing the names otherwise."""
+    try:
+        return LAYOUTS[name]
+    except KeyError:
+        raise ValueError(f"unknown layout {name!r}; choose from {', '.join(LAYOUTS)}") from None
