@@ -184,7 +184,8 @@ def birth_registration(rng: random.Random, upper_names: bool) -> PageContent:
         dob_row = FieldRow((FieldItem("Ngày, tháng, năm sinh", dob_printed),
                             FieldItem("ghi bằng chữ", vn.date_words(dob))))
     else:
-        dob_row = one("Ngày, tháng, năm sinh", f"{dob_printed} (ghi bằng chữ: {vn.date_words(dob)})")
+        in_words = f"{dob_printed} (ghi bằng chữ: {vn.date_words(dob)})"
+        dob_row = one("Ngày, tháng, năm sinh", in_words)
 
     blocks: list[Block] = [
         *national_header(), Space(1.0),

@@ -52,7 +52,8 @@ class Truth(BaseModel):
     schema_version: Literal["1"] = "1"
     file: str = Field(description="file name, relative to the corpus folder")
     format: FileKind
-    doc_type: DocType = Field(description="the first form page decides; only unknown pages: unknown")
+    doc_type: DocType = Field(
+        description="the first form page decides; a file of unknown pages only is unknown")
     fields: dict[str, str | int] = Field(default_factory=dict)
     tier: Tier
     layout: str

@@ -142,7 +142,8 @@ def make_id_number(rng: random.Random, commune: Commune, gender: str, born: dt.d
     if rng.random() < 0.15:
         return f"{rng.randint(10, 38)}{rng.randint(0, 9_999_999):07d}"
     century_gender = (0 if born.year < 2000 else 2) + (1 if gender == "Nữ" else 0)
-    return f"{commune.cccd_prefix}{century_gender}{born.year % 100:02d}{rng.randint(0, 999_999):06d}"
+    serial = rng.randint(0, 999_999)
+    return f"{commune.cccd_prefix}{century_gender}{born.year % 100:02d}{serial:06d}"
 
 
 def make_person(rng: random.Random, gender: str, born_year: int, *, surname: str | None = None,
@@ -151,7 +152,9 @@ def make_person(rng: random.Random, gender: str, born_year: int, *, surname: str
     commune = home or rng.choice(COMMUNES)
     born = dt.date(born_year, rng.randint(1, 12), rng.randint(1, 28))
     id_number = make_id_number(rng, commune, gender, born)
-    issued = dt.date(rng.randint(max(born_year + 14, 2010), 2023), rng.randint(1, 12),
+    # CCCD cards exist since 2016; the 9-digit CMND were issued before.
+    first_year = max(born_year + 14, 2016 if len(id_number) == 12 else 2005)
+    issued = dt.date(rng.randint(min(first_year, 2023), 2023), rng.randint(1, 12),
                      rng.randint(1, 28))
     return Person(
         name=make_name(rng, gender, surname), gender=gender, born=born,
@@ -214,7 +217,10 @@ _MONTHS = ["một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín"
 
 
 def number_words(n: int) -> str:
-    """0 ≤ n < 10000 in Vietnamese words: 24 → «hai mươi tư», 2005 → «hai nghìn không trăm linh năm»."""
+    """0 ≤ n < 10000 in Vietnamese words.
+
+    24 → «hai mươi tư», 2005 → «hai nghìn không trăm linh năm».
+    """
     if n < 10:
         return _DIGITS[n]
     if n < 100:
@@ -234,7 +240,8 @@ def number_words(n: int) -> str:
     if rest == 0:
         return f"{_DIGITS[thousands]} nghìn"
     if rest < 100:
-        middle = f"không trăm linh {_DIGITS[rest]}" if rest < 10 else f"không trăm {number_words(rest)}"
+        tail = f"linh {_DIGITS[rest]}" if rest < 10 else number_words(rest)
+        middle = f"không trăm {tail}"
         return f"{_DIGITS[thousands]} nghìn {middle}"
     return f"{_DIGITS[thousands]} nghìn {number_words(rest)}"
 
