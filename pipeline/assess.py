@@ -1,0 +1,80 @@
+"""The digitization status a processed document gets (contract §2), with the reasons a person
+must look when it needs review."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from config.doctypes import DocTypeDefinition
+from config.settings import ReviewSettings
+from pipeline.classify import Classification
+from schemas.document import ExtractedField
+from schemas.ocr import PageOcr
+from schemas.status import DigitizationStatus
+
+
+class Assessment(BaseModel):
+    """DIGITIZED, or NEEDS_REVIEW with one human-readable reason per problem."""
+
+    status: DigitizationStatus
+    review_reasons: list[str] = Field(default_factory=list)
+
+
+def _has_text(page: PageOcr) -> bool:
+    return bool(page.words) or bool(page.text.strip())
+
+
+def text_reasons(pages: list[PageOcr], review: ReviewSettings) -> list[str]:
+    """No readable text at all, or pages read with low confidence."""
+    readable = [p for p in pages if _has_text(p)]
+    if not readable:
+        return ["no readable text was recognised on any page"]
+    return [f"page {p.number}: mean OCR confidence {p.mean_confidence:.0f} is below "
+            f"{review.min_page_confidence:.0f}"
+            for p in readable if p.mean_confidence < review.min_page_confidence]
+
+
+def type_reasons(classification: Classification, review: ReviewSettings) -> list[str]:
+    """The type could not be decided between two."""
+    close = (classification.runner_up is not None
+             and classification.doc_type != "unknown"
+             and classification.score - classification.runner_up_score
+             < review.min_classification_margin)
+    if not (classification.ambiguous or close):
+        return []
+    return [f"document type could not be decided between {classification.doc_type} "
+            f"({classification.score:.2f}) and {classification.runner_up} "
+            f"({classification.runner_up_score:.2f})"]
+
+
+def _label(doctype: DocTypeDefinition, key: str) -> str:
+    return f"{key} («{doctype.field(key).labels[0]}»)"
+
+
+def field_reasons(fields: dict[str, ExtractedField], doctype: DocTypeDefinition,
+                  review: ReviewSettings) -> list[str]:
+    """Required fields missing, invalid or read with low confidence."""
+    reasons = []
+    for key in doctype.required_keys:
+        found = fields.get(key)
+        if found is None:
+            reasons.append(f"required field {_label(doctype, key)} was not found")
+        elif not found.valid:
+            reasons.append(f"required field {_label(doctype, key)} has an invalid value "
+                           f"«{found.value}»")
+        elif found.confidence < review.min_field_confidence:
+            reasons.append(f"required field {_label(doctype, key)} was read with low "
+                           f"confidence {found.confidence:.2f}")
+    return reasons
+
+
+def assess_document(classification: Classification, fields: dict[str, ExtractedField],
+                    pages: list[PageOcr], doctype: DocTypeDefinition | None,
+                    review: ReviewSettings) -> Assessment:
+    """DIGITIZED when the type is known with every required field present, valid and sure
+    enough (or the type is unknown and the text readable); NEEDS_REVIEW otherwise."""
+    reasons = text_reasons(pages, review) + type_reasons(classification, review)
+    if doctype is not None and classification.doc_type == doctype.id:
+        reasons += field_reasons(fields, doctype, review)
+    status = DigitizationStatus.NEEDS_REVIEW if reasons else DigitizationStatus.DIGITIZED
+    return Assessment(status=status, review_reasons=reasons)

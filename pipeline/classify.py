@@ -1,0 +1,91 @@
+"""Which document type a set of pages is: its printed title, backed by its printed labels."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from config.doctypes import DocTypeDefinition
+from config.settings import ReviewSettings
+from pipeline.extract import Row, build_rows, find_labels, phrases_of, title_score
+from schemas.ocr import PageOcr
+from schemas.status import DocType
+
+DEFAULT_MARGIN = ReviewSettings().min_classification_margin
+
+
+class Classification(BaseModel):
+    """The chosen type, how sure, and the closest other type."""
+
+    doc_type: str
+    score: float = Field(ge=0, le=1)
+    runner_up: str | None = None
+    runner_up_score: float = Field(0.0, ge=0, le=1)
+    title_page: int | None = Field(None, description="page where the chosen type's title is")
+    ambiguous: bool = False
+
+
+class _Score(BaseModel):
+    doc_type: str
+    score: float
+    title_page: int | None
+
+
+def label_share(rows: list[Row], doctype: DocTypeDefinition) -> float:
+    """Share of the type's fields whose label is printed somewhere on the pages."""
+    matching = doctype.matching
+    found = {m.phrase.key for row in rows
+             for m in find_labels(row, phrases_of(_field_labels(doctype)),
+                                  matching.label_min_score, matching)}
+    hits = [f for f in doctype.fields if any(k in found for k in _keys(f.labels))]
+    return len(hits) / len(doctype.fields)
+
+
+def _field_labels(doctype: DocTypeDefinition) -> list[str]:
+    return [label for f in doctype.fields for label in f.labels]
+
+
+def _keys(labels: list[str]) -> set[str]:
+    return {p.key for p in phrases_of(labels)}
+
+
+def score_doctype(pages_rows: list[tuple[int, list[Row]]], doctype: DocTypeDefinition) -> _Score:
+    """Title fit and label evidence, weighted as the type's data says, 0..1."""
+    best_title, title_page = 0.0, None
+    for number, rows in pages_rows:
+        score, _ = title_score(rows, doctype)
+        if score > best_title:
+            best_title, title_page = score, number
+    labels = label_share([row for _, rows in pages_rows for row in rows], doctype)
+    weight = doctype.matching.title_weight
+    total = weight * best_title / 100 + (1 - weight) * labels
+    return _Score(doc_type=doctype.id, score=round(total, 3), title_page=title_page)
+
+
+def _unknown(scores: list[_Score]) -> Classification:
+    """No type fits: the score says how clearly (1 when nothing fits at all)."""
+    runner = scores[0] if scores else None
+    top = runner.score if runner else 0.0
+    return Classification(doc_type=DocType.UNKNOWN, score=round(1 - top, 3),
+                          runner_up=runner.doc_type if runner else None, runner_up_score=top)
+
+
+def classify_document(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
+                      min_margin: float = DEFAULT_MARGIN) -> Classification:
+    """The best-fitting type, ``unknown`` below the type's minimum score, ``ambiguous`` when
+    the runner-up also fits and is within ``min_margin`` of it
+    (``ReviewSettings.min_classification_margin``)."""
+    pages_rows = [(page.number, build_rows(page)) for page in pages]
+    scores = sorted((score_doctype(pages_rows, d) for d in doctypes),
+                    key=lambda s: s.score, reverse=True)
+    minimum = {d.id: d.matching.min_score for d in doctypes}
+    fitting = [s for s in scores if s.score >= minimum[s.doc_type]]
+    if not fitting:
+        return _unknown(scores)
+    best = fitting[0]
+    runner = scores[1] if len(scores) > 1 else None
+    return Classification(
+        doc_type=best.doc_type, score=best.score, title_page=best.title_page,
+        runner_up=runner.doc_type if runner else None,
+        runner_up_score=runner.score if runner else 0.0,
+        ambiguous=len(fitting) > 1 and best.score - fitting[1].score < min_margin,
+    )

@@ -1,0 +1,480 @@
+"""Field extraction from the OCR word table, driven by a document-type definition.
+
+The page's words are regrouped into visual rows (Tesseract may put a label and its value at a
+tab stop into different blocks). Printed labels are found in each row by fuzzy matching of
+diacritic-free word windows; a field's value is what follows its label on the row up to the
+next label, or the next row when nothing follows. The block a label stands in (set by anchor
+labels) decides which field a repeated label means. Precision beats recall: a value that ends
+in doubt (blank after a leader, a block whose anchor was not read) is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from config.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
+from pipeline.normalize import Value, locate_value, normalize_value
+from pipeline.text import (
+    cut_at_leader,
+    has_alnum,
+    has_leader,
+    is_debris,
+    match_key,
+    nfc,
+    remove_footnotes,
+    uppercase_share,
+)
+from pipeline.validate import VALIDATORS, is_in_order
+from schemas.document import ExtractedField
+from schemas.ocr import OcrWord, PageOcr, union_bbox
+
+LOST = "\0lost"  # block state after a repeated label shows an anchor was missed
+
+
+@dataclass(frozen=True)
+class Token:
+    """One OCR word as matching sees it."""
+
+    word: OcrWord
+    text: str  # NFC, footnote markers removed
+    key: str  # match_key(text): folded letters and digits, "" for punctuation
+    line: tuple[int, int, int]  # Tesseract block, paragraph, line
+
+
+@dataclass
+class Row:
+    """Words that sit on one visual line of the page, left to right."""
+
+    tokens: list[Token]
+    top: int
+    bottom: int
+
+    @property
+    def height(self) -> int:
+        return max(self.bottom - self.top, 1)
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A printed label (or title) to look for."""
+
+    text: str
+    key: str
+
+    @property
+    def words(self) -> int:
+        return len(self.key.split())
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """A phrase found in a row at token positions [start, end)."""
+
+    phrase: Phrase
+    start: int
+    end: int
+    score: float
+    window: str  # the folded words it was matched against
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _token(word: OcrWord, line: tuple[int, int, int]) -> Token:
+    text = remove_footnotes(nfc(word.text))
+    return Token(word=word, text=text, key=match_key(text), line=line)
+
+
+def _overlaps(row: Row, top: int, bottom: int) -> bool:
+    """Half the smaller height overlaps: the same printed line."""
+    overlap = min(row.bottom, bottom) - max(row.top, top)
+    return overlap >= 0.5 * min(row.height, max(bottom - top, 1))
+
+
+def build_rows(page: PageOcr) -> list[Row]:
+    """The page's words grouped into visual rows, top to bottom, each left to right.
+
+    Words, not Tesseract lines, are grouped: Tesseract sometimes reads a column of list
+    numbers as one tall line, and puts a label and its value at a tab stop in different
+    blocks. A row keeps the extent of its first word so one tall speck cannot join two rows.
+    """
+    tokens = [_token(w, (ln.block, ln.paragraph, ln.line)) for ln in page.lines for w in ln.words]
+    rows: list[Row] = []
+    for token in sorted(tokens, key=lambda t: (t.word.bbox[1] + t.word.bbox[3]) / 2):
+        _, top, _, bottom = token.word.bbox
+        row = next((r for r in reversed(rows[-3:]) if _overlaps(r, top, bottom)), None)
+        if row is None:
+            rows.append(Row([token], top, bottom))
+        else:
+            row.tokens.append(token)
+    for row in rows:
+        row.tokens.sort(key=lambda t: t.word.bbox[0])
+    return sorted(rows, key=lambda r: r.top)
+
+
+# --- label matching --------------------------------------------------------------------------
+
+
+def _best_window(keys: list[str], position: int, phrase: Phrase) -> tuple[float, int]:
+    """Best fuzzy score of the phrase against windows of its word count ±1 starting here."""
+    best = (0.0, 0)
+    for width in (phrase.words - 1, phrase.words, phrase.words + 1):
+        if width < 1 or position + width > len(keys):
+            continue
+        score = fuzz.ratio(" ".join(keys[position:position + width]), phrase.key)
+        best = max(best, (score, width))
+    return best
+
+
+def _min_score(phrase: Phrase, matching: MatchingSettings) -> float:
+    """Short labels need a closer fit: one wrong letter turns a name into a label."""
+    if len(phrase.key) <= matching.short_label_chars:
+        return max(matching.label_min_score, matching.short_label_min_score)
+    return matching.label_min_score
+
+
+def _candidates(row: Row, phrases: list[Phrase], min_score: float,
+                matching: MatchingSettings) -> list[LabelMatch]:
+    positions = [i for i, t in enumerate(row.tokens) if t.key]
+    keys = [row.tokens[i].key for i in positions]
+    found = []
+    for phrase in phrases:
+        needed = max(min_score, _min_score(phrase, matching))
+        for p in range(len(keys)):
+            score, width = _best_window(keys, p, phrase)
+            if score >= needed:
+                window = " ".join(keys[p:p + width])
+                found.append(LabelMatch(phrase, positions[p], positions[p + width - 1] + 1,
+                                        score, window))
+    return found
+
+
+def _clash(a: LabelMatch, b: LabelMatch) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _yields(short: LabelMatch, matches: list[LabelMatch], margin: float) -> bool:
+    """A label inside a longer label found at the same place is part of it («Năm sinh» in
+    «Ngày, tháng, năm sinh»; «Họ, chữ đệm, tên» in «… tên người mẹ»), unless the longer
+    label fits its words little better than the short one does (then the extra words are
+    the value: «Tiếp nhận hồ sơ của | Hoàng» is not «… của ông/bà»)."""
+    return any(_clash(short, m) and short.phrase.key in m.phrase.key
+               and len(m.phrase.key) > len(short.phrase.key)
+               and m.score - fuzz.ratio(short.phrase.key, m.window) >= margin
+               for m in matches)
+
+
+def find_labels(row: Row, phrases: list[Phrase], min_score: float,
+                matching: MatchingSettings) -> list[LabelMatch]:
+    """Non-overlapping phrase matches in a row, left to right."""
+    candidates = _candidates(row, phrases, min_score, matching)
+    margin = matching.label_yield_margin
+    candidates = [c for c in candidates if not _yields(c, candidates, margin)]
+    chosen: list[LabelMatch] = []
+    for c in sorted(candidates, key=lambda m: (-m.score, -len(m.phrase.key))):
+        if not any(_clash(c, kept) for kept in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def phrases_of(texts: list[str]) -> list[Phrase]:
+    """Phrases for printed texts, one per distinct match key."""
+    unique = {match_key(t): t for t in reversed(texts)}
+    return [Phrase(text, key) for key, text in unique.items() if key]
+
+
+def all_labels(doctype: DocTypeDefinition) -> list[Phrase]:
+    """Every label, anchor and other label of a type, and its titles (so that no label is
+    found inside the title: «TIẾP NHẬN HỒ SƠ VÀ …» is not «Tiếp nhận hồ sơ của»)."""
+    texts = [label for f in doctype.fields for label in f.labels] + doctype.titles
+    texts += [a for b in doctype.blocks for a in b.anchors] + doctype.other_labels
+    return phrases_of(texts)
+
+
+def title_score(rows: list[Row], doctype: DocTypeDefinition) -> tuple[float, int]:
+    """Best title match (0..100) over rows printed mostly in capitals, and its row index."""
+    titles = phrases_of(doctype.titles)
+    best = (0.0, -1)
+    for index, row in enumerate(rows):
+        if uppercase_share(row.text) < doctype.matching.title_uppercase_share:
+            continue
+        for match in find_labels(row, titles, doctype.matching.title_min_score,
+                                 doctype.matching):
+            best = max(best, (match.score, index))
+    return best
+
+
+def find_title_page(pages: list[PageOcr], doctype: DocTypeDefinition) -> tuple[int | None, float]:
+    """The number of the page holding the type's title, and the title score (0..100)."""
+    best: tuple[float, int | None] = (0.0, None)
+    for page in pages:
+        score, _ = title_score(build_rows(page), doctype)
+        if score > best[0]:
+            best = (score, page.number)
+    return best[1], best[0]
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BlockState:
+    """Which block the reading has reached, and which labels it has seen there."""
+
+    block: str | None
+    seen: set[str] = field(default_factory=set)
+    reached: int = -1  # index of the furthest block entered; the reading never goes back
+
+    def enter(self, block: str, index: int) -> None:
+        self.block, self.seen = block, set()
+        self.reached = max(self.reached, index)
+
+
+def _anchor_block(doctype: DocTypeDefinition, key: str) -> str | None:
+    return next((b.id for b in doctype.blocks
+                 if any(match_key(a) == key for a in b.anchors)), None)
+
+
+def _implied_block(doctype: DocTypeDefinition, key: str) -> str | None:
+    """The block a label belongs to when no other block prints it (so a missed anchor
+    does not lose the block: «Giới tính» is always the child's)."""
+    blocks = {f.block for f in doctype.fields if any(match_key(lb) == key for lb in f.labels)}
+    return blocks.pop() if len(blocks) == 1 else None
+
+
+def _block_index(doctype: DocTypeDefinition, block: str | None) -> int:
+    ids = [b.id for b in doctype.blocks]
+    return ids.index(block) if block in ids else -1
+
+
+def _next_block(state: BlockState, doctype: DocTypeDefinition, key: str) -> str | None:
+    """The block a label moves the reading to: its anchor's, or a later block it implies
+    (never an earlier one: the father's «Dân tộc» must not reopen the child block)."""
+    anchored = _anchor_block(doctype, key)
+    if anchored is not None:
+        return anchored
+    implied = _implied_block(doctype, key)
+    if implied is not None and _block_index(doctype, implied) > state.reached:
+        return implied
+    return None
+
+
+def _field_for(doctype: DocTypeDefinition, key: str, block: str | None) -> FieldDefinition | None:
+    """The field this label means in this block (fields without a block count anywhere)."""
+    return next((f for f in doctype.fields if f.block in (block, None)
+                 and any(match_key(label) == key for label in f.labels)), None)
+
+
+def _advance(state: BlockState, doctype: DocTypeDefinition, match: LabelMatch) -> str | None:
+    """Update the block state for a label; returns the field key it stands for, if any."""
+    block = _next_block(state, doctype, match.phrase.key)
+    if block is not None and block != state.block:
+        state.enter(block, _block_index(doctype, block))
+    if state.block == LOST:
+        return None
+    found = _field_for(doctype, match.phrase.key, state.block)
+    role = found.key if found else match.phrase.key
+    if not found and role not in {match_key(label) for label in doctype.other_labels}:
+        return None  # titles and anchors may repeat (page headers); labels may not
+    if role in state.seen:
+        # The same label twice in one block: an anchor was not read, so which block this
+        # is cannot be told. Assign nothing until the next anchor.
+        state.block, state.seen = LOST, set()  # ``reached`` stays: no going back
+        return None
+    state.seen.add(role)
+    return found.key if found else None
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RawValue:
+    """The words a field's value was read from."""
+
+    tokens: list[Token]
+    label: LabelMatch
+    page: int
+
+
+def trim_value(tokens: list[Token]) -> tuple[list[Token], bool]:
+    """Value tokens up to the first dot leader; True when a leader ended them.
+
+    Leading punctuation («:») is skipped. What follows a leader is blank space or debris
+    Tesseract read from the dots, so it is never part of the value.
+    """
+    kept: list[Token] = []
+    for token in tokens:
+        if is_debris(token.text) or has_leader(token.text):
+            head = cut_at_leader(token.text)
+            if has_alnum(head) and not is_debris(token.text):
+                kept.append(Token(token.word, head, match_key(head), token.line))
+            return kept, True
+        if kept or has_alnum(token.text):
+            kept.append(token)
+    return kept, False
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """One page's rows and label matches, with the type's settings."""
+
+    rows: list[Row]
+    matches: list[list[LabelMatch]]
+    doctype: DocTypeDefinition
+
+
+def _next_row_value(ctx: PageContext, index: int, label_row: Row) -> tuple[list[Token], int]:
+    """The value printed on the row below a label with nothing after it."""
+    below = index + 1
+    if below >= len(ctx.rows):
+        return [], index
+    row = ctx.rows[below]
+    if row.top - label_row.bottom > ctx.doctype.matching.max_line_gap * label_row.height:
+        return [], index
+    end = ctx.matches[below][0].start if ctx.matches[below] else len(row.tokens)
+    tokens, _ = trim_value(row.tokens[:end])
+    return tokens, below
+
+
+def _label_x(ctx: PageContext, index: int, label: LabelMatch) -> int:
+    return ctx.rows[index].tokens[label.start].word.bbox[0]
+
+
+def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinition) -> list[Token]:
+    """Tokens of the value of the label ``matches[index][position]``, wrapped lines included."""
+    row, matches = ctx.rows[index], ctx.matches[index]
+    label = matches[position]
+    end = matches[position + 1].start if position + 1 < len(matches) else len(row.tokens)
+    tokens, ended = trim_value(row.tokens[label.end:end])
+    last = index
+    if not tokens and not ended and end == len(row.tokens):
+        tokens, last = _next_row_value(ctx, index, row)
+    label_x = _label_x(ctx, index, label)
+    for _ in range(fdef.max_lines - 1):
+        if ended or not tokens or not _continues_at(ctx, last + 1, tokens, label_x):
+            break
+        more, ended = trim_value(ctx.rows[last + 1].tokens)
+        tokens, last = tokens + more, last + 1
+    return tokens
+
+
+def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int) -> bool:
+    """Whether the row at ``index`` carries on a wrapped value that ends in ``value``."""
+    if index >= len(ctx.rows) or ctx.matches[index]:
+        return False
+    row, previous = ctx.rows[index], ctx.rows[index - 1]
+    confidence = sum(t.word.confidence for t in row.tokens) / len(row.tokens)
+    matching = ctx.doctype.matching
+    return (row.top - previous.bottom <= matching.max_line_gap * previous.height
+            and row.tokens[0].line[:2] == value[-1].line[:2]
+            and row.tokens[0].word.bbox[0] >= label_x - row.height
+            and confidence >= matching.continuation_min_word_confidence)
+
+
+def read_page(page: PageOcr, doctype: DocTypeDefinition, state: BlockState,
+              found: dict[str, RawValue]) -> None:
+    """Walk one page's rows in order, collecting the first value of every field."""
+    rows = build_rows(page)
+    labels = all_labels(doctype)
+    matching = doctype.matching
+    matches = [find_labels(r, labels, matching.label_min_score, matching) for r in rows]
+    ctx = PageContext(rows, matches, doctype)
+    for index, row_matches in enumerate(matches):
+        for position, match in enumerate(row_matches):
+            key = _advance(state, doctype, match)
+            if key is None or key in found:
+                continue
+            tokens = read_value(ctx, index, position, doctype.field(key))
+            if tokens:
+                found[key] = RawValue(tokens, match, page.number)
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+def _value_tokens(tokens: list[Token], kind: str) -> list[Token]:
+    """The tokens the typed value was found in (a date inside «… ghi bằng chữ …»)."""
+    text = " ".join(t.text for t in tokens)
+    span = locate_value(kind, text)
+    if span is None:
+        return tokens
+    offsets, position = [], 0
+    for token in tokens:
+        offsets.append((position, position + len(token.text)))
+        position += len(token.text) + 1
+    inside = [t for t, (a, b) in zip(tokens, offsets, strict=True) if a < span[1] and span[0] < b]
+    return inside or tokens
+
+
+def _confidence(tokens: list[Token], label: LabelMatch) -> float:
+    """Mean and worst word confidence together (one bad word casts doubt), times label fit."""
+    scores = [t.word.confidence for t in tokens]
+    words = (sum(scores) / len(scores) + min(scores)) / 200
+    return round(words * label.score / 100, 3)
+
+
+def build_field(raw: RawValue, fdef: FieldDefinition,
+                surnames: tuple[str, ...] = ()) -> ExtractedField | None:
+    """Normalise and validate one raw value; None when no value can be made."""
+    text = " ".join(t.text for t in raw.tokens)
+    value = normalize_value(fdef.normalizer_name, text, tuple(fdef.keep_case_prefixes), surnames)
+    if value is None:
+        return None
+    used = _value_tokens(raw.tokens, fdef.normalizer_name)
+    return ExtractedField(
+        value=value,
+        confidence=_confidence(used, raw.label),
+        page=raw.page,
+        bbox=union_bbox([t.word.bbox for t in used]),
+        valid=VALIDATORS[fdef.validator_name](value),
+    )
+
+
+def _out_of_order(fdef: FieldDefinition, values: dict[str, Value]) -> bool:
+    own = values[fdef.key]
+    return (any(k in values and not is_in_order(own, values[k]) for k in fdef.before)
+            or any(k in values and not is_in_order(values[k], own) for k in fdef.after))
+
+
+def check_fields(fields: dict[str, ExtractedField],
+                 doctype: DocTypeDefinition) -> dict[str, ExtractedField]:
+    """Cross-field order checks, doubt lowers confidence, too-doubtful values are dropped."""
+    values = {k: f.value for k, f in fields.items()}
+    checked = {}
+    for key, extracted in fields.items():
+        valid = extracted.valid and not _out_of_order(doctype.field(key), values)
+        factor = 1.0 if valid else doctype.matching.invalid_confidence_factor
+        confidence = round(extracted.confidence * factor, 3)
+        if confidence >= doctype.matching.drop_below_confidence:
+            checked[key] = extracted.model_copy(update={"valid": valid,
+                                                        "confidence": confidence})
+    return checked
+
+
+def _reading_pages(pages: list[PageOcr], doctype: DocTypeDefinition) -> list[PageOcr]:
+    """Pages from the one with the title on (all pages when no title was read)."""
+    title_page, _ = find_title_page(pages, doctype)
+    return [p for p in pages if title_page is None or p.number >= title_page]
+
+
+def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> dict[str, ExtractedField]:
+    """Every field of the type that could be read, keyed as the contract says."""
+    starts_at_top = bool(doctype.blocks) and not doctype.blocks[0].anchors
+    state = BlockState(doctype.blocks[0].id if starts_at_top else None,
+                       reached=0 if starts_at_top else -1)
+    found: dict[str, RawValue] = {}
+    last_block = doctype.blocks[-1].id if doctype.blocks else None
+    for page in _reading_pages(pages, doctype):
+        read_page(page, doctype, state, found)
+        if state.block == last_block and last_block is not None:
+            break  # the form ended on this page: later pages are attachments
+    surnames = tuple(doctype.surnames)
+    built = {k: build_field(raw, doctype.field(k), surnames) for k, raw in found.items()}
+    return check_fields({k: f for k, f in built.items() if f is not None}, doctype)

@@ -1,0 +1,181 @@
+"""Value normalisers (contract §1): printed text in, the contract's normalised value out.
+
+Each normaliser is syntactic: it finds the value in the text and writes it the contract's way,
+or returns None when the text holds no such value. Whether the value is plausible (a real date,
+a 12-digit CCCD) is the validators' business (``pipeline.validate``).
+
+``locate_value`` tells where in the text a typed value was found, so extraction can give the
+bounding box of just those words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pipeline.text import clean_text, fold, nfc
+
+Value = str | int
+Normalizer = Callable[[str], Value | None]
+Span = tuple[int, int]
+
+_DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+_LONG_DATE = r"ngay\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})"
+PATTERNS: dict[str, re.Pattern[str]] = {
+    # Searched in folded text (same length as the original), hence the unaccented words.
+    "date": re.compile(rf"{_DMY}|{_LONG_DATE}"),
+    "datetime": re.compile(
+        rf"(\d{{1,2}})\s*(?:gio|h|:)\s*(\d{{1,2}})\s*(?:phut)?\s*[,;]?\s*(?:{_DMY}|{_LONG_DATE})"
+    ),
+    "id_number": re.compile(r"(?<![\d/.\-])\d(?:[ .]?\d){7,11}(?![\d/])"),
+    "phone": re.compile(r"(?:\+\s*84|\b84|\b0)(?:[\s.\-]?\d){8,10}(?!\d)"),
+    "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
+    "integer": re.compile(r"(?<!\d)\d{1,6}(?!\d)"),
+    "year": re.compile(r"(?<!\d)\d{4}(?!\d)"),
+    "dossier_code": re.compile(r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"),
+    "digits": re.compile(r"\d(?:[ .]?\d)*"),
+    "gender": re.compile(r"\b(nam|nu)\b"),
+}
+_GENDERS = {"nam": "Nam", "nu": "Nữ"}
+
+
+def _search(kind: str, text: str) -> re.Match[str] | None:
+    return PATTERNS[kind].search(fold(text))
+
+
+def locate_value(kind: str, text: str) -> Span | None:
+    """Where in ``nfc(text)`` a value of that type sits (whole text for free-text types)."""
+    if kind not in PATTERNS:
+        return (0, len(nfc(text))) if clean_text(text) else None
+    found = _search(kind, text)
+    return found.span() if found else None
+
+
+def normalize_text(text: str) -> str | None:
+    """NFC, single spaces, no leaders, footnote markers or edge punctuation."""
+    cleaned = clean_text(text)
+    return cleaned if any(c.isalnum() for c in cleaned) else None
+
+
+def normalize_person_name(text: str, keep_case_prefixes: tuple[str, ...] = (),
+                          surnames: tuple[str, ...] = ()) -> str | None:
+    """Each word capitalised; organisation names (by their printed prefix) are kept as printed.
+
+    A first word that is a known surname but for its accents is spelt as the surname:
+    Tesseract often reads capital «NGUYỄN» as «NGUYÊN» or loses the accents.
+    """
+    cleaned = normalize_text(text)
+    if cleaned is None:
+        return None
+    if fold(cleaned).startswith(tuple(fold(p) for p in keep_case_prefixes)):
+        return cleaned
+    words = [word[:1].upper() + word[1:].lower() for word in cleaned.split()]
+    known = {fold(name): name for name in surnames}
+    words[0] = known.get(fold(words[0]), words[0])
+    return " ".join(words)
+
+
+def _iso_date(day: str, month: str, year: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _date_groups(found: re.Match[str], first: int) -> tuple[str, str, str]:
+    """Day, month, year from whichever of the two date spellings matched."""
+    groups = found.groups()[first:first + 6]
+    return groups[:3] if groups[0] is not None else groups[3:]
+
+
+def normalize_date(text: str) -> str | None:
+    """«05/03/2024» or «ngày 05 tháng 3 năm 2024» → «2024-03-05»."""
+    found = _search("date", text)
+    return _iso_date(*_date_groups(found, 0)) if found else None
+
+
+def normalize_datetime(text: str) -> str | None:
+    """«08 giờ 30 phút, ngày 28 tháng 11 năm 2024» → «2024-11-28T08:30»."""
+    found = _search("datetime", text)
+    if not found:
+        return None
+    hour, minute = found.group(1), found.group(2)
+    return f"{_iso_date(*_date_groups(found, 2))}T{int(hour):02d}:{int(minute):02d}"
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def normalize_digits(text: str) -> str | None:
+    """The first run of digits, spaces and dots inside it removed."""
+    found = _search("digits", text)
+    return _digits(found.group()) if found else None
+
+
+def normalize_id_number(text: str) -> str | None:
+    """The identity-card number inside «CCCD số 0420…, cấp ngày …»: digits only."""
+    found = _search("id_number", text)
+    return _digits(found.group()) if found else None
+
+
+def normalize_phone(text: str) -> str | None:
+    """«0912 345 678», «+84 912 345 678» → «0912345678»."""
+    found = _search("phone", text)
+    if not found:
+        return None
+    digits = _digits(found.group())
+    return "0" + digits[2:] if digits.startswith("84") else digits
+
+
+def normalize_email(text: str) -> str | None:
+    """Lowercase, spaces Tesseract put around «@» and «.» removed, «@» read as «(2» mended."""
+    if "@" not in text:
+        text = re.sub(r"(?<=\w)\(2(?=\w)", "@", text)
+    found = _search("email", text)
+    return re.sub(r"\s+", "", nfc(text)[found.start():found.end()]).lower() if found else None
+
+
+def normalize_integer(text: str) -> int | None:
+    """«01 (bộ)» → 1, «15 ngày» → 15."""
+    found = _search("integer", text)
+    return int(found.group()) if found else None
+
+
+def normalize_year(text: str) -> str | None:
+    """A four-digit year, as a string."""
+    found = _search("year", text)
+    return found.group() if found else None
+
+
+def normalize_dossier_code(text: str) -> str | None:
+    """Uppercase, no spaces: «000.00.21.h27 - 241128-0001» → «000.00.21.H27-241128-0001»."""
+    found = _search("dossier_code", text)
+    return re.sub(r"\s+", "", found.group()).upper() if found else None
+
+
+def normalize_gender(text: str) -> str | None:
+    """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»."""
+    found = _search("gender", text)
+    return _GENDERS[found.group(1)] if found else None
+
+
+NORMALIZERS: dict[str, Normalizer] = {
+    "text": normalize_text,
+    "person_name": normalize_person_name,
+    "date": normalize_date,
+    "datetime": normalize_datetime,
+    "digits": normalize_digits,
+    "id_number": normalize_id_number,
+    "phone": normalize_phone,
+    "email": normalize_email,
+    "integer": normalize_integer,
+    "year": normalize_year,
+    "dossier_code": normalize_dossier_code,
+    "gender": normalize_gender,
+}
+
+
+def normalize_value(normalizer: str, text: str, keep_case_prefixes: tuple[str, ...] = (),
+                    surnames: tuple[str, ...] = ()) -> Value | None:
+    """Run the named normaliser (names as in ``NORMALIZERS``)."""
+    if normalizer == "person_name":
+        return normalize_person_name(text, keep_case_prefixes, surnames)
+    return NORMALIZERS[normalizer](text)

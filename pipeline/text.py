@@ -1,0 +1,100 @@
+"""Text helpers shared by classification, extraction and normalisation.
+
+``fold`` maps every character of NFC text to exactly one character, so a position found in the
+folded text is the same position in the original: matching happens on folded text, values are
+cut from the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Dot leaders as printed («……», «.....») and the dash/angle debris Tesseract reads after them.
+_LEADER = re.compile(r"(?:[.…·]{2,}|…)[\s.…·\-–—_<>~:;,]*")
+_DEBRIS = re.compile(r"^[\-–—_<>~=+*.,:;…·'\"`|]{3,}$")
+# Footnote markers of the official forms: «(1)», «(*)», superscript digits.
+_FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*{1,3})\s*\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+_SPACES = re.compile(r"\s+")
+_EDGE_PUNCT = " \t\n.,:;-–—_…·|/\\[]{}<>~*'\"`"
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: Tesseract and PDFs may give decomposed accents."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", char)[0]
+    return base.lower() if len(base.lower()) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lowercase without Vietnamese diacritics (đ → d), same length as ``nfc(text)``."""
+    return "".join(_fold_char(c) for c in nfc(text))
+
+
+def match_key(text: str) -> str:
+    """Folded text reduced to letters and digits separated by single spaces, for fuzzy matching."""
+    return squeeze(re.sub(r"[^0-9a-z]+", " ", fold(text)))
+
+
+def squeeze(text: str) -> str:
+    """Single spaces, no leading or trailing whitespace."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def has_leader(text: str) -> bool:
+    """True when the text holds a dot leader."""
+    return bool(_LEADER.search(text))
+
+
+def cut_at_leader(text: str) -> str:
+    """The text before its first dot leader (what follows a leader is blank space or debris)."""
+    found = _LEADER.search(text)
+    return text[: found.start()] if found else text
+
+
+def is_debris(text: str) -> bool:
+    """A token that is only leader dots, dashes or similar marks."""
+    return bool(_DEBRIS.match(text)) or (bool(text) and not has_alnum(text) and has_leader(text))
+
+
+def has_alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def remove_leaders(text: str) -> str:
+    """Dot leaders replaced by one space."""
+    return _LEADER.sub(" ", text)
+
+
+def remove_footnotes(text: str) -> str:
+    """Footnote markers such as «(1)» and «²» removed."""
+    return _FOOTNOTE.sub("", text)
+
+
+def strip_edges(text: str) -> str:
+    """No leading or trailing punctuation or whitespace; balanced brackets are kept."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.strip(_EDGE_PUNCT)
+        if text.startswith("(") and ")" not in text:
+            text = text[1:]
+        if text.endswith(")") and "(" not in text:
+            text = text[:-1]
+    return text
+
+
+def clean_text(text: str) -> str:
+    """NFC, leaders and footnote markers removed, single spaces, no edge punctuation."""
+    return strip_edges(squeeze(remove_footnotes(remove_leaders(nfc(text)))))
+
+
+def uppercase_share(text: str) -> float:
+    """Share of letters that are capitals (titles are printed in capitals)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0

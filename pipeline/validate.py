@@ -1,0 +1,151 @@
+"""Validators: is a normalised value plausible? (The normalisers already made it well-formed.)
+
+Every validator takes the normalised value and returns a bool. Those that depend on the
+current date take ``today`` so tests can pin it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from pipeline.normalize import Value
+
+Validator = Callable[[Value], bool]
+
+OLDEST_YEAR = 1900  # the contract's «plausible birth year» lower bound
+ID_LENGTHS = (9, 12)  # old CMND, CCCD
+DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
+EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}")
+PHONE = re.compile(r"0[1-9]\d{8}")
+
+
+def _parse_date(value: Value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _parse_datetime(value: Value) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+
+
+def is_valid_text(value: Value) -> bool:
+    """Some letters or digits."""
+    return any(c.isalnum() for c in str(value))
+
+
+def is_valid_person_name(value: Value) -> bool:
+    """Two words or more, letters only (organisation names may carry digits: not checked)."""
+    words = str(value).split()
+    return len(words) >= 2 and all(w.isalpha() for w in words)
+
+
+def is_valid_id_number(value: Value) -> bool:
+    """CCCD: 12 digits; old CMND: 9 digits."""
+    text = str(value)
+    return text.isdigit() and len(text) in ID_LENGTHS
+
+
+def is_valid_date(value: Value) -> bool:
+    """A real calendar date in ISO form, not before 1900."""
+    day = _parse_date(value)
+    return day is not None and day.year >= OLDEST_YEAR
+
+
+def is_valid_past_date(value: Value, today: dt.date | None = None) -> bool:
+    """A real date between 1900 and today (birth dates, signing dates)."""
+    day = _parse_date(value)
+    return day is not None and day.year >= OLDEST_YEAR and day <= (today or dt.date.today())
+
+
+def is_valid_datetime(value: Value) -> bool:
+    """A real date and time, ISO ``YYYY-MM-DDTHH:MM``."""
+    moment = _parse_datetime(value)
+    return moment is not None and moment.year >= OLDEST_YEAR
+
+
+def is_valid_birth_year(value: Value, today: dt.date | None = None) -> bool:
+    """Four digits between 1900 and the current year."""
+    text = str(value)
+    current = (today or dt.date.today()).year
+    return len(text) == 4 and text.isdigit() and OLDEST_YEAR <= int(text) <= current
+
+
+def is_valid_year(value: Value) -> bool:
+    """Four digits, 1900 or later."""
+    text = str(value)
+    return len(text) == 4 and text.isdigit() and int(text) >= OLDEST_YEAR
+
+
+def is_valid_phone(value: Value) -> bool:
+    """Ten digits starting with 0 (and not 00)."""
+    return bool(PHONE.fullmatch(str(value)))
+
+
+def is_valid_email(value: Value) -> bool:
+    """local@domain.tld, lowercase ASCII."""
+    return bool(EMAIL.fullmatch(str(value)))
+
+
+def is_valid_dossier_code(value: Value) -> bool:
+    """``\\d{3}.\\d{2}.\\d{2}.H\\d{2}-\\d{6}-\\d{4}`` whose middle part is a real date (yymmdd)."""
+    text = str(value)
+    if not DOSSIER_CODE.fullmatch(text):
+        return False
+    return _parse_date(f"20{text[14:16]}-{text[16:18]}-{text[18:20]}") is not None
+
+
+def is_valid_positive_integer(value: Value) -> bool:
+    return isinstance(value, int) and value > 0
+
+
+def is_valid_gender(value: Value) -> bool:
+    return value in ("Nam", "Nữ")
+
+
+def is_valid_digits(value: Value) -> bool:
+    return str(value).isdigit()
+
+
+VALIDATORS: dict[str, Validator] = {
+    "text": is_valid_text,
+    "person_name": is_valid_person_name,
+    "id_number": is_valid_id_number,
+    "date": is_valid_date,
+    "past_date": is_valid_past_date,
+    "datetime": is_valid_datetime,
+    "birth_year": is_valid_birth_year,
+    "year": is_valid_year,
+    "phone": is_valid_phone,
+    "email": is_valid_email,
+    "dossier_code": is_valid_dossier_code,
+    "positive_integer": is_valid_positive_integer,
+    "gender": is_valid_gender,
+    "digits": is_valid_digits,
+    "none": lambda value: True,
+}
+
+
+def _year_of(value: Value) -> int | None:
+    text = str(value)
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def is_in_order(earlier: Value, later: Value) -> bool:
+    """True when ``earlier`` is not after ``later``; years, dates and date-times mix.
+
+    Values of different precision are compared on what both have (a year against a date
+    compares years). Unparseable values are not judged here (their own validator does it).
+    """
+    first, second = str(earlier), str(later)
+    if len(first) == 4 or len(second) == 4:
+        years = _year_of(first), _year_of(second)
+        return None in years or years[0] <= years[1]
+    width = min(len(first), len(second))
+    return first[:width] <= second[:width]

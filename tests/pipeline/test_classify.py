@@ -1,0 +1,75 @@
+"""Document type classification: title first, printed labels as evidence."""
+
+import pytest
+
+from config.doctypes import DocTypeDefinition, load_doctypes
+from pipeline.classify import classify_document
+from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
+
+
+@pytest.fixture(scope="module")
+def doctypes() -> list[DocTypeDefinition]:
+    return load_doctypes()
+
+
+def test_birth_registration(doctypes):
+    result = classify_document([make_page(BIRTH_FORM)], doctypes)
+    assert result.doc_type == "birth_registration"
+    assert result.score > 0.9 and result.title_page == 1 and not result.ambiguous
+    assert result.runner_up == "dossier_receipt" and result.runner_up_score < 0.3
+
+
+def test_dossier_receipt_with_ocr_damaged_title(doctypes):
+    """The title as Tesseract often reads it: «QUÁ» for «QUẢ», accents lost."""
+    lines = [line.replace("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                          "GIAY TIEP NHAN HO SO VA HEN TRA KET QUÁ") for line in RECEIPT_FORM]
+    result = classify_document([make_page(lines)], doctypes)
+    assert result.doc_type == "dossier_receipt" and result.score > 0.9
+
+
+def test_title_page_is_the_page_with_the_title(doctypes):
+    pages = [make_page(["ĐƠN ĐỀ NGHỊ", "Kính gửi: UBND xã"], number=1),
+             make_page(BIRTH_FORM, number=2)]
+    result = classify_document(pages, doctypes)
+    assert (result.doc_type, result.title_page) == ("birth_registration", 2)
+
+
+def test_a_title_mentioned_in_running_text_is_not_a_title(doctypes):
+    """
+    GIVEN a letter that mentions «tờ khai đăng ký khai sinh» in lower-case running text
+    WHEN classified
+    THEN it is unknown: titles are printed in capitals on a line of their own
+    """
+    letter = ["ĐƠN XIN XÁC NHẬN", "Tôi gửi kèm tờ khai đăng ký khai sinh của con tôi.",
+              "Địa chỉ: thôn Hòa Bình"]
+    result = classify_document([make_page(letter)], doctypes)
+    assert result.doc_type == "unknown"
+
+
+def test_unknown_pages(doctypes):
+    notice = ["THÔNG BÁO", "Về việc tổ chức tiêm chủng mở rộng", "Ngày 05 tháng 3 năm 2024"]
+    result = classify_document([make_page(notice)], doctypes)
+    assert result.doc_type == "unknown" and result.score > 0.9 and not result.ambiguous
+
+
+def test_labels_alone_can_identify_a_form_whose_title_was_not_read(doctypes):
+    lines = [line for line in BIRTH_FORM if line != "TỜ KHAI ĐĂNG KÝ KHAI SINH"]
+    result = classify_document([make_page(lines)], doctypes)
+    assert result.doc_type == "birth_registration" and result.title_page is None
+
+
+def test_two_forms_in_one_file_are_ambiguous(doctypes):
+    """
+    GIVEN a file holding both a birth registration and a dossier receipt
+    WHEN classified
+    THEN both fit nearly equally and the result is flagged ambiguous (a person decides)
+    """
+    pages = [make_page(BIRTH_FORM, number=1), make_page(RECEIPT_FORM, number=2)]
+    result = classify_document(pages, doctypes)
+    assert result.ambiguous
+    assert {result.doc_type, result.runner_up} == {"birth_registration", "dossier_receipt"}
+
+
+def test_no_types_defined_gives_unknown():
+    result = classify_document([make_page(BIRTH_FORM)], [])
+    assert result.doc_type == "unknown" and result.runner_up is None

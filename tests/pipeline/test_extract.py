@@ -1,0 +1,253 @@
+"""Field extraction from constructed OCR pages: layouts, leaders, damage and blocks."""
+
+import pytest
+
+from config.doctypes import DocTypeDefinition, load_doctypes
+from pipeline.extract import build_rows, extract_fields
+from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
+
+
+@pytest.fixture(scope="module")
+def doctypes() -> dict[str, DocTypeDefinition]:
+    return {d.id: d for d in load_doctypes()}
+
+
+@pytest.fixture(scope="module")
+def birth(doctypes) -> DocTypeDefinition:
+    return doctypes["birth_registration"]
+
+
+@pytest.fixture(scope="module")
+def receipt(doctypes) -> DocTypeDefinition:
+    return doctypes["dossier_receipt"]
+
+
+def values(fields) -> dict:
+    return {k: f.value for k, f in fields.items()}
+
+
+def replaced(lines: list[str], old: str, new: str | list[str]) -> list[str]:
+    """The form with the line starting ``old`` replaced by one or more lines."""
+    out = []
+    for line in lines:
+        out.extend(([new] if isinstance(new, str) else new) if line.startswith(old) else [line])
+    return out
+
+
+def test_birth_registration_fields_all_come_out_normalised(birth):
+    fields = extract_fields([make_page(BIRTH_FORM)], birth)
+    assert values(fields) == {
+        "registration_authority": "Ủy ban nhân dân xã Thạch Hạ",
+        "requester_name": "Nguyễn Thị Hương",
+        "requester_residence": "thôn Hòa Bình, xã Thạch Hạ, thành phố Hà Tĩnh",
+        "requester_id_number": "042190001234",
+        "relationship": "Mẹ",
+        "child_name": "Nguyễn Văn An",
+        "child_dob": "2024-05-12",
+        "child_gender": "Nam",
+        "child_ethnicity": "Kinh",
+        "child_nationality": "Việt Nam",
+        "child_place_of_birth": "Trạm y tế xã Thạch Hạ",
+        "child_hometown": "xã Thạch Hạ, thành phố Hà Tĩnh",
+        "mother_name": "Nguyễn Thị Hương",
+        "mother_birth_year": "1990",
+        "father_name": "Trần Văn Bình",
+        "father_birth_year": "1988",
+        "signed_date": "2024-05-20",
+    }
+    assert all(f.valid and f.page == 1 and 0.8 < f.confidence <= 1 for f in fields.values())
+
+
+def test_receipt_fields_all_come_out_normalised(receipt):
+    fields = extract_fields([make_page(RECEIPT_FORM)], receipt)
+    assert values(fields) == {
+        "dossier_code": "000.00.21.H27-241128-0001",
+        "applicant_name": "Lê Văn Nam",
+        "applicant_address": "thôn Hòa Bình, xã Thạch Hạ",
+        "phone": "0912345678",
+        "email": "nam.le@gmail.com",
+        "request_content": "Đăng ký khai sinh",
+        "document_count": 1,
+        "processing_days": 15,
+        "received_at": "2024-11-28T08:30",
+        "due_at": "2024-11-29T14:00",
+        "result_delivery": "Bộ phận Một cửa UBND xã Thạch Hạ",
+    }
+    assert all(f.valid for f in fields.values())
+
+
+def test_repeated_labels_take_the_field_of_their_block(birth):
+    """
+    GIVEN «Năm sinh», «Dân tộc» and «Nơi cư trú» printed in the child, mother and father blocks
+    WHEN the form is extracted
+    THEN each year lands in its parent's field and the child's ethnicity is the child's
+    """
+    fields = values(extract_fields([make_page(BIRTH_FORM)], birth))
+    assert (fields["mother_birth_year"], fields["father_birth_year"]) == ("1990", "1988")
+    assert fields["child_ethnicity"] == "Kinh"  # the father's «Tày» is not the child's
+    assert fields["requester_residence"].startswith("thôn Hòa Bình")
+
+
+def test_value_on_the_next_line(birth):
+    """
+    GIVEN labels alone on their line with the value on the line below (next_line layout)
+    WHEN extracted
+    THEN the value below is taken, and a blank label followed by another label gives nothing
+    """
+    lines = ["TỜ KHAI ĐĂNG KÝ KHAI SINH", "Họ, chữ đệm, tên người yêu cầu:", "NGUYỄN THỊ HƯƠNG",
+             "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:",
+             "Họ, chữ đệm, tên:", "NGUYỄN VĂN AN", "Ngày, tháng, năm sinh:", "12/05/2024",
+             "Ghi bằng chữ:", "ngày mười hai, tháng năm, năm hai nghìn không trăm hai mươi tư",
+             "Giới tính:", "Nữ", "Họ, chữ đệm, tên người cha:", "Năm sinh:", "Dân tộc:",
+             "Nơi cư trú:", "Tôi cam đoan nội dung đề nghị đăng ký khai sinh là đúng sự thật."]
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields == {"requester_name": "Nguyễn Thị Hương", "child_name": "Nguyễn Văn An",
+                      "child_dob": "2024-05-12", "child_gender": "Nữ"}
+
+
+def test_value_at_a_tab_stop_in_another_ocr_block(birth):
+    """
+    GIVEN a tabbed layout: Tesseract reads the label column and the value column as blocks
+    WHEN extracted
+    THEN label and value are paired by their row on the page, and a wrapped value continues
+    """
+    lines = ["TỜ KHAI ĐĂNG KÝ KHAI SINH",
+             "Kính gửi:\tỦy ban nhân dân xã Thạch Hạ, thành phố Hà",
+             "\tTĩnh",
+             "Họ, chữ đệm, tên người yêu cầu:\tNguyễn Hữu Toàn"]
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields == {"registration_authority": "Ủy ban nhân dân xã Thạch Hạ, thành phố Hà Tĩnh",
+                      "requester_name": "Nguyễn Hữu Toàn"}
+
+
+def test_two_pairs_on_one_line_split_at_the_next_label(receipt):
+    page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                      "Số điện thoại: 0912 345 678 Email: an.le@gmail.com"])
+    assert values(extract_fields([page], receipt)) == {"phone": "0912345678",
+                                                       "email": "an.le@gmail.com"}
+
+
+def test_dot_leaders_and_the_debris_after_them_are_dropped(birth):
+    """
+    GIVEN values followed by dot leaders and the junk Tesseract reads from them, and a
+          blank field that is only a leader
+    WHEN extracted
+    THEN the values end at the leader and the blank field is absent (not the next line)
+    """
+    lines = replaced(BIRTH_FORM, "Kính gửi",
+                     "Kính gửi: Ủy ban nhân dân xã Thạch Hạ ......--- c2 <<")
+    lines = replaced(lines, "Quan hệ", "Quan hệ với người được khai sinh: ………… c2 n2")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
+    assert "relationship" not in fields
+
+
+def test_ocr_damaged_labels_still_match(birth):
+    """
+    GIVEN labels whose diacritics Tesseract lost or whose letters it got wrong
+    WHEN extracted
+    THEN the fields are still found
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người yêu cầu",
+                     "Ho, chu dem, ten nguoi yeu cau: NGUYỄN THỊ HƯƠNG")
+    lines = replaced(lines, "Họ, chữ đệm, tên người mẹ", "Họ, chữ đêm, tến ngưới rnẹ: LÊ THỊ MAI")
+    lines = replaced(lines, "Quê quán", "Quẽ quản: xã Thạch Hạ")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["requester_name"] == "Nguyễn Thị Hương"
+    assert fields["mother_name"] == "Lê Thị Mai"
+    assert fields["child_hometown"] == "xã Thạch Hạ"
+
+
+def test_a_value_that_resembles_a_short_label_is_not_a_label(birth):
+    """«Nam Định» is one letter away from «Năm sinh»: it must stay part of the value."""
+    lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định")
+    assert values(extract_fields([make_page(lines)], birth))["child_hometown"] == (
+        "xã Hải Minh, tỉnh Nam Định")
+
+
+def test_blank_father_is_absent_not_an_error(birth):
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người cha", "Họ, chữ đệm, tên người cha:")
+    lines = replaced(lines, "Năm sinh: 1988", "Năm sinh: Dân tộc: Quốc tịch:")
+    lines = replaced(lines, "Nơi cư trú: thôn Tân Học", "Nơi cư trú:")
+    fields = extract_fields([make_page(lines)], birth)
+    assert "father_name" not in fields and "father_birth_year" not in fields
+    assert fields["mother_birth_year"].value == "1990"
+
+
+def test_a_missed_block_anchor_assigns_nothing_rather_than_the_wrong_parent(birth):
+    """
+    GIVEN the father's name line was unreadable, so the father block's anchor is lost
+    WHEN the father's «Năm sinh» follows the mother's
+    THEN it is not taken as anything (the mother's year stays the mother's)
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người cha", "BI 089i: 080i 0009 0n.")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["mother_birth_year"] == "1990"
+    assert "father_birth_year" not in fields and "father_name" not in fields
+
+
+def test_value_bbox_and_confidence_come_from_the_value_words(birth):
+    page = make_page(BIRTH_FORM, confidences={"042190001234,": 50.0})
+    field = extract_fields([page], birth)["requester_id_number"]
+    words = {w.text: w for w in page.words}
+    assert field.bbox == words["042190001234,"].bbox  # not the whole «CCCD số …, cấp ngày …»
+    assert field.confidence == pytest.approx(0.5)
+
+
+def test_invalid_values_are_kept_flagged_with_lower_confidence(birth):
+    lines = replaced(BIRTH_FORM, "Ngày, tháng, năm sinh", "Ngày, tháng, năm sinh: 31/02/2024")
+    dob = extract_fields([make_page(lines)], birth)["child_dob"]
+    assert dob.value == "2024-02-31" and not dob.valid and dob.confidence < 0.6
+
+
+def test_a_birth_year_after_the_childs_birth_is_invalid(birth):
+    lines = replaced(BIRTH_FORM, "Năm sinh: 1990", "Năm sinh: 2025 Dân tộc: Kinh")
+    assert not extract_fields([make_page(lines)], birth)["mother_birth_year"].valid
+
+
+def test_very_doubtful_values_are_left_out(birth):
+    page = make_page(BIRTH_FORM, confidences={"Tày": 5.0})
+    assert "child_ethnicity" in extract_fields([page], birth)  # another block's word
+    page = make_page(BIRTH_FORM, confidences={"Kinh": 5.0})
+    assert "child_ethnicity" not in extract_fields([page], birth)
+
+
+def test_fields_are_read_from_the_title_page_on(receipt):
+    """
+    GIVEN a request letter before the receipt that also prints «Địa chỉ» and «Email»
+    WHEN extracted
+    THEN the receipt's values are taken, not the letter's
+    """
+    letter = make_page(["ĐƠN ĐỀ NGHỊ", "Địa chỉ: số 1 phố Huế", "Email: x@y.vn"], number=1)
+    form = make_page(RECEIPT_FORM, number=2)
+    fields = extract_fields([letter, form], receipt)
+    assert fields["applicant_address"].value == "thôn Hòa Bình, xã Thạch Hạ"
+    assert fields["email"].page == 2
+
+
+def test_rows_group_words_of_one_printed_line_left_to_right():
+    page = make_page(["Giới tính:\tNam", "Dân tộc: Kinh"])
+    rows = build_rows(page)
+    assert [r.text for r in rows] == ["Giới tính: Nam", "Dân tộc: Kinh"]
+
+
+def test_no_text_gives_no_fields(birth):
+    assert extract_fields([make_page([])], birth) == {}
+
+
+def test_after_a_missed_anchor_a_later_label_does_not_reopen_an_earlier_block(birth):
+    """
+    GIVEN the child's ethnicity unreadable and the father's name line unreadable
+    WHEN the father's «Dân tộc» is read (a label only the child block has a field for)
+    THEN it is not taken as the child's ethnicity
+    """
+    lines = replaced(BIRTH_FORM, "Giới tính", "Giới tính: Nam")
+    lines = replaced(lines, "Họ, chữ đệm, tên người cha", "BI 089i: 080i 0009 0n.")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert "child_ethnicity" not in fields and fields["child_gender"] == "Nam"
+
+
+def test_a_label_only_one_block_has_moves_the_reading_on_when_its_anchor_was_missed(birth):
+    lines = replaced(BIRTH_FORM, "Đề nghị cơ quan", "Đề ngh| c0 qu@n ....")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert (fields["child_name"], fields["child_gender"]) == ("Nguyễn Văn An", "Nam")

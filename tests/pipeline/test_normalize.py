@@ -1,0 +1,158 @@
+"""Value normalisers (contract §1)."""
+
+import pytest
+
+from pipeline.normalize import (
+    locate_value,
+    normalize_date,
+    normalize_datetime,
+    normalize_digits,
+    normalize_dossier_code,
+    normalize_email,
+    normalize_gender,
+    normalize_id_number,
+    normalize_integer,
+    normalize_person_name,
+    normalize_phone,
+    normalize_text,
+    normalize_value,
+    normalize_year,
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("  Ủy ban   nhân dân xã Thạch Hạ ……", "Ủy ban nhân dân xã Thạch Hạ"),
+    (": Kinh ....", "Kinh"),
+    ("Nguye\u0302\u0303n", "Nguyễn"),  # NFC
+    ("....", None),
+    ("", None),
+])
+def test_normalize_text(text, expected):
+    assert normalize_text(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("NGUYỄN THỊ HƯƠNG", "Nguyễn Thị Hương"),
+    ("trần  văn bình ....", "Trần Văn Bình"),
+    ("ĐỖ XUÂN KIÊN", "Đỗ Xuân Kiên"),
+    ("---", None),
+])
+def test_normalize_person_name(text, expected):
+    assert normalize_person_name(text) == expected
+
+
+def test_organisation_names_keep_their_case():
+    name = "Công ty TNHH Thương mại Hoàng Long"
+    assert normalize_person_name(name, ("Công ty",)) == name
+    assert normalize_value("person_name", name, ("cong ty",)) == name
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12/05/2024", "2024-05-12"),
+    ("5/3/2024", "2024-03-05"),
+    ("05-03-2024", "2024-03-05"),
+    ("12/05/2024 (ghi bằng chữ: ngày mười hai …)", "2024-05-12"),
+    ("ngày 05 tháng 3 năm 2024", "2024-03-05"),
+    ("xã Thạch Hạ, ngày 20 tháng 05 năm 2024", "2024-05-20"),
+    ("Ngay 20 thang 05 nam 2024", "2024-05-20"),  # OCR lost the accents
+    ("31/02/2024", "2024-02-31"),  # well-formed; the validator rejects it
+    ("năm hai nghìn", None),
+])
+def test_normalize_date(text, expected):
+    assert normalize_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("08 giờ 30 phút, ngày 28 tháng 11 năm 2024", "2024-11-28T08:30"),
+    ("8 giờ 05 phút ngày 02 tháng 1 năm 2025", "2025-01-02T08:05"),
+    ("14 gio 00 phut, ngay 29 thang 11 nam 2024", "2024-11-29T14:00"),
+    ("14h00, 29/11/2024", "2024-11-29T14:00"),
+    ("ngày 28 tháng 11 năm 2024", None),  # no time
+])
+def test_normalize_datetime(text, expected):
+    assert normalize_datetime(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("CCCD số 042190001234, cấp ngày 03/09/2021", "042190001234"),
+    ("CMND số 183 456 789, cấp ngày 03/09/2011", "183456789"),
+    ("cấp ngày 03/09/2021", None),
+    ("Căn cước số 04219000123456", None),  # too long to be any identity number
+])
+def test_normalize_id_number(text, expected):
+    assert normalize_id_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0912 345 678", "0912345678"),
+    ("0912.345.678", "0912345678"),
+    ("+84 912 345 678", "0912345678"),
+    ("+84912345678", "0912345678"),
+    ("không có", None),
+])
+def test_normalize_phone(text, expected):
+    assert normalize_phone(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Nam.Le@Gmail.com", "nam.le@gmail.com"),
+    ("nam.le @ gmail . com", "nam.le@gmail.com"),
+    ("cuong.dang(2hatinh.gov.vn", "cuong.dang@hatinh.gov.vn"),  # «@» read as «(2»
+    ("không có", None),
+])
+def test_normalize_email(text, expected):
+    assert normalize_email(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("01 (bộ)", 1), ("15 ngày", 15), ("02", 2), ("bộ", None),
+])
+def test_normalize_integer(text, expected):
+    assert normalize_integer(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1990", "1990"), ("năm 1988 .....", "1988"), ("199", None), ("19900", None),
+])
+def test_normalize_year(text, expected):
+    assert normalize_year(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("000.00.21.H27-241128-0001", "000.00.21.H27-241128-0001"),
+    ("000.00.21.h27 - 241128 - 0001", "000.00.21.H27-241128-0001"),
+    ("số 0439/TNHS", None),
+])
+def test_normalize_dossier_code(text, expected):
+    assert normalize_dossier_code(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Nam", "Nam"), ("NAM", "Nam"), ("Nữ", "Nữ"), ("NỮ", "Nữ"), ("Nu", "Nữ"), ("nừ", "Nữ"),
+    ("Kinh", None),
+])
+def test_normalize_gender(text, expected):
+    assert normalize_gender(text) == expected
+
+
+def test_normalize_digits():
+    assert normalize_digits("số 12 345") == "12345"
+    assert normalize_digits("không") is None
+
+
+def test_locate_value_points_at_the_typed_value():
+    text = "CCCD số 042190001234, cấp ngày 03/09/2021"
+    start, end = locate_value("id_number", text)
+    assert text[start:end] == "042190001234"
+    assert locate_value("text", "Kinh") == (0, 4)
+    assert locate_value("date", "không rõ") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("NGUYÊN THỊ HƯƠNG", "Nguyễn Thị Hương"),  # capital «Ễ» read as «Ê»
+    ("Pham Thu Trang", "Phạm Thu Trang"),  # accents lost
+    ("NGUYỄN THỊ NGUYÊN", "Nguyễn Thị Nguyên"),  # only the first word is a surname
+    ("Kim Văn An", "Kim Văn An"),  # not a listed surname: left as read
+])
+def test_person_name_first_word_mended_to_a_known_surname(text, expected):
+    assert normalize_person_name(text, surnames=("Nguyễn", "Phạm", "Lê")) == expected

@@ -1,0 +1,70 @@
+"""Text folding and clean-up helpers."""
+
+import pytest
+
+from pipeline.text import (
+    clean_text,
+    cut_at_leader,
+    fold,
+    is_debris,
+    match_key,
+    nfc,
+    remove_footnotes,
+    squeeze,
+    strip_edges,
+    uppercase_share,
+)
+
+
+def test_fold_strips_vietnamese_diacritics_and_d_bar():
+    assert fold("Họ, chữ đệm, TÊN Đường") == "ho, chu dem, ten duong"
+
+
+def test_fold_keeps_length_of_nfc_text_so_positions_carry_over():
+    decomposed = "Nguye\u0302\u0303n"  # «Nguyễn» with combining marks
+    assert len(fold(decomposed)) == len(nfc(decomposed)) == 6
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Họ, chữ đệm, tên người yêu cầu:", "ho chu dem ten nguoi yeu cau"),
+    ("  Quốc   tịch(1): ", "quoc tich 1"),
+    ("....", ""),
+])
+def test_match_key(text, key):
+    assert match_key(text) == key
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kinh ...........", "Kinh"),
+    ("Việt Nam……", "Việt Nam"),
+    ("  : Ủy ban nhân dân   xã Thạch Hạ ..... ", "Ủy ban nhân dân xã Thạch Hạ"),
+    ("Nơi cư trú(2)", "Nơi cư trú"),
+    ("Giấy chứng sinh (bản chính).", "Giấy chứng sinh (bản chính)"),
+    ("(ghi bằng chữ", "ghi bằng chữ"),
+])
+def test_clean_text(text, expected):
+    assert clean_text(text) == expected
+
+
+def test_cut_at_leader_keeps_what_precedes_the_dots():
+    assert cut_at_leader("12/05/2024............----c") == "12/05/2024"
+    assert cut_at_leader("0979.134.481") == "0979.134.481"  # single dots are not leaders
+
+
+@pytest.mark.parametrize(("token", "debris"), [
+    ("..........", True), ("-----<<", True), ("…", True), ("Nam", False), ("0979.134", False),
+])
+def test_is_debris(token, debris):
+    assert is_debris(token) is debris
+
+
+def test_remove_footnotes_and_squeeze_and_edges():
+    assert remove_footnotes("Dân tộc(1) ²") == "Dân tộc "
+    assert squeeze("  a \t b\n c ") == "a b c"
+    assert strip_edges("-- «x» ::") == "«x»"
+
+
+def test_uppercase_share():
+    assert uppercase_share("TỜ KHAI") == 1.0
+    assert uppercase_share("Tờ khai") == pytest.approx(1 / 6)
+    assert uppercase_share("123") == 0.0

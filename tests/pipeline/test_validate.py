@@ -1,0 +1,120 @@
+"""Validators: plausibility of normalised values."""
+
+import datetime as dt
+
+import pytest
+
+from pipeline.validate import (
+    VALIDATORS,
+    is_in_order,
+    is_valid_birth_year,
+    is_valid_date,
+    is_valid_datetime,
+    is_valid_dossier_code,
+    is_valid_email,
+    is_valid_gender,
+    is_valid_id_number,
+    is_valid_past_date,
+    is_valid_person_name,
+    is_valid_phone,
+    is_valid_positive_integer,
+)
+
+TODAY = dt.date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("042190001234", True),  # CCCD
+    ("183456789", True),  # old CMND
+    ("0421900012", False),
+    ("04219000123a", False),
+    ("", False),
+])
+def test_id_number(value, valid):
+    assert is_valid_id_number(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("2024-02-29", True), ("2023-02-29", False), ("2024-13-01", False), ("1899-12-31", False),
+    ("12/05/2024", False),
+])
+def test_date(value, valid):
+    assert is_valid_date(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("2025-06-01", True), ("2025-06-02", False), ("1900-01-01", True),
+])
+def test_past_date(value, valid):
+    assert is_valid_past_date(value, today=TODAY) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("2024-11-28T08:30", True), ("2024-11-28T25:30", False), ("2024-11-31T08:30", False),
+])
+def test_datetime(value, valid):
+    assert is_valid_datetime(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("1990", True), ("1900", True), ("1899", False), ("2025", True), ("2026", False),
+    ("199", False), ("19a0", False),
+])
+def test_birth_year(value, valid):
+    assert is_valid_birth_year(value, today=TODAY) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("0912345678", True), ("0243123456", True), ("912345678", False), ("0012345678", False),
+    ("09123456789", False),
+])
+def test_phone(value, valid):
+    assert is_valid_phone(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("nam.le@gmail.com", True), ("x@hatinh.gov.vn", True), ("nam.le@gmail", False),
+    ("nam.le@gmaiïl.com", False), ("@gmail.com", False),
+])
+def test_email(value, valid):
+    assert is_valid_email(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("000.00.21.H27-241128-0001", True),
+    ("000.00.21.H3S-241128-0001", False),  # OCR read 5 as S
+    ("000.00.21.H27-241328-0001", False),  # month 13
+    ("000.00.21.H27-2411280001", False),
+])
+def test_dossier_code(value, valid):
+    assert is_valid_dossier_code(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("Nguyễn Văn An", True), ("An", False), ("Nguyễn V4n An", False),
+])
+def test_person_name(value, valid):
+    assert is_valid_person_name(value) is valid
+
+
+def test_gender_and_integer():
+    assert is_valid_gender("Nữ") and not is_valid_gender("Nu")
+    assert is_valid_positive_integer(1) and not is_valid_positive_integer(0)
+    assert not is_valid_positive_integer("1")
+
+
+@pytest.mark.parametrize(("earlier", "later", "ordered"), [
+    ("1990", "2024-05-12", True),
+    ("2025", "2024-05-12", False),  # the mother's «birth year» read from the child's date
+    ("2024-05-12", "2024-05-20", True),
+    ("2024-05-21", "2024-05-20", False),
+    ("2024-11-28T08:30", "2024-11-29T14:00", True),
+    ("2024-11-28", "2024-11-28T08:30", True),
+])
+def test_is_in_order(earlier, later, ordered):
+    assert is_in_order(earlier, later) is ordered
+
+
+def test_every_registered_validator_accepts_a_value_without_raising():
+    for validator in VALIDATORS.values():
+        assert validator("x") in (True, False)
