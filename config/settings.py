@@ -18,6 +18,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from pipeline.preprocess import PreprocessOptions
+
 
 def _default_data_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "sohoa"
@@ -88,6 +90,7 @@ class Settings(BaseSettings):
     stations: list[StationSettings] = Field(default_factory=list)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)
     work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
     doctypes_dir: Path | None = Field(None, description="extra document-type definitions")
 

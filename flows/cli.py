@@ -34,7 +34,7 @@ def load_services() -> Services:
         services = use_settings(Settings())
         check_languages(services.settings.ocr.languages, services.settings.ocr.tesseract_cmd)
         services.store.check()
-        services.repository.check()
+        services.repository  # noqa: B018 - opening it checks the database and creates tables
         return services
     except SohoaError as error:
         raise CannotRun(error.message) from error

@@ -93,15 +93,15 @@ def register_file(path: str, station: str | None = None) -> FileJob:
         return job_for(existing, path)
     if existing is not None:
         return register_duplicate(services, source, digest, station_name)
-    record_id = new_record_id()
-    original_key = keys.original_key(record_id, utc_now(), extension_of(source))
+    record_id, created_at = new_record_id(), utc_now()
+    original_key = keys.original_key(record_id, created_at, extension_of(source))
     services.store.put_file(original_key, source, content_type_of(source),
                             metadata={"station": station_name, "record-id": record_id})
     record, _ = services.repository.register(
         filename=source.name, source_path=str(source), sha256=digest,
         size_bytes=source.stat().st_size, station=station_name,
         unit=services.settings.unit_of(station_name), original_key=original_key,
-        record_id=record_id,
+        record_id=record_id, created_at=created_at,
     )
     return job_for(record, path)
 
