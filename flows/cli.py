@@ -96,18 +96,28 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
     return documents
 
 
+def note_of(document: DossierDocument) -> str:
+    """One line on why a record is not simply digitized (the JSON has every reason)."""
+    if document.duplicate_of:
+        return f"same file as record {document.duplicate_of}"
+    if document.error:
+        return document.error
+    reasons = document.review_reasons
+    if not reasons:
+        return ""
+    return reasons[0] + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else "")
+
+
 def print_summary(documents: list[DossierDocument], inputs: list[Path]) -> None:
     """A table per file (for small batches) and a count per status."""
     if len(documents) <= 50:
         table = Table(title="Records", show_lines=False)
-        for column in ("file", "status", "type", "pages", "note"):
-            table.add_column(column)
+        for column in ("file", "status", "type", "pages"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("note", overflow="fold", ratio=1)
         for document in sorted(documents, key=lambda d: d.source.filename):
-            note = document.error or "; ".join(document.review_reasons) or ""
-            if document.duplicate_of:
-                note = f"same file as record {document.duplicate_of}"
             table.add_row(document.source.filename, document.status.value, document.doc_type,
-                          str(len(document.pages)), note)
+                          str(len(document.pages)), note_of(document))
         console.print(table)
     counts: dict[str, int] = {}
     for document in documents:

@@ -131,8 +131,13 @@ def text_of(lines: list[OcrLine]) -> str:
 
 
 def mean_confidence(lines: list[OcrLine]) -> float:
-    """Mean word confidence (0..100), weighted by word length so specks count little."""
-    words = [w for line in lines for w in line.words]
+    """Mean word confidence (0..100), weighted by word length so specks count little.
+
+    Words without a letter or digit (dot leaders «……», rules, stray marks) are left out:
+    they are layout, not text, and Tesseract's low confidence in them says nothing
+    about how well the text was read.
+    """
+    words = [w for line in lines for w in line.words if any(c.isalnum() for c in w.text)]
     total = sum(len(w.text) for w in words)
     if not total:
         return 0.0

@@ -8,7 +8,14 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.errors import ConfigurationError
-from pipeline.ocr import OcrOptions, check_languages, parse_tsv, recognize_page, text_of
+from pipeline.ocr import (
+    OcrOptions,
+    check_languages,
+    mean_confidence,
+    parse_tsv,
+    recognize_page,
+    text_of,
+)
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 LINES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Họ, chữ đệm, tên người mẹ: Trần Thị Lụa"]
@@ -58,6 +65,16 @@ def test_parse_tsv_groups_words_by_line_and_skips_non_words() -> None:
     assert [line.text for line in lines] == ["Ngày 05/03", "Nam"]
     assert lines[0].bbox == (10, 10, 100, 30)
     assert text_of(lines) == "Ngày 05/03\n\nNam"
+
+
+def test_mean_confidence_ignores_dot_leaders() -> None:
+    header = "\t".join(["level", "page_num", "block_num", "par_num", "line_num", "word_num",
+                        "left", "top", "width", "height", "conf", "text"])
+    rows = ["5\t1\t1\t1\t1\t1\t0\t0\t10\t10\t90\tTên:",
+            "5\t1\t1\t1\t1\t2\t20\t0\t200\t10\t5\t......................",
+            "5\t1\t1\t1\t1\t3\t230\t0\t40\t10\t80\tHà"]
+    assert mean_confidence(parse_tsv("\n".join([header, *rows]))) == pytest.approx(
+        (90 * 4 + 80 * 2) / 6, abs=0.01)
 
 
 def test_missing_language_is_a_configuration_error() -> None:
