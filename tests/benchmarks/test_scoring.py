@@ -1,0 +1,42 @@
+"""The accuracy scores count what they claim to count."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.scoring import TierScore, comparable_text, score_file
+
+
+def document(fields: dict[str, object], text: str, doc_type: str = "dossier_receipt") -> dict:
+    return {"status": "digitized", "doc_type": doc_type,
+            "fields": {k: {"value": v} for k, v in fields.items()},
+            "pages": [{"text": text}]}
+
+
+def test_wrong_missing_and_extra_fields_count_against_the_right_measure() -> None:
+    """GIVEN 3 expected fields WHEN one is right, one wrong, one missing and one extra
+    THEN accuracy 1/3 and precision 1/3 (right / extracted)."""
+    truth = {"applicant_name": "Lê Văn Tám", "phone": "0912345678", "document_count": 1}
+    produced = document({"applicant_name": "Lê Văn Tám", "phone": "0912345670",
+                         "email": "x@y.vn"}, "abc")
+    score = score_file("dossier_receipt", truth, "abc", produced)
+    assert score.field_accuracy == pytest.approx(1 / 3)
+    assert score.field_precision == pytest.approx(1 / 3)
+    assert score.type_accuracy == 1.0
+    assert score.cer == 0.0
+
+
+def test_cer_ignores_layout_but_counts_diacritic_errors() -> None:
+    truth_text = "Họ và tên:.......... Nguyễn   Văn An"
+    score = score_file("unknown", {}, truth_text, document({}, "Họ và tên: Nguyen Văn An",
+                                                           doc_type="unknown"))
+    assert comparable_text(truth_text) == "Họ và tên: Nguyễn Văn An"
+    assert score.char_errors == 1
+
+
+def test_tier_scores_add_up() -> None:
+    total = TierScore()
+    total.add(score_file("unknown", {}, "a", document({}, "a", doc_type="unknown")))
+    total.add(score_file("unknown", {}, "b", document({}, "b", doc_type="birth_registration")))
+    assert (total.files, total.type_correct, total.type_accuracy) == (2, 1, 0.5)
+    assert total.statuses["digitized"] == 2

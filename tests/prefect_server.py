@@ -1,0 +1,72 @@
+"""A real Prefect API server for the tests, on loopback, with its own database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+STARTUP_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prefect_environment(home: Path) -> dict[str, str]:
+    """Environment for a Prefect server or client that stays on this machine."""
+    return {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+    }
+
+
+@contextmanager
+def running_prefect_server(home: Path) -> Iterator[str]:
+    """Start `prefect server start` on 127.0.0.1 and yield its API URL; stop it after."""
+    home.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = (home / "server.log").open("w")
+    prefect = Path(sys.executable).with_name("prefect")
+    process = subprocess.Popen(
+        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=prefect_environment(home), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_until_healthy(url, process, home / "server.log")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Prefect server exited at start:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"Prefect server not healthy after {STARTUP_SECONDS} s:\n"
+                       f"{log.read_text()[-3000:]}")
