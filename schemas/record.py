@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, Enum, Index, text
 from sqlmodel import Field, SQLModel
 
 from schemas.status import DigitizationStatus
@@ -44,7 +44,15 @@ class DossierRecord(SQLModel, table=True):
     station: str = Field(index=True)
     unit: str = Field(index=True)
     doc_type: str | None = Field(default=None, index=True)
-    status: DigitizationStatus = Field(default=DigitizationStatus.RECEIVED, index=True)
+    # Stored as the contract's strings in a plain column, so a new status needs no ALTER TYPE.
+    status: DigitizationStatus = Field(
+        default=DigitizationStatus.RECEIVED,
+        sa_column=Column(
+            Enum(DigitizationStatus, values_callable=lambda e: [m.value for m in e],
+                 native_enum=False, length=16, validate_strings=True),
+            nullable=False, index=True,
+        ),
+    )
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     review_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     page_count: int | None = None

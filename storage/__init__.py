@@ -1,0 +1,1 @@
+"""Object stores (local folder, S3/MinIO) and the record repository (SQLModel)."""

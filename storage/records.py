@@ -1,0 +1,239 @@
+"""The record repository: every read and write of dossier records, and every status change.
+
+Status changes go through :meth:`RecordRepository.set_status` only. It applies a transition
+table (below) inside the database with a conditional UPDATE, so two processes cannot both move
+a record from the same state. Timestamps are stored and returned in UTC (timezone-aware).
+
+Claiming: :meth:`RecordRepository.claim_for_processing` takes a record for one flow run with a
+lease. Until the model gets a lease column, the lease starts at ``updated_at``: a record in
+``processing`` whose ``updated_at`` is older than the lease may be claimed again (its run
+presumably died). Any ``update()`` during processing therefore also renews the lease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy import exc as sa_exc
+from sqlmodel import Session, col, select
+
+from pipeline.errors import SohoaError, StorageError
+from schemas.record import DossierRecord, new_record_id, utc_now
+from schemas.status import DigitizationStatus as Status
+from storage.database import describe_url
+
+# Which statuses each status may move to. Nothing leaves `duplicate` or `verified`;
+# `processing` may be entered again for re-runs (and by a run taking over an expired lease).
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset({Status.PROCESSING, Status.FAILED}),
+    Status.PROCESSING: frozenset({Status.PROCESSING, Status.DIGITIZED, Status.NEEDS_REVIEW,
+                                  Status.FAILED, Status.RECEIVED}),
+    Status.DIGITIZED: frozenset({Status.VERIFIED}),
+    Status.NEEDS_REVIEW: frozenset({Status.VERIFIED, Status.PROCESSING}),
+    Status.VERIFIED: frozenset(),
+    Status.FAILED: frozenset({Status.PROCESSING}),
+    Status.DUPLICATE: frozenset(),
+}
+CLAIMABLE = (Status.RECEIVED, Status.FAILED, Status.NEEDS_REVIEW)
+# Columns that only register() and set_status() may write.
+PROTECTED_COLUMNS = frozenset({"id", "status", "sha256", "created_at", "updated_at",
+                               "duplicate_of"})
+_DATETIME_COLUMNS = ("created_at", "updated_at", "processed_at")
+MaybeRecord = TypeVar("MaybeRecord", DossierRecord, None)
+
+
+class RecordNotFoundError(SohoaError, LookupError):
+    """No record has this id."""
+
+
+class StatusTransitionError(SohoaError):
+    """The record's current status does not allow the requested one; retrying will not help."""
+
+
+class RecordRepository:
+    """Dossier records in one SQL database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def register(self, *, filename: str, source_path: str | None, sha256: str,
+                 size_bytes: int, station: str, unit: str, original_key: str | None,
+                 record_id: str | None = None,
+                 created_at: datetime | None = None) -> tuple[DossierRecord, bool]:
+        """Record a received file. Returns the record and whether it is a new original.
+
+        A file whose checksum an original record already has becomes a ``duplicate`` record
+        pointing at it (``created`` is False). When two processes register one checksum at
+        once, the database's unique index lets one win; the other becomes its duplicate.
+        ``created_at`` lets the caller use the same moment it derived object keys from.
+        """
+        values = dict(id=record_id or new_record_id(), filename=filename,
+                      source_path=source_path, sha256=sha256, size_bytes=size_bytes,
+                      station=station, unit=unit, original_key=original_key,
+                      created_at=_utc(created_at or utc_now()))
+        original = self.find_original(sha256)
+        if original is None:
+            try:
+                return self._insert(DossierRecord(status=Status.RECEIVED, **values)), True
+            except sa_exc.IntegrityError:
+                original = self.find_original(sha256)  # lost the race: the winner is there
+                if original is None:
+                    raise
+        duplicate = DossierRecord(status=Status.DUPLICATE, duplicate_of=original.id,
+                                  processed_at=utc_now(), **values)
+        return self._insert(duplicate), False
+
+    def get(self, record_id: str) -> DossierRecord | None:
+        """The record with this id, or None."""
+        with self._session() as session:
+            return _with_utc(session.get(DossierRecord, record_id))
+
+    def require(self, record_id: str) -> DossierRecord:
+        """The record with this id; RecordNotFoundError if there is none."""
+        record = self.get(record_id)
+        if record is None:
+            raise RecordNotFoundError(f"no dossier record {record_id}")
+        return record
+
+    def find_original(self, sha256: str) -> DossierRecord | None:
+        """The original (non-duplicate) record with this checksum, or None."""
+        statement = select(DossierRecord).where(DossierRecord.sha256 == sha256,
+                                                col(DossierRecord.duplicate_of).is_(None))
+        with self._session() as session:
+            return _with_utc(session.exec(statement).first())
+
+    def set_status(self, record_id: str, status: Status | str,
+                   **changes: Any) -> DossierRecord:
+        """Move a record to ``status`` and write ``changes`` with it, atomically.
+
+        Raises StatusTransitionError when the current status does not allow it (see
+        TRANSITIONS) and RecordNotFoundError for an unknown id. Sets ``updated_at``, and
+        ``processed_at`` when a run ends in a final status (a review leaves it as it was).
+        """
+        status = Status(status)
+        values = _column_values(changes)
+        now = utc_now()
+        values.update(status=status, updated_at=now)
+        if status.is_final and status is not Status.VERIFIED:
+            values.setdefault("processed_at", now)
+        sources = [source for source, targets in TRANSITIONS.items() if status in targets]
+        condition = and_(DossierRecord.id == record_id, col(DossierRecord.status).in_(sources))
+        if not self._update_where(condition, values):
+            raise self._refusal(record_id, status)
+        return self.require(record_id)
+
+    def update(self, record_id: str, **changes: Any) -> DossierRecord:
+        """Write columns other than the status (keys, doc_type, fields, error, …)."""
+        values = {**_column_values(changes), "updated_at": utc_now()}
+        if not self._update_where(DossierRecord.id == record_id, values):
+            raise RecordNotFoundError(f"no dossier record {record_id}")
+        return self.require(record_id)
+
+    def claim_for_processing(self, record_id: str, lease: timedelta) -> bool:
+        """Set ``processing`` unless another run holds an unexpired lease; True if claimed.
+
+        Claimable: received, failed, needs_review, or processing with ``updated_at`` older
+        than ``lease``. Never digitized, verified or duplicate records.
+        """
+        now = utc_now()
+        expired = and_(DossierRecord.status == Status.PROCESSING,
+                       col(DossierRecord.updated_at) < now - lease)
+        condition = and_(DossierRecord.id == record_id,
+                         or_(col(DossierRecord.status).in_(CLAIMABLE), expired))
+        return self._update_where(condition, {"status": Status.PROCESSING, "updated_at": now})
+
+    def list_records(self, status: Status | str | None = None, station: str | None = None,
+                     unit: str | None = None, since: datetime | None = None,
+                     limit: int | None = None) -> list[DossierRecord]:
+        """Records matching every given filter, oldest first; ``since`` is on created_at."""
+        statement = select(DossierRecord)
+        if status is not None:
+            statement = statement.where(DossierRecord.status == Status(status))
+        if station is not None:
+            statement = statement.where(DossierRecord.station == station)
+        if unit is not None:
+            statement = statement.where(DossierRecord.unit == unit)
+        if since is not None:
+            statement = statement.where(col(DossierRecord.created_at) >= _utc(since))
+        statement = statement.order_by(col(DossierRecord.created_at), col(DossierRecord.id))
+        if limit is not None:
+            statement = statement.limit(limit)
+        with self._session() as session:
+            return [_with_utc(record) for record in session.exec(statement).all()]
+
+    def count_by_status(self, unit: str | None = None) -> dict[Status, int]:
+        """How many records are in each status (every status present, zeros included)."""
+        statement = select(DossierRecord.status, func.count()).group_by(DossierRecord.status)
+        if unit is not None:
+            statement = statement.where(DossierRecord.unit == unit)
+        counts = dict.fromkeys(Status, 0)
+        with self._session() as session:
+            for status, count in session.exec(statement).all():
+                counts[Status(status)] = count
+        return counts
+
+    # -- internals ------------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose connection failures become StorageError (retryable)."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
+            first_line = str(getattr(error, "orig", error)).strip().splitlines()[:1]
+            raise StorageError(f"Database {describe_url(self.engine)} failed "
+                               f"({' '.join(first_line)}); try again") from error
+
+    def _insert(self, record: DossierRecord) -> DossierRecord:
+        with self._session() as session:
+            session.add(record)
+            session.commit()
+        return _with_utc(record)
+
+    def _update_where(self, condition: Any, values: dict[str, Any]) -> bool:
+        """One conditional UPDATE; True if it changed the row."""
+        statement = (update(DossierRecord).where(condition).values(**values)
+                     .execution_options(synchronize_session=False))
+        with self._session() as session:
+            changed = session.execute(statement).rowcount == 1
+            session.commit()
+        return changed
+
+    def _refusal(self, record_id: str, status: Status) -> SohoaError:
+        record = self.require(record_id)
+        return StatusTransitionError(f"dossier record {record_id} cannot go from "
+                                     f"{record.status.value} to {status.value}")
+
+
+def _column_values(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check that changes name writable columns; datetimes go to UTC."""
+    columns = set(DossierRecord.model_fields)
+    unknown = set(changes) - columns
+    if unknown:
+        raise ValueError(f"unknown record columns: {', '.join(sorted(unknown))}")
+    protected = set(changes) & PROTECTED_COLUMNS
+    if protected:
+        raise ValueError(f"columns written only by register()/set_status(): "
+                         f"{', '.join(sorted(protected))}")
+    return {name: _utc(value) if isinstance(value, datetime) else value
+            for name, value in changes.items()}
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite keeps no offset: store every moment in UTC so comparisons and keys agree.
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _with_utc(record: MaybeRecord) -> MaybeRecord:
+    """Give naive datetimes read back from SQLite their UTC offset, as PostgreSQL does."""
+    if record is not None:
+        for name in _DATETIME_COLUMNS:
+            value = getattr(record, name)
+            if value is not None and value.tzinfo is None:
+                setattr(record, name, value.replace(tzinfo=UTC))
+    return record

@@ -1,0 +1,42 @@
+"""Session-wide real services for every test package: SeaweedFS (S3), PostgreSQL, Prefect.
+
+Each starts on first use, once per session, on 127.0.0.1 in a temporary folder, and stops at
+the end. If a service cannot start (binary missing, start failure) the tests using it fail with
+the reason; they never skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.prefect_server import running_prefect_server
+from tests.services import S3Server, ServiceError, running_postgres, running_seaweedfs
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A SeaweedFS S3 endpoint (``weed mini``) with known credentials."""
+    try:
+        with running_seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
+            yield server
+    except ServiceError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """``postgresql+psycopg://…@127.0.0.1:PORT/sohoa_test`` on a fresh private cluster."""
+    try:
+        with running_postgres() as url:
+            yield url
+    except ServiceError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Prefect API server on 127.0.0.1 (used by the end-to-end tests)."""
+    with running_prefect_server(tmp_path_factory.mktemp("prefect")) as url:
+        yield url
