@@ -7,6 +7,7 @@ Every setting comes from the environment (prefix ``SOHOA_``, nested with ``__``)
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -93,6 +94,8 @@ class Settings(BaseSettings):
     preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)
     work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
     doctypes_dir: Path | None = Field(None, description="extra document-type definitions")
+    processing_lease_minutes: float = Field(
+        30, gt=0, description="an unfinished record untouched this long is taken up again")
 
     @classmethod
     def settings_customise_sources(
@@ -120,6 +123,10 @@ class Settings(BaseSettings):
     @property
     def resolved_work_dir(self) -> Path:
         return self.work_dir or self.data_dir / "work"
+
+    @property
+    def processing_lease(self) -> timedelta:
+        return timedelta(minutes=self.processing_lease_minutes)
 
     def unit_of(self, station: str) -> str:
         """The unit a station belongs to (the default unit for an unconfigured station)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -82,14 +83,15 @@ def register_file(path: str, station: str | None = None) -> FileJob:
     """Checksum the file, store the original, and create its record (`received`).
 
     A file whose checksum is already recorded becomes a `duplicate` record, unless the earlier
-    record never finished (then that record is taken up again instead).
+    record was abandoned unfinished (a run died: no progress for longer than the processing
+    lease); then that record is taken up again instead.
     """
     services = active_services()
     source = Path(path)
     station_name = station or services.settings.station
     digest = sha256_of(source)
     existing = services.repository.find_original(digest)
-    if existing is not None and not existing.status.is_final:
+    if existing is not None and is_abandoned(existing, services.settings.processing_lease):
         return job_for(existing, path)
     if existing is not None:
         return register_duplicate(services, source, digest, station_name)
@@ -104,6 +106,11 @@ def register_file(path: str, station: str | None = None) -> FileJob:
         record_id=record_id, created_at=created_at,
     )
     return job_for(record, path)
+
+
+def is_abandoned(record: DossierRecord, lease: timedelta) -> bool:
+    """Unfinished, and untouched for longer than a run may go without progress."""
+    return not record.status.is_final and record.updated_at < utc_now() - lease
 
 
 def register_duplicate(services: Services, source: Path, digest: str, station: str) -> FileJob:
@@ -160,7 +167,7 @@ def open_record(job: FileJob) -> FileJob:
 
 def rename(message: str, local: Path, filename: str) -> str:
     """Errors name the work copy; the operator knows the file by its original name."""
-    return message.replace(local.name, filename)
+    return message.replace(str(local), filename).replace(local.name, filename)
 
 
 @task(name="recognize-page", retries=1, retry_delay_seconds=5, retry_condition_fn=is_retryable)

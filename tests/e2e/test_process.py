@@ -1,0 +1,154 @@
+"""`sohoa process` end to end, as a user runs it: generated scans and bad files in, records,
+stored artifacts and contract JSON out. Real Tesseract, poppler, SQLite, local store and a
+real Prefect API server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.load import sha256_of
+from samples.generate import generate_corpus
+from samples.truth import Truth
+from schemas.document import DossierDocument
+from schemas.jsonschema import SCHEMA_PATH
+
+TEST_LAYOUTS = ["classic", "next_line", "two_column", "compact"]
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+@dataclass
+class Run:
+    corpus: Path
+    json_out: Path
+    data_dir: Path
+    truths: list[Truth]
+    result: subprocess.CompletedProcess
+    env: dict[str, str]
+
+    def document(self, stem: str) -> dict:
+        return json.loads((self.json_out / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def sohoa(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([SOHOA, *args], env=env, capture_output=True, text=True, timeout=900)
+
+
+def write_bad_inputs(corpus: Path, good: Path) -> None:
+    """A truncated PDF, a Word document, and a byte-identical copy of a good scan."""
+    (corpus / "hỏng mất.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R")
+    with zipfile.ZipFile(corpus / "đơn đề nghị.docx", "w") as docx:
+        docx.writestr("word/document.xml", "<w:document/>")
+    # Named to sort after the scans: inputs are taken in path order, the first is the original.
+    shutil.copyfile(good, corpus / f"zz bản sao{good.suffix}")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Run:
+    base = tmp_path_factory.mktemp("e2e")
+    corpus = base / "scans"
+    truths = generate_corpus(corpus, count=7, seed=5, tiers=("clean",), layouts=TEST_LAYOUTS,
+                             dpi=200, truth_dir=base / "truth", workers=2)
+    write_bad_inputs(corpus, corpus / truths[0].file)
+    env = {**os.environ, "SOHOA_DATA_DIR": str(base / "data"), "PREFECT_API_URL": prefect_api_url,
+           "SOHOA_STATION": "mot-cua-thach-ha", "SOHOA_UNIT": "UBND xã Thạch Hạ"}
+    result = sohoa(["process", str(corpus), "--json-out", str(base / "json")], env)
+    return Run(corpus, base / "json", base / "data", truths, result, env)
+
+
+def test_every_input_gets_a_record_and_the_command_succeeds(run: Run) -> None:
+    assert run.result.returncode == 0, run.result.stderr[-3000:]
+    inputs = sorted(p.stem for p in run.corpus.iterdir())
+    assert sorted(p.stem for p in run.json_out.glob("*.json")) == inputs
+    assert "10 of 10 files recorded" in run.result.stdout
+
+
+def test_every_json_follows_the_contract_schema(run: Run) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for path in run.json_out.glob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        jsonschema.validate(document, schema)
+        DossierDocument.model_validate(document)
+        assert document["source"]["station"] == "mot-cua-thach-ha"
+        assert document["source"]["unit"] == "UBND xã Thạch Hạ"
+
+
+def test_clean_scans_are_digitized_with_exactly_the_printed_field_values(run: Run) -> None:
+    """GIVEN clean generated scans WHEN processed THEN type, status and every field value
+    equal the ground truth, and no field is invented."""
+    for truth in run.truths:
+        document = run.document(Path(truth.file).stem)
+        assert document["doc_type"] == truth.doc_type, truth.file
+        produced = {key: field["value"] for key, field in document["fields"].items()}
+        assert produced == truth.fields, truth.file
+        assert document["status"] == "digitized", (truth.file, document["review_reasons"])
+
+
+def test_artifacts_are_stored_with_checksums_and_the_pdf_is_searchable(run: Run) -> None:
+    truth = next(t for t in run.truths if t.doc_type == "dossier_receipt")
+    document = run.document(Path(truth.file).stem)
+    objects = run.data_dir / "objects"
+    original = objects / document["artifacts"]["original"]
+    assert sha256_of(original) == document["source"]["sha256"] == sha256_of(
+        run.corpus / truth.file)
+    pdf = objects / document["artifacts"]["searchable_pdf"]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert truth.fields["dossier_code"] in text
+    assert (objects / document["artifacts"]["text"]).read_text(encoding="utf-8").strip()
+    stored_json = json.loads((objects / document["artifacts"]["json"]).read_text("utf-8"))
+    assert stored_json == document
+
+
+def test_bad_inputs_fail_with_a_reason_and_the_original_is_quarantined(run: Run) -> None:
+    for stem, reason in [("hỏng mất", "damaged"), ("đơn đề nghị", "Office document")]:
+        document = run.document(stem)
+        assert document["status"] == "failed"
+        assert reason in document["error"]
+        assert stem in document["error"]
+        quarantined = run.data_dir / "objects" / document["artifacts"]["original"]
+        assert document["artifacts"]["original"].startswith("quarantine/")
+        assert sha256_of(quarantined) == document["source"]["sha256"]
+
+
+def test_a_copy_of_a_scan_is_a_duplicate_of_the_first_record(run: Run) -> None:
+    first = run.document(Path(run.truths[0].file).stem)
+    copy = run.document("zz bản sao")
+    assert copy["status"] == "duplicate"
+    assert copy["duplicate_of"] == first["record_id"]
+    assert copy["source"]["sha256"] == first["source"]["sha256"]
+
+
+def test_database_records_match_the_json_and_inputs_are_untouched(run: Run) -> None:
+    with sqlite3.connect(run.data_dir / "sohoa.db") as db:
+        rows = dict(db.execute("SELECT id, status FROM dossier_records").fetchall())
+    documents = [json.loads(p.read_text("utf-8")) for p in run.json_out.glob("*.json")]
+    assert rows == {d["record_id"]: d["status"] for d in documents}
+    for truth in run.truths:
+        assert (run.corpus / truth.file).exists()
+
+
+def test_a_second_run_records_duplicates_and_processes_nothing_again(run: Run) -> None:
+    again = sohoa(["process", str(run.corpus / run.truths[1].file)], run.env)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "duplicate" in again.stdout
+    with sqlite3.connect(run.data_dir / "sohoa.db") as db:
+        statuses = [s for (s,) in db.execute("SELECT status FROM dossier_records")]
+    assert statuses.count("duplicate") == 2
+
+
+def test_unusable_configuration_exits_non_zero_with_one_line(run: Run, tmp_path: Path) -> None:
+    env = {**run.env, "SOHOA_OCR__LANGUAGES": "vie+klingon", "SOHOA_DATA_DIR": str(tmp_path)}
+    result = sohoa(["process", str(run.corpus)], env)
+    assert result.returncode == 2
+    assert "klingon" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
