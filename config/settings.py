@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)
     work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
     doctypes_dir: Path | None = Field(None, description="extra document-type definitions")
+    prefect_api: Literal["local-server", "ephemeral"] = Field(
+        "local-server",
+        description="without PREFECT_API_URL: a local Prefect server started once and reused, "
+        "or Prefect's ephemeral API (slow start in every process)",
+    )
+    local_prefect_port: int = Field(4200, ge=0, le=65535)
+    local_prefect_startup_seconds: float = Field(120, gt=0)
     processing_lease_minutes: float = Field(
         30, gt=0, description="an unfinished record untouched this long is taken up again")
 

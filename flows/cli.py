@@ -13,6 +13,7 @@ from rich.table import Table
 
 from config.settings import Settings
 from flows.inputs import collect_inputs
+from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
 from flows.services import Services, use_settings
 from pipeline.errors import SohoaError
 from pipeline.ocr import check_languages
@@ -61,9 +62,12 @@ def process(
     try:
         services = load_services()
         inputs = collect_inputs(paths)
+        api_url = connect_prefect(services.settings)
     except (CannotRun, SohoaError) as error:
         errors.print(f"[red]sohoa cannot run:[/red] {error}")
         raise typer.Exit(2) from error
+    if api_url:
+        console.print(f"[dim]flow runs: {ui_url(api_url)}[/dim]")
     if not inputs:
         errors.print("sohoa: no files found in the paths given")
         raise typer.Exit(0)
@@ -128,3 +132,34 @@ def print_summary(documents: list[DossierDocument], inputs: list[Path]) -> None:
     for status, count in sorted(counts.items()):
         summary.add_row(status, str(count))
     console.print(summary)
+
+
+server_app = typer.Typer(help="The local Prefect server that runs and shows sohoa's flows.")
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start the local Prefect server (127.0.0.1) in the background, or find it running."""
+    try:
+        state = start_server(Settings())
+    except SohoaError as error:
+        errors.print(f"[red]sohoa cannot start the Prefect server:[/red] {error.message}")
+        raise typer.Exit(2) from error
+    console.print(f"Prefect server running: UI {ui_url(state.url)}  (pid {state.pid})")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server."""
+    console.print("stopped" if stop_server(Settings()) else "no local Prefect server was running")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether the local Prefect server is running, and where."""
+    state = running_server(Settings())
+    if state is None:
+        console.print("no local Prefect server is running")
+        raise typer.Exit(1)
+    console.print(f"running: UI {ui_url(state.url)}  API {state.url}  (pid {state.pid})")
