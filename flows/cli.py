@@ -22,7 +22,7 @@ from schemas.document import DossierDocument
 app = typer.Typer(help="sohoa: digitize scanned dossiers into searchable, structured records.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 class CannotRun(Exception):
