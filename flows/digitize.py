@@ -11,6 +11,8 @@ from prefect.utilities.annotations import allow_failure
 
 from flows.documents import json_names
 from flows.jobs import FileJob
+from flows.report import digitization_report, publish_report_artifact
+from flows.services import active_services
 from flows.tasks import (
     finish_duplicate,
     finish_record,
@@ -62,6 +64,7 @@ def digitize_batch(paths: list[str], station: str | None = None,
     documents = digitize_jobs(jobs, json_out)
     counts = Counter(document.status.value for document in documents)
     get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))
+    publish_report_artifact(digitization_report(active_services().repository, "unit", None))
     return dict(counts)
 
 

@@ -1,0 +1,189 @@
+"""The three systems the throughput benchmark compares, each run as a user would run it.
+
+Every run is one process tree started here: its wall time is taken around the whole tree and
+its memory sampled over the whole tree (benchmarks.memory). Output goes to a log file, not the
+terminal, so drawing progress bars costs nobody anything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.memory import PeakSampler
+
+OCRMYPDF_REQUIREMENT = "ocrmypdf>=16"
+OCRMYPDF_VENV = Path("/tmp/sohoa-bench-ocrmypdf")
+SOHOA = Path(sys.executable).with_name("sohoa")
+# A user's script: the files one after another, each with every core; a failed file does not
+# stop the batch (its missing output is reported afterwards).
+OCRMYPDF_LOOP = """
+ocrmypdf="$1"; lang="$2"; jobs="$3"; out="$4"; shift 4
+for file in "$@"; do
+  "$ocrmypdf" -l "$lang" --deskew --rotate-pages --jobs "$jobs" --output-type pdf \\
+    "$file" "$out/$(basename "$file").pdf"
+done
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed process tree: wall seconds, peak RSS sums, exit code."""
+
+    seconds: float
+    peak_rss: int
+    returncode: int
+    peak_rss_with_server: int = 0
+
+
+def run_measured(command: list[str], log: Path, *, env: dict[str, str] | None = None,
+                 cwd: Path | None = None, stdin: bytes | None = None,
+                 server_pid: int | None = None) -> Run:
+    """Run ``command`` to its end; time it and sample its tree (and the server's, if given)."""
+    groups = {"run": [], "with_server": [server_pid] if server_pid else []}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as output, PeakSampler(groups) as sampler:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output,
+                                   stderr=subprocess.STDOUT,
+                                   stdin=subprocess.PIPE if stdin is not None else None)
+        sampler.add_root(process.pid)
+        process.communicate(stdin)
+        seconds = time.perf_counter() - started
+    return Run(seconds, sampler.peaks["run"], process.returncode,
+               sampler.peaks["with_server"] if server_pid else 0)
+
+
+# --- the floor: Tesseract alone ----------------------------------------------------------------
+
+def run_floor(images: list[Path], lang: str, cores: int, log: Path) -> Run:
+    """`tesseract IMG IMG -l LANG txt` for every image, ``cores`` processes at once (xargs).
+
+    OMP_THREAD_LIMIT=1: one page per core is faster than several threads on one page, and it
+    is how sohoa and OCRmyPDF run Tesseract too.
+    """
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    command = ["xargs", "-0", "-P", str(cores), "-I", "{}",
+               "tesseract", "{}", "{}", "-l", lang, "txt"]
+    names = b"".join(bytes(image) + b"\0" for image in images)
+    return run_measured(command, log, env=env, stdin=names)
+
+
+def tesseract_version() -> str:
+    output = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout
+    return output.splitlines()[0] if output else "tesseract (version unknown)"
+
+
+# --- OCRmyPDF ----------------------------------------------------------------------------------
+
+def find_ocrmypdf(venv: Path = OCRMYPDF_VENV) -> Path:
+    """OCRmyPDF on PATH, else in ``venv``, else installed there now (not timed)."""
+    on_path = shutil.which("ocrmypdf")
+    if on_path:
+        return Path(on_path)
+    program = venv / "bin" / "ocrmypdf"
+    if not program.exists():
+        print(f"installing {OCRMYPDF_REQUIREMENT} into {venv} …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", OCRMYPDF_REQUIREMENT],
+                       check=True)
+    return program
+
+
+def ocrmypdf_version(program: Path) -> str:
+    result = subprocess.run([str(program), "--version"], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
+
+
+def ghostscript_needed(version: str) -> bool:
+    """Whether OCRmyPDF needs Ghostscript for `--output-type pdf`.
+
+    From 17 on OCRmyPDF rasterises with pypdfium2 and writes plain PDFs itself (Ghostscript
+    only for some PDF/A conversions); 16 and older call Ghostscript for every file.
+    """
+    major = version.split(".")[0]
+    return not (major.isdigit() and int(major) >= 17)
+
+
+def ghostscript_note(version: str) -> str:
+    """One line for the output: is Ghostscript needed by this OCRmyPDF, and is it here."""
+    gs = shutil.which("gs")
+    found = f"Ghostscript found ({gs})" if gs else "Ghostscript not installed"
+    if ghostscript_needed(version):
+        return f"{found}; REQUIRED by OCRmyPDF {version} (Debian: apt-get install ghostscript)"
+    return (f"{found}; not needed by OCRmyPDF {version} for --output-type pdf (optional "
+            "jbig2/pngquant only shrink its output)")
+
+
+def run_ocrmypdf(program: Path, files: list[Path], out_dir: Path, lang: str, cores: int,
+                 log: Path) -> tuple[Run, list[Path]]:
+    """OCRmyPDF on each file in turn; the run and the files that produced no output PDF."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    command = ["sh", "-c", OCRMYPDF_LOOP, "sh", str(program), lang, str(cores), str(out_dir),
+               *map(str, files)]
+    run = run_measured(command, log)
+    failed = [f for f in files if not (out_dir / f"{f.name}.pdf").exists()]
+    return run, failed
+
+
+# --- sohoa -------------------------------------------------------------------------------------
+
+def sohoa_env(data_dir: Path, lang: str | None, api_url: str | None) -> dict[str, str]:
+    """The caller's environment minus any sohoa/Prefect setting: embedded defaults only."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("SOHOA_") and key != "PREFECT_API_URL"}
+    env["SOHOA_DATA_DIR"] = str(data_dir)
+    if lang:
+        env["SOHOA_OCR__LANGUAGES"] = lang
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return env
+
+
+@dataclass(frozen=True)
+class Server:
+    """The local Prefect server every sohoa run of the benchmark talks to."""
+
+    data_dir: Path
+    url: str
+    pid: int
+    start_seconds: float
+
+
+def start_server(data_dir: Path, log: Path) -> Server:
+    """`sohoa server start` in a fresh data folder; its wall time is the first-run cost."""
+    # Imported here: the settings pull in OpenCV, which the other systems' runs do not need.
+    from config.settings import Settings
+    from flows.local_server import ServerState, state_file  # the owner of the state's format
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    run = run_measured([str(SOHOA), "server", "start"], log, env=sohoa_env(data_dir, None, None),
+                       cwd=data_dir)
+    if run.returncode != 0:
+        raise RuntimeError(f"`sohoa server start` failed; see {log}")
+    state = ServerState.model_validate_json(state_file(Settings(data_dir=data_dir)).read_text())
+    return Server(data_dir, state.url, state.pid, run.seconds)
+
+
+def stop_server(server: Server, log: Path) -> None:
+    subprocess.run([str(SOHOA), "server", "stop"], env=sohoa_env(server.data_dir, None, None),
+                   cwd=server.data_dir, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+
+
+def run_sohoa(inputs: list[Path], json_out: Path, data_dir: Path, lang: str | None,
+              server: Server, log: Path) -> Run:
+    """`sohoa process INPUTS --json-out DIR` end to end, on the given local server.
+
+    PREFECT_API_URL names the server explicitly, so runs in fresh data folders (scaling,
+    latency) use the same, already warm, server instead of starting their own.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    command = [str(SOHOA), "process", *map(str, inputs), "--json-out", str(json_out)]
+    # cwd: the data folder, so no stray .env file of the caller's working folder is read.
+    return run_measured(command, log, env=sohoa_env(data_dir, lang, server.url), cwd=data_dir,
+                        server_pid=server.pid)

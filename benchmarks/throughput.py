@@ -1,0 +1,377 @@
+"""Throughput, scaling, latency and peak memory of sohoa against Tesseract alone and OCRmyPDF.
+
+    python -m benchmarks.throughput [--pages 60] [--lang vie+eng] [--also-default-lang]
+        [--skip-ocrmypdf] [--skip-scaling] [--scaling-pages 1,10,50,200] [--keep DIR]
+
+In one run on one machine, on the same generated scans (PDF, JPEG, PNG; clean, mild, hard;
+single- and multi-page files at 300 DPI):
+
+- the floor: `tesseract -l LANG` alone on the page images, one process per core;
+- OCRmyPDF: `ocrmypdf -l LANG --deskew --rotate-pages --jobs CORES --output-type pdf` per file,
+  files one after another (installed into its own venv when missing);
+- sohoa: `sohoa process CORPUS --json-out OUT` on the embedded defaults, the local Prefect
+  server started beforehand (its first start is reported on its own);
+- scaling: sohoa on one PDF of 1, 10, 50 and 200 pages, each in a fresh data folder;
+- latency: sohoa on one single-page scan against Tesseract alone on that page.
+
+Pages per minute count the pages of the inputs; peak memory is the largest sum of RSS over a
+run's whole process tree (sampled every 0.1 s). Preparing inputs is never timed. Run it on a
+quiet machine: other OCR jobs slow every system, but not equally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import systems
+from benchmarks.memory import megabytes
+from benchmarks.pages import build_repeated_pdf, image_to_pdf, is_pdf, prepare_pages
+from samples.generate import DOC_TYPES, generate_corpus, plan_file
+from samples.layouts import LAYOUTS
+from samples.truth import FileKind, Tier, Truth
+
+TIERS: tuple[Tier, ...] = ("clean", "mild", "hard")
+# Multi-frame TIFF is left out: OCRmyPDF takes single images only.
+FORMATS: tuple[FileKind, ...] = ("pdf", "jpeg", "png")
+DPI = 300
+MEMORY_TARGET = 1_500_000_000  # the issue's «< 1.5 GB» for a 200-page PDF
+LATENCY_TARGET = 3.0  # seconds sohoa may add to Tesseract's own time on one scan
+console = Console()
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one system did with some pages: the numbers every table is made of."""
+
+    system: str
+    pages: int
+    seconds: float
+    peak_rss: int
+    note: str = ""
+    peak_rss_with_server: int = 0  # sohoa only: its tree plus the Prefect server's
+
+    @property
+    def pages_per_minute(self) -> float:
+        return self.pages * 60 / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def seconds_per_page(self) -> float:
+        return self.seconds / self.pages if self.pages else 0.0
+
+
+def rate_ratio(system: Measurement, reference: Measurement) -> float:
+    """How many times the reference's pages per minute ``system`` achieves (1.0: as fast)."""
+    if reference.pages_per_minute == 0:
+        return 0.0
+    return system.pages_per_minute / reference.pages_per_minute
+
+
+# --- inputs (not timed) ------------------------------------------------------------------------
+
+def files_for_pages(pages: int, seed: int) -> int:
+    """The fewest files whose planned pages reach ``pages`` (generate_corpus's own plan)."""
+    total, count = 0, 0
+    while total < pages:
+        count += 1
+        spec = plan_file(count, seed, TIERS, list(LAYOUTS), FORMATS, DOC_TYPES, DPI)
+        total += len(spec.templates)
+    return count
+
+
+def make_corpus(base: Path, pages: int, seed: int) -> tuple[list[Path], list[Truth]]:
+    """Scans in base/corpus (inputs only), truths in base/truth; files in name order."""
+    workers = min(4, os.cpu_count() or 1)
+    truths = generate_corpus(base / "corpus", files_for_pages(pages, seed), seed=seed,
+                             tiers=TIERS, formats=FORMATS, dpi=DPI, truth_dir=base / "truth",
+                             workers=workers)
+    return sorted((base / "corpus").iterdir()), truths
+
+
+def pdf_sources(files: list[Path], scratch: Path) -> list[Path]:
+    """The corpus PDFs whose pages scaling PDFs repeat (a PDF of an image if there is none)."""
+    pdfs = [f for f in files if is_pdf(f)]
+    return pdfs or [image_to_pdf(files[0], scratch / "source.pdf")]
+
+
+# --- the measurements --------------------------------------------------------------------------
+
+def measure_floor(images: list[Path], lang: str, cores: int, logs: Path) -> Measurement:
+    run = systems.run_floor(images, lang, cores, logs / "floor.log")
+    note = "" if run.returncode == 0 else f"exit {run.returncode}, see {logs / 'floor.log'}"
+    return Measurement("tesseract alone", len(images), run.seconds, run.peak_rss, note)
+
+
+def measure_ocrmypdf(files: list[Path], pages: int, lang: str, cores: int,
+                     base: Path) -> Measurement | None:
+    """OCRmyPDF on the corpus; None (and why) when it cannot run here."""
+    program = systems.find_ocrmypdf()
+    version = systems.ocrmypdf_version(program)
+    console.print(f"OCRmyPDF {version} ({program}); {systems.ghostscript_note(version)}",
+                  highlight=False)
+    if systems.ghostscript_needed(version) and not shutil.which("gs"):
+        console.print("[red]OCRmyPDF skipped: it would fail on every file without Ghostscript")
+        return None
+    run, failed = systems.run_ocrmypdf(program, files, base / "ocrmypdf", lang, cores,
+                                       base / "logs" / "ocrmypdf.log")
+    note = f"{len(failed)} of {len(files)} files failed, see logs/ocrmypdf.log" if failed else ""
+    return Measurement(f"OCRmyPDF {version}", pages, run.seconds, run.peak_rss, note)
+
+
+def status_note(json_out: Path, expected: int) -> str:
+    """The records' statuses, so a fast run of failures cannot pass for a fast run."""
+    statuses = Counter(json.loads(p.read_text(encoding="utf-8")).get("status", "?")
+                       for p in json_out.glob("*.json"))
+    missing = expected - sum(statuses.values())
+    parts = [f"{status} {count}" for status, count in sorted(statuses.items())]
+    return ", ".join(parts + ([f"no JSON {missing}"] if missing > 0 else []))
+
+
+def measure_sohoa(name: str, inputs: list[Path], counts: tuple[int, int], lang: str | None,
+                  server: systems.Server, out: Path, data_dir: Path) -> Measurement:
+    """One `sohoa process` run on ``counts`` = (files, pages); the note gives the statuses."""
+    files, pages = counts
+    run = systems.run_sohoa(inputs, out / "json", data_dir, lang, server, out / "sohoa.log")
+    note = status_note(out / "json", files)
+    if run.returncode != 0:
+        note += f"; exit {run.returncode}, see {out / 'sohoa.log'}"
+    return Measurement(name, pages, run.seconds, run.peak_rss, note, run.peak_rss_with_server)
+
+
+def measure_scaling(sources: list[Path], sizes: Sequence[int], lang: str,
+                    server: systems.Server, base: Path) -> list[Measurement]:
+    """sohoa on one N-page PDF per size, each in a fresh data folder (no duplicates, no history)."""
+    results = []
+    for size in sizes:
+        folder = base / "scaling" / f"{size}-pages"
+        folder.mkdir(parents=True, exist_ok=True)
+        pdf = build_repeated_pdf(sources, size, folder / f"scan-{size}-pages.pdf")
+        console.print(f"scaling: {size} pages …")
+        results.append(measure_sohoa(f"{size} pages", [pdf], (1, size), lang, server, folder,
+                                     folder / "data"))
+    return results
+
+
+@dataclass(frozen=True)
+class Latency:
+    """One single-page scan: sohoa end to end against Tesseract alone on the same page."""
+
+    file: str
+    sohoa_seconds: float
+    tesseract_seconds: float
+
+    @property
+    def overhead(self) -> float:
+        return self.sohoa_seconds - self.tesseract_seconds
+
+
+def measure_latency(file: Path, image: Path, lang: str, server: systems.Server,
+                    base: Path) -> Latency:
+    """Tesseract runs as sohoa runs it (one thread), so the difference is sohoa's own cost."""
+    folder = base / "latency"
+    tesseract = systems.run_measured(
+        ["tesseract", str(image), str(folder / "tesseract"), "-l", lang, "txt"],
+        folder / "tesseract.log", env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    sohoa = systems.run_sohoa([file], folder / "json", folder / "data", lang, server,
+                              folder / "sohoa.log")
+    return Latency(file.name, sohoa.seconds, tesseract.seconds)
+
+
+def single_page_file(truths: list[Truth], files: list[Path]) -> Path:
+    """The first single-page scan of the corpus (a clerk's everyday case)."""
+    by_name = {f.name: f for f in files}
+    return next((by_name[t.file] for t in sorted(truths, key=lambda t: t.file)
+                 if t.page_count == 1), files[0])
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Results:
+    """Everything one benchmark run measured."""
+
+    cores: int
+    lang: str
+    floor: Measurement
+    ocrmypdf: Measurement | None
+    sohoa: Measurement
+    sohoa_default_lang: Measurement | None
+    scaling: list[Measurement]
+    latency: Latency
+    server_start_seconds: float
+
+    @property
+    def throughput(self) -> list[Measurement]:
+        return [m for m in (self.floor, self.ocrmypdf, self.sohoa, self.sohoa_default_lang) if m]
+
+
+def print_throughput(results: Results) -> None:
+    floor = results.floor
+    table = Table(title=f"Throughput: {floor.pages} pages at {DPI} DPI, {results.cores} cores")
+    # Narrow headers: the table fits 80 columns, the width rich assumes when piped.
+    for column in ("system", "pages", "wall s", "pages/min", "×floor", "peak RSS", "+server"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for m in results.throughput:
+        table.add_row(m.system, str(m.pages), f"{m.seconds:.1f}", f"{m.pages_per_minute:.1f}",
+                      f"{rate_ratio(m, floor):.2f}", megabytes(m.peak_rss),
+                      megabytes(m.peak_rss_with_server) if m.peak_rss_with_server else "")
+    console.print(table)
+    for m in results.throughput:
+        if m.note:
+            console.print(f"  {m.system}: {m.note}", highlight=False)
+
+
+def print_scaling(results: list[Measurement]) -> None:
+    table = Table(title="Scaling: sohoa on one N-page PDF (flat s/page = linear growth)")
+    for column in ("pages", "wall s", "s/page", "pages/min", "peak RSS", "+server"):
+        table.add_column(column, justify="right")
+    table.add_column("records")
+    for m in results:
+        table.add_row(str(m.pages), f"{m.seconds:.1f}", f"{m.seconds_per_page:.2f}",
+                      f"{m.pages_per_minute:.1f}", megabytes(m.peak_rss),
+                      megabytes(m.peak_rss_with_server), m.note)
+    console.print(table)
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def summary_lines(results: Results) -> list[str]:
+    """The plain summary: one fact per line, easy to paste into an issue."""
+    floor, sohoa, ocrmypdf = results.floor, results.sohoa, results.ocrmypdf
+    lines = [f"{m.system}: {m.pages} pages in {m.seconds:.1f} s = {m.pages_per_minute:.1f} "
+             f"pages/min, peak RSS {megabytes(m.peak_rss)}" for m in results.throughput]
+    lines.append(f"sohoa/floor = {rate_ratio(sohoa, floor):.2f} (ratio of pages/min)")
+    if ocrmypdf:
+        lines.append(f"sohoa/OCRmyPDF = {rate_ratio(sohoa, ocrmypdf):.2f}")
+    lines.append(f"Prefect server first start: {results.server_start_seconds:.1f} s "
+                 "(outside every other figure)")
+    lines += [f"scaling {m.pages} pages: {m.seconds:.1f} s, {m.seconds_per_page:.2f} s/page, "
+              f"peak RSS {megabytes(m.peak_rss)}" for m in results.scaling]
+    if results.scaling:
+        largest = max(results.scaling, key=lambda m: m.pages)
+        lines.append(f"peak RSS at {largest.pages} pages {megabytes(largest.peak_rss)}: target "
+                     f"< {megabytes(MEMORY_TARGET)} {verdict(largest.peak_rss < MEMORY_TARGET)}")
+    latency = results.latency
+    lines.append(f"single scan {latency.file}: sohoa {latency.sohoa_seconds:.1f} s, tesseract "
+                 f"alone {latency.tesseract_seconds:.1f} s, overhead {latency.overhead:.1f} s: "
+                 f"target < {LATENCY_TARGET:.0f} s {verdict(latency.overhead < LATENCY_TARGET)}")
+    return lines
+
+
+def print_results(results: Results) -> None:
+    print_throughput(results)
+    if results.scaling:
+        print_scaling(results.scaling)
+    print("\n".join(summary_lines(results)), flush=True)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+def estimate_seconds(floor: Measurement, pages: int, args: argparse.Namespace) -> float:
+    """A rough forecast of the rest of the run from the floor's speed (OCR dominates).
+
+    sohoa does more than OCR (≈ 1.3× the floor per page, plus a start per run); OCRmyPDF also
+    detects orientation and gives a single-page file one core only (≈ 2×).
+    """
+    sohoa_pages = (pages * (1 + args.also_default_lang) + 1
+                   + (0 if args.skip_scaling else sum(args.scaling_pages)))
+    runs = 2 + args.also_default_lang + (0 if args.skip_scaling else len(args.scaling_pages))
+    ocrmypdf_pages = 0 if args.skip_ocrmypdf else pages
+    return floor.seconds_per_page * (1.3 * sohoa_pages + 2.0 * ocrmypdf_pages) + 10 * runs
+
+
+def warn_if_busy(cores: int) -> None:
+    """Other OCR jobs slow every system, but not equally: say so before anything is timed."""
+    load = os.getloadavg()[0]
+    if load > 0.5 * cores:
+        # OCRmyPDF suffers most: on a single-page file it lets Tesseract use several OpenMP
+        # threads, which spin on a busy machine (measured here: 17x slower on 2 busy cores).
+        console.print(f"[yellow]load average {load:.1f} on {cores} cores: other work is running; "
+                      "the figures (OCRmyPDF's above all) will not be comparable with a quiet "
+                      "machine's[/yellow]")
+
+
+def measure_sohoa_runs(args: argparse.Namespace, base: Path, counts: tuple[int, int],
+                       server: systems.Server) -> tuple[Measurement, Measurement | None]:
+    """sohoa on the corpus folder with --lang, and with its default language if asked."""
+    corpus = [base / "corpus"]
+    main = measure_sohoa(f"sohoa {args.lang}", corpus, counts, args.lang, server,
+                         base / "sohoa", server.data_dir)
+    if not args.also_default_lang:
+        return main, None
+    default = base / "sohoa-default"  # a data folder of its own: the files would be duplicates
+    return main, measure_sohoa("sohoa (default)", corpus, counts, None, server, default,
+                               default / "data")
+
+
+def run_benchmark(args: argparse.Namespace, base: Path) -> Results:
+    """Prepare the inputs, then measure every system in turn."""
+    cores = os.cpu_count() or 1
+    warn_if_busy(cores)
+    console.print(f"{systems.tesseract_version()}; preparing ≥ {args.pages} pages in {base} …")
+    files, truths = make_corpus(base, args.pages, args.seed)
+    pages = sum(t.page_count for t in truths)
+    images = prepare_pages(files, base / "pages", DPI)
+    floor = measure_floor([i for f in files for i in images[f]], args.lang, cores, base / "logs")
+    console.print(f"floor: {floor.seconds:.0f} s; the rest takes about "
+                  f"{estimate_seconds(floor, pages, args) / 60:.0f} min")
+    ocrmypdf = None if args.skip_ocrmypdf else measure_ocrmypdf(files, pages, args.lang, cores,
+                                                                base)
+    console.print("starting the local Prefect server …")
+    server = systems.start_server(base / "data", base / "logs" / "server.log")
+    try:
+        sohoa, sohoa_default = measure_sohoa_runs(args, base, (len(files), pages), server)
+        scaling = ([] if args.skip_scaling else
+                   measure_scaling(pdf_sources(files, base), args.scaling_pages, args.lang,
+                                   server, base))
+        single = single_page_file(truths, files)
+        latency = measure_latency(single, images[single][0], args.lang, server, base)
+    finally:
+        systems.stop_server(server, base / "logs" / "server.log")
+    return Results(cores, args.lang, floor, ocrmypdf, sohoa, sohoa_default, scaling, latency,
+                   server.start_seconds)
+
+
+def page_sizes(text: str) -> list[int]:
+    sizes = [int(part) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("give page counts ≥ 1, e.g. 1,10,50,200")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=60, help="at least this many pages")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--lang", default="vie+eng", help="Tesseract languages for every system")
+    parser.add_argument("--also-default-lang", action="store_true",
+                        help="also run sohoa with its default language (vie)")
+    parser.add_argument("--skip-ocrmypdf", action="store_true")
+    parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--scaling-pages", type=page_sizes, default=[1, 10, 50, 200])
+    parser.add_argument("--keep", type=Path, help="keep inputs, outputs and logs in this (new or "
+                        "empty) folder")
+    args = parser.parse_args(argv)
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        # Earlier records would make every file a duplicate, and duplicates are not OCR'd.
+        parser.error(f"--keep {args.keep} is not empty")
+    with tempfile.TemporaryDirectory(prefix="sohoa-throughput-") as scratch:
+        base = args.keep or Path(scratch)
+        base.mkdir(parents=True, exist_ok=True)
+        print_results(run_benchmark(args, base.resolve()))
+
+
+if __name__ == "__main__":
+    main()

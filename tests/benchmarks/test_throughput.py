@@ -1,0 +1,187 @@
+"""The pure parts of the throughput benchmark: rates, the memory sampler, the PDF builder."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from benchmarks.memory import PeakSampler, megabytes, tree_rss
+from benchmarks.pages import (
+    build_repeated_pdf,
+    count_pdf_pages,
+    image_to_pdf,
+    is_pdf,
+    prepare_pages,
+)
+from benchmarks.systems import ghostscript_needed, ghostscript_note, sohoa_env
+from benchmarks.throughput import (
+    Latency,
+    Measurement,
+    estimate_seconds,
+    files_for_pages,
+    page_sizes,
+    rate_ratio,
+)
+
+MB = 1_000_000
+# Allocates and touches {} MB (bytes of ones, so every page is resident), says so, then holds
+# them until its standard input is closed.
+ALLOCATE = "import sys; b = b'\\x01' * ({} * 1_000_000); print('ready', flush=True); " \
+           "sys.stdin.read()"
+
+
+def start_allocating(command: list[str]) -> subprocess.Popen[str]:
+    """Start ``command`` and wait until its allocation is done."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    return process
+
+
+def release(process: subprocess.Popen[str]) -> None:
+    process.communicate("", timeout=10)
+
+
+def test_pages_per_minute_and_seconds_per_page() -> None:
+    m = Measurement("x", pages=30, seconds=90.0, peak_rss=0)
+    assert m.pages_per_minute == pytest.approx(20.0)
+    assert m.seconds_per_page == pytest.approx(3.0)
+
+
+def test_rate_ratio_compares_pages_per_minute_not_wall_time() -> None:
+    """GIVEN the floor doing 60 pages in 60 s and sohoa 30 pages in 40 s
+    THEN sohoa reaches 45/60 of the floor's rate."""
+    floor = Measurement("floor", pages=60, seconds=60.0, peak_rss=0)
+    sohoa = Measurement("sohoa", pages=30, seconds=40.0, peak_rss=0)
+    assert rate_ratio(sohoa, floor) == pytest.approx(0.75)
+    assert rate_ratio(floor, floor) == pytest.approx(1.0)
+
+
+def test_rates_of_empty_runs_are_zero_not_errors() -> None:
+    empty = Measurement("none", pages=0, seconds=0.0, peak_rss=0)
+    assert empty.pages_per_minute == 0.0
+    assert empty.seconds_per_page == 0.0
+    assert rate_ratio(Measurement("x", 5, 5.0, 0), empty) == 0.0
+
+
+def test_latency_overhead_is_the_difference() -> None:
+    assert Latency("a.png", sohoa_seconds=7.5, tesseract_seconds=3.0).overhead == 7.5 - 3.0
+
+
+def test_estimate_grows_with_the_work_left() -> None:
+    floor = Measurement("floor", pages=60, seconds=90.0, peak_rss=0)
+    args = argparse.Namespace(also_default_lang=False, skip_scaling=False, skip_ocrmypdf=False,
+                              scaling_pages=[1, 10, 50, 200])
+    full = estimate_seconds(floor, 60, args)
+    args.skip_scaling = args.skip_ocrmypdf = True
+    assert estimate_seconds(floor, 60, args) < full
+    assert full < 25 * 60  # the default run fits the issue's budget at 1.5 s/page on 2 cores
+
+
+def test_files_for_pages_reaches_the_pages_asked_with_the_fewest_files() -> None:
+    from samples.generate import DOC_TYPES, plan_file
+    from samples.layouts import LAYOUTS
+
+    def planned(count: int) -> int:
+        return sum(len(plan_file(i, 7, ("clean", "mild", "hard"), list(LAYOUTS),
+                                 ("pdf", "jpeg", "png"), DOC_TYPES, 300).templates)
+                   for i in range(1, count + 1))
+
+    count = files_for_pages(20, seed=7)
+    assert planned(count) >= 20 > planned(count - 1)
+
+
+def test_page_sizes_option() -> None:
+    assert page_sizes("1,10, 50,200") == [1, 10, 50, 200]
+    with pytest.raises(argparse.ArgumentTypeError):
+        page_sizes("0,10")
+
+
+def test_sampler_sees_memory_of_a_grandchild() -> None:
+    """GIVEN a shell whose child allocates 120 MB
+    WHEN the shell's tree is sampled
+    THEN the peak holds those 120 MB (plus an interpreter, well under 100 MB more)."""
+    script = ALLOCATE.format(120)
+    # `; true` keeps the shell alive as the parent instead of exec'ing Python in its place.
+    shell = start_allocating(["sh", "-c", f'"{sys.executable}" -c "{script}"; true'])
+    with PeakSampler({"tree": [shell.pid]}, interval=0.05) as sampler:
+        time.sleep(0.2)
+    release(shell)
+    assert 120 * MB <= sampler.peaks["tree"] < 220 * MB
+
+
+def test_sampler_groups_add_their_trees() -> None:
+    child = start_allocating([sys.executable, "-c", ALLOCATE.format(60)])
+    with PeakSampler({"child": [], "both": []}, interval=0.05) as sampler:
+        sampler.add_root(child.pid)
+        time.sleep(0.2)
+        sampler.add_root(1, "both")  # init's tree is every process: more than the child alone
+        time.sleep(0.2)
+    release(child)
+    assert 60 * MB <= sampler.peaks["child"] < sampler.peaks["both"]
+
+
+def test_tree_rss_of_a_missing_process_is_zero() -> None:
+    assert tree_rss([2**22 + 12345]) == 0  # above Linux's largest pid_max: never a process
+
+
+def test_megabytes() -> None:
+    assert megabytes(1_500_000_000) == "1,500 MB"
+
+
+@pytest.fixture()
+def page_png(tmp_path: Path) -> Path:
+    path = tmp_path / "page.png"
+    Image.new("L", (200, 280), 255).save(path, dpi=(100, 100))
+    return path
+
+
+def test_build_repeated_pdf_has_exactly_n_pages(tmp_path: Path, page_png: Path) -> None:
+    one = image_to_pdf(page_png, tmp_path / "one.pdf")
+    two = build_repeated_pdf([one, one], 2, tmp_path / "two.pdf")
+    for count in (1, 7, 25):
+        built = build_repeated_pdf([one, two], count, tmp_path / f"{count}.pdf")
+        assert is_pdf(built)
+        assert count_pdf_pages(built) == count
+    with pytest.raises(ValueError):
+        build_repeated_pdf([one], 0, tmp_path / "none.pdf")
+
+
+def test_prepare_pages_rasterises_pdfs_and_turns_exif_jpegs(tmp_path: Path,
+                                                            page_png: Path) -> None:
+    """GIVEN a 3-page PDF and a JPEG stored turned with EXIF Orientation 6
+    THEN Tesseract gets 3 page images for the PDF and one upright image for the JPEG."""
+    pdf = build_repeated_pdf([image_to_pdf(page_png, tmp_path / "one.pdf")], 3,
+                             tmp_path / "three.pdf")
+    jpeg = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # displayed page = stored pixels turned 90° clockwise
+    Image.new("L", (280, 200), 255).save(jpeg, exif=exif.tobytes(), dpi=(100, 100))
+    pages = prepare_pages([pdf, jpeg], tmp_path / "pages", dpi=50)
+    assert len(pages[pdf]) == 3
+    with Image.open(pages[jpeg][0]) as upright:
+        assert upright.size == (200, 280)
+
+
+def test_sohoa_env_keeps_callers_settings_out(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.setenv("SOHOA_OCR__WORKERS", "1")
+    monkeypatch.setenv("PREFECT_API_URL", "http://elsewhere/api")
+    env = sohoa_env(tmp_path, "vie+eng", "http://127.0.0.1:4200/api")
+    assert "SOHOA_OCR__WORKERS" not in env
+    assert env["SOHOA_OCR__LANGUAGES"] == "vie+eng"
+    assert env["PREFECT_API_URL"] == "http://127.0.0.1:4200/api"
+    assert env["SOHOA_DATA_DIR"] == str(tmp_path)
+
+
+def test_ghostscript_needed_before_ocrmypdf_17_only() -> None:
+    assert ghostscript_needed("16.10.4")
+    assert not ghostscript_needed("17.13.0")
+    assert ghostscript_needed("unknown")  # an unreadable version: assume the stricter need
+    assert "REQUIRED" in ghostscript_note("16.10.4")
+    assert "not needed" in ghostscript_note("17.13.0")
