@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     local_prefect_startup_seconds: float = Field(120, gt=0)
     processing_lease_minutes: float = Field(
         30, gt=0, description="an unfinished record untouched this long is taken up again")
+    api_token: SecretStr | None = Field(
+        None, description="bearer token the read API requires; without it the API won't start")
 
     @classmethod
     def settings_customise_sources(

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, and_, func, or_, update
 from sqlalchemy import exc as sa_exc
@@ -44,6 +45,22 @@ PROTECTED_COLUMNS = frozenset({"id", "status", "sha256", "created_at", "updated_
                                "duplicate_of"})
 _DATETIME_COLUMNS = ("created_at", "updated_at", "processed_at")
 MaybeRecord = TypeVar("MaybeRecord", DossierRecord, None)
+GroupBy = Literal["unit", "station", "day"]
+# Keyset position in the (created_at, id) order that listings use.
+Position = tuple[datetime, str]
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which records a listing returns: every given criterion must hold; an empty tuple
+    means any value. ``since`` (inclusive) and ``until`` (exclusive) are on created_at."""
+
+    statuses: tuple[Status, ...] = ()
+    units: tuple[str, ...] = ()
+    stations: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 class RecordNotFoundError(SohoaError, LookupError):
@@ -176,6 +193,69 @@ class RecordRepository:
                 counts[Status(status)] = count
         return counts
 
+    def page_records(self, where: RecordFilter, after: Position | None = None,
+                     limit: int = 500) -> list[DossierRecord]:
+        """Up to ``limit`` records matching ``where``, oldest first, strictly after the
+        position ``after`` (keyset pagination: stable while records are being added)."""
+        statement = _filtered(select(DossierRecord), where)
+        if after is not None:
+            moment, record_id = _utc(after[0]), after[1]
+            # The redundant `>=` lets SQLite and PostgreSQL range-scan the created_at index
+            # and stop at `limit`; a bare OR makes SQLite sort every later row for each page.
+            statement = statement.where(
+                col(DossierRecord.created_at) >= moment,
+                or_(col(DossierRecord.created_at) > moment, col(DossierRecord.id) > record_id))
+        statement = statement.order_by(col(DossierRecord.created_at), col(DossierRecord.id))
+        with self._session() as session:
+            return [_with_utc(record) for record in session.exec(statement.limit(limit)).all()]
+
+    def iter_records(self, where: RecordFilter | None = None,
+                     batch_size: int = 500) -> Iterator[DossierRecord]:
+        """Every record matching ``where``, oldest first, read ``batch_size`` at a time.
+
+        Memory stays bounded by one batch whatever the table's size; each batch is its own
+        short query, so no transaction stays open while the caller works on the records.
+        """
+        where = where or RecordFilter()
+        after: Position | None = None
+        while True:
+            page = self.page_records(where, after, batch_size)
+            yield from page
+            if len(page) < batch_size:
+                return
+            after = (page[-1].created_at, page[-1].id)
+
+    def count_by_group(self, by: GroupBy, since: datetime | None = None,
+                       utc_offset: timedelta = timedelta(0)) -> dict[str, dict[Status, int]]:
+        """Record counts per group and status, counted by the database (GROUP BY).
+
+        Groups are unit or station names, or ``YYYY-MM-DD`` days of created_at shifted by
+        ``utc_offset`` (so a day can be the offices' local day). Only statuses that occur are
+        keys of a group's counts.
+        """
+        group = self._group_expression(by, utc_offset).label("grp")
+        statement = select(group, DossierRecord.status, func.count()).group_by(
+            group, DossierRecord.status)
+        if since is not None:
+            statement = statement.where(col(DossierRecord.created_at) >= _utc(since))
+        counts: dict[str, dict[Status, int]] = {}
+        with self._session() as session:
+            for name, status, count in session.exec(statement).all():
+                counts.setdefault(str(name), {})[Status(status)] = count
+        return counts
+
+    def _group_expression(self, by: GroupBy, utc_offset: timedelta) -> Any:
+        """The SQL expression a report groups on."""
+        if by == "unit":
+            return col(DossierRecord.unit)
+        if by == "station":
+            return col(DossierRecord.station)
+        if self.engine.dialect.name == "sqlite":
+            # SQLite keeps datetimes as ISO text; date() shifts them with a modifier.
+            seconds = int(utc_offset.total_seconds())
+            return func.date(DossierRecord.created_at, f"{seconds:+d} seconds")
+        return func.date(col(DossierRecord.created_at) + utc_offset)
+
     # -- internals ------------------------------------------------------------------------
 
     @contextmanager
@@ -208,6 +288,28 @@ class RecordRepository:
         record = self.require(record_id)
         return StatusTransitionError(f"dossier record {record_id} cannot go from "
                                      f"{record.status.value} to {status.value}")
+
+
+def _filtered(statement: Any, where: RecordFilter) -> Any:
+    """``statement`` restricted to the records ``where`` describes."""
+    if where.statuses:
+        statement = statement.where(col(DossierRecord.status).in_(
+            [Status(status) for status in where.statuses]))
+    for column, values in ((DossierRecord.unit, where.units),
+                           (DossierRecord.station, where.stations)):
+        if values:
+            statement = statement.where(col(column).in_(values))
+    if where.doc_types:
+        condition = col(DossierRecord.doc_type).in_(where.doc_types)
+        if "unknown" in where.doc_types:
+            # A record not yet classified is published as "unknown" (flows.documents).
+            condition = or_(condition, col(DossierRecord.doc_type).is_(None))
+        statement = statement.where(condition)
+    if where.since is not None:
+        statement = statement.where(col(DossierRecord.created_at) >= _utc(where.since))
+    if where.until is not None:
+        statement = statement.where(col(DossierRecord.created_at) < _utc(where.until))
+    return statement
 
 
 def _column_values(changes: dict[str, Any]) -> dict[str, Any]:
