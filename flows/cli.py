@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from config.settings import Settings
+from flows.cli_db import db_app
 from flows.cli_reports import reports_app
 from flows.inputs import collect_inputs
 from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
@@ -23,6 +24,7 @@ from schemas.document import DossierDocument
 app = typer.Typer(help="sohoa: digitize scanned dossiers into searchable, structured records.",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(reports_app)  # export, report, api: top-level commands
+app.add_typer(db_app, name="db")
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 

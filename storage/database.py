@@ -5,23 +5,40 @@ line can share one file: readers never block the writer, and writers wait for ea
 instead of failing at once. PostgreSQL is reached through psycopg 3
 (``postgresql+psycopg://user:password@host:5432/sohoa``); sessions run in UTC so timestamps do
 not depend on the server's time zone.
+
+The schema is managed by Alembic (``storage/migrations``): :func:`init_database` brings any
+database to the newest revision, under a lock so that processes starting together migrate once.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import SQLModel
 
-import schemas.record  # noqa: F401  (registers the tables in SQLModel.metadata)
-from pipeline.errors import StorageError
+from pipeline.errors import ConfigurationError, StorageError
 
 BUSY_TIMEOUT_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 10
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The revision whose schema equals what create_all made before migrations existed.
+INITIAL_REVISION = "0001_initial"
+RECORDS_TABLE = "dossier_records"
+VERSION_TABLE = "alembic_version"
+# One fixed advisory-lock key for sohoa's migrations (any bigint; derived so it reads as ours).
+MIGRATION_LOCK_KEY = zlib.crc32(b"sohoa schema migrations")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -36,11 +53,91 @@ def create_db_engine(url: str) -> Engine:
 
 
 def init_database(engine: Engine) -> None:
-    """Create missing tables and indexes. (Schema changes will come as Alembic migrations.)"""
+    """Bring the database's schema to the newest migration (``alembic upgrade head``).
+
+    Safe when several processes start at once: on PostgreSQL they queue on a transaction-level
+    advisory lock, on SQLite on the write lock (``BEGIN IMMEDIATE`` within the busy timeout),
+    and the upgrade runs inside that same transaction. A database that ``create_all`` made
+    before migrations existed (tables, no ``alembic_version``) is stamped at the initial
+    revision first, not created again. Raises StorageError when the database cannot be used
+    and ConfigurationError when it is newer than this sohoa.
+    """
     try:
-        SQLModel.metadata.create_all(engine)
+        if schema_revision(engine) == head_revision():
+            return  # the common case: no lock, one small query
+        with _migration_lock(engine) as connection:
+            _upgrade(connection)
     except SQLAlchemyError as error:
         raise _unreachable(engine, error) from error
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The database's migration revision; None before the first migration.
+
+    Raises ConfigurationError for a revision this sohoa does not know (a newer release
+    migrated the database).
+    """
+    with engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+    if revision is not None:
+        try:
+            _scripts().get_revision(revision)
+        except CommandError as error:
+            raise ConfigurationError(
+                f"Database {describe_url(engine)} has schema revision {revision}, which this "
+                f"sohoa does not know; upgrade sohoa to the release that migrated it") from error
+    return revision
+
+
+def head_revision() -> str:
+    """The newest migration this sohoa ships."""
+    head = _scripts().get_current_head()
+    if head is None:
+        raise ConfigurationError(f"no migrations found in {MIGRATIONS_DIR}; reinstall sohoa")
+    return head
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration, built in code: no alembic.ini is needed at run time.
+
+    With ``connection``, migrations run on it, inside the caller's transaction.
+    """
+    config = Config()
+    # Config values go through configparser interpolation: a literal % must be doubled.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    """The shipped migration scripts (read once per process)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that holds the migration lock; committed on success."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            # Released by the commit (or rollback) that ends the transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
+        elif engine.dialect.name == "sqlite":
+            # Take the write lock now, not at the first write, so a second process waits
+            # (busy timeout) before it reads the schema instead of after.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+        connection.commit()
+
+
+def _upgrade(connection: Connection) -> None:
+    """Stamp a database create_all made, then apply every pending migration."""
+    config = alembic_config(connection)
+    tables = set(inspect(connection).get_table_names())
+    if RECORDS_TABLE in tables and VERSION_TABLE not in tables:
+        command.stamp(config, INITIAL_REVISION)
+    command.upgrade(config, "head")
 
 
 def check_database(engine: Engine) -> None:

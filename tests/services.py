@@ -288,3 +288,18 @@ def _create_database(port: int) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def create_postgres_database(server_url: str, prefix: str = "sohoa") -> str:
+    """A new, empty database beside the one ``server_url`` names (on the running test server);
+    its URL. For tests that need a database of their own rather than the session's shared one.
+    """
+    import psycopg  # a test dependency: psycopg[binary]
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    name = f"{prefix}_{random.getrandbits(48):012x}"
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
+                         dbname="postgres", autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return url.set(database=name).render_as_string(hide_password=False)

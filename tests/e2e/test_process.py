@@ -6,25 +6,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
-import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from pipeline.load import sha256_of
 from samples.generate import generate_corpus
 from samples.truth import Truth
-from schemas.document import DossierDocument
-from schemas.jsonschema import SCHEMA_PATH
-
-TEST_LAYOUTS = ["classic", "next_line", "two_column", "compact"]
-SOHOA = str(Path(sys.executable).with_name("sohoa"))
+from tests.e2e.helpers import (
+    TEST_LAYOUTS,
+    pdf_text,
+    sohoa,
+    validate_document,
+    write_bad_inputs,
+)
 
 
 @dataclass
@@ -38,19 +36,6 @@ class Run:
 
     def document(self, stem: str) -> dict:
         return json.loads((self.json_out / f"{stem}.json").read_text(encoding="utf-8"))
-
-
-def sohoa(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([SOHOA, *args], env=env, capture_output=True, text=True, timeout=900)
-
-
-def write_bad_inputs(corpus: Path, good: Path) -> None:
-    """A truncated PDF, a Word document, and a byte-identical copy of a good scan."""
-    (corpus / "hỏng mất.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R")
-    with zipfile.ZipFile(corpus / "đơn đề nghị.docx", "w") as docx:
-        docx.writestr("word/document.xml", "<w:document/>")
-    # Named to sort after the scans: inputs are taken in path order, the first is the original.
-    shutil.copyfile(good, corpus / f"zz bản sao{good.suffix}")
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +59,9 @@ def test_every_input_gets_a_record_and_the_command_succeeds(run: Run) -> None:
 
 
 def test_every_json_follows_the_contract_schema(run: Run) -> None:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     for path in run.json_out.glob("*.json"):
         document = json.loads(path.read_text(encoding="utf-8"))
-        jsonschema.validate(document, schema)
-        DossierDocument.model_validate(document)
+        validate_document(document)
         assert document["source"]["station"] == "mot-cua-thach-ha"
         assert document["source"]["unit"] == "UBND xã Thạch Hạ"
 
@@ -102,8 +85,7 @@ def test_artifacts_are_stored_with_checksums_and_the_pdf_is_searchable(run: Run)
     assert sha256_of(original) == document["source"]["sha256"] == sha256_of(
         run.corpus / truth.file)
     pdf = objects / document["artifacts"]["searchable_pdf"]
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert truth.fields["dossier_code"] in text
+    assert truth.fields["dossier_code"] in pdf_text(pdf)
     assert (objects / document["artifacts"]["text"]).read_text(encoding="utf-8").strip()
     stored_json = json.loads((objects / document["artifacts"]["json"]).read_text("utf-8"))
     assert stored_json == document

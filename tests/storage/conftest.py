@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 from config.settings import S3Settings
@@ -63,8 +63,11 @@ def engine_factory(database_url: str) -> Iterator[Callable[[], Engine]]:
         return engine
 
     first = make()
-    # The PostgreSQL database is shared by the session: start every test from empty tables.
+    # The PostgreSQL database is shared by the session: start every test from empty tables,
+    # and from no migration revision either, so that init_database creates them again.
     SQLModel.metadata.drop_all(first)
+    with first.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     init_database(first)
     yield make
     for engine in engines:
