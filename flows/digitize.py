@@ -57,10 +57,13 @@ def digitize_batch(paths: list[str], station: str | None = None,
                    json_out: str | None = None) -> dict[str, int]:
     """Digitize many files; returns how many records ended in each status."""
     names = json_names(paths)
-    jobs = [
-        register_file(path, station).model_copy(update={"json_name": names[path]})
-        for path in paths
-    ]
+    jobs: list[FileJob] = []
+    for path in paths:
+        job = register_file(path, station)
+        if any(job.record_id == earlier.record_id for earlier in jobs):
+            # A copy of a file earlier in this batch: that one is being processed here.
+            job = register_file(path, station, resume_received=False)
+        jobs.append(job.model_copy(update={"json_name": names[path]}))
     documents = digitize_jobs(jobs, json_out)
     counts = Counter(document.status.value for document in documents)
     get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))

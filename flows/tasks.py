@@ -79,19 +79,24 @@ def work_dir_for(services: Services, record_id: str) -> Path:
 
 @task(name="register-file", retries=3, retry_delay_seconds=[2, 10, 30],
       retry_condition_fn=is_retryable)
-def register_file(path: str, station: str | None = None) -> FileJob:
+def register_file(path: str, station: str | None = None,
+                  resume_received: bool = True) -> FileJob:
     """Checksum the file, store the original, and create its record (`received`).
 
     A file whose checksum is already recorded becomes a `duplicate` record, unless the earlier
-    record was abandoned unfinished (a run died: no progress for longer than the processing
-    lease); then that record is taken up again instead.
+    record was left unfinished: still `received` (its run stopped before processing it;
+    taken up at once when ``resume_received``) or abandoned in `processing` (no progress
+    for longer than the processing lease); then that record is taken up again instead.
     """
     services = active_services()
     source = Path(path)
     station_name = station or services.settings.station
     digest = sha256_of(source)
     existing = services.repository.find_original(digest)
-    if existing is not None and is_abandoned(existing, services.settings.processing_lease):
+    if existing is not None and (
+        (resume_received and existing.status is DigitizationStatus.RECEIVED)
+        or is_abandoned(existing, services.settings.processing_lease)
+    ):
         return job_for(existing, path)
     if existing is not None:
         return register_duplicate(services, source, digest, station_name)
