@@ -31,6 +31,7 @@ from schemas.document import ExtractedField
 from schemas.ocr import OcrWord, PageOcr, union_bbox
 
 LOST = "\0lost"  # block state after a repeated label shows an anchor was missed
+FREE_TEXT_NORMALIZERS = frozenset({"text", "person_name"})  # any words make such a value
 
 
 @dataclass(frozen=True)
@@ -343,8 +344,21 @@ def _next_row_value(ctx: PageContext, index: int, label_row: Row) -> tuple[list[
     return tokens, below
 
 
-def _label_x(ctx: PageContext, index: int, label: LabelMatch) -> int:
-    return ctx.rows[index].tokens[label.start].word.bbox[0]
+def _label_x(ctx: PageContext, index: int, position: int) -> int:
+    """Where the label's line begins: the row's first word for the row's first label (a
+    list number «5.», or what OCR made of it, stands before «Thời gian …», and the value
+    wraps to the margin), else the label's first word (the second pair on a packed row)."""
+    tokens = ctx.rows[index].tokens
+    start = 0 if position == 0 else ctx.matches[index][position].start
+    return tokens[start].word.bbox[0]
+
+
+def _incomplete(tokens: list[Token], fdef: FieldDefinition) -> bool:
+    """A typed value not yet readable from these words (a date-time wrapped before its
+    year): the next line is read even if Tesseract made it a new paragraph."""
+    if fdef.normalizer_name in FREE_TEXT_NORMALIZERS:
+        return False
+    return normalize_value(fdef.normalizer_name, " ".join(t.text for t in tokens)) is None
 
 
 def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinition) -> list[Token]:
@@ -356,24 +370,27 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
     last = index
     if not tokens and not ended and end == len(row.tokens):
         tokens, last = _next_row_value(ctx, index, row)
-    label_x = _label_x(ctx, index, label)
+    label_x = _label_x(ctx, index, position)
     for _ in range(fdef.max_lines - 1):
-        if ended or not tokens or not _continues_at(ctx, last + 1, tokens, label_x):
+        if ended or not tokens or not _continues_at(ctx, last + 1, tokens, label_x,
+                                                     _incomplete(tokens, fdef)):
             break
         more, ended = trim_value(ctx.rows[last + 1].tokens)
         tokens, last = tokens + more, last + 1
     return tokens
 
 
-def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int) -> bool:
-    """Whether the row at ``index`` carries on a wrapped value that ends in ``value``."""
+def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int,
+                  incomplete: bool = False) -> bool:
+    """Whether the row at ``index`` carries on a wrapped value that ends in ``value`` (in
+    the same OCR paragraph, unless the value is ``incomplete`` without it)."""
     if index >= len(ctx.rows) or ctx.matches[index]:
         return False
     row, previous = ctx.rows[index], ctx.rows[index - 1]
     confidence = sum(t.word.confidence for t in row.tokens) / len(row.tokens)
     matching = ctx.doctype.matching
     return (row.top - previous.bottom <= matching.max_line_gap * previous.height
-            and row.tokens[0].line[:2] == value[-1].line[:2]
+            and (incomplete or row.tokens[0].line[:2] == value[-1].line[:2])
             and row.tokens[0].word.bbox[0] >= label_x - row.height
             and confidence >= matching.continuation_min_word_confidence)
 

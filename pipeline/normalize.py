@@ -21,6 +21,12 @@ Span = tuple[int, int]
 
 _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
 _LONG_DATE = r"ngay\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})"
+# Dossier code in the contract's shape, read loosely: Tesseract drops or spaces the dots
+# (monospace type prints a dot in a wide cell) and reads «-» as «–»; the fixed digit counts
+# keep it exact. Failing that, any code of the same frame (the validator judges it).
+_CODE_PARTS = (r"(\d{3})\s*[.,]?\s*(\d{2})\s*[.,]?\s*(\d{2})\s*[.,]?\s*h\s*(\d{2})\s*[-–—]\s*"
+               r"(\d{6})\s*[-–—]\s*(\d{4})(?!\d)")
+_CODE_FRAME = r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"
 PATTERNS: dict[str, re.Pattern[str]] = {
     # Searched in folded text (same length as the original), hence the unaccented words.
     "date": re.compile(rf"{_DMY}|{_LONG_DATE}"),
@@ -32,7 +38,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
     "integer": re.compile(r"(?<!\d)\d{1,6}(?!\d)"),
     "year": re.compile(r"(?<!\d)\d{4}(?!\d)"),
-    "dossier_code": re.compile(r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"),
+    "dossier_code": re.compile(rf"{_CODE_PARTS}|{_CODE_FRAME}"),
     "digits": re.compile(r"\d(?:[ .]?\d)*"),
     "gender": re.compile(r"\b(nam|nu)\b"),
 }
@@ -126,11 +132,14 @@ def normalize_phone(text: str) -> str | None:
 
 
 def normalize_email(text: str) -> str | None:
-    """Lowercase, spaces Tesseract put around «@» and «.» removed, «@» read as «(2» mended."""
+    """Lowercase ASCII, spaces Tesseract put around «@» and «.» removed, «@» read as «(2» or
+    «(@» mended. An address has no diacritics, so a tone mark OCR put on a letter
+    («thỉnh.vo@…») is dropped (``fold`` keeps every other character)."""
     if "@" not in text:
         text = re.sub(r"(?<=\w)\(2(?=\w)", "@", text)
+    text = re.sub(r"[()]\s*@|@\s*[()]", "@", text)
     found = _search("email", text)
-    return re.sub(r"\s+", "", nfc(text)[found.start():found.end()]).lower() if found else None
+    return re.sub(r"\s+", "", fold(text)[found.start():found.end()]) if found else None
 
 
 def normalize_integer(text: str) -> int | None:
@@ -146,9 +155,15 @@ def normalize_year(text: str) -> str | None:
 
 
 def normalize_dossier_code(text: str) -> str | None:
-    """Uppercase, no spaces: «000.00.21.h27 - 241128-0001» → «000.00.21.H27-241128-0001»."""
+    """Uppercase, no spaces: «000.00.21.h27 - 241128-0001» → «000.00.21.H27-241128-0001»;
+    a dot OCR lost or read as a space is put back («000 21.32.H14-…» → «000.21.32.H14-…»)."""
     found = _search("dossier_code", text)
-    return re.sub(r"\s+", "", found.group()).upper() if found else None
+    if not found:
+        return None
+    if found.group(1) is None:
+        return re.sub(r"\s+", "", found.group()).upper()
+    office, sector, unit, province, day, serial = found.groups()
+    return f"{office}.{sector}.{unit}.H{province}-{day}-{serial}"
 
 
 def normalize_gender(text: str) -> str | None:

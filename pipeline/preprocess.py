@@ -26,6 +26,7 @@ from pipeline.clean import (
 )
 from pipeline.deskew import deskew, estimate_skew
 from pipeline.errors import InputFileError
+from pipeline.leaders import remove_dot_leaders
 from pipeline.orientation import detect_orientation, rotate_upright
 
 
@@ -38,6 +39,9 @@ class PreprocessOptions(BaseModel):
     normalize_background: bool = Field(
         True, description="even out shadows and grey paper, darken faint ink")
     denoise: bool = Field(True, description="remove isolated specks (diacritics are kept)")
+    remove_leaders: bool = Field(
+        True, description="paint out dot leaders («……», «.....») before OCR: Tesseract "
+                          "reads them as junk that swallows values (the PDF keeps them)")
     binarize: bool = Field(
         True, description="give Tesseract black and white instead of the cleaned grey "
                           "(measured on 28 sample scans: fewer word errors, mostly on "
@@ -100,11 +104,14 @@ def page_rotation(gray: np.ndarray, options: PreprocessOptions) -> int:
 
 
 def clean_for_ocr(gray: np.ndarray, options: PreprocessOptions) -> np.ndarray:
-    """The cleanup steps the options enable, in order: background, specks, binarisation."""
+    """The cleanup steps the options enable, in order: background, specks, dot leaders,
+    binarisation."""
     if options.normalize_background:
         gray = normalize_background(gray)
     if options.denoise:
         gray = denoise(gray)
+    if options.remove_leaders:
+        gray = remove_dot_leaders(gray)
     if options.binarize:
         gray = binarize(gray)
     return gray

@@ -16,7 +16,8 @@ _DEBRIS = re.compile(r"^[\-–—_<>~=+*.,:;…·'\"`|]{3,}$")
 # Footnote markers of the official forms: «(1)», «(*)», superscript digits.
 _FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*{1,3})\s*\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _SPACES = re.compile(r"\s+")
-_EDGE_PUNCT = " \t\n.,:;-–—_…·|/\\[]{}<>~*'\"`"
+# Besides punctuation, the marks Tesseract makes of specks next to a value («ˆ», «¬»).
+_EDGE_PUNCT = " \t\n.,:;-–—_…·|/\\[]{}<>~*'\"`ˆ¬^°"
 
 
 def nfc(text: str) -> str:

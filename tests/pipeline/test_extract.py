@@ -251,3 +251,44 @@ def test_a_label_only_one_block_has_moves_the_reading_on_when_its_anchor_was_mis
     lines = replaced(BIRTH_FORM, "Đề nghị cơ quan", "Đề ngh| c0 qu@n ....")
     fields = values(extract_fields([make_page(lines)], birth))
     assert (fields["child_name"], fields["child_gender"]) == ("Nguyễn Văn An", "Nam")
+
+
+def test_a_numbered_label_s_value_wraps_to_the_margin(receipt):
+    """
+    GIVEN «5. Thời gian trả kết quả …» whose year wraps to the next line, at the margin left
+          of the label (under the item number «5.»)
+    WHEN fields are extracted
+    THEN the wrapped year is read with the rest of the date-time
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", [
+        "5. Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 29 tháng 11",
+        "năm 2024",
+    ])
+    assert values(extract_fields([make_page(lines)], receipt))["due_at"] == "2024-11-29T14:00"
+
+
+def test_a_typed_value_continues_into_a_new_ocr_paragraph_only_when_incomplete(receipt):
+    """
+    GIVEN the wrapped year of a date-time that Tesseract put in a paragraph of its own, and a
+          free-text value followed by a line of another paragraph
+    WHEN fields are extracted
+    THEN the date-time takes the year (it is incomplete without it); the text does not grow
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", [
+        "5. Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 29 tháng 11",
+        "năm 2024",
+    ])
+    lines = replaced(lines, "Địa chỉ", ["Địa chỉ: thôn Hòa Bình, xã Thạch Hạ", "Ghi chú khác"])
+    page = make_page(lines)
+    own_paragraph = {"năm 2024", "Ghi chú khác"}
+    page = page.model_copy(update={"lines": [
+        ln.model_copy(update={"paragraph": 2}) if ln.text in own_paragraph else ln
+        for ln in page.lines]})
+    found = values(extract_fields([page], receipt))
+    assert found["due_at"] == "2024-11-29T14:00"
+    assert found["applicant_address"] == "thôn Hòa Bình, xã Thạch Hạ"
+
+
+def test_speck_marks_at_value_edges_are_dropped(birth):
+    lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được khai sinh: ˆ Mẹ_ˆ ¬")
+    assert values(extract_fields([make_page(lines)], birth))["relationship"] == "Mẹ"

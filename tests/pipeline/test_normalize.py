@@ -98,6 +98,8 @@ def test_normalize_phone(text, expected):
     ("Nam.Le@Gmail.com", "nam.le@gmail.com"),
     ("nam.le @ gmail . com", "nam.le@gmail.com"),
     ("cuong.dang(2hatinh.gov.vn", "cuong.dang@hatinh.gov.vn"),  # «@» read as «(2»
+    ("khanhlh544(@yahoo.com", "khanhlh544@yahoo.com"),  # a bracket glued to «@»
+    ("thỉnh.vo@hatinh.gov.vn", "thinh.vo@hatinh.gov.vn"),  # a tone mark OCR added
     ("không có", None),
 ])
 def test_normalize_email(text, expected):
@@ -121,6 +123,8 @@ def test_normalize_year(text, expected):
 @pytest.mark.parametrize(("text", "expected"), [
     ("000.00.21.H27-241128-0001", "000.00.21.H27-241128-0001"),
     ("000.00.21.h27 - 241128 - 0001", "000.00.21.H27-241128-0001"),
+    ("000 21.32.H14-250522-0030", "000.21.32.H14-250522-0030"),  # a dot read as a space
+    ("00021.32.H14–250522–0030 (bộ)", "000.21.32.H14-250522-0030"),  # lost dot, en dashes
     ("số 0439/TNHS", None),
 ])
 def test_normalize_dossier_code(text, expected):
