@@ -41,7 +41,9 @@ def scanned_badly(page: np.ndarray) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def prepared(text_page: np.ndarray) -> PreparedPage:
-    return prepare_page(scanned_badly(text_page), PreprocessOptions())
+    # A generous OSD limit: on a loaded machine the 5 s default can run out, and this test
+    # is about the composition, not about the time limit.
+    return prepare_page(scanned_badly(text_page), PreprocessOptions(osd_timeout_seconds=60))
 
 
 def test_prepare_page_turns_straightens_and_crops(prepared: PreparedPage,
