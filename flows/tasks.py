@@ -101,8 +101,9 @@ def register_file(path: str, station: str | None = None,
     if existing is not None:
         return register_duplicate(services, source, digest, station_name)
     record_id, created_at = new_record_id(), utc_now()
-    original_key = keys.original_key(record_id, created_at, extension_of(source))
-    services.store.put_file(original_key, source, content_type_of(source),
+    extension, content_type = stored_type_of(source)
+    original_key = keys.original_key(record_id, created_at, extension)
+    services.store.put_file(original_key, source, content_type,
                             metadata={"station": station_name, "record-id": record_id})
     record, _ = services.repository.register(
         filename=source.name, source_path=str(source), sha256=digest,
@@ -132,19 +133,14 @@ def job_for(record: DossierRecord, path: str) -> FileJob:
                    status=record.status, duplicate_of=record.duplicate_of)
 
 
-def extension_of(source: Path) -> str:
-    """The stored original's extension, from its bytes where they tell, else its name."""
+def stored_type_of(source: Path) -> tuple[str, str]:
+    """The stored original's extension and content type, from its bytes where they tell
+    (read once), else from its name."""
     try:
-        return sniff_format(source).value
+        fmt = sniff_format(source)
     except SohoaError:
-        return source.suffix.lstrip(".").lower() or "bin"
-
-
-def content_type_of(source: Path) -> str:
-    try:
-        return CONTENT_TYPES[sniff_format(source)]
-    except SohoaError:
-        return "application/octet-stream"
+        return source.suffix.lstrip(".").lower() or "bin", "application/octet-stream"
+    return fmt.value, CONTENT_TYPES[fmt]
 
 
 @task(name="open-record", retries=3, retry_delay_seconds=[2, 10, 30],
