@@ -60,6 +60,40 @@ class ReviewSettings(BaseModel):
     min_classification_margin: float = Field(0.15, ge=0, le=1)
 
 
+class WatchSettings(BaseModel):
+    """How `sohoa watch` decides that a scan in a station folder is ready to take."""
+
+    settle_seconds: float = Field(
+        3.0, ge=0, description="a file is taken once its size and mtime stayed unchanged this long")
+    polling: bool = Field(False, description="poll instead of OS events (network shares)")
+    poll_interval_seconds: float = Field(1.0, gt=0, description="check interval when polling")
+    rescan_seconds: float = Field(
+        30.0, gt=0, description="full rescan of every station folder (catches missed events)")
+    recovery_seconds: float = Field(
+        60.0, gt=0, description="how often unfinished records are looked at and re-submitted")
+    after_store: Literal["move", "delete"] = Field(
+        "move", description="what happens to a scan once its original is stored and verified")
+    processed_folder: str = "processed"
+    failed_folder: str = "failed"
+    ignore_patterns: list[str] = Field(
+        default_factory=lambda: ["*.part", "*.tmp", "*.crdownload", "~$*", ".*", "*.error.txt"],
+        description="names never taken: files still being written, dot-files, our own notes")
+
+
+class WorkerSettings(BaseModel):
+    """The Prefect work pool and deployment that `sohoa worker` serves."""
+
+    work_pool: str = "sohoa"
+    deployment: str = "sohoa"
+    limit: int = Field(0, ge=0, description="flow runs at once per worker; 0 = one per CPU core")
+    pool_concurrency_limit: int | None = Field(
+        None, ge=1, description="flow runs at once across every worker of the pool")
+    poll_seconds: float = Field(5.0, gt=0, description="how often a worker asks for new runs")
+
+    def run_limit(self) -> int:
+        return self.limit or os.cpu_count() or 1
+
+
 class S3Settings(BaseModel):
     """An S3-compatible object store (MinIO in production)."""
 
@@ -90,6 +124,8 @@ class Settings(BaseSettings):
     unit: str = Field("default", description="unit of that station")
     stations: list[StationSettings] = Field(default_factory=list)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)
     work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
@@ -137,9 +173,11 @@ class Settings(BaseSettings):
     def processing_lease(self) -> timedelta:
         return timedelta(minutes=self.processing_lease_minutes)
 
+    def station_named(self, station: str) -> StationSettings | None:
+        return next((configured for configured in self.stations if configured.name == station),
+                    None)
+
     def unit_of(self, station: str) -> str:
         """The unit a station belongs to (the default unit for an unconfigured station)."""
-        for configured in self.stations:
-            if configured.name == station:
-                return configured.unit
-        return self.unit
+        configured = self.station_named(station)
+        return configured.unit if configured else self.unit

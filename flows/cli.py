@@ -138,6 +138,73 @@ def print_summary(documents: list[DossierDocument], inputs: list[Path]) -> None:
     console.print(summary)
 
 
+def connect_to_server(services: Services) -> str:
+    """The Prefect API the watcher and workers share; they cannot work on an ephemeral one."""
+    api_url = connect_prefect(services.settings)
+    if api_url is None:
+        raise CannotRun("watching and workers need a Prefect server: set PREFECT_API_URL, "
+                        "or SOHOA_PREFECT_API=local-server")
+    return api_url
+
+
+def log_to_console() -> None:
+    """The watcher and worker tell the operator what they do, one line per event."""
+    from rich.logging import RichHandler
+
+    handler = RichHandler(console=errors, show_path=False, rich_tracebacks=False)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[handler])
+    logging.getLogger("sohoa").setLevel(logging.INFO)
+
+
+@app.command()
+def watch() -> None:
+    """Watch the configured station folders and submit every new scan to the workers."""
+    try:
+        services = load_services()
+        if not services.settings.stations:
+            raise CannotRun("no stations configured: set SOHOA_STATIONS or [[stations]] in the "
+                            "configuration file (name, folder, unit)")
+        api_url = connect_to_server(services)
+    except (CannotRun, SohoaError) as error:
+        errors.print(f"[red]sohoa cannot watch:[/red] {error}")
+        raise typer.Exit(2) from error
+    # Imported once PREFECT_API_URL is set: Prefect reads its settings when first imported.
+    from flows.deployments import recover_record, submit_digitize
+    from flows.watch import Watcher
+
+    log_to_console()
+    for station in services.settings.stations:
+        console.print(f"watching {station.folder} (station {station.name}, unit {station.unit})")
+    console.print(f"[dim]flow runs: {ui_url(api_url)}[/dim]")
+    try:
+        Watcher(services, submit_digitize, recover_record).run()
+    except KeyboardInterrupt:
+        console.print("stopped watching")
+
+
+@app.command()
+def worker(
+    run_once: Annotated[bool, typer.Option(help="take the runs waiting now, then stop")] = False,
+) -> None:
+    """Run a Prefect worker on sohoa's work pool: it digitizes what the watcher submits."""
+    try:
+        services = load_services()
+        api_url = connect_to_server(services)
+    except (CannotRun, SohoaError) as error:
+        errors.print(f"[red]sohoa cannot start a worker:[/red] {error}")
+        raise typer.Exit(2) from error
+    from flows.worker import run_worker
+
+    log_to_console()
+    settings = services.settings
+    console.print(f"worker on pool {settings.worker.work_pool}, up to "
+                  f"{settings.worker.run_limit()} runs at once; runs: {ui_url(api_url)}")
+    try:
+        run_worker(settings, run_once=run_once)
+    except KeyboardInterrupt:
+        console.print("worker stopped")
+
+
 server_app = typer.Typer(help="The local Prefect server that runs and shows sohoa's flows.")
 app.add_typer(server_app, name="server")
 

@@ -10,7 +10,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import allow_failure
 
 from flows.documents import json_names
+from flows.intake import job_for
 from flows.jobs import FileJob
+from flows.record_artifact import publish_record_artifact
 from flows.report import digitization_report, publish_report_artifact
 from flows.services import active_services
 from flows.tasks import (
@@ -34,22 +36,50 @@ def digitize_jobs(jobs: list[FileJob], json_out: str | None) -> list[DossierDocu
     for job in jobs:
         if job.status is DigitizationStatus.DUPLICATE:
             finishing.append(finish_duplicate.submit(job, json_out))
-            continue
-        opened = open_record(job)
-        pages = [recognize_file_page.submit(opened, i) for i in range(opened.page_count)]
-        finishing.append(
-            finish_record.submit(opened, [allow_failure(p) for p in pages], json_out)
-        )
+        else:
+            finishing.append(submit_pages(open_record(job), json_out))
     return [future.result() for future in finishing]
 
 
+def submit_pages(opened: FileJob, json_out: str | None) -> PrefectFuture:
+    """Submit the OCR of every page of an opened file, and its finishing task."""
+    if not opened.claimed:
+        return finish_record.submit(opened, [], json_out)
+    pages = [recognize_file_page.submit(opened, i) for i in range(opened.page_count)]
+    return finish_record.submit(opened, [allow_failure(p) for p in pages], json_out)
+
+
 @flow(name="digitize-file", log_prints=False)
-def digitize_file(path: str, station: str | None = None,
-                  json_out: str | None = None) -> DigitizationStatus:
-    """Digitize one scanned file: register it, OCR its pages, extract, store, record."""
-    job = register_file(path, station).model_copy(update={"json_name": None})
-    (document,) = digitize_jobs([job], json_out)
-    return document.status
+def digitize_file(record_id: str) -> str:
+    """Digitize one registered file (the watcher registered it and stored its original).
+
+    Safe to run twice for one record: only one run claims it; a run that finds the record
+    taken or finished ends without touching it ("skipped"). Returns the record's status.
+    """
+    services = active_services()
+    record = services.repository.require(record_id)
+    if record.status is DigitizationStatus.DUPLICATE:
+        return record.status.value
+    opened = open_record(job_for(record, record.source_path or record.filename))
+    if not opened.claimed:
+        return f"skipped: the record is {opened.status.value}"
+    document = submit_pages(opened, None).result()
+    label_run(document)
+    publish_record_artifact(services.store, document)
+    return document.status.value
+
+
+def label_run(document: DossierDocument) -> None:
+    """Add the document type to the run's tags (station and unit were set at submission)."""
+    from prefect.client.orchestration import get_client
+    from prefect.runtime import flow_run
+
+    if not flow_run.id:
+        return
+    tags = sorted({*flow_run.tags, f"doc-type:{document.doc_type}",
+                   f"status:{document.status.value}"})
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run.id, tags=tags)
 
 
 @flow(name="digitize-batch", log_prints=False)

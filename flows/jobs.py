@@ -22,6 +22,7 @@ class FileJob(BaseModel):
     dpi: int = 300
     error: str | None = None
     json_name: str | None = None
+    claimed: bool = True
 
 
 class PageOutcome(BaseModel):

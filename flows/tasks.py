@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shutil
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
 
 from flows.documents import build_document, document_text, write_json_out
+from flows.intake import register
 from flows.jobs import FileJob, PageOutcome
 from flows.progress import announce
 from flows.services import Services, active_services, pipeline_version
@@ -17,22 +17,14 @@ from pipeline.assess import assess_document
 from pipeline.classify import classify_document
 from pipeline.errors import SohoaError
 from pipeline.extract import extract_fields
-from pipeline.load import (
-    CONTENT_TYPES,
-    FileFormat,
-    FileInfo,
-    PageLimits,
-    inspect_file,
-    sha256_of,
-    sniff_format,
-)
+from pipeline.load import FileFormat, FileInfo, PageLimits, inspect_file
 from pipeline.load import load_page as decode_page
 from pipeline.ocr import OcrOptions, recognize_page
 from pipeline.pdf import build_page_pdf, merge_page_pdfs
 from pipeline.preprocess import prepare_page
 from schemas.document import DossierDocument
 from schemas.ocr import PageOcr
-from schemas.record import DossierRecord, new_record_id, utc_now
+from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus
 from storage import keys
 
@@ -81,78 +73,31 @@ def work_dir_for(services: Services, record_id: str) -> Path:
       retry_condition_fn=is_retryable)
 def register_file(path: str, station: str | None = None,
                   resume_received: bool = True) -> FileJob:
-    """Checksum the file, store the original, and create its record (`received`).
-
-    A file whose checksum is already recorded becomes a `duplicate` record, unless the earlier
-    record was left unfinished: still `received` (its run stopped before processing it;
-    taken up at once when ``resume_received``) or abandoned in `processing` (no progress
-    for longer than the processing lease); then that record is taken up again instead.
-    """
+    """Checksum the file, store the original, and create its record (see intake.register)."""
     services = active_services()
-    source = Path(path)
-    station_name = station or services.settings.station
-    digest = sha256_of(source)
-    existing = services.repository.find_original(digest)
-    if existing is not None and (
-        (resume_received and existing.status is DigitizationStatus.RECEIVED)
-        or is_abandoned(existing, services.settings.processing_lease)
-    ):
-        return job_for(existing, path)
-    if existing is not None:
-        return register_duplicate(services, source, digest, station_name)
-    record_id, created_at = new_record_id(), utc_now()
-    extension, content_type = stored_type_of(source)
-    original_key = keys.original_key(record_id, created_at, extension)
-    services.store.put_file(original_key, source, content_type,
-                            metadata={"station": station_name, "record-id": record_id})
-    record, _ = services.repository.register(
-        filename=source.name, source_path=str(source), sha256=digest,
-        size_bytes=source.stat().st_size, station=station_name,
-        unit=services.settings.unit_of(station_name), original_key=original_key,
-        record_id=record_id, created_at=created_at,
-    )
-    return job_for(record, path)
-
-
-def is_abandoned(record: DossierRecord, lease: timedelta) -> bool:
-    """Unfinished, and untouched for longer than a run may go without progress."""
-    return not record.status.is_final and record.updated_at < utc_now() - lease
-
-
-def register_duplicate(services: Services, source: Path, digest: str, station: str) -> FileJob:
-    record, _ = services.repository.register(
-        filename=source.name, source_path=str(source), sha256=digest,
-        size_bytes=source.stat().st_size, station=station,
-        unit=services.settings.unit_of(station), original_key=None,
-    )
-    return job_for(record, str(source))
-
-
-def job_for(record: DossierRecord, path: str) -> FileJob:
-    return FileJob(record_id=record.id, source_path=path, filename=record.filename,
-                   status=record.status, duplicate_of=record.duplicate_of)
-
-
-def stored_type_of(source: Path) -> tuple[str, str]:
-    """The stored original's extension and content type, from its bytes where they tell
-    (read once), else from its name."""
-    try:
-        fmt = sniff_format(source)
-    except SohoaError:
-        return source.suffix.lstrip(".").lower() or "bin", "application/octet-stream"
-    return fmt.value, CONTENT_TYPES[fmt]
+    return register(services, Path(path), station or services.settings.station,
+                    resume_received=resume_received)
 
 
 @task(name="open-record", retries=3, retry_delay_seconds=[2, 10, 30],
       retry_condition_fn=is_retryable)
 def open_record(job: FileJob) -> FileJob:
-    """Mark the record `processing`, fetch its stored original and count its pages.
+    """Claim the record (`processing`), fetch its stored original and count its pages.
 
-    Pages are read from the stored original, not the station folder, so a worker on
-    another machine sees exactly what was checksummed.
+    Only a `received` record, or one whose run stopped giving signs of life for longer than
+    the processing lease, is claimed; when another run holds it, the job comes back with
+    ``claimed`` false and nothing else is done. Pages are read from the stored original,
+    not the station folder, so a worker on another machine sees exactly what was checksummed.
     """
     services = active_services()
-    record = services.repository.set_status(job.record_id, DigitizationStatus.PROCESSING)
+    repository = services.repository
+    if not repository.claim_for_processing(job.record_id, services.settings.processing_lease,
+                                           from_statuses=(DigitizationStatus.RECEIVED,)):
+        record = repository.require(job.record_id)
+        get_run_logger().info("%s is %s: another run has it; nothing to do", job.filename,
+                              record.status.value)
+        return job.model_copy(update={"claimed": False, "status": record.status})
+    record = repository.require(job.record_id)
     extension = record.original_key.rsplit(".", 1)[-1]
     local = work_dir_for(services, job.record_id) / f"original.{extension}"
     services.store.download(record.original_key, local)
@@ -195,6 +140,7 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
             return PageOutcome(number=number, error=rename(error.message, local, job.filename))
     pdf_path = work_dir_for(services, job.record_id) / f"page-{number:05d}.pdf"
     pdf_path.write_bytes(pdf_page)
+    services.repository.touch(job.record_id)  # renews the lease: this run is alive
     page = recognition.page.model_copy(
         update={"rotation": prepared.rotation, "skew_degrees": prepared.skew_degrees}
     )
@@ -213,6 +159,14 @@ def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
                   json_out: str | None = None) -> DossierDocument:
     """Classify, extract, store the searchable PDF, text and JSON, and set the final status."""
     services = active_services()
+    if not job.claimed:
+        # Another run holds the record: report it as it stands, touch nothing of that run's.
+        record = services.repository.require(job.record_id)
+        document = build_document(record, [], pipeline_version())
+        if json_out:
+            write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
+        announce(document)
+        return document
     error = job.error or first_page_error(outcomes)
     if error:
         document = fail_record(services, job, error)

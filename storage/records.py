@@ -123,6 +123,13 @@ class RecordRepository:
         with self._session() as session:
             return _with_utc(session.exec(statement).first())
 
+    def find_by_checksum(self, sha256: str) -> list[DossierRecord]:
+        """Every record (originals and duplicates) with this checksum, newest first."""
+        statement = (select(DossierRecord).where(DossierRecord.sha256 == sha256)
+                     .order_by(col(DossierRecord.created_at).desc()))
+        with self._session() as session:
+            return [_with_utc(record) for record in session.exec(statement).all()]
+
     def set_status(self, record_id: str, status: Status | str,
                    **changes: Any) -> DossierRecord:
         """Move a record to ``status`` and write ``changes`` with it, atomically.
@@ -150,18 +157,35 @@ class RecordRepository:
             raise RecordNotFoundError(f"no dossier record {record_id}")
         return self.require(record_id)
 
-    def claim_for_processing(self, record_id: str, lease: timedelta) -> bool:
+    def claim_for_processing(self, record_id: str, lease: timedelta,
+                             from_statuses: tuple[Status, ...] = CLAIMABLE) -> bool:
         """Set ``processing`` unless another run holds an unexpired lease; True if claimed.
 
-        Claimable: received, failed, needs_review, or processing with ``updated_at`` older
-        than ``lease``. Never digitized, verified or duplicate records.
+        Claimable: a record in one of ``from_statuses`` (by default received, failed,
+        needs_review), or processing with ``updated_at`` older than ``lease``. Never
+        digitized, verified or duplicate records.
         """
+        if not set(from_statuses) <= set(CLAIMABLE):
+            raise ValueError(f"only {', '.join(s.value for s in CLAIMABLE)} can be claimed")
         now = utc_now()
         expired = and_(DossierRecord.status == Status.PROCESSING,
                        col(DossierRecord.updated_at) < now - lease)
         condition = and_(DossierRecord.id == record_id,
-                         or_(col(DossierRecord.status).in_(CLAIMABLE), expired))
+                         or_(col(DossierRecord.status).in_(from_statuses), expired))
         return self._update_where(condition, {"status": Status.PROCESSING, "updated_at": now})
+
+    def touch(self, record_id: str) -> None:
+        """Renew the processing lease: the run working on the record is alive."""
+        self.update(record_id)
+
+    def list_unfinished(self, limit: int = 1000) -> list[DossierRecord]:
+        """Records a run has not finished (received or processing), least recently touched
+        first: what a recovery sweep looks at."""
+        statement = (select(DossierRecord)
+                     .where(col(DossierRecord.status).in_([Status.RECEIVED, Status.PROCESSING]))
+                     .order_by(col(DossierRecord.updated_at)).limit(limit))
+        with self._session() as session:
+            return [_with_utc(record) for record in session.exec(statement).all()]
 
     def list_records(self, status: Status | str | None = None, station: str | None = None,
                      unit: str | None = None, since: datetime | None = None,

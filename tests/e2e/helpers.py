@@ -4,6 +4,7 @@ schema check, and reading text out of a PDF."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,9 +13,12 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
+from minio import Minio
+from sqlalchemy import create_engine, text
 
 from schemas.document import DossierDocument
 from schemas.jsonschema import SCHEMA_PATH
+from tests.services import S3Server
 
 TEST_LAYOUTS = ["classic", "next_line", "two_column", "compact"]
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
@@ -79,3 +83,31 @@ def pdf_text(pdf: Path) -> str:
                              "poppler-utils")
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
+
+
+def server_env(base: Path, s3: S3Server, endpoint: str, bucket: str, database_url: str,
+               prefect_api_url: str, **settings: str) -> dict[str, str]:
+    """The environment of a sohoa process on the servers; none of the user's SOHOA_ settings,
+    plus ``settings`` (already named SOHOA_…)."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    return {**inherited, "SOHOA_DATA_DIR": str(base / "data"), "SOHOA_OBJECT_STORE": "s3",
+            "SOHOA_S3__ENDPOINT": endpoint, "SOHOA_S3__ACCESS_KEY": s3.access_key,
+            "SOHOA_S3__SECRET_KEY": s3.secret_key, "SOHOA_S3__BUCKET": bucket,
+            "SOHOA_DATABASE_URL": database_url, "PREFECT_API_URL": prefect_api_url, **settings}
+
+
+def raw_s3(server: S3Server) -> Minio:
+    """The SDK without sohoa's store, to look at what the server holds."""
+    return Minio(server.endpoint, access_key=server.access_key, secret_key=server.secret_key,
+                 secure=False)
+
+
+def records_in(database_url: str) -> dict[str, dict]:
+    """Every record row in the database, by id."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT * FROM dossier_records")).mappings().all()
+    finally:
+        engine.dispose()
+    return {row["id"]: dict(row) for row in rows}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import threading
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from minio import Minio
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 from prefect.client.schemas.objects import FlowRun, StateType
@@ -35,6 +33,9 @@ from tests.e2e.helpers import (
     SOHOA,
     TEST_LAYOUTS,
     pdf_text,
+    raw_s3,
+    records_in,
+    server_env,
     sohoa,
     validate_document,
     write_copy,
@@ -46,37 +47,10 @@ from tests.services import S3Server, create_postgres_database, free_port
 # registration (PNG) and two dossier receipts (JPEG, PDF); seed 21 a birth registration (JPEG).
 MAIN_SEED, LATE_SEED = 22, 21
 STATION, UNIT = "mot-cua-thach-ha", "UBND xã Thạch Hạ"
+STATION_SETTINGS = {"SOHOA_STATION": STATION, "SOHOA_UNIT": UNIT}
 MAIN_BUCKET, FAILURE_BUCKET = "sohoa-e2e", "sohoa-e2e-failure"
 BACKGROUND_RUN_SECONDS = 300  # retries of the register task (≈ 70 s) plus start-up, with margin
 CHUNK = 64 * 1024
-
-
-def server_env(base: Path, s3: S3Server, endpoint: str, bucket: str, database_url: str,
-               prefect_api_url: str) -> dict[str, str]:
-    """The environment of a sohoa process on the servers; none of the user's SOHOA_ settings."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-    return {**inherited, "SOHOA_DATA_DIR": str(base / "data"), "SOHOA_OBJECT_STORE": "s3",
-            "SOHOA_S3__ENDPOINT": endpoint, "SOHOA_S3__ACCESS_KEY": s3.access_key,
-            "SOHOA_S3__SECRET_KEY": s3.secret_key, "SOHOA_S3__BUCKET": bucket,
-            "SOHOA_DATABASE_URL": database_url, "PREFECT_API_URL": prefect_api_url,
-            "SOHOA_STATION": STATION, "SOHOA_UNIT": UNIT}
-
-
-def raw_s3(server: S3Server) -> Minio:
-    """The SDK without sohoa's store, to look at what the server holds."""
-    return Minio(server.endpoint, access_key=server.access_key, secret_key=server.secret_key,
-                 secure=False)
-
-
-def records_in(database_url: str) -> dict[str, dict]:
-    """Every record row in the database, by id."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(text("SELECT * FROM dossier_records")).mappings().all()
-    finally:
-        engine.dispose()
-    return {row["id"]: dict(row) for row in rows}
 
 
 def count_records(database_url: str) -> int:
@@ -250,7 +224,7 @@ def failed_upload(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server,
     with DyingS3Proxy(s3_server.endpoint, FAILURE_BUCKET,
                       cut_after=scan.stat().st_size // 2) as proxy:
         env = server_env(base, s3_server, proxy.endpoint, FAILURE_BUCKET, database_url,
-                         prefect_api_url)
+                         prefect_api_url, **STATION_SETTINGS)
         with started_sohoa(["process", str(scan.parent)], env, base) as run:
             yield FailedUpload(scan, database_url, proxy, run)
 
@@ -271,7 +245,7 @@ def unreachable_store(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Ser
     scan.write_bytes(b"%PDF-1.4 not read: the run must stop before any file")
     database_url = create_postgres_database(postgres_url, "e2e_unreachable")
     env = server_env(base, s3_server, f"127.0.0.1:{free_port()}", MAIN_BUCKET, database_url,
-                     prefect_api_url)
+                     prefect_api_url, **STATION_SETTINGS)
     with started_sohoa(["process", str(scan)], env, base) as run:
         yield UnreachableStore(database_url, run)
 
@@ -308,7 +282,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgres_
     write_copy(corpus, corpus / truths[0].file)
     database_url = create_postgres_database(postgres_url, "e2e_servers")
     env = server_env(base, s3_server, s3_server.endpoint, MAIN_BUCKET, database_url,
-                     prefect_api_url)
+                     prefect_api_url, **STATION_SETTINGS)
     result = sohoa(["process", str(corpus), "--json-out", str(base / "json")], env, timeout=600)
     return Run(corpus, base / "json", base / "data", truths, result, database_url)
 

@@ -1,0 +1,140 @@
+"""sohoa's Prefect work pool and deployments, and submitting runs to them.
+
+The watcher registers a scan and submits a `digitize-file` run; any worker polling the work
+pool (`sohoa worker`, on this machine or another) takes it. Prefect is the queue: nothing
+here keeps work of its own.
+
+Deployments point at module paths (``flows.digitize.digitize_file``), not files, so a worker
+needs sohoa installed and nothing else: no code is pulled at run time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from datetime import datetime
+from uuid import UUID
+
+from config.settings import Settings
+from schemas.record import DossierRecord, utc_now
+from schemas.status import DigitizationStatus
+
+DIGITIZE_FLOW = "digitize-file"
+DIGITIZE_ENTRYPOINT = "flows.digitize.digitize_file"
+WORK_POOL_TYPE = "process"
+
+
+def digitize_deployment_name(settings: Settings) -> str:
+    """The full name runs are submitted to: ``flow name/deployment name``."""
+    return f"{DIGITIZE_FLOW}/{settings.worker.deployment}"
+
+
+def ensure_work_pool(settings: Settings) -> None:
+    """Create the work pool if it is missing; apply the pool-wide concurrency limit."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate, WorkPoolUpdate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    name = settings.worker.work_pool
+    limit = settings.worker.pool_concurrency_limit
+    with get_client(sync_client=True) as client:
+        try:
+            pool = client.read_work_pool(name)
+        except ObjectNotFound:
+            with contextlib.suppress(ObjectAlreadyExists):  # another worker was quicker
+                client.create_work_pool(WorkPoolCreate(
+                    name=name, type=WORK_POOL_TYPE, concurrency_limit=limit,
+                    base_job_template=ProcessWorker.get_default_base_job_template(),
+                    description="sohoa: digitization of scanned dossiers"))
+            return
+        if pool.concurrency_limit != limit:
+            client.update_work_pool(name, WorkPoolUpdate(concurrency_limit=limit))
+
+
+def apply_deployments(settings: Settings) -> UUID:
+    """Create or update the `digitize-file` deployment on the work pool; returns its id."""
+    from prefect.deployments.runner import RunnerDeployment
+
+    from flows.digitize import digitize_file
+
+    ensure_work_pool(settings)
+    deployment = RunnerDeployment.from_flow(
+        digitize_file, name=settings.worker.deployment, work_pool_name=settings.worker.work_pool,
+        description="Digitize one registered scan: OCR, extract, store, record.",
+        tags=["sohoa"])
+    deployment.entrypoint = DIGITIZE_ENTRYPOINT
+    return deployment.apply()
+
+
+def record_tag(record_id: str) -> str:
+    """The tag that finds every run made for a record."""
+    return f"record:{record_id}"
+
+
+def run_name(record: DossierRecord) -> str:
+    return f"{record.station}/{record.filename}"
+
+
+def submit_digitize(settings: Settings, record: DossierRecord, attempt: int = 0) -> UUID:
+    """Submit a `digitize-file` run for ``record``; returns the run's id.
+
+    Idempotent per attempt: submitting attempt N again returns the run already made, so a
+    watcher that restarts between submitting and moving a file does not queue it twice.
+    """
+    from prefect.deployments import run_deployment
+
+    run = run_deployment(
+        digitize_deployment_name(settings),
+        parameters={"record_id": record.id},
+        flow_run_name=run_name(record),
+        tags=[f"station:{record.station}", f"unit:{record.unit}", record_tag(record.id)],
+        idempotency_key=f"digitize:{record.id}:{attempt}",
+        timeout=0,
+        as_subflow=False,
+    )
+    return run.id
+
+
+def recover_record(settings: Settings, record: DossierRecord,
+                   now: datetime | None = None) -> UUID | None:
+    """Submit a new run for an unfinished record when none is alive; returns its id.
+
+    Alive means waiting for a worker (Scheduled), or taken by one (Pending/Running) within
+    the processing lease: a record that stays `received` that long after a worker took its
+    run, or `processing` without a sign of life, lost its worker (killed, machine down). Such
+    runs are marked Crashed, so that the UI shows what happened, and a new run is submitted.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    now = now or utc_now()
+    lease = settings.processing_lease
+    alive = record.updated_at >= now - lease
+    if record.status is DigitizationStatus.PROCESSING and alive:
+        return None  # its run renewed the lease recently
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            tags=FlowRunFilterTags(all_=[record_tag(record.id)])))
+        if any(run.state_type is StateType.SCHEDULED for run in runs):
+            return None
+        taken = [run for run in runs if run.state_type in (StateType.PENDING, StateType.RUNNING)]
+        if taken:
+            stale = not alive and all(
+                run.state and run.state.timestamp < now - lease for run in taken)
+            if not stale:
+                return None
+            for run in taken:
+                client.set_flow_run_state(run.id, Crashed(
+                    message=f"no sign of life for {lease}; the record is taken up again"),
+                    force=True)
+    return submit_digitize(settings, record, attempt=len(runs))
+
+
+def worker_name() -> str:
+    """Unique per process and telling which machine it is on (shown in the UI)."""
+    import os
+
+    return f"sohoa-{socket.gethostname()}-{os.getpid()}"
