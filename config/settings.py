@@ -58,6 +58,9 @@ class ReviewSettings(BaseModel):
     min_page_confidence: float = Field(60.0, ge=0, le=100)
     min_field_confidence: float = Field(0.6, ge=0, le=1)
     min_classification_margin: float = Field(0.15, ge=0, le=1)
+    open_review_runs: bool = Field(
+        True, description="a record run by a worker that needs review gets a review-record run "
+        "waiting for an operator's answer in the Prefect UI")
 
 
 class WatchSettings(BaseModel):

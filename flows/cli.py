@@ -14,6 +14,7 @@ from rich.table import Table
 from config.settings import Settings
 from flows.cli_db import db_app
 from flows.cli_reports import reports_app
+from flows.cli_review import review_app
 from flows.inputs import collect_inputs
 from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
 from flows.services import Services, use_settings
@@ -25,6 +26,7 @@ app = typer.Typer(help="sohoa: digitize scanned dossiers into searchable, struct
                   no_args_is_help=True, add_completion=False)
 app.add_typer(reports_app)  # export, report, api: top-level commands
 app.add_typer(db_app, name="db")
+app.add_typer(review_app)  # review: a top-level command
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 

@@ -20,7 +20,9 @@ from schemas.record import DossierRecord, utc_now
 from schemas.status import DigitizationStatus
 
 DIGITIZE_FLOW = "digitize-file"
+REVIEW_FLOW = "review-record"
 DIGITIZE_ENTRYPOINT = "flows.digitize.digitize_file"
+REVIEW_ENTRYPOINT = "flows.review.review_record"
 WORK_POOL_TYPE = "process"
 
 
@@ -52,19 +54,31 @@ def ensure_work_pool(settings: Settings) -> None:
             client.update_work_pool(name, WorkPoolUpdate(concurrency_limit=limit))
 
 
-def apply_deployments(settings: Settings) -> UUID:
-    """Create or update the `digitize-file` deployment on the work pool; returns its id."""
+def apply_deployments(settings: Settings) -> list[UUID]:
+    """Create or update sohoa's deployments on the work pool; returns their ids.
+
+    `digitize-file` takes what the watcher submits; `review-record` is started by an operator
+    (from the UI's deployment page) and suspends while it waits for the answer, so a review
+    left open for days holds no worker slot.
+    """
     from prefect.deployments.runner import RunnerDeployment
 
     from flows.digitize import digitize_file
+    from flows.review import review_record
 
     ensure_work_pool(settings)
-    deployment = RunnerDeployment.from_flow(
-        digitize_file, name=settings.worker.deployment, work_pool_name=settings.worker.work_pool,
-        description="Digitize one registered scan: OCR, extract, store, record.",
-        tags=["sohoa"])
-    deployment.entrypoint = DIGITIZE_ENTRYPOINT
-    return deployment.apply()
+    ids = []
+    for flow, entrypoint, description in (
+            (digitize_file, DIGITIZE_ENTRYPOINT,
+             "Digitize one registered scan: OCR, extract, store, record."),
+            (review_record, REVIEW_ENTRYPOINT,
+             "Review a record: confirm or correct its fields; it becomes verified.")):
+        deployment = RunnerDeployment.from_flow(
+            flow, name=settings.worker.deployment, work_pool_name=settings.worker.work_pool,
+            description=description, tags=["sohoa"])
+        deployment.entrypoint = entrypoint  # a module path: workers need sohoa installed only
+        ids.append(deployment.apply())
+    return ids
 
 
 def record_tag(record_id: str) -> str:
@@ -131,6 +145,23 @@ def recover_record(settings: Settings, record: DossierRecord,
                     message=f"no sign of life for {lease}; the record is taken up again"),
                     force=True)
     return submit_digitize(settings, record, attempt=len(runs))
+
+
+def open_review(settings: Settings, record: DossierRecord) -> UUID:
+    """Submit the `review-record` run that waits for an operator's answer on ``record``
+    (once per record: the idempotency key is the record's id)."""
+    from prefect.deployments import run_deployment
+
+    run = run_deployment(
+        f"{REVIEW_FLOW}/{settings.worker.deployment}",
+        parameters={"record_id": record.id},
+        flow_run_name=f"review {run_name(record)}",
+        tags=[f"station:{record.station}", f"unit:{record.unit}", record_tag(record.id)],
+        idempotency_key=f"review:{record.id}",
+        timeout=0,
+        as_subflow=False,
+    )
+    return run.id
 
 
 def worker_name() -> str:

@@ -14,7 +14,7 @@ from flows.intake import job_for
 from flows.jobs import FileJob
 from flows.record_artifact import publish_record_artifact
 from flows.report import digitization_report, publish_report_artifact
-from flows.services import active_services
+from flows.services import Services, active_services
 from flows.tasks import (
     finish_duplicate,
     finish_record,
@@ -66,7 +66,24 @@ def digitize_file(record_id: str) -> str:
     document = submit_pages(opened, None).result()
     label_run(document)
     publish_record_artifact(services.store, document)
+    if (document.status is DigitizationStatus.NEEDS_REVIEW
+            and services.settings.review.open_review_runs):
+        open_review_run(services, record_id)
     return document.status.value
+
+
+def open_review_run(services: Services, record_id: str) -> None:
+    """Queue the review-record run an operator answers in the UI; a failure to do so is
+    logged, not fatal: the record is stored, and `sohoa review` works without it."""
+    from flows.deployments import open_review
+
+    try:
+        run_id = open_review(services.settings, services.repository.require(record_id))
+    except Exception as error:  # noqa: BLE001 - e.g. no review deployment on this server
+        get_run_logger().warning("no review run opened for record %s (%s: %s)", record_id,
+                                 type(error).__name__, error)
+        return
+    get_run_logger().info("review run %s waits for an operator", run_id)
 
 
 def label_run(document: DossierDocument) -> None:

@@ -28,6 +28,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+# Every table's model, so that SQLModel.metadata (create_all, drop_all, schema comparisons)
+# always holds the whole schema, whichever models the process happened to import first.
+import schemas.record  # noqa: F401
+import schemas.review  # noqa: F401
 from pipeline.errors import ConfigurationError, StorageError
 
 BUSY_TIMEOUT_SECONDS = 30
@@ -36,6 +40,11 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The revision whose schema equals what create_all made before migrations existed.
 INITIAL_REVISION = "0001_initial"
 RECORDS_TABLE = "dossier_records"
+REVIEWS_TABLE = "review_entries"
+# The table each revision creates, oldest first. A database create_all made is stamped at the
+# newest revision whose tables it already has: one made before migrations has only the records,
+# one made by create_all of the current models (tests, development) has them all.
+TABLE_OF_REVISION = ((INITIAL_REVISION, RECORDS_TABLE), ("0002_review_entries", REVIEWS_TABLE))
 VERSION_TABLE = "alembic_version"
 # One fixed advisory-lock key for sohoa's migrations (any bigint; derived so it reads as ours).
 MIGRATION_LOCK_KEY = zlib.crc32(b"sohoa schema migrations")
@@ -58,9 +67,10 @@ def init_database(engine: Engine) -> None:
     Safe when several processes start at once: on PostgreSQL they queue on a transaction-level
     advisory lock, on SQLite on the write lock (``BEGIN IMMEDIATE`` within the busy timeout),
     and the upgrade runs inside that same transaction. A database that ``create_all`` made
-    before migrations existed (tables, no ``alembic_version``) is stamped at the initial
-    revision first, not created again. Raises StorageError when the database cannot be used
-    and ConfigurationError when it is newer than this sohoa.
+    before migrations existed (tables, no ``alembic_version``) is stamped at the newest
+    revision whose tables it has (see TABLE_OF_REVISION) first, not created again. Raises
+    StorageError when the database cannot be used and ConfigurationError when it is newer
+    than this sohoa.
     """
     try:
         if schema_revision(engine) == head_revision():
@@ -136,8 +146,18 @@ def _upgrade(connection: Connection) -> None:
     config = alembic_config(connection)
     tables = set(inspect(connection).get_table_names())
     if RECORDS_TABLE in tables and VERSION_TABLE not in tables:
-        command.stamp(config, INITIAL_REVISION)
+        command.stamp(config, _create_all_revision(tables))
     command.upgrade(config, "head")
+
+
+def _create_all_revision(tables: set[str]) -> str:
+    """The newest revision whose tables (and every earlier revision's) are all present."""
+    revision = INITIAL_REVISION
+    for candidate, table in TABLE_OF_REVISION:
+        if table not in tables:
+            break
+        revision = candidate
+    return revision
 
 
 def check_database(engine: Engine) -> None:
@@ -149,9 +169,10 @@ def check_database(engine: Engine) -> None:
         raise _unreachable(engine, error) from error
 
 
-def describe_url(engine: Engine) -> str:
-    """The engine's URL without its password, for messages and logs."""
-    return engine.url.render_as_string(hide_password=True)
+def describe_url(engine: Engine | Connection) -> str:
+    """The engine's URL without its password, for messages and logs. A connection (a
+    repository working inside a caller's transaction) is described by its engine."""
+    return engine.engine.url.render_as_string(hide_password=True)
 
 
 def _sqlite_engine(url: URL) -> Engine:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy import Connection, Engine, and_, func, or_, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
@@ -74,7 +74,8 @@ class StatusTransitionError(SohoaError):
 class RecordRepository:
     """Dossier records in one SQL database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine | Connection) -> None:
+        # A connection lets a caller run several changes in one transaction (reviews).
         self.engine = engine
 
     def register(self, *, filename: str, source_path: str | None, sha256: str,

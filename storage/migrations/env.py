@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import schemas.record  # noqa: F401  (registers the tables in SQLModel.metadata)
+import schemas.review  # noqa: F401
 
 TARGET_METADATA = SQLModel.metadata
 

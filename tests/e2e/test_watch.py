@@ -171,7 +171,10 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
                      SOHOA_WATCH__SETTLE_SECONDS="1.5", SOHOA_WATCH__RESCAN_SECONDS="5",
                      SOHOA_WATCH__RECOVERY_SECONDS="3", SOHOA_WORKER__POLL_SECONDS="1",
                      SOHOA_WORKER__LIMIT="1", SOHOA_WORKER__WORK_POOL=POOL,
-                     SOHOA_PROCESSING_LEASE_MINUTES=str(LEASE_MINUTES))
+                     SOHOA_PROCESSING_LEASE_MINUTES=str(LEASE_MINUTES),
+                     # Review runs are tested in test_review_flow.py; here they would only
+                     # take worker slots from the batch.
+                     SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
     office = Office(base=base, env=env, inboxes=inboxes, database_url=database_url,
                     s3=s3_server, api_url=prefect_api_url)
     office.start("worker-1", "worker")
