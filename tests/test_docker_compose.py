@@ -23,7 +23,7 @@ DOCKER = Path(__file__).resolve().parents[1] / "docker"
 COMPOSE_FILE = DOCKER / "compose.yaml"
 EXAMPLE_ENV = DOCKER / ".env.example"
 DOCKERFILE = DOCKER / "worker.Dockerfile"
-SOHOA_SERVICES = ("migrate", "worker")
+SOHOA_SERVICES = ("migrate", "worker", "watcher", "batch")
 SECRETS = ("POSTGRES_PASSWORD", "PG_SOHOA_PASSWORD", "PG_PREFECT_PASSWORD", "MINIO_ROOT_USER",
            "MINIO_ROOT_PASSWORD")
 SOHOA_NAME = re.compile(r"\bSOHOA_[A-Z0-9_]+")
@@ -51,7 +51,7 @@ def compose(env_file: Path, *args: str) -> subprocess.CompletedProcess:
 @cache
 def resolved_stack() -> dict:
     """The compose model with the example env file, as Compose itself resolves it."""
-    result = compose(EXAMPLE_ENV, "config", "--format", "json")
+    result = compose(EXAMPLE_ENV, "--profile", "batch", "config", "--format", "json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -99,7 +99,8 @@ def test_the_example_env_file_holds_placeholders_only() -> None:
 
 def test_every_service_has_a_healthcheck() -> None:
     services = resolved_stack()["services"]
-    assert set(services) == {"postgres", "minio", "prefect-server", "migrate", "worker"}
+    assert set(services) == {"postgres", "minio", "prefect-server", "migrate", "worker",
+                             "watcher", "batch"}
     for name, service in services.items():
         check = service.get("healthcheck")
         assert check and check.get("test") and not check.get("disable"), name
@@ -139,6 +140,13 @@ def test_sohoa_reads_each_value_the_stack_gives_it(service: str, tmp_path: Path,
             found = getattr(found, part)
         if isinstance(found, SecretStr):
             found = found.get_secret_value()
+        if isinstance(found, list):  # stations: JSON in the environment
+            assert [s.model_dump(mode="json") for s in found] == [
+                {**station, "patterns": found[i].patterns}
+                for i, station in enumerate(json.loads(value))], name
+            continue
+        if isinstance(found, bool):
+            found = str(found).lower()
         assert str(found) == value, name
     assert settings.object_store == "s3"
 
@@ -169,7 +177,7 @@ def test_telemetry_is_off_everywhere() -> None:
 
 def test_data_lives_in_named_volumes() -> None:
     stack = resolved_stack()
-    for name in ("postgres", "minio", "worker"):
+    for name in ("postgres", "minio", "worker", "watcher"):
         volumes = [v for v in stack["services"][name]["volumes"] if v["type"] == "volume"]
         assert volumes, name
         assert {v["source"] for v in volumes} <= set(stack["volumes"]), name

@@ -263,11 +263,17 @@ def test_thirty_files_from_two_stations_become_thirty_records(office: Office) ->
 
 
 def test_the_same_file_dropped_twice_is_one_record_and_a_duplicate(office: Office) -> None:
+    """…and the second copy arrives while the watcher is stopped: it is found on restart."""
     data = tiny_scan("Giấy tiếp nhận hồ sơ — bản gửi hai lần", "PNG")
     digest = hashlib.sha256(data).hexdigest()
     (office.inboxes["thach-ha"] / "gửi lần một.png").write_bytes(data)
     office.wait_for(all_final(office, {digest}, 1), "the first copy")
-    (office.inboxes["cam-xuyen"] / "gửi lần hai.png").write_bytes(data)
+    office.stop("watcher")
+    second = office.inboxes["cam-xuyen"] / "gửi lần hai.png"
+    second.write_bytes(data)
+    time.sleep(3)
+    assert second.exists() and len(office.records_of({digest})) == 1
+    office.start("watcher", "watch")
     office.wait_for(all_final(office, {digest}, 2), "the second copy")
 
     records = sorted(office.records_of({digest}), key=lambda r: r["created_at"])
