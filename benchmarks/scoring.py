@@ -1,4 +1,15 @@
-"""Scores of extracted JSON against generated ground truth: types, fields, characters."""
+"""Scores of extracted JSON against generated ground truth: types, fields, characters.
+
+What counts as an answer: every key in the JSON's ``fields`` — whatever its ``confidence`` or
+``valid`` — is a value the pipeline gives, and is scored. The pipeline gives a value only when
+it is sure of it (``pipeline.fields``): a value it read but refused (invalid, out of order,
+too unsure) is left out of ``fields`` and named in ``review_reasons`` instead, so it counts as
+missing (against accuracy), never as given. Hence:
+
+* field accuracy = fields whose given value equals the truth / fields in the truth;
+* field precision = given values equal to the truth / values given (a field the truth lacks,
+  e.g. a father on a form that left him blank, counts as given and wrong).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +46,8 @@ class TierScore:
 
     @property
     def field_precision(self) -> float:
-        """Share of extracted fields whose value is right (a wrong value is worse than none)."""
+        """Share of given fields (keys of ``fields``) whose value is right: a wrong value is
+        worse than none, so the pipeline leaves out what it is unsure of."""
         return (self.fields_extracted_correct / self.fields_extracted
                 if self.fields_extracted else 1.0)
 

@@ -51,8 +51,18 @@ class MatchingSettings(BaseModel):
     title_uppercase_share: float = Field(0.6, ge=0, le=1,
                                          description="titles are printed in capitals")
     invalid_confidence_factor: float = Field(0.5, ge=0, le=1)
-    drop_below_confidence: float = Field(0.3, ge=0, le=1,
-                                         description="values less sure than this are left out")
+    drop_below_confidence: float = Field(
+        0.3, ge=0, le=1, description="values less sure than this are left out of the fields "
+                                     "and named in the review reasons")
+    min_word_confidence: float = Field(
+        0, ge=0, le=100, description="a value with a word read less surely than this (OCR's "
+                                     "0..100) is left out of the fields and named in the "
+                                     "review reasons")
+    vocabulary_max_edits: int = Field(
+        1, ge=0, description="letters a value may differ from one vocabulary entry by (without "
+                             "accents) and still be read as it, when no other entry is as close")
+    vocabulary_edit_factor: float = Field(
+        0.8, ge=0, le=1, description="confidence kept by a value mended to a vocabulary entry")
     continuation_min_word_confidence: float = Field(60, ge=0, le=100)
     max_line_gap: float = Field(1.6, gt=0, description="in line heights, label to next-line value")
 
@@ -78,6 +88,10 @@ class FieldDefinition(BaseModel):
     max_lines: int = Field(1, ge=1, description="lines a wrapped value may run over")
     keep_case_prefixes: list[str] = Field(
         default_factory=list, description="names starting so (organisations) keep their case")
+    vocabulary: list[str] = Field(
+        default_factory=list, description="a closed set of values (ethnic groups, kinship "
+                                          "terms): a value is spelt as the entry it matches "
+                                          "and is invalid when it matches none")
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
 
@@ -98,6 +112,12 @@ class DocTypeDefinition(BaseModel):
     blocks: list[BlockDefinition] = Field(default_factory=list)
     fields: list[FieldDefinition] = Field(min_length=1)
     other_labels: list[str] = Field(default_factory=list)
+    vocabularies: dict[str, list[str]] = Field(
+        default_factory=dict, description="named closed vocabularies, for fields to refer to "
+                                          "(YAML anchors); fields carry their own copy")
+    phrases: list[str] = Field(
+        default_factory=list, description="fixed phrases (several words each) whose accents "
+                                          "free-text values are mended to")
     surnames: list[str] = Field(
         default_factory=list, description="spellings that person names' first word is mended "
                                           "to when OCR lost or changed its accents")

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from config.doctypes import DocTypeDefinition
 from config.settings import ReviewSettings
 from pipeline.classify import Classification
+from pipeline.fields import Doubt
 from schemas.document import ExtractedField
 from schemas.ocr import PageOcr
 from schemas.status import DigitizationStatus
@@ -51,12 +52,26 @@ def _label(doctype: DocTypeDefinition, key: str) -> str:
     return f"{key} («{doctype.field(key).labels[0]}»)"
 
 
+def doubt_reasons(fields: dict[str, ExtractedField], doctype: DocTypeDefinition) -> list[str]:
+    """Values that were read but not given (``FieldSet.doubts``): a person must read them.
+
+    Any field counts, required or not: a refused value is a doubt about the document, not
+    a blank on the form."""
+    doubts: dict[str, Doubt] = getattr(fields, "doubts", {})
+    return [f"{'required ' if doctype.field(key).required else ''}field "
+            f"{_label(doctype, key)} was left out: «{doubt.value}» {doubt.reason}"
+            for key, doubt in doubts.items()]
+
+
 def field_reasons(fields: dict[str, ExtractedField], doctype: DocTypeDefinition,
                   review: ReviewSettings) -> list[str]:
-    """Required fields missing, invalid or read with low confidence."""
-    reasons = []
+    """Required fields missing, invalid or read with low confidence, and refused values."""
+    reasons = doubt_reasons(fields, doctype)
+    doubts = getattr(fields, "doubts", {})
     for key in doctype.required_keys:
         found = fields.get(key)
+        if found is None and key in doubts:
+            continue  # already named, with what was read
         if found is None:
             reasons.append(f"required field {_label(doctype, key)} was not found")
         elif not found.valid:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from config.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
-from pipeline.normalize import Value, locate_value, normalize_value
+from pipeline.fields import Candidate, FieldSet, ValueWord, build_field, check_fields
+from pipeline.normalize import normalize_value
 from pipeline.text import (
     cut_at_leader,
     has_alnum,
@@ -26,12 +27,14 @@ from pipeline.text import (
     remove_footnotes,
     uppercase_share,
 )
-from pipeline.validate import VALIDATORS, is_in_order
-from schemas.document import ExtractedField
-from schemas.ocr import OcrWord, PageOcr, union_bbox
+from schemas.ocr import OcrWord, PageOcr
 
 LOST = "\0lost"  # block state after a repeated label shows an anchor was missed
 FREE_TEXT_NORMALIZERS = frozenset({"text", "person_name"})  # any words make such a value
+# Words that start a row are this share of the median word height or more («a» is ~0.5 of a
+# word with accents), and at most this many times it (Tesseract's box over two lines is ~2.5).
+MIN_ROW_HEIGHT = 0.35
+MAX_ROW_HEIGHT = 2.2
 
 
 @dataclass(frozen=True)
@@ -103,20 +106,51 @@ def build_rows(page: PageOcr) -> list[Row]:
 
     Words, not Tesseract lines, are grouped: Tesseract sometimes reads a column of list
     numbers as one tall line, and puts a label and its value at a tab stop in different
-    blocks. A row keeps the extent of its first word so one tall speck cannot join two rows.
+    blocks. Rows are built from words of about text height only: a speck («.», «¬», «ề») or
+    a tall smear that noise or a leftover leader made would otherwise start a row of its own
+    and pull the words around it in (a 4-pixel «.» took «gửi:» away from «Kính»). Marks
+    without letters are then put in the row their middle falls in (or left out when it falls
+    in none); specks and smears with letters are noise and left out.
     """
     tokens = [_token(w, (ln.block, ln.paragraph, ln.line)) for ln in page.lines for w in ln.words]
+    typical = _typical_height(tokens)
+    core = [t for t in tokens if _is_core(t, typical)]
     rows: list[Row] = []
-    for token in sorted(tokens, key=lambda t: (t.word.bbox[1] + t.word.bbox[3]) / 2):
+    for token in sorted(core, key=_middle):
         _, top, _, bottom = token.word.bbox
         row = next((r for r in reversed(rows[-3:]) if _overlaps(r, top, bottom)), None)
         if row is None:
             rows.append(Row([token], top, bottom))
         else:
             row.tokens.append(token)
+    for token in tokens:
+        if not token.key:  # marks («:», «-», «(») go where they stand; specks with letters
+            home = next((r for r in rows if r.top <= _middle(token) <= r.bottom), None)
+            if home is not None:
+                home.tokens.append(token)
     for row in rows:
         row.tokens.sort(key=lambda t: t.word.bbox[0])
     return sorted(rows, key=lambda r: r.top)
+
+
+def _middle(token: Token) -> float:
+    return (token.word.bbox[1] + token.word.bbox[3]) / 2
+
+
+def _height(token: Token) -> int:
+    return token.word.bbox[3] - token.word.bbox[1]
+
+
+def _typical_height(tokens: list[Token]) -> float:
+    """Median height of the words with letters or digits (0 when there are none)."""
+    heights = sorted(_height(t) for t in tokens if t.key)
+    return float(heights[len(heights) // 2]) if heights else 0.0
+
+
+def _is_core(token: Token, typical: float) -> bool:
+    """A word of text height: letters or digits, neither a speck nor a smear over rows."""
+    return bool(token.key) and (MIN_ROW_HEIGHT * typical <= _height(token)
+                                <= MAX_ROW_HEIGHT * typical)
 
 
 # --- label matching --------------------------------------------------------------------------
@@ -140,15 +174,32 @@ def _min_score(phrase: Phrase, matching: MatchingSettings) -> float:
     return matching.label_min_score
 
 
+def _colon_stops(row: Row, positions: list[int]) -> list[int]:
+    """For each keyed word, how many keyed words a label starting there may span: a printed
+    label ends at its colon, so a window never runs past one («Tiếp nhận hồ sơ của: Nguyễn
+    Bảo» is not «Tiếp nhận hồ sơ của ông/bà»)."""
+    limits = []
+    for n in range(len(positions)):
+        width = len(positions) - n
+        for k, end in enumerate(positions[n:], start=1):
+            following = positions[n + k] if n + k < len(positions) else len(row.tokens)
+            if any(t.text.endswith(":") for t in row.tokens[end:following]):
+                width = k
+                break
+        limits.append(width)
+    return limits
+
+
 def _candidates(row: Row, phrases: list[Phrase], min_score: float,
                 matching: MatchingSettings) -> list[LabelMatch]:
     positions = [i for i, t in enumerate(row.tokens) if t.key]
     keys = [row.tokens[i].key for i in positions]
+    limits = _colon_stops(row, positions)
     found = []
     for phrase in phrases:
         needed = max(min_score, _min_score(phrase, matching))
         for p in range(len(keys)):
-            score, width = _best_window(keys, p, phrase)
+            score, width = _best_window(keys[:p + limits[p]], p, phrase)
             if score >= needed:
                 window = " ".join(keys[p:p + width])
                 found.append(LabelMatch(phrase, positions[p], positions[p + width - 1] + 1,
@@ -416,63 +467,8 @@ def read_page(page: PageOcr, doctype: DocTypeDefinition, state: BlockState,
 # --- fields ----------------------------------------------------------------------------------
 
 
-def _value_tokens(tokens: list[Token], kind: str) -> list[Token]:
-    """The tokens the typed value was found in (a date inside «… ghi bằng chữ …»)."""
-    text = " ".join(t.text for t in tokens)
-    span = locate_value(kind, text)
-    if span is None:
-        return tokens
-    offsets, position = [], 0
-    for token in tokens:
-        offsets.append((position, position + len(token.text)))
-        position += len(token.text) + 1
-    inside = [t for t, (a, b) in zip(tokens, offsets, strict=True) if a < span[1] and span[0] < b]
-    return inside or tokens
-
-
-def _confidence(tokens: list[Token], label: LabelMatch) -> float:
-    """Mean and worst word confidence together (one bad word casts doubt), times label fit."""
-    scores = [t.word.confidence for t in tokens]
-    words = (sum(scores) / len(scores) + min(scores)) / 200
-    return round(words * label.score / 100, 3)
-
-
-def build_field(raw: RawValue, fdef: FieldDefinition,
-                surnames: tuple[str, ...] = ()) -> ExtractedField | None:
-    """Normalise and validate one raw value; None when no value can be made."""
-    text = " ".join(t.text for t in raw.tokens)
-    value = normalize_value(fdef.normalizer_name, text, tuple(fdef.keep_case_prefixes), surnames)
-    if value is None:
-        return None
-    used = _value_tokens(raw.tokens, fdef.normalizer_name)
-    return ExtractedField(
-        value=value,
-        confidence=_confidence(used, raw.label),
-        page=raw.page,
-        bbox=union_bbox([t.word.bbox for t in used]),
-        valid=VALIDATORS[fdef.validator_name](value),
-    )
-
-
-def _out_of_order(fdef: FieldDefinition, values: dict[str, Value]) -> bool:
-    own = values[fdef.key]
-    return (any(k in values and not is_in_order(own, values[k]) for k in fdef.before)
-            or any(k in values and not is_in_order(values[k], own) for k in fdef.after))
-
-
-def check_fields(fields: dict[str, ExtractedField],
-                 doctype: DocTypeDefinition) -> dict[str, ExtractedField]:
-    """Cross-field order checks, doubt lowers confidence, too-doubtful values are dropped."""
-    values = {k: f.value for k, f in fields.items()}
-    checked = {}
-    for key, extracted in fields.items():
-        valid = extracted.valid and not _out_of_order(doctype.field(key), values)
-        factor = 1.0 if valid else doctype.matching.invalid_confidence_factor
-        confidence = round(extracted.confidence * factor, 3)
-        if confidence >= doctype.matching.drop_below_confidence:
-            checked[key] = extracted.model_copy(update={"valid": valid,
-                                                        "confidence": confidence})
-    return checked
+def _words_of(tokens: list[Token]) -> list[ValueWord]:
+    return [ValueWord(t.text, t.word.confidence, t.word.bbox) for t in tokens]
 
 
 def _reading_pages(pages: list[PageOcr], doctype: DocTypeDefinition) -> list[PageOcr]:
@@ -481,8 +477,9 @@ def _reading_pages(pages: list[PageOcr], doctype: DocTypeDefinition) -> list[Pag
     return [p for p in pages if title_page is None or p.number >= title_page]
 
 
-def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> dict[str, ExtractedField]:
-    """Every field of the type that could be read, keyed as the contract says."""
+def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> FieldSet:
+    """Every field of the type that was read surely enough, keyed as the contract says; the
+    values read but refused are in the result's ``doubts`` (see ``pipeline.fields``)."""
     starts_at_top = bool(doctype.blocks) and not doctype.blocks[0].anchors
     state = BlockState(doctype.blocks[0].id if starts_at_top else None,
                        reached=0 if starts_at_top else -1)
@@ -492,6 +489,37 @@ def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> dict[str
         read_page(page, doctype, state, found)
         if state.block == last_block and last_block is not None:
             break  # the form ended on this page: later pages are attachments
-    surnames = tuple(doctype.surnames)
-    built = {k: build_field(raw, doctype.field(k), surnames) for k, raw in found.items()}
-    return check_fields({k: f for k, f in built.items() if f is not None}, doctype)
+    built = {k: build_field(_words_of(raw.tokens), raw.label.score, raw.page, doctype.field(k),
+                            doctype) for k, raw in found.items()}
+    candidates = {k: c for k, c in built.items() if c is not None}
+    rows = [row for page in _reading_pages(pages, doctype) for row in build_rows(page)]
+    for key, candidate in candidates.items():
+        if doctype.field(key).normalizer_name == "person_name":
+            candidates[key] = respell_from_copies(candidate, rows, doctype)
+    return check_fields(candidates, doctype)
+
+
+def respell_from_copies(candidate: Candidate, rows: list[Row],
+                        doctype: DocTypeDefinition) -> Candidate:
+    """A person's name as spelt where it is printed again and read more surely.
+
+    Forms print the signer's name under the signature in ordinary case, where Tesseract
+    reads tone marks far better than on a name typed in capitals («HẰNG» read «HĂNG»). A
+    run of words elsewhere that is the same name but for accents, all read more surely than
+    the value's weakest word, gives the spelling."""
+    value = str(candidate.field.value)
+    key, size = match_key(value), len(value.split())
+    best = candidate
+    for row in rows:
+        words = [t for t in row.tokens if t.key]
+        for start in range(len(words) - size + 1):
+            window = words[start:start + size]
+            if " ".join(t.key for t in window) != key:
+                continue
+            weakest = min(t.word.confidence for t in window)
+            spelt = normalize_value("person_name", " ".join(t.text for t in window),
+                                    surnames=tuple(doctype.surnames))
+            if spelt and spelt != value and weakest > best.weakest:
+                field = best.field.model_copy(update={"value": spelt})
+                best = Candidate(field, weakest)
+    return best

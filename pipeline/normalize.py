@@ -20,7 +20,10 @@ Normalizer = Callable[[str], Value | None]
 Span = tuple[int, int]
 
 _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
-_LONG_DATE = r"ngay\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})"
+# «ngày … tháng … năm …»: the digits carry the date, so the words may be OCR-damaged
+# («thúng», «nẵm») as long as they keep their first letters and length.
+_LONG_DATE = (r"ng[a-z]{1,3}\s*(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*"
+              r"n[a-z]{1,3}\s*(\d{4})")
 # Dossier code in the contract's shape, read loosely: Tesseract drops or spaces the dots
 # (monospace type prints a dot in a wide cell) and reads «-» as «–»; the fixed digit counts
 # keep it exact. Failing that, any code of the same frame (the validator judges it).
@@ -73,12 +76,28 @@ def normalize_person_name(text: str, keep_case_prefixes: tuple[str, ...] = (),
     cleaned = normalize_text(text)
     if cleaned is None:
         return None
-    if fold(cleaned).startswith(tuple(fold(p) for p in keep_case_prefixes)):
+    if _has_prefix(cleaned, keep_case_prefixes):
         return cleaned
-    words = [word[:1].upper() + word[1:].lower() for word in cleaned.split()]
+    # A person's name has no punctuation: a comma or stop inside it is a speck.
+    words = [word[:1].upper() + word[1:].lower()
+             for word in re.sub(r"[^\w\s]|_|\d", " ", cleaned).split()]
+    if not words:
+        return None
     known = {fold(name): name for name in surnames}
     words[0] = known.get(fold(words[0]), words[0])
     return " ".join(words)
+
+
+def _has_prefix(text: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether the text starts with one of the prefixes as whole words. Accents are ignored
+    for prefixes of several words (OCR loses them: «Cong ty»), but count for one word: the
+    school prefix «Trường» is not the surname «TRƯƠNG»."""
+    for prefix in prefixes:
+        size = len(prefix.split())
+        same = (fold if size > 1 else str.lower)
+        if same(" ".join(text.split()[:size])) == same(prefix):
+            return True
+    return False
 
 
 def _iso_date(day: str, month: str, year: str) -> str:

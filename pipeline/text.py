@@ -16,6 +16,11 @@ _DEBRIS = re.compile(r"^[\-–—_<>~=+*.,:;…·'\"`|]{3,}$")
 # Footnote markers of the official forms: «(1)», «(*)», superscript digits.
 _FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*{1,3})\s*\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _SPACES = re.compile(r"\s+")
+# Marks a value may hold as words of their own; any other mark alone is a speck or a rule.
+_KEPT_MARKS = frozenset({"-", "–", "/", "&", "(", ")"})
+_LEADING_NOISE = "'`|.,:;*~^ˆ¬°\"“”‘’!_=<>[]{}"
+# A full stop or colon after a letter, inside a word or closing it.
+_STOP = re.compile(r"(?<=[^\W\d_])[.:]+(?=[^\W\d_]|$)")
 # Besides punctuation, the marks Tesseract makes of specks next to a value («ˆ», «¬»).
 _EDGE_PUNCT = " \t\n.,:;-–—_…·|/\\[]{}<>~*'\"`ˆ¬^°"
 
@@ -90,9 +95,36 @@ def strip_edges(text: str) -> str:
     return text
 
 
+def remove_noise_marks(text: str) -> str:
+    """Marks that specks and table rules become inside a value removed (contract: values carry
+    no stray punctuation): tokens of marks alone («¬», «"», «|», «ˆ»), marks a word starts
+    with («'phường», «.Ủy», «|Nguyễn»), a full stop or colon OCR put inside or after a word
+    («ban.nhân», «Uy. Nỗ», «Hải: Minh»), and «;» read for «,». Hyphens, slashes, brackets and
+    commas, which values do carry, stay; so does the full stop of an abbreviation («TP.»)."""
+    words = []
+    for word in text.split():
+        if not has_alnum(word):
+            if word in _KEPT_MARKS:
+                words.append(word)
+            continue
+        word = _STOP.sub(_unstop, word.lstrip(_LEADING_NOISE)).replace(";", ",")
+        words.append(word)
+    return " ".join(words)
+
+
+def _unstop(found: re.Match[str]) -> str:
+    """A stop after a word with small letters is noise: a space inside the word, nothing at
+    its end. After capitals only («TP.», «P.») it is an abbreviation's and stays."""
+    before = found.string[: found.start()].split()[-1] if found.start() else ""
+    if not any(c.islower() for c in before[-2:]) or len(before) < 2:
+        return found.group()
+    return " " if found.end() < len(found.string) else ""
+
+
 def clean_text(text: str) -> str:
-    """NFC, leaders and footnote markers removed, single spaces, no edge punctuation."""
-    return strip_edges(squeeze(remove_footnotes(remove_leaders(nfc(text)))))
+    """NFC, leaders, footnote markers and noise marks removed, single spaces, no edge
+    punctuation."""
+    return strip_edges(squeeze(remove_noise_marks(remove_footnotes(remove_leaders(nfc(text))))))
 
 
 def uppercase_share(text: str) -> float:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.normalize import Value
+from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
 
 Validator = Callable[[Value], bool]
 
@@ -36,14 +37,17 @@ def _parse_datetime(value: Value) -> dt.datetime | None:
 
 
 def is_valid_text(value: Value) -> bool:
-    """Some letters or digits."""
-    return any(c.isalnum() for c in str(value))
+    """Some letters or digits, and every word a possible Vietnamese syllable, abbreviation or
+    number (a word that is none was misread: «thănh», «Trudg»)."""
+    text = str(value)
+    return any(c.isalnum() for c in text) and all(is_plausible_word(w) for w in text.split())
 
 
 def is_valid_person_name(value: Value) -> bool:
-    """Two words or more, letters only (organisation names may carry digits: not checked)."""
+    """Two words or more, each a possible Vietnamese syllable (or, in an organisation's name,
+    an abbreviation such as «TNHH»)."""
     words = str(value).split()
-    return len(words) >= 2 and all(w.isalpha() for w in words)
+    return len(words) >= 2 and all(is_syllable(w) or is_abbreviation(w) for w in words)
 
 
 def is_valid_id_number(value: Value) -> bool:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from PIL import ImageFont
 
-FieldStyle = Literal["inline", "next_line", "tab"]
+FieldStyle = Literal["inline", "next_line", "tab", "grid"]
 Leader = Literal["none", "dots", "ellipsis"]
 
 
@@ -33,8 +33,10 @@ class Layout:
     margin_mm: tuple[float, float, float, float]  # left, top, right, bottom
     line_spacing: float  # line height as a multiple of the font size
     upper_names: bool = False  # person names typed in capitals, as many clerks do
-    tab_mm: float = 80.0  # tab stop, from the left margin, for field_style == "tab"
+    tab_mm: float = 80.0  # tab stop (or label column width of a grid), from the left margin
     bold_labels: bool = False
+    value_indent_mm: float = 8.0  # where a value below its label begins (next_line)
+    lead_in_mm: float = 0.0  # dot leader printed between a label and its value (filled-in form)
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -54,8 +56,18 @@ LAYOUTS: dict[str, Layout] = {
                (20, 15, 15, 12), 1.45, tab_mm=78, bold_labels=True),
         Layout("typewriter", "Liberation Mono", 10.5, "inline", "none", True,
                (22, 15, 15, 12), 1.5, upper_names=True),
+        # Held out: no test tunes extraction on these; benchmarks/accuracy.py runs on them.
+        Layout("grid", "Liberation Sans", 11, "grid", "none", True,
+               (18, 15, 15, 12), 1.6, tab_mm=66),
+        Layout("fill_in", "Liberation Serif", 12.5, "inline", "dots", True,
+               (24, 16, 16, 12), 1.45, lead_in_mm=14),
+        Layout("colon_below", "Noto Sans Display", 11.5, "next_line", "dots", False,
+               (20, 14, 14, 10), 1.35, upper_names=True, value_indent_mm=0),
     ]
 }
+# Layouts that no extraction test uses: the accuracy benchmark measures on them by default, so
+# its numbers say how the pipeline does on forms it was not tuned to.
+HELD_OUT_LAYOUTS: tuple[str, ...] = ("grid", "fill_in", "colon_below")
 
 # Fonts Debian ships with Vietnamese glyphs, by family: regular, bold, italic file names.
 _DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
@@ -76,6 +88,8 @@ _DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
                    "noto/NotoSerif-Italic.ttf"),
     "Noto Sans": ("noto/NotoSans-Regular.ttf", "noto/NotoSans-Bold.ttf",
                   "noto/NotoSans-Italic.ttf"),
+    "Noto Sans Display": ("noto/NotoSansDisplay-Regular.ttf", "noto/NotoSansDisplay-Bold.ttf",
+                          "noto/NotoSansDisplay-Italic.ttf"),
 }
 _DEBIAN_FONT_ROOT = Path("/usr/share/fonts/truetype")
 FALLBACK_FAMILY = "DejaVu Sans"
@@ -126,6 +140,11 @@ def load_font(family: str, size_px: int, bold: bool = False,
               italic: bool = False) -> ImageFont.FreeTypeFont:
     """A Pillow font, cached: pages reuse a handful of fonts thousands of times."""
     return ImageFont.truetype(str(font_path(family, bold, italic)), size=max(size_px, 6))
+
+
+def tuning_layouts() -> list[str]:
+    """Layouts the tests may use (all but the held-out ones)."""
+    return [name for name in LAYOUTS if name not in HELD_OUT_LAYOUTS]
 
 
 def available_layouts() -> list[str]:

@@ -52,12 +52,25 @@ class ScribbleOp:
     height: float
 
 
+@dataclass(frozen=True)
+class GridOp:
+    """Table rules around a row's cells: vertical rules at ``xs``, horizontal ones along the
+    row's top and bottom edges when asked (a value wrapped over rows stays in one cell)."""
+
+    xs: tuple[float, ...]
+    top: bool
+    bottom: bool
+
+
+Op = TextOp | RuleOp | ScribbleOp | GridOp
+
+
 @dataclass
 class Row:
     """One printed line: its height, what to draw on it, and the text it prints (None: none)."""
 
     height: float
-    ops: list[TextOp | RuleOp | ScribbleOp] = field(default_factory=list)
+    ops: list[Op] = field(default_factory=list)
     text: str | None = None
 
 
@@ -179,36 +192,59 @@ class Typesetter:
         style = self.layout.field_style
         if style == "next_line":
             return self.next_line_rows(item)
+        if style == "grid":
+            return self.grid_rows(item)
         label = f"{item.label}:"
         label_font = self.label_font()
         label_end = self.left + label_font.getlength(label)
         space = self.font().getlength(" ")
         value_x = label_end + space
         continuation_x = self.left
+        label_ops: list[Op] = [TextOp(self.left, label, label_font)]
+        if self.layout.lead_in_mm:
+            value_x += self.mm(self.layout.lead_in_mm)
+            label_ops += self.leader_ops(label_end + space / 2, value_x - space / 2)
         if style == "tab":
             continuation_x = self.left + self.mm(self.layout.tab_mm)
             value_x = max(continuation_x, value_x)
-        return self.value_rows([TextOp(self.left, label, label_font)], label, value_x, item.value,
+        return self.value_rows(label_ops, label, value_x, item.value,
                                continuation_x=continuation_x)
 
-    def value_rows(self, label_ops: list[TextOp], label: str, value_x: float, value: str,
-                   continuation_x: float) -> list[Row]:
+    def grid_rows(self, item: FieldItem) -> list[Row]:
+        """A table row: the label (no colon) in the left cell, the value wrapped in the right
+        one, ruled all round."""
+        pad = self.mm(1.5)
+        split = self.left + self.mm(self.layout.tab_mm)
+        label_font = self.fitted_font(item.label, split - self.left - 2 * pad,
+                                      self.layout.bold_labels, False, 1.0)
+        value_x = split + pad
+        rows = self.value_rows([TextOp(self.left + pad, item.label, label_font)], item.label,
+                               value_x, item.value, continuation_x=value_x,
+                               right=self.right - pad)
+        for n, row in enumerate(rows):
+            row.ops.append(GridOp((self.left, split, self.right), top=n == 0,
+                                  bottom=n == len(rows) - 1))
+        return rows
+
+    def value_rows(self, label_ops: list[Op], label: str, value_x: float, value: str,
+                   continuation_x: float, right: float | None = None) -> list[Row]:
         """The label's line with the value after it, wrapped, leaders after the last word."""
         font = self.font()
+        right = self.right if right is None else right
         words = value.split()
         rows: list[Row] = []
         x = value_x
-        ops: list[TextOp | RuleOp | ScribbleOp] = list(label_ops)
+        ops: list[Op] = list(label_ops)
         prefix = label
         while True:
-            line = take_words(words, font, self.right - x) if words else []
+            line = take_words(words, font, right - x) if words else []
             words = words[len(line):]
             text_line = " ".join(line)
             if line:
                 ops.append(TextOp(x, text_line, font))
             end = x + (font.getlength(text_line) + font.getlength(" ") if line else 0)
             if not words:
-                ops.extend(self.leader_ops(end, self.right))
+                ops.extend(self.leader_ops(end, right))
             printed = " ".join(part for part in (prefix, text_line) if part)
             rows.append(Row(self.line_h, ops, printed or None))
             if not words:
@@ -218,7 +254,7 @@ class Typesetter:
     def next_line_rows(self, item: FieldItem) -> list[Row]:
         label = f"{item.label}:"
         rows = [Row(self.line_h, [TextOp(self.left, label, self.label_font())], label)]
-        indent = self.left + self.mm(8)
+        indent = self.left + self.mm(self.layout.value_indent_mm)
         if item.value:
             rows += self.value_rows([], "", indent, item.value, continuation_x=indent)
         elif self.layout.leader != "none":
@@ -230,23 +266,31 @@ class Typesetter:
         cell = self.width / len(items)
         font, label_font = self.font(), self.label_font()
         space = font.getlength(" ")
-        ops: list[TextOp | RuleOp | ScribbleOp] = []
+        ops: list[Op] = []
         texts = []
+        grid = self.layout.field_style == "grid"
+        pad = self.mm(1.5) if grid else 0.0
         for n, item in enumerate(items):
-            x0 = self.left + n * cell
+            x0 = self.left + n * cell + pad
             label = f"{item.label[:1].upper() + item.label[1:] if n == 0 else item.label}:"
-            value_x = x0 + label_font.getlength(label) + space
+            label_end = x0 + label_font.getlength(label)
+            value_x = label_end + space + self.mm(self.layout.lead_in_mm)
             if value_x + font.getlength(item.value) > x0 + cell - space * 2:
                 return None
             ops.append(TextOp(x0, label, label_font))
+            if self.layout.lead_in_mm:
+                ops.extend(self.leader_ops(label_end + space / 2, value_x - space / 2))
             if item.value:
                 ops.append(TextOp(value_x, item.value, font))
             end = value_x + (font.getlength(item.value) + space if item.value else 0)
             ops.extend(self.leader_ops(end, x0 + cell - space * 2))
             texts.append(f"{label} {item.value}".strip())
+        if grid:
+            ops.append(GridOp(tuple(self.left + n * cell for n in range(len(items) + 1)),
+                              top=True, bottom=True))
         return Row(self.line_h, ops, " ".join(texts))
 
-    def leader_ops(self, x0: float, x1: float) -> list[TextOp]:
+    def leader_ops(self, x0: float, x1: float) -> list[Op]:
         """Dot leaders from x0 to x1, when the layout prints them."""
         char = _LEADER_CHAR.get(self.layout.leader)
         if not char:
@@ -261,7 +305,7 @@ class Typesetter:
         split = self.left + self.width * _COLUMN_SPLIT
         rows = []
         for n in range(max(len(block.left), len(block.right))):
-            ops: list[TextOp | RuleOp | ScribbleOp] = []
+            ops: list[Op] = []
             texts = []
             rule = None
             halves = ((block.left, self.left, split), (block.right, split, self.right))
@@ -328,12 +372,12 @@ def wrap_words(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[st
 
 
 def justify(words: list[str], font: ImageFont.FreeTypeFont, x0: float, x1: float,
-            last: bool) -> list[TextOp | RuleOp | ScribbleOp]:
+            last: bool) -> list[Op]:
     """Words spread to fill [x0, x1]; the last line of a paragraph stays ragged."""
     widths = [font.getlength(word) for word in words]
     space = font.getlength(" ")
     gap = space if last or len(words) < 2 else (x1 - x0 - sum(widths)) / (len(words) - 1)
-    ops: list[TextOp | RuleOp | ScribbleOp] = []
+    ops: list[Op] = []
     x = x0
     for word, width in zip(words, widths, strict=True):
         ops.append(TextOp(x, word, font))
@@ -356,10 +400,22 @@ def draw_rows(rows: list[Row], setter: Typesetter, rng: random.Random) -> Image.
             elif isinstance(op, RuleOp):
                 draw.line([(op.x0, y + row.height / 2), (op.x1, y + row.height / 2)],
                           fill=INK, width=rule_width)
+            elif isinstance(op, GridOp):
+                draw_grid(draw, op, y, row.height, rule_width)
             else:
                 draw_scribble(draw, op, y, rng, max(2, round(setter.mm(0.4))))
         y += row.height
     return image
+
+
+def draw_grid(draw: ImageDraw.ImageDraw, op: GridOp, y: float, height: float,
+              width: int) -> None:
+    """The rules of one table row."""
+    for x in op.xs:
+        draw.line([(x, y), (x, y + height)], fill=INK, width=width)
+    for edge, wanted in ((y, op.top), (y + height, op.bottom)):
+        if wanted:
+            draw.line([(op.xs[0], edge), (op.xs[-1], edge)], fill=INK, width=width)
 
 
 def draw_scribble(draw: ImageDraw.ImageDraw, op: ScribbleOp, y: float, rng: random.Random,

@@ -40,3 +40,12 @@ def test_tier_scores_add_up() -> None:
     total.add(score_file("unknown", {}, "b", document({}, "b", doc_type="birth_registration")))
     assert (total.files, total.type_correct, total.type_accuracy) == (2, 1, 0.5)
     assert total.statuses["digitized"] == 2
+
+
+def test_every_given_field_counts_whatever_its_flags() -> None:
+    """GIVEN a field given with valid false and low confidence WHEN scored THEN it still
+    counts as given (the pipeline must leave out what it is unsure of, not flag it)."""
+    produced = document({"phone": "0912345670"}, "abc")
+    produced["fields"]["phone"] |= {"valid": False, "confidence": 0.1}
+    score = score_file("dossier_receipt", {"phone": "0912345678"}, "abc", produced)
+    assert (score.fields_extracted, score.field_precision) == (1, 0.0)

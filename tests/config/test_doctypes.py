@@ -94,3 +94,14 @@ def test_a_type_defined_twice_is_refused(tmp_path: Path):
 def test_a_missing_extra_folder_is_a_configuration_error(tmp_path: Path):
     with pytest.raises(ConfigurationError, match="does not exist"):
         load_doctypes(tmp_path / "nope")
+
+
+def test_closed_vocabularies_and_phrases_are_data():
+    """The ethnic groups, kinship terms and nationalities a field may take, and the fixed
+    phrases values are respelt to, come from the YAML, not from code."""
+    birth = next(d for d in load_doctypes() if d.id == "birth_registration")
+    assert "Kinh" in birth.field("child_ethnicity").vocabulary
+    assert len(set(birth.vocabularies["ethnic_groups"])) >= 54
+    assert birth.field("child_nationality").vocabulary[0] == "Việt Nam"
+    assert "Mẹ" in birth.field("relationship").vocabulary
+    assert "Ủy ban nhân dân" in birth.phrases and "Nghệ An" in birth.phrases

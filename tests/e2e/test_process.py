@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from config.doctypes import load_doctypes
 from pipeline.load import sha256_of
 from samples.generate import generate_corpus
 from samples.truth import Truth
@@ -67,28 +68,44 @@ def test_every_json_follows_the_contract_schema(run: Run) -> None:
 
 
 def test_clean_scans_are_digitized_with_the_printed_field_values(run: Run) -> None:
-    """GIVEN clean generated scans WHEN processed THEN every type is right, at least 95 % of
-    expected field values are exactly right, all but at most one file match the ground truth
-    field for field, and a record that is not digitized went to review for a stated reason.
+    """GIVEN clean generated scans WHEN processed THEN every type is right, every value given
+    but at most one is exactly the printed one (a value the pipeline is unsure of is left out
+    and named in the review reasons, not guessed), at least 97 % of the printed values are
+    given, all but at most one file match the ground truth field for field, and a record that
+    is not digitized went to review for a stated reason.
 
-    (Tesseract misreads a character now and then even on clean scans, e.g. a phone digit;
-    the issue's target for clean scans is field accuracy >= 0.95, measured at scale by
-    benchmarks/accuracy.py.)"""
-    expected = correct = exact_files = digitized = 0
+    Not every file exactly: even on clean scans Tesseract now and then misreads a digit with
+    full confidence («0888…» as «0558…» in Noto Sans at 200 DPI) or skips a printed line, and
+    which file that hits changes with the Tesseract build. benchmarks/accuracy.py measures the
+    rates at scale on layouts no test uses."""
+    expected = correct = given = wrong = exact_files = digitized = 0
     for truth in run.truths:
         document = run.document(Path(truth.file).stem)
         assert document["doc_type"] == truth.doc_type, truth.file
         produced = {key: field["value"] for key, field in document["fields"].items()}
         expected += len(truth.fields)
         correct += sum(produced.get(key) == value for key, value in truth.fields.items())
+        given += len(produced)
+        wrong += sum(truth.fields.get(key) != value for key, value in produced.items())
         exact_files += produced == truth.fields
         digitized += document["status"] == "digitized"
         if document["status"] != "digitized":
             assert document["status"] == "needs_review", truth.file
             assert document["review_reasons"], truth.file
-    assert correct / expected >= 0.95, f"{correct}/{expected}"
+        missing = set(truth.fields) - set(produced)
+        reasons = " ".join(document["review_reasons"])
+        assert all(key in reasons for key in missing if key in _required(truth.doc_type)), (
+            truth.file, missing, reasons)
+    assert wrong <= 1, f"{wrong} wrong of {given} given"
+    assert correct / expected >= 0.97, f"{correct}/{expected}"
     assert exact_files >= len(run.truths) - 1
     assert digitized >= len(run.truths) - 2
+
+
+def _required(doc_type: str) -> set[str]:
+    """The required keys of a type (contract §1)."""
+    return {doctype.id: set(doctype.required_keys) for doctype in load_doctypes()}.get(doc_type,
+                                                                                     set())
 
 
 def test_artifacts_are_stored_with_checksums_and_the_pdf_is_searchable(run: Run) -> None:

@@ -6,6 +6,7 @@ from config.doctypes import DocTypeDefinition, load_doctypes
 from config.settings import ReviewSettings
 from pipeline.assess import assess_document
 from pipeline.classify import Classification
+from pipeline.fields import Doubt, FieldSet
 from schemas.document import ExtractedField
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import make_page
@@ -107,3 +108,28 @@ def test_review_margin_comes_from_settings(birth):
     strict = ReviewSettings(min_classification_margin=0.2)
     assert assess_document(close, complete(), READABLE, birth, REVIEW).status == "digitized"
     assert assess_document(close, complete(), READABLE, birth, strict).status == "needs_review"
+
+
+def test_a_refused_value_sends_the_record_to_review_naming_the_field(birth):
+    """
+    GIVEN every required field, and an optional value that was read but refused
+    WHEN assessed
+    THEN the record needs review, and the reason names the field, what was read and why
+    """
+    fields = FieldSet(complete(), {"mother_birth_year": Doubt("2031", "is out of order with "
+                                                                       "child_dob", 0.9)})
+    result = assess_document(BIRTH, fields, READABLE, birth, REVIEW)
+    assert result.status == DigitizationStatus.NEEDS_REVIEW
+    assert result.review_reasons == [
+        "field mother_birth_year («Năm sinh») was left out: «2031» is out of order with "
+        "child_dob"]
+
+
+def test_a_refused_required_value_is_named_once(birth):
+    fields = complete()
+    del fields["child_dob"]
+    fields = FieldSet(fields, {"child_dob": Doubt("2024-02-31", "is not a valid date", 0.5)})
+    result = assess_document(BIRTH, fields, READABLE, birth, REVIEW)
+    assert result.review_reasons == [
+        "required field child_dob («Ngày, tháng, năm sinh») was left out: «2024-02-31» is not "
+        "a valid date"]

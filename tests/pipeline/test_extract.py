@@ -4,6 +4,7 @@ import pytest
 
 from config.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.extract import build_rows, extract_fields
+from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
 
@@ -194,22 +195,55 @@ def test_value_bbox_and_confidence_come_from_the_value_words(birth):
     assert field.confidence == pytest.approx(0.5)
 
 
-def test_invalid_values_are_kept_flagged_with_lower_confidence(birth):
+def test_invalid_values_are_left_out_and_kept_as_doubts(birth):
+    """
+    GIVEN a date of birth that is no calendar date
+    WHEN extracted
+    THEN it is not given as a field (a wrong value is worse than none) but kept, with what
+         was read and why it was refused, for the review reason
+    """
     lines = replaced(BIRTH_FORM, "Ngày, tháng, năm sinh", "Ngày, tháng, năm sinh: 31/02/2024")
-    dob = extract_fields([make_page(lines)], birth)["child_dob"]
-    assert dob.value == "2024-02-31" and not dob.valid and dob.confidence < 0.6
+    fields = extract_fields([make_page(lines)], birth)
+    assert "child_dob" not in fields
+    assert fields.doubts["child_dob"].value == "2024-02-31"
+    assert fields.doubts["child_dob"].reason == "is not a valid date"
 
 
-def test_a_birth_year_after_the_childs_birth_is_invalid(birth):
+def test_a_birth_year_after_the_childs_birth_is_refused(birth):
     lines = replaced(BIRTH_FORM, "Năm sinh: 1990", "Năm sinh: 2025 Dân tộc: Kinh")
-    assert not extract_fields([make_page(lines)], birth)["mother_birth_year"].valid
+    fields = extract_fields([make_page(lines)], birth)
+    assert "mother_birth_year" not in fields
+    assert fields.doubts["mother_birth_year"].reason == "is out of order with child_dob"
 
 
 def test_very_doubtful_values_are_left_out(birth):
     page = make_page(BIRTH_FORM, confidences={"Tày": 5.0})
     assert "child_ethnicity" in extract_fields([page], birth)  # another block's word
     page = make_page(BIRTH_FORM, confidences={"Kinh": 5.0})
-    assert "child_ethnicity" not in extract_fields([page], birth)
+    fields = extract_fields([page], birth)
+    assert "child_ethnicity" not in fields
+    assert "low confidence" in fields.doubts["child_ethnicity"].reason
+
+
+def test_misread_words_make_a_value_doubtful(birth):
+    """GIVEN a place of birth with a word no Vietnamese syllable can be («tỉh») WHEN
+    extracted THEN the value is refused rather than given misspelt."""
+    lines = replaced(BIRTH_FORM, "Nơi sinh", "Nơi sinh: Trạm y tế xã Thạch Hạ, tỉh Hà Tĩnh")
+    fields = extract_fields([make_page(lines)], birth)
+    assert "child_place_of_birth" not in fields
+    assert "child_place_of_birth" in fields.doubts
+
+
+def test_closed_vocabularies_mend_accents_and_refuse_strangers(birth):
+    """GIVEN an ethnicity read without accents, a relationship one letter off, and a
+    nationality that is no country WHEN extracted THEN the first two are spelt as the
+    vocabulary has them, the third is refused."""
+    lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được khai sinh: Me")
+    lines = replaced(lines, "Giới tính", "Giới tính: Nam Dân tộc: TAY Quốc tịch: Nam")
+    fields = extract_fields([make_page(lines)], birth)
+    assert fields["relationship"].value == "Mẹ"
+    assert fields["child_ethnicity"].value == "Tày"
+    assert "child_nationality" not in fields and "child_nationality" in fields.doubts
 
 
 def test_fields_are_read_from_the_title_page_on(receipt):
@@ -292,3 +326,51 @@ def test_a_typed_value_continues_into_a_new_ocr_paragraph_only_when_incomplete(r
 def test_speck_marks_at_value_edges_are_dropped(birth):
     lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được khai sinh: ˆ Mẹ_ˆ ¬")
     assert values(extract_fields([make_page(lines)], birth))["relationship"] == "Mẹ"
+
+
+def test_a_speck_does_not_split_a_label_from_its_row(birth):
+    """
+    GIVEN a 4-pixel speck Tesseract read as «.» just below «Kính» and overlapping «gửi:»
+    WHEN rows are built
+    THEN the speck joins the label's row instead of taking «gửi:» into a row of its own
+    """
+    page = make_page(["TỜ KHAI ĐĂNG KÝ KHAI SINH", "Kính gửi: Ủy ban nhân dân xã Thạch Hạ"])
+    label_line = page.lines[1]
+    kinh, gui = label_line.words[0], label_line.words[1]
+    speck = OcrWord(text=".", confidence=2.0,
+                    bbox=(gui.bbox[0] - 30, gui.bbox[3] - 4, gui.bbox[0] - 26, gui.bbox[3] + 2))
+    kinh.bbox = (kinh.bbox[0], kinh.bbox[1] - 6, kinh.bbox[2], kinh.bbox[3] - 8)
+    label_line.words.insert(1, speck)
+    fields = values(extract_fields([page], birth))
+    assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
+
+
+def test_a_label_ends_at_its_colon(receipt):
+    """
+    GIVEN «Tiếp nhận hồ sơ của: Nguyễn Bảo Hằng», whose words after the colon look like the
+          longer label variant «… của ông/bà»
+    WHEN extracted
+    THEN the label ends at the colon and the whole name is the value
+    """
+    page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                      "Tiếp nhận hồ sơ của: Nguyễn Bảo Hằng"])
+    assert values(extract_fields([page], receipt)) == {"applicant_name": "Nguyễn Bảo Hằng"}
+
+
+def test_a_name_typed_in_capitals_takes_the_accents_of_its_printed_copy(receipt):
+    """
+    GIVEN the applicant's name typed in capitals and read with a wrong tone («HĂNG», less
+          sure), and printed again under the signature in ordinary case («Hằng», sure)
+    WHEN extracted
+    THEN the name is spelt as the surer copy
+    """
+    page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                      "Tiếp nhận hồ sơ của: NGUYỄN BẢO HĂNG", "NGƯỜI NỘP HỒ SƠ",
+                      "Nguyễn Bảo Hằng"], confidences={"HĂNG": 80.0})
+    assert values(extract_fields([page], receipt))["applicant_name"] == "Nguyễn Bảo Hằng"
+
+
+def test_administrative_phrases_get_their_accents(birth):
+    lines = replaced(BIRTH_FORM, "Kính gửi", "Kính gửi: Ủy ban nhần dân xã Thạch Hạ, tỉnh Nghệ Án")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ, tỉnh Nghệ An"

@@ -69,3 +69,14 @@ def test_uppercase_share():
     assert uppercase_share("TỜ KHAI") == 1.0
     assert uppercase_share("Tờ khai") == pytest.approx(1 / 6)
     assert uppercase_share("123") == 0.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ủy ban.nhân dân xã.Uy Nỗ", "Ủy ban nhân dân xã Uy Nỗ"),
+    ("Trạm y tế 'phường Hưng Bình", "Trạm y tế phường Hưng Bình"),
+    ("xóm Nam Hải; xã Hải: Minh, huyện: Hải Hậu", "xóm Nam Hải, xã Hải Minh, huyện Hải Hậu"),
+    ("Việt Nam ¬ \" |", "Việt Nam"),
+    ("Mẫu số 04a/ĐK (bản sao) - TP.HCM", "Mẫu số 04a/ĐK (bản sao) - TP.HCM"),
+])
+def test_clean_text_removes_noise_marks_but_keeps_value_punctuation(text, expected):
+    assert clean_text(text) == expected

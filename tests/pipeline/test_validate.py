@@ -92,9 +92,20 @@ def test_dossier_code(value, valid):
 
 @pytest.mark.parametrize(("value", "valid"), [
     ("Nguyễn Văn An", True), ("An", False), ("Nguyễn V4n An", False),
+    ("Phan Thị Quỳnh", True), ("Công ty TNHH Hoàng Long", True),
+    ("Phạm Mxiỹ Thảo", False),  # OCR damage no syllable can be
 ])
 def test_person_name(value, valid):
     assert is_valid_person_name(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("thôn Lỗ Khê, xã Uy Nỗ, huyện Đông Anh", True), ("số 12 ngõ 165, Quận 1", True),
+    ("Mẫu số 04a/ĐK (bản sao)", True), ("buôn Kniết, xã Ea Phê, huyện Krông Pắc", True),
+    ("Trudg tâm y tế", False), ("thănh phố Huế", False), ("", False),
+])
+def test_text_words_must_be_possible_vietnamese(value, valid):
+    assert VALIDATORS["text"](value) is valid
 
 
 def test_gender_and_integer():

@@ -374,3 +374,21 @@ def test_jpeg_bytes_are_real_jpeg(corpus: tuple[Path, list[Truth]]) -> None:
         data = (out / truth.file).read_bytes()
         assert data.startswith(b"\xff\xd8\xff")
         assert Image.open(io.BytesIO(data)).format == "JPEG"
+
+
+def test_held_out_layouts_are_real_layouts_that_tests_do_not_use() -> None:
+    """The accuracy benchmark measures on the held-out layouts: no test may tune on them."""
+    from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
+    from tests.e2e.helpers import TEST_LAYOUTS
+
+    assert set(HELD_OUT_LAYOUTS) <= set(LAYOUTS)
+    assert not set(HELD_OUT_LAYOUTS) & set(TEST_LAYOUTS)
+    assert set(tuning_layouts()) | set(HELD_OUT_LAYOUTS) == set(LAYOUTS)
+
+
+def test_grid_layout_rules_a_table_and_prints_labels_without_colons() -> None:
+    content, pixels, text = render_form("birth_registration", "grid", dpi=DPI)
+    assert "Kính gửi Ủy ban" in text  # label cell, then value cell
+    # A table rule: some pixel row is dark across most of the text width.
+    dark_share = (pixels < 128).mean(axis=1)
+    assert dark_share.max() > 0.7

@@ -1,0 +1,29 @@
+"""Vietnamese spelling rules that tell a misread word from a real one."""
+
+import pytest
+
+from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
+
+
+@pytest.mark.parametrize("word", [
+    "Nguyễn", "Thị", "Hương", "quyền", "Quỳnh", "giữa", "gì", "Khuyến", "nghiêng", "Tuyết",
+    "Ngọc", "thuở", "Thuỷ", "Thủy", "khuya", "y", "TRƯƠNG", "Krông", "Pắc", "Đắk", "Ea"])
+def test_real_syllables_pass(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", [
+    "thănh",  # «ăn» takes no «h»
+    "tỉh", "Trudg", "LắR", "Mxiỹ", "tỉah",
+    "v",  # «y» read as «v»
+    "hộc̀",  # two tone marks
+    "thàt",  # a stop final takes only the acute or dot-below tone
+])
+def test_misreads_fail(word):
+    assert not is_syllable(word)
+
+
+def test_words_of_values():
+    assert is_abbreviation("UBND") and not is_abbreviation("Ubnd")
+    assert all(is_plausible_word(w) for w in ["12", "04a/ĐK", "CT01", "(bản", "sao)", "1,"])
+    assert not is_plausible_word("1ĩnh")  # «Tĩnh» with its T read as 1
