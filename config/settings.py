@@ -74,6 +74,9 @@ class WatchSettings(BaseModel):
         30.0, gt=0, description="full rescan of every station folder (catches missed events)")
     recovery_seconds: float = Field(
         60.0, gt=0, description="how often unfinished records are looked at and re-submitted")
+    max_files_per_run: int = Field(
+        10, ge=1, description="files of one station ready at the same moment share a run "
+        "(one process start for many small scans); 1 = a run per file")
     after_store: Literal["move", "delete"] = Field(
         "move", description="what happens to a scan once its original is stored and verified")
     processed_folder: str = "processed"

@@ -11,6 +11,7 @@ needs sohoa installed and nothing else: no code is pulled at run time.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import socket
 from datetime import datetime
 from uuid import UUID
@@ -20,15 +21,12 @@ from schemas.record import DossierRecord, utc_now
 from schemas.status import DigitizationStatus
 
 DIGITIZE_FLOW = "digitize-file"
+DIGITIZE_MANY_FLOW = "digitize-files"
 REVIEW_FLOW = "review-record"
 DIGITIZE_ENTRYPOINT = "flows.digitize.digitize_file"
+DIGITIZE_MANY_ENTRYPOINT = "flows.digitize.digitize_files"
 REVIEW_ENTRYPOINT = "flows.review.review_record"
 WORK_POOL_TYPE = "process"
-
-
-def digitize_deployment_name(settings: Settings) -> str:
-    """The full name runs are submitted to: ``flow name/deployment name``."""
-    return f"{DIGITIZE_FLOW}/{settings.worker.deployment}"
 
 
 def ensure_work_pool(settings: Settings) -> None:
@@ -63,7 +61,7 @@ def apply_deployments(settings: Settings) -> list[UUID]:
     """
     from prefect.deployments.runner import RunnerDeployment
 
-    from flows.digitize import digitize_file
+    from flows.digitize import digitize_file, digitize_files
     from flows.review import review_record
 
     ensure_work_pool(settings)
@@ -71,6 +69,8 @@ def apply_deployments(settings: Settings) -> list[UUID]:
     for flow, entrypoint, description in (
             (digitize_file, DIGITIZE_ENTRYPOINT,
              "Digitize one registered scan: OCR, extract, store, record."),
+            (digitize_files, DIGITIZE_MANY_ENTRYPOINT,
+             "Digitize several registered scans that arrived together."),
             (review_record, REVIEW_ENTRYPOINT,
              "Review a record: confirm or correct its fields; it becomes verified.")):
         deployment = RunnerDeployment.from_flow(
@@ -90,20 +90,32 @@ def run_name(record: DossierRecord) -> str:
     return f"{record.station}/{record.filename}"
 
 
-def submit_digitize(settings: Settings, record: DossierRecord, attempt: int = 0) -> UUID:
-    """Submit a `digitize-file` run for ``record``; returns the run's id.
+def submit_digitize(settings: Settings, records: list[DossierRecord],
+                    attempt: int = 0) -> UUID:
+    """Submit one run for ``records`` (one station's files ready at the same moment): a
+    `digitize-file` run for one record, a `digitize-files` run for several. Returns its id.
 
-    Idempotent per attempt: submitting attempt N again returns the run already made, so a
-    watcher that restarts between submitting and moving a file does not queue it twice.
+    Idempotent per attempt: submitting the same records again returns the run already made,
+    so a watcher that restarts between submitting and moving a file does not queue it twice.
     """
     from prefect.deployments import run_deployment
 
+    first = records[0]
+    ids = [record.id for record in records]
+    if len(records) == 1:
+        name, parameters, key = DIGITIZE_FLOW, {"record_id": first.id}, first.id
+        title = run_name(first)
+    else:
+        name, parameters = DIGITIZE_MANY_FLOW, {"record_ids": ids}
+        key = hashlib.sha256(" ".join(sorted(ids)).encode()).hexdigest()[:32]
+        title = f"{run_name(first)} +{len(records) - 1} more"
+    tags = {f"station:{r.station}" for r in records} | {f"unit:{r.unit}" for r in records}
     run = run_deployment(
-        digitize_deployment_name(settings),
-        parameters={"record_id": record.id},
-        flow_run_name=run_name(record),
-        tags=[f"station:{record.station}", f"unit:{record.unit}", record_tag(record.id)],
-        idempotency_key=f"digitize:{record.id}:{attempt}",
+        f"{name}/{settings.worker.deployment}",
+        parameters=parameters,
+        flow_run_name=title,
+        tags=sorted(tags) + [record_tag(record_id) for record_id in ids],
+        idempotency_key=f"digitize:{key}:{attempt}",
         timeout=0,
         as_subflow=False,
     )
@@ -144,7 +156,7 @@ def recover_record(settings: Settings, record: DossierRecord,
                 client.set_flow_run_state(run.id, Crashed(
                     message=f"no sign of life for {lease}; the record is taken up again"),
                     force=True)
-    return submit_digitize(settings, record, attempt=len(runs))
+    return submit_digitize(settings, [record], attempt=len(runs))
 
 
 def open_review(settings: Settings, record: DossierRecord) -> UUID:

@@ -56,20 +56,42 @@ def digitize_file(record_id: str) -> str:
     Safe to run twice for one record: only one run claims it; a run that finds the record
     taken or finished ends without touching it ("skipped"). Returns the record's status.
     """
+    return digitize_records([record_id])[record_id]
+
+
+@flow(name="digitize-files", log_prints=False)
+def digitize_files(record_ids: list[str]) -> dict[str, str]:
+    """Digitize several registered files in one run (the watcher groups files that are ready
+    at the same moment: one process start for many small scans, pages of all files OCR'd
+    side by side). Returns each record's status."""
+    return digitize_records(record_ids)
+
+
+def digitize_records(record_ids: list[str]) -> dict[str, str]:
+    """Claim, process and publish registered records; each record's status, or why skipped."""
     services = active_services()
-    record = services.repository.require(record_id)
-    if record.status is DigitizationStatus.DUPLICATE:
-        return record.status.value
-    opened = open_record(job_for(record, record.source_path or record.filename))
-    if not opened.claimed:
-        return f"skipped: the record is {opened.status.value}"
-    document = submit_pages(opened, None).result()
-    label_run(document)
-    publish_record_artifact(services.store, document)
-    if (document.status is DigitizationStatus.NEEDS_REVIEW
-            and services.settings.review.open_review_runs):
-        open_review_run(services, record_id)
-    return document.status.value
+    outcome: dict[str, str] = {}
+    futures: list[PrefectFuture] = []
+    for record_id in record_ids:
+        record = services.repository.require(record_id)
+        if record.status is DigitizationStatus.DUPLICATE:
+            outcome[record_id] = record.status.value
+            continue
+        opened = open_record(job_for(record, record.source_path or record.filename))
+        if not opened.claimed:
+            outcome[record_id] = f"skipped: the record is {opened.status.value}"
+            continue
+        futures.append(submit_pages(opened, None))
+    documents: list[DossierDocument] = [future.result() for future in futures]
+    if documents:
+        label_run(documents)
+    for document in documents:
+        outcome[document.record_id] = document.status.value
+        publish_record_artifact(services.store, document)
+        if (document.status is DigitizationStatus.NEEDS_REVIEW
+                and services.settings.review.open_review_runs):
+            open_review_run(services, document.record_id)
+    return outcome
 
 
 def open_review_run(services: Services, record_id: str) -> None:
@@ -86,17 +108,19 @@ def open_review_run(services: Services, record_id: str) -> None:
     get_run_logger().info("review run %s waits for an operator", run_id)
 
 
-def label_run(document: DossierDocument) -> None:
-    """Add the document type to the run's tags (station and unit were set at submission)."""
+def label_run(documents: list[DossierDocument]) -> None:
+    """Add the documents' types and statuses to the run's tags (station and unit were set
+    at submission), so that runs can be filtered by them in the UI."""
     from prefect.client.orchestration import get_client
     from prefect.runtime import flow_run
 
     if not flow_run.id:
         return
-    tags = sorted({*flow_run.tags, f"doc-type:{document.doc_type}",
-                   f"status:{document.status.value}"})
+    tags = {*flow_run.tags}
+    for document in documents:
+        tags |= {f"doc-type:{document.doc_type}", f"status:{document.status.value}"}
     with get_client(sync_client=True) as client:
-        client.update_flow_run(flow_run.id, tags=tags)
+        client.update_flow_run(flow_run.id, tags=sorted(tags))
 
 
 @flow(name="digitize-batch", log_prints=False)

@@ -32,7 +32,7 @@ from schemas.status import DigitizationStatus
 from storage.records import RecordRepository
 
 log = logging.getLogger("sohoa.watch")
-Submit = Callable[[Settings, DossierRecord], UUID]
+Submit = Callable[[Settings, list[DossierRecord]], UUID]
 Recover = Callable[[Settings, DossierRecord], UUID | None]
 RETRY_SECONDS = (5.0, 15.0, 60.0)  # waits before trying again a file that could not be stored
 
@@ -105,41 +105,64 @@ class Watcher:
                 self.settling.note(path, now)
 
     def take_ready(self) -> int:
-        """Take every settled file; returns how many were taken."""
+        """Take every settled file; returns how many were taken.
+
+        Each file is registered first; the registered files of one station are then
+        submitted together (up to ``max_files_per_run`` a run), and only then do they leave
+        the inbox.
+        """
         now = self.clock()
-        taken = 0
+        taken: list[tuple[Station, Path, DossierRecord, str | None]] = []
         for path in self.settling.ready(now):
             if self.not_before.get(path, 0.0) > now:
                 continue
             station = self.station_of(path)
-            if station is not None and self.take(station, path):
-                taken += 1
-        return taken
+            record = self.register(station, path) if station is not None else None
+            if station is not None and record is not None:
+                taken.append((station, path, record, self.problem_of(path, record)))
+        waiting = [record for _, _, record, _ in taken
+                   if record.status is not DigitizationStatus.DUPLICATE
+                   and not record.status.is_final]
+        for group in self.groups(waiting):
+            self.submit_quietly(group)
+        for station, path, record, problem in taken:
+            self.dispose(station, path, record, problem)
+            self.settling.forget(path)
+        return len(taken)
 
-    def take(self, station: Station, path: Path) -> bool:
-        """Register one file, submit its run, and move it out of the inbox; True if taken."""
+    def register(self, station: Station, path: Path) -> DossierRecord | None:
+        """Register one file (original stored and verified); None if not possible now."""
         try:
             job = register(self.services, path, station.name, same_drop=True)
         except FileNotFoundError:
             self.settling.forget(path)  # gone before we took it: nothing of ours to lose
-            return False
+            return None
         except (SohoaError, OSError) as error:
             self.postpone(path, error)
-            return False
+            return None
         self.failures.pop(path, None)
         self.not_before.pop(path, None)
         record = self.repository.require(job.record_id)
-        problem = None
         if record.status is DigitizationStatus.DUPLICATE:
             log.info("%s/%s: same file as record %s (duplicate %s)", station.name, path.name,
                      record.duplicate_of, record.id)
-        else:
-            problem = self.inspection_problem(path)
-            if not record.status.is_final:
-                self.submit_quietly(record)
-        self.dispose(station, path, record, problem)
-        self.settling.forget(path)
-        return True
+        return record
+
+    def problem_of(self, path: Path, record: DossierRecord) -> str | None:
+        """Why the file cannot be digitized, when its header already tells (see
+        inspection_problem); never for a duplicate, whose original was digitized."""
+        if record.status is DigitizationStatus.DUPLICATE:
+            return None
+        return self.inspection_problem(path)
+
+    def groups(self, records: list[DossierRecord]) -> list[list[DossierRecord]]:
+        """Records in runs: per station, at most ``max_files_per_run`` each."""
+        size = self.settings.watch.max_files_per_run
+        by_station: dict[str, list[DossierRecord]] = {}
+        for record in records:
+            by_station.setdefault(record.station, []).append(record)
+        return [group[i:i + size] for group in by_station.values()
+                for i in range(0, len(group), size)]
 
     def postpone(self, path: Path, error: Exception) -> None:
         """The file could not be registered (store or database down, file unreadable):
@@ -160,16 +183,16 @@ class Watcher:
             return None if error.retryable else error.message
         return None
 
-    def submit_quietly(self, record: DossierRecord) -> None:
-        """Submit the record's run; if Prefect is unreachable the recovery sweep will."""
+    def submit_quietly(self, records: list[DossierRecord]) -> None:
+        """Submit the records' run; if Prefect is unreachable the recovery sweep will."""
+        names = ", ".join(f"{r.station}/{r.filename}" for r in records)
         try:
-            run_id = self.submit(self.settings, record)
+            run_id = self.submit(self.settings, records)
         except Exception as error:  # noqa: BLE001 - any API failure: the sweep retries
-            log.warning("run for %s/%s not submitted yet (%s: %s); will retry", record.station,
-                        record.filename, type(error).__name__, error)
+            log.warning("run for %s not submitted yet (%s: %s); will retry", names,
+                        type(error).__name__, error)
             return
-        log.info("%s/%s → record %s, run %s", record.station, record.filename, record.id,
-                 run_id)
+        log.info("%s → run %s", names, run_id)
 
     def dispose(self, station: Station, path: Path, record: DossierRecord,
                 problem: str | None) -> None:

@@ -43,13 +43,17 @@ def watcher(tmp_path: Path) -> tuple[Watcher, list[DossierRecord], Clock]:
                                                   unit="UBND xã Thạch Hạ")])
     (tmp_path / "inbox").mkdir()
     submitted: list[DossierRecord] = []
+    runs: list[list[str]] = []
 
-    def submit(_: Settings, record: DossierRecord) -> uuid.UUID:
-        submitted.append(record)
+    def submit(_: Settings, records: list[DossierRecord]) -> uuid.UUID:
+        submitted.extend(records)
+        runs.append([record.filename for record in records])
         return uuid.uuid4()
 
     clock = Clock()
-    return Watcher(Services(settings), submit, lambda *_: None, clock=clock), submitted, clock
+    watcher = Watcher(Services(settings), submit, lambda *_: None, clock=clock)
+    watcher.runs = runs  # type: ignore[attr-defined] - what each submitted run holds
+    return watcher, submitted, clock
 
 
 def settle(watcher: Watcher, clock: Clock) -> int:
@@ -147,3 +151,18 @@ def test_a_copy_dropped_later_is_a_duplicate(
     assert duplicate.status is Status.DUPLICATE and duplicate.duplicate_of == original.id
     assert [r.id for r in submitted] == [original.id]  # a duplicate needs no run
     assert sorted(p.name for p in w.stations[0].processed.iterdir()) == ["a again.png", "a.png"]
+
+
+def test_files_ready_together_share_runs_of_bounded_size(
+        watcher: tuple[Watcher, list[DossierRecord], Clock]) -> None:
+    w, submitted, clock = watcher
+    w.settings.watch.max_files_per_run = 2
+    for i in range(5):
+        out = BytesIO()
+        Image.new("L", (200, 100), 255 - i).save(out, format="PNG")
+        (w.stations[0].inbox / f"scan {i}.png").write_bytes(out.getvalue())
+
+    assert settle(w, clock) == 5
+
+    assert sorted(len(run) for run in w.runs) == [1, 2, 2]  # type: ignore[attr-defined]
+    assert len(submitted) == 5 and len({r.id for r in submitted}) == 5

@@ -1,0 +1,226 @@
+"""An office for end-to-end tests: station folders, the real servers, and `sohoa watch` and
+`sohoa worker` processes started, stopped and killed as an office's machines would be."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterTags,
+)
+from prefect.client.schemas.objects import FlowRun
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from tests.e2e.helpers import SOHOA, raw_s3, records_in, server_env
+from tests.services import S3Server, create_postgres_database
+
+FINAL = {"digitized", "needs_review", "verified", "failed", "duplicate"}
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def tiny_scan(text: str, fmt: str) -> bytes:
+    """A small image of one line of Vietnamese text, in the given PIL format."""
+    image = Image.new("L", (1000, 160), 255)
+    ImageDraw.Draw(image).text((40, 50), text, fill=0, font=ImageFont.truetype(FONT, 40))
+    out = BytesIO()
+    image.save(out, format=fmt, **({"resolution": 300.0} if fmt == "PDF" else {}))
+    return out.getvalue()
+
+
+Writer = Callable[[Path, bytes], None]
+
+
+def write_at_once(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def write_in_chunks(path: Path, data: bytes, pieces: int = 5, pause: float = 0.6) -> None:
+    """As a slow scanner or network share does: the file grows over a few seconds."""
+    step = -(-len(data) // pieces)
+    with path.open("wb") as out:
+        for start in range(0, len(data), step):
+            out.write(data[start:start + step])
+            out.flush()
+            time.sleep(pause)
+
+
+def write_then_rename(path: Path, data: bytes) -> None:
+    """As scanners that write `name.part` and rename it when done."""
+    partial = path.with_name(path.name + ".part")
+    write_in_chunks(partial, data, pieces=3, pause=0.5)
+    os.replace(partial, path)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (flow runs may sit in sessions of their own)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+@dataclass
+class Office:
+    """The servers, the station folders, and the sohoa processes running on them."""
+
+    base: Path
+    env: dict[str, str]
+    inboxes: dict[str, Path]
+    database_url: str
+    s3: S3Server
+    api_url: str
+    bucket: str
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start(self, name: str, *args: str) -> None:
+        log = (self.base / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen([SOHOA, *args], env=self.env, stdout=log,
+                                                stderr=subprocess.STDOUT,
+                                                start_new_session=True)
+        log.close()
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a process and everything it started, as when a machine dies."""
+        process = self.processes.pop(name)
+        for pid in [process.pid, *descendants(process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+    def log(self, name: str) -> str:
+        return (self.base / f"{name}.log").read_text(errors="replace")[-6000:]
+
+    def records(self) -> dict[str, dict]:
+        return records_in(self.database_url)
+
+    def records_of(self, shas: set[str]) -> list[dict]:
+        return [r for r in self.records().values() if r["sha256"] in shas]
+
+    def wait_for(self, done: Callable[[], bool], what: str, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                assert process.poll() is None, f"{name} stopped:\n{self.log(name)}"
+            if done():
+                return
+            time.sleep(1)
+        logs = "\n".join(f"--- {name}\n{self.log(name)}" for name in self.processes)
+        raise AssertionError(f"timed out waiting for {what}\n{logs}")
+
+    def runs_of(self, record_id: str) -> list[FlowRun]:
+        with temporary_settings({PREFECT_API_URL: self.api_url}), \
+                get_client(sync_client=True) as client:
+            return client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                tags=FlowRunFilterTags(all_=[f"record:{record_id}"])))
+
+    def inbox_files(self) -> list[Path]:
+        """Files still in the inboxes (processed/ and failed/ are not inboxes)."""
+        return [p for inbox in self.inboxes.values() for p in inbox.iterdir() if p.is_file()]
+
+
+
+def open_office(base: Path, s3: S3Server, postgres_url: str, api_url: str,
+                stations: dict[str, str], bucket: str, **settings: str) -> Office:
+    """Station folders under ``base`` and the environment of sohoa processes on the servers
+    (a database of their own); ``settings`` are extra SOHOA_ variables."""
+    inboxes = {name: base / "stations" / name for name in stations}
+    for inbox in inboxes.values():
+        inbox.mkdir(parents=True)
+    configured = [{"name": name, "folder": str(inboxes[name]), "unit": unit}
+                  for name, unit in stations.items()]
+    database_url = create_postgres_database(postgres_url, "sohoa_office")
+    env = server_env(base, s3, s3.endpoint, bucket, database_url, api_url,
+                     SOHOA_STATIONS=json.dumps(configured, ensure_ascii=False), **settings)
+    return Office(base=base, env=env, inboxes=inboxes, database_url=database_url, s3=s3,
+                  api_url=api_url, bucket=bucket)
+
+
+def drop_batch(office: Office, prefix: str, count: int,
+               writers: tuple[Writer, ...] = (write_at_once, write_in_chunks, write_then_rename),
+               ) -> dict[str, str]:
+    """Drop ``count`` distinct scans across the stations, written in the ways scanners
+    write; returns sha256 → station/name. Writers run at once, as stations do."""
+    formats = [("PNG", "png"), ("JPEG", "jpg"), ("TIFF", "tif"), ("PDF", "pdf")]
+    expected: dict[str, str] = {}
+    threads = []
+    stations = list(office.inboxes)
+    for i in range(count):
+        station = stations[i % len(stations)]
+        fmt, extension = formats[i % len(formats)]
+        data = tiny_scan(f"Hồ sơ {prefix} số {i:02d} — Thạch Hạ", fmt)
+        name = f"{prefix} {i:02d} bản quét.{extension}"
+        expected[hashlib.sha256(data).hexdigest()] = f"{station}/{name}"
+        writer = writers[i % len(writers)]
+        threads.append(threading.Thread(target=writer,
+                                        args=(office.inboxes[station] / name, data)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return expected
+
+
+def all_final(office: Office, shas: set[str], count: int) -> Callable[[], bool]:
+    def check() -> bool:
+        records = office.records_of(shas)
+        return (len(records) >= count and all(r["status"] in FINAL for r in records)
+                and not office.inbox_files())
+    return check
+
+
+def processing_runs(office: Office, record_id: str) -> list[FlowRun]:
+    """Runs that processed the record: only the run that claimed a record publishes its
+    artifact (a run finding it taken skips it)."""
+    with temporary_settings({PREFECT_API_URL: office.api_url}), \
+            get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[f"record-{record_id}"])))
+        return [client.read_flow_run(run_id)
+                for run_id in {artifact.flow_run_id for artifact in artifacts}]
+
+
+def assert_originals_stored(office: Office, records: list[dict]) -> None:
+    client = raw_s3(office.s3)
+    for record in records:
+        if record["status"] == "duplicate":
+            continue
+        data = client.get_object(office.bucket, record["original_key"]).read()
+        assert hashlib.sha256(data).hexdigest() == record["sha256"], record["filename"]
+
+
