@@ -77,6 +77,9 @@ class WatchSettings(BaseModel):
     max_files_per_run: int = Field(
         10, ge=1, description="files of one station ready at the same moment share a run "
         "(one process start for many small scans); 1 = a run per file")
+    group_seconds: float = Field(
+        2.0, ge=0, description="how long a taken file may wait for others of its station to "
+        "share its run")
     after_store: Literal["move", "delete"] = Field(
         "move", description="what happens to a scan once its original is stored and verified")
     processed_folder: str = "processed"

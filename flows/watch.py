@@ -1,9 +1,11 @@
 """`sohoa watch`: take scans from the station folders and hand them to the workers.
 
 For each ready file (see flows.stations) the watcher registers it (checksum, original stored
-and verified, record `received`), submits a `digitize-file` run to the work pool, and only
-then moves the file to the station's processed/ folder (or removes it, by setting); a file
-that cannot be digitized goes to failed/ with a note saying why. It does no OCR itself.
+and verified, record `received`); only then does the file leave the inbox, for the station's
+processed/ folder (or removed, by setting), or failed/ with a note saying why when it cannot
+be digitized. Its run is submitted to the work pool with those of the station's other files
+taken within ``group_seconds`` (one `digitize-file` or `digitize-files` run; see flush). It
+does no OCR itself.
 
 Nothing is lost when something is down: a file whose original cannot be stored stays in the
 inbox and is tried again; a record whose run could not be submitted, or whose worker died,
@@ -51,6 +53,8 @@ class Watcher:
                          for s in self.settings.stations]
         self.settling = Settling(self.settings.watch.settle_seconds)
         self.failures: dict[Path, int] = {}
+        # Registered records whose run is not submitted yet, with when they were taken.
+        self.pending: list[tuple[DossierRecord, float]] = []
         self.not_before: dict[Path, float] = {}
 
     @property
@@ -73,21 +77,24 @@ class Watcher:
         now = self.clock()
         next_rescan, next_recovery = now + watch.rescan_seconds, now + watch.recovery_seconds
         tick_ms = int(max(100, min(1000, watch.settle_seconds * 500)))
-        for changes in watchfiles.watch(
-                *(station.inbox for station in self.stations), watch_filter=None,
-                debounce=200, rust_timeout=tick_ms, yield_on_timeout=True, stop_event=stop,
-                force_polling=watch.polling or None,
-                poll_delay_ms=int(watch.poll_interval_seconds * 1000)):
-            now = self.clock()
-            for _, raw in changes:
-                self.notice(Path(raw), now)
-            if now >= next_rescan:
-                self.rescan()
-                next_rescan = now + watch.rescan_seconds
-            if now >= next_recovery:
-                self.recover()
-                next_recovery = now + watch.recovery_seconds
-            self.take_ready()
+        try:
+            for changes in watchfiles.watch(
+                    *(station.inbox for station in self.stations), watch_filter=None,
+                    debounce=200, rust_timeout=tick_ms, yield_on_timeout=True, stop_event=stop,
+                    force_polling=watch.polling or None,
+                    poll_delay_ms=int(watch.poll_interval_seconds * 1000)):
+                now = self.clock()
+                for _, raw in changes:
+                    self.notice(Path(raw), now)
+                if now >= next_rescan:
+                    self.rescan()
+                    next_rescan = now + watch.rescan_seconds
+                if now >= next_recovery:
+                    self.recover()
+                    next_recovery = now + watch.recovery_seconds
+                self.take_ready()
+        finally:
+            self.flush(self.clock(), everything=True)  # stopping: submit what was taken
 
     def notice(self, path: Path, now: float) -> None:
         """An event on ``path``: follow it if it is a scan in an inbox."""
@@ -107,28 +114,45 @@ class Watcher:
     def take_ready(self) -> int:
         """Take every settled file; returns how many were taken.
 
-        Each file is registered first; the registered files of one station are then
-        submitted together (up to ``max_files_per_run`` a run), and only then do they leave
-        the inbox.
+        A file leaves the inbox as soon as its original is stored and verified and its
+        record exists. Its run is submitted a little later (see flush), so that files of
+        one station arriving close together share a run.
         """
         now = self.clock()
-        taken: list[tuple[Station, Path, DossierRecord, str | None]] = []
+        taken = 0
         for path in self.settling.ready(now):
             if self.not_before.get(path, 0.0) > now:
                 continue
             station = self.station_of(path)
             record = self.register(station, path) if station is not None else None
-            if station is not None and record is not None:
-                taken.append((station, path, record, self.problem_of(path, record)))
-        waiting = [record for _, _, record, _ in taken
-                   if record.status is not DigitizationStatus.DUPLICATE
-                   and not record.status.is_final]
-        for group in self.groups(waiting):
-            self.submit_quietly(group)
-        for station, path, record, problem in taken:
-            self.dispose(station, path, record, problem)
+            if station is None or record is None:
+                continue
+            self.dispose(station, path, record, self.problem_of(path, record))
             self.settling.forget(path)
-        return len(taken)
+            if record.status is not DigitizationStatus.DUPLICATE and not record.status.is_final:
+                self.pending.append((record, now))
+            taken += 1
+        self.flush(now)
+        return taken
+
+    def flush(self, now: float, everything: bool = False) -> None:
+        """Submit the runs of registered records: a station's records in runs of at most
+        ``max_files_per_run``, a partial run once its oldest record has waited
+        ``group_seconds`` (or at once with ``everything``)."""
+        watch = self.settings.watch
+        by_station: dict[str, list[tuple[DossierRecord, float]]] = {}
+        for record, since in self.pending:
+            by_station.setdefault(record.station, []).append((record, since))
+        waiting: list[tuple[DossierRecord, float]] = []
+        for items in by_station.values():
+            while len(items) >= watch.max_files_per_run:
+                self.submit_quietly([record for record, _ in items[:watch.max_files_per_run]])
+                items = items[watch.max_files_per_run:]
+            if items and (everything or now - items[0][1] >= watch.group_seconds):
+                self.submit_quietly([record for record, _ in items])
+                items = []
+            waiting += items
+        self.pending = waiting
 
     def register(self, station: Station, path: Path) -> DossierRecord | None:
         """Register one file (original stored and verified); None if not possible now."""
@@ -154,15 +178,6 @@ class Watcher:
         if record.status is DigitizationStatus.DUPLICATE:
             return None
         return self.inspection_problem(path)
-
-    def groups(self, records: list[DossierRecord]) -> list[list[DossierRecord]]:
-        """Records in runs: per station, at most ``max_files_per_run`` each."""
-        size = self.settings.watch.max_files_per_run
-        by_station: dict[str, list[DossierRecord]] = {}
-        for record in records:
-            by_station.setdefault(record.station, []).append(record)
-        return [group[i:i + size] for group in by_station.values()
-                for i in range(0, len(group), size)]
 
     def postpone(self, path: Path, error: Exception) -> None:
         """The file could not be registered (store or database down, file unreadable):
@@ -216,7 +231,10 @@ class Watcher:
             log.warning("cannot look for unfinished records: %s", error.message)
             return 0
         submitted = 0
+        mine = {record.id for record, _ in self.pending}  # taken here; submitted shortly
         for record in unfinished:
+            if record.id in mine:
+                continue
             try:
                 run_id = self.recover_one(self.settings, record)
             except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep

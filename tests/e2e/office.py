@@ -26,6 +26,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import FlowRun
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from sqlalchemy.exc import ProgrammingError
 
 from tests.e2e.helpers import SOHOA, raw_s3, records_in, server_env
 from tests.services import S3Server, create_postgres_database
@@ -127,7 +128,11 @@ class Office:
         return (self.base / f"{name}.log").read_text(errors="replace")[-6000:]
 
     def records(self) -> dict[str, dict]:
-        return records_in(self.database_url)
+        """Every record; none while the first sohoa process is still creating the tables."""
+        try:
+            return records_in(self.database_url)
+        except ProgrammingError:
+            return {}
 
     def records_of(self, shas: set[str]) -> list[dict]:
         return [r for r in self.records().values() if r["sha256"] in shas]

@@ -38,7 +38,8 @@ class Clock:
 
 @pytest.fixture
 def watcher(tmp_path: Path) -> tuple[Watcher, list[DossierRecord], Clock]:
-    settings = Settings(data_dir=tmp_path / "data", watch=WatchSettings(settle_seconds=2),
+    settings = Settings(data_dir=tmp_path / "data",
+                        watch=WatchSettings(settle_seconds=2, group_seconds=0),
                         stations=[StationSettings(name="thach-ha", folder=tmp_path / "inbox",
                                                   unit="UBND xã Thạch Hạ")])
     (tmp_path / "inbox").mkdir()
@@ -166,3 +167,22 @@ def test_files_ready_together_share_runs_of_bounded_size(
 
     assert sorted(len(run) for run in w.runs) == [1, 2, 2]  # type: ignore[attr-defined]
     assert len(submitted) == 5 and len({r.id for r in submitted}) == 5
+
+
+def test_files_arriving_close_together_wait_briefly_to_share_a_run(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes) -> None:
+    w, submitted, clock = watcher
+    w.settings.watch.group_seconds = 3
+    inbox = w.stations[0].inbox
+    (inbox / "first.png").write_bytes(scan_png)
+    settle(w, clock)
+    assert submitted == [] and not (inbox / "first.png").exists()  # taken, run not yet
+    out = BytesIO()
+    Image.new("L", (200, 100), 7).save(out, format="PNG")
+    (inbox / "second.png").write_bytes(out.getvalue())
+    settle(w, clock)  # 2 s after the first: still within its 3 s
+    assert submitted == []
+    clock.now += 1
+    w.take_ready()
+
+    assert w.runs == [["first.png", "second.png"]]  # type: ignore[attr-defined]
