@@ -27,6 +27,7 @@ from schemas.ocr import PageOcr
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus
 from storage import keys
+from storage.records import StatusTransitionError
 
 
 def is_retryable(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback shape
@@ -225,7 +226,13 @@ def store_json_and_status(services: Services, record: DossierRecord, status: Dig
     document = build_document(preview, pages, pipeline_version())
     services.store.put_bytes(changes["json_key"], document.to_json().encode("utf-8"),
                              "application/json", metadata={"station": record.station})
-    services.repository.set_status(record.id, status, **changes)
+    try:
+        services.repository.set_status(record.id, status, **changes)
+    except StatusTransitionError:
+        # A retry of this task after the status was written (the tag below failed): the
+        # record already says what this attempt would write.
+        if services.repository.require(record.id).status is not status:
+            raise
     services.store.set_tags(changes.get("original_key", record.original_key),
                             {"status": status.value})
     return document

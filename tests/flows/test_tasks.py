@@ -1,0 +1,40 @@
+"""Task steps that must survive being run again by a Prefect retry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.settings import Settings
+from flows.services import Services
+from flows.tasks import artifact_keys, store_json_and_status
+from schemas.status import DigitizationStatus as Status
+
+
+def test_a_retry_after_the_status_was_written_succeeds(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    services = Services(Settings(data_dir=tmp_path))
+    services.store.put_bytes("originals/a.png", b"png", "image/png")
+    record, _ = services.repository.register(
+        filename="a.png", source_path=None, sha256="0" * 64, size_bytes=3, station="s",
+        unit="u", original_key="originals/a.png")
+    record = services.repository.set_status(record.id, Status.PROCESSING)
+    pdf_key, text_key, json_key = artifact_keys(record)
+    changes = {"doc_type": "unknown", "json_key": json_key, "pdf_key": pdf_key,
+               "text_key": text_key}
+    calls = []
+
+    def tagging_fails_once(key: str, tags: dict[str, str]) -> None:
+        calls.append(key)
+        if len(calls) == 1:
+            raise OSError("store went away while tagging")
+
+    monkeypatch.setattr(services.store, "set_tags", tagging_fails_once)
+    with pytest.raises(OSError):
+        store_json_and_status(services, record, Status.DIGITIZED, changes, [])
+    document = store_json_and_status(services, record, Status.DIGITIZED, changes, [])
+
+    assert document.status is Status.DIGITIZED
+    assert services.repository.require(record.id).status is Status.DIGITIZED
+    assert len(calls) == 2  # the tag was written on the retry
