@@ -1,20 +1,6 @@
-"""Human review: a person confirms or corrects a record's fields and the record is `verified`.
-
-Two ways in, one way through. The `review-record` flow waits in the Prefect UI for a form
-prefilled with the extracted fields and the reasons the record needs review; the command
-``sohoa review RECORD_ID`` (flows/cli_review.py) asks at the terminal. Both hand the answer to
-:func:`apply_review`, which:
-
-1. normalises and validates each corrected value with the document type's own normaliser and
-   validator (the ones extraction used), refusing a bad value with InvalidCorrectionError that
-   names the field and why; a verified record has every field valid and every required field;
-2. rewrites the stored JSON (status ``verified``, the fields, no review reasons; pages and
-   artifacts kept), then records the status with the audit trail in one transaction, JSON
-   first as the digitizing tasks do, so a record never claims what is not stored.
-
-A corrected field gets confidence 1.0 and ``valid: true``; it keeps the page and box where it
-was read (a field the scan did not yield gets page 1 and an empty box, ``[0, 0, 0, 0]``).
-Fields left as read keep their extraction confidence. An empty value clears a field.
+"""The `review-record` flow: it waits in the Prefect UI for a person's answer on a record —
+a form prefilled with the extracted fields, the reasons above it — and hands the answer to
+:func:`flows.verification.apply_review` (as `sohoa review` does at the terminal).
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlmodel import Session
 
 # Every table's model, so that SQLModel.metadata (create_all, drop_all, schema comparisons)
 # always holds the whole schema, whichever models the process happened to import first.
@@ -158,6 +159,19 @@ def _create_all_revision(tables: set[str]) -> str:
             break
         revision = candidate
     return revision
+
+
+@contextmanager
+def database_session(engine: Engine | Connection) -> Iterator[Session]:
+    """A session whose connection failures become StorageError (retryable), naming the
+    database without its password."""
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    except (OperationalError, InterfaceError) as error:
+        first_line = str(getattr(error, "orig", error)).strip().splitlines()[:1]
+        raise StorageError(f"Database {describe_url(engine)} failed "
+                           f"({' '.join(first_line)}); try again") from error
 
 
 def check_database(engine: Engine) -> None:

@@ -13,7 +13,7 @@ presumably died). Any ``update()`` during processing therefore also renews the l
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
@@ -22,10 +22,10 @@ from sqlalchemy import Connection, Engine, and_, func, or_, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
-from pipeline.errors import SohoaError, StorageError
+from pipeline.errors import SohoaError
 from schemas.record import DossierRecord, new_record_id, utc_now
 from schemas.status import DigitizationStatus as Status
-from storage.database import describe_url
+from storage.database import database_session
 
 # Which statuses each status may move to. Nothing leaves `duplicate` or `verified`;
 # `processing` may be entered again for re-runs (and by a run taking over an expired lease).
@@ -283,16 +283,8 @@ class RecordRepository:
 
     # -- internals ------------------------------------------------------------------------
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """A session whose connection failures become StorageError (retryable)."""
-        try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                yield session
-        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
-            first_line = str(getattr(error, "orig", error)).strip().splitlines()[:1]
-            raise StorageError(f"Database {describe_url(self.engine)} failed "
-                               f"({' '.join(first_line)}); try again") from error
+    def _session(self) -> AbstractContextManager[Session]:
+        return database_session(self.engine)
 
     def _insert(self, record: DossierRecord) -> DossierRecord:
         with self._session() as session:

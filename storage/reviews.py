@@ -10,8 +10,7 @@ reviewers from verifying one record at once (the second gets StatusTransitionErr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +23,7 @@ from pipeline.errors import StorageError
 from schemas.record import DossierRecord, utc_now
 from schemas.review import STATUS_TARGET, ReviewEntry, new_review_id
 from schemas.status import DigitizationStatus as Status
-from storage.database import describe_url
+from storage.database import database_session, describe_url
 from storage.records import RecordRepository
 
 
@@ -102,14 +101,8 @@ class ReviewRepository:
 
     # -- internals ------------------------------------------------------------------------
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                yield session
-        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
-            raise StorageError(f"Database {describe_url(self.engine)} failed; "
-                               f"try again") from error
+    def _session(self) -> AbstractContextManager[Session]:
+        return database_session(self.engine)
 
 
 def _entries(review: Review, changes: tuple[Change, ...], moment: datetime) -> list[ReviewEntry]:
