@@ -24,7 +24,7 @@ from tests.e2e.office import (
     processing_runs,
     tiny_scan,
 )
-from tests.services import S3Server
+from tests.services import PG_PASSWORD, S3Server
 
 STATIONS = {"thach-ha": "UBND xã Thạch Hạ", "cam-xuyen": "UBND huyện Cẩm Xuyên"}
 BUCKET = "sohoa-watch"
@@ -133,3 +133,14 @@ def test_a_worker_killed_mid_batch_loses_nothing(office: Office) -> None:
     for record_id in interrupted:
         states = sorted(run.state_name for run in office.runs_of(record_id))
         assert "Crashed" in states and "Completed" in states, states
+
+
+def test_no_secret_reaches_a_log(office: Office) -> None:
+    """The watcher's and workers' output (and so what an operator pastes into a ticket)
+    never shows the store's secret key or the database password."""
+    secrets = [office.s3.secret_key, PG_PASSWORD]
+    for name in office.processes:
+        log = (office.base / f"{name}.log").read_text(errors="replace")
+        assert log, f"{name} wrote nothing"
+        for secret in secrets:
+            assert secret not in log, f"a secret is in the {name} log"
