@@ -138,7 +138,8 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
         except SohoaError as error:
             if error.retryable:
                 raise
-            return PageOutcome(number=number, error=rename(error.message, local, job.filename))
+            return PageOutcome(number=number, error=naming(
+                job.filename, rename(error.message, local, job.filename)))
     pdf_path = work_dir_for(services, job.record_id) / f"page-{number:05d}.pdf"
     pdf_path.write_bytes(pdf_page)
     services.repository.touch(job.record_id)  # renews the lease: this run is alive
@@ -168,7 +169,7 @@ def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
             write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
         announce(document)
         return document
-    error = job.error or first_page_error(outcomes)
+    error = job.error or first_page_error(outcomes, job.filename)
     if error:
         document = fail_record(services, job, error)
     else:
@@ -177,10 +178,20 @@ def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
     return publish(services, job, document, json_out)
 
 
-def first_page_error(outcomes: list[PageOutcome | BaseException]) -> str | None:
+def naming(filename: str, message: str) -> str:
+    """``message`` as the operator reads it: starting with the file's name."""
+    return message if message.startswith(f"{filename}: ") else f"{filename}: {message}"
+
+
+def first_page_error(outcomes: list[PageOutcome | BaseException],
+                     filename: str) -> str | None:
+    """The first page's failure, as one sentence naming the file (a page task that ran out
+    of retries raised an error that knows only the page)."""
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
-            return f"a page could not be processed: {outcome}"
+            message = (outcome.message if isinstance(outcome, SohoaError)
+                       else f"a page could not be processed ({outcome})")
+            return naming(filename, message)
         if outcome.error:
             return outcome.error
     return None

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
+# A full disk, a quota, or a process file-size limit (RLIMIT_FSIZE): all mean "no room to write".
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
 
 class SohoaError(Exception):
     """Base of every error sohoa raises on purpose.
@@ -34,7 +40,11 @@ class EncryptedPdfError(InputFileError):
 
 
 class ImageTooLargeError(InputFileError):
-    """A page exceeds the configured pixel or page limits."""
+    """A page exceeds the configured pixel or page limits, or took too long to render."""
+
+
+class ImageTooSmallError(InputFileError):
+    """A page has too few pixels to hold any readable text (a 1×1 image is not a scan)."""
 
 
 class OcrError(SohoaError):
@@ -45,6 +55,37 @@ class OcrTimeoutError(OcrError):
     """Tesseract took longer than the page time limit."""
 
     retryable = True
+
+
+class OcrCrashError(OcrError):
+    """Tesseract was killed or crashed on a page (out of memory, killed by an operator).
+
+    Retryable: a crash under memory pressure often does not happen again; a page that
+    crashes Tesseract every time fails after the task's retries.
+    """
+
+    retryable = True
+
+
+class TemporarySpaceError(SohoaError):
+    """The disk for temporary files is full (or a file-size limit was hit).
+
+    Retryable: space may be freed; not the input file's fault.
+    """
+
+    retryable = True
+
+    @classmethod
+    def in_folder(cls, folder: Path | str, error: OSError) -> TemporarySpaceError:
+        """The error an operator reads: which folder is full, and what to do."""
+        return cls(f"no space left for temporary files in {folder} ({error.strerror}); free "
+                   "space there or point SOHOA_WORK_DIR at a larger disk, then process the "
+                   "file again")
+
+
+def is_out_of_space(error: OSError) -> bool:
+    """Whether an OSError means the disk (or a size limit) has no room for the write."""
+    return error.errno in _NO_SPACE
 
 
 class ConfigurationError(SohoaError):

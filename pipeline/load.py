@@ -6,13 +6,15 @@ The format is decided by the file's bytes, not its name: scanning stations misla
 from __future__ import annotations
 
 import hashlib
+import re
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 import pikepdf
-from pdf2image import convert_from_path
+from pdf2image import convert_from_path, pdfinfo_from_path
 from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -20,10 +22,21 @@ from pipeline.errors import (
     CorruptFileError,
     EncryptedPdfError,
     ImageTooLargeError,
+    ImageTooSmallError,
     UnsupportedFileError,
 )
 
 _READ_CHUNK = 1 << 20
+# Pillow warns between MAX_IMAGE_PIXELS and twice that; _open_image refuses those images
+# itself with an error the operator reads, so the warning would only be noise in the logs.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+# Where poppler's programs are (None: on PATH); tests point it at stand-ins.
+POPPLER_PATH: str | None = None
+# Tesseract (Leptonica) refuses images wider or taller than this ("Image too large").
+MAX_PAGE_SIDE = 32767
+# pdfinfo itself only parses the file; a PDF that keeps it busy this long is hostile.
+_PDFINFO_TIMEOUT_SECONDS = 60
+_PDFINFO_SIZE = re.compile(r"Page\s+\d+\s+size")  # pdfinfo's key for a page's size
 
 
 class FileFormat(StrEnum):
@@ -66,6 +79,8 @@ class PageLimits:
     max_page_pixels: int = 120_000_000
     max_pages: int = 2000
     rasterize_timeout_seconds: float = 120
+    # Tesseract needs letters ~10 px tall: a page under 32 px a side holds no readable line.
+    min_page_side: int = 32
 
 
 @dataclass(frozen=True)
@@ -138,17 +153,55 @@ def _inspect_pdf(path: Path, limits: PageLimits) -> int:
             f"{path.name}: PDF is password-protected; scan the paper again or remove the password"
         ) from exc
     except pikepdf.PdfError as exc:
-        raise CorruptFileError(f"{path.name}: PDF is damaged and cannot be read ({exc})") from exc
+        reason = str(exc).replace(f"{path}: ", "")  # qpdf names the file; the message does
+        raise CorruptFileError(
+            f"{path.name}: PDF is damaged and cannot be read ({reason}); scan the paper again"
+        ) from exc
 
 
 def _check_pdf_page_size(path: Path, number: int, page: pikepdf.Page, limits: PageLimits) -> None:
-    box = page.mediabox
-    width_pt, height_pt = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
-    pixels = (width_pt / 72 * limits.dpi) * (height_pt / 72 * limits.dpi)
-    if pixels > limits.max_page_pixels:
+    try:
+        box = [float(value) for value in page.mediabox]
+        width_pt, height_pt = abs(box[2] - box[0]), abs(box[3] - box[1])
+    except (TypeError, ValueError, IndexError) as exc:  # a MediaBox that is not 4 numbers
+        raise CorruptFileError(
+            f"{path.name}: page {number} has no valid size; the PDF is damaged, scan the paper "
+            "again"
+        ) from exc
+    check_pdf_page_points(path, number, width_pt, height_pt, limits)
+
+
+def check_pdf_page_points(path: Path, number: int, width_pt: float, height_pt: float,
+                          limits: PageLimits) -> None:
+    """Refuse a PDF page whose raster at ``limits.dpi`` would be too large or too small."""
+    width, height = (round(side / 72 * limits.dpi) for side in (width_pt, height_pt))
+    size_mm = f"{width_pt / 72 * 25.4:.0f}×{height_pt / 72 * 25.4:.0f} mm"
+    if width * height > limits.max_page_pixels or max(width, height) > MAX_PAGE_SIDE:
         raise ImageTooLargeError(
-            f"{path.name}: page {number} is {width_pt / 72 * 25.4:.0f}×"
-            f"{height_pt / 72 * 25.4:.0f} mm, too large to rasterise at {limits.dpi} DPI"
+            f"{path.name}: page {number} is {size_mm} ({width}×{height} pixels at "
+            f"{limits.dpi} DPI), too large to rasterise; the limit is "
+            f"{limits.max_page_pixels:,} pixels, send pages of paper size"
+        )
+    if min(width, height) < limits.min_page_side:
+        raise ImageTooSmallError(
+            f"{path.name}: page {number} is {size_mm} ({width}×{height} pixels at "
+            f"{limits.dpi} DPI), too small to be a scanned page; scan the paper again"
+        )
+
+
+def check_image_pixels(path: Path, width: int, height: int, limits: PageLimits,
+                       page: int | None = None) -> None:
+    """Refuse an image (or one page of a TIFF) before its pixels are decoded."""
+    what = f"page {page}" if page else "image"
+    if width * height > limits.max_page_pixels or max(width, height) > MAX_PAGE_SIDE:
+        raise ImageTooLargeError(
+            f"{path.name}: {what} is {width}×{height} pixels, more than the limit of "
+            f"{limits.max_page_pixels:,}; scan at 300 DPI"
+        )
+    if min(width, height) < limits.min_page_side:
+        raise ImageTooSmallError(
+            f"{path.name}: {what} is {width}×{height} pixels, too small to be a scanned page; "
+            "scan the paper again at 300 DPI"
         )
 
 
@@ -182,13 +235,11 @@ def _open_image(path: Path, limits: PageLimits) -> Image.Image:
             f"{path.name}: image has more pixels than the limit of {limits.max_page_pixels:,} "
             "(a decompression bomb or a scan at far too high a resolution); scan at 300 DPI"
         ) from exc
-    width, height = image.size
-    if width * height > limits.max_page_pixels:
+    try:
+        check_image_pixels(path, *image.size, limits)
+    except (ImageTooLargeError, ImageTooSmallError):
         image.close()
-        raise ImageTooLargeError(
-            f"{path.name}: image is {width}×{height} pixels, more than the limit of "
-            f"{limits.max_page_pixels:,}; scan at 300 DPI"
-        )
+        raise
     return image
 
 
@@ -202,30 +253,80 @@ def load_page(path: Path, info: FileInfo, index: int, limits: PageLimits) -> np.
 
 
 def _rasterize_pdf_page(path: Path, index: int, limits: PageLimits) -> Image.Image:
+    """Render one page with pdf2image (poppler's pdftoppm), after poppler's pdfinfo says its
+    size is within the limits.
+
+    The size is asked of poppler itself, the renderer, just before rendering: pikepdf's
+    reading at inspection may differ on a damaged file. pdf2image reads the raster from a
+    pipe (no temporary files) and kills pdftoppm when it runs over the time limit.
+    """
+    number = index + 1
+    width_pt, height_pt = pdf_page_points(path, number, limits)
+    check_pdf_page_points(path, number, width_pt, height_pt, limits)
     try:
-        images = convert_from_path(
-            path,
-            dpi=limits.dpi,
-            first_page=index + 1,
-            last_page=index + 1,
-            timeout=limits.rasterize_timeout_seconds,
-        )
-    except (PDFPageCountError, PDFSyntaxError) as exc:
-        raise CorruptFileError(f"{path.name}: page {index + 1} cannot be rendered ({exc})") from exc
+        images = convert_from_path(path, dpi=limits.dpi, first_page=number, last_page=number,
+                                   timeout=limits.rasterize_timeout_seconds,
+                                   poppler_path=POPPLER_PATH)
     except PDFPopplerTimeoutError as exc:
         raise ImageTooLargeError(
-            f"{path.name}: page {index + 1} took longer than "
-            f"{limits.rasterize_timeout_seconds:.0f} s to render"
+            f"{path.name}: page {number} took longer than "
+            f"{limits.rasterize_timeout_seconds:g} s to render and was stopped; the page is "
+            "too complex or damaged, scan the paper again"
+        ) from exc
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise CorruptFileError(
+            f"{path.name}: page {number} cannot be rendered ({_poppler_reason(exc)}); "
+            "the PDF is damaged, scan the paper again"
         ) from exc
     if not images:
-        raise CorruptFileError(f"{path.name}: page {index + 1} rendered to nothing")
+        raise CorruptFileError(
+            f"{path.name}: page {number} cannot be rendered (poppler gave no image); "
+            "the PDF is damaged, scan the paper again")
     return images[0]
+
+
+def pdf_page_points(path: Path, number: int, limits: PageLimits) -> tuple[float, float]:
+    """Page ``number``'s width and height in points as poppler (pdfinfo) reads them."""
+    try:
+        info = pdfinfo_from_path(str(path), first_page=number, last_page=number,
+                                 timeout=_PDFINFO_TIMEOUT_SECONDS, poppler_path=POPPLER_PATH)
+    except PDFPopplerTimeoutError as exc:
+        raise CorruptFileError(
+            f"{path.name}: the PDF's structure took too long to read; it is damaged or "
+            "hostile, scan the paper again"
+        ) from exc
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        if "Incorrect password" in str(exc):
+            raise EncryptedPdfError(f"{path.name}: PDF is password-protected; scan the paper "
+                                    "again or remove the password") from exc
+        raise CorruptFileError(
+            f"{path.name}: page {number} cannot be read ({_poppler_reason(exc)}); "
+            "the PDF is damaged, scan the paper again"
+        ) from exc
+    size = next((value for key, value in info.items() if _PDFINFO_SIZE.fullmatch(str(key))),
+                None)
+    found = re.match(r"([\d.]+)\s+x\s+([\d.]+)\s+pts", str(size or ""))
+    if found is None:
+        raise CorruptFileError(
+            f"{path.name}: page {number} cannot be read (poppler gives it no size); "
+            "the PDF is damaged, scan the paper again"
+        )
+    return float(found[1]), float(found[2])
+
+
+def _poppler_reason(error: Exception) -> str:
+    lines = [line for line in str(error).strip().splitlines()
+             if line and not line.startswith("Unable to get page count")]
+    # Poppler prints a line per syntax problem; the last one is the fatal one.
+    return lines[-1][:200] if lines else "poppler could not read it"
 
 
 def _read_image_frame(path: Path, index: int, limits: PageLimits) -> Image.Image:
     try:
         with _open_image(path, limits) as image:
             frame = next(f for i, f in enumerate(ImageSequence.Iterator(image)) if i == index)
+            # Each TIFF page has its own size: the first page being small proves nothing.
+            check_image_pixels(path, *frame.size, limits, page=index + 1)
             frame = ImageOps.exif_transpose(frame.copy())
             frame.load()
             return frame

@@ -8,8 +8,11 @@ one page per core is faster on small machines (measured 2–3.5×).
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
+import shutil
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +21,18 @@ import cv2
 import numpy as np
 import pytesseract
 
-from pipeline.errors import ConfigurationError, OcrError, OcrTimeoutError
+from pipeline.errors import (
+    ConfigurationError,
+    OcrCrashError,
+    OcrError,
+    OcrTimeoutError,
+    TemporarySpaceError,
+    is_out_of_space,
+)
 from schemas.ocr import OcrLine, OcrWord, PageOcr
+
+# Below this much free space, a Tesseract run that left no output most likely ran out of room.
+_LOW_SPACE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,18 +58,21 @@ def recognize_page(image: np.ndarray, number: int, options: OcrOptions,
                    work_dir: Path | None = None) -> PageRecognition:
     """OCR one prepared page image; returns the word table, text and an invisible-text PDF page.
 
-    ``image`` is the cleaned 8-bit page; its pixel grid is the one boxes refer to.
+    ``image`` is the cleaned 8-bit page; its pixel grid is the one boxes refer to. The page
+    image and Tesseract's outputs live in a temporary folder under ``work_dir`` (the system's
+    otherwise) that is removed when the call ends, whether it succeeded or not.
     """
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # Orientation detection (pytesseract) uses the same program.
     pytesseract.pytesseract.tesseract_cmd = options.tesseract_cmd
-    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=work_dir) as tmp:
-        source = Path(tmp) / "page.png"
-        # Fast PNG compression: the file lives for one call, encoding time matters more.
-        cv2.imwrite(str(source), image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-        base = Path(tmp) / "out"
-        _run_tesseract(source, base, options)
-        tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8")
-        pdf = (base.with_suffix(".pdf")).read_bytes()
+    folder = work_dir or Path(tempfile.gettempdir())
+    try:
+        with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=work_dir) as tmp:
+            tsv, pdf = _ocr_in(Path(tmp), image, number, options)
+    except OSError as exc:
+        if is_out_of_space(exc):
+            raise TemporarySpaceError.in_folder(folder, exc) from exc
+        raise
     height, width = image.shape[:2]
     lines = parse_tsv(tsv)
     page = PageOcr(
@@ -70,27 +86,65 @@ def recognize_page(image: np.ndarray, number: int, options: OcrOptions,
     return PageRecognition(page=page, text_layer_pdf=pdf)
 
 
-def _run_tesseract(source: Path, base: Path, options: OcrOptions) -> None:
-    config = (
-        f"--psm {options.page_segmentation_mode} --dpi {options.dpi} "
-        "-c tessedit_create_tsv=1 -c textonly_pdf=1"
-    )
+def _ocr_in(tmp: Path, image: np.ndarray, number: int,
+            options: OcrOptions) -> tuple[str, bytes]:
+    source = tmp / "page.png"
+    # Fast PNG compression: the file lives for one call, encoding time matters more.
+    # Encoded in memory and written by Python, so that a full disk raises OSError
+    # (cv2.imwrite would only return False).
+    ok, encoded = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise OcrError(f"page {number} could not be encoded for Tesseract")
+    source.write_bytes(encoded.tobytes())
+    base = tmp / "out"
+    _run_tesseract(source, base, number, options)
+    try:
+        return (base.with_suffix(".tsv").read_text(encoding="utf-8"),
+                base.with_suffix(".pdf").read_bytes())
+    except FileNotFoundError as exc:
+        _check_room(tmp)
+        raise OcrError(f"Tesseract wrote no result for page {number}") from exc
+
+
+def _check_room(tmp: Path) -> None:
+    """Tesseract does not say why it could not write; a nearly full disk is the likely cause."""
+    if shutil.disk_usage(tmp).free < _LOW_SPACE_BYTES:
+        raise TemporarySpaceError.in_folder(tmp.parent,
+                                            OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+
+
+def _run_tesseract(source: Path, base: Path, number: int, options: OcrOptions) -> None:
+    """One Tesseract call (through pytesseract) writing ``base``.tsv and ``base``.pdf;
+    failures as typed errors. pytesseract kills the program at the time limit."""
+    config = (f"--psm {options.page_segmentation_mode} --dpi {options.dpi} "
+              "-c tessedit_create_tsv=1 -c textonly_pdf=1")
     try:
         pytesseract.pytesseract.run_tesseract(
-            str(source), str(base), extension="pdf", lang=options.languages,
-            config=config, timeout=options.timeout_seconds,
-        )
+            str(source), str(base), extension="pdf", lang=options.languages, config=config,
+            timeout=options.timeout_seconds)
     except pytesseract.TesseractNotFoundError as exc:
         raise ConfigurationError(
             f"Tesseract is not installed or not at '{options.tesseract_cmd}'; "
             "install tesseract-ocr and tesseract-ocr-vie"
         ) from exc
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise OcrTimeoutError(
-                f"Tesseract took longer than {options.timeout_seconds:.0f} s on the page"
+    except pytesseract.TesseractError as exc:
+        if exc.status < 0:
+            name = signal.Signals(-exc.status).name
+            raise OcrCrashError(
+                f"Tesseract was killed ({name}) while reading page {number}; if the machine "
+                "is short of memory, process fewer pages at once (SOHOA_OCR__WORKERS)"
             ) from exc
-        raise OcrError(f"Tesseract failed on the page: {exc}") from exc
+        _check_room(base.parent)
+        lines = str(exc.message).strip().splitlines()
+        reason = lines[-1][:200] if lines else f"exit code {exc.status}"
+        raise OcrError(f"Tesseract failed on page {number}: {reason}") from exc
+    except RuntimeError as exc:  # pytesseract's only signal of its time limit
+        if "timeout" not in str(exc).lower():
+            raise
+        raise OcrTimeoutError(
+            f"Tesseract took longer than {options.timeout_seconds:g} s on page {number} and "
+            "was stopped; the page may be unreadable noise, check the scan"
+        ) from exc
 
 
 def parse_tsv(tsv: str) -> list[OcrLine]:

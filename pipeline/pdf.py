@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 import pikepdf
 
+from pipeline.errors import TemporarySpaceError, is_out_of_space
+
 
 def build_page_pdf(display_image: np.ndarray, text_layer_pdf: bytes, dpi: int,
                    jpeg_quality: int = 85) -> bytes:
@@ -61,6 +63,10 @@ def merge_page_pdfs(page_pdfs: Iterable[Path], destination: Path) -> None:
             opened.append(source)
             merged.pages.extend(source.pages)
         merged.save(destination)
+    except OSError as exc:
+        if is_out_of_space(exc):
+            raise TemporarySpaceError.in_folder(destination.parent, exc) from exc
+        raise
     finally:
         for source in opened:
             source.close()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +13,28 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from pipeline import load
 from pipeline.errors import (
     CorruptFileError,
     EncryptedPdfError,
     ImageTooLargeError,
+    ImageTooSmallError,
     UnsupportedFileError,
 )
-from pipeline.load import FileFormat, PageLimits, inspect_file, load_page, sha256_of, sniff_format
+from pipeline.load import (
+    FileFormat,
+    FileInfo,
+    PageLimits,
+    inspect_file,
+    load_page,
+    sha256_of,
+    sniff_format,
+)
+from samples.bad_inputs import (
+    write_broken_xref_pdf,
+    write_decompression_bomb,
+    write_huge_page_pdf,
+)
 
 LIMITS = PageLimits(dpi=100)
 
@@ -128,9 +146,9 @@ def test_jpeg_exif_orientation_is_applied(tmp_path: Path) -> None:
 
 def test_colour_png_comes_out_bgr(tmp_path: Path) -> None:
     path = tmp_path / "red.png"
-    Image.new("RGB", (20, 10), (255, 0, 0)).save(path)
+    Image.new("RGB", (64, 40), (255, 0, 0)).save(path)
     page = load_page(path, inspect_file(path, LIMITS), 0, LIMITS)
-    assert page.shape == (10, 20, 3)
+    assert page.shape == (40, 64, 3)
     assert tuple(page[0, 0]) == (0, 0, 255)
 
 
@@ -152,3 +170,124 @@ def test_image_resolution_is_read_when_plausible(
     path = tmp_path / "scan.png"
     grey_page().save(path, dpi=declared) if declared else grey_page().save(path)
     assert inspect_file(path, PageLimits(dpi=300)).dpi == expected
+
+
+# --- Hostile files: limits enforced before decoding, programs stopped on time ---
+
+
+def stand_in(folder: Path, name: str, body: str) -> Path:
+    """An executable shell script standing in for a poppler program."""
+    script = folder / name
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return script
+
+
+def poppler_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdftoppm: str) -> None:
+    """Point pdf2image at a folder holding the real pdfinfo and a stand-in pdftoppm (which
+    answers pdf2image's version query, then behaves as ``pdftoppm`` says)."""
+    folder = tmp_path / "poppler"
+    folder.mkdir()
+    (folder / "pdfinfo").symlink_to(shutil.which("pdfinfo"))
+    version = 'if [ "$1" = "-v" ]; then echo "pdftoppm version 22.02.0" >&2; exit 0; fi'
+    stand_in(folder, "pdftoppm", f"{version}\n{pdftoppm}")
+    monkeypatch.setattr(load, "POPPLER_PATH", str(folder))
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_one_pixel_image_is_too_small_to_be_a_scan(tmp_path: Path) -> None:
+    path = tmp_path / "một điểm.png"
+    Image.new("L", (1, 1), 255).save(path)
+    with pytest.raises(ImageTooSmallError, match=r"một điểm.png: image is 1×1 pixels, too small"):
+        inspect_file(path, LIMITS)
+
+
+def test_tiny_pdf_page_is_too_small_to_be_a_scan(tmp_path: Path) -> None:
+    path = tmp_path / "tem.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(10, 10))  # 14 px square at 100 DPI
+    pdf.save(path)
+    with pytest.raises(ImageTooSmallError, match="tem.pdf: page 1 .*too small"):
+        inspect_file(path, LIMITS)
+
+
+def test_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
+    """GIVEN a valid PNG of 10 gigapixels in 1.2 MB WHEN inspected THEN it is refused at
+    once, from its header, without decoding a pixel."""
+    path = tmp_path / "bom.png"
+    write_decompression_bomb(path, 150)
+    started = time.monotonic()
+    with pytest.raises(ImageTooLargeError, match="bom.png: image has more pixels than the limit"):
+        inspect_file(path, LIMITS)
+    assert time.monotonic() - started < 2
+
+
+def test_each_tiff_page_is_checked_before_it_is_decoded(tmp_path: Path) -> None:
+    """GIVEN a TIFF whose first page is small and second huge WHEN the second is loaded THEN
+    it is refused: the first page's size proves nothing about the others."""
+    path = tmp_path / "pages.tif"
+    grey_page().save(path, save_all=True, append_images=[Image.new("L", (3000, 3000), 255)])
+    limits = PageLimits(dpi=100, max_page_pixels=1_000_000)
+    info = inspect_file(path, limits)
+    with pytest.raises(ImageTooLargeError, match="pages.tif: page 2 is 3000×3000 pixels"):
+        load_page(path, info, 1, limits)
+
+
+def test_pdf_page_size_is_asked_of_poppler_before_rendering(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a PDF page of 35000×35000 pixels at 150 DPI, past inspection WHEN it is loaded
+    THEN pdfinfo's page size refuses it and pdftoppm is never started."""
+    path = tmp_path / "khổng lồ.pdf"
+    write_huge_page_pdf(path, 150)
+    poppler_with(tmp_path, monkeypatch, "exit 99")  # a pdftoppm that must never be run
+    info = FileInfo(format=FileFormat.PDF, page_count=1, dpi=150)
+    with pytest.raises(ImageTooLargeError, match=r"35000×35000 pixels at 150 DPI.*too large"):
+        load_page(path, info, 0, PageLimits(dpi=150))
+
+
+def test_a_pdf_whose_cross_reference_table_is_broken_is_repaired(tmp_path: Path) -> None:
+    """Poppler and qpdf rebuild a wrong xref table by scanning the objects: the page is read."""
+    path = tmp_path / "xref.pdf"
+    write_broken_xref_pdf(path, 100)
+    info = inspect_file(path, LIMITS)
+    assert load_page(path, info, 0, LIMITS).shape[:2] == (200, 550)
+
+
+def test_rasterising_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "slow.pdf", 1)
+    limits = PageLimits(dpi=1200, rasterize_timeout_seconds=0.01)
+    info = inspect_file(path, limits)
+    with pytest.raises(ImageTooLargeError, match=r"slow.pdf: page 1 took longer than 0.01 s"):
+        load_page(path, info, 0, limits)
+
+
+def test_a_hanging_pdftoppm_is_killed_at_the_limit(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a pdftoppm that never ends WHEN a page is rasterised with a 1 s limit THEN the
+    error comes within seconds and the program is no longer running."""
+    pid_file = tmp_path / "pid"
+    poppler_with(tmp_path, monkeypatch, f"echo $$ > '{pid_file}'\nexec sleep 60")
+    path = write_pdf(tmp_path / "page.pdf", 1)
+    limits = PageLimits(dpi=100, rasterize_timeout_seconds=1)
+    started = time.monotonic()
+    with pytest.raises(ImageTooLargeError, match="took longer than 1 s to render and was stopped"):
+        load_page(path, inspect_file(path, limits), 0, limits)
+    assert time.monotonic() - started < 10
+    assert not is_running(int(pid_file.read_text()))
+
+
+def test_a_failing_pdftoppm_is_a_corrupt_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    poppler_with(tmp_path, monkeypatch, "echo 'Syntax Error: Bad object stream' >&2\nexit 1")
+    path = write_pdf(tmp_path / "page.pdf", 1)
+    with pytest.raises(CorruptFileError, match="page 1 cannot be rendered .poppler gave no image"):
+        load_page(path, inspect_file(path, LIMITS), 0, LIMITS)
+
+

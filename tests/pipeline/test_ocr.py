@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pikepdf
+import pytesseract
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.errors import ConfigurationError
+from pipeline.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
 from pipeline.ocr import (
     OcrOptions,
     check_languages,
@@ -80,3 +87,110 @@ def test_mean_confidence_ignores_dot_leaders() -> None:
 def test_missing_language_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="klingon"):
         check_languages("vie+klingon")
+
+
+# --- Tesseract faults: stopped on time, killed, failing, no room; temporary files removed ---
+
+
+def fake_tesseract(folder: Path, body: str) -> str:
+    """An executable standing in for Tesseract (as SOHOA_OCR__TESSERACT_CMD may name one)."""
+    script = folder / "tesseract"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.fixture(autouse=True)
+def restore_tesseract_cmd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """recognize_page hands its command to pytesseract (orientation uses it): a stand-in
+    must not stay there for the tests that come after."""
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd",
+                        pytesseract.pytesseract.tesseract_cmd)
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+def small_page() -> np.ndarray:
+    return rendered_lines()[:200, :800]
+
+
+def test_temporary_files_are_removed_after_a_page(work: Path) -> None:
+    result = recognize_page(small_page(), 1, OcrOptions(dpi=200), work)
+    assert result.page.lines
+    assert list(work.iterdir()) == []
+
+
+def test_tesseract_killed_is_a_retryable_ocr_error_and_leaves_nothing(tmp_path: Path,
+                                                                     work: Path) -> None:
+    """GIVEN a Tesseract that is killed (as by the out-of-memory killer) WHEN a page is read
+    THEN the error says so and that a retry may help, and no temporary file is left."""
+    options = OcrOptions(tesseract_cmd=fake_tesseract(tmp_path, "kill -KILL $$"))
+    with pytest.raises(OcrCrashError, match=r"Tesseract was killed \(SIGKILL\) while reading "
+                                            r"page 3") as raised:
+        recognize_page(small_page(), 3, options, work)
+    assert raised.value.retryable
+    assert list(work.iterdir()) == []
+
+
+def test_tesseract_over_the_time_limit_is_stopped(tmp_path: Path, work: Path) -> None:
+    pid_file = tmp_path / "pid"
+    options = OcrOptions(timeout_seconds=1, tesseract_cmd=fake_tesseract(
+        tmp_path, f"echo $$ > '{pid_file}'\nexec sleep 60"))
+    started = time.monotonic()
+    with pytest.raises(OcrTimeoutError, match="longer than 1 s on page 1 and was stopped"):
+        recognize_page(small_page(), 1, options, work)
+    assert time.monotonic() - started < 10
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+    assert list(work.iterdir()) == []
+
+
+def test_real_tesseract_over_the_time_limit_is_stopped(work: Path) -> None:
+    with pytest.raises(OcrTimeoutError):
+        recognize_page(rendered_lines(), 1, OcrOptions(dpi=200, timeout_seconds=0.01), work)
+    assert list(work.iterdir()) == []
+
+
+def test_tesseract_failing_gives_its_reason(tmp_path: Path, work: Path) -> None:
+    options = OcrOptions(tesseract_cmd=fake_tesseract(
+        tmp_path, "echo 'Error in pixReadStream: Unknown format' >&2\nexit 1"))
+    with pytest.raises(OcrError, match="Tesseract failed on page 2: Error in pixReadStream"):
+        recognize_page(small_page(), 2, options, work)
+    assert list(work.iterdir()) == []
+
+
+def test_missing_tesseract_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="Tesseract is not installed"):
+        recognize_page(small_page(), 1, OcrOptions(tesseract_cmd=str(tmp_path / "none")))
+
+
+DISK_FULL = """
+import resource, signal, sys
+import numpy as np
+from pathlib import Path
+from pipeline.errors import TemporarySpaceError
+from pipeline.ocr import OcrOptions, recognize_page
+# Writes past 4 KiB fail with EFBIG, as on a full disk, instead of killing the process.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+noise = np.random.default_rng(0).integers(0, 255, (400, 400), dtype=np.uint8)
+try:
+    recognize_page(noise, 1, OcrOptions(), Path(sys.argv[1]))
+except TemporarySpaceError as error:
+    print(error.retryable, error)
+"""
+
+
+def test_no_room_for_temporary_files_is_a_clear_error(work: Path) -> None:
+    """GIVEN writes that fail as on a full disk (a file-size limit: no root needed) WHEN a
+    page is read THEN the error names the folder, not a traceback, and nothing is left."""
+    done = subprocess.run([sys.executable, "-c", DISK_FULL, str(work)], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).parents[2])
+    assert done.stdout.startswith(f"True no space left for temporary files in {work}"), (
+        done.stdout + done.stderr)
+    assert list(work.iterdir()) == []

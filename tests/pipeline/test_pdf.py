@@ -6,8 +6,11 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pikepdf
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.errors import TemporarySpaceError
 from pipeline.ocr import OcrOptions, recognize_page
 from pipeline.pdf import build_page_pdf, merge_page_pdfs
 
@@ -54,3 +57,14 @@ def test_searchable_pdf_has_image_and_text_at_the_printed_place(tmp_path: Path) 
     rendered = np.asarray(Image.open(next(tmp_path.glob("back*.png"))).convert("RGB"))
     assert rendered.shape[:2] == (500, 1200)
     assert abs(int(rendered[20, 20, 2]) - 230) < 12  # the cream paper colour survived
+
+
+def test_a_full_disk_when_merging_is_a_clear_error(tmp_path: Path) -> None:
+    """GIVEN a destination on a full device (/dev/full: every write fails with ENOSPC) WHEN
+    pages are merged THEN the error names the folder and says what to do."""
+    page = tmp_path / "page.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(100, 100))
+    pdf.save(page)
+    with pytest.raises(TemporarySpaceError, match="no space left for temporary files in /dev"):
+        merge_page_pdfs([page], Path("/dev/full"))
