@@ -13,6 +13,8 @@ database to the newest revision, under a lock so that processes starting togethe
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -206,11 +208,27 @@ def _sqlite_engine(url: URL) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _connection_record) -> None:  # noqa: ANN001 (DB-API)
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    _use_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses no commit's data
     cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (it stays so). Switching does not wait on SQLite's busy
+    handler: processes opening a new database together get «database is locked» at once,
+    so the switch is tried again until the busy timeout, and skipped once it is done."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _postgresql_engine(url: URL) -> Engine:
