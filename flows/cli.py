@@ -17,7 +17,7 @@ from flows.cli_reports import reports_app
 from flows.cli_review import review_app
 from flows.inputs import collect_inputs
 from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
-from flows.services import Services, use_settings
+from flows.services import Services, pipeline_version, use_settings
 from pipeline.errors import SohoaError
 from pipeline.ocr import check_languages
 from schemas.document import DossierDocument
@@ -49,9 +49,17 @@ def load_services() -> Services:
         raise CannotRun(f"bad configuration: {error}") from error
 
 
+def print_version(wanted: bool) -> None:
+    if wanted:
+        console.print(pipeline_version())
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's logs")] = False,
+    _version: Annotated[bool, typer.Option("--version", callback=print_version, is_eager=True,
+                                           help="print sohoa's version and exit")] = False,
 ) -> None:
     """Set how chatty Prefect is; the progress bar and summary say what matters."""
     if not verbose:

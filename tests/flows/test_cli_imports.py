@@ -17,3 +17,17 @@ def test_importing_the_command_line_leaves_prefect_unimported() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_version_prints_the_installed_release_and_needs_no_services() -> None:
+    """`sohoa --version` answers before any setting is read or service opened (setup.sh
+    prints it as its last line)."""
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["--version"], env={"SOHOA_DATABASE_URL": "bogus://"})
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"sohoa {version('sohoa')}"
