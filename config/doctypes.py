@@ -20,7 +20,8 @@ from pipeline.normalize import NORMALIZERS
 from pipeline.text import match_key
 from pipeline.validate import VALIDATORS
 
-BUNDLED_DIR = Path(__file__).parent / "doctypes"
+CONFIG_DIR = Path(__file__).parent
+BUNDLED_DIR = CONFIG_DIR / "doctypes"
 MIN_LABEL_CHARS = 4  # shorter labels («Họ») match inside values
 
 ValueType = Literal["text", "person_name", "date", "datetime", "digits", "id_number", "phone",
@@ -92,6 +93,13 @@ class FieldDefinition(BaseModel):
         default_factory=list, description="a closed set of values (ethnic groups, kinship "
                                           "terms): a value is spelt as the entry it matches "
                                           "and is invalid when it matches none")
+    places: bool = Field(
+        False, description="the value names administrative units («xã …, huyện …, tỉnh …»): "
+                           "province and district names are checked against the gazetteer")
+    dated_by: str | None = Field(
+        None, description="key of the date this code carries as yymmdd (a dossier code is "
+                          "made the day the dossier is received): when they disagree, neither "
+                          "is given")
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
 
@@ -152,7 +160,7 @@ def _check_field(field: FieldDefinition, blocks: set[str], keys: set[str]) -> No
     if short:
         raise ValueError(f"field {field.key}: labels {short} are too short to match reliably "
                          "(a label with commas inside [a, list] must be quoted)")
-    unknown = set(field.before + field.after) - keys
+    unknown = set(field.before + field.after + ([field.dated_by] if field.dated_by else [])) - keys
     if unknown:
         raise ValueError(f"field {field.key}: before/after name unknown keys {sorted(unknown)}")
 

@@ -3,12 +3,14 @@ must look when it needs review."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, Field
 
 from config.doctypes import DocTypeDefinition
 from config.settings import ReviewSettings
 from pipeline.classify import Classification
-from pipeline.fields import Doubt
+from pipeline.fields import Doubt, Extraction
 from schemas.document import ExtractedField
 from schemas.ocr import PageOcr
 from schemas.status import DigitizationStatus
@@ -52,25 +54,23 @@ def _label(doctype: DocTypeDefinition, key: str) -> str:
     return f"{key} («{doctype.field(key).labels[0]}»)"
 
 
-def doubt_reasons(fields: dict[str, ExtractedField], doctype: DocTypeDefinition) -> list[str]:
-    """Values that were read but not given (``FieldSet.doubts``): a person must read them.
+def doubt_reasons(doubts: dict[str, Doubt], doctype: DocTypeDefinition) -> list[str]:
+    """Values that were read but not given: a person must read them.
 
     Any field counts, required or not: a refused value is a doubt about the document, not
     a blank on the form."""
-    doubts: dict[str, Doubt] = getattr(fields, "doubts", {})
     return [f"{'required ' if doctype.field(key).required else ''}field "
             f"{_label(doctype, key)} was left out: «{doubt.value}» {doubt.reason}"
             for key, doubt in doubts.items()]
 
 
-def field_reasons(fields: dict[str, ExtractedField], doctype: DocTypeDefinition,
+def field_reasons(extraction: Extraction, doctype: DocTypeDefinition,
                   review: ReviewSettings) -> list[str]:
     """Required fields missing, invalid or read with low confidence, and refused values."""
-    reasons = doubt_reasons(fields, doctype)
-    doubts = getattr(fields, "doubts", {})
+    reasons = doubt_reasons(extraction.doubts, doctype)
     for key in doctype.required_keys:
-        found = fields.get(key)
-        if found is None and key in doubts:
+        found = extraction.fields.get(key)
+        if found is None and key in extraction.doubts:
             continue  # already named, with what was read
         if found is None:
             reasons.append(f"required field {_label(doctype, key)} was not found")
@@ -83,13 +83,20 @@ def field_reasons(fields: dict[str, ExtractedField], doctype: DocTypeDefinition,
     return reasons
 
 
-def assess_document(classification: Classification, fields: dict[str, ExtractedField],
+def assess_document(classification: Classification,
+                    extraction: Extraction | Mapping[str, ExtractedField],
                     pages: list[PageOcr], doctype: DocTypeDefinition | None,
                     review: ReviewSettings) -> Assessment:
     """DIGITIZED when the type is known with every required field present, valid and sure
-    enough (or the type is unknown and the text readable); NEEDS_REVIEW otherwise."""
+    enough (or the type is unknown and the text readable); NEEDS_REVIEW otherwise.
+
+    ``extraction`` is what ``extract_fields`` gave; a plain mapping of fields (no doubts) is
+    taken too, for a type without extraction (``{}``, as ``flows/tasks.py`` passes for
+    ``unknown``)."""
+    if not isinstance(extraction, Extraction):
+        extraction = Extraction(dict(extraction))
     reasons = text_reasons(pages, review) + type_reasons(classification, review)
     if doctype is not None and classification.doc_type == doctype.id:
-        reasons += field_reasons(fields, doctype, review)
+        reasons += field_reasons(extraction, doctype, review)
     status = DigitizationStatus.NEEDS_REVIEW if reasons else DigitizationStatus.DIGITIZED
     return Assessment(status=status, review_reasons=reasons)

@@ -10,13 +10,21 @@ in doubt (blank after a leader, a block whose anchor was not read) is left out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
 from config.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
-from pipeline.fields import Candidate, FieldSet, ValueWord, build_field, check_fields
+from pipeline.fields import (
+    Candidate,
+    Extraction,
+    ValueWord,
+    build_field,
+    check_fields,
+    check_place_names,
+)
 from pipeline.normalize import normalize_value
+from pipeline.places import find_units, respell
 from pipeline.text import (
     cut_at_leader,
     has_alnum,
@@ -25,6 +33,7 @@ from pipeline.text import (
     match_key,
     nfc,
     remove_footnotes,
+    strip_edges,
     uppercase_share,
 )
 from schemas.ocr import OcrWord, PageOcr
@@ -408,7 +417,9 @@ def _incomplete(tokens: list[Token], fdef: FieldDefinition) -> bool:
     """A typed value not yet readable from these words (a date-time wrapped before its
     year): the next line is read even if Tesseract made it a new paragraph."""
     if fdef.normalizer_name in FREE_TEXT_NORMALIZERS:
-        return False
+        # An address line that ends in a comma goes on («…, quận Hải Châu,» / «thành phố Đà
+        # Nẵng»), whatever paragraph Tesseract put the next line in.
+        return bool(tokens) and tokens[-1].text.endswith(",")
     return normalize_value(fdef.normalizer_name, " ".join(t.text for t in tokens)) is None
 
 
@@ -477,9 +488,9 @@ def _reading_pages(pages: list[PageOcr], doctype: DocTypeDefinition) -> list[Pag
     return [p for p in pages if title_page is None or p.number >= title_page]
 
 
-def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> FieldSet:
-    """Every field of the type that was read surely enough, keyed as the contract says; the
-    values read but refused are in the result's ``doubts`` (see ``pipeline.fields``)."""
+def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> Extraction:
+    """Every field of the type that was read surely enough (``fields``, keyed as the contract
+    says), and the values read but refused (``doubts``; see ``pipeline.fields``)."""
     starts_at_top = bool(doctype.blocks) and not doctype.blocks[0].anchors
     state = BlockState(doctype.blocks[0].id if starts_at_top else None,
                        reached=0 if starts_at_top else -1)
@@ -496,7 +507,9 @@ def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> FieldSet
     for key, candidate in candidates.items():
         if doctype.field(key).normalizer_name == "person_name":
             candidates[key] = respell_from_copies(candidate, rows, doctype)
-    return check_fields(candidates, doctype)
+        elif doctype.field(key).places:
+            candidates[key] = respell_places_from_copies(candidate, rows)
+    return check_fields(check_place_names(candidates, doctype), doctype)
 
 
 def respell_from_copies(candidate: Candidate, rows: list[Row],
@@ -520,6 +533,49 @@ def respell_from_copies(candidate: Candidate, rows: list[Row],
             spelt = normalize_value("person_name", " ".join(t.text for t in window),
                                     surnames=tuple(doctype.surnames))
             if spelt and spelt != value and weakest > best.weakest:
-                field = best.field.model_copy(update={"value": spelt})
-                best = Candidate(field, weakest)
+                respelt = best.field.model_copy(update={"value": spelt})
+                best = replace(best, field=respelt, weakest=weakest)
     return best
+
+
+def _copies(rows: list[Row], key: str) -> list[tuple[str, float]]:
+    """Every run of words in the rows whose match key is ``key``: its text (each word without
+    edge punctuation) and its weakest word confidence."""
+    size = len(key.split())
+    found = []
+    for row in rows:
+        words = [t for t in row.tokens if t.key]
+        for start in range(len(words) - size + 1):
+            window = words[start:start + size]
+            if " ".join(t.key for t in window) == key:
+                found.append((" ".join(strip_edges(t.text) for t in window),
+                              min(t.word.confidence for t in window)))
+    return found
+
+
+def respell_places_from_copies(candidate: Candidate, rows: list[Row]) -> Candidate:
+    """Commune names (which no gazetteer here lists) as the document spells them most often.
+
+    The office's own commune is printed again and again (header, stamp line, every address),
+    and Tesseract misreads one copy or two in different ways («xã Ủy[77] Nỗ» among four «xã
+    Uy Nỗ»); the spelling most copies agree on (then the surer) is taken, when more copies
+    agree on it than on the value's own spelling."""
+    value = str(candidate.field.value)
+    spelt = value
+    for unit in find_units(value):
+        if unit.level != "commune":
+            continue
+        read = value[unit.head:unit.end]
+        votes: dict[str, tuple[int, float, str]] = {}
+        for text, confidence in _copies(rows, match_key(read)):
+            if len(text) == len(read):
+                count, total, _ = votes.get(text.lower(), (0, 0.0, text))
+                votes[text.lower()] = (count + 1, total + confidence, text)
+        if not votes:
+            continue
+        count, _, winner = max(votes.values())
+        if winner.lower() != read.lower() and count > votes.get(read.lower(), (0,))[0]:
+            spelt = spelt[:unit.head] + respell(read, winner) + spelt[unit.end:]
+    if spelt == value:
+        return candidate
+    return replace(candidate, field=candidate.field.model_copy(update={"value": spelt}))

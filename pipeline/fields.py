@@ -5,24 +5,54 @@ The rule (contract §1 and §2; documented for the benchmark in ``benchmarks/sco
 wrong value is worse than a missing one. A value is given in ``fields`` only when it is valid
 (its validator, its vocabulary and the order of dates agree) and its confidence reaches the
 type's ``drop_below_confidence``. A value that was read but fails either test is left out of
-``fields`` — it is not an answer — and recorded in ``FieldSet.doubts`` with what was read and
+``fields`` — it is not an answer — and recorded in ``Extraction.doubts`` with what was read and
 why it was refused, so that the record goes to review with a reason naming the field. A value
 that is simply not printed (a blank father block) is neither a field nor a doubt.
+
+Checks that no confidence can replace, each from knowledge a production system has:
+
+* address-like values (``places`` fields) against the gazetteer of provinces and districts
+  (``pipeline.places``): a unit name that differs from a known one only by its diacritics is
+  spelt as the known name; one that is no known name, or a value cut at a comma, is refused;
+* a person's name must begin with a Vietnamese family name (``config/surnames.yaml``);
+* a dossier code's day (yymmdd) must be the day it was received (``dated_by``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
+import yaml
 from rapidfuzz.distance import Levenshtein
 
-from config.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value, locate_value, normalize_value
+from config.doctypes import CONFIG_DIR, DocTypeDefinition, FieldDefinition
+from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
+from pipeline.places import apply_mends, check_places
 from pipeline.text import fold, has_alnum, match_key
-from pipeline.validate import VALIDATORS, is_in_order
+from pipeline.validate import VALIDATORS, carries_date, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
+
+
+@functools.cache
+def known_surnames() -> frozenset[str]:
+    """Vietnamese family names (``config/surnames.yaml``), folded: OCR loses accents."""
+    data = yaml.safe_load((CONFIG_DIR / "surnames.yaml").read_text(encoding="utf-8"))
+    return frozenset(fold(name) for name in data["surnames"])
+
+
+def surname_problem(value: str, fdef: FieldDefinition, doctype: DocTypeDefinition) -> str | None:
+    """Why a person's name cannot be one: its first word is no family name (OCR lost the
+    first words, or took others for the name). Organisations' names are not judged."""
+    if is_organisation(value, tuple(fdef.keep_case_prefixes)):
+        return None
+    first = fold(value.split()[0]) if value.split() else ""
+    if first in known_surnames() or first in {fold(s) for s in doctype.surnames}:
+        return None
+    return "does not begin with a known family name"
 
 
 @dataclass(frozen=True)
@@ -46,20 +76,35 @@ class Doubt:
 @dataclass(frozen=True)
 class Candidate:
     """A value as built, before it is given or refused; ``weakest`` is the lowest OCR
-    confidence (0..100) of its words with letters or digits."""
+    confidence (0..100) of its words with letters or digits, ``problem`` why it may not be
+    given whatever its confidence (a unit name no gazetteer knows), ``mends`` the misread
+    words its unit names were mended from (misread word -> right word)."""
 
     field: ExtractedField
     weakest: float
+    problem: str | None = None
+    mends: dict[str, str] = field(default_factory=dict)
 
 
-class FieldSet(dict[str, ExtractedField]):
-    """The fields given (a plain mapping, as the contract's ``fields``), and beside them the
-    values that were read but refused (``doubts``), for the review reasons."""
+@dataclass(frozen=True)
+class Extraction(Mapping[str, ExtractedField]):
+    """What extraction gives for a document: the ``fields`` given (the contract's ``fields``)
+    and the ``doubts``, values read but refused, for the review reasons.
 
-    def __init__(self, fields: dict[str, ExtractedField] | None = None,
-                 doubts: dict[str, Doubt] | None = None) -> None:
-        super().__init__(fields or {})
-        self.doubts: dict[str, Doubt] = dict(doubts or {})
+    It reads as the mapping of the fields given (``extraction["phone"]``), as the contract's
+    ``fields`` do; the doubts are only ever reached by name."""
+
+    fields: dict[str, ExtractedField] = field(default_factory=dict)
+    doubts: dict[str, Doubt] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> ExtractedField:
+        return self.fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
 
 
 def mend_phrases(value: str, phrases: list[str]) -> str:
@@ -155,9 +200,42 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
             value = snapped[0]
             if snapped[1]:
                 confidence = round(confidence * doctype.matching.vocabulary_edit_factor, 3)
-    field = ExtractedField(value=value, confidence=confidence, page=page,
-                           bbox=union_bbox([w.bbox for w in used]), valid=valid)
-    return Candidate(field, min(_scores(used)))
+    problem = None
+    if fdef.normalizer_name == "person_name" and valid:
+        problem = surname_problem(str(value), fdef, doctype)
+    if fdef.places and text.rstrip().endswith(","):
+        problem = "ends in a comma: the line it goes on to was not read"
+    extracted = ExtractedField(value=value, confidence=confidence, page=page,
+                               bbox=union_bbox([w.bbox for w in used]), valid=valid)
+    return Candidate(extracted, min(_scores(used)), problem)
+
+
+def check_place_names(candidates: dict[str, Candidate],
+                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Province and district names of address-like values checked against the gazetteer
+    (``pipeline.places``); then words of those values spelt as the same misread word was
+    mended in a known unit name elsewhere in the document (commune names are not in the
+    gazetteer, but «Cấm» in «xã Cấm Bình» beside «huyện Cấm Xuyên» is the same misreading)."""
+    checked = dict(candidates)
+    for key, candidate in candidates.items():
+        if doctype.field(key).places:
+            places = check_places(str(candidate.field.value))
+            confidence = candidate.field.confidence
+            if places.mends:
+                confidence = round(confidence * doctype.matching.vocabulary_edit_factor, 3)
+            valid = VALIDATORS[doctype.field(key).validator_name](places.value)
+            extracted = candidate.field.model_copy(
+                update={"value": places.value, "confidence": confidence, "valid": valid})
+            checked[key] = replace(candidate, field=extracted, mends=places.mends,
+                                   problem=candidate.problem or places.problem)
+    mends = {old: new for c in checked.values() for old, new in c.mends.items()}
+    for key, candidate in checked.items():
+        value = candidate.field.value
+        if doctype.field(key).places and apply_mends(str(value), mends) != value:
+            extracted = candidate.field.model_copy(
+                update={"value": apply_mends(str(value), mends)})
+            checked[key] = replace(candidate, field=extracted)
+    return checked
 
 
 def _out_of_order(fdef: FieldDefinition, values: dict[str, Value]) -> str | None:
@@ -172,15 +250,30 @@ def _out_of_order(fdef: FieldDefinition, values: dict[str, Value]) -> str | None
     return None
 
 
+def _date_mismatch(fdef: FieldDefinition, values: dict[str, Value],
+                   doctype: DocTypeDefinition) -> str | None:
+    """The key whose date disagrees with the day a code carries (``dated_by``), either way:
+    which of the two was misread cannot be told, so neither is given."""
+    pairs = [(fdef.key, fdef.dated_by)] if fdef.dated_by else []
+    pairs += [(f.key, fdef.key) for f in doctype.fields if f.dated_by == fdef.key]
+    for code_key, date_key in pairs:
+        if code_key in values and date_key in values and not carries_date(
+                str(values[code_key]), str(values[date_key])):
+            return date_key if code_key == fdef.key else code_key
+    return None
+
+
 def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
              doctype: DocTypeDefinition) -> str | None:
     """Why a value may not be given, or None when it may."""
     extracted = candidate.field
+    if candidate.problem is not None:
+        return candidate.problem
     if not extracted.valid:
         return ("is not in the list of known values" if fdef.vocabulary
                 else f"is not a valid {fdef.type.replace('_', ' ')}")
     if clash is not None:
-        return f"is out of order with {clash}"
+        return clash
     if extracted.confidence < doctype.matching.drop_below_confidence:
         return f"was read with low confidence {extracted.confidence:.2f}"
     if candidate.weakest < doctype.matching.min_word_confidence:
@@ -188,16 +281,20 @@ def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
     return None
 
 
-def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -> FieldSet:
+def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -> Extraction:
     """Cross-field order checks, then each value is given or refused as a doubt."""
     values = {k: c.field.value for k, c in candidates.items()}
-    checked = FieldSet()
+    given: dict[str, ExtractedField] = {}
+    doubts: dict[str, Doubt] = {}
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
-        reason = _refusal(candidate, fdef, _out_of_order(fdef, values), doctype)
+        after, mismatch = _out_of_order(fdef, values), _date_mismatch(fdef, values, doctype)
+        clash = (f"is out of order with {after}" if after
+                 else f"disagrees with the day of {mismatch}" if mismatch else None)
+        reason = _refusal(candidate, fdef, clash, doctype)
         extracted = candidate.field
         if reason is None:
-            checked[key] = extracted
+            given[key] = extracted
         else:
-            checked.doubts[key] = Doubt(extracted.value, reason, extracted.confidence)
-    return checked
+            doubts[key] = Doubt(extracted.value, reason, extracted.confidence)
+    return Extraction(given, doubts)

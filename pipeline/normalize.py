@@ -88,6 +88,11 @@ def normalize_person_name(text: str, keep_case_prefixes: tuple[str, ...] = (),
     return " ".join(words)
 
 
+def is_organisation(text: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a name is an organisation's (it starts with one of its printed prefixes)."""
+    return _has_prefix(text, prefixes)
+
+
 def _has_prefix(text: str, prefixes: tuple[str, ...]) -> bool:
     """Whether the text starts with one of the prefixes as whole words. Accents are ignored
     for prefixes of several words (OCR loses them: «Cong ty»), but count for one word: the

@@ -153,3 +153,14 @@ def is_in_order(earlier: Value, later: Value) -> bool:
         return None in years or years[0] <= years[1]
     width = min(len(first), len(second))
     return first[:width] <= second[:width]
+
+
+def carries_date(code: str, moment: str) -> bool:
+    """Whether a dossier code's day part («…-241128-…», yymmdd) is the day of ``moment``
+    (ISO date or date-time): the code is made the day the dossier is received. A code
+    without such a part carries no date to disagree with."""
+    day = re.search(r"-(\d{6})-", code)
+    parsed = _parse_date(moment[:10])
+    if day is None or parsed is None:
+        return True
+    return day.group(1) == parsed.strftime("%y%m%d")

@@ -105,3 +105,25 @@ def test_closed_vocabularies_and_phrases_are_data():
     assert birth.field("child_nationality").vocabulary[0] == "Việt Nam"
     assert "Mẹ" in birth.field("relationship").vocabulary
     assert "Ủy ban nhân dân" in birth.phrases and "Nghệ An" in birth.phrases
+
+
+def test_the_gazetteer_is_the_real_list_not_the_sample_generators():
+    """
+    GIVEN the gazetteer (config/gazetteer.yaml) and the sample generator's communes
+    WHEN compared
+    THEN every district and province the generator prints is listed, and the gazetteer is
+    far broader (it is the country's list, not a copy of the samples')
+    """
+    from pipeline.places import find_units, load_gazetteer
+    from samples.vietnamese import COMMUNES
+
+    gazetteer = load_gazetteer()
+    names = {c.district: "" for c in COMMUNES}
+    for district in names:
+        unit = find_units(district)[0]
+        names[district] = district[unit.start:unit.end]
+    used = set(names.values())
+    assert used <= set(gazetteer.districts)
+    provinces = {c.province[find_units(c.province)[0].start:] for c in COMMUNES}
+    assert provinces <= set(gazetteer.provinces)
+    assert len(gazetteer.districts) > 20 * len(used)

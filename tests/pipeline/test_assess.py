@@ -6,7 +6,7 @@ from config.doctypes import DocTypeDefinition, load_doctypes
 from config.settings import ReviewSettings
 from pipeline.assess import assess_document
 from pipeline.classify import Classification
-from pipeline.fields import Doubt, FieldSet
+from pipeline.fields import Doubt, Extraction
 from schemas.document import ExtractedField
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import make_page
@@ -116,9 +116,9 @@ def test_a_refused_value_sends_the_record_to_review_naming_the_field(birth):
     WHEN assessed
     THEN the record needs review, and the reason names the field, what was read and why
     """
-    fields = FieldSet(complete(), {"mother_birth_year": Doubt("2031", "is out of order with "
-                                                                       "child_dob", 0.9)})
-    result = assess_document(BIRTH, fields, READABLE, birth, REVIEW)
+    extraction = Extraction(complete(), {"mother_birth_year": Doubt("2031", "is out of order "
+                                                                           "with child_dob", 0.9)})
+    result = assess_document(BIRTH, extraction, READABLE, birth, REVIEW)
     assert result.status == DigitizationStatus.NEEDS_REVIEW
     assert result.review_reasons == [
         "field mother_birth_year («Năm sinh») was left out: «2031» is out of order with "
@@ -128,8 +128,20 @@ def test_a_refused_value_sends_the_record_to_review_naming_the_field(birth):
 def test_a_refused_required_value_is_named_once(birth):
     fields = complete()
     del fields["child_dob"]
-    fields = FieldSet(fields, {"child_dob": Doubt("2024-02-31", "is not a valid date", 0.5)})
-    result = assess_document(BIRTH, fields, READABLE, birth, REVIEW)
+    extraction = Extraction(fields, {"child_dob": Doubt("2024-02-31", "is not a valid date",
+                                                        0.5)})
+    result = assess_document(BIRTH, extraction, READABLE, birth, REVIEW)
     assert result.review_reasons == [
         "required field child_dob («Ngày, tháng, năm sinh») was left out: «2024-02-31» is not "
         "a valid date"]
+
+
+def test_a_plain_mapping_of_fields_is_an_extraction_without_doubts(birth):
+    """
+    GIVEN the fields as a plain mapping (how flows/tasks.py passed them before ``Extraction``)
+    WHEN assessed
+    THEN it is judged as an extraction with no doubts
+    """
+    plain = assess_document(BIRTH, complete(), READABLE, birth, REVIEW)
+    explicit = assess_document(BIRTH, Extraction(complete()), READABLE, birth, REVIEW)
+    assert plain == explicit

@@ -266,7 +266,73 @@ def test_rows_group_words_of_one_printed_line_left_to_right():
 
 
 def test_no_text_gives_no_fields(birth):
-    assert extract_fields([make_page([])], birth) == {}
+    extraction = extract_fields([make_page([])], birth)
+    assert extraction.fields == {} and extraction.doubts == {}
+
+
+def test_a_district_misread_by_one_tone_mark_is_spelt_as_the_gazetteer_has_it(birth):
+    """
+    GIVEN a hometown whose district Tesseract read with a wrong tone mark («Cấm» for «Cẩm»),
+    and a residence whose commune carries the same misread word
+    WHEN extracted
+    THEN both are spelt right: the district from the gazetteer, the commune as the same
+    misreading was mended
+    """
+    lines = ["TỜ KHAI ĐĂNG KÝ KHAI SINH",
+             "Nơi cư trú: thôn Bình Minh, xã Cấm Bình",
+             "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây",
+             "Quê quán: xã Cấm Bình, huyện Cấm Xuyên, tỉnh Hà Tĩnh"]
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["child_hometown"] == "xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh"
+    assert fields["requester_residence"] == "thôn Bình Minh, xã Cẩm Bình"
+
+
+def test_an_address_naming_no_known_province_is_left_out_for_review(receipt):
+    """
+    GIVEN an address whose province ran on into debris («tỉnh Nghệ An tớ»)
+    WHEN extracted
+    THEN it is not given, and the doubt says which unit is unknown
+    """
+    lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Địa chỉ: xóm 3, xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ An tớ"]
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert "applicant_address" not in extraction.fields
+    assert "«tỉnh Nghệ An tớ»" in extraction.doubts["applicant_address"].reason
+
+
+def test_a_commune_is_spelt_as_most_of_its_copies_in_the_document(receipt):
+    """
+    GIVEN an address whose commune was misread («Ủy Nỗ»), printed twice more as «Uy Nỗ»
+    WHEN extracted
+    THEN the address spells it as the copies agree
+    """
+    lines = ["UBND XÃ UY NỖ", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Bộ phận tiếp nhận và trả kết quả UBND xã Uy Nỗ",
+             "Địa chỉ: thôn Phúc Lộc, xã Ủy Nỗ, huyện Đông Anh, thành phố Hà Nội"]
+    fields = values(extract_fields([make_page(lines)], receipt))
+    assert fields["applicant_address"] == ("thôn Phúc Lộc, xã Uy Nỗ, huyện Đông Anh, "
+                                           "thành phố Hà Nội")
+
+
+def test_a_name_that_begins_with_no_family_name_is_left_out(receipt):
+    lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Tiếp nhận hồ sơ của: Thùy Tuyết"]
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert "applicant_name" not in extraction.fields
+    assert extraction.doubts["applicant_name"].reason == "does not begin with a known family name"
+
+
+def test_a_dossier_code_whose_day_is_not_the_day_received_gives_neither(receipt):
+    """
+    GIVEN a code whose yymmdd part (261119) is not the day received (19/11/2025)
+    WHEN extracted
+    THEN neither is given: which was misread cannot be told
+    """
+    lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Mã hồ sơ: 000.31.38.H43-261119-0440",
+             "Thời gian nhận hồ sơ: 15 giờ 25 phút, ngày 19 tháng 11 năm 2025"]
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction.fields.keys().isdisjoint({"dossier_code", "received_at"})
+    assert extraction.doubts["dossier_code"].reason == "disagrees with the day of received_at"
 
 
 def test_after_a_missed_anchor_a_later_label_does_not_reopen_an_earlier_block(birth):

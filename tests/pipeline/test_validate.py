@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.validate import (
     VALIDATORS,
+    carries_date,
     is_in_order,
     is_valid_birth_year,
     is_valid_date,
@@ -129,3 +130,12 @@ def test_is_in_order(earlier, later, ordered):
 def test_every_registered_validator_accepts_a_value_without_raising():
     for validator in VALIDATORS.values():
         assert validator("x") in (True, False)
+
+
+@pytest.mark.parametrize(("code", "moment", "carried"), [
+    ("000.00.21.H27-241128-0001", "2024-11-28T08:30", True),
+    ("000.31.38.H43-261119-0440", "2025-11-19T15:25", False),
+    ("000.00.21.H27", "2024-11-28", True),  # no day part: nothing to disagree with
+])
+def test_a_dossier_code_carries_the_day_it_was_received(code, moment, carried):
+    assert carries_date(code, moment) is carried

@@ -1,0 +1,206 @@
+"""Administrative unit names in address-like values, checked against the gazetteer.
+
+An address prints its units with their prefixes («xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà
+Tĩnh»). Tesseract reads such names with full confidence and one wrong tone mark («Cấm» for
+«Cẩm», «Chậu» for «Châu»), which no confidence threshold can catch; the list of provinces and
+districts can (``config/gazetteer.yaml``). A province or district name that differs from one
+known name only by its diacritics is spelt as that name; a name that is no known name (a wrong
+letter, debris run on: «tỉnh Nghệ An tớ») is a problem, and the value is left out for review.
+Commune-level names (some 10,000, not listed) are judged only for looking cut off.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.text import fold, nfc
+
+GAZETTEER_FILE = Path(__file__).resolve().parent.parent / "config" / "gazetteer.yaml"
+
+# Unit prefixes, longest first (so «thị xã» is not read as «xã»), with their level.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("thành phố", "city"), ("thị trấn", "commune"), ("thị xã", "district"),
+    ("tỉnh", "province"), ("huyện", "district"), ("quận", "district"),
+    ("phường", "commune"), ("xã", "commune"),
+)
+_PREFIX = re.compile(r"(?<!\w)(" + "|".join(p for p, _ in PREFIXES) + r")(?!\w)", re.IGNORECASE)
+_LEVELS = dict(PREFIXES)
+# A unit's name ends at a comma, a full stop, a line's end or the next unit's prefix.
+_NAME_END = re.compile(r"[,;.\n(]")
+# Words that begin a part below the commune (a hamlet, a house number): spelt as the word when
+# OCR changed only their diacritics («tố 21» is «tổ 21»).
+PLACE_WORDS: tuple[str, ...] = ("thôn", "xóm", "tổ", "bản", "ấp", "khối", "buôn", "làng",
+                                "sóc", "khu", "số", "ngõ", "ngách", "hẻm", "đường", "phố")
+_PART_START = re.compile(r"(?:^|(?<=,))\s*(\w+)")
+# Diacritics (tone marks, hats, horns) a name may be mended by: beyond two, the reading is too
+# far from the name for the mend to be sure.
+MAX_MARK_EDITS = 2
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Province names, and for each the names of its district-level units."""
+
+    provinces: dict[str, tuple[str, ...]]  # province name -> district names (prefix removed)
+    cities: frozenset[str]  # centrally-run cities (printed «thành phố …»)
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d for ds in self.provinces.values() for d in ds))
+
+
+@dataclass
+class PlaceCheck:
+    """A value with its unit names checked: the value (names mended), the mends made (misread
+    word -> right word) and the problem that keeps it from being given, if any."""
+
+    value: str
+    mends: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None
+
+
+def _unit_name(entry: str) -> str:
+    """«huyện Cẩm Xuyên» -> «Cẩm Xuyên»; «Quận 1» -> «1»."""
+    found = _PREFIX.match(entry)
+    return entry[found.end():].strip() if found else entry
+
+
+@functools.cache
+def load_gazetteer(path: Path = GAZETTEER_FILE) -> Gazetteer:
+    """The gazetteer in ``config/gazetteer.yaml`` (read once)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    provinces = {nfc(p["name"]): tuple(nfc(_unit_name(d)) for d in p["districts"])
+                 for p in data["provinces"]}
+    cities = frozenset(nfc(p["name"]) for p in data["provinces"] if p["kind"] == "thành phố")
+    return Gazetteer(provinces, cities)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit named in a value: its level, and where its name stands in the value."""
+
+    level: str  # province, city (province or district), district, commune
+    prefix: str
+    head: int  # where the prefix begins
+    start: int  # where the name begins
+    end: int
+
+
+def find_units(value: str) -> list[Unit]:
+    """Every prefixed unit in the value, left to right."""
+    units = []
+    for found in _PREFIX.finditer(value):
+        start = len(value) - len(value[found.end():].lstrip())
+        stop = _NAME_END.search(value, start)
+        end = stop.start() if stop else len(value)
+        following = _PREFIX.search(value, start, end)
+        end = following.start() if following else end
+        while end > start and value[end - 1] in " -–":
+            end -= 1
+        units.append(Unit(_LEVELS[found.group(1).lower()], found.group(1), found.start(),
+                          start, end))
+    return units
+
+
+def _spell(read: str, names: tuple[str, ...] | frozenset[str]) -> str | None:
+    """The known name a read name stands for: itself, or the one name it equals but for at
+    most ``MAX_MARK_EDITS`` diacritics (the closest, when it is closer than any other).
+    None when it is no known name."""
+    read = read.strip()
+    lowered = {n.lower(): n for n in names}
+    if read.lower() in lowered:
+        return lowered[read.lower()]
+    same = sorted((Levenshtein.distance(read.lower(), n.lower()), n) for n in names
+                  if fold(n) == fold(read))
+    if not same or same[0][0] > MAX_MARK_EDITS:
+        return None
+    if len(same) > 1 and same[1][0] == same[0][0]:
+        return None
+    return same[0][1]
+
+
+def respell(read: str, name: str) -> str:
+    """The known name, each letter in the case it was printed in (same length after NFC)."""
+    if len(read) != len(name):
+        return name
+    return "".join(n.upper() if r.isupper() else n.lower() for r, n in zip(read, name,
+                                                                          strict=True))
+
+
+def _candidates(unit: Unit, gazetteer: Gazetteer, province: str | None) -> tuple[str, ...]:
+    districts = gazetteer.provinces[province] if province else gazetteer.districts
+    if unit.level == "province":
+        return tuple(gazetteer.provinces)
+    if unit.level == "city":
+        return (*gazetteer.cities, *districts)
+    return districts
+
+
+def _province_of(value: str, units: list[Unit], gazetteer: Gazetteer) -> str | None:
+    """The province the value names (its last unit that is one), if any."""
+    for unit in reversed(units):
+        if unit.level in ("province", "city"):
+            known = _spell(value[unit.start:unit.end], frozenset(gazetteer.provinces))
+            if known is not None:
+                return known
+    return None
+
+
+def _mend_words(read: str, spelt: str, mends: dict[str, str]) -> None:
+    for old, new in zip(read.split(), spelt.split(), strict=False):
+        if old != new:
+            mends[old] = new
+
+
+def mend_place_words(value: str) -> str:
+    """Each part's first word spelt as the place word («thôn», «tổ», «số» …) it equals but
+    for its diacritics, in the case it was printed in."""
+    words = {fold(w): w for w in PLACE_WORDS}
+
+    def spell(found: re.Match[str]) -> str:
+        word = found.group(1)
+        known = words.get(fold(word))
+        return found.group(0) if known is None else found.group(0).replace(
+            word, respell(word, known))
+    return _PART_START.sub(spell, value)
+
+
+def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
+    """Check and mend the province and district names of a value (see the module's doc)."""
+    gazetteer = gazetteer or load_gazetteer()
+    value = mend_place_words(value)
+    units = find_units(value)
+    province = _province_of(value, units, gazetteer)
+    result = PlaceCheck(value)
+    for unit in reversed(units):  # mending keeps lengths, so positions stay right
+        read = value[unit.start:unit.end].strip()
+        if unit.level == "commune":
+            if len(read.split()) < 2 and not read.isdigit():
+                result.problem = f"names «{unit.prefix} {read}», which looks cut off"
+            continue
+        known = _spell(read, _candidates(unit, gazetteer, province))
+        if known is None:
+            result.problem = f"names «{unit.prefix} {read}», which is no known unit"
+            continue
+        spelt = respell(read, known)
+        if spelt != read:
+            _mend_words(read, spelt, result.mends)
+            start = value.index(read, unit.start)
+            result.value = result.value[:start] + spelt + result.value[start + len(read):]
+    return result
+
+
+def apply_mends(value: str, mends: dict[str, str]) -> str:
+    """A value with every whole word that was found misread elsewhere in the document spelt
+    as it was mended there: the same print read by the same engine is misread the same way
+    («Cấm» in «huyện Cấm Xuyên» and in «xã Cấm Bình»)."""
+    if not mends:
+        return value
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, mends)) + r")(?!\w)")
+    return pattern.sub(lambda m: mends[m.group(1)], value)

@@ -1,0 +1,67 @@
+"""Unit names in address-like values against the gazetteer of provinces and districts."""
+
+import pytest
+
+from pipeline.places import apply_mends, check_places, find_units, load_gazetteer
+
+
+@pytest.mark.parametrize(("read", "spelt"), [
+    ("xã Cẩm Bình, huyện Cấm Xuyên, tỉnh Hà Tĩnh", "xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh"),
+    ("xóm 3, huyện Diễn Chậu, tỉnh Nghệ An", "xóm 3, huyện Diễn Châu, tỉnh Nghệ An"),
+    ("HUYỆN CẤM XUYÊN", "HUYỆN CẨM XUYÊN"),  # the printed case is kept
+    ("tố 21, quận Hải Châu, thành phố Đà Nẵng", "tổ 21, quận Hải Châu, thành phố Đà Nẵng"),
+])
+def test_a_name_misread_by_its_diacritics_is_spelt_as_the_gazetteer_has_it(read, spelt):
+    assert check_places(read).value == spelt
+    assert check_places(read).problem is None
+
+
+@pytest.mark.parametrize("value", [
+    "số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+    "Bệnh viện đa khoa tỉnh Hà Tĩnh",
+    "phường Thạch Linh, thành phố Hà Tĩnh, tỉnh Hà Tĩnh",
+    "xã Nhơn Ái, huyện Phong Điền, thành phố Cần Thơ",
+    "Trạm y tế xã Ea Phê, huyện Krông Pắc, tỉnh Đắk Lắk",
+    "Ủy ban nhân dân thị xã Kỳ Anh",
+    "thôn Lũng Cú, huyện Đồng Văn, tỉnh Hà Giang",
+])
+def test_known_units_pass_unchanged(value):
+    assert check_places(value).value == value
+    assert check_places(value).problem is None
+
+
+@pytest.mark.parametrize(("value", "named"), [
+    ("xóm 3, huyện Diễn Châu, tỉnh Nghệ An tớ", "«tỉnh Nghệ An tớ», which is no known unit"),
+    ("xã Cẩm Bình, huyện Cẩm Xuyêm, tỉnh Hà Tĩnh", "«huyện Cẩm Xuyêm», which is no known"),
+    ("Ủy ban nhân dân phường Phú", "«phường Phú», which looks cut off"),
+])
+def test_an_unknown_or_cut_unit_is_a_problem(value, named):
+    assert named in (check_places(value).problem or "")
+
+
+def test_a_district_is_looked_for_in_the_province_the_value_names():
+    """GIVEN a district of another province WHEN checked THEN it is no known unit there."""
+    assert check_places("huyện Cẩm Xuyên, tỉnh Nghệ An").problem is not None
+
+
+def test_commune_names_are_not_judged_against_the_list():
+    assert check_places("xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La").problem is None
+
+
+def test_units_are_found_with_their_levels():
+    units = find_units("thôn A, thị xã Kỳ Anh, tỉnh Hà Tĩnh")
+    assert [u.level for u in units] == ["district", "province"]
+
+
+def test_mends_learnt_in_one_name_apply_to_the_same_misread_word_elsewhere():
+    mends = check_places("huyện Cấm Xuyên, tỉnh Hà Tĩnh").mends
+    assert mends == {"Cấm": "Cẩm"}
+    assert apply_mends("Ủy ban nhân dân xã Cấm Bình", mends) == "Ủy ban nhân dân xã Cẩm Bình"
+
+
+def test_the_gazetteer_lists_every_province_and_their_districts():
+    gazetteer = load_gazetteer()
+    assert len(gazetteer.provinces) == 63
+    assert {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"} == gazetteer.cities
+    assert len(gazetteer.districts) > 600
+    assert "Cẩm Xuyên" in gazetteer.provinces["Hà Tĩnh"]
