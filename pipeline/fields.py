@@ -36,6 +36,11 @@ from pipeline.validate import VALIDATORS, carries_date, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
 
+# Two words joined by a hyphen («giấy-phép», «Ủy-ban»): Vietnamese writes syllables apart,
+# and Tesseract reads a speck between two words as «-». Values with a closed vocabulary
+# («Ê-đê», «Ca-na-đa») are spelt by their list instead.
+_JOINED_WORDS = re.compile(r"[^\W\d_]-[^\W\d_]")
+
 
 @functools.cache
 def known_surnames() -> frozenset[str]:
@@ -203,6 +208,9 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
     problem = None
     if fdef.normalizer_name == "person_name" and valid:
         problem = surname_problem(str(value), fdef, doctype)
+    if (fdef.normalizer_name in ("text", "person_name") and not fdef.vocabulary
+            and _JOINED_WORDS.search(str(value))):
+        problem = "has words joined by a hyphen, which a speck on the scan reads as"
     if fdef.places and text.rstrip().endswith(","):
         problem = "ends in a comma: the line it goes on to was not read"
     extracted = ExtractedField(value=value, confidence=confidence, page=page,

@@ -35,8 +35,11 @@ _LEVELS = dict(PREFIXES)
 _NAME_END = re.compile(r"[,;.\n(]")
 # Words that begin a part below the commune (a hamlet, a house number): spelt as the word when
 # OCR changed only their diacritics («tố 21» is «tổ 21»).
+# Unit prefixes of one word are mended the same way («tĩnh Hòa Bình» is «tỉnh Hòa Bình»): a
+# misread prefix would hide its unit from the gazetteer check.
 PLACE_WORDS: tuple[str, ...] = ("thôn", "xóm", "tổ", "bản", "ấp", "khối", "buôn", "làng",
-                                "sóc", "khu", "số", "ngõ", "ngách", "hẻm", "đường", "phố")
+                                "sóc", "khu", "số", "ngõ", "ngách", "hẻm", "đường", "phố",
+                                "tỉnh", "huyện", "quận", "phường", "xã")
 _PART_START = re.compile(r"(?:^|(?<=,))\s*(\w+)")
 # Diacritics (tone marks, hats, horns) a name may be mended by: beyond two, the reading is too
 # far from the name for the mend to be sure.

@@ -321,6 +321,19 @@ def test_a_name_that_begins_with_no_family_name_is_left_out(receipt):
     assert extraction.doubts["applicant_name"].reason == "does not begin with a known family name"
 
 
+def test_words_joined_by_a_hyphen_are_left_out_for_review(receipt):
+    """
+    GIVEN a request read with a speck between two words as a hyphen («giấy-phép»)
+    WHEN extracted
+    THEN it is not given, and the doubt says why
+    """
+    lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Nội dung yêu cầu giải quyết: Cấp giấy-phép xây dựng nhà ở riêng lẻ"]
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert "request_content" not in extraction.fields
+    assert "hyphen" in extraction.doubts["request_content"].reason
+
+
 def test_a_dossier_code_whose_day_is_not_the_day_received_gives_neither(receipt):
     """
     GIVEN a code whose yymmdd part (261119) is not the day received (19/11/2025)

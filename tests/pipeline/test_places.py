@@ -65,3 +65,11 @@ def test_the_gazetteer_lists_every_province_and_their_districts():
     assert {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"} == gazetteer.cities
     assert len(gazetteer.districts) > 600
     assert "Cẩm Xuyên" in gazetteer.provinces["Hà Tĩnh"]
+
+
+def test_a_unit_prefix_misread_by_its_diacritics_is_mended_and_its_unit_checked():
+    """«tĩnh Hòa Bình» (a tilde for the hook) is «tỉnh Hòa Bình»; once mended, its unit is
+    checked like any other («tĩnh Hòa Bìnb» is no known province)."""
+    assert check_places("xã Mãn Đức, huyện Tân Lạc, tĩnh Hòa Bình").value == (
+        "xã Mãn Đức, huyện Tân Lạc, tỉnh Hòa Bình")
+    assert check_places("xã Mãn Đức, huyện Tân Lạc, tĩnh Hòa Bìnb").problem is not None
