@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     )
     local_prefect_port: int = Field(4200, ge=0, le=65535)
     local_prefect_startup_seconds: float = Field(120, gt=0)
+    retry_delays_seconds: list[float] = Field(
+        [2, 10, 30], min_length=1,
+        description="waits before each new try of a step that failed on a server (object store, "
+        "database, Prefect API); the watcher waits as long before taking a file it could not "
+        "store again, the last wait repeated")
     processing_lease_minutes: float = Field(
         30, gt=0, description="an unfinished record untouched this long is taken up again")
     api_token: SecretStr | None = Field(

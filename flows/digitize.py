@@ -21,6 +21,7 @@ from flows.tasks import (
     open_record,
     recognize_file_page,
     register_file,
+    retrying,
 )
 from schemas.document import DossierDocument
 from schemas.status import DigitizationStatus
@@ -32,21 +33,27 @@ def digitize_jobs(jobs: list[FileJob], json_out: str | None) -> list[DossierDocu
     Pages of every file are submitted together so that all cores stay busy even when
     files have a single page; each file's finishing task waits only for its own pages.
     """
+    services = active_services()
     finishing: list[PrefectFuture] = []
     for job in jobs:
         if job.status is DigitizationStatus.DUPLICATE:
-            finishing.append(finish_duplicate.submit(job, json_out))
+            finishing.append(retrying(finish_duplicate, services).submit(job, json_out))
         else:
-            finishing.append(submit_pages(open_record(job), json_out))
+            opened = retrying(open_record, services)(job)
+            finishing.append(submit_pages(services, opened, json_out))
     return [future.result() for future in finishing]
 
 
-def submit_pages(opened: FileJob, json_out: str | None) -> PrefectFuture:
-    """Submit the OCR of every page of an opened file, and its finishing task."""
+def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> PrefectFuture:
+    """Submit the OCR of every page of an opened file, and its finishing task.
+
+    A page is tried twice at most: a page that crashed Tesseract twice is the page's fault."""
+    finish = retrying(finish_record, services)
     if not opened.claimed:
-        return finish_record.submit(opened, [], json_out)
-    pages = [recognize_file_page.submit(opened, i) for i in range(opened.page_count)]
-    return finish_record.submit(opened, [allow_failure(p) for p in pages], json_out)
+        return finish.submit(opened, [], json_out)
+    recognize = retrying(recognize_file_page, services, tries=2)
+    pages = [recognize.submit(opened, i) for i in range(opened.page_count)]
+    return finish.submit(opened, [allow_failure(p) for p in pages], json_out)
 
 
 @flow(name="digitize-file", log_prints=False)
@@ -77,11 +84,12 @@ def digitize_records(record_ids: list[str]) -> dict[str, str]:
         if record.status is DigitizationStatus.DUPLICATE:
             outcome[record_id] = record.status.value
             continue
-        opened = open_record(job_for(record, record.source_path or record.filename))
+        opened = retrying(open_record, services)(
+            job_for(record, record.source_path or record.filename))
         if not opened.claimed:
             outcome[record_id] = f"skipped: the record is {opened.status.value}"
             continue
-        futures.append(submit_pages(opened, None))
+        futures.append(submit_pages(services, opened, None))
     documents: list[DossierDocument] = [future.result() for future in futures]
     if documents:
         label_run(documents)
@@ -128,12 +136,13 @@ def digitize_batch(paths: list[str], station: str | None = None,
                    json_out: str | None = None) -> dict[str, int]:
     """Digitize many files; returns how many records ended in each status."""
     names = json_names(paths)
+    register = retrying(register_file, active_services())
     jobs: list[FileJob] = []
     for path in paths:
-        job = register_file(path, station)
+        job = register(path, station)
         if any(job.record_id == earlier.record_id for earlier in jobs):
             # A copy of a file earlier in this batch: that one is being processed here.
-            job = register_file(path, station, resume_received=False)
+            job = register(path, station, resume_received=False)
         jobs.append(job.model_copy(update={"json_name": names[path]}))
     documents = digitize_jobs(jobs, json_out)
     counts = Counter(document.status.value for document in documents)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from prefect import get_run_logger, task
+from prefect import Task, get_run_logger, task
 
 from flows.documents import build_document, document_text, write_json_out
 from flows.intake import register
@@ -17,17 +18,22 @@ from pipeline.assess import assess_document
 from pipeline.classify import classify_document
 from pipeline.errors import SohoaError
 from pipeline.extract import extract_fields
+from pipeline.fields import Extraction
 from pipeline.load import FileFormat, FileInfo, PageLimits, inspect_file
 from pipeline.load import load_page as decode_page
 from pipeline.ocr import OcrOptions, recognize_page
 from pipeline.pdf import build_page_pdf, merge_page_pdfs
 from pipeline.preprocess import prepare_page
+from pipeline.reread import reread_digits
 from schemas.document import DossierDocument
 from schemas.ocr import PageOcr
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus
 from storage import keys
 from storage.records import StatusTransitionError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def is_retryable(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback shape
@@ -39,6 +45,13 @@ def is_retryable(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's cal
     except Exception:  # noqa: BLE001 - anything unexpected is not worth repeating
         return False
     return False
+
+
+def retrying(step: Task[P, R], services: Services, tries: int | None = None) -> Task[P, R]:
+    """The task with the configured retries (``retry_delays_seconds``): one try more than
+    there are delays, or ``tries`` at most; only what ``is_retryable`` allows is tried again."""
+    delays = services.settings.retry_delays_seconds[:None if tries is None else tries - 1]
+    return step.with_options(retries=len(delays), retry_delay_seconds=list(delays))
 
 
 _ocr_slots: threading.BoundedSemaphore | None = None
@@ -70,8 +83,7 @@ def work_dir_for(services: Services, record_id: str) -> Path:
     return path
 
 
-@task(name="register-file", retries=3, retry_delay_seconds=[2, 10, 30],
-      retry_condition_fn=is_retryable)
+@task(name="register-file", retry_condition_fn=is_retryable)
 def register_file(path: str, station: str | None = None,
                   resume_received: bool = True) -> FileJob:
     """Checksum the file, store the original, and create its record (see intake.register)."""
@@ -80,8 +92,7 @@ def register_file(path: str, station: str | None = None,
                     resume_received=resume_received)
 
 
-@task(name="open-record", retries=3, retry_delay_seconds=[2, 10, 30],
-      retry_condition_fn=is_retryable)
+@task(name="open-record", retry_condition_fn=is_retryable)
 def open_record(job: FileJob) -> FileJob:
     """Claim the record (`processing`), fetch its stored original and count its pages.
 
@@ -117,7 +128,7 @@ def rename(message: str, local: Path, filename: str) -> str:
     return message.replace(str(local), filename).replace(local.name, filename)
 
 
-@task(name="recognize-page", retries=1, retry_delay_seconds=5, retry_condition_fn=is_retryable)
+@task(name="recognize-page", retry_condition_fn=is_retryable)
 def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     """Decode, clean and OCR one page; write its searchable PDF page to the work folder."""
     services = active_services()
@@ -130,9 +141,12 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
             image = decode_page(local, info, index, page_limits(services))
             prepared = prepare_page(image, settings.preprocess)
             del image
-            recognition = recognize_page(prepared.ocr_image, number,
-                                         ocr_options(services, info.dpi),
+            options = ocr_options(services, info.dpi)
+            recognition = recognize_page(prepared.ocr_image, number, options,
                                          settings.resolved_work_dir)
+            # Number words read again with digits only: a confident digit misread goes to
+            # review instead of into the fields (pipeline/reread.py).
+            checked = reread_digits(prepared.ocr_image, recognition.page, options)
             pdf_page = build_page_pdf(prepared.display_image, recognition.text_layer_pdf,
                                       info.dpi, settings.ocr.pdf_jpeg_quality)
         except SohoaError as error:
@@ -143,7 +157,7 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     pdf_path = work_dir_for(services, job.record_id) / f"page-{number:05d}.pdf"
     pdf_path.write_bytes(pdf_page)
     services.repository.touch(job.record_id)  # renews the lease: this run is alive
-    page = recognition.page.model_copy(
+    page = checked.model_copy(
         update={"rotation": prepared.rotation, "skew_degrees": prepared.skew_degrees}
     )
     return PageOutcome(number=number, page=page, pdf_path=str(pdf_path))
@@ -155,8 +169,7 @@ def ocr_options(services: Services, dpi: int) -> OcrOptions:
                       timeout_seconds=ocr.page_timeout_seconds, tesseract_cmd=ocr.tesseract_cmd)
 
 
-@task(name="finish-record", retries=3, retry_delay_seconds=[2, 10, 30],
-      retry_condition_fn=is_retryable)
+@task(name="finish-record", retry_condition_fn=is_retryable)
 def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
                   json_out: str | None = None) -> DossierDocument:
     """Classify, extract, store the searchable PDF, text and JSON, and set the final status."""
@@ -203,8 +216,8 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
     record = repository.get(job.record_id)
     classification = classify_document(pages, services.doctypes)
     definition = services.doctype(classification.doc_type)
-    fields = extract_fields(pages, definition) if definition else {}
-    assessment = assess_document(classification, fields, pages, definition,
+    extraction = extract_fields(pages, definition) if definition else Extraction()
+    assessment = assess_document(classification, extraction, pages, definition,
                                  services.settings.review)
     pdf_key, text_key, json_key = artifact_keys(record)
     merged = work_dir_for(services, job.record_id) / "searchable.pdf"
@@ -215,7 +228,7 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
                     metadata=tags)
     changes = {
         "doc_type": classification.doc_type,
-        "fields": {k: v.model_dump(mode="json") for k, v in fields.items()},
+        "fields": {k: v.model_dump(mode="json") for k, v in extraction.fields.items()},
         "review_reasons": assessment.review_reasons,
         "page_count": len(pages),
         "pdf_key": pdf_key, "text_key": text_key, "json_key": json_key,
@@ -262,8 +275,7 @@ def fail_record(services: Services, job: FileJob, error: str) -> DossierDocument
     return store_json_and_status(services, record, DigitizationStatus.FAILED, changes, [])
 
 
-@task(name="finish-duplicate", retries=3, retry_delay_seconds=[2, 10, 30],
-      retry_condition_fn=is_retryable)
+@task(name="finish-duplicate", retry_condition_fn=is_retryable)
 def finish_duplicate(job: FileJob, json_out: str | None = None) -> DossierDocument:
     """A duplicate is not processed again: its JSON points at the earlier record."""
     services = active_services()

@@ -36,7 +36,6 @@ from storage.records import RecordRepository
 log = logging.getLogger("sohoa.watch")
 Submit = Callable[[Settings, list[DossierRecord]], UUID]
 Recover = Callable[[Settings, DossierRecord], UUID | None]
-RETRY_SECONDS = (5.0, 15.0, 60.0)  # waits before trying again a file that could not be stored
 
 
 class Watcher:
@@ -184,7 +183,8 @@ class Watcher:
         leave it where it is and try again later, waiting longer each time."""
         count = self.failures.get(path, 0)
         self.failures[path] = count + 1
-        wait = RETRY_SECONDS[min(count, len(RETRY_SECONDS) - 1)]
+        delays = self.settings.retry_delays_seconds
+        wait = delays[min(count, len(delays) - 1)]
         self.not_before[path] = self.clock() + wait
         message = error.message if isinstance(error, SohoaError) else str(error)
         log.warning("%s not taken yet (%s); trying again in %.0f s", path.name, message, wait)

@@ -12,7 +12,13 @@ from collections.abc import Iterator
 import pytest
 
 from tests.prefect_server import running_prefect_server
-from tests.services import S3Server, ServiceError, running_postgres, running_seaweedfs
+from tests.services import (
+    S3Server,
+    ServiceError,
+    create_postgres_database,
+    running_postgres,
+    running_seaweedfs,
+)
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +42,10 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def prefect_api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Prefect API server on 127.0.0.1 (used by the end-to-end tests)."""
-    with running_prefect_server(tmp_path_factory.mktemp("prefect")) as url:
+def prefect_api_url(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Iterator[str]:
+    """A Prefect API server on 127.0.0.1 (used by the end-to-end tests), its database on the
+    test PostgreSQL as in production: SQLite's single writer slows a server that several
+    workers and a watcher talk to at once."""
+    database = create_postgres_database(postgres_url, "prefect")
+    with running_prefect_server(tmp_path_factory.mktemp("prefect"), database) as url:
         yield url

@@ -13,6 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 STARTUP_SECONDS = 120
+# Server loops sohoa does not use (schedules, late runs, automations, worker health, the
+# event feed): off, so that the test server's CPU goes to the API the tests exercise.
+UNUSED_SERVICES_OFF = {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
+    "SCHEDULER", "LATE_RUNS", "TRIGGERS", "FOREMAN", "EVENT_PERSISTER")}
 
 
 def free_port() -> int:
@@ -34,15 +38,20 @@ def prefect_environment(home: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_prefect_server(home: Path) -> Iterator[str]:
-    """Start `prefect server start` on 127.0.0.1 and yield its API URL; stop it after."""
+def running_prefect_server(home: Path, database_url: str | None = None) -> Iterator[str]:
+    """Start `prefect server start` on 127.0.0.1 and yield its API URL; stop it after.
+
+    ``database_url`` (``postgresql://…``) puts the server's database on PostgreSQL, as in
+    production (docker/compose.yaml); without it the server keeps SQLite in ``home``."""
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = (home / "server.log").open("w")
     prefect = Path(sys.executable).with_name("prefect")
     process = subprocess.Popen(
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=prefect_environment(home), stdout=log, stderr=subprocess.STDOUT,
+        env={**prefect_environment(home), **UNUSED_SERVICES_OFF, **database(database_url)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/api"
     try:
@@ -55,6 +64,16 @@ def running_prefect_server(home: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def database(url: str | None) -> dict[str, str]:
+    """The server's database setting for a PostgreSQL URL (Prefect's driver is asyncpg)."""
+    if url is None:
+        return {}
+    from sqlalchemy.engine import make_url
+
+    asyncpg = make_url(url).set(drivername="postgresql+asyncpg")
+    return {"PREFECT_API_DATABASE_CONNECTION_URL": asyncpg.render_as_string(hide_password=False)}
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:

@@ -234,7 +234,7 @@ def running_postgres() -> Iterator[str]:
             process = _popen([str(bin_dir / "postgres"), "-D", str(folder / "data"),
                               "-k", str(folder), "-h", "127.0.0.1", "-p", str(port),
                               "-c", "fsync=off", "-c", "synchronous_commit=off",
-                              "-c", "full_page_writes=off", "-c", "max_connections=50"],
+                              "-c", "full_page_writes=off", "-c", "max_connections=200"],
                              account, folder, log)
         try:
             wait_for_port(port, process, folder / "postgres.log", "PostgreSQL")

@@ -25,8 +25,9 @@ from samples.bad_inputs import BadInput, image_pdf, text_page, write_bad_inputs
 from tests.e2e.helpers import sohoa, validate_document
 
 DPI = 150
-PAGE_TIMEOUT_SECONDS = 15
-# Two attempts of the hanging page (the task retries once, 5 s apart) plus everything else,
+# Far above what a real 150-DPI page takes (about 1 s), well below a hang.
+PAGE_TIMEOUT_SECONDS = 8
+# Two attempts of the hanging page (the task retries once, 1 s apart) plus everything else,
 # on two busy cores; a hang would run into the subprocess timeout instead.
 BATCH_SECONDS = 240
 # The stand-in Tesseract picks its fault by the --dpi the page is read at: the JPEGs below
@@ -81,7 +82,8 @@ def run(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Run:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     env = {**inherited, "SOHOA_DATA_DIR": str(base / "data"), "PREFECT_API_URL": prefect_api_url,
            "SOHOA_OCR__DPI": str(DPI), "SOHOA_OCR__TESSERACT_CMD": str(tesseract),
-           "SOHOA_OCR__PAGE_TIMEOUT_SECONDS": str(PAGE_TIMEOUT_SECONDS)}
+           "SOHOA_OCR__PAGE_TIMEOUT_SECONDS": str(PAGE_TIMEOUT_SECONDS),
+           "SOHOA_RETRY_DELAYS_SECONDS": "[1, 1, 1]"}
     started = time.monotonic()
     result = sohoa(["process", str(corpus), "--json-out", str(base / "json")], env,
                    timeout=BATCH_SECONDS + 120)

@@ -77,7 +77,8 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
         "sohoa-load", SOHOA_WATCH__SETTLE_SECONDS="1", SOHOA_WATCH__RESCAN_SECONDS="10",
         SOHOA_WATCH__RECOVERY_SECONDS="20", SOHOA_WORKER__POLL_SECONDS="1",
         SOHOA_WORKER__LIMIT="1", SOHOA_WORKER__WORK_POOL="sohoa-load-test",
-        SOHOA_WATCH__MAX_FILES_PER_RUN="25", SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
+        SOHOA_WATCH__MAX_FILES_PER_RUN="50", SOHOA_WATCH__GROUP_SECONDS="5",
+        SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
     office.start("worker-1", "worker")
     office.start("worker-2", "worker")
     office.start("watcher", "watch")

@@ -69,16 +69,17 @@ def test_every_json_follows_the_contract_schema(run: Run) -> None:
 
 def test_clean_scans_are_digitized_with_the_printed_field_values(run: Run) -> None:
     """GIVEN clean generated scans WHEN processed THEN every type is right, every value given
-    but at most one is exactly the printed one (a value the pipeline is unsure of is left out
-    and named in the review reasons, not guessed), at least 97 % of the printed values are
-    given, all but at most one file match the ground truth field for field, and a record that
-    is not digitized went to review for a stated reason.
+    is exactly the printed one, at least 97 % of the printed values are given, all but at
+    most one file match the ground truth field for field, and a record that is not digitized
+    went to review for a stated reason.
 
-    Not every file exactly: even on clean scans Tesseract now and then misreads a digit with
-    full confidence («0888…» as «0558…» in Noto Sans at 200 DPI) or skips a printed line, and
-    which file that hits changes with the Tesseract build. benchmarks/accuracy.py measures the
-    rates at scale on layouts no test uses."""
-    expected = correct = given = wrong = exact_files = digitized = 0
+    Given values must be exact: a value the pipeline is unsure of is left out and named in
+    the review reasons, never guessed. Tesseract does read a digit as another with full
+    confidence now and then («0888…» as «0558…», the phone of sample-0006 in Noto Sans at
+    200 DPI); the digits-only second reading (``pipeline/reread.py``) catches that. Not every
+    value is given: such a value goes to review, hence the 97 % and one-file allowances."""
+    expected = correct = given = exact_files = digitized = 0
+    wrong: list[tuple[str, str]] = []
     for truth in run.truths:
         document = run.document(Path(truth.file).stem)
         assert document["doc_type"] == truth.doc_type, truth.file
@@ -86,7 +87,8 @@ def test_clean_scans_are_digitized_with_the_printed_field_values(run: Run) -> No
         expected += len(truth.fields)
         correct += sum(produced.get(key) == value for key, value in truth.fields.items())
         given += len(produced)
-        wrong += sum(truth.fields.get(key) != value for key, value in produced.items())
+        wrong += [(truth.file, key) for key, value in produced.items()
+                  if truth.fields.get(key) != value]
         exact_files += produced == truth.fields
         digitized += document["status"] == "digitized"
         if document["status"] != "digitized":
@@ -96,7 +98,7 @@ def test_clean_scans_are_digitized_with_the_printed_field_values(run: Run) -> No
         reasons = " ".join(document["review_reasons"])
         assert all(key in reasons for key in missing if key in _required(truth.doc_type)), (
             truth.file, missing, reasons)
-    assert wrong <= 1, f"{wrong} wrong of {given} given"
+    assert wrong == [], f"{len(wrong)} wrong of {given} given: {wrong}"
     assert correct / expected >= 0.97, f"{correct}/{expected}"
     assert exact_files >= len(run.truths) - 1
     assert digitized >= len(run.truths) - 2

@@ -223,8 +223,10 @@ def failed_upload(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server,
     # Let the headers and about half the file through: the upload breaks off midway.
     with DyingS3Proxy(s3_server.endpoint, FAILURE_BUCKET,
                       cut_after=scan.stat().st_size // 2) as proxy:
+        # Short waits between the tries: every try meets the dead store.
         env = server_env(base, s3_server, proxy.endpoint, FAILURE_BUCKET, database_url,
-                         prefect_api_url, **STATION_SETTINGS)
+                         prefect_api_url, **STATION_SETTINGS,
+                         SOHOA_RETRY_DELAYS_SECONDS="[1, 1, 1]")
         with started_sohoa(["process", str(scan.parent)], env, base) as run:
             yield FailedUpload(scan, database_url, proxy, run)
 

@@ -8,7 +8,13 @@ import pytest
 
 from config.settings import Settings
 from flows.services import Services
-from flows.tasks import artifact_keys, store_json_and_status
+from flows.tasks import (
+    artifact_keys,
+    open_record,
+    recognize_file_page,
+    retrying,
+    store_json_and_status,
+)
 from schemas.status import DigitizationStatus as Status
 
 
@@ -38,3 +44,18 @@ def test_a_retry_after_the_status_was_written_succeeds(tmp_path: Path,
     assert document.status is Status.DIGITIZED
     assert services.repository.require(record.id).status is Status.DIGITIZED
     assert len(calls) == 2  # the tag was written on the retry
+
+
+def test_steps_are_tried_again_after_the_configured_waits(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN waits set in the environment WHEN a step is wrapped for a run THEN it is tried
+    once more than there are waits, after those waits; a page at most twice."""
+    monkeypatch.setenv("SOHOA_RETRY_DELAYS_SECONDS", "[1, 4]")
+    services = Services(Settings(data_dir=tmp_path))
+
+    step = retrying(open_record, services)
+    page = retrying(recognize_file_page, services, tries=2)
+
+    assert (step.retries, step.retry_delay_seconds) == (2, [1.0, 4.0])
+    assert (page.retries, page.retry_delay_seconds) == (1, [1.0])
+    assert (open_record.retries, open_record.name) == (0, step.name)  # the task itself unchanged
