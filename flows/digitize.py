@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from prefect import flow, get_run_logger
-from prefect.futures import PrefectFuture
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import allow_failure
 
@@ -90,12 +90,17 @@ def digitize_records(record_ids: list[str]) -> dict[str, str]:
             outcome[record_id] = f"skipped: the record is {opened.status.value}"
             continue
         futures.append(submit_pages(services, opened, None))
-    documents: list[DossierDocument] = [future.result() for future in futures]
+    documents: list[DossierDocument] = []
+    # Each record's artifact as soon as it is finished, not after the whole group: a run
+    # killed later leaves the records it finished with their artifacts.
+    for future in as_completed(futures):
+        document = future.result()
+        publish_record_artifact(services.store, document)
+        documents.append(document)
     if documents:
         label_run(documents)
     for document in documents:
         outcome[document.record_id] = document.status.value
-        publish_record_artifact(services.store, document)
         if (document.status is DigitizationStatus.NEEDS_REVIEW
                 and services.settings.review.open_review_runs):
             open_review_run(services, document.record_id)

@@ -209,6 +209,21 @@ def all_final(office: Office, shas: set[str], count: int) -> Callable[[], bool]:
     return check
 
 
+def runs_finished(office: Office, records: list[dict]) -> Callable[[], bool]:
+    """Every record's artifact published and no run of theirs still going: a record's
+    status is final a moment before its run publishes the artifact and ends."""
+    def check() -> bool:
+        for record in records:
+            if record["status"] == "duplicate":
+                continue
+            runs = office.runs_of(record["id"])
+            if not processing_runs(office, record["id"]) or any(
+                    run.state is None or not run.state.is_final() for run in runs):
+                return False
+        return True
+    return check
+
+
 def processing_runs(office: Office, record_id: str) -> list[FlowRun]:
     """Runs that processed the record: only the run that claimed a record publishes its
     artifact (a run finding it taken skips it)."""

@@ -22,6 +22,7 @@ from tests.e2e.office import (
     drop_batch,
     open_office,
     processing_runs,
+    runs_finished,
     tiny_scan,
 )
 from tests.services import PG_PASSWORD, S3Server
@@ -72,6 +73,7 @@ def test_thirty_files_from_two_stations_become_thirty_records(office: Office) ->
     assert len(processed) == 30
     assert_originals_stored(office, records)
 
+    office.wait_for(runs_finished(office, records), "the runs to end", timeout=120)
     workers: set[str] = set()
     for record in records:
         runs = processing_runs(office, record["id"])
@@ -127,6 +129,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(office: Office) -> None:
     assert {r["sha256"] for r in records} == set(expected)
     assert {r["status"] for r in records} <= {"digitized", "needs_review"}
     assert_originals_stored(office, records)
+    office.wait_for(runs_finished(office, records), "the runs to end", timeout=120)
     for record in records:
         assert len(processing_runs(office, record["id"])) == 1, record["filename"]
     # The run the kill interrupted was marked Crashed and its record taken up by a new run.
