@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(review_app)  # review: a top-level command
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
+
+
+# Prefect's override of its logging.yml «handlers.console.level» (the terminal only).
+CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
 
 class CannotRun(Exception):
@@ -63,7 +68,9 @@ def main(
 ) -> None:
     """Set how chatty Prefect is; the progress bar and summary say what matters."""
     if not verbose:
-        logging.getLogger("prefect").setLevel(logging.WARNING)
+        # Only the terminal is spared Prefect's info lines: the runs' logs still reach the
+        # Prefect UI. Set before Prefect is imported, which configures its logging once.
+        os.environ.setdefault(CONSOLE_LOG_LEVEL, "WARNING")
 
 
 @app.command()

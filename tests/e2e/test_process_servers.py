@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import socket
 import subprocess
 import threading
@@ -19,7 +20,12 @@ from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+from prefect.client.schemas.filters import (
+    FlowFilter,
+    FlowFilterName,
+    LogFilter,
+    LogFilterFlowRunId,
+)
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import create_engine, inspect, text
@@ -355,6 +361,19 @@ def test_the_batch_flow_run_completed_on_the_prefect_server(run: Run,
     (flow_run,) = batch_runs_of(prefect_api_url, run.corpus)
     assert flow_run.state_type == StateType.COMPLETED
     assert len(flow_run.parameters["paths"]) == 5
+
+
+def test_the_runs_info_logs_reach_the_server_but_not_the_terminal(run: Run,
+                                                                 prefect_api_url: str) -> None:
+    """GIVEN `sohoa process` without --verbose THEN the clerk's terminal shows no Prefect info
+    lines, and the operator still reads the run's info logs in the Prefect UI."""
+    (flow_run,) = batch_runs_of(prefect_api_url, run.corpus)
+    with temporary_settings({PREFECT_API_URL: prefect_api_url}), \
+            get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(
+            flow_run_id=LogFilterFlowRunId(any_=[flow_run.id])))
+    assert any(log.level == logging.INFO and "batch of 5 files" in log.message for log in logs)
+    assert "| INFO" not in run.result.stderr
 
 
 # -- the store dies mid-upload ---------------------------------------------------------------
