@@ -39,9 +39,15 @@ def run_sohoa(corpus: Path, json_out: Path, data_dir: Path) -> float:
     sohoa = Path(sys.executable).with_name("sohoa")
     env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir)}
     started = time.perf_counter()
-    subprocess.run([str(sohoa), "process", str(corpus), "--json-out", str(json_out)],
-                   env=env, check=True)
-    return time.perf_counter() - started
+    try:
+        subprocess.run([str(sohoa), "process", str(corpus), "--json-out", str(json_out)],
+                       env=env, check=True)
+        return time.perf_counter() - started
+    finally:
+        # `sohoa process` leaves its local Prefect server running for the next command; the
+        # scratch folder it lives in is about to go.
+        subprocess.run([str(sohoa), "server", "stop"], env=env, check=False,
+                       capture_output=True)
 
 
 def score_corpus(truths: list[Truth], json_out: Path) -> dict[str, TierScore]:
