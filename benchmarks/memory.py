@@ -1,9 +1,12 @@
-"""Peak resident memory of whole process trees, read from /proc (Linux only).
+"""Peak memory of whole process trees, read from /proc (Linux only).
 
-psutil is not among sohoa's dependencies, and /proc/<pid>/stat holds both things needed here:
-the parent pid (to find a tree) and the resident set size. The figure is the *sum* of RSS over
-the tree, so pages shared between processes (libraries, copy-on-write after fork) count once
-per process: an upper bound of what the tree really holds, the same bound for every system.
+psutil is not among sohoa's dependencies; /proc has what is needed: the parent pid in
+/proc/<pid>/stat (to find a tree) and the proportional set size in /proc/<pid>/smaps_rollup.
+The figure is the *sum of PSS* over the tree: a page shared by n processes (libraries, the
+copy-on-write pages of a process that forked to start Tesseract or poppler) counts 1/n in each,
+so the sum is what the tree really holds. A sum of RSS would count a forked child's shared
+pages again: with an 800 MB parent, every fork-and-exec shows for an instant as 1.6 GB.
+RSS is used for a process whose smaps_rollup cannot be read.
 """
 
 from __future__ import annotations
@@ -40,8 +43,21 @@ def snapshot() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss(roots: Iterable[int], table: dict[int, tuple[int, int]] | None = None) -> int:
-    """Sum of RSS over ``roots`` and all their descendants (each process counted once)."""
+def read_pss(pid: int) -> int | None:
+    """Proportional set size of ``pid`` in bytes, or None when it cannot be read."""
+    try:
+        rollup = (PROC / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return None
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def tree_memory(roots: Iterable[int], table: dict[int, tuple[int, int]] | None = None) -> int:
+    """Sum of PSS over ``roots`` and all their descendants (each process counted once; RSS
+    for one whose PSS cannot be read, e.g. one that ended meanwhile)."""
     table = snapshot() if table is None else table
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in table.items():
@@ -53,11 +69,11 @@ def tree_rss(roots: Iterable[int], table: dict[int, tuple[int, int]] | None = No
         if pid not in seen:
             seen.add(pid)
             pending.extend(children.get(pid, ()))
-    return sum(table[pid][1] for pid in seen)
+    return sum(pss if (pss := read_pss(pid)) is not None else table[pid][1] for pid in seen)
 
 
 class PeakSampler:
-    """Samples process trees in a thread; ``peaks[name]`` is the largest RSS sum of a group.
+    """Samples process trees in a thread; ``peaks[name]`` is the largest PSS sum of a group.
 
     A group is a list of root pids whose trees are summed together (e.g. «sohoa» alone and
     «sohoa + its Prefect server»); one /proc snapshot per sample serves every group. Roots may
@@ -80,7 +96,7 @@ class PeakSampler:
     def sample(self) -> dict[str, int]:
         """Take one sample now; returns it and keeps the peaks."""
         table = snapshot()
-        current = {name: tree_rss(roots, table) for name, roots in self.groups.items()}
+        current = {name: tree_memory(roots, table) for name, roots in self.groups.items()}
         for name, size in current.items():
             self.peaks[name] = max(self.peaks[name], size)
         return current

@@ -33,7 +33,7 @@ done
 
 @dataclass(frozen=True)
 class Run:
-    """One timed process tree: wall seconds, peak RSS sums, exit code."""
+    """One timed process tree: wall seconds, peak memory (PSS sums), exit code."""
 
     seconds: float
     peak_rss: int

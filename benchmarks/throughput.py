@@ -14,7 +14,7 @@ single- and multi-page files at 300 DPI):
 - scaling: sohoa on one PDF of 1, 10, 50 and 200 pages, each in a fresh data folder;
 - latency: sohoa on one single-page scan against Tesseract alone on that page.
 
-Pages per minute count the pages of the inputs; peak memory is the largest sum of RSS over a
+Pages per minute count the pages of the inputs; peak memory is the largest sum of PSS over a
 run's whole process tree (sampled every 0.1 s). Preparing inputs is never timed. Run it on a
 quiet machine: other OCR jobs slow every system, but not equally.
 """
@@ -219,7 +219,7 @@ def print_throughput(results: Results) -> None:
     floor = results.floor
     table = Table(title=f"Throughput: {floor.pages} pages at {DPI} DPI, {results.cores} cores")
     # Narrow headers: the table fits 80 columns, the width rich assumes when piped.
-    for column in ("system", "pages", "wall s", "pages/min", "×floor", "peak RSS", "+server"):
+    for column in ("system", "pages", "wall s", "pages/min", "×floor", "peak PSS", "+server"):
         table.add_column(column, justify="left" if column == "system" else "right")
     for m in results.throughput:
         table.add_row(m.system, str(m.pages), f"{m.seconds:.1f}", f"{m.pages_per_minute:.1f}",
@@ -233,7 +233,7 @@ def print_throughput(results: Results) -> None:
 
 def print_scaling(results: list[Measurement]) -> None:
     table = Table(title="Scaling: sohoa on one N-page PDF (flat s/page = linear growth)")
-    for column in ("pages", "wall s", "s/page", "pages/min", "peak RSS", "+server"):
+    for column in ("pages", "wall s", "s/page", "pages/min", "peak PSS", "+server"):
         table.add_column(column, justify="right")
     table.add_column("records")
     for m in results:
@@ -251,17 +251,17 @@ def summary_lines(results: Results) -> list[str]:
     """The plain summary: one fact per line, easy to paste into an issue."""
     floor, sohoa, ocrmypdf = results.floor, results.sohoa, results.ocrmypdf
     lines = [f"{m.system}: {m.pages} pages in {m.seconds:.1f} s = {m.pages_per_minute:.1f} "
-             f"pages/min, peak RSS {megabytes(m.peak_rss)}" for m in results.throughput]
+             f"pages/min, peak PSS {megabytes(m.peak_rss)}" for m in results.throughput]
     lines.append(f"sohoa/floor = {rate_ratio(sohoa, floor):.2f} (ratio of pages/min)")
     if ocrmypdf:
         lines.append(f"sohoa/OCRmyPDF = {rate_ratio(sohoa, ocrmypdf):.2f}")
     lines.append(f"Prefect server first start: {results.server_start_seconds:.1f} s "
                  "(outside every other figure)")
     lines += [f"scaling {m.pages} pages: {m.seconds:.1f} s, {m.seconds_per_page:.2f} s/page, "
-              f"peak RSS {megabytes(m.peak_rss)}" for m in results.scaling]
+              f"peak PSS {megabytes(m.peak_rss)}" for m in results.scaling]
     if results.scaling:
         largest = max(results.scaling, key=lambda m: m.pages)
-        lines.append(f"peak RSS at {largest.pages} pages {megabytes(largest.peak_rss)}: target "
+        lines.append(f"peak PSS at {largest.pages} pages {megabytes(largest.peak_rss)}: target "
                      f"< {megabytes(MEMORY_TARGET)} {verdict(largest.peak_rss < MEMORY_TARGET)}")
     latency = results.latency
     lines.append(f"single scan {latency.file}: sohoa {latency.sohoa_seconds:.1f} s, tesseract "

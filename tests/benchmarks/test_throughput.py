@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from benchmarks.memory import PeakSampler, megabytes, tree_rss
+from benchmarks.memory import PeakSampler, megabytes, tree_memory
 from benchmarks.pages import (
     build_repeated_pdf,
     count_pdf_pages,
@@ -126,8 +126,23 @@ def test_sampler_groups_add_their_trees() -> None:
     assert 60 * MB <= sampler.peaks["child"] < sampler.peaks["both"]
 
 
-def test_tree_rss_of_a_missing_process_is_zero() -> None:
-    assert tree_rss([2**22 + 12345]) == 0  # above Linux's largest pid_max: never a process
+def test_a_forked_child_sharing_its_parents_memory_is_not_counted_twice() -> None:
+    """GIVEN a process holding 200 MB that forks a child (as before exec'ing Tesseract)
+    WHEN its tree is measured THEN the shared pages count once: well under the 400 MB a sum
+    of RSS would report."""
+    script = ("import os, sys, time; b = b'\\x01' * (200 * 1_000_000); pid = os.fork(); "
+              "pid or time.sleep(30); print('ready', flush=True); sys.stdin.read(); "
+              "os.kill(pid, 9)")
+    parent = start_allocating([sys.executable, "-c", script])
+    try:
+        size = tree_memory([parent.pid])
+    finally:
+        release(parent)
+    assert 200 * MB <= size < 300 * MB
+
+
+def test_tree_memory_of_a_missing_process_is_zero() -> None:
+    assert tree_memory([2**22 + 12345]) == 0  # above Linux's largest pid_max: never a process
 
 
 def test_megabytes() -> None:
