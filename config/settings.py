@@ -1,7 +1,8 @@
 """The one configuration model. Read once at the entry point and passed down.
 
 Every setting comes from the environment (prefix ``SOHOA_``, nested with ``__``), an optional
-``.env`` file, or a TOML file named by ``SOHOA_CONFIG_FILE``.
+``.env`` file, files in the folder named by ``SOHOA_SECRETS_DIR`` (one per setting, named as
+its variable), or a TOML file named by ``SOHOA_CONFIG_FILE``, in that order of precedence.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
+    NestedSecretsSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -165,7 +167,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources = [init_settings, env_settings, dotenv_settings, file_secret_settings]
+        sources = [init_settings, env_settings, dotenv_settings]
+        secrets_dir = os.environ.get("SOHOA_SECRETS_DIR")
+        if secrets_dir:
+            # One file per setting, named as its variable (sohoa_s3__secret_key): Docker and
+            # Kubernetes secrets, so that passwords need not sit in the environment.
+            sources.append(NestedSecretsSettingsSource(
+                file_secret_settings, secrets_dir=secrets_dir, secrets_nested_delimiter="__",
+                secrets_dir_missing="error"))
         config_file = os.environ.get("SOHOA_CONFIG_FILE")
         if config_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
