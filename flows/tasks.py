@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
 from pathlib import Path
@@ -51,6 +52,12 @@ def retrying(step: Task[P, R], services: Services, tries: int | None = None) -> 
     """The task with the configured retries (``retry_delays_seconds``): one try more than
     there are delays, or ``tries`` at most; only what ``is_retryable`` allows is tried again."""
     delays = services.settings.retry_delays_seconds[:None if tries is None else tries - 1]
+    return _with_retries(step, tuple(delays))
+
+
+@functools.cache
+def _with_retries(step: Task[P, R], delays: tuple[float, ...]) -> Task[P, R]:
+    """Made once per task and waits, not once per file of a run."""
     return step.with_options(retries=len(delays), retry_delay_seconds=list(delays))
 
 

@@ -10,6 +10,7 @@ in doubt (blank after a leader, a block whose anchor was not read) is left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
@@ -521,36 +522,34 @@ def respell_from_copies(candidate: Candidate, rows: list[Row],
     run of words elsewhere that is the same name but for accents, all read more surely than
     the value's weakest word, gives the spelling."""
     value = str(candidate.field.value)
-    key, size = match_key(value), len(value.split())
     best = candidate
-    for row in rows:
-        words = [t for t in row.tokens if t.key]
-        for start in range(len(words) - size + 1):
-            window = words[start:start + size]
-            if " ".join(t.key for t in window) != key:
-                continue
-            weakest = min(t.word.confidence for t in window)
-            spelt = normalize_value("person_name", " ".join(t.text for t in window),
-                                    surnames=tuple(doctype.surnames))
-            if spelt and spelt != value and weakest > best.weakest:
-                respelt = best.field.model_copy(update={"value": spelt})
-                best = replace(best, field=respelt, weakest=weakest)
+    for window in _windows(rows, match_key(value), len(value.split())):
+        weakest = min(t.word.confidence for t in window)
+        spelt = normalize_value("person_name", " ".join(t.text for t in window),
+                                surnames=tuple(doctype.surnames))
+        if spelt and spelt != value and weakest > best.weakest:
+            respelt = best.field.model_copy(update={"value": spelt})
+            best = replace(best, field=respelt, weakest=weakest)
     return best
 
 
-def _copies(rows: list[Row], key: str) -> list[tuple[str, float]]:
-    """Every run of words in the rows whose match key is ``key``: its text (each word without
-    edge punctuation) and its weakest word confidence."""
-    size = len(key.split())
-    found = []
+def _windows(rows: list[Row], key: str, size: int) -> Iterator[list[Token]]:
+    """Every run of ``size`` words (words with letters or digits) in the rows whose match
+    key is ``key``: the places a value is printed again."""
     for row in rows:
         words = [t for t in row.tokens if t.key]
         for start in range(len(words) - size + 1):
             window = words[start:start + size]
             if " ".join(t.key for t in window) == key:
-                found.append((" ".join(strip_edges(t.text) for t in window),
-                              min(t.word.confidence for t in window)))
-    return found
+                yield window
+
+
+def _copies(rows: list[Row], key: str) -> list[tuple[str, float]]:
+    """Every copy of ``key`` in the rows (see ``_windows``): its text (each word without
+    edge punctuation) and its weakest word confidence."""
+    return [(" ".join(strip_edges(t.text) for t in window),
+             min(t.word.confidence for t in window))
+            for window in _windows(rows, key, len(key.split()))]
 
 
 def respell_places_from_copies(candidate: Candidate, rows: list[Row]) -> Candidate:

@@ -238,11 +238,12 @@ def check_place_names(candidates: dict[str, Candidate],
                                    problem=candidate.problem or places.problem)
     mends = {old: new for c in checked.values() for old, new in c.mends.items()}
     for key, candidate in checked.items():
-        value = candidate.field.value
-        if doctype.field(key).places and apply_mends(str(value), mends) != value:
-            extracted = candidate.field.model_copy(
-                update={"value": apply_mends(str(value), mends)})
-            checked[key] = replace(candidate, field=extracted)
+        if not doctype.field(key).places:
+            continue
+        mended = apply_mends(str(candidate.field.value), mends)
+        if mended != candidate.field.value:
+            checked[key] = replace(candidate,
+                                   field=candidate.field.model_copy(update={"value": mended}))
     return checked
 
 
