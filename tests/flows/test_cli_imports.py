@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_importing_the_command_line_leaves_prefect_unimported() -> None:
@@ -31,3 +32,15 @@ def test_version_prints_the_installed_release_and_needs_no_services() -> None:
     result = CliRunner().invoke(app, ["--version"], env={"SOHOA_DATABASE_URL": "bogus://"})
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"sohoa {version('sohoa')}"
+
+
+def test_the_embedded_defaults_do_not_load_the_s3_client(tmp_path: Path) -> None:
+    """The MinIO client is imported only when an S3 store is configured (start-up time)."""
+    code = ("import sys\n"
+            "from config.settings import Settings\n"
+            "from storage.factory import open_object_store\n"
+            f"open_object_store(Settings(data_dir={str(tmp_path)!r})).check()\n"
+            "print('minio' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.strip() == "False"
