@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from prefect import Task, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from flows.documents import build_document, document_text, write_json_out
 from flows.intake import register
@@ -90,7 +91,10 @@ def work_dir_for(services: Services, record_id: str) -> Path:
     return path
 
 
-@task(name="register-file", retry_condition_fn=is_retryable)
+# Every task below runs each time it is called (cache_policy=NO_CACHE): the database, not
+# Prefect's result cache, knows what is done. Prefect's default policy would also hash every
+# input of every task run into a cache key — for `finish-record`, the words of all pages.
+@task(name="register-file", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def register_file(path: str, station: str | None = None,
                   resume_received: bool = True) -> FileJob:
     """Checksum the file, store the original, and create its record (see intake.register)."""
@@ -99,7 +103,7 @@ def register_file(path: str, station: str | None = None,
                     resume_received=resume_received)
 
 
-@task(name="open-record", retry_condition_fn=is_retryable)
+@task(name="open-record", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def open_record(job: FileJob) -> FileJob:
     """Claim the record (`processing`), fetch its stored original and count its pages.
 
@@ -135,7 +139,7 @@ def rename(message: str, local: Path, filename: str) -> str:
     return message.replace(str(local), filename).replace(local.name, filename)
 
 
-@task(name="recognize-page", retry_condition_fn=is_retryable)
+@task(name="recognize-page", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     """Decode, clean and OCR one page; write its searchable PDF page to the work folder."""
     services = active_services()
@@ -176,7 +180,7 @@ def ocr_options(services: Services, dpi: int) -> OcrOptions:
                       timeout_seconds=ocr.page_timeout_seconds, tesseract_cmd=ocr.tesseract_cmd)
 
 
-@task(name="finish-record", retry_condition_fn=is_retryable)
+@task(name="finish-record", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
                   json_out: str | None = None) -> DossierDocument:
     """Classify, extract, store the searchable PDF, text and JSON, and set the final status."""
@@ -282,7 +286,7 @@ def fail_record(services: Services, job: FileJob, error: str) -> DossierDocument
     return store_json_and_status(services, record, DigitizationStatus.FAILED, changes, [])
 
 
-@task(name="finish-duplicate", retry_condition_fn=is_retryable)
+@task(name="finish-duplicate", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def finish_duplicate(job: FileJob, json_out: str | None = None) -> DossierDocument:
     """A duplicate is not processed again: its JSON points at the earlier record."""
     services = active_services()

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from prefect.cache_policies import NO_CACHE
 
 from config.settings import Settings
 from flows.services import Services
 from flows.tasks import (
     artifact_keys,
+    finish_duplicate,
+    finish_record,
     open_record,
     recognize_file_page,
+    register_file,
     retrying,
     store_json_and_status,
 )
@@ -59,3 +63,15 @@ def test_steps_are_tried_again_after_the_configured_waits(tmp_path: Path,
     assert (step.retries, step.retry_delay_seconds) == (2, [1.0, 4.0])
     assert (page.retries, page.retry_delay_seconds) == (1, [1.0])
     assert (open_record.retries, open_record.name) == (0, step.name)  # the task itself unchanged
+
+
+def test_no_step_is_served_from_prefect_s_cache(tmp_path: Path) -> None:
+    """Each step runs every time (the database knows what is done), and no run hashes its
+    inputs into a cache key — for finish-record, every page's words — also once wrapped
+    with retries."""
+    services = Services(Settings(data_dir=tmp_path))
+    steps = (register_file, open_record, recognize_file_page, finish_record, finish_duplicate)
+
+    for step in steps:
+        assert step.cache_policy is NO_CACHE, step.name
+        assert retrying(step, services).cache_policy is NO_CACHE, step.name
