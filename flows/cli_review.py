@@ -26,6 +26,7 @@ from rich.table import Table
 
 from config.doctypes import DocTypeDefinition, FieldDefinition
 from flows.cli_reports import exits_on_failure, fail, open_services
+from flows.local_server import running_prefect_api
 from flows.services import Services
 from flows.verification import (
     InvalidCorrectionError,
@@ -42,6 +43,7 @@ from storage.reviews import ReviewRepository
 
 review_app = typer.Typer(help="Review records that need a person's eye.")
 console = Console()
+errors = Console(stderr=True, soft_wrap=True)
 CLEAR = "-"  # typed at a prompt: the document does not carry this field
 
 
@@ -91,6 +93,25 @@ def review_command(
         outcome = apply_review(services, record_id, name, corrections, doc_type=doc_type,
                                note=note)
     show_outcome(outcome)
+    close_reviews_in_ui(services, record_id, name)
+
+
+def close_reviews_in_ui(services: Services, record_id: str, reviewer: str) -> None:
+    """Cancel the record's `review-record` runs still waiting in the Prefect UI, when a
+    Prefect server is there to ask. The record is verified whatever happens here."""
+    if running_prefect_api(services.settings) is None:
+        return  # no server: no form is on show
+    from flows.deployments import close_waiting_reviews
+
+    try:
+        closed = close_waiting_reviews(record_id, reviewer)
+    except Exception as error:  # noqa: BLE001 - any failure of the API: the review stands
+        errors.print(f"[yellow]the review of {record_id} waiting in the Prefect UI could not "
+                     f"be closed ({escape(str(error))}); cancel its flow run there[/yellow]")
+        return
+    for run_id in closed:
+        console.print(f"the review waiting in the Prefect UI was closed (flow run {run_id})",
+                      soft_wrap=True)
 
 
 def parsed_corrections(assignments: list[str]) -> dict[str, Value | None]:

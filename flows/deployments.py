@@ -176,6 +176,36 @@ def open_review(settings: Settings, record: DossierRecord) -> UUID:
     return run.id
 
 
+def close_waiting_reviews(record_id: str, reviewer: str) -> list[UUID]:
+    """Cancel the `review-record` runs still waiting on a record that a person verified
+    elsewhere (at the terminal): the UI must not go on offering a form for a finished record.
+    Returns the ids of the runs cancelled."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+        FlowRunFilterTags,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Cancelled
+
+    waiting = [StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PAUSED]
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[REVIEW_FLOW])),
+            flow_run_filter=FlowRunFilter(
+                tags=FlowRunFilterTags(all_=[record_tag(record_id)]),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=waiting))))
+        for run in runs:
+            client.set_flow_run_state(run.id, Cancelled(
+                message=f"record {record_id} was verified by {reviewer} with `sohoa review`"),
+                force=True)
+    return [run.id for run in runs]
+
+
 def worker_name() -> str:
     """Unique per process and telling which machine it is on (shown in the UI)."""
     import os

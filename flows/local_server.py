@@ -141,6 +141,17 @@ def connect_prefect(settings: Settings) -> str | None:
     return url
 
 
+def running_prefect_api(settings: Settings) -> str | None:
+    """The Prefect API this process is pointed at, or the local server if it is running;
+    None otherwise. Never starts a server (for commands that only tidy up runs)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    if settings.prefect_api == "local-server" and (state := running_server(settings)):
+        os.environ["PREFECT_API_URL"] = state.url
+        return state.url
+    return None
+
+
 def ui_url(api_url: str) -> str:
     return api_url.removesuffix("/api")
 

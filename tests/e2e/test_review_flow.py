@@ -39,6 +39,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 import flows.review
 import flows.services
+from flows.deployments import open_review
 from flows.review import review_record
 from flows.services import Services
 from schemas.status import DigitizationStatus as Status
@@ -269,3 +270,33 @@ def test_a_deployment_run_is_suspended_and_verifies_on_resume(
     entries = ReviewRepository(services.repository.engine).entries_for(record.id)
     assert [e.target for e in entries] == ["status", "fields.phone", "review_reasons"]
     assert {e.flow_run_id for e in entries} == {str(run.id)}
+
+
+def test_a_review_at_the_terminal_closes_the_one_waiting_in_the_ui(
+        services: Services, served_review: None, prefect_api_url: str, tmp_path: Path) -> None:
+    """GIVEN a `review-record` run suspended in the UI for a record WHEN an operator verifies
+    the record with `sohoa review` instead THEN that run is cancelled, saying who verified
+    it, and the UI offers no form for a finished record; the record is verified once."""
+    record = waiting_record(services)
+    worker = services.settings.worker.model_copy(update={"deployment": DEPLOYMENT})
+    run_id = open_review(services.settings.model_copy(update={"worker": worker}), record)
+    paused_run(record.id, None, "review-1")
+
+    inherited = {k: v for k, v in prefect_environment(tmp_path / "cli").items()
+                 if not k.startswith("SOHOA_")}
+    env = {**inherited, "PREFECT_API_URL": prefect_api_url,
+           "SOHOA_DATA_DIR": str(services.settings.data_dir)}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("sohoa")), "review", record.id, "--yes",
+         "--set", "phone=0912 345 678", "--reviewer", "Lan"],
+        env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert f"closed (flow run {run_id})" in " ".join(result.stdout.split())
+    state = run_state(run_id)
+    assert state.is_cancelled() and "verified by Lan" in (state.message or "")
+    verified = services.repository.require(record.id)
+    assert verified.status is Status.VERIFIED
+    assert verified.fields["phone"]["value"] == "0912345678"
+    entries = ReviewRepository(services.repository.engine).entries_for(record.id)
+    assert {e.reviewer for e in entries} == {"Lan"} and {e.flow_run_id for e in entries} == {None}
