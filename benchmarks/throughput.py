@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ FORMATS: tuple[FileKind, ...] = ("pdf", "jpeg", "png")
 DPI = 300
 MEMORY_TARGET = 1_500_000_000  # the issue's «< 1.5 GB» for a 200-page PDF
 LATENCY_TARGET = 3.0  # seconds sohoa may add to Tesseract's own time on one scan
+LATENCY_REPEATS = 3  # the latency is the median of this many runs of each
 console = Console()
 
 
@@ -164,7 +166,9 @@ def measure_scaling(sources: list[Path], sizes: Sequence[int], lang: str,
 
 @dataclass(frozen=True)
 class Latency:
-    """One single-page scan: sohoa end to end against Tesseract alone on the same page."""
+    """One single-page scan: sohoa end to end against Tesseract alone on the same page, each
+    the median of ``LATENCY_REPEATS`` runs (one run of a few seconds is at the mercy of
+    whatever else the machine does at that moment)."""
 
     file: str
     sohoa_seconds: float
@@ -176,15 +180,19 @@ class Latency:
 
 
 def measure_latency(file: Path, image: Path, lang: str, server: systems.Server,
-                    base: Path) -> Latency:
-    """Tesseract runs as sohoa runs it (one thread), so the difference is sohoa's own cost."""
+                    base: Path, repeats: int = LATENCY_REPEATS) -> Latency:
+    """Tesseract runs as sohoa runs it (one thread), so the difference is sohoa's own cost.
+    Each sohoa run has a fresh data folder: in the same one the file would be a duplicate."""
     folder = base / "latency"
-    tesseract = systems.run_measured(
-        ["tesseract", str(image), str(folder / "tesseract"), "-l", lang, "txt"],
-        folder / "tesseract.log", env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    sohoa = systems.run_sohoa([file], folder / "json", folder / "data", lang, server,
-                              folder / "sohoa.log")
-    return Latency(file.name, sohoa.seconds, tesseract.seconds)
+    tesseract, sohoa = [], []
+    for attempt in range(1, repeats + 1):
+        tesseract.append(systems.run_measured(
+            ["tesseract", str(image), str(folder / "tesseract"), "-l", lang, "txt"],
+            folder / "tesseract.log", env={**os.environ, "OMP_THREAD_LIMIT": "1"}).seconds)
+        run = folder / f"run-{attempt}"
+        sohoa.append(systems.run_sohoa([file], run / "json", run / "data", lang, server,
+                                       folder / "sohoa.log").seconds)
+    return Latency(file.name, statistics.median(sohoa), statistics.median(tesseract))
 
 
 def single_page_file(truths: list[Truth], files: list[Path]) -> Path:
@@ -264,7 +272,8 @@ def summary_lines(results: Results) -> list[str]:
         lines.append(f"peak PSS at {largest.pages} pages {megabytes(largest.peak_rss)}: target "
                      f"< {megabytes(MEMORY_TARGET)} {verdict(largest.peak_rss < MEMORY_TARGET)}")
     latency = results.latency
-    lines.append(f"single scan {latency.file}: sohoa {latency.sohoa_seconds:.1f} s, tesseract "
+    lines.append(f"single scan {latency.file} (medians of {LATENCY_REPEATS} runs): sohoa "
+                 f"{latency.sohoa_seconds:.1f} s, tesseract "
                  f"alone {latency.tesseract_seconds:.1f} s, overhead {latency.overhead:.1f} s: "
                  f"target < {LATENCY_TARGET:.0f} s {verdict(latency.overhead < LATENCY_TARGET)}")
     return lines
