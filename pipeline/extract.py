@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -81,9 +82,14 @@ class Phrase:
     text: str
     key: str
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(self.key.split())
+
+    @cached_property
+    def joined(self) -> str:
+        """The key without spaces: what the label reads as when OCR runs its words together."""
+        return self.key.replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -167,12 +173,22 @@ def _is_core(token: Token, typical: float) -> bool:
 
 
 def _best_window(keys: list[str], position: int, phrase: Phrase) -> tuple[float, int]:
-    """Best fuzzy score of the phrase against windows of its word count ±1 starting here."""
+    """Best fuzzy score of the phrase against windows of its word count ±1 starting here.
+
+    A window of fewer words than the phrase, but about as many letters, is also compared
+    without spaces: on blurred scans Tesseract loses the space between a label's words
+    («Giớitính:», «Kínhgửi»), which costs a short label more than one wrong letter does. (A
+    window short of letters is a label cut short, «… tên người» of «… tên người mẹ».)"""
     best = (0.0, 0)
     for width in (phrase.words - 1, phrase.words, phrase.words + 1):
         if width < 1 or position + width > len(keys):
             continue
-        score = fuzz.ratio(" ".join(keys[position:position + width]), phrase.key)
+        window = " ".join(keys[position:position + width])
+        score = fuzz.ratio(window, phrase.key)
+        if width < phrase.words:
+            joined = window.replace(" ", "")
+            if abs(len(joined) - len(phrase.joined)) <= 1:
+                score = max(score, fuzz.ratio(joined, phrase.joined))
         best = max(best, (score, width))
     return best
 
@@ -327,6 +343,15 @@ def _next_block(state: BlockState, doctype: DocTypeDefinition, key: str) -> str 
     return None
 
 
+def _starts_block(doctype: DocTypeDefinition, key: str) -> bool:
+    """Whether a label is an anchor that is no field's label («Đề nghị cơ quan đăng ký khai
+    sinh cho người dưới đây»): it is printed where its block begins, so the block begins
+    there even when the reading is in it already (a label misread before it, «Họ, chữ đệm,
+    tên: người yêu cầu», took the reading in early; what was seen there is not the block's)."""
+    return (_anchor_block(doctype, key) is not None
+            and not any(match_key(label) == key for f in doctype.fields for label in f.labels))
+
+
 def _field_for(doctype: DocTypeDefinition, key: str, block: str | None) -> FieldDefinition | None:
     """The field this label means in this block (fields without a block count anywhere)."""
     return next((f for f in doctype.fields if f.block in (block, None)
@@ -336,7 +361,7 @@ def _field_for(doctype: DocTypeDefinition, key: str, block: str | None) -> Field
 def _advance(state: BlockState, doctype: DocTypeDefinition, match: LabelMatch) -> str | None:
     """Update the block state for a label; returns the field key it stands for, if any."""
     block = _next_block(state, doctype, match.phrase.key)
-    if block is not None and block != state.block:
+    if block is not None and (block != state.block or _starts_block(doctype, match.phrase.key)):
         state.enter(block, _block_index(doctype, block))
     if state.block == LOST:
         return None

@@ -159,6 +159,20 @@ def test_ocr_damaged_labels_still_match(birth):
     assert fields["child_hometown"] == "xã Thạch Hạ"
 
 
+def test_a_label_whose_words_ocr_ran_together_still_matches(birth):
+    """
+    GIVEN short labels read without the space between their words («Giớitính:», «Kínhgửi»),
+    which a blurred scan makes Tesseract do
+    WHEN extracted
+    THEN their fields are found as if the space were there
+    """
+    lines = replaced(BIRTH_FORM, "Giới tính", "Giớitính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam")
+    lines = replaced(lines, "Kính gửi", "Kínhgửi Ủy ban nhân dân xã Thạch Hạ")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["child_gender"] == "Nam"
+    assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
+
+
 def test_a_value_that_resembles_a_short_label_is_not_a_label(birth):
     """«Nam Định» is one letter away from «Năm sinh»: it must stay part of the value."""
     lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định")
@@ -185,6 +199,24 @@ def test_a_missed_block_anchor_assigns_nothing_rather_than_the_wrong_parent(birt
     fields = values(extract_fields([make_page(lines)], birth))
     assert fields["mother_birth_year"] == "1990"
     assert "father_birth_year" not in fields and "father_name" not in fields
+
+
+def test_a_block_begins_at_its_anchor_even_when_a_misread_label_entered_it_early(birth):
+    """
+    GIVEN the requester's name label misread with a colon inside («Họ, chữ đệm, tên: người
+    yêu cầu»), so it reads as the child's name label and takes the reading into the child
+    block before the child block's anchor
+    WHEN the anchor «Đề nghị cơ quan đăng ký khai sinh cho người dưới đây» follows
+    THEN the child block begins there afresh: the child's fields are read, not lost
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người yêu cầu",
+                     "Họ, chữ đệm, tên: người yêu cầu NGUYỄN THỊ HƯƠNG")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["child_name"] == "Nguyễn Văn An"
+    assert fields["child_dob"] == "2024-05-12"
+    assert fields["child_gender"] == "Nam"
+    assert fields["mother_name"] == "Nguyễn Thị Hương"
+    assert "requester_name" not in fields
 
 
 def test_value_bbox_and_confidence_come_from_the_value_words(birth):
