@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from pipeline.preprocess import PreprocessOptions
+from pipeline.second_pass import SecondPassOptions
 
 
 def _default_data_dir() -> Path:
@@ -139,6 +140,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)
+    second_pass: SecondPassOptions = Field(default_factory=SecondPassOptions)
     work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
     doctypes_dir: Path | None = Field(None, description="extra document-type definitions")
     prefect_api: Literal["local-server", "ephemeral"] = Field(

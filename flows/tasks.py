@@ -23,10 +23,10 @@ from pipeline.extract import extract_fields
 from pipeline.fields import Extraction
 from pipeline.load import FileFormat, FileInfo, PageLimits, inspect_file
 from pipeline.load import load_page as decode_page
-from pipeline.ocr import OcrOptions, recognize_page
+from pipeline.ocr import OcrOptions
 from pipeline.pdf import build_page_pdf, merge_page_pdfs
-from pipeline.preprocess import prepare_page
 from pipeline.reread import reread_digits
+from pipeline.second_pass import read_page
 from schemas.document import DossierDocument
 from schemas.ocr import PageOcr
 from schemas.record import DossierRecord
@@ -149,12 +149,13 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     info = FileInfo(format=FileFormat(job.format), page_count=job.page_count, dpi=job.dpi)
     with ocr_slots(services):
         try:
-            image = decode_page(local, info, index, page_limits(services))
-            prepared = prepare_page(image, settings.preprocess)
-            del image
             options = ocr_options(services, info.dpi)
-            recognition = recognize_page(prepared.ocr_image, number, options,
-                                         settings.resolved_work_dir)
+            # Read again turned half round when the first reading looks upside down
+            # (pipeline/second_pass.py); a page read well is decoded and read once.
+            reading = read_page(lambda: decode_page(local, info, index, page_limits(services)),
+                                number, settings.preprocess, options, settings.second_pass,
+                                settings.resolved_work_dir)
+            prepared, recognition = reading.prepared, reading.recognition
             # Number words read again with digits only: a confident digit misread goes to
             # review instead of into the fields (pipeline/reread.py).
             checked = reread_digits(prepared.ocr_image, recognition.page, options)

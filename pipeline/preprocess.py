@@ -70,12 +70,17 @@ class PreparedPage:
     crop_box: CropBox
 
 
-def prepare_page(image: np.ndarray,
-                 options: PreprocessOptions | None = None) -> PreparedPage:
-    """Orient, straighten, crop and clean one decoded page (uint8 grey or BGR)."""
+def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None,
+                 rotation: int | None = None) -> PreparedPage:
+    """Orient, straighten, crop and clean one decoded page (uint8 grey or BGR).
+
+    ``rotation`` (clockwise degrees) overrides the orientation detection: a second reading
+    of a page that was read upside down (pipeline/second_pass.py).
+    """
     options = options or PreprocessOptions()
     check_page_image(image)
-    rotation = page_rotation(to_gray(image), options)
+    if rotation is None:
+        rotation = page_rotation(to_gray(image), options)
     upright = rotate_upright(image, rotation)
     box: CropBox = (0, 0, upright.shape[1], upright.shape[0])
     if options.crop_borders:

@@ -51,3 +51,10 @@ def test_a_secrets_folder_that_does_not_exist_is_an_error(clean_env: Path,
     monkeypatch.setenv("SOHOA_SECRETS_DIR", str(clean_env / "no-such-folder"))
     with pytest.raises(ValueError, match="no-such-folder"):
         Settings()
+
+
+def test_the_second_pass_threshold_is_a_nested_setting(clean_env: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().second_pass.turn_below_confidence == 55.0
+    monkeypatch.setenv("SOHOA_SECOND_PASS__TURN_BELOW_CONFIDENCE", "0")
+    assert Settings().second_pass.turn_below_confidence == 0.0

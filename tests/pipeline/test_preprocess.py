@@ -137,3 +137,16 @@ def test_options_have_defaults_and_validate() -> None:
     assert PreprocessOptions.model_validate({"analysis_width": 800}).analysis_width == 800
     with pytest.raises(pydantic.ValidationError):
         PreprocessOptions(analysis_width=10)
+
+
+def test_a_given_rotation_is_used_instead_of_the_detected_one(text_page: np.ndarray) -> None:
+    """
+    GIVEN an upright page
+    WHEN it is prepared with the rotation 180 given (a second reading of a page whose
+    orientation was misjudged)
+    THEN it comes out turned half round, whatever the orientation check would have said
+    """
+    turned = prepare_page(text_page, PreprocessOptions(), rotation=180)
+    upright = prepare_page(text_page, PreprocessOptions())
+    assert (turned.rotation, upright.rotation) == (180, 0)
+    assert np.array_equal(turned.ocr_image, np.rot90(upright.ocr_image, 2))
