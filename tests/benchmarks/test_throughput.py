@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from benchmarks.memory import PeakSampler, megabytes, tree_memory
+from benchmarks.memory import PeakSampler, megabytes, snapshot, tree_memory
 from benchmarks.pages import (
     build_repeated_pdf,
     count_pdf_pages,
@@ -200,3 +200,21 @@ def test_ghostscript_needed_before_ocrmypdf_17_only() -> None:
     assert ghostscript_needed("unknown")  # an unreadable version: assume the stricter need
     assert "REQUIRED" in ghostscript_note("16.10.4")
     assert "not needed" in ghostscript_note("17.13.0")
+
+
+def test_a_process_gone_since_the_snapshot_counts_nothing() -> None:
+    """GIVEN a snapshot that saw a child holding a copy of its parent's pages (a fork an
+    instant before exec) WHEN the child is gone by the time the tree is measured THEN it
+    counts nothing, not its stale RSS from the snapshot."""
+    parent = start_allocating([sys.executable, "-c",
+                               "import sys; print('ready', flush=True); sys.stdin.read()"])
+    try:
+        child = subprocess.Popen(["sleep", "30"])
+        table = snapshot()
+        table[child.pid] = (parent.pid, 600 * MB)  # seen as the parent's copy, still forked
+        child.kill()
+        child.wait()
+        size = tree_memory([parent.pid], table)
+    finally:
+        release(parent)
+    assert 0 < size < 100 * MB
