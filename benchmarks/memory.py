@@ -6,12 +6,17 @@ The figure is the *sum of PSS* over the tree: a page shared by n processes (libr
 copy-on-write pages of a process that forked to start Tesseract or poppler) counts 1/n in each,
 so the sum is what the tree really holds. A sum of RSS would count a forked child's shared
 pages again: with an 800 MB parent, every fork-and-exec shows for an instant as 1.6 GB.
-RSS is used for a process whose smaps_rollup cannot be read.
+RSS is used for a process whose smaps_rollup cannot be read. A child that still shares its
+parent's memory map (Python starts programs with vfork: between vfork and exec the child *is*
+the parent's memory) is not counted at all: PSS divides a page among memory maps, not
+processes, so both would show the parent's whole memory.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import platform
 import threading
 import time
 from collections.abc import Iterable
@@ -68,8 +73,22 @@ def tree_memory(roots: Iterable[int], table: dict[int, tuple[int, int]] | None =
         pid = pending.pop()
         if pid not in seen:
             seen.add(pid)
-            pending.extend(children.get(pid, ()))
+            pending.extend(child for child in children.get(pid, ())
+                           if not shares_memory_map(pid, child))
     return sum(_held(pid, table) for pid in seen)
+
+
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # kcmp(2)'s syscall number
+_KCMP_VM = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def shares_memory_map(pid: int, other: int) -> bool:
+    """Whether two processes (or a process and a thread) share one memory map (kcmp(2));
+    False when the kernel cannot tell, e.g. one of them has gone."""
+    if _KCMP is None:
+        return False
+    return _libc.syscall(_KCMP, pid, other, _KCMP_VM, 0, 0) == 0
 
 
 def _held(pid: int, table: dict[int, tuple[int, int]]) -> int:

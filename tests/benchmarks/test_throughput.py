@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -11,7 +12,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from benchmarks.memory import PeakSampler, megabytes, snapshot, tree_memory
+from benchmarks.memory import (
+    PeakSampler,
+    megabytes,
+    shares_memory_map,
+    snapshot,
+    tree_memory,
+)
 from benchmarks.pages import (
     build_repeated_pdf,
     count_pdf_pages,
@@ -218,3 +225,33 @@ def test_a_process_gone_since_the_snapshot_counts_nothing() -> None:
     finally:
         release(parent)
     assert 0 < size < 100 * MB
+
+
+def test_a_child_sharing_its_parents_memory_map_is_counted_once() -> None:
+    """GIVEN a process and something that shares its memory map (as a child between vfork
+    and exec does; here one of its threads, which /proc shows the same way) seen in the
+    snapshot as its child WHEN the tree is measured THEN the memory counts once."""
+    script = ("import sys, threading; b = b'\\x01' * (200 * 1_000_000); "
+              "t = threading.Thread(target=sys.stdin.read); t.start(); "
+              "print('ready', t.native_id, flush=True); t.join()")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        ready, thread_id = parent.stdout.readline().split()
+        assert shares_memory_map(parent.pid, int(thread_id))
+        table = snapshot()
+        table[int(thread_id)] = (parent.pid, table[parent.pid][1])
+        size = tree_memory([parent.pid], table)
+    finally:
+        release(parent)
+    assert 200 * MB <= size < 300 * MB
+
+
+def test_separate_processes_do_not_share_a_memory_map() -> None:
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert not shares_memory_map(os.getpid(), child.pid)
+    finally:
+        child.kill()
+        child.wait()
