@@ -319,10 +319,15 @@ def _anchor_block(doctype: DocTypeDefinition, key: str) -> str | None:
                  if any(match_key(a) == key for a in b.anchors)), None)
 
 
+def _labelled(doctype: DocTypeDefinition, key: str) -> list[FieldDefinition]:
+    """The fields that have the label ``key`` (in any block)."""
+    return [f for f in doctype.fields if any(match_key(label) == key for label in f.labels)]
+
+
 def _implied_block(doctype: DocTypeDefinition, key: str) -> str | None:
     """The block a label belongs to when no other block prints it (so a missed anchor
     does not lose the block: «Giới tính» is always the child's)."""
-    blocks = {f.block for f in doctype.fields if any(match_key(lb) == key for lb in f.labels)}
+    blocks = {f.block for f in _labelled(doctype, key)}
     return blocks.pop() if len(blocks) == 1 else None
 
 
@@ -348,14 +353,12 @@ def _starts_block(doctype: DocTypeDefinition, key: str) -> bool:
     sinh cho người dưới đây»): it is printed where its block begins, so the block begins
     there even when the reading is in it already (a label misread before it, «Họ, chữ đệm,
     tên: người yêu cầu», took the reading in early; what was seen there is not the block's)."""
-    return (_anchor_block(doctype, key) is not None
-            and not any(match_key(label) == key for f in doctype.fields for label in f.labels))
+    return _anchor_block(doctype, key) is not None and not _labelled(doctype, key)
 
 
 def _field_for(doctype: DocTypeDefinition, key: str, block: str | None) -> FieldDefinition | None:
     """The field this label means in this block (fields without a block count anywhere)."""
-    return next((f for f in doctype.fields if f.block in (block, None)
-                 and any(match_key(label) == key for label in f.labels)), None)
+    return next((f for f in _labelled(doctype, key) if f.block in (block, None)), None)
 
 
 def _advance(state: BlockState, doctype: DocTypeDefinition, match: LabelMatch) -> str | None:
