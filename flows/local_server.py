@@ -132,10 +132,9 @@ def connect_prefect(settings: Settings) -> str | None:
 
     Returns the API URL used, or None when Prefect's ephemeral API will be used.
     """
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
-    if settings.prefect_api == "ephemeral":
-        return None
+    url = running_prefect_api(settings)
+    if url is not None or settings.prefect_api == "ephemeral":
+        return url
     url = start_server(settings).url
     os.environ["PREFECT_API_URL"] = url
     return url
