@@ -15,7 +15,7 @@ single- and multi-page files at 300 DPI):
 - latency: sohoa on one single-page scan against Tesseract alone on that page.
 
 Pages per minute count the pages of the inputs; peak memory is the largest sum of PSS over a
-run's whole process tree (sampled every 0.1 s). Preparing inputs is never timed. Run it on a
+run's whole process tree (sampled twice a second). Preparing inputs is never timed. Run it on a
 quiet machine: other OCR jobs slow every system, but not equally.
 """
 
