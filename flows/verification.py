@@ -51,7 +51,7 @@ FORMAT_HINTS: dict[str, str] = {
     "datetime": "YYYY-MM-DDTHH:MM or «08 giờ 30 phút, ngày 28 tháng 11 năm 2024»",
     "digits": "digits only",
     "id_number": "12 digits (CCCD) or 9 (CMND)",
-    "phone": "10 digits starting with 0",
+    "phone": "10 digits starting 03, 05, 07, 08 or 09",
     "email": "name@domain.tld",
     "integer": "a whole number above 0",
     "year": "4 digits",

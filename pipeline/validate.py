@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import cache
+
+import tldextract
 
 from pipeline.normalize import Value
 from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
@@ -19,7 +22,10 @@ OLDEST_YEAR = 1900  # the contract's «plausible birth year» lower bound
 ID_LENGTHS = (9, 12)  # old CMND, CCCD
 DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}")
-PHONE = re.compile(r"0[1-9]\d{8}")
+# Ten-digit numbers are mobile numbers, whose prefixes since the 2018 renumbering all start
+# 03, 05, 07, 08 or 09; a landline has 11 digits (02x area code). Tesseract's 3↔8 and 6↔8
+# confusions otherwise pass as another valid number.
+PHONE = re.compile(r"0[35789]\d{8}")
 
 
 def _parse_date(value: Value) -> dt.date | None:
@@ -88,13 +94,24 @@ def is_valid_year(value: Value) -> bool:
 
 
 def is_valid_phone(value: Value) -> bool:
-    """Ten digits starting with 0 (and not 00)."""
+    """Ten digits of a Vietnamese mobile number: 0 and a mobile prefix (03, 05, 07, 08, 09)."""
     return bool(PHONE.fullmatch(str(value)))
 
 
+@cache
+def _public_suffixes() -> tldextract.TLDExtract:
+    # The Public Suffix List snapshot bundled with tldextract: no network, no cache files.
+    return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())
+
+
 def is_valid_email(value: Value) -> bool:
-    """local@domain.tld, lowercase ASCII."""
-    return bool(EMAIL.fullmatch(str(value)))
+    """local@domain.suffix, lowercase ASCII, where the suffix is a real one (Public Suffix
+    List): Tesseract reads «.com» as «.corn» or «.c0m», which no mail server answers to."""
+    text = str(value)
+    if not EMAIL.fullmatch(text):
+        return False
+    domain = _public_suffixes()(text.rsplit("@", 1)[1])
+    return bool(domain.suffix and domain.domain)
 
 
 def is_valid_dossier_code(value: Value) -> bool:

@@ -66,8 +66,10 @@ def test_birth_year(value, valid):
 
 
 @pytest.mark.parametrize(("value", "valid"), [
-    ("0912345678", True), ("0243123456", True), ("912345678", False), ("0012345678", False),
-    ("09123456789", False),
+    ("0912345678", True), ("0328123456", True), ("0588123456", True), ("0701234567", True),
+    ("0868123456", True), ("912345678", False), ("0012345678", False), ("09123456789", False),
+    # no mobile prefix: a misread digit («0888…» read «0688…»), a 10-digit landline
+    ("0688500692", False), ("0412345678", False), ("0243123456", False),
 ])
 def test_phone(value, valid):
     assert is_valid_phone(value) is valid
@@ -75,7 +77,9 @@ def test_phone(value, valid):
 
 @pytest.mark.parametrize(("value", "valid"), [
     ("nam.le@gmail.com", True), ("x@hatinh.gov.vn", True), ("nam.le@gmail", False),
-    ("nam.le@gmaiïl.com", False), ("@gmail.com", False),
+    ("nam.le@gmaiïl.com", False), ("@gmail.com", False), ("dung@yahoo.com.vn", True),
+    # no such suffix: «.com» misread
+    ("dungld323@yahoo.corn", False), ("dung@yahoo.c0m", False), ("dung@com", False),
 ])
 def test_email(value, valid):
     assert is_valid_email(value) is valid
