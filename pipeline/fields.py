@@ -14,7 +14,9 @@ Checks that no confidence can replace, each from knowledge a production system h
 * address-like values (``places`` fields) against the gazetteer of provinces and districts
   (``pipeline.places``): a unit name that differs from a known one only by its diacritics is
   spelt as the known name; one that is no known name, or a value cut at a comma, is refused;
-* a person's name must begin with a Vietnamese family name (``config/surnames.yaml``);
+* a person's name must begin with a Vietnamese family name (``config/surnames.yaml``), and a
+  word of it that is no name but a known one with other accents («Hãng» for «Hằng»,
+  ``config/given_names.yaml``) is a misread tone mark;
 * a dossier code's day (yymmdd) must be the day it was received (``dated_by``).
 """
 
@@ -31,6 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from config.doctypes import CONFIG_DIR, DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
 from pipeline.places import apply_mends, check_places
+from pipeline.syllables import spelling
 from pipeline.text import fold, has_alnum, match_key
 from pipeline.validate import VALIDATORS, carries_date, is_in_order
 from schemas.document import ExtractedField
@@ -43,10 +46,27 @@ _JOINED_WORDS = re.compile(r"[^\W\d_]-[^\W\d_]")
 
 
 @functools.cache
+def _name_list(file: str, key: str) -> tuple[str, ...]:
+    data = yaml.safe_load((CONFIG_DIR / file).read_text(encoding="utf-8"))
+    return tuple(data[key])
+
+
+@functools.cache
 def known_surnames() -> frozenset[str]:
     """Vietnamese family names (``config/surnames.yaml``), folded: OCR loses accents."""
-    data = yaml.safe_load((CONFIG_DIR / "surnames.yaml").read_text(encoding="utf-8"))
-    return frozenset(fold(name) for name in data["surnames"])
+    return frozenset(fold(name) for name in _name_list("surnames.yaml", "surnames"))
+
+
+@functools.cache
+def _name_words() -> tuple[frozenset[tuple[str, tuple[str, ...]]], Mapping[str, tuple[str, ...]]]:
+    """The spellings of words names are made of (``config/given_names.yaml`` and the family
+    names, which also stand inside names), and those words by their letters without accents."""
+    words = _name_list("given_names.yaml", "names") + _name_list("surnames.yaml", "surnames")
+    by_letters: dict[str, list[str]] = {}
+    for word in dict.fromkeys(words):
+        by_letters.setdefault(fold(word), []).append(word)
+    return (frozenset(spelling(word) for word in words),
+            {letters: tuple(names) for letters, names in by_letters.items()})
 
 
 def surname_problem(value: str, fdef: FieldDefinition, doctype: DocTypeDefinition) -> str | None:
@@ -58,6 +78,31 @@ def surname_problem(value: str, fdef: FieldDefinition, doctype: DocTypeDefinitio
     if first in known_surnames() or first in {fold(s) for s in doctype.surnames}:
         return None
     return "does not begin with a known family name"
+
+
+def name_word_problem(value: str, fdef: FieldDefinition,
+                      doctype: DocTypeDefinition) -> str | None:
+    """Why a person's name was misread: it ends in a lone letter, or a word after the family
+    name is no name, yet is a known name but for its accents («Hãng» for «Hằng»). Tesseract
+    reads such a tone mark wrong with full confidence, so no confidence threshold catches it.
+    A word no known name shares its letters with (a rare or a minority-language name) is not
+    judged."""
+    if is_organisation(value, tuple(fdef.keep_case_prefixes)):
+        return None
+    words = value.split()
+    if len(words) > 1 and len(words[-1]) == 1:
+        # No given name is one letter: a speck or a mark beside the name was read into it.
+        return f"ends in a lone letter «{words[-1]}», which no given name is"
+    spellings, by_letters = _name_words()
+    own = {spelling(s) for s in doctype.surnames}
+    for word in words[1:]:
+        if spelling(word) in spellings or spelling(word) in own:
+            continue
+        near = by_letters.get(fold(word))
+        if near:
+            return (f"has «{word}», which is no name but reads like «{' / '.join(near)}»: "
+                    "a tone mark was probably misread")
+    return None
 
 
 @dataclass(frozen=True)
@@ -281,6 +326,11 @@ def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
     if not extracted.valid:
         return ("is not in the list of known values" if fdef.vocabulary
                 else f"is not a valid {fdef.type.replace('_', ' ')}")
+    if fdef.normalizer_name == "person_name":
+        # Judged on the final spelling: a copy printed in ordinary case may have mended it.
+        misread = name_word_problem(str(extracted.value), fdef, doctype)
+        if misread is not None:
+            return misread
     if clash is not None:
         return clash
     if extracted.confidence < doctype.matching.drop_below_confidence:

@@ -54,6 +54,13 @@ def _split_tone(word: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", "".join(kept)), tones
 
 
+def spelling(word: str) -> tuple[str, tuple[str, ...]]:
+    """A word's letters (lowercase, quality marks kept) and its tone marks apart: two words with
+    the same spelling differ at most in where the tone mark sits («Hoà» and «Hòa»)."""
+    bare, tones = _split_tone(word.lower())
+    return bare, tuple(tones)
+
+
 @cache
 def is_syllable(word: str) -> bool:
     """True when ``word`` (any case, letters only) can be a Vietnamese syllable."""

@@ -485,3 +485,42 @@ def test_administrative_phrases_get_their_accents(birth):
     lines = replaced(BIRTH_FORM, "Kính gửi", "Kính gửi: Ủy ban nhần dân xã Thạch Hạ, tỉnh Nghệ Án")
     fields = values(extract_fields([make_page(lines)], birth))
     assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ, tỉnh Nghệ An"
+
+
+@pytest.mark.parametrize(("printed", "word", "known"), [
+    ("NGUYỄN BẢO HÃNG", "Hãng", "Hằng"),
+    ("NGUYỄN CÔNG HƯỚNG", "Hướng", "Hương / Hường / Hưởng"),
+    ("TRẦN THỦ ÁNH", "Thủ", "Thu / Thư"),
+])
+def test_a_name_word_with_a_misread_tone_is_left_for_review(birth, printed, word, known):
+    """
+    GIVEN a child's name whose given or middle name Tesseract read, with full confidence,
+          under another tone mark («HẰNG» as «HÃNG»): no name, but a known one's letters
+    WHEN extracted
+    THEN the name is not given, and the doubt names the word and the names it reads like
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên: NGUYỄN VĂN AN", f"Họ, chữ đệm, tên: {printed}")
+    fields = extract_fields([make_page(lines)], birth)
+    assert "child_name" not in fields
+    assert fields.doubts["child_name"].reason == (
+        f"has «{word}», which is no name but reads like «{known}»: a tone mark was probably "
+        "misread")
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("GIÀNG A PÁO", "Giàng A Páo"),  # Hmông: letters no Kinh name has, so not judged
+    ("NGUYỄN THỊ THUÝ", "Nguyễn Thị Thuý"),  # the old place of the tone mark
+    ("NGUYỄN TRẦN BẢO NGỌC", "Nguyễn Trần Bảo Ngọc"),  # a family name inside the name
+])
+def test_names_of_other_spellings_are_given(birth, printed, name):
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên: NGUYỄN VĂN AN", f"Họ, chữ đệm, tên: {printed}")
+    assert values(extract_fields([make_page(lines)], birth))["child_name"] == name
+
+
+def test_a_name_ending_in_a_lone_letter_is_left_for_review(birth):
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên: NGUYỄN VĂN AN",
+                     "Họ, chữ đệm, tên: NGUYỄN PHƯƠNG ÁNH A")
+    fields = extract_fields([make_page(lines)], birth)
+    assert "child_name" not in fields
+    assert fields.doubts["child_name"].reason == "ends in a lone letter «A», which no given name is"
+
