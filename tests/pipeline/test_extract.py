@@ -524,3 +524,13 @@ def test_a_name_ending_in_a_lone_letter_is_left_for_review(birth):
     assert "child_name" not in fields
     assert fields.doubts["child_name"].reason == "ends in a lone letter «A», which no given name is"
 
+
+@pytest.mark.parametrize("read, procedure", [
+    ("Đặng ký thường trú", "Đăng ký thường trú"),
+    ("Đăng kỹ khai sinh", "Đăng ký khai sinh"),
+    ("Cấp đồi Giấy chứng nhận quyền sử dụng đất", "Cấp đổi Giấy chứng nhận quyền sử dụng đất"),
+])
+def test_the_procedure_asked_for_gets_the_accents_of_its_catalogue_words(receipt, read,
+                                                                         procedure):
+    lines = replaced(RECEIPT_FORM, "Nội dung yêu cầu", f"Nội dung yêu cầu giải quyết: {read}")
+    assert values(extract_fields([make_page(lines)], receipt))["request_content"] == procedure
