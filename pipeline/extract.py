@@ -126,7 +126,8 @@ def build_rows(page: PageOcr) -> list[Row]:
     a tall smear that noise or a leftover leader made would otherwise start a row of its own
     and pull the words around it in (a 4-pixel «.» took «gửi:» away from «Kính»). Marks
     without letters are then put in the row their middle falls in (or left out when it falls
-    in none); specks and smears with letters are noise and left out.
+    in none), and so are tall words no taller than that row allows (a title's words); specks
+    with letters, and smears taller than their row allows, are noise and left out.
     """
     tokens = [_token(w, (ln.block, ln.paragraph, ln.line)) for ln in page.lines for w in ln.words]
     typical = _typical_height(tokens)
@@ -140,10 +141,16 @@ def build_rows(page: PageOcr) -> list[Row]:
         else:
             row.tokens.append(token)
     for token in tokens:
-        if not token.key:  # marks («:», «-», «(») go where they stand; specks with letters
-            home = next((r for r in rows if r.top <= _middle(token) <= r.bottom), None)
-            if home is not None:
-                home.tokens.append(token)
+        if token.key and (_is_core(token, typical) or _height(token) < MIN_ROW_HEIGHT * typical):
+            continue  # placed already, or a speck with letters
+        # Marks («:», «-», «(») go where they stand, and so does a tall word that is no taller
+        # than its row's words allow: a title set large, whose accents and a blot of noise make
+        # its box over twice body height («TIẾP» 142 px among title words of 80, body 46 px).
+        home = next((r for r in rows if r.top <= _middle(token) <= r.bottom), None)
+        if home is None:
+            continue
+        if not token.key or _height(token) <= MAX_ROW_HEIGHT * _typical_height(home.tokens):
+            home.tokens.append(token)
     for row in rows:
         row.tokens.sort(key=lambda t: t.word.bbox[0])
     return sorted(rows, key=lambda r: r.top)

@@ -73,3 +73,20 @@ def test_two_forms_in_one_file_are_ambiguous(doctypes):
 def test_no_types_defined_gives_unknown():
     result = classify_document([make_page(BIRTH_FORM)], [])
     assert result.doc_type == "unknown" and result.runner_up is None
+
+
+def test_a_title_set_large_is_read_though_a_blot_stretched_its_words(doctypes):
+    """
+    GIVEN a receipt whose title is set at twice body height, and whose «TIẾP» and «HẸN» a
+          blot of noise stretched to 3.5 times body height (taller than any body word may be)
+    WHEN classified
+    THEN the stretched words stay in the title's row, and the title is found
+    """
+    page = make_page(RECEIPT_FORM)
+    title = next(line for line in page.lines if line.text.startswith("GIẤY TIẾP"))
+    for word in title.words:
+        left, top, right, _ = word.bbox
+        tall = 140 if word.text in ("TIẾP", "HẸN") else 80
+        word.bbox = (left, top - (tall - 40) // 2, right, top - (tall - 40) // 2 + tall)
+    result = classify_document([page], doctypes)
+    assert result.doc_type == "dossier_receipt" and result.title_page == 1
