@@ -61,6 +61,10 @@ class ReviewSettings(BaseModel):
     min_page_confidence: float = Field(60.0, ge=0, le=100)
     min_field_confidence: float = Field(0.6, ge=0, le=1)
     min_classification_margin: float = Field(0.15, ge=0, le=1)
+    unknown_near_type_score: float = Field(
+        0.25, ge=0, le=1, description="a document of no type that still fits one this well "
+        "(many of its labels printed, its title not found) goes to review; attachments and "
+        "letters fit none by more than about 0.13")
     open_review_runs: bool = Field(
         True, description="a record run by a worker that needs review gets a review-record run "
         "waiting for an operator's answer in the Prefect UI")

@@ -38,7 +38,13 @@ def text_reasons(pages: list[PageOcr], review: ReviewSettings) -> list[str]:
 
 
 def type_reasons(classification: Classification, review: ReviewSettings) -> list[str]:
-    """The type could not be decided between two."""
+    """The type could not be decided between two, or no type was chosen although one nearly
+    fits (a damaged title: a receipt filed as «unknown» would be lost to its procedure)."""
+    if (classification.doc_type == "unknown" and classification.runner_up is not None
+            and classification.runner_up_score >= review.unknown_near_type_score):
+        return [f"no document type's title was found, but the page fits "
+                f"{classification.runner_up} ({classification.runner_up_score:.2f}; its labels "
+                f"are printed): is it one?"]
     close = (classification.runner_up is not None
              and classification.doc_type != "unknown"
              and classification.score - classification.runner_up_score

@@ -145,3 +145,19 @@ def test_a_plain_mapping_of_fields_is_an_extraction_without_doubts(birth):
     plain = assess_document(BIRTH, complete(), READABLE, birth, REVIEW)
     explicit = assess_document(BIRTH, Extraction(complete()), READABLE, birth, REVIEW)
     assert plain == explicit
+
+
+def test_a_page_of_no_type_that_nearly_fits_one_goes_to_review():
+    """
+    GIVEN a receipt whose title was not read: no type reaches its minimum score, but the
+          receipt's labels are printed (0.37 against 0.13 at most for attachments and letters)
+    WHEN assessed
+    THEN it is unknown yet needs review, naming the type it nearly is
+    """
+    near = Classification(doc_type="unknown", score=0.63, runner_up="dossier_receipt",
+                          runner_up_score=0.37)
+    result = assess_document(near, {}, READABLE, None, REVIEW)
+    assert result.status == DigitizationStatus.NEEDS_REVIEW
+    assert result.review_reasons == [
+        "no document type's title was found, but the page fits dossier_receipt (0.37; its "
+        "labels are printed): is it one?"]
