@@ -33,8 +33,8 @@ from rapidfuzz.distance import Levenshtein
 from config.doctypes import CONFIG_DIR, DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
 from pipeline.places import apply_mends, check_places
-from pipeline.syllables import spelling
-from pipeline.text import fold, has_alnum, match_key
+from pipeline.syllables import tone_placements
+from pipeline.text import fold, has_alnum, match_key, nfc
 from pipeline.validate import VALIDATORS, carries_date, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
@@ -58,14 +58,15 @@ def known_surnames() -> frozenset[str]:
 
 
 @functools.cache
-def _name_words() -> tuple[frozenset[tuple[str, tuple[str, ...]]], Mapping[str, tuple[str, ...]]]:
-    """The spellings of words names are made of (``config/given_names.yaml`` and the family
-    names, which also stand inside names), and those words by their letters without accents."""
+def _name_words() -> tuple[frozenset[str], Mapping[str, tuple[str, ...]]]:
+    """The words names are made of (``config/given_names.yaml`` and the family names, which
+    also stand inside names) in lowercase, in both styles of placing the tone, and those words
+    as written by their letters without accents."""
     words = _name_list("given_names.yaml", "names") + _name_list("surnames.yaml", "surnames")
     by_letters: dict[str, list[str]] = {}
     for word in dict.fromkeys(words):
         by_letters.setdefault(fold(word), []).append(word)
-    return (frozenset(spelling(word) for word in words),
+    return (frozenset(spelt for word in words for spelt in tone_placements(word)),
             {letters: tuple(names) for letters, names in by_letters.items()})
 
 
@@ -94,9 +95,9 @@ def name_word_problem(value: str, fdef: FieldDefinition,
         # No given name is one letter: a speck or a mark beside the name was read into it.
         return f"ends in a lone letter «{words[-1]}», which no given name is"
     spellings, by_letters = _name_words()
-    own = {spelling(s) for s in doctype.surnames}
+    known = spellings | {spelt for name in doctype.surnames for spelt in tone_placements(name)}
     for word in words[1:]:
-        if spelling(word) in spellings or spelling(word) in own:
+        if nfc(word.lower()) in known:
             continue
         near = by_letters.get(fold(word))
         if near:

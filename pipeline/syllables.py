@@ -54,11 +54,19 @@ def _split_tone(word: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", "".join(kept)), tones
 
 
-def spelling(word: str) -> tuple[str, tuple[str, ...]]:
-    """A word's letters (lowercase, quality marks kept) and its tone marks apart: two words with
-    the same spelling differ at most in where the tone mark sits («Hoà» and «Hòa»)."""
-    bare, tones = _split_tone(word.lower())
-    return bare, tuple(tones)
+def tone_placements(word: str) -> frozenset[str]:
+    """The word (lowercase NFC) as written in either style of placing the tone mark: on a
+    final «oa», «oe» or «uy» both «hòa» and «hoà», «thúy» and «thuý» are in use. Elsewhere
+    the tone has one place («Gìang» is no spelling of «Giàng»)."""
+    written = unicodedata.normalize("NFC", word.lower())
+    bare, tones = _split_tone(written)
+    if len(tones) != 1 or not bare.endswith(("oa", "oe", "uy")):
+        return frozenset({written})
+    placed = set()
+    for index in (len(bare) - 2, len(bare) - 1):
+        marked = unicodedata.normalize("NFC", bare[index] + tones[0])
+        placed.add(bare[:index] + marked + bare[index + 1:])
+    return frozenset(placed | {written})
 
 
 @cache

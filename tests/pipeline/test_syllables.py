@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
+from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable, tone_placements
 
 
 @pytest.mark.parametrize("word", [
@@ -27,3 +27,11 @@ def test_words_of_values():
     assert is_abbreviation("UBND") and not is_abbreviation("Ubnd")
     assert all(is_plausible_word(w) for w in ["12", "04a/ĐK", "CT01", "(bản", "sao)", "1,"])
     assert not is_plausible_word("1ĩnh")  # «Tĩnh» with its T read as 1
+
+
+@pytest.mark.parametrize(("word", "placements"), [
+    ("Hòa", {"hòa", "hoà"}), ("thuý", {"thúy", "thuý"}), ("Khoẻ", {"khỏe", "khoẻ"}),
+    ("Giàng", {"giàng"}), ("Gìang", {"gìang"}), ("Hương", {"hương"}), ("Hoa", {"hoa"}),
+])
+def test_tone_placements_allow_both_styles_only_where_both_are_in_use(word, placements):
+    assert tone_placements(word) == placements
