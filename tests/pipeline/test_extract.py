@@ -530,8 +530,16 @@ def test_a_name_ending_in_a_lone_letter_is_left_for_review(birth):
     ("Đặng ký thường trú", "Đăng ký thường trú"),
     ("Đăng kỹ khai sinh", "Đăng ký khai sinh"),
     ("Cấp đồi Giấy chứng nhận quyền sử dụng đất", "Cấp đổi Giấy chứng nhận quyền sử dụng đất"),
+    ("Chứng thực bản sao từ bán chính", "Chứng thực bản sao từ bản chính"),
 ])
 def test_the_procedure_asked_for_gets_the_accents_of_its_catalogue_words(receipt, read,
                                                                          procedure):
     lines = replaced(RECEIPT_FORM, "Nội dung yêu cầu", f"Nội dung yêu cầu giải quyết: {read}")
     assert values(extract_fields([make_page(lines)], receipt))["request_content"] == procedure
+
+
+def test_results_by_post_get_their_accents(receipt):
+    lines = replaced(RECEIPT_FORM, "6. Đăng ký nhận kết quả tại",
+                     "6. Đăng ký nhận kết quả tại: Quả dịch vụ bưu chính công ích")
+    fields = values(extract_fields([make_page(lines)], receipt))
+    assert fields["result_delivery"] == "Qua dịch vụ bưu chính công ích"
