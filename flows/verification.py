@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from config.doctypes import DocTypeDefinition, FieldDefinition
+from config.doctypes import DEFAULT_VALIDATORS, DocTypeDefinition, FieldDefinition
 from flows.services import Services
 from pipeline.errors import SohoaError
 from pipeline.normalize import Value, normalize_value
-from pipeline.validate import VALIDATORS, is_in_order
+from pipeline.validate import VALIDATORS, is_in_order, validator_meaning
 from schemas.document import DossierDocument, ExtractedField
 from schemas.ocr import BBox
 from schemas.record import DossierRecord
@@ -193,7 +193,7 @@ def correction_value(fdef: FieldDefinition, raw: Value | None,
     value = normalize_value(fdef.normalizer_name, text, tuple(fdef.keep_case_prefixes),
                             surnames)
     is_valid = VALIDATORS[fdef.validator_name]
-    if value is None and is_valid(text):
+    if value is None and VALIDATORS[DEFAULT_VALIDATORS[fdef.type]](text):
         # Already the contract's form (an ISO date), which the printed-form normalisers of
         # dates and date-times do not read; a prefilled form sends such values back.
         value = text
@@ -201,7 +201,8 @@ def correction_value(fdef: FieldDefinition, raw: Value | None,
         raise InvalidCorrectionError(fdef.key, f"«{text}» cannot be read as {fdef.type} "
                                                f"(expected {FORMAT_HINTS[fdef.type]})")
     if not is_valid(value):
-        raise InvalidCorrectionError(fdef.key, f"«{value}» is not a valid {fdef.type} "
+        meaning = validator_meaning(fdef.validator_name, fdef.type)
+        raise InvalidCorrectionError(fdef.key, f"«{value}» is not a valid {meaning} "
                                                f"(expected {FORMAT_HINTS[fdef.type]})")
     return value
 
@@ -213,8 +214,9 @@ def check_fields(fields: dict[str, ExtractedField], definition: DocTypeDefinitio
     for key, field in fields.items():
         fdef = definition.field(key)
         if not VALIDATORS[fdef.validator_name](field.value):
+            meaning = validator_meaning(fdef.validator_name, fdef.type)
             raise InvalidCorrectionError(key, f"«{field.value}» as read is not a valid "
-                                              f"{fdef.type}; correct it or clear it")
+                                              f"{meaning}; correct it or clear it")
         problem = order_problem(fdef, values)
         if problem:
             raise InvalidCorrectionError(key, problem)

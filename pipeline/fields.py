@@ -35,7 +35,7 @@ from pipeline.normalize import Value, is_organisation, locate_value, normalize_v
 from pipeline.places import apply_mends, check_places
 from pipeline.syllables import tone_placements
 from pipeline.text import fold, has_alnum, match_key, nfc
-from pipeline.validate import VALIDATORS, carries_date, is_in_order
+from pipeline.validate import VALIDATORS, carries_date, is_in_order, validator_meaning
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
 
@@ -326,7 +326,7 @@ def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
         return candidate.problem
     if not extracted.valid:
         return ("is not in the list of known values" if fdef.vocabulary
-                else f"is not a valid {fdef.type.replace('_', ' ')}")
+                else f"is not a valid {validator_meaning(fdef.validator_name, fdef.type)}")
     if fdef.normalizer_name == "person_name":
         # Judged on the final spelling: a copy printed in ordinary case may have mended it.
         misread = name_word_problem(str(extracted.value), fdef, doctype)

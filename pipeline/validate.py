@@ -20,6 +20,9 @@ Validator = Callable[[Value], bool]
 
 OLDEST_YEAR = 1900  # the contract's «plausible birth year» lower bound
 ID_LENGTHS = (9, 12)  # old CMND, CCCD
+# First and last hour of a one-stop-shop's working day, generously: offices open at 7 or 7:30
+# and close at 17 or 17:30, some keep early or late counters.
+OFFICE_HOURS = (6, 19)
 DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}")
 # Ten-digit numbers are mobile numbers, whose prefixes since the 2018 renumbering all start
@@ -78,6 +81,14 @@ def is_valid_datetime(value: Value) -> bool:
     """A real date and time, ISO ``YYYY-MM-DDTHH:MM``."""
     moment = _parse_datetime(value)
     return moment is not None and moment.year >= OLDEST_YEAR
+
+
+def is_valid_office_datetime(value: Value) -> bool:
+    """A real date and time within the working day (``OFFICE_HOURS``), when offices receive
+    dossiers and hand results back: «00 giờ 45» is a misread «10 giờ 45»."""
+    moment = _parse_datetime(value)
+    return (is_valid_datetime(value) and moment is not None
+            and OFFICE_HOURS[0] <= moment.hour <= OFFICE_HOURS[1])
 
 
 def is_valid_birth_year(value: Value, today: dt.date | None = None) -> bool:
@@ -141,6 +152,7 @@ VALIDATORS: dict[str, Validator] = {
     "date": is_valid_date,
     "past_date": is_valid_past_date,
     "datetime": is_valid_datetime,
+    "office_datetime": is_valid_office_datetime,
     "birth_year": is_valid_birth_year,
     "year": is_valid_year,
     "phone": is_valid_phone,
@@ -151,6 +163,14 @@ VALIDATORS: dict[str, Validator] = {
     "digits": is_valid_digits,
     "none": lambda value: True,
 }
+
+
+def validator_meaning(validator: str, value_type: str) -> str:
+    """What a valid value is, for a reason an operator reads («a valid datetime»)."""
+    if validator == "office_datetime":
+        return (f"date and time in the working day ({OFFICE_HOURS[0]:02d}:00–"
+                f"{OFFICE_HOURS[1]:02d}:59)")
+    return value_type.replace("_", " ")
 
 
 def _year_of(value: Value) -> int | None:

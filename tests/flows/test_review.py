@@ -106,6 +106,8 @@ def test_printed_forms_and_the_contract_form_are_both_accepted(services: Service
     ({"phone": "0012345678"}, "phone", "not a valid phone"),
     ({}, "phone", "as read is not a valid phone"),
     ({**PHONE_FIXED, "received_at": "2024-12-05T08:00"}, "received_at", "comes after due_at"),
+    ({**PHONE_FIXED, "received_at": "2024-11-28T00:15"}, "received_at",
+     "not a valid date and time in the working day"),
     ({**PHONE_FIXED, "applicant_name": ""}, "applicant_name", "required"),
     ({**PHONE_FIXED, "child_name": "Lê An"}, "child_name", "dossier_receipt has no such field"),
     ({**PHONE_FIXED, "document_count": "nhiều"}, "document_count", "cannot be read as integer"),

@@ -543,3 +543,18 @@ def test_results_by_post_get_their_accents(receipt):
                      "6. Đăng ký nhận kết quả tại: Quả dịch vụ bưu chính công ích")
     fields = values(extract_fields([make_page(lines)], receipt))
     assert fields["result_delivery"] == "Qua dịch vụ bưu chính công ích"
+
+
+def test_a_time_outside_the_working_day_is_left_for_review(receipt):
+    """
+    GIVEN a receipt whose «10 giờ» was read «00 giờ»
+    WHEN extracted
+    THEN the time is not given, and the doubt says why
+    """
+    lines = replaced(RECEIPT_FORM, "4. Thời gian nhận hồ sơ",
+                     "4. Thời gian nhận hồ sơ: 00 giờ 30 phút, ngày 28 tháng 11 năm 2024")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert "received_at" not in fields
+    assert fields.doubts["received_at"].value == "2024-11-28T00:30"
+    assert fields.doubts["received_at"].reason == (
+        "is not a valid date and time in the working day (06:00–19:59)")

@@ -15,6 +15,7 @@ from pipeline.validate import (
     is_valid_email,
     is_valid_gender,
     is_valid_id_number,
+    is_valid_office_datetime,
     is_valid_past_date,
     is_valid_person_name,
     is_valid_phone,
@@ -55,6 +56,15 @@ def test_past_date(value, valid):
 ])
 def test_datetime(value, valid):
     assert is_valid_datetime(value) is valid
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("2024-11-28T07:30", True), ("2024-11-28T17:30", True), ("2024-11-28T06:00", True),
+    ("2024-11-28T19:59", True), ("2024-11-28T00:45", False), ("2024-11-28T20:00", False),
+    ("2024-11-28T05:59", False), ("2024-11-31T08:30", False),
+])
+def test_office_datetime_is_in_the_working_day(value, valid):
+    assert is_valid_office_datetime(value) is valid
 
 
 @pytest.mark.parametrize(("value", "valid"), [
