@@ -275,7 +275,7 @@ def check_place_names(candidates: dict[str, Candidate],
         if doctype.field(key).places:
             places = check_places(str(candidate.field.value))
             confidence = candidate.field.confidence
-            if places.mends:
+            if places.mends or places.repaired:
                 confidence = round(confidence * doctype.matching.vocabulary_edit_factor, 3)
             valid = VALIDATORS[doctype.field(key).validator_name](places.value)
             extracted = candidate.field.model_copy(

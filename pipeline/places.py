@@ -4,8 +4,10 @@ An address prints its units with their prefixes («xã Cẩm Bình, huyện Cẩ
 Tĩnh»). Tesseract reads such names with full confidence and one wrong tone mark («Cấm» for
 «Cẩm», «Chậu» for «Châu»), which no confidence threshold can catch; the list of provinces and
 districts can (``config/gazetteer.yaml``). A province or district name that differs from one
-known name only by its diacritics is spelt as that name; a name that is no known name (a wrong
-letter, debris run on: «tỉnh Nghệ An tớ») is a problem, and the value is left out for review.
+known name only by its diacritics is spelt as that name, and so is one whose spacing OCR broke
+(«ĐàNẵng», «Hà Tï nh») or that ends the value with a speck read after it («Nghệ An Ta»); a
+name that is no known name (a wrong letter: «tỉnh Hừ Tĩnh», or a word run on in mid-value)
+is a problem, and the value is left out for review.
 Commune-level names (some 10,000, not listed) are judged only for looking cut off.
 """
 
@@ -66,6 +68,7 @@ class PlaceCheck:
     value: str
     mends: dict[str, str] = field(default_factory=dict)
     problem: str | None = None
+    repaired: bool = False  # a name was read with its spacing broken or debris after it
 
 
 def _unit_name(entry: str) -> str:
@@ -128,6 +131,28 @@ def _spell(read: str, names: tuple[str, ...] | frozenset[str]) -> str | None:
     return same[0][1]
 
 
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s\-–]+", "", text)
+
+
+def _spell_damaged(read: str, names: tuple[str, ...], at_end: bool) -> tuple[str, str] | None:
+    """The known name a damaged reading stands for, and the part of the reading that is the
+    name: its words run together or broken apart, or a hyphen read between them («ĐàNẵng»,
+    «Hà Tï nh», «Hòa - Bình»); and, for the unit that ends the value, debris after it (one
+    word of one or two letters, which a speck or the margin made: «Nghệ An Ta», «Hòa Bình -
+    si»). A unit's name is compared whole, so a name is never cut to a shorter known one."""
+    readings = [read]
+    debris = re.fullmatch(r"(.*?\w)[\s\-–]+[^\W\d_]{1,2}", read) if at_end else None
+    if debris:
+        readings.append(debris.group(1))
+    squeezed = {_squeezed(name): name for name in names}
+    for reading in readings:
+        known = _spell(_squeezed(reading), frozenset(squeezed))
+        if known is not None:
+            return squeezed[known], reading
+    return None
+
+
 def respell(read: str, name: str) -> str:
     """The known name, each letter in the case it was printed in (same length after NFC)."""
     if len(read) != len(name):
@@ -187,13 +212,18 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
             if len(read.split()) < 2 and not read.isdigit():
                 result.problem = f"names «{unit.prefix} {read}», which looks cut off"
             continue
-        known = _spell(read, _candidates(unit, gazetteer, province))
+        candidates = _candidates(unit, gazetteer, province)
+        known, name = _spell(read, candidates), read
         if known is None:
-            result.problem = f"names «{unit.prefix} {read}», which is no known unit"
-            continue
-        spelt = respell(read, known)
+            damaged = _spell_damaged(read, candidates, at_end=not value[unit.end:].strip())
+            if damaged is None:
+                result.problem = f"names «{unit.prefix} {read}», which is no known unit"
+                continue
+            (known, name), result.repaired = damaged, True
+        spelt = respell(name, known)
         if spelt != read:
-            _mend_words(read, spelt, result.mends)
+            if len(name.split()) == len(spelt.split()):
+                _mend_words(name, spelt, result.mends)
             start = value.index(read, unit.start)
             result.value = result.value[:start] + spelt + result.value[start + len(read):]
     return result

@@ -321,15 +321,29 @@ def test_a_district_misread_by_one_tone_mark_is_spelt_as_the_gazetteer_has_it(bi
 
 def test_an_address_naming_no_known_province_is_left_out_for_review(receipt):
     """
-    GIVEN an address whose province ran on into debris («tỉnh Nghệ An tớ»)
+    GIVEN an address whose province was misread by a letter («tỉnh Nghệ Ân» is a mark, but
+          «tỉnh Nghệ Au» a letter)
     WHEN extracted
     THEN it is not given, and the doubt says which unit is unknown
     """
     lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-             "Địa chỉ: xóm 3, xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ An tớ"]
+             "Địa chỉ: xóm 3, xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ Au"]
     extraction = extract_fields([make_page(lines)], receipt)
     assert "applicant_address" not in extraction.fields
-    assert "«tỉnh Nghệ An tớ»" in extraction.doubts["applicant_address"].reason
+    assert "«tỉnh Nghệ Au»" in extraction.doubts["applicant_address"].reason
+
+
+def test_an_address_whose_province_has_a_speck_after_it_is_given_less_surely(receipt):
+    """
+    GIVEN an address ending in its province with a speck read after it («Nghệ An Ta»)
+    WHEN extracted
+    THEN the province is given without the speck, its confidence lowered as for a mend
+    """
+    lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Địa chỉ: xóm 3, xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ An Ta"]
+    address = extract_fields([make_page(lines)], receipt).fields["applicant_address"]
+    assert address.value == "xóm 3, xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ An"
+    assert address.confidence == pytest.approx(0.95 * receipt.matching.vocabulary_edit_factor)
 
 
 def test_a_commune_is_spelt_as_most_of_its_copies_in_the_document(receipt):

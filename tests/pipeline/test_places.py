@@ -31,7 +31,9 @@ def test_known_units_pass_unchanged(value):
 
 
 @pytest.mark.parametrize(("value", "named"), [
-    ("xóm 3, huyện Diễn Châu, tỉnh Nghệ An tớ", "«tỉnh Nghệ An tớ», which is no known unit"),
+    ("xóm 3, huyện Diễn Châu tớ, tỉnh Nghệ An", "«huyện Diễn Châu tớ», which is no known unit"),
+    ("xóm 3, huyện Diễn Châu, tỉnh Nghệ An tới", "«tỉnh Nghệ An tới», which is no known unit"),
+    ("thôn Hòa Bình, thành phố Hừ Tĩnh, tỉnh Hà Tĩnh", "«thành phố Hừ Tĩnh», which is no known"),
     ("xã Cẩm Bình, huyện Cẩm Xuyêm, tỉnh Hà Tĩnh", "«huyện Cẩm Xuyêm», which is no known"),
     ("Ủy ban nhân dân phường Phú", "«phường Phú», which looks cut off"),
 ])
@@ -73,3 +75,28 @@ def test_a_unit_prefix_misread_by_its_diacritics_is_mended_and_its_unit_checked(
     assert check_places("xã Mãn Đức, huyện Tân Lạc, tĩnh Hòa Bình").value == (
         "xã Mãn Đức, huyện Tân Lạc, tỉnh Hòa Bình")
     assert check_places("xã Mãn Đức, huyện Tân Lạc, tĩnh Hòa Bìnb").problem is not None
+
+
+@pytest.mark.parametrize(("value", "mended"), [
+    ("xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ An Ta", "xã Diễn Kỷ, huyện Diễn Châu, tỉnh Nghệ An"),
+    ("phường Thạch Thang, quận Hải Châu, thành phố Đà Nẵng to",
+     "phường Thạch Thang, quận Hải Châu, thành phố Đà Nẵng"),
+    ("xóm Tân Lập, huyện Tân Lạc, tỉnh Hòa Bình - si", "xóm Tân Lập, huyện Tân Lạc, tỉnh Hòa Bình"),
+    ("Trung tâm y tế quận Hải Châu, thành phố ĐàNẵng",
+     "Trung tâm y tế quận Hải Châu, thành phố Đà Nẵng"),
+    ("thôn Tân Học, thành phố Hà Tĩnh, tỉnh Hà Tï nh",
+     "thôn Tân Học, thành phố Hà Tĩnh, tỉnh Hà Tĩnh"),
+    ("Trạm y tế xã Mãn Đức, huyện Tân Lạc, tỉnh Hòa - Bình",
+     "Trạm y tế xã Mãn Đức, huyện Tân Lạc, tỉnh Hòa Bình"),
+])
+def test_a_name_whose_spacing_broke_or_with_a_speck_after_the_value_is_repaired(value, mended):
+    """GIVEN a province or district read with its words run together or apart, a hyphen
+    between them, or (ending the value) a word of one or two letters after it WHEN checked
+    THEN it is spelt as the known name, and the check says it was repaired."""
+    checked = check_places(value)
+    assert (checked.value, checked.problem, checked.repaired) == (mended, None, True)
+
+
+def test_debris_is_not_taken_off_a_unit_inside_the_value():
+    checked = check_places("huyện Diễn Châu Ta, tỉnh Nghệ An")
+    assert checked.problem is not None and not checked.repaired
