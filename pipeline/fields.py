@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from config.doctypes import CONFIG_DIR, DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
-from pipeline.places import apply_mends, check_places
+from pipeline.places import PLACE_WORDS, apply_mends, check_places
 from pipeline.syllables import tone_placements
 from pipeline.text import fold, has_alnum, match_key, nfc
 from pipeline.validate import VALIDATORS, carries_date, is_in_order, validator_meaning
@@ -158,6 +158,24 @@ class Extraction(Mapping[str, ExtractedField]):
         return len(self.fields)
 
 
+def separate_phrase_words(value: str, phrases: list[str]) -> str:
+    """A hyphen between two words that stand side by side in a known phrase («Ủy ban-nhân
+    dân», «thành-phố»), or before or after a place word («UBND-xã», «thôn-Phúc Tân»; see
+    ``pipeline.places.PLACE_WORDS``), is a speck read as
+    «-»: the words are set apart again. Other hyphens stay (and keep the value from being
+    given, see ``build_field``)."""
+    folded_phrases = [f" {fold(phrase)} " for phrase in phrases if " " in phrase]
+    prefixes = {fold(word) for word in PLACE_WORDS}
+
+    def separate(found: re.Match[str]) -> str:
+        left, right = fold(found.group(1)), fold(found.group(2))
+        if (left in prefixes or right in prefixes
+                or any(f" {left} {right} " in phrase for phrase in folded_phrases)):
+            return f"{found.group(1)} {found.group(2)}"
+        return found.group(0)
+    return re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
+
+
 def mend_phrases(value: str, phrases: list[str]) -> str:
     """Words that spell a known phrase but for their accents get the phrase's accents, each
     letter keeping its printed case («Ủy ban nhần dân» → «Ủy ban nhân dân», «Nghệ Án» →
@@ -240,7 +258,8 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
     if value is None:
         return None
     if fdef.normalizer_name == "text" and doctype.phrases:
-        value = mend_phrases(str(value), doctype.phrases)
+        value = mend_phrases(separate_phrase_words(str(value), doctype.phrases),
+                             doctype.phrases)
     used = _value_words(words, fdef.normalizer_name)
     confidence = word_confidence(used, label_score)
     valid = VALIDATORS[fdef.validator_name](value)

@@ -572,3 +572,26 @@ def test_a_time_outside_the_working_day_is_left_for_review(receipt):
     assert fields.doubts["received_at"].value == "2024-11-28T00:30"
     assert fields.doubts["received_at"].reason == (
         "is not a valid date and time in the working day (06:00–19:59)")
+
+
+@pytest.mark.parametrize(("read", "given"), [
+    ("Ủy ban-nhân dân xã Thạch Hạ", "Ủy ban nhân dân xã Thạch Hạ"),
+    ("Ủy ban nhân dân thành-phố Hà Tĩnh", "Ủy ban nhân dân thành phố Hà Tĩnh"),
+    ("UBND-xã Thạch Hạ", "UBND xã Thạch Hạ"),
+])
+def test_a_speck_read_as_a_hyphen_inside_a_known_phrase_is_a_space(birth, read, given):
+    """
+    GIVEN a value whose words a speck joined with «-» where a known phrase or a place word
+          stands («Ủy ban-nhân dân», «UBND-xã»)
+    WHEN extracted
+    THEN the words are apart again and the value is given
+    """
+    lines = replaced(BIRTH_FORM, "Kính gửi", f"Kính gửi: {read}")
+    assert values(extract_fields([make_page(lines)], birth))["registration_authority"] == given
+
+
+def test_a_hyphen_between_other_words_still_keeps_the_value_out(birth):
+    lines = replaced(BIRTH_FORM, "Kính gửi", "Kính gửi: Ủy ban nhân dân xã Thạch-Hạ")
+    extraction = extract_fields([make_page(lines)], birth)
+    assert "registration_authority" not in extraction.fields
+    assert "joined by a hyphen" in extraction.doubts["registration_authority"].reason
