@@ -179,7 +179,9 @@ def separate_phrase_words(value: str, phrases: list[str]) -> str:
 def mend_phrases(value: str, phrases: list[str]) -> str:
     """Words that spell a known phrase but for their accents get the phrase's accents, each
     letter keeping its printed case («Ủy ban nhần dân» → «Ủy ban nhân dân», «Nghệ Án» →
-    «Nghệ An»). Phrases of one word are not used: alone, «xa» could be «xã» or «xa»."""
+    «Nghệ An»), except that a value opening with a phrase that opens with a capital takes
+    the capital («ủy ban …» → «Ủy ban …»). Phrases of one word are not used: alone, «xa»
+    could be «xã» or «xa»."""
     folded = fold(value)
     for phrase in phrases:
         target = fold(phrase)
@@ -189,6 +191,10 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
             start, end = found.span()
             mended = "".join(p.upper() if o.isupper() else p.lower()
                              for o, p in zip(value[start:end], phrase, strict=True))
+            if start == 0 and phrase[0].isupper():
+                # A value opening with a name-like phrase opens with its capital: Tesseract
+                # reads a capital «Ủ» or «Đ» as the small letter more often than the reverse.
+                mended = mended[0].upper() + mended[1:]
             value = value[:start] + mended + value[end:]
     return value
 

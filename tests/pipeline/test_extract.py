@@ -595,3 +595,13 @@ def test_a_hyphen_between_other_words_still_keeps_the_value_out(birth):
     extraction = extract_fields([make_page(lines)], birth)
     assert "registration_authority" not in extraction.fields
     assert "joined by a hyphen" in extraction.doubts["registration_authority"].reason
+
+
+def test_a_value_opening_with_a_capitalised_phrase_takes_its_capital(birth):
+    lines = replaced(BIRTH_FORM, "Kính gửi", "Kính gửi: ủy ban nhân dân xã Thạch Hạ")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
+    lines = replaced(BIRTH_FORM, "Nơi sinh", "Nơi sinh: tại Trạm y tế xã Thạch Hạ")
+    assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == (
+        "tại Trạm y tế xã Thạch Hạ")  # inside a value the printed case stands
+
