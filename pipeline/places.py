@@ -199,13 +199,30 @@ def mend_place_words(value: str) -> str:
     return _PART_START.sub(spell, value)
 
 
+def separate_units(value: str) -> str:
+    """A comma before each unit that follows another part of the address without one: OCR
+    loses the comma after a short word («khối 7 phường Hưng Bình»). Only where the part
+    before is a place (it begins with a place word: «khối», «thôn» …) or holds a unit
+    («Trạm y tế xã Mãn Đức huyện …»): in «Trạm y tế xã …», «UBND xã …» the unit belongs to
+    the words before it."""
+    place_words = {fold(word) for word in PLACE_WORDS}
+    for found in reversed(list(_PREFIX.finditer(value))):
+        before = value[:found.start()].rstrip()
+        part = before[before.rfind(",") + 1:]
+        if part.split() and not before.endswith(",") and (
+                fold(part.split()[0]) in place_words or _PREFIX.search(part)):
+            value = f"{before}, {value[found.start():]}"
+    return value
+
+
 def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
     """Check and mend the province and district names of a value (see the module's doc)."""
     gazetteer = gazetteer or load_gazetteer()
-    value = mend_place_words(value)
+    read = mend_place_words(value)
+    value = separate_units(read)
     units = find_units(value)
     province = _province_of(value, units, gazetteer)
-    result = PlaceCheck(value)
+    result = PlaceCheck(value, repaired=value != read)
     for unit in reversed(units):  # mending keeps lengths, so positions stay right
         read = value[unit.start:unit.end].strip()
         if unit.level == "commune":

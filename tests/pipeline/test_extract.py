@@ -605,3 +605,13 @@ def test_a_value_opening_with_a_capitalised_phrase_takes_its_capital(birth):
     assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == (
         "tại Trạm y tế xã Thạch Hạ")  # inside a value the printed case stands
 
+
+@pytest.mark.parametrize(("read", "given"), [
+    ("khối 7 phường Hưng Bình, thành phố Vinh, tỉnh Nghệ An",
+     "khối 7, phường Hưng Bình, thành phố Vinh, tỉnh Nghệ An"),
+    ("Trạm y tế xã Thạch Hạ thành phố Hà Tĩnh", "Trạm y tế xã Thạch Hạ, thành phố Hà Tĩnh"),
+    ("Bệnh viện đa khoa tỉnh Hà Tĩnh", "Bệnh viện đa khoa tỉnh Hà Tĩnh"),
+])
+def test_a_comma_lost_between_the_units_of_an_address_is_put_back(birth, read, given):
+    lines = replaced(BIRTH_FORM, "Nơi sinh", f"Nơi sinh: {read}")
+    assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == given
