@@ -10,11 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import cache
-
-import tldextract
+from typing import TYPE_CHECKING
 
 from pipeline.normalize import Value
 from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
+
+if TYPE_CHECKING:
+    from tldextract import TLDExtract
 
 Validator = Callable[[Value], bool]
 
@@ -110,9 +112,12 @@ def is_valid_phone(value: Value) -> bool:
 
 
 @cache
-def _public_suffixes() -> tldextract.TLDExtract:
+def _public_suffixes() -> TLDExtract:
     # The Public Suffix List snapshot bundled with tldextract: no network, no cache files.
-    return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())
+    # Imported on first use: it brings in requests (~90 ms), which start-up need not pay.
+    from tldextract import TLDExtract
+
+    return TLDExtract(cache_dir=None, suffix_list_urls=())
 
 
 def is_valid_email(value: Value) -> bool:

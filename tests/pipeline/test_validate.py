@@ -153,3 +153,17 @@ def test_every_registered_validator_accepts_a_value_without_raising():
 ])
 def test_a_dossier_code_carries_the_day_it_was_received(code, moment, carried):
     assert carries_date(code, moment) is carried
+
+
+def test_the_public_suffix_list_is_loaded_only_when_an_email_is_checked():
+    """tldextract brings in requests (~90 ms): start-up, which imports the validators, need
+    not pay for it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pipeline.validate import is_valid_email\n"
+            "print('tldextract' in sys.modules, is_valid_email('a@b.vn'), "
+            "'tldextract' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert result.stdout.split() == ["False", "True", "True"]
