@@ -158,6 +158,13 @@ class Extraction(Mapping[str, ExtractedField]):
         return len(self.fields)
 
 
+def drop_stray_hyphens(value: str) -> str:
+    """A hyphen stuck to one side of a word only («nhân dân -xã», «phường -Thạch») is a speck:
+    Vietnamese joins words with a hyphen on both sides («Ê-đê») or sets it apart with spaces
+    («Bà Rịa - Vũng Tàu»)."""
+    return re.sub(r"(?<=\s)-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\s)", "", value)
+
+
 def separate_phrase_words(value: str, phrases: list[str]) -> str:
     """A hyphen between two words that stand side by side in a known phrase («Ủy ban-nhân
     dân», «thành-phố»), or before or after a place word («UBND-xã», «thôn-Phúc Tân»; see
@@ -263,6 +270,8 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
                             tuple(doctype.surnames))
     if value is None:
         return None
+    if fdef.normalizer_name == "text":
+        value = drop_stray_hyphens(str(value))
     if fdef.normalizer_name == "text" and doctype.phrases:
         value = mend_phrases(separate_phrase_words(str(value), doctype.phrases),
                              doctype.phrases)

@@ -615,3 +615,12 @@ def test_a_value_opening_with_a_capitalised_phrase_takes_its_capital(birth):
 def test_a_comma_lost_between_the_units_of_an_address_is_put_back(birth, read, given):
     lines = replaced(BIRTH_FORM, "Nơi sinh", f"Nơi sinh: {read}")
     assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == given
+
+
+@pytest.mark.parametrize(("read", "given"), [
+    ("Ủy ban nhân dân -xã Thạch Hạ", "Ủy ban nhân dân xã Thạch Hạ"),
+    ("Ủy ban nhân dân phường- Thạch Linh", "Ủy ban nhân dân phường Thạch Linh"),
+])
+def test_a_hyphen_stuck_to_one_side_of_a_word_is_a_speck(birth, read, given):
+    lines = replaced(BIRTH_FORM, "Kính gửi", f"Kính gửi: {read}")
+    assert values(extract_fields([make_page(lines)], birth))["registration_authority"] == given
