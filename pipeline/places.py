@@ -223,7 +223,8 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
     units = find_units(value)
     province = _province_of(value, units, gazetteer)
     result = PlaceCheck(value, repaired=value != read)
-    for unit in reversed(units):  # mending keeps lengths, so positions stay right
+    # From the last unit back: a mend that changes a name's length moves only what follows it.
+    for unit in reversed(units):
         read = value[unit.start:unit.end].strip()
         if unit.level == "commune":
             if len(read.split()) < 2 and not read.isdigit():
