@@ -32,7 +32,8 @@ from rapidfuzz.distance import Levenshtein
 
 from config.doctypes import CONFIG_DIR, DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
-from pipeline.places import PLACE_WORDS, apply_mends, check_places
+from pipeline.phrases import mend_text
+from pipeline.places import apply_mends, check_places
 from pipeline.syllables import tone_placements
 from pipeline.text import fold, has_alnum, match_key, nfc
 from pipeline.validate import VALIDATORS, carries_date, is_in_order, validator_meaning
@@ -158,54 +159,6 @@ class Extraction(Mapping[str, ExtractedField]):
         return len(self.fields)
 
 
-def drop_stray_hyphens(value: str) -> str:
-    """A hyphen stuck to one side of a word only («nhân dân -xã», «phường -Thạch») is a speck:
-    Vietnamese joins words with a hyphen on both sides («Ê-đê») or sets it apart with spaces
-    («Bà Rịa - Vũng Tàu»)."""
-    return re.sub(r"(?<=\s)-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\s)", "", value)
-
-
-def separate_phrase_words(value: str, phrases: list[str]) -> str:
-    """A hyphen between two words that stand side by side in a known phrase («Ủy ban-nhân
-    dân», «thành-phố»), or before or after a place word («UBND-xã», «thôn-Phúc Tân»; see
-    ``pipeline.places.PLACE_WORDS``), is a speck read as
-    «-»: the words are set apart again. Other hyphens stay (and keep the value from being
-    given, see ``build_field``)."""
-    folded_phrases = [f" {fold(phrase)} " for phrase in phrases if " " in phrase]
-    prefixes = {fold(word) for word in PLACE_WORDS}
-
-    def separate(found: re.Match[str]) -> str:
-        left, right = fold(found.group(1)), fold(found.group(2))
-        if (left in prefixes or right in prefixes
-                or any(f" {left} {right} " in phrase for phrase in folded_phrases)):
-            return f"{found.group(1)} {found.group(2)}"
-        return found.group(0)
-    return re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
-
-
-def mend_phrases(value: str, phrases: list[str]) -> str:
-    """Words that spell a known phrase but for their accents get the phrase's accents, each
-    letter keeping its printed case («Ủy ban nhần dân» → «Ủy ban nhân dân», «Nghệ Án» →
-    «Nghệ An»), except that a value opening with a phrase that opens with a capital takes
-    the capital («ủy ban …» → «Ủy ban …»). Phrases of one word are not used: alone, «xa»
-    could be «xã» or «xa»."""
-    folded = fold(value)
-    for phrase in phrases:
-        target = fold(phrase)
-        if " " not in phrase or len(target) != len(phrase):
-            continue
-        for found in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", folded):
-            start, end = found.span()
-            mended = "".join(p.upper() if o.isupper() else p.lower()
-                             for o, p in zip(value[start:end], phrase, strict=True))
-            if start == 0 and phrase[0].isupper():
-                # A value opening with a name-like phrase opens with its capital: Tesseract
-                # reads a capital «Ủ» or «Đ» as the small letter more often than the reverse.
-                mended = mended[0].upper() + mended[1:]
-            value = value[:start] + mended + value[end:]
-    return value
-
-
 def snap_to_vocabulary(value: str, fdef: FieldDefinition,
                        max_edits: int) -> tuple[str, bool] | None:
     """The vocabulary entry a value means, and whether it had to be mended beyond accents.
@@ -271,10 +224,7 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
     if value is None:
         return None
     if fdef.normalizer_name == "text":
-        value = drop_stray_hyphens(str(value))
-    if fdef.normalizer_name == "text" and doctype.phrases:
-        value = mend_phrases(separate_phrase_words(str(value), doctype.phrases),
-                             doctype.phrases)
+        value = mend_text(str(value), doctype.phrases)
     used = _value_words(words, fdef.normalizer_name)
     confidence = word_confidence(used, label_score)
     valid = VALIDATORS[fdef.validator_name](value)

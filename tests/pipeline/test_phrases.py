@@ -1,0 +1,28 @@
+"""Free-text mends: specks read as hyphens, fixed phrases read with the wrong accents."""
+
+import pytest
+
+from pipeline.phrases import mend_text
+
+PHRASES = ["Ủy ban nhân dân", "thành phố", "Đăng ký", "khai sinh", "Hà Tĩnh"]
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    ("Ủy ban nhần dân xã Thạch Hạ", "Ủy ban nhân dân xã Thạch Hạ"),  # accents
+    ("ủy ban nhân dân xã Thạch Hạ", "Ủy ban nhân dân xã Thạch Hạ"),  # a name's capital
+    ("tại Ủy ban nhân dân", "tại Ủy ban nhân dân"),
+    ("ỦY BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN"),  # capitals stay capitals
+    ("Ủy ban-nhân dân thành-phố Hà Tĩnh", "Ủy ban nhân dân thành phố Hà Tĩnh"),  # specks
+    ("UBND-xã Thạch Hạ", "UBND xã Thạch Hạ"),  # beside a place word
+    ("Ủy ban nhân dân -xã Thạch Hạ", "Ủy ban nhân dân xã Thạch Hạ"),  # stuck to one side
+    ("Đặng kỹ khai sinh", "Đăng ký khai sinh"),
+    # hyphens that belong: joining a word, or set apart
+    ("dân tộc Ê-đê", "dân tộc Ê-đê"), ("tỉnh Bà Rịa - Vũng Tàu", "tỉnh Bà Rịa - Vũng Tàu"),
+    ("xã Thạch-Hạ", "xã Thạch-Hạ"),  # not a phrase: left for the value check to refuse
+])
+def test_mend_text(read, mended):
+    assert mend_text(read, PHRASES) == mended
+
+
+def test_without_phrases_only_stray_hyphens_go():
+    assert mend_text("nhân dân -xã Thạch-Hạ", []) == "nhân dân xã Thạch-Hạ"
