@@ -100,6 +100,9 @@ def name_word_problem(value: str, fdef: FieldDefinition,
     for word in words[1:]:
         if nfc(word.lower()) in known:
             continue
+        if len(word) == 1:
+            # One letter that is no name («A», «Y» are): a word broken apart («I Inh»).
+            return f"has a lone letter «{word}», which is no name"
         near = by_letters.get(fold(word))
         if near:
             return (f"has «{word}», which is no name but reads like «{' / '.join(near)}»: "

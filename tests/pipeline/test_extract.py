@@ -540,6 +540,15 @@ def test_a_name_ending_in_a_lone_letter_is_left_for_review(birth):
     assert fields.doubts["child_name"].reason == "ends in a lone letter «A», which no given name is"
 
 
+def test_a_name_broken_into_a_lone_letter_is_left_for_review(birth):
+    """«LINH» read as «I INH»: a lone letter that is no name word («A» of Hmông names is)."""
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên: NGUYỄN VĂN AN",
+                     "Họ, chữ đệm, tên: NGUYỄN THỊ I INH")
+    fields = extract_fields([make_page(lines)], birth)
+    assert "child_name" not in fields
+    assert fields.doubts["child_name"].reason == "has a lone letter «I», which is no name"
+
+
 @pytest.mark.parametrize("read, procedure", [
     ("Đặng ký thường trú", "Đăng ký thường trú"),
     ("Đăng kỹ khai sinh", "Đăng ký khai sinh"),
