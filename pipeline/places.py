@@ -43,6 +43,7 @@ PLACE_WORDS: tuple[str, ...] = ("thôn", "xóm", "tổ", "bản", "ấp", "khố
                                 "sóc", "khu", "số", "ngõ", "ngách", "hẻm", "đường", "phố",
                                 "tỉnh", "huyện", "quận", "phường", "xã")
 _PART_START = re.compile(r"(?:^|(?<=,))\s*(\w+)")
+_END_DEBRIS = re.compile(r"\s[-–]\s*[^\W\d_]{1,2}$")
 # Diacritics (tone marks, hats, horns) a name may be mended by: beyond two, the reading is too
 # far from the name for the mend to be sure.
 MAX_MARK_EDITS = 2
@@ -244,6 +245,11 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
                 _mend_words(name, spelt, result.mends)
             start = value.index(read, unit.start)
             result.value = result.value[:start] + spelt + result.value[start + len(read):]
+    # After a commune, whose names are not listed, such debris cannot be told from the name:
+    # a hyphen set apart before one or two letters ends no Vietnamese place name.
+    debris = _END_DEBRIS.search(result.value)
+    if debris and result.problem is None:
+        result.problem = f"ends in «{debris.group().strip()}», which a speck or the margin made"
     return result
 
 

@@ -34,6 +34,7 @@ def test_known_units_pass_unchanged(value):
     ("xóm 3, huyện Diễn Châu tớ, tỉnh Nghệ An", "«huyện Diễn Châu tớ», which is no known unit"),
     ("xóm 3, huyện Diễn Châu, tỉnh Nghệ An tới", "«tỉnh Nghệ An tới», which is no known unit"),
     ("thôn Hòa Bình, thành phố Hừ Tĩnh, tỉnh Hà Tĩnh", "«thành phố Hừ Tĩnh», which is no known"),
+    ("Ủy ban nhân dân phường Hưng Bình - XS", "ends in «- XS», which a speck or the margin made"),
     ("xã Cẩm Bình, huyện Cẩm Xuyêm, tỉnh Hà Tĩnh", "«huyện Cẩm Xuyêm», which is no known"),
     ("Ủy ban nhân dân phường Phú", "«phường Phú», which looks cut off"),
 ])
