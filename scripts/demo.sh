@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs sohoa and digitizes the bundled sample scans on the embedded defaults
-# (local object store and SQLite under ./demo-data, Prefect's ephemeral API).
+# (local object store and SQLite under ./demo-data). The local Prefect server it starts keeps
+# running for the UI and the next run: `SOHOA_DATA_DIR=demo-data .venv/bin/sohoa server stop`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
