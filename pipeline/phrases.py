@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.places import PLACE_WORDS
+from pipeline.places import PLACE_WORD_SPELLINGS
 from pipeline.text import fold
 
 
@@ -30,11 +30,10 @@ def separate_phrase_words(value: str, phrases: list[str]) -> str:
     ``pipeline.places.PLACE_WORDS``), is a speck read as «-»: the words are set apart again.
     Other hyphens stay (and keep the value from being given, see ``pipeline.fields``)."""
     folded_phrases = [f" {fold(phrase)} " for phrase in phrases if " " in phrase]
-    place_words = {fold(word) for word in PLACE_WORDS}
 
     def separate(found: re.Match[str]) -> str:
         left, right = fold(found.group(1)), fold(found.group(2))
-        if (left in place_words or right in place_words
+        if (left in PLACE_WORD_SPELLINGS or right in PLACE_WORD_SPELLINGS
                 or any(f" {left} {right} " in phrase for phrase in folded_phrases)):
             return f"{found.group(1)} {found.group(2)}"
         return found.group(0)

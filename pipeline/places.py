@@ -42,6 +42,8 @@ _NAME_END = re.compile(r"[,;.\n(]")
 PLACE_WORDS: tuple[str, ...] = ("thôn", "xóm", "tổ", "bản", "ấp", "khối", "buôn", "làng",
                                 "sóc", "khu", "số", "ngõ", "ngách", "hẻm", "đường", "phố",
                                 "tỉnh", "huyện", "quận", "phường", "xã")
+# The place words by their letters without accents, as OCR's readings are compared with them.
+PLACE_WORD_SPELLINGS: dict[str, str] = {fold(word): word for word in PLACE_WORDS}
 _PART_START = re.compile(r"(?:^|(?<=,))\s*(\w+)")
 _END_DEBRIS = re.compile(r"\s[-–]\s*[^\W\d_]{1,2}$")
 # Diacritics (tone marks, hats, horns) a name may be mended by: beyond two, the reading is too
@@ -190,11 +192,9 @@ def _mend_words(read: str, spelt: str, mends: dict[str, str]) -> None:
 def mend_place_words(value: str) -> str:
     """Each part's first word spelt as the place word («thôn», «tổ», «số» …) it equals but
     for its diacritics, in the case it was printed in."""
-    words = {fold(w): w for w in PLACE_WORDS}
-
     def spell(found: re.Match[str]) -> str:
         word = found.group(1)
-        known = words.get(fold(word))
+        known = PLACE_WORD_SPELLINGS.get(fold(word))
         return found.group(0) if known is None else found.group(0).replace(
             word, respell(word, known))
     return _PART_START.sub(spell, value)
@@ -206,12 +206,11 @@ def separate_units(value: str) -> str:
     before is a place (it begins with a place word: «khối», «thôn» …) or holds a unit
     («Trạm y tế xã Mãn Đức huyện …»): in «Trạm y tế xã …», «UBND xã …» the unit belongs to
     the words before it."""
-    place_words = {fold(word) for word in PLACE_WORDS}
     for found in reversed(list(_PREFIX.finditer(value))):
         before = value[:found.start()].rstrip()
         part = before[before.rfind(",") + 1:]
         if part.split() and not before.endswith(",") and (
-                fold(part.split()[0]) in place_words or _PREFIX.search(part)):
+                fold(part.split()[0]) in PLACE_WORD_SPELLINGS or _PREFIX.search(part)):
             value = f"{before}, {value[found.start():]}"
     return value
 
