@@ -21,8 +21,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from pipeline.preprocess import PreprocessOptions
+from pipeline.assess import ReviewOptions
+from pipeline.image.preprocess import PreprocessOptions
+from pipeline.load import PageLimits
+from pipeline.ocr import OcrOptions
+from pipeline.page import PageOptions
 from pipeline.second_pass import SecondPassOptions
+from storage.s3_settings import S3Settings
 
 
 def _default_data_dir() -> Path:
@@ -55,16 +60,9 @@ class OcrSettings(BaseModel):
         return self.workers or os.cpu_count() or 1
 
 
-class ReviewSettings(BaseModel):
-    """Thresholds below which a person must look."""
+class ReviewSettings(ReviewOptions):
+    """The pipeline's review thresholds, and whether runs open review runs in Prefect."""
 
-    min_page_confidence: float = Field(60.0, ge=0, le=100)
-    min_field_confidence: float = Field(0.6, ge=0, le=1)
-    min_classification_margin: float = Field(0.15, ge=0, le=1)
-    unknown_near_type_score: float = Field(
-        0.25, ge=0, le=1, description="a document of no type that still fits one this well "
-        "(many of its labels printed, its title not found) goes to review; attachments and "
-        "letters fit none by more than about 0.13")
     open_review_runs: bool = Field(
         True, description="a record run by a worker that needs review gets a review-record run "
         "waiting for an operator's answer in the Prefect UI")
@@ -108,17 +106,6 @@ class WorkerSettings(BaseModel):
 
     def run_limit(self) -> int:
         return self.limit or os.cpu_count() or 1
-
-
-class S3Settings(BaseModel):
-    """An S3-compatible object store (MinIO in production)."""
-
-    endpoint: str = "127.0.0.1:9000"
-    access_key: SecretStr = SecretStr("")
-    secret_key: SecretStr = SecretStr("")
-    bucket: str = "sohoa"
-    secure: bool = False
-    region: str | None = None
 
 
 class Settings(BaseSettings):
@@ -201,6 +188,23 @@ class Settings(BaseSettings):
     @property
     def processing_lease(self) -> timedelta:
         return timedelta(minutes=self.processing_lease_minutes)
+
+    def page_limits(self) -> PageLimits:
+        """The bounds every decoded file is held to (pipeline/load.py)."""
+        ocr = self.ocr
+        return PageLimits(dpi=ocr.dpi, max_page_pixels=ocr.max_page_pixels,
+                          max_pages=ocr.max_pages,
+                          rasterize_timeout_seconds=ocr.page_timeout_seconds)
+
+    def page_options(self, dpi: int) -> PageOptions:
+        """What the page sequence is told for a file scanned at ``dpi`` (pipeline/page.py)."""
+        ocr = self.ocr
+        return PageOptions(
+            ocr=OcrOptions(languages=ocr.languages, dpi=dpi,
+                           timeout_seconds=ocr.page_timeout_seconds,
+                           tesseract_cmd=ocr.tesseract_cmd),
+            preprocess=self.preprocess, second_pass=self.second_pass,
+            pdf_jpeg_quality=ocr.pdf_jpeg_quality, work_dir=self.resolved_work_dir)
 
     def station_named(self, station: str) -> StationSettings | None:
         return next((configured for configured in self.stations if configured.name == station),

@@ -9,12 +9,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import allow_failure
 
-from flows.documents import json_names
-from flows.intake import job_for
-from flows.jobs import FileJob
-from flows.record_artifact import publish_record_artifact
-from flows.report import digitization_report, publish_report_artifact
-from flows.services import Services, active_services
+from flows.artifacts import publish_record_artifact, publish_report_artifact
 from flows.tasks import (
     finish_duplicate,
     finish_record,
@@ -23,6 +18,11 @@ from flows.tasks import (
     register_file,
     retrying,
 )
+from office.documents import json_names
+from office.intake import job_for
+from office.jobs import FileJob
+from office.report import digitization_report
+from office.services import Services, active_services
 from schemas.document import DossierDocument
 from schemas.status import DigitizationStatus
 

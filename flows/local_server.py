@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from config.settings import Settings
-from pipeline.errors import ConfigurationError
+from schemas.errors import ConfigurationError
 
 HOST = "127.0.0.1"
 

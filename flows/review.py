@@ -1,6 +1,6 @@
 """The `review-record` flow: it waits in the Prefect UI for a person's answer on a record —
 a form prefilled with the extracted fields, the reasons above it — and hands the answer to
-:func:`flows.verification.apply_review` (as `sohoa review` does at the terminal).
+:func:`office.verification.apply_review` (as `sohoa review` does at the terminal).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field, create_model
 
-from config.doctypes import DocTypeDefinition, FieldDefinition
-from flows.services import active_services
-from flows.verification import (
+from office.services import active_services
+from office.verification import (
     FORMAT_HINTS,
     UNKNOWN_TYPE,
     InvalidCorrectionError,
@@ -28,8 +27,9 @@ from flows.verification import (
     check_reviewable,
     definition_for,
 )
-from pipeline.errors import ConfigurationError
+from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value
+from schemas.errors import ConfigurationError
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
 

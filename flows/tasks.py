@@ -11,23 +11,18 @@ from typing import ParamSpec, TypeVar
 from prefect import Task, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.documents import build_document, document_text, write_json_out
-from flows.intake import register
-from flows.jobs import FileJob, PageOutcome
-from flows.progress import announce
-from flows.services import Services, active_services, pipeline_version
-from pipeline.assess import assess_document
-from pipeline.classify import classify_document
-from pipeline.errors import SohoaError
-from pipeline.extract import extract_fields
-from pipeline.fields import Extraction
-from pipeline.load import FileFormat, FileInfo, PageLimits, inspect_file
+from office.documents import build_document, document_text, write_json_out
+from office.intake import register
+from office.jobs import FileJob, PageOutcome
+from office.progress import announce
+from office.services import Services, active_services, pipeline_version
+from pipeline.document import analyse
+from pipeline.load import FileFormat, FileInfo, inspect_file
 from pipeline.load import load_page as decode_page
-from pipeline.ocr import OcrOptions
-from pipeline.pdf import build_page_pdf, merge_page_pdfs
-from pipeline.reread import reread_digits
-from pipeline.second_pass import read_page
+from pipeline.page import process_page
+from pipeline.pdf import merge_page_pdfs
 from schemas.document import DossierDocument
+from schemas.errors import SohoaError
 from schemas.ocr import PageOcr
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus
@@ -79,12 +74,6 @@ def ocr_slots(services: Services) -> threading.BoundedSemaphore:
         return _ocr_slots
 
 
-def page_limits(services: Services) -> PageLimits:
-    ocr = services.settings.ocr
-    return PageLimits(dpi=ocr.dpi, max_page_pixels=ocr.max_page_pixels, max_pages=ocr.max_pages,
-                      rasterize_timeout_seconds=ocr.page_timeout_seconds)
-
-
 def work_dir_for(services: Services, record_id: str) -> Path:
     path = services.settings.resolved_work_dir / record_id
     path.mkdir(parents=True, exist_ok=True)
@@ -126,7 +115,7 @@ def open_record(job: FileJob) -> FileJob:
     services.store.download(record.original_key, local)
     job = job.model_copy(update={"local_copy": str(local), "status": record.status})
     try:
-        info = inspect_file(local, page_limits(services))
+        info = inspect_file(local, services.settings.page_limits())
     except SohoaError as error:
         return job.model_copy(update={"error": rename(error.message, local, job.filename)})
     return job.model_copy(
@@ -141,44 +130,27 @@ def rename(message: str, local: Path, filename: str) -> str:
 
 @task(name="recognize-page", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
-    """Decode, clean and OCR one page; write its searchable PDF page to the work folder."""
+    """Decode, clean and OCR one page (pipeline/page.py); write its searchable PDF page to
+    the work folder."""
     services = active_services()
     settings = services.settings
     number = index + 1
     local = Path(job.local_copy or "")
     info = FileInfo(format=FileFormat(job.format), page_count=job.page_count, dpi=job.dpi)
+    limits = settings.page_limits()
     with ocr_slots(services):
         try:
-            options = ocr_options(services, info.dpi)
-            # Read again turned half round when the first reading looks upside down
-            # (pipeline/second_pass.py); a page read well is decoded and read once.
-            reading = read_page(lambda: decode_page(local, info, index, page_limits(services)),
-                                number, settings.preprocess, options, settings.second_pass,
-                                settings.resolved_work_dir)
-            prepared, recognition = reading.prepared, reading.recognition
-            # Number words read again with digits only: a confident digit misread goes to
-            # review instead of into the fields (pipeline/reread.py).
-            checked = reread_digits(prepared.ocr_image, recognition.page, options)
-            pdf_page = build_page_pdf(prepared.display_image, recognition.text_layer_pdf,
-                                      info.dpi, settings.ocr.pdf_jpeg_quality)
+            result = process_page(lambda: decode_page(local, info, index, limits), number,
+                                  settings.page_options(info.dpi))
         except SohoaError as error:
             if error.retryable:
                 raise
             return PageOutcome(number=number, error=naming(
                 job.filename, rename(error.message, local, job.filename)))
     pdf_path = work_dir_for(services, job.record_id) / f"page-{number:05d}.pdf"
-    pdf_path.write_bytes(pdf_page)
+    pdf_path.write_bytes(result.pdf)
     services.repository.touch(job.record_id)  # renews the lease: this run is alive
-    page = checked.model_copy(
-        update={"rotation": prepared.rotation, "skew_degrees": prepared.skew_degrees}
-    )
-    return PageOutcome(number=number, page=page, pdf_path=str(pdf_path))
-
-
-def ocr_options(services: Services, dpi: int) -> OcrOptions:
-    ocr = services.settings.ocr
-    return OcrOptions(languages=ocr.languages, dpi=dpi,
-                      timeout_seconds=ocr.page_timeout_seconds, tesseract_cmd=ocr.tesseract_cmd)
+    return PageOutcome(number=number, page=result.page, pdf_path=str(pdf_path))
 
 
 @task(name="finish-record", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
@@ -226,11 +198,9 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
                   pdf_paths: list[str | None]) -> DossierDocument:
     repository, store = services.repository, services.store
     record = repository.get(job.record_id)
-    classification = classify_document(pages, services.doctypes)
-    definition = services.doctype(classification.doc_type)
-    extraction = extract_fields(pages, definition) if definition else Extraction()
-    assessment = assess_document(classification, extraction, pages, definition,
-                                 services.settings.review)
+    analysis = analyse(pages, services.doctypes, services.settings.review)
+    classification, extraction, assessment = (analysis.classification, analysis.extraction,
+                                              analysis.assessment)
     pdf_key, text_key, json_key = artifact_keys(record)
     merged = work_dir_for(services, job.record_id) / "searchable.pdf"
     merge_page_pdfs([Path(p) for p in pdf_paths if p], merged)

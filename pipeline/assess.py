@@ -7,13 +7,24 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
-from config.doctypes import DocTypeDefinition
-from config.settings import ReviewSettings
-from pipeline.classify import Classification
+from pipeline.classify import DEFAULT_MARGIN, Classification
+from pipeline.doctypes import DocTypeDefinition
 from pipeline.fields import Doubt, Extraction
 from schemas.document import ExtractedField
 from schemas.ocr import PageOcr
 from schemas.status import DigitizationStatus
+
+
+class ReviewOptions(BaseModel):
+    """Thresholds below which a person must look (the settings' ``review`` section)."""
+
+    min_page_confidence: float = Field(60.0, ge=0, le=100)
+    min_field_confidence: float = Field(0.6, ge=0, le=1)
+    min_classification_margin: float = Field(DEFAULT_MARGIN, ge=0, le=1)
+    unknown_near_type_score: float = Field(
+        0.25, ge=0, le=1, description="a document of no type that still fits one this well "
+        "(many of its labels printed, its title not found) goes to review; attachments and "
+        "letters fit none by more than about 0.13")
 
 
 class Assessment(BaseModel):
@@ -27,7 +38,7 @@ def _has_text(page: PageOcr) -> bool:
     return bool(page.words) or bool(page.text.strip())
 
 
-def text_reasons(pages: list[PageOcr], review: ReviewSettings) -> list[str]:
+def text_reasons(pages: list[PageOcr], review: ReviewOptions) -> list[str]:
     """No readable text at all, or pages read with low confidence."""
     readable = [p for p in pages if _has_text(p)]
     if not readable:
@@ -37,7 +48,7 @@ def text_reasons(pages: list[PageOcr], review: ReviewSettings) -> list[str]:
             for p in readable if p.mean_confidence < review.min_page_confidence]
 
 
-def type_reasons(classification: Classification, review: ReviewSettings) -> list[str]:
+def type_reasons(classification: Classification, review: ReviewOptions) -> list[str]:
     """The type could not be decided between two, or no type was chosen although one nearly
     fits (a damaged title: a receipt filed as «unknown» would be lost to its procedure)."""
     if (classification.doc_type == "unknown" and classification.runner_up is not None
@@ -71,7 +82,7 @@ def doubt_reasons(doubts: dict[str, Doubt], doctype: DocTypeDefinition) -> list[
 
 
 def field_reasons(extraction: Extraction, doctype: DocTypeDefinition,
-                  review: ReviewSettings) -> list[str]:
+                  review: ReviewOptions) -> list[str]:
     """Required fields missing, invalid or read with low confidence, and refused values."""
     reasons = doubt_reasons(extraction.doubts, doctype)
     for key in doctype.required_keys:
@@ -92,7 +103,7 @@ def field_reasons(extraction: Extraction, doctype: DocTypeDefinition,
 def assess_document(classification: Classification,
                     extraction: Extraction | Mapping[str, ExtractedField],
                     pages: list[PageOcr], doctype: DocTypeDefinition | None,
-                    review: ReviewSettings) -> Assessment:
+                    review: ReviewOptions) -> Assessment:
     """DIGITIZED when the type is known with every required field present, valid and sure
     enough (or the type is unknown and the text readable); NEEDS_REVIEW otherwise.
 

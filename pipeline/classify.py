@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
-from config.doctypes import DocTypeDefinition
-from config.settings import ReviewSettings
-from pipeline.extract import Row, build_rows, find_labels, phrases_of, title_score
+from pipeline.doctypes import DocTypeDefinition
+from pipeline.extract import PageLayout, Row, find_labels, laid_out, phrases_of, title_score
 from schemas.ocr import PageOcr
 from schemas.status import DocType
 
-DEFAULT_MARGIN = ReviewSettings().min_classification_margin
+# Two types within this score of each other are a doubt (review.min_classification_margin).
+DEFAULT_MARGIN = 0.15
 
 
 class Classification(BaseModel):
@@ -69,12 +71,12 @@ def _unknown(scores: list[_Score]) -> Classification:
                           runner_up=runner.doc_type if runner else None, runner_up_score=top)
 
 
-def classify_document(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
+def classify_document(pages: Sequence[PageOcr | PageLayout], doctypes: list[DocTypeDefinition],
                       min_margin: float = DEFAULT_MARGIN) -> Classification:
     """The best-fitting type, ``unknown`` below the type's minimum score, ``ambiguous`` when
     the runner-up also fits and is within ``min_margin`` of it
-    (``ReviewSettings.min_classification_margin``)."""
-    pages_rows = [(page.number, build_rows(page)) for page in pages]
+    (``ReviewOptions.min_classification_margin``)."""
+    pages_rows = [(layout.page.number, layout.rows) for layout in laid_out(pages)]
     scores = sorted((score_doctype(pages_rows, d) for d in doctypes),
                     key=lambda s: s.score, reverse=True)
     minimum = {d.id: d.matching.min_score for d in doctypes}

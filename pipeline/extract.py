@@ -10,13 +10,14 @@ in doubt (blank after a leader, a block whose anchor was not read) is left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Literal
 
 from rapidfuzz import fuzz
 
-from config.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
+from pipeline.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
 from pipeline.fields import (
     Candidate,
     Extraction,
@@ -295,11 +296,27 @@ def title_score(rows: list[Row], doctype: DocTypeDefinition) -> tuple[float, int
     return best
 
 
-def find_title_page(pages: list[PageOcr], doctype: DocTypeDefinition) -> tuple[int | None, float]:
+@dataclass(frozen=True)
+class PageLayout:
+    """A page with its rows, built once: classification and extraction both walk the rows,
+    and building them (sorting and grouping every word) is the costly part."""
+
+    page: PageOcr
+    rows: list[Row]
+
+
+def laid_out(pages: Sequence[PageOcr | PageLayout]) -> list[PageLayout]:
+    """Each page with its rows, building them only for pages that come without."""
+    return [p if isinstance(p, PageLayout) else PageLayout(p, build_rows(p)) for p in pages]
+
+
+def find_title_page(pages: list[PageLayout],
+                    doctype: DocTypeDefinition) -> tuple[int | None, float]:
     """The number of the page holding the type's title, and the title score (0..100)."""
     best: tuple[float, int | None] = (0.0, None)
-    for page in pages:
-        score, _ = title_score(build_rows(page), doctype)
+    for layout in pages:
+        page = layout.page
+        score, _ = title_score(layout.rows, doctype)
         if score > best[0]:
             best = (score, page.number)
     return best[1], best[0]
@@ -493,10 +510,10 @@ def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int
             and confidence >= matching.continuation_min_word_confidence)
 
 
-def read_page(page: PageOcr, doctype: DocTypeDefinition, state: BlockState,
+def read_page_values(layout: PageLayout, doctype: DocTypeDefinition, state: BlockState,
               found: dict[str, RawValue]) -> None:
     """Walk one page's rows in order, collecting the first value of every field."""
-    rows = build_rows(page)
+    page, rows = layout.page, layout.rows
     labels = all_labels(doctype)
     matching = doctype.matching
     matches = [find_labels(r, labels, matching.label_min_score, matching) for r in rows]
@@ -518,28 +535,35 @@ def _words_of(tokens: list[Token]) -> list[ValueWord]:
     return [ValueWord(t.text, t.word.confidence, t.word.bbox) for t in tokens]
 
 
-def _reading_pages(pages: list[PageOcr], doctype: DocTypeDefinition) -> list[PageOcr]:
+def _reading_pages(pages: list[PageLayout], title_page: int | None) -> list[PageLayout]:
     """Pages from the one with the title on (all pages when no title was read)."""
-    title_page, _ = find_title_page(pages, doctype)
-    return [p for p in pages if title_page is None or p.number >= title_page]
+    return [p for p in pages if title_page is None or p.page.number >= title_page]
 
 
-def extract_fields(pages: list[PageOcr], doctype: DocTypeDefinition) -> Extraction:
+def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefinition,
+                   title_page: int | None | Literal["find"] = "find") -> Extraction:
     """Every field of the type that was read surely enough (``fields``, keyed as the contract
-    says), and the values read but refused (``doubts``; see ``pipeline.fields``)."""
+    says), and the values read but refused (``doubts``; see ``pipeline.fields``).
+
+    ``title_page`` is the page the type's title is on, as classification found it; "find"
+    looks for it here."""
+    layouts = laid_out(pages)
+    if title_page == "find":
+        title_page, _ = find_title_page(layouts, doctype)
+    reading = _reading_pages(layouts, title_page)
     starts_at_top = bool(doctype.blocks) and not doctype.blocks[0].anchors
     state = BlockState(doctype.blocks[0].id if starts_at_top else None,
                        reached=0 if starts_at_top else -1)
     found: dict[str, RawValue] = {}
     last_block = doctype.blocks[-1].id if doctype.blocks else None
-    for page in _reading_pages(pages, doctype):
-        read_page(page, doctype, state, found)
+    for layout in reading:
+        read_page_values(layout, doctype, state, found)
         if state.block == last_block and last_block is not None:
             break  # the form ended on this page: later pages are attachments
     built = {k: build_field(_words_of(raw.tokens), raw.label.score, raw.page, doctype.field(k),
                             doctype) for k, raw in found.items()}
     candidates = {k: c for k, c in built.items() if c is not None}
-    rows = [row for page in _reading_pages(pages, doctype) for row in build_rows(page)]
+    rows = [row for layout in reading for row in layout.rows]
     for key, candidate in candidates.items():
         if doctype.field(key).normalizer_name == "person_name":
             candidates[key] = respell_from_copies(candidate, rows, doctype)

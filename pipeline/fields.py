@@ -26,11 +26,12 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from importlib import resources
 
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from config.doctypes import CONFIG_DIR, DocTypeDefinition, FieldDefinition
+from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
 from pipeline.phrases import mend_text
 from pipeline.places import apply_mends, check_places
@@ -48,7 +49,7 @@ _JOINED_WORDS = re.compile(r"[^\W\d_]-[^\W\d_]")
 
 @functools.cache
 def _name_list(file: str, key: str) -> tuple[str, ...]:
-    data = yaml.safe_load((CONFIG_DIR / file).read_text(encoding="utf-8"))
+    data = yaml.safe_load((resources.files("config") / file).read_text(encoding="utf-8"))
     return tuple(data[key])
 
 

@@ -18,7 +18,7 @@ from pdf2image import convert_from_path, pdfinfo_from_path
 from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from pipeline.errors import (
+from schemas.errors import (
     CorruptFileError,
     EncryptedPdfError,
     ImageTooLargeError,

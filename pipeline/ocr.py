@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 import pytesseract
 
-from pipeline.errors import (
+from schemas.errors import (
     ConfigurationError,
     OcrCrashError,
     OcrError,

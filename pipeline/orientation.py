@@ -23,8 +23,8 @@ import cv2
 import numpy as np
 import pytesseract
 
-from pipeline.clean import downscale, to_gray
-from pipeline.deskew import (
+from pipeline.image.clean import downscale, to_gray
+from pipeline.image.deskew import (
     MIN_INK_POINTS,
     coarse_angles,
     mask_points,
@@ -32,7 +32,7 @@ from pipeline.deskew import (
     skew_of_points,
     text_ink,
 )
-from pipeline.errors import ConfigurationError
+from schemas.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 

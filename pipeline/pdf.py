@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pikepdf
 
-from pipeline.errors import TemporarySpaceError, is_out_of_space
+from schemas.errors import TemporarySpaceError, is_out_of_space
 
 
 def build_page_pdf(display_image: np.ndarray, text_layer_pdf: bytes, dpi: int,

@@ -16,14 +16,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 import yaml
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.text import fold, nfc
 
-GAZETTEER_FILE = Path(__file__).resolve().parent.parent / "config" / "gazetteer.yaml"
+GAZETTEER_FILE = resources.files("config") / "gazetteer.yaml"
 
 # Unit prefixes, longest first (so «thị xã» is not read as «xã»), with their level.
 PREFIXES: tuple[tuple[str, str], ...] = (
@@ -81,7 +82,7 @@ def _unit_name(entry: str) -> str:
 
 
 @functools.cache
-def load_gazetteer(path: Path = GAZETTEER_FILE) -> Gazetteer:
+def load_gazetteer(path: Traversable = GAZETTEER_FILE) -> Gazetteer:
     """The gazetteer in ``config/gazetteer.yaml`` (read once)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     provinces = {nfc(p["name"]): tuple(nfc(_unit_name(d)) for d in p["districts"])

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
+from pipeline.image.preprocess import PreparedPage, PreprocessOptions, prepare_page
 from pipeline.ocr import OcrOptions, PageRecognition, recognize_page
-from pipeline.preprocess import PreparedPage, PreprocessOptions, prepare_page
 from schemas.ocr import PageOcr
 
 

@@ -35,7 +35,7 @@ from sqlmodel import Session
 # always holds the whole schema, whichever models the process happened to import first.
 import schemas.record  # noqa: F401
 import schemas.review  # noqa: F401
-from pipeline.errors import ConfigurationError, StorageError
+from schemas.errors import ConfigurationError, StorageError
 
 BUSY_TIMEOUT_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 10

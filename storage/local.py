@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from pipeline.errors import IntegrityError, StorageError
+from schemas.errors import IntegrityError, StorageError
 from storage.objects import (
     ObjectNotFoundError,
     StoredObject,

@@ -3,7 +3,7 @@
 An object store keeps bytes under a key, together with the SHA-256 recorded at write time, a
 content type, small user metadata (``dict[str, str]``) and tags. Every write is verified after
 it lands; every read through ``get_bytes``/``download`` is verified against the recorded
-checksum, so silent corruption surfaces as :class:`~pipeline.errors.IntegrityError`.
+checksum, so silent corruption surfaces as :class:`~schemas.errors.IntegrityError`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from pipeline.errors import IntegrityError, StorageError
+from schemas.errors import IntegrityError, StorageError
 
 CHUNK_SIZE = 1024 * 1024
 MAX_TAGS = 10  # S3's limit; the local store enforces it too so both behave alike

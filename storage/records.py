@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, and_, func, or_, update
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
-from pipeline.errors import SohoaError
+from schemas.errors import SohoaError
 from schemas.record import DossierRecord, new_record_id, utc_now
 from schemas.status import DigitizationStatus as Status
 from storage.database import database_session
@@ -319,7 +319,7 @@ def _filtered(statement: Any, where: RecordFilter) -> Any:
     if where.doc_types:
         condition = col(DossierRecord.doc_type).in_(where.doc_types)
         if "unknown" in where.doc_types:
-            # A record not yet classified is published as "unknown" (flows.documents).
+            # A record not yet classified is published as "unknown" (office.documents).
             condition = or_(condition, col(DossierRecord.doc_type).is_(None))
         statement = statement.where(condition)
     if where.since is not None:

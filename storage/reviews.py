@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
-from pipeline.errors import StorageError
+from schemas.errors import StorageError
 from schemas.record import DossierRecord, utc_now
 from schemas.review import STATUS_TARGET, ReviewEntry, new_review_id
 from schemas.status import DigitizationStatus as Status

@@ -12,7 +12,7 @@ escaped, so "UBND xã Thạch Hạ" is stored as ``UBND%20x%C3%A3%20Th%E1%BA%A1c
 :meth:`S3ObjectStore.stat` decodes them back; other tools see them encoded (``urllib.parse
 .unquote`` decodes them). Tags are sent in the request body and keep their Unicode as is.
 
-Errors become :class:`~pipeline.errors.StorageError` with one line naming the endpoint and the
+Errors become :class:`~schemas.errors.StorageError` with one line naming the endpoint and the
 reason: unreachable (retryable), credentials refused (:class:`StorageAccessError`, not
 retryable), no such bucket. Connection failures and 5xx answers are retried with exponential
 backoff a bounded number of times (urllib3 ``Retry``) before that.
@@ -37,8 +37,7 @@ from minio import Minio
 from minio.commonconfig import CopySource, Tags
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 
-from config.settings import S3Settings
-from pipeline.errors import IntegrityError, StorageError
+from schemas.errors import IntegrityError, StorageError
 from storage.objects import (
     CHUNK_SIZE,
     ObjectNotFoundError,
@@ -50,6 +49,7 @@ from storage.objects import (
     validate_metadata,
     validate_tags,
 )
+from storage.s3_settings import S3Settings
 
 T = TypeVar("T")
 MIB = 1024 * 1024

@@ -1,11 +1,11 @@
 """The name lists in config/ are spelt as Vietnamese is: a typo there would refuse real names."""
 
 import unicodedata
+from importlib import resources
 
 import pytest
 import yaml
 
-from config.doctypes import CONFIG_DIR
 from pipeline.syllables import is_syllable
 
 # Family names of Ê Đê, Gia Rai and other Central Highlands peoples, spelt outside the rules
@@ -14,7 +14,7 @@ HIGHLAND_NAMES = {"Ksor", "Rahlan", "Rmah", "Mlô", "Niê", "Kpă", "H"}
 
 
 def listed(file: str, key: str) -> list[str]:
-    return yaml.safe_load((CONFIG_DIR / file).read_text(encoding="utf-8"))[key]
+    return yaml.safe_load((resources.files("config") / file).read_text(encoding="utf-8"))[key]
 
 
 @pytest.mark.parametrize(("file", "key"), [("given_names.yaml", "names"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from config.doctypes import load_doctypes
+from pipeline.doctypes import load_doctypes
 from pipeline.load import sha256_of
 from samples.generate import generate_corpus
 from samples.truth import Truth

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import flows.services as services_module
+import office.services as services_module
 from config.settings import Settings
-from flows.services import use_settings
 from flows.tasks import register_file
+from office.services import use_settings
 from samples.generate import generate_corpus
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))

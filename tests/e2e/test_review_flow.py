@@ -38,14 +38,14 @@ from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 import flows.review
-import flows.services
+import office.services
 from flows.deployments import open_review
 from flows.review import review_record
-from flows.services import Services
+from office.services import Services
 from schemas.status import DigitizationStatus as Status
 from storage.reviews import ReviewRepository
 from tests.e2e.helpers import validate_document
-from tests.flows.review_builders import RECEIPT_REASONS, make_services, stored_json, waiting_record
+from tests.office.review_builders import RECEIPT_REASONS, make_services, stored_json, waiting_record
 from tests.prefect_server import prefect_environment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -58,7 +58,7 @@ def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     """The flow's services on a temporary SQLite and local store; Prefect on the test server
     (the environment too, for threads that start without this one's settings context)."""
     built = make_services(tmp_path / "data")
-    monkeypatch.setattr(flows.services, "_active", built)
+    monkeypatch.setattr(office.services, "_active", built)
     monkeypatch.setattr(flows.review, "POLL_SECONDS", 1)
     monkeypatch.setenv("PREFECT_API_URL", prefect_api_url)
     with temporary_settings({PREFECT_API_URL: prefect_api_url}):

@@ -8,7 +8,6 @@ import pytest
 from prefect.cache_policies import NO_CACHE
 
 from config.settings import Settings
-from flows.services import Services
 from flows.tasks import (
     artifact_keys,
     finish_duplicate,
@@ -19,6 +18,7 @@ from flows.tasks import (
     retrying,
     store_json_and_status,
 )
+from office.services import Services
 from schemas.status import DigitizationStatus as Status
 
 

@@ -2,16 +2,15 @@
 
 import pytest
 
-from config.doctypes import DocTypeDefinition, load_doctypes
-from config.settings import ReviewSettings
-from pipeline.assess import assess_document
+from pipeline.assess import ReviewOptions, assess_document
 from pipeline.classify import Classification
+from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.fields import Doubt, Extraction
 from schemas.document import ExtractedField
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import make_page
 
-REVIEW = ReviewSettings()
+REVIEW = ReviewOptions()
 BIRTH = Classification(doc_type="birth_registration", score=0.95,
                        runner_up="dossier_receipt", runner_up_score=0.05, title_page=1)
 UNKNOWN = Classification(doc_type="unknown", score=0.9, runner_up="birth_registration",
@@ -105,7 +104,7 @@ def test_ambiguous_type_needs_review(birth):
 
 def test_review_margin_comes_from_settings(birth):
     close = BIRTH.model_copy(update={"score": 0.8, "runner_up_score": 0.62})
-    strict = ReviewSettings(min_classification_margin=0.2)
+    strict = ReviewOptions(min_classification_margin=0.2)
     assert assess_document(close, complete(), READABLE, birth, REVIEW).status == "digitized"
     assert assess_document(close, complete(), READABLE, birth, strict).status == "needs_review"
 

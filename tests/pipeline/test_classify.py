@@ -2,8 +2,8 @@
 
 import pytest
 
-from config.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.classify import classify_document
+from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
 

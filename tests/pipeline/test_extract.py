@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.doctypes import DocTypeDefinition, load_doctypes
+from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.extract import build_rows, extract_fields
 from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page

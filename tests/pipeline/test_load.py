@@ -14,13 +14,6 @@ import pytest
 from PIL import Image
 
 from pipeline import load
-from pipeline.errors import (
-    CorruptFileError,
-    EncryptedPdfError,
-    ImageTooLargeError,
-    ImageTooSmallError,
-    UnsupportedFileError,
-)
 from pipeline.load import (
     FileFormat,
     FileInfo,
@@ -34,6 +27,13 @@ from samples.bad_inputs import (
     write_broken_xref_pdf,
     write_decompression_bomb,
     write_huge_page_pdf,
+)
+from schemas.errors import (
+    CorruptFileError,
+    EncryptedPdfError,
+    ImageTooLargeError,
+    ImageTooSmallError,
+    UnsupportedFileError,
 )
 
 LIMITS = PageLimits(dpi=100)

@@ -14,7 +14,6 @@ import pytesseract
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
 from pipeline.ocr import (
     OcrOptions,
     check_languages,
@@ -23,6 +22,7 @@ from pipeline.ocr import (
     recognize_page,
     text_of,
 )
+from schemas.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 LINES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Họ, chữ đệm, tên người mẹ: Trần Thị Lụa"]
@@ -173,7 +173,7 @@ DISK_FULL = """
 import resource, signal, sys
 import numpy as np
 from pathlib import Path
-from pipeline.errors import TemporarySpaceError
+from schemas.errors import TemporarySpaceError
 from pipeline.ocr import OcrOptions, recognize_page
 # Writes past 4 KiB fail with EFBIG, as on a full disk, instead of killing the process.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

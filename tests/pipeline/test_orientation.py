@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.clean import downscale
+from pipeline.image.clean import downscale
 from pipeline.orientation import (
     OrientationResult,
     detect_orientation,

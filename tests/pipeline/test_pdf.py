@@ -10,9 +10,9 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.errors import TemporarySpaceError
 from pipeline.ocr import OcrOptions, recognize_page
 from pipeline.pdf import build_page_pdf, merge_page_pdfs
+from schemas.errors import TemporarySpaceError
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

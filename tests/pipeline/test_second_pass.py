@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pipeline.image.preprocess import PreprocessOptions
 from pipeline.ocr import OcrOptions
-from pipeline.preprocess import PreprocessOptions
 from pipeline.second_pass import SecondPassOptions, needs_turn, read_page
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import DPI, TITLE, turn_page

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from pipeline.errors import StorageError
+from schemas.errors import StorageError
 from storage.database import check_database, create_db_engine, init_database
 from tests.services import PG_PASSWORD, free_port
 

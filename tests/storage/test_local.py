@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import IntegrityError, StorageError
+from schemas.errors import IntegrityError, StorageError
 from storage.local import LocalObjectStore
 from storage.objects import ObjectNotFoundError, ObjectStore, atomic_write
 

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from flows.cli_db import db_app
-from pipeline.errors import ConfigurationError
+from interfaces.cli_db import db_app
+from schemas.errors import ConfigurationError
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus
 from storage.database import (

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from minio import Minio
 
-from pipeline.errors import IntegrityError, StorageError
+from schemas.errors import IntegrityError, StorageError
 from storage.objects import ObjectNotFoundError, ObjectStore, StorageAccessError
 from storage.s3 import (
     MIB,

@@ -1,0 +1,240 @@
+"""The read-only HTTP API downstream systems use to find records and fetch their documents.
+
+Every route needs ``Authorization: Bearer <token>`` matching the ``api_token`` setting
+(``SOHOA_API_TOKEN``); without a configured token the API does not start. Listings page with an
+opaque cursor over (created_at, id), so a page never repeats or skips records while new ones
+arrive. Artifacts are not streamed through the API: it redirects to a short-lived presigned URL
+of the object store.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from config.settings import Settings
+from office.export import record_document_json
+from office.services import Services, pipeline_version
+from schemas.document import DossierDocument
+from schemas.errors import ConfigurationError, SohoaError
+from schemas.record import DossierRecord
+from schemas.status import DigitizationStatus as Status
+from storage.records import Position, RecordFilter
+
+ArtifactName = Literal["original", "searchable_pdf", "text", "json"]
+ARTIFACT_COLUMNS: dict[str, str] = {"original": "original_key", "searchable_pdf": "pdf_key",
+                                    "text": "text_key", "json": "json_key"}
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 100
+MIN_TOKEN_LENGTH = 16
+ARTIFACT_URL_LIFETIME = timedelta(minutes=15)
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"  # base64url
+
+
+class Problem(BaseModel):
+    """What went wrong, in one sentence."""
+
+    detail: str
+
+
+class RecordSummary(BaseModel):
+    """A record as listings show it; the full document is at /records/{id}."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    filename: str
+    sha256: str
+    size_bytes: int
+    station: str
+    unit: str
+    doc_type: str | None
+    status: Status
+    page_count: int | None
+    review_reasons: list[str]
+    error: str | None
+    duplicate_of: str | None
+    created_at: datetime
+    updated_at: datetime
+    processed_at: datetime | None
+
+
+class RecordPage(BaseModel):
+    """One page of a listing."""
+
+    items: list[RecordSummary]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; "
+                                                "null on the last page")
+
+
+def required_token(settings: Settings) -> str:
+    """The configured API token; ConfigurationError when there is none or it is too short."""
+    token = settings.api_token.get_secret_value().strip() if settings.api_token else ""
+    if len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigurationError(
+            f"the read API needs a bearer token of at least {MIN_TOKEN_LENGTH} characters: "
+            f"set SOHOA_API_TOKEN (e.g. to the output of `openssl rand -hex 32`)")
+    return token
+
+
+def encode_cursor(position: Position) -> str:
+    """An opaque cursor for the listing position after (created_at, id)."""
+    moment, record_id = position
+    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{record_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> Position:
+    """The position a cursor stands for; ValueError if it is not one of ours."""
+    try:
+        moment, record_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(moment).astimezone(UTC), record_id
+    except (binascii.Error, UnicodeError, ValueError, OverflowError) as error:
+        raise ValueError(f"invalid cursor {cursor[:40]!r}") from error
+
+
+def utc_query(moment: datetime | None) -> datetime | None:
+    """A query's moment in UTC (naive = UTC). A moment UTC cannot hold (year 1 at +07:00
+    lies before datetime.min) becomes the nearest one, which filters exactly the same."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        limit = datetime.min if moment.year == datetime.min.year else datetime.max
+        return limit.replace(tzinfo=UTC)
+
+
+# -- dependencies ---------------------------------------------------------------------------
+
+_bearer = HTTPBearer(auto_error=False, description="the SOHOA_API_TOKEN value")
+
+
+def services_of(request: Request) -> Services:
+    """The services the app was created with."""
+    return request.app.state.services
+
+
+def require_token(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    """401 unless the request carries the configured bearer token."""
+    expected: bytes = request.app.state.token
+    given = credentials.credentials.encode() if credentials else b""
+    # compare_digest: how long a comparison takes must not tell how much of a guess was right.
+    if not hmac.compare_digest(given, expected):
+        raise HTTPException(401, "missing or wrong bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+ServicesDep = Annotated[Services, Depends(services_of)]
+NOT_FOUND = {404: {"model": Problem, "description": "no such record or artifact"}}
+router = APIRouter(dependencies=[Depends(require_token)], responses={
+    401: {"model": Problem, "description": "missing or wrong bearer token"},
+    500: {"model": Problem, "description": "stored data is damaged or missing"},
+    503: {"model": Problem, "description": "database or object store unreachable; retry"},
+})
+
+
+def find_record(services: Services, record_id: str) -> DossierRecord:
+    """The record, or a 404."""
+    record = services.repository.get(record_id)
+    if record is None:
+        raise HTTPException(404, f"no dossier record {record_id}")
+    return record
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+
+@router.get("/records", response_model=RecordPage,
+            responses={400: {"model": Problem, "description": "not a cursor this API gave"}})
+def list_records(
+    services: ServicesDep,
+    status: Annotated[list[Status] | None, Query(description="any of these statuses")] = None,
+    unit: Annotated[list[str] | None, Query(description="any of these units")] = None,
+    station: Annotated[list[str] | None, Query(description="any of these stations")] = None,
+    doc_type: Annotated[list[str] | None, Query(description="any of these types")] = None,
+    since: Annotated[datetime | None, Query(description="created at or after (naive = UTC)")
+                     ] = None,
+    until: Annotated[datetime | None, Query(description="created before (naive = UTC)")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page",
+                                        pattern=CURSOR_PATTERN, max_length=400)] = None,
+) -> RecordPage:
+    """Record summaries matching every filter, oldest first, a page at a time."""
+    try:
+        after = decode_cursor(cursor) if cursor else None
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from error
+    where = RecordFilter(statuses=tuple(status or ()), units=tuple(unit or ()),
+                         stations=tuple(station or ()), doc_types=tuple(doc_type or ()),
+                         since=utc_query(since), until=utc_query(until))
+    # One extra record tells whether another page exists, so the last page says so.
+    records = services.repository.page_records(where, after, limit + 1)
+    items = [RecordSummary.model_validate(record) for record in records[:limit]]
+    more = len(records) > limit
+    last = records[limit - 1] if more else None
+    return RecordPage(items=items,
+                      next_cursor=encode_cursor((last.created_at, last.id)) if last else None)
+
+
+@router.get("/records/{record_id}", response_model=DossierDocument, responses=NOT_FOUND)
+def get_record(services: ServicesDep, record_id: str) -> Response:
+    """The record's extracted JSON document (contract §3), as stored."""
+    record = find_record(services, record_id)
+    # Sent as stored rather than re-serialised: keys added to the contract later survive.
+    body = record_document_json(record, services.store, pipeline_version())
+    return Response(content=body, media_type="application/json")
+
+
+@router.get("/records/{record_id}/artifacts/{name}", status_code=307,
+            response_class=RedirectResponse,
+            responses={**NOT_FOUND, 307: {"description": "redirect to a presigned URL"}})
+def get_artifact(services: ServicesDep, request: Request, record_id: str,
+                 name: Annotated[ArtifactName, Path(description="which artifact")]
+                 ) -> RedirectResponse:
+    """Redirect to a short-lived URL of one of the record's stored artifacts."""
+    record = find_record(services, record_id)
+    key = getattr(record, ARTIFACT_COLUMNS[name])
+    if key is None:
+        raise HTTPException(404, f"dossier record {record_id} has no stored {name}")
+    url = services.store.presigned_url(key, request.app.state.artifact_url_lifetime)
+    return RedirectResponse(url, status_code=307)
+
+
+# -- the app --------------------------------------------------------------------------------
+
+
+def sohoa_error_response(_request: Request, error: Exception) -> JSONResponse:
+    """A store or database failure: 503 when retrying may help, else 500; one sentence."""
+    message = error.message if isinstance(error, SohoaError) else str(error)
+    retryable = getattr(error, "retryable", False)
+    return JSONResponse({"detail": message}, status_code=503 if retryable else 500)
+
+
+def create_app(services: Services,
+               artifact_url_lifetime: timedelta = ARTIFACT_URL_LIFETIME) -> FastAPI:
+    """The read API over ``services``' database and object store.
+
+    Raises ConfigurationError when no API token is configured, and StorageError when the
+    database cannot be reached, so a misconfigured API fails at start, not on first request.
+    """
+    token = required_token(services.settings)
+    services.repository  # noqa: B018 - opening it checks the database now
+    app = FastAPI(title="sohoa read API", version=pipeline_version(),
+                  description="Read-only access to digitized dossier records.")
+    app.state.services = services
+    app.state.token = token.encode()
+    app.state.artifact_url_lifetime = artifact_url_lifetime
+    app.add_exception_handler(SohoaError, sohoa_error_response)
+    app.include_router(router)
+    return app

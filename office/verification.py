@@ -1,0 +1,291 @@
+"""Applying a review: a person's answer makes a record `verified` (no Prefect here).
+
+Used by the `review-record` flow (flows/review.py) and by `sohoa review` (interfaces/cli_review.py).
+
+Two ways in, one way through. The `review-record` flow waits in the Prefect UI for a form
+prefilled with the extracted fields and the reasons the record needs review; the command
+``sohoa review RECORD_ID`` (interfaces/cli_review.py) asks at the terminal. Both hand the answer to
+:func:`apply_review`, which:
+
+1. normalises and validates each corrected value with the document type's own normaliser and
+   validator (the ones extraction used), refusing a bad value with InvalidCorrectionError that
+   names the field and why; a verified record has every field valid and every required field;
+2. rewrites the stored JSON (status ``verified``, the fields, no review reasons; pages and
+   artifacts kept), then records the status with the audit trail in one transaction, JSON
+   first as the digitizing tasks do, so a record never claims what is not stored.
+
+A corrected field gets confidence 1.0 and ``valid: true``; it keeps the page and box where it
+was read (a field the scan did not yield gets page 1 and an empty box, ``[0, 0, 0, 0]``).
+Fields left as read keep their extraction confidence. An empty value clears a field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from office.services import Services
+from pipeline.doctypes import DEFAULT_VALIDATORS, DocTypeDefinition, FieldDefinition
+from pipeline.normalize import Value, normalize_value
+from pipeline.validate import VALIDATORS, is_in_order, validator_meaning
+from schemas.document import DossierDocument, ExtractedField
+from schemas.errors import SohoaError
+from schemas.ocr import BBox
+from schemas.record import DossierRecord
+from schemas.review import DOC_TYPE_TARGET, REASONS_TARGET, ReviewEntry, field_target
+from schemas.status import DigitizationStatus as Status
+from storage.objects import ObjectNotFoundError
+from storage.records import StatusTransitionError
+from storage.reviews import Change, Review, ReviewRepository
+
+UNKNOWN_TYPE = "unknown"
+REVIEWABLE = frozenset({Status.NEEDS_REVIEW, Status.DIGITIZED})
+CORRECTED_CONFIDENCE = 1.0
+NO_BBOX: BBox = (0, 0, 0, 0)
+# How an operator may type each value type (normalisers also read the printed forms).
+FORMAT_HINTS: dict[str, str] = {
+    "text": "any text",
+    "person_name": "first and last name",
+    "date": "YYYY-MM-DD or dd/mm/yyyy",
+    "datetime": "YYYY-MM-DDTHH:MM or «08 giờ 30 phút, ngày 28 tháng 11 năm 2024»",
+    "digits": "digits only",
+    "id_number": "12 digits (CCCD) or 9 (CMND)",
+    "phone": "10 digits starting 03, 05, 07, 08 or 09",
+    "email": "name@domain.tld",
+    "integer": "a whole number above 0",
+    "year": "4 digits",
+    "dossier_code": "like 000.00.21.H27-241128-0001",
+    "gender": "Nam or Nữ",
+}
+
+
+class ReviewError(SohoaError):
+    """The review cannot be applied as given; the message says what to do instead."""
+
+
+class InvalidCorrectionError(ReviewError):
+    """A value the reviewer gave (or left) is not acceptable for its field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"field {field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotReviewableError(ReviewError):
+    """The record's status does not allow a review (only needs_review and digitized do)."""
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """The verified record, its rewritten JSON and the audit rows the review wrote."""
+
+    record: DossierRecord
+    document: DossierDocument
+    entries: list[ReviewEntry]
+
+
+# -- applying a review -------------------------------------------------------------------------
+
+
+def apply_review(services: Services, record_id: str, reviewer: str,
+                 corrections: Mapping[str, Value | None], *, doc_type: str | None = None,
+                 note: str | None = None, flow_run_id: str | None = None) -> ReviewOutcome:
+    """Verify a record with the reviewer's corrections (field key → new value; None or an
+    empty string clears the field; a key left out keeps its value as read).
+
+    ``doc_type`` sets another document type: fields the new type does not have are dropped.
+    Raises InvalidCorrectionError (a value, the type or a missing required field),
+    NotReviewableError (status), ReviewError (no reviewer, no stored JSON).
+    """
+    reviewer = " ".join(reviewer.split())
+    if not reviewer:
+        raise ReviewError("the reviewer's name is empty; say who reviewed the record")
+    record = services.repository.require(record_id)
+    check_reviewable(record)
+    new_type = doc_type or record.doc_type or UNKNOWN_TYPE
+    fields = corrected_fields(record, definition_for(services, new_type), corrections)
+    document = verified_document(stored_document(services, record), new_type, fields)
+    store_document(services, record, document)
+    review = Review(record_id=record.id, reviewer=reviewer, note=note or None,
+                    flow_run_id=flow_run_id, changes=review_changes(record, new_type, fields))
+    record_changes: dict[str, Any] = {
+        "fields": {key: field.model_dump(mode="json") for key, field in fields.items()},
+        "review_reasons": []}
+    if new_type != (record.doc_type or UNKNOWN_TYPE):
+        record_changes["doc_type"] = new_type
+    try:
+        verified, entries = ReviewRepository(services.repository.engine).verify(
+            review, **record_changes)
+    except StatusTransitionError as error:
+        resync_document(services, record.id, document)
+        raise NotReviewableError(f"record {record.id} was changed while it was being "
+                                 f"reviewed ({error.message}); this review was not applied"
+                                 ) from error
+    if verified.original_key:
+        services.store.set_tags(verified.original_key, {"status": verified.status.value})
+    return ReviewOutcome(record=verified, document=document, entries=entries)
+
+
+def check_reviewable(record: DossierRecord) -> None:
+    """NotReviewableError unless the record may become verified."""
+    if record.status not in REVIEWABLE:
+        raise NotReviewableError(
+            f"record {record.id} is {record.status.value}; only needs_review and digitized "
+            f"records can be reviewed")
+
+
+def definition_for(services: Services, doc_type: str) -> DocTypeDefinition | None:
+    """The type's definition (None for ``unknown``); InvalidCorrectionError for a type
+    that is not defined."""
+    if doc_type == UNKNOWN_TYPE:
+        return None
+    definition = services.doctype(doc_type)
+    if definition is None:
+        known = ", ".join([d.id for d in services.doctypes] + [UNKNOWN_TYPE])
+        raise InvalidCorrectionError("doc_type", f"«{doc_type}» is not a document type "
+                                                 f"(known: {known})")
+    return definition
+
+
+def corrected_fields(record: DossierRecord, definition: DocTypeDefinition | None,
+                     corrections: Mapping[str, Value | None]) -> dict[str, ExtractedField]:
+    """The record's fields with the corrections applied and every field checked, in the
+    definition's order."""
+    if definition is None:
+        if corrections:
+            raise InvalidCorrectionError(next(iter(corrections)), "a record of type unknown "
+                                         "has no fields; set its document type first")
+        return {}
+    read = {key: ExtractedField.model_validate(value) for key, value in record.fields.items()}
+    fields = {f.key: read[f.key] for f in definition.fields if f.key in read}
+    for key, raw in corrections.items():
+        fdef = field_definition(definition, key)
+        value = correction_value(fdef, raw, tuple(definition.surnames))
+        old = fields.get(key)
+        if value is None:
+            fields.pop(key, None)
+        elif old is None or old.value != value:
+            fields[key] = ExtractedField(value=value, confidence=CORRECTED_CONFIDENCE,
+                                         page=old.page if old else 1,
+                                         bbox=old.bbox if old else NO_BBOX, valid=True)
+    check_fields(fields, definition)
+    return {f.key: fields[f.key] for f in definition.fields if f.key in fields}
+
+
+def field_definition(definition: DocTypeDefinition, key: str) -> FieldDefinition:
+    """The field ``key`` of the type; InvalidCorrectionError naming the type's fields."""
+    for fdef in definition.fields:
+        if fdef.key == key:
+            return fdef
+    keys = ", ".join(f.key for f in definition.fields)
+    raise InvalidCorrectionError(key, f"{definition.id} has no such field (fields: {keys})")
+
+
+def correction_value(fdef: FieldDefinition, raw: Value | None,
+                     surnames: tuple[str, ...] = ()) -> Value | None:
+    """The contract's value of what a reviewer typed (None: clear the field), normalised and
+    validated as extraction does; InvalidCorrectionError when it is no such value."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    value = normalize_value(fdef.normalizer_name, text, tuple(fdef.keep_case_prefixes),
+                            surnames)
+    is_valid = VALIDATORS[fdef.validator_name]
+    if value is None and VALIDATORS[DEFAULT_VALIDATORS[fdef.type]](text):
+        # Already the contract's form (an ISO date), which the printed-form normalisers of
+        # dates and date-times do not read; a prefilled form sends such values back.
+        value = text
+    if value is None:
+        raise InvalidCorrectionError(fdef.key, f"«{text}» cannot be read as {fdef.type} "
+                                               f"(expected {FORMAT_HINTS[fdef.type]})")
+    if not is_valid(value):
+        meaning = validator_meaning(fdef.validator_name, fdef.type)
+        raise InvalidCorrectionError(fdef.key, f"«{value}» is not a valid {meaning} "
+                                               f"(expected {FORMAT_HINTS[fdef.type]})")
+    return value
+
+
+def check_fields(fields: dict[str, ExtractedField], definition: DocTypeDefinition) -> None:
+    """Every field valid (those left as read too), in order with the fields it must precede
+    or follow, and every required field present; InvalidCorrectionError otherwise."""
+    values = {key: field.value for key, field in fields.items()}
+    for key, field in fields.items():
+        fdef = definition.field(key)
+        if not VALIDATORS[fdef.validator_name](field.value):
+            meaning = validator_meaning(fdef.validator_name, fdef.type)
+            raise InvalidCorrectionError(key, f"«{field.value}» as read is not a valid "
+                                              f"{meaning}; correct it or clear it")
+        problem = order_problem(fdef, values)
+        if problem:
+            raise InvalidCorrectionError(key, problem)
+    missing = [key for key in definition.required_keys if key not in fields]
+    if missing:
+        raise InvalidCorrectionError(", ".join(missing), f"required for {definition.id}; "
+                                                         "give a value")
+
+
+def order_problem(fdef: FieldDefinition, values: Mapping[str, Value]) -> str | None:
+    """Why the field's value is out of order with another (the definition's before/after)."""
+    own = values[fdef.key]
+    for other in fdef.before:
+        if other in values and not is_in_order(own, values[other]):
+            return f"«{own}» comes after {other} «{values[other]}»"
+    for other in fdef.after:
+        if other in values and not is_in_order(values[other], own):
+            return f"«{own}» comes before {other} «{values[other]}»"
+    return None
+
+
+def review_changes(record: DossierRecord, doc_type: str,
+                   fields: dict[str, ExtractedField]) -> tuple[Change, ...]:
+    """What the review changes besides the status: type, each field, the answered reasons."""
+    changes: list[Change] = []
+    if doc_type != (record.doc_type or UNKNOWN_TYPE):
+        changes.append(Change(DOC_TYPE_TARGET, record.doc_type, doc_type))
+    old = {key: value["value"] for key, value in record.fields.items()}
+    new = {key: field.value for key, field in fields.items()}
+    for key in [*old, *(k for k in new if k not in old)]:
+        if key not in old or key not in new or old[key] != new[key]:
+            changes.append(Change(field_target(key), old.get(key), new.get(key)))
+    if record.review_reasons:
+        changes.append(Change(REASONS_TARGET, list(record.review_reasons), []))
+    return tuple(changes)
+
+
+def stored_document(services: Services, record: DossierRecord) -> DossierDocument:
+    """The record's JSON as stored; ReviewError when there is none to rewrite."""
+    missing = ReviewError(f"record {record.id} has no stored JSON; digitize it again before "
+                          f"reviewing it")
+    if not record.json_key:
+        raise missing
+    try:
+        return DossierDocument.model_validate_json(services.store.get_bytes(record.json_key))
+    except ObjectNotFoundError as error:
+        raise missing from error
+
+
+def verified_document(document: DossierDocument, doc_type: str,
+                      fields: dict[str, ExtractedField]) -> DossierDocument:
+    """The JSON after the review: verified, reviewed fields, no open reasons; the rest kept."""
+    return document.model_copy(update={"status": Status.VERIFIED, "doc_type": doc_type,
+                                       "fields": fields, "review_reasons": []})
+
+
+def store_document(services: Services, record: DossierRecord,
+                   document: DossierDocument) -> None:
+    """Write the JSON where the record says it is."""
+    services.store.put_bytes(record.json_key or "", document.to_json().encode("utf-8"),
+                             "application/json", metadata={"station": record.station})
+
+
+def resync_document(services: Services, record_id: str, written: DossierDocument) -> None:
+    """After losing a race with another review, make the stored JSON say what the database
+    says (the other review's result), not what this one wrote."""
+    current = services.repository.require(record_id)
+    synced = written.model_copy(update={
+        "status": current.status, "doc_type": current.doc_type or UNKNOWN_TYPE,
+        "fields": {k: ExtractedField.model_validate(v) for k, v in current.fields.items()},
+        "review_reasons": list(current.review_reasons)})
+    store_document(services, current, synced)

@@ -1,0 +1,247 @@
+"""`sohoa watch`: take scans from the station folders and hand them to the workers.
+
+For each ready file (see office.stations) the watcher registers it (checksum, original stored
+and verified, record `received`); only then does the file leave the inbox, for the station's
+processed/ folder (or removed, by setting), or failed/ with a note saying why when it cannot
+be digitized. Its run is submitted to the work pool with those of the station's other files
+taken within ``group_seconds`` (one `digitize-file` or `digitize-files` run; see flush). It
+does no OCR itself.
+
+Nothing is lost when something is down: a file whose original cannot be stored stays in the
+inbox and is tried again; a record whose run could not be submitted, or whose worker died,
+is submitted again by the recovery sweep (unfinished records are looked at every
+``recovery_seconds``; Prefect's idempotency keys make re-submission harmless).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from uuid import UUID
+
+from config.settings import Settings
+from office.intake import register
+from office.services import Services
+from office.stations import Settling, Station, move_to, move_to_failed, scan_inbox
+from pipeline.load import inspect_file
+from schemas.errors import SohoaError
+from schemas.record import DossierRecord, utc_now
+from schemas.status import DigitizationStatus
+from storage.records import RecordRepository
+
+log = logging.getLogger("sohoa.watch")
+Submit = Callable[[Settings, list[DossierRecord]], UUID]
+Recover = Callable[[Settings, DossierRecord], UUID | None]
+
+
+class Watcher:
+    """Every configured station folder, watched by one loop."""
+
+    def __init__(self, services: Services, submit: Submit, recover_one: Recover,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.submit = submit
+        self.recover_one = recover_one
+        self.clock = clock
+        self.stations = [Station.from_settings(s, self.settings.watch)
+                         for s in self.settings.stations]
+        self.settling = Settling(self.settings.watch.settle_seconds)
+        self.failures: dict[Path, int] = {}
+        # Registered records whose run is not submitted yet, with when they were taken.
+        self.pending: list[tuple[DossierRecord, float]] = []
+        self.not_before: dict[Path, float] = {}
+
+    @property
+    def repository(self) -> RecordRepository:
+        return self.services.repository
+
+    def station_of(self, path: Path) -> Station | None:
+        return next((station for station in self.stations if station.owns(path)), None)
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Watch until ``stop`` is set (or Ctrl-C): events, periodic rescans, recovery."""
+        import watchfiles
+
+        watch = self.settings.watch
+        for station in self.stations:
+            for folder in (station.inbox, station.processed, station.failed):
+                folder.mkdir(parents=True, exist_ok=True)
+        self.recover()
+        self.rescan()
+        now = self.clock()
+        next_rescan, next_recovery = now + watch.rescan_seconds, now + watch.recovery_seconds
+        tick_ms = int(max(100, min(1000, watch.settle_seconds * 500)))
+        try:
+            for changes in watchfiles.watch(
+                    *(station.inbox for station in self.stations), watch_filter=None,
+                    debounce=200, rust_timeout=tick_ms, yield_on_timeout=True, stop_event=stop,
+                    force_polling=watch.polling or None,
+                    poll_delay_ms=int(watch.poll_interval_seconds * 1000)):
+                now = self.clock()
+                for _, raw in changes:
+                    self.notice(Path(raw), now)
+                if now >= next_rescan:
+                    self.rescan()
+                    next_rescan = now + watch.rescan_seconds
+                if now >= next_recovery:
+                    self.recover()
+                    next_recovery = now + watch.recovery_seconds
+                self.take_ready()
+        finally:
+            self.flush(self.clock(), everything=True)  # stopping: submit what was taken
+
+    def notice(self, path: Path, now: float) -> None:
+        """An event on ``path``: follow it if it is a scan in an inbox."""
+        station = self.station_of(path)
+        if (station is not None and station.wants(path, self.settings.watch.ignore_patterns)
+                and not path.is_symlink()):
+            self.settling.note(path, now)
+
+    def rescan(self) -> None:
+        """Look at every file in every inbox: catches events the OS (or a share) lost and
+        files that arrived while the watcher was not running."""
+        now = self.clock()
+        for station in self.stations:
+            for path in scan_inbox(station, self.settings.watch.ignore_patterns):
+                self.settling.note(path, now)
+
+    def take_ready(self) -> int:
+        """Take every settled file; returns how many were taken.
+
+        A file leaves the inbox as soon as its original is stored and verified and its
+        record exists. Its run is submitted a little later (see flush), so that files of
+        one station arriving close together share a run.
+        """
+        now = self.clock()
+        taken = 0
+        for path in self.settling.ready(now):
+            if self.not_before.get(path, 0.0) > now:
+                continue
+            station = self.station_of(path)
+            record = self.register(station, path) if station is not None else None
+            if station is None or record is None:
+                continue
+            self.dispose(station, path, record, self.problem_of(path, record))
+            self.settling.forget(path)
+            if record.status is not DigitizationStatus.DUPLICATE and not record.status.is_final:
+                self.pending.append((record, now))
+            taken += 1
+        self.flush(now)
+        return taken
+
+    def flush(self, now: float, everything: bool = False) -> None:
+        """Submit the runs of registered records: a station's records in runs of at most
+        ``max_files_per_run``, a partial run once its oldest record has waited
+        ``group_seconds`` (or at once with ``everything``)."""
+        watch = self.settings.watch
+        by_station: dict[str, list[tuple[DossierRecord, float]]] = {}
+        for record, since in self.pending:
+            by_station.setdefault(record.station, []).append((record, since))
+        waiting: list[tuple[DossierRecord, float]] = []
+        for items in by_station.values():
+            while len(items) >= watch.max_files_per_run:
+                self.submit_quietly([record for record, _ in items[:watch.max_files_per_run]])
+                items = items[watch.max_files_per_run:]
+            if items and (everything or now - items[0][1] >= watch.group_seconds):
+                self.submit_quietly([record for record, _ in items])
+                items = []
+            waiting += items
+        self.pending = waiting
+
+    def register(self, station: Station, path: Path) -> DossierRecord | None:
+        """Register one file (original stored and verified); None if not possible now."""
+        try:
+            job = register(self.services, path, station.name, same_drop=True)
+        except FileNotFoundError:
+            self.settling.forget(path)  # gone before we took it: nothing of ours to lose
+            return None
+        except (SohoaError, OSError) as error:
+            self.postpone(path, error)
+            return None
+        self.failures.pop(path, None)
+        self.not_before.pop(path, None)
+        record = self.repository.require(job.record_id)
+        if record.status is DigitizationStatus.DUPLICATE:
+            log.info("%s/%s: same file as record %s (duplicate %s)", station.name, path.name,
+                     record.duplicate_of, record.id)
+        return record
+
+    def problem_of(self, path: Path, record: DossierRecord) -> str | None:
+        """Why the file cannot be digitized, when its header already tells (see
+        inspection_problem); never for a duplicate, whose original was digitized."""
+        if record.status is DigitizationStatus.DUPLICATE:
+            return None
+        return self.inspection_problem(path)
+
+    def postpone(self, path: Path, error: Exception) -> None:
+        """The file could not be registered (store or database down, file unreadable):
+        leave it where it is and try again later, waiting longer each time."""
+        count = self.failures.get(path, 0)
+        self.failures[path] = count + 1
+        delays = self.settings.retry_delays_seconds
+        wait = delays[min(count, len(delays) - 1)]
+        self.not_before[path] = self.clock() + wait
+        message = error.message if isinstance(error, SohoaError) else str(error)
+        log.warning("%s not taken yet (%s); trying again in %.0f s", path.name, message, wait)
+
+    def inspection_problem(self, path: Path) -> str | None:
+        """Why the file cannot be digitized, when its header already tells (corrupt,
+        encrypted, not a scan); None otherwise. The run records the same failure."""
+        try:
+            inspect_file(path, self.services.settings.page_limits())
+        except SohoaError as error:
+            return None if error.retryable else error.message
+        return None
+
+    def submit_quietly(self, records: list[DossierRecord]) -> None:
+        """Submit the records' run; if Prefect is unreachable the recovery sweep will."""
+        names = ", ".join(f"{r.station}/{r.filename}" for r in records)
+        try:
+            run_id = self.submit(self.settings, records)
+        except Exception as error:  # noqa: BLE001 - any API failure: the sweep retries
+            log.warning("run for %s not submitted yet (%s: %s); will retry", names,
+                        type(error).__name__, error)
+            return
+        log.info("%s → run %s", names, run_id)
+
+    def dispose(self, station: Station, path: Path, record: DossierRecord,
+                problem: str | None) -> None:
+        """The original is stored and verified: the scan may leave the inbox."""
+        if problem is not None:
+            target = move_to_failed(path, station, problem, record.id, utc_now().astimezone())
+            log.warning("%s/%s failed: %s (moved to %s)", station.name, path.name, problem,
+                        target)
+        elif self.settings.watch.after_store == "delete":
+            path.unlink()
+        else:
+            move_to(station.processed, path, station)
+
+    def recover(self) -> int:
+        """Submit runs for records no run is working on: never submitted (Prefect was down),
+        or left by a worker that died (see deployments.recover_record).
+        Returns how many were submitted."""
+        try:
+            unfinished = self.repository.list_unfinished()
+        except SohoaError as error:
+            log.warning("cannot look for unfinished records: %s", error.message)
+            return 0
+        submitted = 0
+        mine = {record.id for record, _ in self.pending}  # taken here; submitted shortly
+        for record in unfinished:
+            if record.id in mine:
+                continue
+            try:
+                run_id = self.recover_one(self.settings, record)
+            except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep
+                log.warning("cannot recover %s/%s yet (%s: %s)", record.station,
+                            record.filename, type(error).__name__, error)
+                return submitted
+            if run_id is not None:
+                submitted += 1
+                log.info("%s/%s (record %s, %s) submitted again: run %s", record.station,
+                         record.filename, record.id, record.status.value, run_id)
+        return submitted

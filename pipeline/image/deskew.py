@@ -1,0 +1,120 @@
+"""Small-angle skew: measure it on a downscaled ink mask, undo it once at full resolution.
+
+Sign convention (the same as ``samples.truth.PageTruth.skew_degrees`` and the
+``skew_degrees`` reported per page): **the skew is the rotation the content has, in degrees,
+counter-clockwise positive as the page is viewed** — positive means text lines rise to the
+right. ``deskew(image, skew)`` turns the page by ``-skew`` (clockwise for a positive skew), so
+``deskew(page, estimate_skew(page))`` straightens it. A page rotated with
+``cv2.getRotationMatrix2D(centre, a, 1)`` has skew ``a``.
+
+The skew is found by Postl's projection-profile method: the angle at which the rows of ink
+pixels, projected across the page, give the most peaked profile (text lines and the gaps
+between them line up). It is searched coarse to fine on the ink pixels' coordinates (no
+image rotation per candidate), which takes a few tens of milliseconds on a 1000-pixel copy.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.image.clean import downscale, ink_mask, to_gray
+
+MAX_SKEW_DEGREES = 10.0
+_COARSE_STEP = 0.5
+_FINE_STEPS = (0.1, 0.02)
+_MAX_POINTS = 60_000  # ink pixels sampled for the search; more adds time, not accuracy
+MIN_INK_POINTS = 50  # fewer ink pixels than this is a blank page: report no skew
+_NEGLIGIBLE_DEGREES = 0.05  # turning by less only blurs the page
+
+
+def estimate_skew(gray: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES,
+                  analysis_width: int = 1000) -> float:
+    """Skew of the text lines in degrees, counter-clockwise positive (see module docstring).
+
+    Robust within ``±max_degrees``; returns 0.0 for a page without enough ink to tell.
+    """
+    small, _ = downscale(to_gray(gray), analysis_width)
+    return skew_of_points(mask_points(text_ink(small)), max_degrees)
+
+
+def skew_of_points(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) -> float:
+    """Skew (counter-clockwise positive) of the lines formed by (x, y) ink coordinates."""
+    if len(points) < MIN_INK_POINTS:
+        return 0.0
+    best = _best_angle(points, coarse_angles(max_degrees))
+    span = _COARSE_STEP
+    for step in _FINE_STEPS:
+        best = _best_angle(points, np.arange(best - span, best + span + 1e-9, step))
+        span = step
+    return round(float(np.clip(best, -max_degrees, max_degrees)), 2) + 0.0  # no "-0.0"
+
+
+def coarse_angles(max_degrees: float = MAX_SKEW_DEGREES) -> np.ndarray:
+    """The first, coarse grid of candidate skews."""
+    return np.arange(-max_degrees, max_degrees + 1e-9, _COARSE_STEP)
+
+
+def text_ink(small: np.ndarray) -> np.ndarray:
+    """Ink mask (uint8 0/1) of a small grey page, without blobs touching the image edge.
+
+    Scanner borders and page edges are straight at the scanner's angle, not the text's.
+    """
+    ink = ink_mask(small).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = ink.shape
+    x, y, w, h = (stats[:, i] for i in range(4))
+    keep = ~((x == 0) | (y == 0) | (x + w == width) | (y + h == height))
+    keep[0] = False
+    return keep[labels].astype(np.uint8)
+
+
+def mask_points(mask: np.ndarray) -> np.ndarray:
+    """(x, y) float32 coordinates of the mask's pixels, evenly thinned to a bounded number."""
+    ys, xs = np.nonzero(mask)
+    stride = max(1, -(-len(xs) // _MAX_POINTS))  # even thinning keeps every line represented
+    xs, ys = xs[::stride], ys[::stride]
+    return np.column_stack([xs, ys]).astype(np.float32)
+
+
+def _best_angle(points: np.ndarray, angles: np.ndarray) -> float:
+    scores = [profile_sharpness(points, float(a)) for a in angles]
+    return float(angles[int(np.argmax(scores))])
+
+
+def profile_sharpness(points: np.ndarray, degrees: float) -> float:
+    """Sum of squared row counts after undoing a skew of ``degrees`` (peaks when lines align)."""
+    theta = np.deg2rad(degrees)
+    # A line rising to the right by theta has y = y0 - x·tan(theta) (image y points down);
+    # this projection makes it constant.
+    rows = points[:, 0] * np.sin(theta) + points[:, 1] * np.cos(theta)
+    counts = np.bincount((rows - rows.min()).astype(np.int64))
+    return float(np.dot(counts, counts))
+
+
+def deskew(image: np.ndarray, skew_degrees: float,
+           fill: int | tuple[int, ...] | None = None) -> np.ndarray:
+    """Turn the page by ``-skew_degrees`` so its lines are level, on a canvas big enough
+    to keep every pixel (nothing is cropped; the corners are filled).
+
+    ``fill`` is the colour of the uncovered corners; by default the page's paper colour,
+    so no hard edge appears for OCR or the viewer.
+    """
+    if abs(skew_degrees) < _NEGLIGIBLE_DEGREES or image.size == 0:
+        return image.copy()
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew_degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_width = int(np.ceil(width * cos + height * sin))
+    new_height = int(np.ceil(width * sin + height * cos))
+    matrix[0, 2] += (new_width - width) / 2
+    matrix[1, 2] += (new_height - height) / 2
+    colour = paper_colour(image) if fill is None else fill
+    return cv2.warpAffine(image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=colour)
+
+
+def paper_colour(image: np.ndarray) -> tuple[int, ...]:
+    """The page's paper colour (per channel), from a sparse sample of its pixels."""
+    sample = image[::8, ::8].reshape(-1, 1 if image.ndim == 2 else image.shape[2])
+    return tuple(int(v) for v in np.percentile(sample, 90, axis=0))

@@ -1,0 +1,59 @@
+"""One page, decoded, to what the rest needs of it: its reading and its searchable PDF page.
+
+The page sequence as one plain function (read → re-read number words with digits only →
+searchable PDF page), so that the Prefect task only adds I/O, a slot and retries around it,
+as OCRmyPDF hands its page function to an executor, and the benchmarks run the very same
+steps without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.image.preprocess import PreprocessOptions
+from pipeline.ocr import OcrOptions
+from pipeline.pdf import build_page_pdf
+from pipeline.reread import reread_digits
+from pipeline.second_pass import SecondPassOptions, read_page
+from schemas.ocr import PageOcr
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """Everything the page sequence is told (the settings build it: ``Settings.page_options``)."""
+
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+    preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
+    second_pass: SecondPassOptions = field(default_factory=SecondPassOptions)
+    pdf_jpeg_quality: int = 85
+    work_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A page as read (with its rotation and skew) and its page of the searchable PDF."""
+
+    page: PageOcr
+    pdf: bytes
+
+
+def process_page(decode: Callable[[], np.ndarray], number: int,
+                 options: PageOptions) -> PageResult:
+    """Decode, clean and read page ``number`` (1-based), check its number words, and build
+    its searchable PDF page. ``decode`` may be called twice: a page that reads as if upside
+    down is decoded again and read turned (pipeline/second_pass.py)."""
+    reading = read_page(decode, number, options.preprocess, options.ocr, options.second_pass,
+                        options.work_dir)
+    prepared, recognition = reading.prepared, reading.recognition
+    # Number words read again with digits only: a confident digit misread goes to review
+    # instead of into the fields (pipeline/reread.py).
+    checked = reread_digits(prepared.ocr_image, recognition.page, options.ocr)
+    pdf = build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
+                         options.pdf_jpeg_quality)
+    page = checked.model_copy(update={"rotation": prepared.rotation,
+                                      "skew_degrees": prepared.skew_degrees})
+    return PageResult(page=page, pdf=pdf)

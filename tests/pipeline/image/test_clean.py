@@ -1,0 +1,199 @@
+"""Cleanup: even background, specks gone but diacritics kept, scanner borders cut."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.image.clean import (
+    binarize,
+    crop_borders,
+    denoise,
+    downscale,
+    normalize_background,
+    to_gray,
+)
+from tests.pipeline.conftest import DPI, degrade, ink_bbox, render_page
+
+
+def shadowed_low_contrast(page: np.ndarray) -> np.ndarray:
+    """Faded ink on grey paper with a dark shadow along the left edge (book spine)."""
+    faded = degrade(page, paper=185, ink=110, noise=4.0).astype(np.float32)
+    ramp = np.linspace(0.0, 1.0, page.shape[1], dtype=np.float32)
+    shadow = 1.0 - 0.45 * (1.0 - ramp) ** 3
+    return np.clip(faded * shadow[None, :], 0, 255).astype(np.uint8)
+
+
+def test_normalize_background_whitens_shadowed_grey_paper(text_page: np.ndarray) -> None:
+    """
+    GIVEN a page of faded ink (110) on grey paper (185) darkened to ~100 by a shadow on the left
+    WHEN the background is normalised
+    THEN the paper is white everywhere (also in the shadow) and the ink is dark
+    """
+    even = normalize_background(shadowed_low_contrast(text_page))
+    paper = text_page == 255
+    ink = text_page == 0
+    left = np.zeros_like(paper)
+    left[:, :400] = True  # the darkest part of the shadow
+    assert np.percentile(even[paper & left], 10) >= 225
+    assert np.median(even[paper]) >= 245
+    assert np.median(even[ink]) <= 60
+    assert np.median(even[ink & left]) <= 80
+
+
+def test_normalize_background_does_not_blow_up_a_blank_page_noise() -> None:
+    """
+    GIVEN a blank grey page with sensor noise
+    WHEN the background is normalised
+    THEN it becomes white and its noise is not stretched into fake ink
+    """
+    blank = degrade(np.full((800, 600), 255, np.uint8), noise=5.0)
+    even = normalize_background(blank)
+    assert np.median(even) >= 245
+    assert np.percentile(even, 1) >= 200
+    assert np.count_nonzero(binarize(even) == 0) == 0
+
+
+def scatter_specks(page: np.ndarray, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Dust dots (0.25–0.6 mm) placed well away from any ink on a clean (white) page;
+    returns the page and the specks' mask."""
+    rng = np.random.default_rng(seed)
+    keep_out = cv2.dilate((page < 255).astype(np.uint8), np.ones((41, 41), np.uint8))
+    dusty, specks = page.copy(), np.zeros(page.shape, np.uint8)
+    for _ in range(count):
+        x, y = int(rng.integers(20, page.shape[1] - 20)), int(rng.integers(20, page.shape[0] - 20))
+        while keep_out[y, x] or specks[y - 30:y + 30, x - 30:x + 30].any():
+            x = int(rng.integers(20, page.shape[1] - 20))
+            y = int(rng.integers(20, page.shape[0] - 20))
+        radius = int(rng.integers(1, 3))  # 1–2 px radius: 3–5 px dots at 200 DPI
+        cv2.circle(specks, (x, y), radius, 1, -1)
+    dusty[specks.astype(bool)] = 30
+    return dusty, specks.astype(bool)
+
+
+def test_denoise_removes_isolated_specks_and_keeps_diacritics(text_page: np.ndarray) -> None:
+    """
+    GIVEN a text page full of diacritics (dots below, hooks, tone marks) and 300 dust specks
+    of the same size as those diacritics, placed away from the text
+    WHEN it is denoised
+    THEN every speck is gone and every ink pixel of the text — each diacritic — is unchanged
+    """
+    dusty, specks = scatter_specks(text_page, 300)
+    cleaned = denoise(dusty, dpi=DPI)
+    assert np.all(cleaned[specks] == 255)
+    text = text_page < 255
+    assert np.array_equal(cleaned[text], dusty[text])
+    count_before = cv2.connectedComponents((text_page < 128).astype(np.uint8))[0]
+    count_after = cv2.connectedComponents((cleaned < 128).astype(np.uint8))[0]
+    assert count_after == count_before
+
+
+def test_denoise_keeps_small_diacritic_components(text_page: np.ndarray) -> None:
+    """
+    GIVEN a clean text page whose small components are diacritics and punctuation
+    WHEN it is denoised
+    THEN no component is removed, however small
+    """
+    small_parts = cv2.connectedComponentsWithStats((text_page < 128).astype(np.uint8))[2]
+    assert np.count_nonzero(small_parts[1:, cv2.CC_STAT_AREA] < 40) > 50  # many diacritics
+    assert np.array_equal(denoise(text_page), text_page)
+
+
+def test_denoise_keeps_dot_leaders() -> None:
+    """
+    GIVEN a row of dot leaders («.......») alone in the page margin
+    WHEN it is denoised
+    THEN the dots stay: each has another dot close by
+    """
+    page = np.full((400, 1000), 255, np.uint8)
+    for x in range(100, 900, 10):  # a 12 pt full stop's advance at 200 DPI
+        cv2.circle(page, (x, 200), 2, 0, -1)
+    assert np.array_equal(denoise(page, dpi=DPI), page)
+
+
+def bordered(page: np.ndarray, seed: int = 0) -> np.ndarray:
+    """A scan with dark lid bands, ragged inner edges: left 70 px, top 45 px, right 30 px."""
+    rng = np.random.default_rng(seed)
+    scan = page.copy()
+    height, width = scan.shape
+    for depth, side in ((70, "left"), (45, "top"), (30, "right")):
+        along = height if side in ("left", "right") else width
+        edge = depth + np.cumsum(rng.normal(0, 0.6, along)).clip(-depth / 2, depth / 2)
+        across = np.arange(width if side != "top" else height)
+        mask = across[None, :] < edge[:, None]
+        if side == "right":
+            mask = mask[:, ::-1]
+        scan[mask.T if side == "top" else mask] = 25
+    return scan
+
+
+def test_crop_borders_cuts_the_lid_and_keeps_the_text(text_page: np.ndarray) -> None:
+    """
+    GIVEN a scan with dark bands along the left, top and right edges
+    WHEN its borders are cropped
+    THEN no band is left along those edges, the bottom is untouched, and every text pixel
+    is inside the crop (the text's bounding box is intact)
+    """
+    scan = bordered(text_page)
+    cropped, (left, top, right, bottom) = crop_borders(scan)
+    assert np.array_equal(cropped, scan[top:bottom, left:right])
+    assert left >= 35 and top >= 22 and right <= text_page.shape[1] - 15
+    assert bottom == text_page.shape[0]
+    assert np.mean(cropped[:, :3] < 128) < 0.02 and np.mean(cropped[:, -3:] < 128) < 0.02
+    assert np.mean(cropped[:3] < 128) < 0.02
+    text_left, text_top, text_right, text_bottom = ink_bbox(text_page)
+    assert left <= text_left and top <= text_top
+    assert right >= text_right and bottom >= text_bottom
+    assert np.count_nonzero(cropped < 128) >= np.count_nonzero(text_page < 128)
+
+
+def test_crop_borders_keeps_a_page_without_borders_whole(text_page: np.ndarray) -> None:
+    cropped, box = crop_borders(text_page)
+    assert box == (0, 0, text_page.shape[1], text_page.shape[0])
+    assert np.array_equal(cropped, text_page)
+
+
+def test_crop_borders_stops_at_text_close_to_the_band() -> None:
+    """
+    GIVEN a page whose text starts right after a wide dark band (no paper margin)
+    WHEN its borders are cropped
+    THEN the cut stays before the text
+    """
+    page = render_page(body=["Họ, chữ đệm, tên người yêu cầu: Nguyễn Thị Hương"] * 20)
+    text_left = ink_bbox(page)[0]
+    scan = page.copy()
+    scan[:, : text_left - 6] = 20
+    _, (left, _, _, _) = crop_borders(scan)
+    assert text_left - 6 <= left <= text_left
+
+
+def test_crop_borders_of_a_colour_scan_returns_colour(text_page: np.ndarray) -> None:
+    scan = cv2.cvtColor(bordered(text_page), cv2.COLOR_GRAY2BGR)
+    cropped, (left, top, right, bottom) = crop_borders(scan)
+    assert cropped.shape == (bottom - top, right - left, 3)
+
+
+def test_binarize_gives_black_text_on_white(text_page: np.ndarray) -> None:
+    binary = binarize(normalize_background(degrade(text_page)))
+    assert set(np.unique(binary)) == {0, 255}
+    agree = (binary == 0) == (text_page < 128)
+    assert agree.mean() > 0.99
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (0, 0)])
+def test_tiny_and_empty_images_pass_through(shape: tuple[int, int]) -> None:
+    image = np.full(shape, 200, np.uint8)
+    assert normalize_background(image).shape == shape
+    assert denoise(image).shape == shape
+    assert binarize(image).shape == shape
+    assert crop_borders(image)[0].shape == shape
+
+
+def test_helpers_convert_colour_and_shrink_by_the_shorter_side() -> None:
+    bgr = np.zeros((3000, 2000, 3), np.uint8)
+    assert to_gray(bgr).shape == (3000, 2000)
+    small, scale = downscale(to_gray(bgr), 1000)
+    assert small.shape == (1500, 1000) and scale == 0.5
+    sideways, _ = downscale(np.zeros((2000, 3000), np.uint8), 1000)
+    assert sideways.shape == (1000, 1500)

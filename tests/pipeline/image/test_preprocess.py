@@ -1,0 +1,152 @@
+"""The whole page preparation: upright, straight, cropped, cleaned — and readable."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+import pydantic
+import pytesseract
+import pytest
+
+from pipeline.image.preprocess import PreparedPage, PreprocessOptions, prepare_page
+from schemas.errors import InputFileError
+from tests.pipeline.conftest import (
+    DPI,
+    HEADER,
+    REQUESTER,
+    degrade,
+    ink_bbox,
+    skew_page,
+    turn_page,
+)
+from tests.pipeline.image.test_clean import bordered, scatter_specks
+
+
+def read_lines(image: np.ndarray) -> list[str]:
+    """Tesseract's lines of an image, as ``tesseract - - -l vie --psm 6`` gives them."""
+    text = pytesseract.image_to_string(image, lang="vie", config=f"--psm 6 --dpi {DPI}",
+                                       timeout=60)
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def scanned_badly(page: np.ndarray) -> np.ndarray:
+    """The page as a poor colour scan: skewed 3.5°, grey noisy paper, dust, a dark lid
+    border, and fed so it needs a 90° clockwise turn."""
+    dusty, _ = scatter_specks(skew_page(page, 3.5), 150)
+    scan = bordered(degrade(dusty, paper=195, ink=80, noise=10))
+    return cv2.cvtColor(turn_page(scan, 90), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.fixture(scope="module")
+def prepared(text_page: np.ndarray) -> PreparedPage:
+    # A generous OSD limit: on a loaded machine the 5 s default can run out, and this test
+    # is about the composition, not about the time limit.
+    return prepare_page(scanned_badly(text_page), PreprocessOptions(osd_timeout_seconds=60))
+
+
+def test_prepare_page_turns_straightens_and_crops(prepared: PreparedPage,
+                                                  text_page: np.ndarray) -> None:
+    """
+    GIVEN a sideways, skewed, noisy, dusty colour scan with a dark scanner border
+    WHEN the page is prepared
+    THEN it was turned 90° clockwise, its 3.5° skew found, the border cut off, and both
+    images share that geometry: the OCR image in clean grey, the display image in colour
+    """
+    assert prepared.rotation == 90
+    assert prepared.skew_degrees == pytest.approx(3.5, abs=0.5)
+    left, top, right, bottom = prepared.crop_box
+    assert left > 0 and top > 0  # the lid bands sat on the left and top once upright
+    assert prepared.ocr_image.ndim == 2 and prepared.ocr_image.dtype == np.uint8
+    assert prepared.display_image.shape[:2] == prepared.ocr_image.shape
+    assert prepared.display_image.ndim == 3
+    assert np.median(prepared.ocr_image) == 255  # white paper for Tesseract
+    height, width = prepared.ocr_image.shape
+    assert height > width  # upright A4: portrait again
+
+
+def test_prepared_page_reads_as_the_printed_text(prepared: PreparedPage) -> None:
+    """
+    GIVEN the prepared bad scan
+    WHEN Tesseract reads the OCR image (``-l vie --psm 6``)
+    THEN the national header and the requester's line are recognised exactly
+    """
+    height = prepared.ocr_image.shape[0]
+    lines = read_lines(prepared.ocr_image[: height // 3])
+    assert HEADER in lines
+    assert REQUESTER in lines
+
+
+def test_the_text_keeps_its_shape_through_preparation(prepared: PreparedPage,
+                                                      text_page: np.ndarray) -> None:
+    """
+    GIVEN the prepared bad scan and the original page
+    WHEN the text's bounding boxes are compared
+    THEN the prepared text has the original's size (nothing cut, nothing stretched)
+    """
+    left, top, right, bottom = ink_bbox(prepared.ocr_image, threshold=100)
+    o_left, o_top, o_right, o_bottom = ink_bbox(text_page)
+    assert right - left == pytest.approx(o_right - o_left, abs=12)
+    assert bottom - top == pytest.approx(o_bottom - o_top, abs=12)
+
+
+def test_all_steps_off_leaves_the_page_as_it_came(text_page: np.ndarray) -> None:
+    off = PreprocessOptions(fix_orientation=False, deskew=False, crop_borders=False,
+                            normalize_background=False, denoise=False, binarize=False)
+    page = turn_page(text_page, 180)
+    result = prepare_page(page, off)
+    assert result.rotation == 0 and result.skew_degrees == 0.0
+    assert result.crop_box == (0, 0, page.shape[1], page.shape[0])
+    assert np.array_equal(result.ocr_image, page) and np.array_equal(result.display_image, page)
+
+
+def test_ocr_image_is_black_and_white_by_default_and_grey_on_request(
+        text_page: np.ndarray) -> None:
+    page = degrade(text_page)
+    assert set(np.unique(prepare_page(page).ocr_image)) == {0, 255}
+    grey = prepare_page(page, PreprocessOptions(binarize=False)).ocr_image
+    assert len(np.unique(grey)) > 50
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 1, 3), (2339, 1654), (5, 2000)])
+def test_blank_and_tiny_pages_pass_through(shape: tuple[int, ...]) -> None:
+    """
+    GIVEN a blank page, or a single pixel
+    WHEN it is prepared
+    THEN nothing fails: no turn, no skew, same size, white OCR image
+    """
+    page = np.full(shape, 255, np.uint8)
+    result = prepare_page(page)
+    assert result.rotation == 0 and result.skew_degrees == 0.0
+    assert result.ocr_image.shape == shape[:2]
+    assert result.display_image.shape == shape
+    assert np.all(result.ocr_image == 255)
+
+
+@pytest.mark.parametrize("image", [np.zeros((10, 10), np.float32), np.zeros((0, 5), np.uint8),
+                                   np.zeros((4, 4, 2), np.uint8)])
+def test_unusable_arrays_are_input_errors(image: np.ndarray) -> None:
+    with pytest.raises(InputFileError, match="expected 8-bit"):
+        prepare_page(image)
+
+
+def test_options_have_defaults_and_validate() -> None:
+    options = PreprocessOptions()
+    assert options.fix_orientation and options.deskew and options.denoise and options.binarize
+    assert PreprocessOptions.model_validate({"analysis_width": 800}).analysis_width == 800
+    with pytest.raises(pydantic.ValidationError):
+        PreprocessOptions(analysis_width=10)
+
+
+def test_a_given_rotation_is_used_instead_of_the_detected_one(text_page: np.ndarray) -> None:
+    """
+    GIVEN an upright page
+    WHEN it is prepared with the rotation 180 given (a second reading of a page whose
+    orientation was misjudged)
+    THEN it comes out turned half round, whatever the orientation check would have said
+    """
+    turned = prepare_page(text_page, PreprocessOptions(), rotation=180)
+    upright = prepare_page(text_page, PreprocessOptions())
+    assert (turned.rotation, upright.rotation) == (180, 0)
+    assert np.array_equal(turned.ocr_image, np.rot90(upright.ocr_image, 2))
