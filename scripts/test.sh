@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 .venv/bin/ruff check .
+.venv/bin/lint-imports  # the layers and the Prefect-free core (pyproject.toml)
 exec .venv/bin/python -m pytest "$@"
