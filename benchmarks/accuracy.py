@@ -2,8 +2,10 @@
 
     python -m benchmarks.accuracy [--count 60] [--seed 11] [--layouts A,B|all] [--dpi 300]
 
-Generates scans (clean, mild, hard), runs `sohoa process … --json-out` on the embedded
-defaults in a scratch folder, and prints per tier: document-type accuracy, field accuracy
+Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
+a user gets by default (pipeline/page.py for every page, pipeline/document.py for every file:
+the very steps `sohoa process` runs, without a Prefect server, database or store), and
+prints per tier: document-type accuracy, field accuracy
 (expected fields with exactly the right value), field precision (given fields that are
 right; see ``benchmarks.scoring``) and character error rate of the recognised text.
 
@@ -17,37 +19,58 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from benchmarks.scoring import TierScore, score_file
+from config.settings import Settings
+from pipeline.doctypes import load_doctypes
+from pipeline.document import analyse
+from pipeline.load import inspect_file, load_page
+from pipeline.page import process_page
 from samples.generate import generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, LAYOUTS
 from samples.truth import Truth
+from schemas.errors import SohoaError
 
 TIERS = ("clean", "mild", "hard")
 
 
-def run_sohoa(corpus: Path, json_out: Path, data_dir: Path) -> float:
-    """`sohoa process` as a user runs it; returns wall seconds."""
-    sohoa = Path(sys.executable).with_name("sohoa")
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir)}
-    started = time.perf_counter()
+def digitize(path: Path) -> dict:
+    """One file through the page and document sequences, as the contract's JSON would say
+    it (status, type, fields, page texts); a file that cannot be read is `failed`."""
+    settings = Settings()
+    settings.resolved_work_dir.mkdir(parents=True, exist_ok=True)  # Tesseract's scratch files
     try:
-        subprocess.run([str(sohoa), "process", str(corpus), "--json-out", str(json_out)],
-                       env=env, check=True)
-        return time.perf_counter() - started
-    finally:
-        # `sohoa process` leaves its local Prefect server running for the next command; the
-        # scratch folder it lives in is about to go.
-        subprocess.run([str(sohoa), "server", "stop"], env=env, check=False,
-                       capture_output=True)
+        info = inspect_file(path, settings.page_limits())
+        options = settings.page_options(info.dpi)
+        pages = [process_page(lambda i=index: load_page(path, info, i, settings.page_limits()),
+                              index + 1, options).page
+                 for index in range(info.page_count)]
+    except SohoaError as error:
+        return {"status": "failed", "doc_type": None, "fields": {}, "pages": [],
+                "error": error.message}
+    analysis = analyse(pages, load_doctypes(settings.doctypes_dir), settings.review)
+    fields = {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()}
+    return {"status": analysis.assessment.status.value, "doc_type": analysis.doc_type,
+            "fields": fields, "pages": [{"text": page.text} for page in pages]}
+
+
+def run_pipeline(files: list[Path], json_out: Path) -> float:
+    """Digitize ``files`` a process per core (as `sohoa process` reads a page per core) and
+    write ``<stem>.json`` for each; returns wall seconds."""
+    json_out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(Settings().ocr.worker_count()) as pool:
+        for path, document in zip(files, pool.map(digitize, files), strict=True):
+            (json_out / f"{path.stem}.json").write_text(
+                json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return time.perf_counter() - started
 
 
 def score_corpus(truths: list[Truth], json_out: Path) -> dict[str, TierScore]:
@@ -99,7 +122,10 @@ def main(argv: list[str] | None = None) -> None:
                                  truth_dir=base / "truth", workers=2,
                                  tiers=tuple(args.tiers.split(",")),
                                  layouts=layouts)
-        seconds = run_sohoa(corpus, base / "json", base / "data")
+        files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
+        # Scratch files under the run's own folder, not the user's data folder.
+        os.environ["SOHOA_DATA_DIR"] = str(base / "data")
+        seconds = run_pipeline(files, base / "json")
         print_scores(score_corpus(truths, base / "json"), seconds,
                      sum(t.page_count for t in truths), layouts)
 

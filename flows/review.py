@@ -31,6 +31,7 @@ from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value
 from schemas.errors import ConfigurationError
 from schemas.record import DossierRecord
+from schemas.review import shown_value
 from schemas.status import DigitizationStatus as Status
 
 FORM_FIELDS = ("reviewer", "note")  # the form's own inputs, next to the document's fields
@@ -177,17 +178,10 @@ def review_markdown(outcome: ReviewOutcome) -> str:
     if first.note:
         lines += [f"**Note:** {_cell(first.note)}", ""]
     lines += ["| what | was | now |", "|---|---|---|"]
-    lines += [f"| {entry.target} | {_shown(entry.old_value)} | {_shown(entry.new_value)} |"
+    lines += [f"| {entry.target} | {shown_value(entry.old_value, '<br>', _cell)} | "
+              f"{shown_value(entry.new_value, '<br>', _cell)} |"
               for entry in outcome.entries]
     return "\n".join(lines)
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return "<br>".join(_cell(item) for item in value) or "(none)"
-    return _cell(value)
 
 
 def _cell(text: object) -> str:

@@ -1,6 +1,6 @@
-"""The one error boundary of the command line: an error becomes one line on standard error
-and the exit code its type carries (``SohoaError.exit_code``); a traceback is never what an
-operator reads."""
+"""The command line's boundary: the settings are read once per command (``open_services``),
+and an error becomes one line on standard error and the exit code its type carries
+(``SohoaError.exit_code``); a traceback is never what an operator reads."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from typing import NoReturn
 
 import typer
 
+from config.settings import Settings
+from office.services import Services, use_settings
 from schemas.errors import ExitCode, SohoaError
+
+
+def open_services() -> Services:
+    """The settings, read once from the environment and files for this command; the stores
+    open lazily on first use. Raises pydantic's ValueError on a bad setting (reported by
+    ``exits_on_failure`` as bad configuration)."""
+    return use_settings(Settings())
 
 
 @contextlib.contextmanager

@@ -12,15 +12,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from config.settings import Settings
 from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
-from interfaces.boundary import exits_on_failure
+from interfaces.boundary import exits_on_failure, open_services
 from interfaces.cli_db import db_app
 from interfaces.cli_reports import reports_app
 from interfaces.cli_review import review_app
 from interfaces.startup import loading_modules
 from office.inputs import collect_inputs
-from office.services import Services, pipeline_version, use_settings
+from office.services import Services, pipeline_version
 from pipeline.ocr import check_languages
 from schemas.document import DossierDocument
 from schemas.errors import ConfigurationError, ExitCode
@@ -41,7 +40,7 @@ CONSOLE_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 def load_services() -> Services:
     """Read the settings once and check that everything a run needs answers (a bad setting
     raises pydantic's ValueError, which the boundary reports as bad configuration)."""
-    services = use_settings(Settings())
+    services = open_services()
     check_languages(services.settings.ocr.languages, services.settings.ocr.tesseract_cmd)
     services.store.check()
     services.repository  # noqa: B018 - opening it checks the database and creates tables
@@ -223,20 +222,23 @@ app.add_typer(server_app, name="server")
 def server_start() -> None:
     """Start the local Prefect server (127.0.0.1) in the background, or find it running."""
     with exits_on_failure("start the Prefect server"):
-        state = start_server(Settings())
+        state = start_server(open_services().settings)
     console.print(f"Prefect server running: UI {ui_url(state.url)}  (pid {state.pid})")
 
 
 @server_app.command("stop")
 def server_stop() -> None:
     """Stop the local Prefect server."""
-    console.print("stopped" if stop_server(Settings()) else "no local Prefect server was running")
+    with exits_on_failure("stop the Prefect server"):
+        stopped = stop_server(open_services().settings)
+    console.print("stopped" if stopped else "no local Prefect server was running")
 
 
 @server_app.command("status")
 def server_status() -> None:
     """Say whether the local Prefect server is running, and where."""
-    state = running_server(Settings())
+    with exits_on_failure("look for the Prefect server"):
+        state = running_server(open_services().settings)
     if state is None:
         console.print("no local Prefect server is running")
         raise typer.Exit(ExitCode.INCOMPLETE)

@@ -16,8 +16,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from config.settings import Settings
-from interfaces.boundary import exits_on_failure
+from interfaces.boundary import exits_on_failure, open_services
 from schemas.errors import ExitCode
 from storage.database import (
     check_database,
@@ -41,7 +40,7 @@ def configured_engine() -> Iterator[Engine]:
     engine: Engine | None = None
     try:
         with exits_on_failure("run"):
-            engine = create_db_engine(Settings().resolved_database_url)
+            engine = create_db_engine(open_services().settings.resolved_database_url)
             check_database(engine)
             yield engine
     finally:

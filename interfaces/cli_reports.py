@@ -17,9 +17,7 @@ from typing import Annotated, TextIO
 import typer
 from rich.console import Console
 
-from config.settings import Settings
-from interfaces.boundary import exits_on_failure
-from office.services import Services, use_settings
+from interfaces.boundary import exits_on_failure, open_services
 from schemas.status import DigitizationStatus
 
 reports_app = typer.Typer(help="Export records, report digitization rates, serve the read API.")
@@ -37,11 +35,6 @@ class Grouping(StrEnum):
 
 SinceOption = Annotated[datetime | None, typer.Option(
     formats=DATE_FORMATS, help="only records created at or after this local date/time")]
-
-
-def open_services() -> Services:
-    """Settings read once from the environment; the stores open lazily on first use."""
-    return use_settings(Settings())
 
 
 def local_moment(moment: datetime | None) -> datetime | None:

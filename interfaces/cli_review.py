@@ -25,8 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.local_server import running_prefect_api
-from interfaces.boundary import exits_on_failure, fail
-from interfaces.cli_reports import open_services
+from interfaces.boundary import exits_on_failure, fail, open_services
 from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
@@ -40,6 +39,7 @@ from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.normalize import Value
 from schemas.errors import ExitCode
 from schemas.record import DossierRecord
+from schemas.review import shown_value
 from schemas.status import DigitizationStatus as Status
 from storage.reviews import ReviewRepository
 
@@ -192,8 +192,8 @@ def show_outcome(outcome: ReviewOutcome) -> None:
     for column in ("what", "was", "now"):
         table.add_column(column, overflow="fold")
     for entry in outcome.entries:
-        table.add_row(entry.target, escape(shown(entry.old_value)),
-                      escape(shown(entry.new_value)))
+        table.add_row(entry.target, escape(shown_value(entry.old_value)),
+                      escape(shown_value(entry.new_value)))
     console.print(table)
 
 
@@ -204,10 +204,3 @@ def show_verified(services: Services, record: DossierRecord) -> None:
     console.print(f"record {record.id} is already verified{escape(by)}; nothing to do")
 
 
-def shown(value: Any) -> str:
-    """A value as the tables print it."""
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value) or "(none)"
-    return str(value)

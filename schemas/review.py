@@ -14,6 +14,7 @@ Values are the contract's values (strings, or integers for counts), kept as JSON
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -54,3 +55,14 @@ class ReviewEntry(SQLModel, table=True):
     note: str | None = Field(default=None, description="the reviewer's remark, if any")
     flow_run_id: str | None = Field(default=None, max_length=36,
                                     description="the Prefect flow run that carried the review")
+
+
+def shown_value(value: Any, separator: str = "; ",
+                show: Callable[[Any], str] = str) -> str:
+    """An old or new value of a review entry as a person reads it: «—» for none, a list's
+    items joined («(none)» when empty). ``show`` escapes each item for its medium."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return separator.join(show(item) for item in value) or "(none)"
+    return show(value)

@@ -49,3 +49,23 @@ def prefect_api_url(tmp_path_factory: pytest.TempPathFactory, postgres_url: str)
     database = create_postgres_database(postgres_url, "prefect")
     with running_prefect_server(tmp_path_factory.mktemp("prefect"), database) as url:
         yield url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Point every logging handler still writing into pytest's capture at the real stderr.
+
+    Prefect's console handler keeps the stream it was built with: pytest's capture, which is
+    closed when the session ends. Prefect's log flush at exit then wrote into it and the suite
+    closed on a «--- Logging error --- … I/O operation on closed file» traceback.
+    """
+    import logging
+    import sys
+
+    loggers = [logging.getLogger(), *(logging.getLogger(name)
+                                      for name in logging.root.manager.loggerDict)]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", []):
+            stream = getattr(handler, "stream", None)
+            if isinstance(handler, logging.StreamHandler) and stream not in (
+                    sys.__stderr__, sys.__stdout__):
+                handler.setStream(sys.__stderr__)
