@@ -27,8 +27,8 @@ from typing import Any
 
 from office.services import Services
 from pipeline.doctypes import DEFAULT_VALIDATORS, DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value, normalize_value
-from pipeline.validate import VALIDATORS, is_in_order, validator_meaning
+from pipeline.values.normalize import Value, normalize_value
+from pipeline.values.validate import VALIDATORS, is_in_order, validator_meaning
 from schemas.document import DossierDocument, ExtractedField
 from schemas.errors import SohoaError
 from schemas.ocr import BBox

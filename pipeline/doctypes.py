@@ -16,9 +16,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from pipeline.normalize import NORMALIZERS
 from pipeline.text import match_key
-from pipeline.validate import VALIDATORS
+from pipeline.values.normalize import NORMALIZERS
+from pipeline.values.validate import VALIDATORS
 from schemas.errors import ConfigurationError
 
 # The bundled definitions are data of the `config` package, read as package resources so that

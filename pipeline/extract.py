@@ -26,8 +26,6 @@ from pipeline.fields import (
     check_fields,
     check_place_names,
 )
-from pipeline.normalize import normalize_value
-from pipeline.places import find_units, respell
 from pipeline.text import (
     cut_at_leader,
     has_alnum,
@@ -39,6 +37,8 @@ from pipeline.text import (
     strip_edges,
     uppercase_share,
 )
+from pipeline.values.normalize import normalize_value
+from pipeline.values.places import find_units, respell
 from schemas.ocr import OcrWord, PageOcr
 
 LOST = "\0lost"  # block state after a repeated label shows an anchor was missed

@@ -12,7 +12,7 @@ that is simply not printed (a blank father block) is neither a field nor a doubt
 Checks that no confidence can replace, each from knowledge a production system has:
 
 * address-like values (``places`` fields) against the gazetteer of provinces and districts
-  (``pipeline.places``): a unit name that differs from a known one only by its diacritics is
+  (``pipeline.values.places``): a unit name that differs from a known one only by its diacritics is
   spelt as the known name; one that is no known name, or a value cut at a comma, is refused;
 * a person's name must begin with a Vietnamese family name (``config/surnames.yaml``), and a
   word of it that is no name but a known one with other accents («Hãng» for «Hằng»,
@@ -32,12 +32,12 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
-from pipeline.phrases import mend_text
-from pipeline.places import apply_mends, check_places
-from pipeline.syllables import tone_placements
 from pipeline.text import fold, has_alnum, match_key, nfc
-from pipeline.validate import VALIDATORS, carries_date, is_in_order, validator_meaning
+from pipeline.values.normalize import Value, is_organisation, locate_value, normalize_value
+from pipeline.values.phrases import mend_text
+from pipeline.values.places import apply_mends, check_places
+from pipeline.values.syllables import tone_placements
+from pipeline.values.validate import VALIDATORS, carries_date, is_in_order, validator_meaning
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
 
@@ -255,7 +255,7 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
 def check_place_names(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """Province and district names of address-like values checked against the gazetteer
-    (``pipeline.places``); then words of those values spelt as the same misread word was
+    (``pipeline.values.places``); then words of those values spelt as the same misread word was
     mended in a known unit name elsewhere in the document (commune names are not in the
     gazetteer, but «Cấm» in «xã Cấm Bình» beside «huyện Cấm Xuyên» is the same misreading)."""
     checked = dict(candidates)

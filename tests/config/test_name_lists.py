@@ -6,7 +6,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from pipeline.syllables import is_syllable
+from pipeline.values.syllables import is_syllable
 
 # Family names of Ê Đê, Gia Rai and other Central Highlands peoples, spelt outside the rules
 # of Kinh syllables.

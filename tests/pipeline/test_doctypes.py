@@ -114,7 +114,7 @@ def test_the_gazetteer_is_the_real_list_not_the_sample_generators():
     THEN every district and province the generator prints is listed, and the gazetteer is
     far broader (it is the country's list, not a copy of the samples')
     """
-    from pipeline.places import find_units, load_gazetteer
+    from pipeline.values.places import find_units, load_gazetteer
     from samples.vietnamese import COMMUNES
 
     gazetteer = load_gazetteer()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.normalize import (
+from pipeline.values.normalize import (
     locate_value,
     normalize_date,
     normalize_datetime,

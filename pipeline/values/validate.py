@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pipeline.normalize import Value
-from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
+from pipeline.values.normalize import Value
+from pipeline.values.syllables import is_abbreviation, is_plausible_word, is_syllable
 
 if TYPE_CHECKING:
     from tldextract import TLDExtract

@@ -2,7 +2,7 @@
 
 Each normaliser is syntactic: it finds the value in the text and writes it the contract's way,
 or returns None when the text holds no such value. Whether the value is plausible (a real date,
-a 12-digit CCCD) is the validators' business (``pipeline.validate``).
+a 12-digit CCCD) is the validators' business (``pipeline.values.validate``).
 
 ``locate_value`` tells where in the text a typed value was found, so extraction can give the
 bounding box of just those words.

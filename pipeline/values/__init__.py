@@ -1,0 +1,1 @@
+"""Values: how printed text becomes the contract's values (contract §1)."""
