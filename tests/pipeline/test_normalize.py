@@ -15,9 +15,9 @@ from pipeline.values.normalize import (
     normalize_person_name,
     normalize_phone,
     normalize_text,
-    normalize_value,
     normalize_year,
 )
+from pipeline.values.registry import normalize_value
 
 
 @pytest.mark.parametrize(("text", "expected"), [

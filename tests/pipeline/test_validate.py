@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from pipeline.values.registry import VALIDATORS
 from pipeline.values.validate import (
-    VALIDATORS,
     carries_date,
     is_in_order,
     is_valid_birth_year,
