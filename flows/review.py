@@ -18,7 +18,6 @@ from pydantic import Field, create_model
 
 from office.services import active_services
 from office.verification import (
-    FORMAT_HINTS,
     UNKNOWN_TYPE,
     InvalidCorrectionError,
     ReviewError,
@@ -26,9 +25,10 @@ from office.verification import (
     apply_review,
     check_reviewable,
     definition_for,
+    format_hint,
 )
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value
+from pipeline.values import Value
 from schemas.errors import ConfigurationError
 from schemas.record import DossierRecord
 from schemas.review import shown_value
@@ -132,7 +132,7 @@ def review_form(record: DossierRecord, definition: DocTypeDefinition | None,
 
 def field_help(fdef: FieldDefinition, read: Mapping[str, Any] | None) -> str:
     """A form field's description: the expected form and how sure extraction was."""
-    parts = [("required; " if fdef.required else "") + FORMAT_HINTS[fdef.type]]
+    parts = [("required; " if fdef.required else "") + format_hint(fdef)]
     if read is None:
         parts.append("not found on the scan")
     else:

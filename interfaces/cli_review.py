@@ -36,7 +36,7 @@ from office.verification import (
     definition_for,
 )
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value
+from pipeline.values import Value
 from schemas.errors import ExitCode
 from schemas.record import DossierRecord
 from schemas.review import shown_value

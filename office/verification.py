@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from office.services import Services
-from pipeline.doctypes import DEFAULT_VALIDATORS, DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value, normalize_value
-from pipeline.validate import VALIDATORS, is_in_order, validator_meaning
+from pipeline.doctypes import DocTypeDefinition, FieldDefinition
+from pipeline.values import Value, ValueContext
+from pipeline.values.validate import is_in_order
 from schemas.document import DossierDocument, ExtractedField
 from schemas.errors import SohoaError
 from schemas.ocr import BBox
@@ -43,21 +43,6 @@ UNKNOWN_TYPE = "unknown"
 REVIEWABLE = frozenset({Status.NEEDS_REVIEW, Status.DIGITIZED})
 CORRECTED_CONFIDENCE = 1.0
 NO_BBOX: BBox = (0, 0, 0, 0)
-# How an operator may type each value type (normalisers also read the printed forms).
-FORMAT_HINTS: dict[str, str] = {
-    "text": "any text",
-    "person_name": "first and last name",
-    "date": "YYYY-MM-DD or dd/mm/yyyy",
-    "datetime": "YYYY-MM-DDTHH:MM or «08 giờ 30 phút, ngày 28 tháng 11 năm 2024»",
-    "digits": "digits only",
-    "id_number": "12 digits (CCCD) or 9 (CMND)",
-    "phone": "10 digits starting 03, 05, 07, 08 or 09",
-    "email": "name@domain.tld",
-    "integer": "a whole number above 0",
-    "year": "4 digits",
-    "dossier_code": "like 000.00.21.H27-241128-0001",
-    "gender": "Nam or Nữ",
-}
 
 
 class ReviewError(SohoaError):
@@ -190,21 +175,26 @@ def correction_value(fdef: FieldDefinition, raw: Value | None,
     text = "" if raw is None else str(raw).strip()
     if not text:
         return None
-    value = normalize_value(fdef.normalizer_name, text, tuple(fdef.keep_case_prefixes),
-                            surnames)
-    is_valid = VALIDATORS[fdef.validator_name]
-    if value is None and VALIDATORS[DEFAULT_VALIDATORS[fdef.type]](text):
+    context = ValueContext(tuple(fdef.keep_case_prefixes), surnames)
+    value = fdef.normaliser.normalise(text, context)
+    if value is None and fdef.kind.validate(text):
         # Already the contract's form (an ISO date), which the printed-form normalisers of
         # dates and date-times do not read; a prefilled form sends such values back.
         value = text
     if value is None:
         raise InvalidCorrectionError(fdef.key, f"«{text}» cannot be read as {fdef.type} "
-                                               f"(expected {FORMAT_HINTS[fdef.type]})")
-    if not is_valid(value):
-        meaning = validator_meaning(fdef.validator_name, fdef.type)
-        raise InvalidCorrectionError(fdef.key, f"«{value}» is not a valid {meaning} "
-                                               f"(expected {FORMAT_HINTS[fdef.type]})")
+                                               f"(expected {format_hint(fdef)})")
+    if not fdef.checker.validate(value):
+        raise InvalidCorrectionError(fdef.key, f"«{value}» is not a valid "
+                                               f"{fdef.checker.meaning} "
+                                               f"(expected {format_hint(fdef)})")
     return value
+
+
+def format_hint(fdef: FieldDefinition) -> str:
+    """How a reviewer may type the field's value (its kind's hint; normalisers also read
+    the printed forms)."""
+    return fdef.kind.hint
 
 
 def check_fields(fields: dict[str, ExtractedField], definition: DocTypeDefinition) -> None:
@@ -213,10 +203,9 @@ def check_fields(fields: dict[str, ExtractedField], definition: DocTypeDefinitio
     values = {key: field.value for key, field in fields.items()}
     for key, field in fields.items():
         fdef = definition.field(key)
-        if not VALIDATORS[fdef.validator_name](field.value):
-            meaning = validator_meaning(fdef.validator_name, fdef.type)
+        if not fdef.checker.validate(field.value):
             raise InvalidCorrectionError(key, f"«{field.value}» as read is not a valid "
-                                              f"{meaning}; correct it or clear it")
+                                              f"{fdef.checker.meaning}; correct it or clear it")
         problem = order_problem(fdef, values)
         if problem:
             raise InvalidCorrectionError(key, problem)

@@ -11,31 +11,18 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from pipeline.normalize import NORMALIZERS
 from pipeline.text import match_key
-from pipeline.validate import VALIDATORS
+from pipeline.values import KINDS, ValueContext, ValueKind
 from schemas.errors import ConfigurationError
 
 # The bundled definitions are data of the `config` package, read as package resources so that
 # an installed (non-editable) sohoa finds them too.
 BUNDLED_DIR = Path(str(resources.files("config") / "doctypes"))
 MIN_LABEL_CHARS = 4  # shorter labels («Họ») match inside values
-
-ValueType = Literal["text", "person_name", "date", "datetime", "digits", "id_number", "phone",
-                    "email", "integer", "year", "dossier_code", "gender"]
-
-# The validator a value type gets unless the field names another.
-DEFAULT_VALIDATORS: dict[str, str] = {
-    "text": "text", "person_name": "person_name", "date": "date", "datetime": "datetime",
-    "digits": "digits", "id_number": "id_number", "phone": "phone", "email": "email",
-    "integer": "positive_integer", "year": "year", "dossier_code": "dossier_code",
-    "gender": "gender",
-}
 
 
 class MatchingSettings(BaseModel):
@@ -84,9 +71,11 @@ class FieldDefinition(BaseModel):
     key: str
     labels: list[str] = Field(min_length=1)
     block: str | None = Field(None, description="None: the label counts in any block")
-    type: ValueType = "text"
-    normalizer: str | None = Field(None, description="default: the value type's normaliser")
-    validator: str | None = Field(None, description="default: the value type's validator")
+    type: str = Field("text", description="the value's kind (``pipeline.values.KINDS``)")
+    normalizer: str | None = Field(None, description="default: the value type's; else the "
+                                                     "kind whose normaliser reads the value")
+    validator: str | None = Field(None, description="default: the value type's; else the "
+                                                    "kind (or variant) that judges the value")
     required: bool = False
     max_lines: int = Field(1, ge=1, description="lines a wrapped value may run over")
     keep_case_prefixes: list[str] = Field(
@@ -97,7 +86,8 @@ class FieldDefinition(BaseModel):
                                           "and is invalid when it matches none")
     places: bool = Field(
         False, description="the value names administrative units («xã …, huyện …, tỉnh …»): "
-                           "province and district names are checked against the gazetteer")
+                           "province and district names are checked against the gazetteer "
+                           "(the same as ``type: address``)")
     dated_by: str | None = Field(
         None, description="key of the date this code carries as yymmdd (a dossier code is "
                           "made the day the dossier is received): when they disagree, neither "
@@ -105,13 +95,27 @@ class FieldDefinition(BaseModel):
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
 
-    @property
-    def normalizer_name(self) -> str:
-        return self.normalizer or self.type
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, name: str) -> str:
+        if name not in KINDS:
+            raise ValueError(f"unknown value type {name!r} (known: {', '.join(KINDS)})")
+        return name
 
     @property
-    def validator_name(self) -> str:
-        return self.validator or DEFAULT_VALIDATORS[self.type]
+    def kind(self) -> ValueKind:
+        """The value's kind: an address for ``places`` text, else the one ``type`` names."""
+        return KINDS["address" if self.places and self.type == "text" else self.type]
+
+    @property
+    def normaliser(self) -> ValueKind:
+        """The kind whose normaliser reads the value (``normalizer``, default the kind)."""
+        return KINDS[self.normalizer] if self.normalizer else self.kind
+
+    @property
+    def checker(self) -> ValueKind:
+        """The kind whose validator judges the value (``validator``, default the kind)."""
+        return KINDS[self.validator] if self.validator else self.kind
 
 
 class DocTypeDefinition(BaseModel):
@@ -150,14 +154,21 @@ class DocTypeDefinition(BaseModel):
     def field(self, key: str) -> FieldDefinition:
         return next(f for f in self.fields if f.key == key)
 
+    def context(self, field: FieldDefinition) -> ValueContext:
+        """What the field's kind needs to know of the field and this type."""
+        return ValueContext(tuple(field.keep_case_prefixes), tuple(self.surnames),
+                            tuple(self.phrases), bool(field.vocabulary))
+
 
 def _check_field(field: FieldDefinition, blocks: set[str], keys: set[str]) -> None:
     if field.block is not None and field.block not in blocks:
         raise ValueError(f"field {field.key}: unknown block {field.block!r}")
-    if field.normalizer_name not in NORMALIZERS:
-        raise ValueError(f"field {field.key}: unknown normalizer {field.normalizer_name!r}")
-    if field.validator_name not in VALIDATORS:
-        raise ValueError(f"field {field.key}: unknown validator {field.validator_name!r}")
+    for role, name in (("normalizer", field.normalizer), ("validator", field.validator)):
+        if name is not None and name not in KINDS:
+            raise ValueError(f"field {field.key}: unknown {role} {name!r} "
+                             f"(known: {', '.join(KINDS)})")
+    if field.places and field.type not in ("text", "address"):
+        raise ValueError(f"field {field.key}: places are named in text, not {field.type}")
     short = [label for label in field.labels if len(match_key(label)) < MIN_LABEL_CHARS]
     if short:
         raise ValueError(f"field {field.key}: labels {short} are too short to match reliably "

@@ -11,23 +11,21 @@ in doubt (blank after a leader, a block whose anchor was not read) is left out.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
 from pipeline.fields import (
-    Candidate,
     Extraction,
     ValueWord,
     build_field,
     check_fields,
-    check_place_names,
+    check_known_names,
+    respell_from_copies,
 )
-from pipeline.normalize import normalize_value
-from pipeline.places import find_units, respell
 from pipeline.text import (
     cut_at_leader,
     has_alnum,
@@ -36,13 +34,12 @@ from pipeline.text import (
     match_key,
     nfc,
     remove_footnotes,
-    strip_edges,
     uppercase_share,
 )
+from pipeline.values import Copy
 from schemas.ocr import OcrWord, PageOcr
 
 LOST = "\0lost"  # block state after a repeated label shows an anchor was missed
-FREE_TEXT_NORMALIZERS = frozenset({"text", "person_name"})  # any words make such a value
 # Words that start a row are this share of the median word height or more («a» is ~0.5 of a
 # word with accents), and at most this many times it (Tesseract's box over two lines is ~2.5).
 MIN_ROW_HEIGHT = 0.35
@@ -469,11 +466,11 @@ def _label_x(ctx: PageContext, index: int, position: int) -> int:
 def _incomplete(tokens: list[Token], fdef: FieldDefinition) -> bool:
     """A typed value not yet readable from these words (a date-time wrapped before its
     year): the next line is read even if Tesseract made it a new paragraph."""
-    if fdef.normalizer_name in FREE_TEXT_NORMALIZERS:
+    if fdef.normaliser.free_text:
         # An address line that ends in a comma goes on («…, quận Hải Châu,» / «thành phố Đà
         # Nẵng»), whatever paragraph Tesseract put the next line in.
         return bool(tokens) and tokens[-1].text.endswith(",")
-    return normalize_value(fdef.normalizer_name, " ".join(t.text for t in tokens)) is None
+    return fdef.normaliser.normalise(" ".join(t.text for t in tokens)) is None
 
 
 def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinition) -> list[Token]:
@@ -565,31 +562,10 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
     candidates = {k: c for k, c in built.items() if c is not None}
     rows = [row for layout in reading for row in layout.rows]
     for key, candidate in candidates.items():
-        if doctype.field(key).normalizer_name == "person_name":
-            candidates[key] = respell_from_copies(candidate, rows, doctype)
-        elif doctype.field(key).places:
-            candidates[key] = respell_places_from_copies(candidate, rows)
-    return check_fields(check_place_names(candidates, doctype), doctype)
-
-
-def respell_from_copies(candidate: Candidate, rows: list[Row],
-                        doctype: DocTypeDefinition) -> Candidate:
-    """A person's name as spelt where it is printed again and read more surely.
-
-    Forms print the signer's name under the signature in ordinary case, where Tesseract
-    reads tone marks far better than on a name typed in capitals («HẰNG» read «HĂNG»). A
-    run of words elsewhere that is the same name but for accents, all read more surely than
-    the value's weakest word, gives the spelling."""
-    value = str(candidate.field.value)
-    best = candidate
-    for window in _windows(rows, match_key(value), len(value.split())):
-        weakest = min(t.word.confidence for t in window)
-        spelt = normalize_value("person_name", " ".join(t.text for t in window),
-                                surnames=tuple(doctype.surnames))
-        if spelt and spelt != value and weakest > best.weakest:
-            respelt = best.field.model_copy(update={"value": spelt})
-            best = replace(best, field=respelt, weakest=weakest)
-    return best
+        # The field's kind respells from the copies (names, communes) or leaves the value.
+        candidates[key] = respell_from_copies(candidate, partial(_copies, rows),
+                                              doctype.field(key), doctype)
+    return check_fields(check_known_names(candidates, doctype), doctype)
 
 
 def _windows(rows: list[Row], key: str, size: int) -> Iterator[list[Token]]:
@@ -603,37 +579,8 @@ def _windows(rows: list[Row], key: str, size: int) -> Iterator[list[Token]]:
                 yield window
 
 
-def _copies(rows: list[Row], key: str) -> list[tuple[str, float]]:
-    """Every copy of ``key`` in the rows (see ``_windows``): its text (each word without
-    edge punctuation) and its weakest word confidence."""
-    return [(" ".join(strip_edges(t.text) for t in window),
-             min(t.word.confidence for t in window))
-            for window in _windows(rows, key, len(key.split()))]
-
-
-def respell_places_from_copies(candidate: Candidate, rows: list[Row]) -> Candidate:
-    """Commune names (which no gazetteer here lists) as the document spells them most often.
-
-    The office's own commune is printed again and again (header, stamp line, every address),
-    and Tesseract misreads one copy or two in different ways («xã Ủy[77] Nỗ» among four «xã
-    Uy Nỗ»); the spelling most copies agree on (then the surer) is taken, when more copies
-    agree on it than on the value's own spelling."""
-    value = str(candidate.field.value)
-    spelt = value
-    for unit in find_units(value):
-        if unit.level != "commune":
-            continue
-        read = value[unit.head:unit.end]
-        votes: dict[str, tuple[int, float, str]] = {}
-        for text, confidence in _copies(rows, match_key(read)):
-            if len(text) == len(read):
-                count, total, _ = votes.get(text.lower(), (0, 0.0, text))
-                votes[text.lower()] = (count + 1, total + confidence, text)
-        if not votes:
-            continue
-        count, _, winner = max(votes.values())
-        if winner.lower() != read.lower() and count > votes.get(read.lower(), (0,))[0]:
-            spelt = spelt[:unit.head] + respell(read, winner) + spelt[unit.end:]
-    if spelt == value:
-        return candidate
-    return replace(candidate, field=candidate.field.model_copy(update={"value": spelt}))
+def _copies(rows: list[Row], key: str, size: int) -> list[Copy]:
+    """Every copy of ``key`` in the rows (see ``_windows``): its words and its weakest word
+    confidence."""
+    return [Copy(tuple(t.text for t in window), min(t.word.confidence for t in window))
+            for window in _windows(rows, key, size)]

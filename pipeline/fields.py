@@ -9,106 +9,26 @@ type's ``drop_below_confidence``. A value that was read but fails either test is
 why it was refused, so that the record goes to review with a reason naming the field. A value
 that is simply not printed (a blank father block) is neither a field nor a doubt.
 
-Checks that no confidence can replace, each from knowledge a production system has:
-
-* address-like values (``places`` fields) against the gazetteer of provinces and districts
-  (``pipeline.places``): a unit name that differs from a known one only by its diacritics is
-  spelt as the known name; one that is no known name, or a value cut at a comma, is refused;
-* a person's name must begin with a Vietnamese family name (``config/surnames.yaml``), and a
-  word of it that is no name but a known one with other accents («Hãng» for «Hằng»,
-  ``config/given_names.yaml``) is a misread tone mark;
-* a dossier code's day (yymmdd) must be the day it was received (``dated_by``).
+Checks that no confidence can replace, each from knowledge a production system has, are the
+value kinds' (``pipeline.values``): addresses against the gazetteer of provinces and districts
+(``pipeline.values.addresses``), person names against the name lists
+(``pipeline.values.names``); and here, across fields, a dossier code's day (yymmdd) must be the
+day it was received (``dated_by``).
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from importlib import resources
 
-import yaml
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.normalize import Value, is_organisation, locate_value, normalize_value
-from pipeline.phrases import mend_text
-from pipeline.places import apply_mends, check_places
-from pipeline.syllables import tone_placements
-from pipeline.text import fold, has_alnum, match_key, nfc
-from pipeline.validate import VALIDATORS, carries_date, is_in_order, validator_meaning
+from pipeline.text import has_alnum, match_key
+from pipeline.values import Copies, Value
+from pipeline.values.validate import carries_date, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
-
-# Two words joined by a hyphen («giấy-phép», «Ủy-ban»): Vietnamese writes syllables apart,
-# and Tesseract reads a speck between two words as «-». Values with a closed vocabulary
-# («Ê-đê», «Ca-na-đa») are spelt by their list instead.
-_JOINED_WORDS = re.compile(r"[^\W\d_]-[^\W\d_]")
-
-
-@functools.cache
-def _name_list(file: str, key: str) -> tuple[str, ...]:
-    data = yaml.safe_load((resources.files("config") / file).read_text(encoding="utf-8"))
-    return tuple(data[key])
-
-
-@functools.cache
-def known_surnames() -> frozenset[str]:
-    """Vietnamese family names (``config/surnames.yaml``), folded: OCR loses accents."""
-    return frozenset(fold(name) for name in _name_list("surnames.yaml", "surnames"))
-
-
-@functools.cache
-def _name_words() -> tuple[frozenset[str], Mapping[str, tuple[str, ...]]]:
-    """The words names are made of (``config/given_names.yaml`` and the family names, which
-    also stand inside names) in lowercase, in both styles of placing the tone, and those words
-    as written by their letters without accents."""
-    words = _name_list("given_names.yaml", "names") + _name_list("surnames.yaml", "surnames")
-    by_letters: dict[str, list[str]] = {}
-    for word in dict.fromkeys(words):
-        by_letters.setdefault(fold(word), []).append(word)
-    return (frozenset(spelt for word in words for spelt in tone_placements(word)),
-            {letters: tuple(names) for letters, names in by_letters.items()})
-
-
-def surname_problem(value: str, fdef: FieldDefinition, doctype: DocTypeDefinition) -> str | None:
-    """Why a person's name cannot be one: its first word is no family name (OCR lost the
-    first words, or took others for the name). Organisations' names are not judged."""
-    if is_organisation(value, tuple(fdef.keep_case_prefixes)):
-        return None
-    first = fold(value.split()[0]) if value.split() else ""
-    if first in known_surnames() or first in {fold(s) for s in doctype.surnames}:
-        return None
-    return "does not begin with a known family name"
-
-
-def name_word_problem(value: str, fdef: FieldDefinition,
-                      doctype: DocTypeDefinition) -> str | None:
-    """Why a person's name was misread: it ends in a lone letter, or a word after the family
-    name is no name, yet is a known name but for its accents («Hãng» for «Hằng»). Tesseract
-    reads such a tone mark wrong with full confidence, so no confidence threshold catches it.
-    A word no known name shares its letters with (a rare or a minority-language name) is not
-    judged."""
-    if is_organisation(value, tuple(fdef.keep_case_prefixes)):
-        return None
-    words = value.split()
-    if len(words) > 1 and len(words[-1]) == 1:
-        # No given name is one letter: a speck or a mark beside the name was read into it.
-        return f"ends in a lone letter «{words[-1]}», which no given name is"
-    spellings, by_letters = _name_words()
-    known = spellings | {spelt for name in doctype.surnames for spelt in tone_placements(name)}
-    for word in words[1:]:
-        if nfc(word.lower()) in known:
-            continue
-        if len(word) == 1:
-            # One letter that is no name («A», «Y» are): a word broken apart («I Inh»).
-            return f"has a lone letter «{word}», which is no name"
-        near = by_letters.get(fold(word))
-        if near:
-            return (f"has «{word}», which is no name but reads like «{' / '.join(near)}»: "
-                    "a tone mark was probably misread")
-    return None
 
 
 @dataclass(frozen=True)
@@ -192,9 +112,9 @@ def snap_to_vocabulary(value: str, fdef: FieldDefinition,
     return entries[best[1]], True
 
 
-def _value_words(words: list[ValueWord], kind: str) -> list[ValueWord]:
+def _value_words(words: list[ValueWord], fdef: FieldDefinition) -> list[ValueWord]:
     """The words the typed value was found in (a date inside «… ghi bằng chữ …»)."""
-    span = locate_value(kind, " ".join(w.text for w in words))
+    span = fdef.normaliser.locate(" ".join(w.text for w in words))
     if span is None:
         return words
     inside, position = [], 0
@@ -223,15 +143,14 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
                 doctype: DocTypeDefinition) -> Candidate | None:
     """Normalise one value and judge it on its own; None when no value can be made."""
     text = " ".join(w.text for w in words)
-    value = normalize_value(fdef.normalizer_name, text, tuple(fdef.keep_case_prefixes),
-                            tuple(doctype.surnames))
+    context = doctype.context(fdef)
+    value = fdef.normaliser.normalise(text, context)
     if value is None:
         return None
-    if fdef.normalizer_name == "text":
-        value = mend_text(str(value), doctype.phrases)
-    used = _value_words(words, fdef.normalizer_name)
+    value = fdef.normaliser.mend(value, context)
+    used = _value_words(words, fdef)
     confidence = word_confidence(used, label_score)
-    valid = VALIDATORS[fdef.validator_name](value)
+    valid = fdef.checker.validate(value)
     if fdef.vocabulary:
         snapped = snap_to_vocabulary(str(value), fdef, doctype.matching.vocabulary_max_edits)
         valid = snapped is not None
@@ -239,42 +158,48 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
             value = snapped[0]
             if snapped[1]:
                 confidence = round(confidence * doctype.matching.vocabulary_edit_factor, 3)
-    problem = None
-    if fdef.normalizer_name == "person_name" and valid:
-        problem = surname_problem(str(value), fdef, doctype)
-    if (fdef.normalizer_name in ("text", "person_name") and not fdef.vocabulary
-            and _JOINED_WORDS.search(str(value))):
-        problem = "has words joined by a hyphen, which a speck on the scan reads as"
-    if fdef.places and text.rstrip().endswith(","):
-        problem = "ends in a comma: the line it goes on to was not read"
+    # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
+    problem = fdef.kind.problem(str(value), text, context)
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem)
 
 
-def check_place_names(candidates: dict[str, Candidate],
+def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinition,
+                        doctype: DocTypeDefinition) -> Candidate:
+    """The value as spelt where the document prints it again, as the field's kind decides
+    (a name read more surely in ordinary case, the commune most copies agree on)."""
+    respelt = fdef.kind.respell(str(candidate.field.value), candidate.weakest, copies,
+                                doctype.context(fdef))
+    if respelt is None:
+        return candidate
+    value, weakest = respelt
+    return replace(candidate, field=candidate.field.model_copy(update={"value": value}),
+                   weakest=weakest)
+
+
+def check_known_names(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
-    """Province and district names of address-like values checked against the gazetteer
-    (``pipeline.places``); then words of those values spelt as the same misread word was
-    mended in a known unit name elsewhere in the document (commune names are not in the
-    gazetteer, but «Cấm» in «xã Cấm Bình» beside «huyện Cấm Xuyên» is the same misreading)."""
+    """Values checked against the lists their kind knows (the gazetteer, for addresses);
+    then words of those values spelt as the same misread word was mended in a known name
+    elsewhere in the document (see ``ValueKind.share_mends``)."""
     checked = dict(candidates)
     for key, candidate in candidates.items():
-        if doctype.field(key).places:
-            places = check_places(str(candidate.field.value))
-            confidence = candidate.field.confidence
-            if places.mends or places.repaired:
-                confidence = round(confidence * doctype.matching.vocabulary_edit_factor, 3)
-            valid = VALIDATORS[doctype.field(key).validator_name](places.value)
-            extracted = candidate.field.model_copy(
-                update={"value": places.value, "confidence": confidence, "valid": valid})
-            checked[key] = replace(candidate, field=extracted, mends=places.mends,
-                                   problem=candidate.problem or places.problem)
+        fdef = doctype.field(key)
+        known = fdef.kind.check_known_names(str(candidate.field.value))
+        if known is None:
+            continue
+        confidence = candidate.field.confidence
+        if known.mends or known.repaired:
+            confidence = round(confidence * doctype.matching.vocabulary_edit_factor, 3)
+        extracted = candidate.field.model_copy(update={
+            "value": known.value, "confidence": confidence,
+            "valid": fdef.checker.validate(known.value)})
+        checked[key] = replace(candidate, field=extracted, mends=known.mends,
+                               problem=candidate.problem or known.problem)
     mends = {old: new for c in checked.values() for old, new in c.mends.items()}
     for key, candidate in checked.items():
-        if not doctype.field(key).places:
-            continue
-        mended = apply_mends(str(candidate.field.value), mends)
+        mended = doctype.field(key).kind.share_mends(candidate.field.value, mends)
         if mended != candidate.field.value:
             checked[key] = replace(candidate,
                                    field=candidate.field.model_copy(update={"value": mended}))
@@ -314,12 +239,11 @@ def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
         return candidate.problem
     if not extracted.valid:
         return ("is not in the list of known values" if fdef.vocabulary
-                else f"is not a valid {validator_meaning(fdef.validator_name, fdef.type)}")
-    if fdef.normalizer_name == "person_name":
-        # Judged on the final spelling: a copy printed in ordinary case may have mended it.
-        misread = name_word_problem(str(extracted.value), fdef, doctype)
-        if misread is not None:
-            return misread
+                else f"is not a valid {fdef.checker.meaning}")
+    # Judged on the final spelling: a copy printed in ordinary case may have mended it.
+    misread = fdef.kind.misread(str(extracted.value), doctype.context(fdef))
+    if misread is not None:
+        return misread
     if clash is not None:
         return clash
     if extracted.confidence < doctype.matching.drop_below_confidence:

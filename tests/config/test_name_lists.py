@@ -6,7 +6,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from pipeline.syllables import is_syllable
+from pipeline.values.syllables import is_syllable
 
 # Family names of Ê Đê, Gia Rai and other Central Highlands peoples, spelt outside the rules
 # of Kinh syllables.
@@ -30,5 +30,5 @@ def test_every_listed_name_is_one_capitalised_nfc_syllable(file, key):
 
 def test_given_names_hold_no_misreading_the_check_exists_to_refuse():
     """«Hãng», «Hướng», «Thủ» are what Tesseract reads for «Hằng», «Hưởng», «Thu»: listing
-    them would let those misreadings through (pipeline.fields.name_word_problem)."""
+    them would let those misreadings through (pipeline.values.names.name_word_problem)."""
     assert {"Hãng", "Hướng", "Thủ"}.isdisjoint(listed("given_names.yaml", "names"))

@@ -109,12 +109,12 @@ def test_closed_vocabularies_and_phrases_are_data():
 
 def test_the_gazetteer_is_the_real_list_not_the_sample_generators():
     """
-    GIVEN the gazetteer (config/gazetteer.yaml) and the sample generator's communes
+    GIVEN the gazetteer (pipeline/values/gazetteer.py) and the sample generator's communes
     WHEN compared
     THEN every district and province the generator prints is listed, and the gazetteer is
     far broader (it is the country's list, not a copy of the samples')
     """
-    from pipeline.places import find_units, load_gazetteer
+    from pipeline.values.places import find_units, load_gazetteer
     from samples.vietnamese import COMMUNES
 
     gazetteer = load_gazetteer()

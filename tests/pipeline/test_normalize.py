@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.normalize import (
+from pipeline.values.normalize import (
     locate_value,
     normalize_date,
     normalize_datetime,
@@ -15,9 +15,9 @@ from pipeline.normalize import (
     normalize_person_name,
     normalize_phone,
     normalize_text,
-    normalize_value,
     normalize_year,
 )
+from pipeline.values.registry import normalize_value
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.phrases import mend_text
+from pipeline.values.phrases import mend_text
 
 PHRASES = ["Ủy ban nhân dân", "thành phố", "Đăng ký", "khai sinh", "Hà Tĩnh"]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.places import apply_mends, check_places, find_units, load_gazetteer
+from pipeline.values.places import apply_mends, check_places, find_units, load_gazetteer
 
 
 @pytest.mark.parametrize(("read", "spelt"), [

@@ -2,7 +2,12 @@
 
 import pytest
 
-from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable, tone_placements
+from pipeline.values.syllables import (
+    is_abbreviation,
+    is_plausible_word,
+    is_syllable,
+    tone_placements,
+)
 
 
 @pytest.mark.parametrize("word", [

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from pipeline.validate import (
-    VALIDATORS,
+from pipeline.values.registry import VALIDATORS
+from pipeline.values.validate import (
     carries_date,
     is_in_order,
     is_valid_birth_year,
@@ -161,7 +161,7 @@ def test_the_public_suffix_list_is_loaded_only_when_an_email_is_checked():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom pipeline.validate import is_valid_email\n"
+    code = ("import sys\nfrom pipeline.values.validate import is_valid_email\n"
             "print('tldextract' in sys.modules, is_valid_email('a@b.vn'), "
             "'tldextract' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

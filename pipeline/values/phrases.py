@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.places import PLACE_WORD_SPELLINGS
 from pipeline.text import fold
+from pipeline.values.places import PLACE_WORD_SPELLINGS
 
 
 def mend_text(value: str, phrases: list[str]) -> str:
@@ -27,7 +27,7 @@ def drop_stray_hyphens(value: str) -> str:
 def separate_phrase_words(value: str, phrases: list[str]) -> str:
     """A hyphen between two words that stand side by side in a known phrase («Ủy ban-nhân
     dân», «thành-phố»), or before or after a place word («UBND-xã», «thôn-Phúc Tân»; see
-    ``pipeline.places.PLACE_WORDS``), is a speck read as «-»: the words are set apart again.
+    ``pipeline.values.places.PLACE_WORDS``), is a speck read as «-»: the words are set apart again.
     Other hyphens stay (and keep the value from being given, see ``pipeline.fields``)."""
     folded_phrases = [f" {fold(phrase)} " for phrase in phrases if " " in phrase]
 

@@ -1,24 +1,22 @@
 """Validators: is a normalised value plausible? (The normalisers already made it well-formed.)
 
 Every validator takes the normalised value and returns a bool. Those that depend on the
-current date take ``today`` so tests can pin it.
+current date take ``today`` so tests can pin it. The kinds that use them are in
+``pipeline.values.registry``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pipeline.normalize import Value
-from pipeline.syllables import is_abbreviation, is_plausible_word, is_syllable
+from pipeline.values.normalize import Value
+from pipeline.values.syllables import is_abbreviation, is_plausible_word, is_syllable
 
 if TYPE_CHECKING:
     from tldextract import TLDExtract
-
-Validator = Callable[[Value], bool]
 
 OLDEST_YEAR = 1900  # the contract's «plausible birth year» lower bound
 ID_LENGTHS = (9, 12)  # old CMND, CCCD
@@ -150,32 +148,9 @@ def is_valid_digits(value: Value) -> bool:
     return str(value).isdigit()
 
 
-VALIDATORS: dict[str, Validator] = {
-    "text": is_valid_text,
-    "person_name": is_valid_person_name,
-    "id_number": is_valid_id_number,
-    "date": is_valid_date,
-    "past_date": is_valid_past_date,
-    "datetime": is_valid_datetime,
-    "office_datetime": is_valid_office_datetime,
-    "birth_year": is_valid_birth_year,
-    "year": is_valid_year,
-    "phone": is_valid_phone,
-    "email": is_valid_email,
-    "dossier_code": is_valid_dossier_code,
-    "positive_integer": is_valid_positive_integer,
-    "gender": is_valid_gender,
-    "digits": is_valid_digits,
-    "none": lambda value: True,
-}
-
-
-def validator_meaning(validator: str, value_type: str) -> str:
-    """What a valid value is, for a reason an operator reads («a valid datetime»)."""
-    if validator == "office_datetime":
-        return (f"date and time in the working day ({OFFICE_HOURS[0]:02d}:00–"
-                f"{OFFICE_HOURS[1]:02d}:59)")
-    return value_type.replace("_", " ")
+def is_anything(value: Value) -> bool:
+    """Every value: the validator «none», for fields whose values are not judged."""
+    return True
 
 
 def _year_of(value: Value) -> int | None:

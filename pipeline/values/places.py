@@ -3,7 +3,7 @@
 An address prints its units with their prefixes («xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà
 Tĩnh»). Tesseract reads such names with full confidence and one wrong tone mark («Cấm» for
 «Cẩm», «Chậu» for «Châu»), which no confidence threshold can catch; the list of provinces and
-districts can (``config/gazetteer.yaml``). A province or district name that differs from one
+districts can (``pipeline.values.gazetteer``). A province or district name that differs from one
 known name only by its diacritics is spelt as that name, and so is one whose spacing OCR broke
 («ĐàNẵng», «Hà Tï nh») or that ends the value with a speck read after it («Nghệ An Ta»); a
 name that is no known name (a wrong letter: «tỉnh Hừ Tĩnh», or a word run on in mid-value)
@@ -13,26 +13,15 @@ Commune-level names (some 10,000, not listed) are judged only for looking cut of
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 
-import yaml
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.text import fold, nfc
+from pipeline.text import fold
+from pipeline.values.gazetteer import PREFIX as _PREFIX
+from pipeline.values.gazetteer import PREFIXES, Gazetteer, load_gazetteer
 
-GAZETTEER_FILE = resources.files("config") / "gazetteer.yaml"
-
-# Unit prefixes, longest first (so «thị xã» is not read as «xã»), with their level.
-PREFIXES: tuple[tuple[str, str], ...] = (
-    ("thành phố", "city"), ("thị trấn", "commune"), ("thị xã", "district"),
-    ("tỉnh", "province"), ("huyện", "district"), ("quận", "district"),
-    ("phường", "commune"), ("xã", "commune"),
-)
-_PREFIX = re.compile(r"(?<!\w)(" + "|".join(p for p, _ in PREFIXES) + r")(?!\w)", re.IGNORECASE)
 _LEVELS = dict(PREFIXES)
 # A unit's name ends at a comma, a full stop, a line's end or the next unit's prefix.
 _NAME_END = re.compile(r"[,;.\n(]")
@@ -52,18 +41,6 @@ _END_DEBRIS = re.compile(r"\s[-–]\s*[^\W\d_]{1,2}$")
 MAX_MARK_EDITS = 2
 
 
-@dataclass(frozen=True)
-class Gazetteer:
-    """Province names, and for each the names of its district-level units."""
-
-    provinces: dict[str, tuple[str, ...]]  # province name -> district names (prefix removed)
-    cities: frozenset[str]  # centrally-run cities (printed «thành phố …»)
-
-    @property
-    def districts(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(d for ds in self.provinces.values() for d in ds))
-
-
 @dataclass
 class PlaceCheck:
     """A value with its unit names checked: the value (names mended), the mends made (misread
@@ -73,22 +50,6 @@ class PlaceCheck:
     mends: dict[str, str] = field(default_factory=dict)
     problem: str | None = None
     repaired: bool = False  # a name was read with its spacing broken or debris after it
-
-
-def _unit_name(entry: str) -> str:
-    """«huyện Cẩm Xuyên» -> «Cẩm Xuyên»; «Quận 1» -> «1»."""
-    found = _PREFIX.match(entry)
-    return entry[found.end():].strip() if found else entry
-
-
-@functools.cache
-def load_gazetteer(path: Traversable = GAZETTEER_FILE) -> Gazetteer:
-    """The gazetteer in ``config/gazetteer.yaml`` (read once)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    provinces = {nfc(p["name"]): tuple(nfc(_unit_name(d)) for d in p["districts"])
-                 for p in data["provinces"]}
-    cities = frozenset(nfc(p["name"]) for p in data["provinces"] if p["kind"] == "thành phố")
-    return Gazetteer(provinces, cities)
 
 
 @dataclass(frozen=True)

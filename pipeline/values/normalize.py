@@ -2,7 +2,7 @@
 
 Each normaliser is syntactic: it finds the value in the text and writes it the contract's way,
 or returns None when the text holds no such value. Whether the value is plausible (a real date,
-a 12-digit CCCD) is the validators' business (``pipeline.validate``).
+a 12-digit CCCD) is the validators' business (``pipeline.values.validate``).
 
 ``locate_value`` tells where in the text a typed value was found, so extraction can give the
 bounding box of just those words.
@@ -11,12 +11,10 @@ bounding box of just those words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from pipeline.text import clean_text, fold, nfc
 
 Value = str | int
-Normalizer = Callable[[str], Value | None]
 Span = tuple[int, int]
 
 _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
@@ -52,12 +50,17 @@ def _search(kind: str, text: str) -> re.Match[str] | None:
     return PATTERNS[kind].search(fold(text))
 
 
+def span_of(pattern: re.Pattern[str] | None, text: str) -> Span | None:
+    """Where in ``nfc(text)`` the pattern's value sits (None: the whole text, if any)."""
+    if pattern is None:
+        return (0, len(nfc(text))) if clean_text(text) else None
+    found = pattern.search(fold(text))
+    return found.span() if found else None
+
+
 def locate_value(kind: str, text: str) -> Span | None:
     """Where in ``nfc(text)`` a value of that type sits (whole text for free-text types)."""
-    if kind not in PATTERNS:
-        return (0, len(nfc(text))) if clean_text(text) else None
-    found = _search(kind, text)
-    return found.span() if found else None
+    return span_of(PATTERNS.get(kind), text)
 
 
 def normalize_text(text: str) -> str | None:
@@ -194,27 +197,3 @@ def normalize_gender(text: str) -> str | None:
     """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»."""
     found = _search("gender", text)
     return _GENDERS[found.group(1)] if found else None
-
-
-NORMALIZERS: dict[str, Normalizer] = {
-    "text": normalize_text,
-    "person_name": normalize_person_name,
-    "date": normalize_date,
-    "datetime": normalize_datetime,
-    "digits": normalize_digits,
-    "id_number": normalize_id_number,
-    "phone": normalize_phone,
-    "email": normalize_email,
-    "integer": normalize_integer,
-    "year": normalize_year,
-    "dossier_code": normalize_dossier_code,
-    "gender": normalize_gender,
-}
-
-
-def normalize_value(normalizer: str, text: str, keep_case_prefixes: tuple[str, ...] = (),
-                    surnames: tuple[str, ...] = ()) -> Value | None:
-    """Run the named normaliser (names as in ``NORMALIZERS``)."""
-    if normalizer == "person_name":
-        return normalize_person_name(text, keep_case_prefixes, surnames)
-    return NORMALIZERS[normalizer](text)

@@ -1,0 +1,71 @@
+"""Addresses: free text naming administrative units («xã …, huyện …, tỉnh …»), whose
+province and district names are checked against the gazetteer (``pipeline.values.places``)
+and whose commune names are spelt as the document spells them most often."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.text import match_key, strip_edges
+from pipeline.values.kinds import NO_CONTEXT, Copies, Text, ValueContext
+from pipeline.values.normalize import Value
+from pipeline.values.places import PlaceCheck, apply_mends, check_places, find_units, respell
+
+CUT_OFF_PROBLEM = "ends in a comma: the line it goes on to was not read"
+
+
+def _votes(read: str, copies: Copies) -> dict[str, tuple[int, float, str]]:
+    """The copies of a unit as read, by spelling (lowercase): how many, their summed
+    confidence, and one copy's text. Copies of another length are other words."""
+    key = match_key(read)
+    votes: dict[str, tuple[int, float, str]] = {}
+    for copy in copies(key, len(key.split())):
+        text = " ".join(strip_edges(word) for word in copy.words)
+        if len(text) == len(read):
+            count, total, _ = votes.get(text.lower(), (0, 0.0, text))
+            votes[text.lower()] = (count + 1, total + copy.weakest, text)
+    return votes
+
+
+@dataclass(frozen=True)
+class Address(Text):
+    """Free text whose unit names are known; see the module's doc."""
+
+    def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """A value read up to a comma was cut (the line it goes on to was not read); else
+        the problems of free text."""
+        if read.rstrip().endswith(","):
+            return CUT_OFF_PROBLEM
+        return super().problem(value, read, context)
+
+    def respell(self, value: str, weakest: float, copies: Copies,
+                context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:
+        """Commune names (which the gazetteer does not judge) as the document spells them
+        most often.
+
+        The office's own commune is printed again and again (header, stamp line, every
+        address), and Tesseract misreads one copy or two in different ways («xã Ủy[77] Nỗ»
+        among four «xã Uy Nỗ»); the spelling most copies agree on (then the surer) is taken,
+        when more copies agree on it than on the value's own spelling."""
+        spelt = value
+        for unit in find_units(value):
+            if unit.level != "commune":
+                continue
+            read = value[unit.head:unit.end]
+            votes = _votes(read, copies)
+            if not votes:
+                continue
+            count, _, winner = max(votes.values())
+            if winner.lower() != read.lower() and count > votes.get(read.lower(), (0,))[0]:
+                spelt = spelt[:unit.head] + respell(read, winner) + spelt[unit.end:]
+        return None if spelt == value else (spelt, weakest)
+
+    def check_known_names(self, value: str) -> PlaceCheck | None:
+        """Province and district names checked and mended (``places.check_places``)."""
+        return check_places(value)
+
+    def share_mends(self, value: Value, mends: dict[str, str]) -> Value:
+        """Words spelt as the same misread word was mended in a known unit name elsewhere in
+        the document (commune names are not in the gazetteer, but «Cấm» in «xã Cấm Bình»
+        beside «huyện Cấm Xuyên» is the same misreading)."""
+        return apply_mends(str(value), mends)

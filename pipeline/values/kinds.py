@@ -1,0 +1,133 @@
+"""What every value kind is: how its values are read, judged, mended and explained.
+
+A kind is one object holding everything the pipeline and the review form know of one sort of
+value (a date, a phone number, a person's name, an address). Plain kinds only read and judge;
+``Text``, ``pipeline.values.names.PersonName`` and ``pipeline.values.addresses.Address`` add the
+checks and respellings that need more knowledge (fixed phrases, name lists, the gazetteer).
+The kinds by name are in ``pipeline.values.registry``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.values.normalize import Span, Value, span_of
+from pipeline.values.phrases import mend_text
+
+if TYPE_CHECKING:
+    from pipeline.values.places import PlaceCheck
+
+Normalizer = Callable[[str], Value | None]
+Validator = Callable[[Value], bool]
+
+# Two words joined by a hyphen («giấy-phép», «Ủy-ban»): Vietnamese writes syllables apart,
+# and Tesseract reads a speck between two words as «-». Values with a closed vocabulary
+# («Ê-đê», «Ca-na-đa») are spelt by their list instead.
+_JOINED_WORDS = re.compile(r"[^\W\d_]-[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class ValueContext:
+    """What a kind may need to know of the field and document type a value belongs to."""
+
+    keep_case_prefixes: tuple[str, ...] = ()  # names starting so (organisations) keep case
+    surnames: tuple[str, ...] = ()  # the type's spellings of family names
+    phrases: tuple[str, ...] = ()  # the type's fixed phrases, for free text
+    vocabulary: bool = False  # the field's values are spelt by a closed list
+
+
+NO_CONTEXT = ValueContext()
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The words of a run printed elsewhere in the document that matches a value's letters,
+    and the lowest OCR confidence (0..100) among them."""
+
+    words: tuple[str, ...]
+    weakest: float
+
+
+# The copies of a value in the document: its match key and word count in, the copies out.
+Copies = Callable[[str, int], list[Copy]]
+
+
+@dataclass(frozen=True)
+class ValueKind:
+    """One kind of value: ``normalizer`` writes printed text the contract's way (None: no
+    such value in the text), ``validator`` judges a normalised value, ``pattern`` is where
+    the value stands in the text (None: the whole text), ``meaning`` completes «is not a
+    valid …» in review reasons and ``hint`` tells a reviewer what to type."""
+
+    name: str
+    normalizer: Normalizer
+    validator: Validator
+    meaning: str
+    hint: str
+    pattern: re.Pattern[str] | None = None
+    free_text: bool = False  # any words make such a value (a wrapped line may go on)
+
+    def normalise(self, text: str, context: ValueContext = NO_CONTEXT) -> Value | None:
+        """The contract's value in ``text``, or None when it holds none."""
+        return self.normalizer(text)
+
+    def validate(self, value: Value) -> bool:
+        """Whether a normalised value is plausible."""
+        return self.validator(value)
+
+    def locate(self, text: str) -> Span | None:
+        """Where in ``nfc(text)`` the value stands (for the bounding box of its words)."""
+        return span_of(self.pattern, text)
+
+    def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
+        """The value with OCR damage that is certain put right (nothing, for most kinds)."""
+        return value
+
+    def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """Why a value read as ``read`` may not be given whatever its confidence."""
+        return None
+
+    def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """Why the value's final spelling (after respelling) shows a misreading."""
+        return None
+
+    def respell(self, value: str, weakest: float, copies: Copies,
+                context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:
+        """A better spelling from the value's copies in the document, and the weakest word
+        confidence it comes with; None when the copies give none."""
+        return None
+
+    def check_known_names(self, value: str) -> PlaceCheck | None:
+        """The value checked against lists of known names (None: the kind has none)."""
+        return None
+
+    def share_mends(self, value: Value, mends: dict[str, str]) -> Value:
+        """The value with words mended elsewhere in the document mended alike."""
+        return value
+
+
+def has_joined_words(value: str) -> bool:
+    """Whether two words stand joined by a hyphen (see ``_JOINED_WORDS``)."""
+    return bool(_JOINED_WORDS.search(value))
+
+
+JOINED_WORDS_PROBLEM = "has words joined by a hyphen, which a speck on the scan reads as"
+
+
+@dataclass(frozen=True)
+class Text(ValueKind):
+    """Free text: mended to the type's fixed phrases; words joined by a hyphen are a speck."""
+
+    def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
+        """Stray hyphens dropped and fixed phrases given their accents
+        (``pipeline.values.phrases``)."""
+        return mend_text(str(value), list(context.phrases))
+
+    def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """Words joined by a hyphen, unless a closed vocabulary spells the value."""
+        if not context.vocabulary and has_joined_words(value):
+            return JOINED_WORDS_PROBLEM
+        return None

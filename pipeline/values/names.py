@@ -1,0 +1,131 @@
+"""Person names: read, checked against the name lists, and respelt from their copies.
+
+A person's name must begin with a Vietnamese family name (``config/surnames.yaml``), and a
+word of it that is no name but a known one with other accents («Hãng» for «Hằng»,
+``config/given_names.yaml``) is a misread tone mark: Tesseract reads such marks wrong with
+full confidence, so no confidence threshold catches them. Organisations' names (by their
+printed prefix, ``keep_case_prefixes``) are not judged.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from pipeline.text import fold, match_key, nfc
+from pipeline.values.kinds import (
+    JOINED_WORDS_PROBLEM,
+    NO_CONTEXT,
+    Copies,
+    ValueContext,
+    ValueKind,
+    has_joined_words,
+)
+from pipeline.values.normalize import Value, is_organisation, normalize_person_name
+from pipeline.values.syllables import tone_placements
+
+
+@functools.cache
+def _name_list(file: str, key: str) -> tuple[str, ...]:
+    # The lists are data of the `config` package, read as resources (no import of config).
+    data = yaml.safe_load((resources.files("config") / file).read_text(encoding="utf-8"))
+    return tuple(data[key])
+
+
+@functools.cache
+def known_surnames() -> frozenset[str]:
+    """Vietnamese family names (``config/surnames.yaml``), folded: OCR loses accents."""
+    return frozenset(fold(name) for name in _name_list("surnames.yaml", "surnames"))
+
+
+@functools.cache
+def _name_words() -> tuple[frozenset[str], Mapping[str, tuple[str, ...]]]:
+    """The words names are made of (``config/given_names.yaml`` and the family names, which
+    also stand inside names) in lowercase, in both styles of placing the tone, and those words
+    as written by their letters without accents."""
+    words = _name_list("given_names.yaml", "names") + _name_list("surnames.yaml", "surnames")
+    by_letters: dict[str, list[str]] = {}
+    for word in dict.fromkeys(words):
+        by_letters.setdefault(fold(word), []).append(word)
+    return (frozenset(spelt for word in words for spelt in tone_placements(word)),
+            {letters: tuple(names) for letters, names in by_letters.items()})
+
+
+def surname_problem(value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+    """Why a person's name cannot be one: its first word is no family name (OCR lost the
+    first words, or took others for the name). Organisations' names are not judged."""
+    if is_organisation(value, context.keep_case_prefixes):
+        return None
+    first = fold(value.split()[0]) if value.split() else ""
+    if first in known_surnames() or first in {fold(s) for s in context.surnames}:
+        return None
+    return "does not begin with a known family name"
+
+
+def name_word_problem(value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+    """Why a person's name was misread: it ends in a lone letter, or a word after the family
+    name is no name, yet is a known name but for its accents («Hãng» for «Hằng»). A word no
+    known name shares its letters with (a rare or a minority-language name) is not judged."""
+    if is_organisation(value, context.keep_case_prefixes):
+        return None
+    words = value.split()
+    if len(words) > 1 and len(words[-1]) == 1:
+        # No given name is one letter: a speck or a mark beside the name was read into it.
+        return f"ends in a lone letter «{words[-1]}», which no given name is"
+    spellings, by_letters = _name_words()
+    known = spellings | {spelt for name in context.surnames for spelt in tone_placements(name)}
+    for word in words[1:]:
+        if nfc(word.lower()) in known:
+            continue
+        if len(word) == 1:
+            # One letter that is no name («A», «Y» are): a word broken apart («I Inh»).
+            return f"has a lone letter «{word}», which is no name"
+        near = by_letters.get(fold(word))
+        if near:
+            return (f"has «{word}», which is no name but reads like «{' / '.join(near)}»: "
+                    "a tone mark was probably misread")
+    return None
+
+
+@dataclass(frozen=True)
+class PersonName(ValueKind):
+    """A person's (or an organisation's) name; see the module's doc."""
+
+    def normalise(self, text: str, context: ValueContext = NO_CONTEXT) -> Value | None:
+        """Each word capitalised, the first spelt as a known surname
+        (``normalize_person_name``)."""
+        return normalize_person_name(text, context.keep_case_prefixes, context.surnames)
+
+    def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """Words joined by a hyphen; else, for a valid name, no family name first."""
+        if not context.vocabulary and has_joined_words(value):
+            return JOINED_WORDS_PROBLEM
+        # An invalid name is refused as such: its first word is not judged.
+        return surname_problem(value, context) if self.validate(value) else None
+
+    def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """A lone letter or a tone mark misread (``name_word_problem``), judged on the final
+        spelling: a copy printed in ordinary case may have mended it."""
+        return name_word_problem(value, context)
+
+    def respell(self, value: str, weakest: float, copies: Copies,
+                context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:
+        """The name as spelt where it is printed again and read more surely.
+
+        Forms print the signer's name under the signature in ordinary case, where Tesseract
+        reads tone marks far better than on a name typed in capitals («HẰNG» read «HĂNG»). A
+        copy that is the same name but for accents, all its words read more surely than the
+        value's weakest word, gives the spelling (the surest such copy)."""
+        best: tuple[str, float] | None = None
+        # Copies are read as names without the organisation prefixes, as extraction did
+        # before kinds owned this step.
+        plain = ValueContext(surnames=context.surnames)
+        for copy in copies(match_key(value), len(value.split())):
+            spelt = self.normalise(" ".join(copy.words), plain)
+            if spelt and spelt != value and copy.weakest > (best[1] if best else weakest):
+                best = (str(spelt), copy.weakest)
+        return best

@@ -1,0 +1,40 @@
+"""The registry of value kinds: one place per kind for reading, judging and explaining."""
+
+import pytest
+
+from pipeline.doctypes import FieldDefinition
+from pipeline.values import KINDS, kind_named
+from schemas.errors import ConfigurationError
+
+# Every name a document type could give as type, normalizer or validator before the registry.
+OLD_NAMES = {"text", "person_name", "date", "datetime", "digits", "id_number", "phone", "email",
+             "integer", "year", "dossier_code", "gender", "past_date", "office_datetime",
+             "birth_year", "positive_integer", "none"}
+
+
+def test_every_name_a_definition_could_use_is_a_kind_with_a_meaning_and_a_hint():
+    assert set(KINDS) >= OLD_NAMES
+    assert all(kind.meaning and kind.hint for kind in KINDS.values())
+
+
+def test_a_variant_reads_as_its_kind_and_judges_more_strictly():
+    assert KINDS["past_date"].normalise("05/03/2099") == KINDS["date"].normalise("05/03/2099")
+    assert KINDS["date"].validate("2099-03-05") and not KINDS["past_date"].validate("2099-03-05")
+    assert "working day" in KINDS["office_datetime"].meaning
+
+
+def test_places_text_is_an_address_and_so_is_type_address():
+    """
+    GIVEN a text field with ``places: true`` and one with ``type: address``
+    WHEN their kinds are asked for
+    THEN both are the address kind, which reads, judges and explains as text
+    """
+    by_flag = FieldDefinition(key="a", labels=["Địa chỉ"], places=True)
+    by_type = FieldDefinition(key="a", labels=["Địa chỉ"], type="address")
+    assert by_flag.kind is by_type.kind is KINDS["address"]
+    assert (by_flag.kind.meaning, by_flag.kind.hint) == (KINDS["text"].meaning, KINDS["text"].hint)
+
+
+def test_an_unknown_kind_is_a_configuration_error_naming_the_known_ones():
+    with pytest.raises(ConfigurationError, match="person_name"):
+        kind_named("money")
