@@ -15,18 +15,25 @@ that global and a temporary PNG per call.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from pipeline.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
 from pipeline.ocr.options import OcrOptions
+
+if TYPE_CHECKING:
+    import tesserocr
 
 # Tesseract's own OpenMP threads off: one page per core is faster on small machines
 # (measured 2–3.5×). Passed to each child process; the parent's environment is left alone.
@@ -80,11 +87,9 @@ class OcrEngine(Protocol):
 
 
 def engine_for(options: OcrOptions) -> OcrEngine:
-    """The engine ``options`` select (a warm one is kept per process and thread)."""
+    """The engine ``options`` select (the warm one is made once per process)."""
     if options.engine == "tesserocr":
-        from pipeline.ocr.warm import warm_engine  # imported only when chosen: links libtesseract
-
-        return warm_engine(options)
+        return warm_engine(options.tesseract_cmd, options.tessdata_dir)
     return CliEngine(options.tesseract_cmd)
 
 
@@ -152,6 +157,116 @@ class CliEngine:
         if done.returncode:
             raise failure(done.returncode, done.stderr.decode(errors="replace"), doing, number)
         return done.stdout
+
+
+# GetTSVText gives the rows only; the CLI's TSV renderer writes this header first.
+_TSV_HEADER = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+               "\theight\tconf\ttext\n")
+
+
+@functools.cache
+def warm_engine(tesseract_cmd: str, tessdata_dir: str | None) -> TesserocrEngine:
+    """The process's warm engine, reading the models ``tesseract_cmd`` reads unless told."""
+    return TesserocrEngine(tessdata_dir or CliEngine(tesseract_cmd).tessdata_dir())
+
+
+class TesserocrEngine:
+    """libtesseract in the process (tesserocr): one API per thread and language, loaded once.
+
+    Built against the system's libtesseract (scripts/setup.sh) it gives the CLI's word table
+    and PDF exactly (measured on the sample scans: same words, boxes and confidences; the PDF
+    the same but for its date). The PDF comes from ``ProcessPages`` on a file: ``ProcessPage``
+    on an in-memory image skips the renderer's document start and end and writes a broken PDF.
+    Unlike the CLI a crash takes the worker with it, and a time limit is only checked during
+    recognition (not layout analysis nor OSD).
+    """
+
+    def __init__(self, tessdata_dir: str) -> None:
+        self.tessdata_dir = tessdata_dir.rstrip("/") + "/"
+        self._local = threading.local()
+
+    def languages(self) -> set[str]:
+        """Installed language models (in ``tessdata_dir``)."""
+        return set(_tesserocr().get_languages(self.tessdata_dir)[1])
+
+    def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
+        """OSD on the image in memory (``timeout`` unused: OSD takes ~1 s and cannot be cut)."""
+        api = self._api("osd", psm=0)
+        api.SetImage(_pil(gray))
+        found = api.DetectOrientationScript()
+        if not found:
+            raise OcrError("Tesseract failed while detecting orientation: too few characters")
+        # orient_deg is the page's turn counter-clockwise; the CLI's «Rotate» undoes it.
+        return Orientation((360 - found["orient_deg"]) % 360, float(found["orient_conf"]))
+
+    def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
+                  work_dir: Path) -> Recognition:
+        """Word table and text-only PDF from one recognition of the page."""
+        api = self._api(options.languages, options.page_segmentation_mode, options.dpi)
+        source, base = work_dir / "page.pgm", work_dir / "out"
+        source.write_bytes(encode_pgm(image))
+        started = time.monotonic()
+        if not api.ProcessPages(str(base), str(source), None, int(options.timeout_seconds * 1000)):
+            raise self._failed(started, options.timeout_seconds, f"reading page {number}", number)
+        try:
+            pdf = base.with_suffix(".pdf").read_bytes()
+        except FileNotFoundError as exc:
+            raise OcrError(f"Tesseract wrote no result for page {number}") from exc
+        return Recognition(_TSV_HEADER + api.GetTSVText(0), pdf)
+
+    def read_digits(self, strip: np.ndarray, options: OcrOptions, language: str,
+                    whitelist: str) -> str:
+        """The strip in memory, read one line per row with only ``whitelist``."""
+        api = self._api(language, 6, options.dpi, whitelist)
+        api.SetImage(_pil(strip))
+        started = time.monotonic()
+        if not api.Recognize(int(options.timeout_seconds * 1000)):
+            raise self._failed(started, options.timeout_seconds, "reading digits", None)
+        return _TSV_HEADER + api.GetTSVText(0)
+
+    def _api(self, language: str, psm: int, dpi: int = 0,
+             whitelist: str = "") -> tesserocr.PyTessBaseAPI:
+        """This thread's API for ``language``, set for this call (setting is cheap; loading
+        a model is not: ~0.3 s for vie)."""
+        apis: dict[str, tesserocr.PyTessBaseAPI] = self._local.__dict__.setdefault("apis", {})
+        if language not in apis:
+            try:
+                apis[language] = _tesserocr().PyTessBaseAPI(path=self.tessdata_dir, lang=language)
+            except RuntimeError as exc:
+                raise ConfigurationError(
+                    f"Tesseract language data missing: {language} in {self.tessdata_dir}; "
+                    "install the tesseract-ocr-LANG package") from exc
+        api = apis[language]
+        api.SetPageSegMode(psm)
+        for name, value in (("user_defined_dpi", str(dpi)), ("tessedit_create_pdf", "1"),
+                            ("textonly_pdf", "1"), ("tessedit_char_whitelist", whitelist)):
+            api.SetVariable(name, value)
+        return api
+
+    @staticmethod
+    def _failed(started: float, timeout: float, doing: str, number: int | None) -> OcrError:
+        if time.monotonic() - started >= timeout:
+            return timed_out(timeout, doing, number)
+        return OcrError(f"Tesseract failed while {doing}")
+
+
+def _tesserocr():  # noqa: ANN202 - the module
+    """tesserocr, imported when the warm engine is first used.
+
+    OMP_THREAD_LIMIT cannot be given per call in the process: it is set here, before
+    libtesseract (and its OpenMP runtime) is loaded, as the CLI engine gives it each child.
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", _CHILD_ENV["OMP_THREAD_LIMIT"])
+    try:
+        import tesserocr
+    except ImportError as exc:
+        raise ConfigurationError("the tesserocr engine is chosen but tesserocr is not "
+                                 "installed; run scripts/setup.sh or choose engine 'cli'") from exc
+    return tesserocr
+
+
+def _pil(image: np.ndarray) -> Image.Image:
+    return Image.fromarray(image)
 
 
 def encode_pgm(image: np.ndarray) -> bytes:

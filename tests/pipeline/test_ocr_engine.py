@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,8 @@ import pytest
 from pipeline.clean import downscale
 from pipeline.errors import ConfigurationError, OcrError
 from pipeline.ocr import CliEngine, OcrOptions, engine_for, parse_tsv
-from pipeline.ocr.engine import parse_osd
+from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine
+from tests.pipeline.test_ocr import rendered_lines
 
 REPO = Path(__file__).parents[2]
 
@@ -112,3 +114,42 @@ def test_parse_osd_reads_the_clockwise_turn() -> None:
 
 def test_the_options_choose_the_engine() -> None:
     assert engine_for(OcrOptions(tesseract_cmd="/opt/t")) == CliEngine("/opt/t")
+
+
+# --- The warm engine (tesserocr) gives what the CLI gives ---
+
+@pytest.fixture(scope="module")
+def warm() -> TesserocrEngine:
+    pytest.importorskip("tesserocr")
+    return warm_engine("tesseract", None)
+
+
+def test_the_warm_engine_reads_as_the_cli(warm: TesserocrEngine, tmp_path: Path) -> None:
+    """GIVEN one page WHEN read by both engines THEN the same words, boxes and confidences,
+    and the same PDF but for its creation date (tesserocr built on the system library)."""
+    image = rendered_lines()
+    options = OcrOptions(dpi=200)
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    cli = CliEngine().recognize(image, 1, options, tmp_path / "a")
+    again = warm.recognize(image, 1, options, tmp_path / "b")
+    assert again.tsv.strip() == cli.tsv.strip()
+    undated = re.compile(rb"/CreationDate \(D:[^)]*\)")
+    assert undated.sub(b"", again.pdf) == undated.sub(b"", cli.pdf)
+
+
+def test_the_warm_engine_answers_osd_and_digits(warm: TesserocrEngine,
+                                                text_page: np.ndarray) -> None:
+    upside_down, _ = downscale(np.ascontiguousarray(np.rot90(text_page, 2)), 1240)
+    assert warm.orientation(upside_down, 30).rotation == 180
+    options = OcrOptions(dpi=200)
+    assert (warm.read_digits(text_page, options, "eng", "0123456789")
+            == CliEngine().read_digits(text_page, options, "eng", "0123456789"))
+
+
+def test_the_warm_engine_says_which_model_is_missing(warm: TesserocrEngine) -> None:
+    with pytest.raises(ConfigurationError, match="klingon"):
+        warm.read_digits(np.full((60, 200), 255, np.uint8), OcrOptions(), "klingon", "0")
+
+
+def test_options_choose_the_warm_engine(warm: TesserocrEngine) -> None:
+    assert engine_for(OcrOptions(engine="tesserocr")) is warm
