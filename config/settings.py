@@ -25,6 +25,7 @@ from pipeline.assess import ReviewOptions
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.load import PageLimits
 from pipeline.ocr import OcrOptions
+from pipeline.ocr.options import EngineName
 from pipeline.page import PageOptions
 from pipeline.second_pass import SecondPassOptions
 from storage.s3_settings import S3Settings
@@ -45,16 +46,23 @@ class StationSettings(BaseModel):
 
 
 class OcrSettings(BaseModel):
-    """How pages are rasterised and recognised."""
+    """How pages are rasterised and recognised. The defaults are the pipeline's own
+    (``OcrOptions``, ``PageLimits``, ``PageOptions``): written once, there."""
 
-    languages: str = Field("vie", description="Tesseract languages, e.g. 'vie' or 'vie+eng'")
-    dpi: int = Field(300, ge=72, le=1200, description="rasterisation DPI for PDF pages")
+    languages: str = Field(OcrOptions.languages,
+                           description="Tesseract languages, e.g. 'vie' or 'vie+eng'")
+    dpi: int = Field(PageLimits.dpi, ge=72, le=1200,
+                     description="rasterisation DPI for PDF pages")
     workers: int = Field(0, ge=0, description="pages OCR'd at once; 0 = one per CPU core")
-    page_timeout_seconds: float = Field(180, gt=0)
-    max_page_pixels: int = Field(120_000_000, description="refuse pages larger than this")
-    max_pages: int = Field(2000, ge=1)
-    tesseract_cmd: str = "tesseract"
-    pdf_jpeg_quality: int = Field(85, ge=30, le=100)
+    page_timeout_seconds: float = Field(OcrOptions.timeout_seconds, gt=0)
+    max_page_pixels: int = Field(PageLimits.max_page_pixels,
+                                 description="refuse pages larger than this")
+    max_pages: int = Field(PageLimits.max_pages, ge=1)
+    tesseract_cmd: str = OcrOptions.tesseract_cmd
+    engine: EngineName = Field(
+        OcrOptions.engine, description="'cli': a tesseract process per call (killable at the "
+        "time limit); 'tesserocr': one warm libtesseract per thread, faster")
+    pdf_jpeg_quality: int = Field(PageOptions.pdf_jpeg_quality, ge=30, le=100)
 
     def worker_count(self) -> int:
         return self.workers or os.cpu_count() or 1
@@ -202,7 +210,7 @@ class Settings(BaseSettings):
         return PageOptions(
             ocr=OcrOptions(languages=ocr.languages, dpi=dpi,
                            timeout_seconds=ocr.page_timeout_seconds,
-                           tesseract_cmd=ocr.tesseract_cmd),
+                           tesseract_cmd=ocr.tesseract_cmd, engine=ocr.engine),
             preprocess=self.preprocess, second_pass=self.second_pass,
             pdf_jpeg_quality=ocr.pdf_jpeg_quality, work_dir=self.resolved_work_dir)
 

@@ -1,4 +1,5 @@
-"""Prefect flows and tasks that wire pipeline steps to storage, and the `sohoa` command line."""
+"""Prefect flows, tasks, deployments, the worker, the local server and artifacts: the
+pipeline's page and document functions wired to the stores, with retries and leases."""
 
 import os
 
@@ -6,5 +7,3 @@ import os
 # and no phoning home from a machine that has no internet.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
-# One page per core beats Tesseract's own threads on small machines.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -16,12 +16,10 @@ Vietnamese than these statistics) is asked only when they are unsure.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import pytesseract
 
 from pipeline.image.clean import downscale, to_gray
 from pipeline.image.deskew import (
@@ -32,7 +30,8 @@ from pipeline.image.deskew import (
     skew_of_points,
     text_ink,
 )
-from schemas.errors import ConfigurationError
+from pipeline.ocr.engine import CliEngine, OcrEngine
+from schemas.errors import OcrError
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +70,14 @@ def rotate_upright(image: np.ndarray, rotation: int) -> np.ndarray:
 
 
 def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
-                       osd_timeout: float = 5.0, use_osd: bool = True) -> OrientationResult:
+                       osd_timeout: float = 5.0, use_osd: bool = True,
+                       engine: OcrEngine | None = None) -> OrientationResult:
     """Find the clockwise turn (0/90/180/270) that makes the page upright.
 
     ``gray`` is the page as scanned (grey or BGR, any size). A page without text gives
-    rotation 0 with confidence 0. OSD (``tesseract --psm 0``, limited to ``osd_timeout``
-    seconds) is consulted only when the ink statistics are not decisive.
+    rotation 0 with confidence 0. OSD (``engine``'s, by default the ``tesseract`` program on
+    the PATH; limited to ``osd_timeout`` seconds) is consulted only when the ink statistics
+    are not decisive: give the engine the page will be read with, so both use one program.
     """
     gray = to_gray(gray)
     small, _ = downscale(gray, analysis_width)
@@ -91,7 +92,7 @@ def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
     confidence = min(direction_confidence, min(abs(balance) / _SURE_BALANCE, 1.0))
     if abs(balance) >= _SURE_BALANCE or not use_osd:
         return OrientationResult(rotation, round(confidence, 3), "lines")
-    return _ask_osd(gray, turn, rotation, confidence, osd_timeout)
+    return _ask_osd(gray, turn, rotation, confidence, osd_timeout, engine or CliEngine())
 
 
 def lines_are_vertical(points: np.ndarray) -> tuple[bool, float]:
@@ -160,11 +161,11 @@ def core_band(line: np.ndarray) -> tuple[int, int]:
 
 
 def _ask_osd(gray: np.ndarray, turn: int, fallback: int, confidence: float,
-             timeout: float) -> OrientationResult:
+             timeout: float, engine: OcrEngine) -> OrientationResult:
     """Settle 0 against 180 (or 90 against 270) with Tesseract OSD; keep the line verdict
     when OSD cannot tell or contradicts the line direction."""
     sideways, _ = downscale(rotate_upright(gray, turn), _OSD_WIDTH)
-    answer = osd_rotation(sideways, timeout)
+    answer = osd_rotation(sideways, timeout, engine)
     if answer is None or answer[0] not in (0, 180) or answer[1] < _OSD_TRUSTED:
         return OrientationResult(fallback, round(confidence, 3), "lines")
     osd_turn, osd_confidence = answer
@@ -173,18 +174,17 @@ def _ask_osd(gray: np.ndarray, turn: int, fallback: int, confidence: float,
     return OrientationResult(rotation, round(min(osd_confidence / 8 + 0.25, 1.0), 3), "osd")
 
 
-def osd_rotation(gray: np.ndarray, timeout: float) -> tuple[int, float] | None:
-    """Tesseract OSD's (clockwise rotation, orientation confidence), or None if it cannot tell."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as for OCR: one page per core is faster
+def osd_rotation(gray: np.ndarray, timeout: float,
+                 engine: OcrEngine | None = None) -> tuple[int, float] | None:
+    """Tesseract OSD's (clockwise rotation, orientation confidence), or None if it cannot tell.
+
+    A missing program or OSD model (ConfigurationError) is raised: the operator must know.
+    """
     try:
-        osd = pytesseract.image_to_osd(gray, config="", timeout=timeout,
-                                       output_type=pytesseract.Output.DICT)
-    except pytesseract.TesseractNotFoundError as exc:
-        raise ConfigurationError(
-            "Tesseract is not installed; install tesseract-ocr and tesseract-ocr-osd"
-        ) from exc
-    except (pytesseract.TesseractError, RuntimeError) as exc:
-        # Too few characters, or the timeout: orientation then falls back to the ink statistics.
+        answer = (engine or CliEngine()).orientation(gray, timeout)
+    except OcrError as exc:
+        # Too few characters, the time limit, a crash: orientation then falls back to the
+        # ink statistics.
         log.info("Tesseract OSD gave no answer: %s", exc)
         return None
-    return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
+    return answer.rotation, answer.confidence

@@ -12,14 +12,17 @@ than a missing one), rather than guessing which reading is right.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 import numpy as np
-import pytesseract
 
-from pipeline.ocr import OcrOptions
+from pipeline.ocr import OcrEngine, OcrOptions, engine_for, parse_tsv
+from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import OcrWord, PageOcr
+
+log = logging.getLogger(__name__)
 
 # A number word: digits with the separators of dates, phone numbers and codes, and enough
 # digits for a misread one to change a value (list numbers «1.» are left alone).
@@ -78,34 +81,33 @@ def stack_crops(image: np.ndarray, page: PageOcr) -> tuple[np.ndarray | None, li
     return strip, bands
 
 
-def read_strip(strip: np.ndarray, bands: list[Band], options: OcrOptions) -> list[str]:
-    """Each band's text as read with digits only (one Tesseract call for the strip)."""
-    pytesseract.pytesseract.tesseract_cmd = options.tesseract_cmd
-    data = pytesseract.image_to_data(
-        strip, lang=DIGIT_LANGUAGE, output_type=pytesseract.Output.DICT,
-        config=f"--psm 6 --dpi {options.dpi} -c tessedit_char_whitelist={WHITELIST}",
-        timeout=options.timeout_seconds)
+def read_strip(strip: np.ndarray, bands: list[Band], options: OcrOptions,
+               engine: OcrEngine | None = None) -> list[str]:
+    """Each band's text as read with digits only (one engine call for the strip)."""
+    tsv = (engine or engine_for(options)).read_digits(strip, options, DIGIT_LANGUAGE, WHITELIST)
     texts = ["" for _ in bands]
-    for text, top, height in zip(data["text"], data["top"], data["height"], strict=True):
-        middle = top + height / 2
+    for word in (w for line in parse_tsv(tsv) for w in line.words):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
         for index, band in enumerate(bands):
-            if text.strip() and band.top <= middle < band.bottom:
-                texts[index] += text.strip()
+            if band.top <= middle < band.bottom:
+                texts[index] += word.text
     return texts
 
 
-def reread_digits(image: np.ndarray, page: PageOcr, options: OcrOptions) -> PageOcr:
+def reread_digits(image: np.ndarray, page: PageOcr, options: OcrOptions,
+                  engine: OcrEngine | None = None) -> PageOcr:
     """The page with every number word whose digits a digit-only second reading does not
     confirm set to confidence 0 (see the module's doc). ``image`` is the image ``page`` was
-    read from (its boxes' pixel grid)."""
+    read from (its boxes' pixel grid); ``engine`` by default the one ``options`` select."""
     strip, bands = stack_crops(image, page)
     if strip is None:
         return page
     try:
-        second = read_strip(strip, bands, options)
-    except (pytesseract.TesseractError, RuntimeError):
+        second = read_strip(strip, bands, options, engine)
+    except (OcrError, ConfigurationError) as exc:
         # The second reading only checks the first; when it cannot be had (a timeout, no
         # English model), the page stands as first read.
+        log.warning("page %d: digits not read again: %s", page.number, exc)
         return page
     doubted = {(b.line, b.word) for b, text in zip(bands, second, strict=True)
                if digits_of(text) != digits_of(page.lines[b.line].words[b.word].text)}

@@ -22,8 +22,15 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from pipeline.image.preprocess import PreparedPage, PreprocessOptions, prepare_page
-from pipeline.ocr import OcrOptions, PageRecognition, recognize_page
+from pipeline.image.clean import to_gray
+from pipeline.image.preprocess import (
+    PreparedPage,
+    PreprocessOptions,
+    check_page_image,
+    prepare_page,
+)
+from pipeline.ocr import OcrEngine, OcrOptions, PageRecognition, engine_for, recognize_page
+from pipeline.orientation import detect_orientation
 from schemas.ocr import PageOcr
 
 
@@ -64,12 +71,30 @@ def read_page(decode: Callable[[], np.ndarray], number: int, preprocess: Preproc
     again, which costs a fraction of its reading and only on such pages, where holding every
     page's pixels would raise the peak memory of every run.
     """
-    prepared = prepare_page(decode(), preprocess)
-    recognition = recognize_page(prepared.ocr_image, number, ocr, work_dir)
+    engine = engine_for(ocr)  # one engine for OSD and reading: the program the settings name
+    image = decode()
+    prepared = prepare_page(image, preprocess, rotation=page_rotation(image, preprocess, engine))
+    del image  # not held while Tesseract reads (see above)
+    recognition = recognize_page(prepared.ocr_image, number, ocr, work_dir, engine)
     if not needs_turn(recognition.page, options):
         return PageReading(prepared, recognition, extra_calls=0, turned=False)
     turned = prepare_page(decode(), preprocess, rotation=(prepared.rotation + 180) % 360)
-    again = recognize_page(turned.ocr_image, number, ocr, work_dir)
+    again = recognize_page(turned.ocr_image, number, ocr, work_dir, engine)
     if again.page.mean_confidence > recognition.page.mean_confidence:
         return PageReading(turned, again, extra_calls=1, turned=True)
     return PageReading(prepared, recognition, extra_calls=1, turned=False)
+
+
+def page_rotation(image: np.ndarray, preprocess: PreprocessOptions, engine: OcrEngine) -> int:
+    """The page's clockwise quarter turns, OSD asked of ``engine`` (0 when disabled).
+
+    As pipeline/preprocess.py's ``page_rotation``, which takes no engine: its OSD ran the
+    default ``tesseract``, so a worker configured with another program failed (or read with
+    a different one) on the pages that needed OSD.
+    """
+    check_page_image(image)
+    if not preprocess.fix_orientation:
+        return 0
+    return detect_orientation(to_gray(image), preprocess.analysis_width,
+                              preprocess.osd_timeout_seconds, preprocess.use_osd,
+                              engine).rotation

@@ -9,7 +9,8 @@ with_tests=false
 [[ "${1:-}" == "--test" ]] && with_tests=true
 
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils
-          fonts-dejavu-core fonts-liberation2 fonts-noto-core fontconfig)
+          fonts-dejavu-core fonts-liberation2 fonts-noto-core fontconfig
+          libtesseract-dev libleptonica-dev pkg-config g++ python3-dev)
 $with_tests && packages+=(postgresql)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 
@@ -31,4 +32,9 @@ if $with_tests; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# The warm OCR engine (OcrOptions.engine = "tesserocr"), built here against the system's
+# libtesseract: PyPI's wheel bundles another Tesseract (5.5.4 against Debian's 5.3.0), whose
+# readings differ from the CLI's (0.5-1 % of words on the sample scans).
+.venv/bin/python -c 'import tesserocr' 2>/dev/null \
+  || .venv/bin/python -m pip install -q --no-binary tesserocr "tesserocr>=2.13,<3"
 echo "setup: ready ($(.venv/bin/sohoa --version 2>/dev/null || echo sohoa installed))"

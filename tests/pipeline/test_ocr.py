@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pikepdf
-import pytesseract
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -98,14 +97,6 @@ def fake_tesseract(folder: Path, body: str) -> str:
     script.write_text(f"#!/bin/sh\n{body}\n")
     script.chmod(0o755)
     return str(script)
-
-
-@pytest.fixture(autouse=True)
-def restore_tesseract_cmd(monkeypatch: pytest.MonkeyPatch) -> None:
-    """recognize_page hands its command to pytesseract (orientation uses it): a stand-in
-    must not stay there for the tests that come after."""
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd",
-                        pytesseract.pytesseract.tesseract_cmd)
 
 
 @pytest.fixture

@@ -1,0 +1,315 @@
+"""The OCR engine seam: the one module that runs Tesseract.
+
+Callers (pipeline/ocr/recognize.py, pipeline/orientation.py, pipeline/reread.py) ask an
+``OcrEngine`` for languages, orientation (OSD), a page's recognition (word table and
+text-layer PDF) and a digits-only reading; they never touch the binary or the library.
+Tesseract's failures become the project's typed errors here and nowhere else.
+
+Nothing global is written: the program to run is named in each call's arguments (not in
+``pytesseract.pytesseract.tesseract_cmd``, which pytesseract's functions read and no argument
+overrides, so a worker's first OSD call ran whatever command the last page had set, or the
+default), and ``OMP_THREAD_LIMIT`` is passed in the child's environment, not set in ours.
+The CLI engine calls the program through ``subprocess`` directly: pytesseract added only
+that global and a temporary PNG per call.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipeline.ocr.options import OcrOptions
+from schemas.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
+
+if TYPE_CHECKING:
+    import tesserocr
+
+# Tesseract's own OpenMP threads off: one page per core is faster on small machines
+# (measured 2–3.5×). Passed to each child process; the parent's environment is left alone.
+_CHILD_ENV = {"OMP_THREAD_LIMIT": "1"}
+_INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-vie"
+# What a failed call raises: a missing model is the operator's to fix, the rest the page's.
+SohoaOcrFailure = OcrError | ConfigurationError
+# Said on standard error when a language model is not installed: a configuration fault.
+_MISSING_MODEL = ("Failed loading language", "Error opening data file")
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """Tesseract OSD's answer: clockwise degrees (0/90/180/270) that turn the image upright,
+    and its (unbounded; ~2 and above is trusted) orientation confidence."""
+
+    rotation: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """A page's raw recognition: Tesseract's TSV word table and an invisible-text PDF page."""
+
+    tsv: str
+    pdf: bytes
+
+
+class OcrEngine(Protocol):
+    """What the pipeline needs of an OCR engine. Errors: ``ConfigurationError`` (no program,
+    no model), ``OcrTimeoutError``, ``OcrCrashError``, else ``OcrError``."""
+
+    def languages(self) -> set[str]:
+        """Installed language models."""
+        ...
+
+    def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
+        """OSD on an 8-bit grey image; ``OcrError`` when Tesseract cannot tell."""
+        ...
+
+    def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
+                  work_dir: Path) -> Recognition:
+        """Read page ``number`` (8-bit grey) with ``options``; ``work_dir`` is an empty
+        folder for this call only."""
+        ...
+
+    def read_digits(self, strip: np.ndarray, options: OcrOptions, language: str,
+                    whitelist: str) -> str:
+        """TSV of a strip read one line per row (``--psm 6``), only ``whitelist`` allowed."""
+        ...
+
+
+def engine_for(options: OcrOptions) -> OcrEngine:
+    """The engine ``options`` select (the warm one is made once per process)."""
+    if options.engine == "tesserocr":
+        return warm_engine(options.tesseract_cmd, options.tessdata_dir)
+    return CliEngine(options.tesseract_cmd)
+
+
+@dataclass(frozen=True)
+class CliEngine:
+    """Tesseract run as a program, one process per call (``cmd``: the program's path or name)."""
+
+    cmd: str = "tesseract"
+
+    def languages(self) -> set[str]:
+        """Installed language models (``tesseract --list-langs``)."""
+        out = self._run(["--list-langs"], "listing its languages", timeout=30)
+        return {line.strip() for line in out.decode().splitlines()[1:] if line.strip()}
+
+    def tessdata_dir(self) -> str:
+        """The folder this program reads its models from (so another engine can use them)."""
+        out = self._run(["--list-langs"], "listing its languages", timeout=30)
+        first = out.decode().splitlines()[0]  # List of available languages in "/…/tessdata/" (3):
+        return first.split('"')[1]
+
+    def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
+        """OSD (``--psm 0``), the image given on standard input."""
+        out = self._run(["stdin", "stdout", "-l", "osd", "--psm", "0"], "detecting orientation",
+                        timeout, stdin=encode_pgm(gray))
+        return parse_osd(out.decode())
+
+    def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
+                  work_dir: Path) -> Recognition:
+        """One call writing both the TSV and the text-only PDF: one call that writes several
+        outputs costs the same as one output."""
+        source, base = work_dir / "page.pgm", work_dir / "out"
+        # Uncompressed (PGM): the file lives for one call; PNG's encoding cost ~45 ms a page
+        # for the same reading. Written by Python, so that a full disk raises OSError.
+        source.write_bytes(encode_pgm(image))
+        self._run([str(source), str(base), "-l", options.languages,
+                   "--psm", str(options.page_segmentation_mode), "--dpi", str(options.dpi),
+                   "-c", "tessedit_create_tsv=1", "-c", "textonly_pdf=1", "pdf"],
+                  f"reading page {number}", options.timeout_seconds, number=number)
+        try:
+            return Recognition(base.with_suffix(".tsv").read_text(encoding="utf-8"),
+                               base.with_suffix(".pdf").read_bytes())
+        except FileNotFoundError as exc:
+            raise OcrError(f"Tesseract wrote no result for page {number}") from exc
+
+    def read_digits(self, strip: np.ndarray, options: OcrOptions, language: str,
+                    whitelist: str) -> str:
+        """The strip on standard input, its TSV on standard output."""
+        return self._run(["stdin", "stdout", "-l", language, "--psm", "6",
+                          "--dpi", str(options.dpi), "-c", f"tessedit_char_whitelist={whitelist}",
+                          "-c", "tessedit_create_tsv=1"],
+                         "reading digits", options.timeout_seconds,
+                         stdin=encode_pgm(strip)).decode()
+
+    def _run(self, args: list[str], doing: str, timeout: float, stdin: bytes | None = None,
+             number: int | None = None) -> bytes:
+        """Run the program; its standard output, or the typed error for its failure."""
+        try:
+            done = subprocess.run([self.cmd, *args], input=stdin, capture_output=True,
+                                  timeout=timeout, env={**os.environ, **_CHILD_ENV}, check=False)
+        except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
+            raise ConfigurationError(
+                f"Tesseract is not installed or not at '{self.cmd}'; {_INSTALL_HINT}") from exc
+        except subprocess.TimeoutExpired as exc:  # run() has killed and reaped the program
+            raise timed_out(timeout, doing, number) from exc
+        if done.returncode:
+            raise failure(done.returncode, done.stderr.decode(errors="replace"), doing, number)
+        return done.stdout
+
+
+# GetTSVText gives the rows only; the CLI's TSV renderer writes this header first.
+_TSV_HEADER = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+               "\theight\tconf\ttext\n")
+
+
+@functools.cache
+def warm_engine(tesseract_cmd: str, tessdata_dir: str | None) -> TesserocrEngine:
+    """The process's warm engine, reading the models ``tesseract_cmd`` reads unless told."""
+    return TesserocrEngine(tessdata_dir or CliEngine(tesseract_cmd).tessdata_dir())
+
+
+class TesserocrEngine:
+    """libtesseract in the process (tesserocr): one API per thread and language, loaded once.
+
+    Built against the system's libtesseract (scripts/setup.sh) it gives the CLI's word table
+    and PDF exactly (measured on the sample scans: same words, boxes and confidences; the PDF
+    the same but for its date). The PDF comes from ``ProcessPages`` on a file: ``ProcessPage``
+    on an in-memory image skips the renderer's document start and end and writes a broken PDF.
+    Unlike the CLI a crash takes the worker with it, and a time limit is only checked during
+    recognition (not layout analysis nor OSD).
+    """
+
+    def __init__(self, tessdata_dir: str) -> None:
+        self.tessdata_dir = tessdata_dir.rstrip("/") + "/"
+        self._local = threading.local()
+
+    def languages(self) -> set[str]:
+        """Installed language models (in ``tessdata_dir``)."""
+        return set(_tesserocr().get_languages(self.tessdata_dir)[1])
+
+    def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
+        """OSD on the image in memory (``timeout`` unused: OSD takes ~1 s and cannot be cut)."""
+        api = self._api("osd", psm=0)
+        api.SetImage(_pil(gray))
+        found = api.DetectOrientationScript()
+        if not found:
+            raise OcrError("Tesseract failed while detecting orientation: too few characters")
+        # orient_deg is the page's turn counter-clockwise; the CLI's «Rotate» undoes it.
+        return Orientation((360 - found["orient_deg"]) % 360, float(found["orient_conf"]))
+
+    def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
+                  work_dir: Path) -> Recognition:
+        """Word table and text-only PDF from one recognition of the page."""
+        api = self._api(options.languages, options.page_segmentation_mode, options.dpi)
+        source, base = work_dir / "page.pgm", work_dir / "out"
+        source.write_bytes(encode_pgm(image))
+        started = time.monotonic()
+        if not api.ProcessPages(str(base), str(source), None, int(options.timeout_seconds * 1000)):
+            raise self._failed(started, options.timeout_seconds, f"reading page {number}", number)
+        try:
+            pdf = base.with_suffix(".pdf").read_bytes()
+        except FileNotFoundError as exc:
+            raise OcrError(f"Tesseract wrote no result for page {number}") from exc
+        return Recognition(_TSV_HEADER + api.GetTSVText(0), pdf)
+
+    def read_digits(self, strip: np.ndarray, options: OcrOptions, language: str,
+                    whitelist: str) -> str:
+        """The strip in memory, read one line per row with only ``whitelist``."""
+        api = self._api(language, 6, options.dpi, whitelist)
+        api.SetImage(_pil(strip))
+        started = time.monotonic()
+        if not api.Recognize(int(options.timeout_seconds * 1000)):
+            raise self._failed(started, options.timeout_seconds, "reading digits", None)
+        return _TSV_HEADER + api.GetTSVText(0)
+
+    def _api(self, language: str, psm: int, dpi: int = 0,
+             whitelist: str = "") -> tesserocr.PyTessBaseAPI:
+        """This thread's API for ``language``, set for this call (setting is cheap; loading
+        a model is not: ~0.3 s for vie)."""
+        apis: dict[str, tesserocr.PyTessBaseAPI] = self._local.__dict__.setdefault("apis", {})
+        if language not in apis:
+            try:
+                apis[language] = _tesserocr().PyTessBaseAPI(path=self.tessdata_dir, lang=language)
+            except RuntimeError as exc:
+                raise ConfigurationError(
+                    f"Tesseract language data missing: {language} in {self.tessdata_dir}; "
+                    "install the tesseract-ocr-LANG package") from exc
+        api = apis[language]
+        api.SetPageSegMode(psm)
+        for name, value in (("user_defined_dpi", str(dpi)), ("tessedit_create_pdf", "1"),
+                            ("textonly_pdf", "1"), ("tessedit_char_whitelist", whitelist)):
+            api.SetVariable(name, value)
+        return api
+
+    @staticmethod
+    def _failed(started: float, timeout: float, doing: str, number: int | None) -> OcrError:
+        if time.monotonic() - started >= timeout:
+            return timed_out(timeout, doing, number)
+        return OcrError(f"Tesseract failed while {doing}")
+
+
+def _tesserocr():  # noqa: ANN202 - the module
+    """tesserocr, imported when the warm engine is first used.
+
+    OMP_THREAD_LIMIT cannot be given per call in the process: it is set here, before
+    libtesseract (and its OpenMP runtime) is loaded, as the CLI engine gives it each child.
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", _CHILD_ENV["OMP_THREAD_LIMIT"])
+    try:
+        import tesserocr
+    except ImportError as exc:
+        raise ConfigurationError("the tesserocr engine is chosen but tesserocr is not "
+                                 "installed; run scripts/setup.sh or choose engine 'cli'") from exc
+    return tesserocr
+
+
+def _pil(image: np.ndarray) -> Image.Image:
+    return Image.fromarray(image)
+
+
+def encode_pgm(image: np.ndarray) -> bytes:
+    """An 8-bit grey image as PGM bytes (no compression: cheapest to write and to read)."""
+    ok, encoded = cv2.imencode(".pgm", image)
+    if not ok:
+        raise OcrError(f"a {image.dtype} {image.shape} image could not be encoded for Tesseract")
+    return encoded.tobytes()
+
+
+def parse_osd(text: str) -> Orientation:
+    """``Rotate:`` and ``Orientation confidence:`` out of Tesseract's OSD report."""
+    fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+    try:
+        return Orientation(int(fields["Rotate"]) % 360, float(fields["Orientation confidence"]))
+    except (KeyError, ValueError) as exc:
+        raise OcrError(f"Tesseract OSD gave no orientation: {text.strip()[:200]!r}") from exc
+
+
+# --- Tesseract's failures as the project's errors, for every engine ---
+
+
+def timed_out(timeout: float, doing: str, number: int | None) -> OcrTimeoutError:
+    """The page took too long (retryable: a loaded machine may be the cause)."""
+    if number is None:
+        return OcrTimeoutError(f"Tesseract took longer than {timeout:g} s {doing} and was stopped")
+    return OcrTimeoutError(
+        f"Tesseract took longer than {timeout:g} s on page {number} and was stopped; the page "
+        "may be unreadable noise, check the scan")
+
+
+def failure(status: int, stderr: str, doing: str, number: int | None) -> SohoaOcrFailure:
+    """The error for a Tesseract run that ended with ``status`` (negative: a signal)."""
+    if status < 0:
+        name = signal.Signals(-status).name
+        return OcrCrashError(
+            f"Tesseract was killed ({name}) while {doing}; if the machine is short of memory, "
+            "process fewer pages at once (SOHOA_OCR__WORKERS)")
+    lines = stderr.strip().splitlines()
+    if any(marker in stderr for marker in _MISSING_MODEL):
+        return ConfigurationError(f"Tesseract language data missing while {doing}: "
+                                  f"{lines[0][:200]}; install the tesseract-ocr-LANG package")
+    reason = lines[-1][:200] if lines else f"exit code {status}"
+    where = f"on page {number}" if number is not None else f"while {doing}"
+    return OcrError(f"Tesseract failed {where}: {reason}")
+

@@ -1,0 +1,155 @@
+"""The OCR engine seam: the program the options name is the one run, from the first call."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.image.clean import downscale
+from pipeline.ocr import CliEngine, OcrOptions, engine_for, parse_tsv
+from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine
+from schemas.errors import ConfigurationError, OcrError
+from tests.pipeline.test_ocr import rendered_lines
+
+REPO = Path(__file__).parents[2]
+
+FIRST_PAGE = """
+import json, os, sys
+import pipeline.orientation as orientation
+from pipeline.ocr import OcrOptions
+from pipeline.image.preprocess import PreprocessOptions
+from pipeline.reread import reread_digits
+from pipeline.second_pass import SecondPassOptions, read_page
+from tests.pipeline.conftest import render_page, turn_page
+
+# No up/down balance is ever sure enough: every page goes to OSD, as a hard one does.
+orientation._SURE_BALANCE = 1.01
+environment = dict(os.environ)
+options = OcrOptions(tesseract_cmd=sys.argv[1], dpi=200)
+page = turn_page(render_page(), 180)
+reading = read_page(lambda: page, 1, PreprocessOptions(), options, SecondPassOptions())
+checked = reread_digits(reading.prepared.ocr_image, reading.recognition.page, options)
+print(json.dumps({"rotation": reading.prepared.rotation, "text": checked.text,
+                  "environment_unchanged": dict(os.environ) == environment,
+                  "pytesseract_loaded": "pytesseract" in sys.modules}))
+"""
+
+
+def wrapper(folder: Path) -> tuple[str, Path]:
+    """A Tesseract under another name and folder (as SOHOA_OCR__TESSERACT_CMD may name one)
+    that logs each call's OMP_THREAD_LIMIT and arguments, then runs the real one."""
+    real = shutil.which("tesseract")
+    assert real, "tesseract-ocr is not installed"
+    log = folder / "calls.log"
+    script = folder / "bin" / "ocr-engine"
+    script.parent.mkdir()
+    script.write_text(f'#!/bin/sh\necho "$OMP_THREAD_LIMIT $*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return str(script), log
+
+
+def test_a_fresh_worker_reads_its_first_page_with_the_configured_program(tmp_path: Path):
+    """
+    GIVEN a fresh process whose Tesseract is a non-default command, with no `tesseract`
+    on its PATH at all
+    WHEN it reads its first page, upside down, with OSD asked, and reads its digits again
+    THEN every call (OSD first) went to that command with OMP_THREAD_LIMIT=1 in the child's
+    environment only, the page is turned and read, and nothing global was changed
+    """
+    cmd, log = wrapper(tmp_path)
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    done = subprocess.run([sys.executable, "-c", FIRST_PAGE, cmd], capture_output=True,
+                          text=True, timeout=300, cwd=REPO,
+                          env={**os.environ, "PATH": str(empty), "OMP_THREAD_LIMIT": ""})
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = __import__("json").loads(done.stdout.strip().splitlines()[-1])
+    assert result["rotation"] == 180
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in result["text"]
+    assert result["environment_unchanged"] and not result["pytesseract_loaded"]
+    calls = log.read_text().splitlines()
+    assert "--psm 0" in calls[0]  # OSD, before any recognition had run
+    assert any("textonly_pdf=1" in call for call in calls[1:])
+    assert any("tessedit_char_whitelist" in call for call in calls[1:])
+    assert all(call.startswith("1 ") for call in calls)
+
+
+def test_osd_answers_through_the_engine(text_page: np.ndarray) -> None:
+    upside_down, _ = downscale(np.ascontiguousarray(np.rot90(text_page, 2)), 1240)
+    answer = CliEngine().orientation(upside_down, timeout=30)
+    assert answer.rotation == 180 and answer.confidence > 2
+
+
+def test_osd_that_cannot_tell_is_an_ocr_error() -> None:
+    with pytest.raises(OcrError, match="Tesseract failed while detecting orientation"):
+        CliEngine().orientation(np.full((600, 400), 255, np.uint8), timeout=30)
+
+
+def test_a_missing_model_is_a_configuration_error() -> None:
+    strip = np.full((60, 200), 255, np.uint8)
+    with pytest.raises(ConfigurationError, match="language data missing"):
+        CliEngine().read_digits(strip, OcrOptions(), "klingon", "0123456789")
+
+
+def test_digits_come_back_as_a_word_table(text_page: np.ndarray) -> None:
+    # «Căn cước công dân số 036188598674» is the page's fourth body line.
+    words = [w for line in parse_tsv(CliEngine().read_digits(
+        text_page, OcrOptions(dpi=200), "eng", "0123456789")) for w in line.words]
+    assert any("036188598674" in w.text for w in words)
+
+
+def test_parse_osd_reads_the_clockwise_turn() -> None:
+    report = ("Page number: 0\nOrientation in degrees: 270\nRotate: 90\n"
+              "Orientation confidence: 13.05\nScript: Latin\nScript confidence: 4.23\n")
+    answer = parse_osd(report)
+    assert (answer.rotation, answer.confidence) == (90, 13.05)
+
+
+def test_the_options_choose_the_engine() -> None:
+    assert engine_for(OcrOptions(tesseract_cmd="/opt/t")) == CliEngine("/opt/t")
+
+
+# --- The warm engine (tesserocr) gives what the CLI gives ---
+
+@pytest.fixture(scope="module")
+def warm() -> TesserocrEngine:
+    pytest.importorskip("tesserocr")
+    return warm_engine("tesseract", None)
+
+
+def test_the_warm_engine_reads_as_the_cli(warm: TesserocrEngine, tmp_path: Path) -> None:
+    """GIVEN one page WHEN read by both engines THEN the same words, boxes and confidences,
+    and the same PDF but for its creation date (tesserocr built on the system library)."""
+    image = rendered_lines()
+    options = OcrOptions(dpi=200)
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    cli = CliEngine().recognize(image, 1, options, tmp_path / "a")
+    again = warm.recognize(image, 1, options, tmp_path / "b")
+    assert again.tsv.strip() == cli.tsv.strip()
+    undated = re.compile(rb"/CreationDate \(D:[^)]*\)")
+    assert undated.sub(b"", again.pdf) == undated.sub(b"", cli.pdf)
+
+
+def test_the_warm_engine_answers_osd_and_digits(warm: TesserocrEngine,
+                                                text_page: np.ndarray) -> None:
+    upside_down, _ = downscale(np.ascontiguousarray(np.rot90(text_page, 2)), 1240)
+    assert warm.orientation(upside_down, 30).rotation == 180
+    options = OcrOptions(dpi=200)
+    assert (warm.read_digits(text_page, options, "eng", "0123456789")
+            == CliEngine().read_digits(text_page, options, "eng", "0123456789"))
+
+
+def test_the_warm_engine_says_which_model_is_missing(warm: TesserocrEngine) -> None:
+    with pytest.raises(ConfigurationError, match="klingon"):
+        warm.read_digits(np.full((60, 200), 255, np.uint8), OcrOptions(), "klingon", "0")
+
+
+def test_options_choose_the_warm_engine(warm: TesserocrEngine) -> None:
+    assert engine_for(OcrOptions(engine="tesserocr")) is warm
