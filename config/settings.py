@@ -26,8 +26,8 @@ from pipeline.image.preprocess import PreprocessOptions
 from pipeline.load import PageLimits
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.options import EngineName
+from pipeline.ocr.second_pass import SecondPassOptions
 from pipeline.page import PageOptions
-from pipeline.second_pass import SecondPassOptions
 from storage.s3_settings import S3Settings
 
 

@@ -16,9 +16,9 @@ import numpy as np
 
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.ocr import OcrOptions
+from pipeline.ocr.reread import reread_digits
+from pipeline.ocr.second_pass import SecondPassOptions, read_page
 from pipeline.pdf import build_page_pdf
-from pipeline.reread import reread_digits
-from pipeline.second_pass import SecondPassOptions, read_page
 from schemas.ocr import PageOcr
 
 
@@ -45,12 +45,12 @@ def process_page(decode: Callable[[], np.ndarray], number: int,
                  options: PageOptions) -> PageResult:
     """Decode, clean and read page ``number`` (1-based), check its number words, and build
     its searchable PDF page. ``decode`` may be called twice: a page that reads as if upside
-    down is decoded again and read turned (pipeline/second_pass.py)."""
+    down is decoded again and read turned (pipeline/ocr/second_pass.py)."""
     reading = read_page(decode, number, options.preprocess, options.ocr, options.second_pass,
                         options.work_dir)
     prepared, recognition = reading.prepared, reading.recognition
     # Number words read again with digits only: a confident digit misread goes to review
-    # instead of into the fields (pipeline/reread.py).
+    # instead of into the fields (pipeline/ocr/reread.py).
     checked = reread_digits(prepared.ocr_image, recognition.page, options.ocr)
     pdf = build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
                          options.pdf_jpeg_quality)

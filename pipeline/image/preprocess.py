@@ -26,7 +26,7 @@ from pipeline.image.clean import (
 )
 from pipeline.image.deskew import deskew, estimate_skew
 from pipeline.image.leaders import remove_dot_leaders
-from pipeline.orientation import detect_orientation, rotate_upright
+from pipeline.ocr.orientation import detect_orientation, rotate_upright
 from schemas.errors import InputFileError
 
 
@@ -75,7 +75,7 @@ def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None,
     """Orient, straighten, crop and clean one decoded page (uint8 grey or BGR).
 
     ``rotation`` (clockwise degrees) overrides the orientation detection: a second reading
-    of a page that was read upside down (pipeline/second_pass.py).
+    of a page that was read upside down (pipeline/ocr/second_pass.py).
     """
     options = options or PreprocessOptions()
     check_page_image(image)

@@ -1,6 +1,6 @@
 """The OCR engine seam: the one module that runs Tesseract.
 
-Callers (pipeline/ocr/recognize.py, pipeline/orientation.py, pipeline/reread.py) ask an
+Callers (pipeline/ocr/recognize.py, pipeline/ocr/orientation.py, pipeline/ocr/reread.py) ask an
 ``OcrEngine`` for languages, orientation (OSD), a page's recognition (word table and
 text-layer PDF) and a digits-only reading; they never touch the binary or the library.
 Tesseract's failures become the project's typed errors here and nowhere else.

@@ -76,7 +76,7 @@ def test_clean_scans_are_digitized_with_the_printed_field_values(run: Run) -> No
     Given values must be exact: a value the pipeline is unsure of is left out and named in
     the review reasons, never guessed. Tesseract does read a digit as another with full
     confidence now and then («0888…» as «0558…», the phone of sample-0006 in Noto Sans at
-    200 DPI); the digits-only second reading (``pipeline/reread.py``) catches that. Not every
+    200 DPI); the digits-only second reading (``pipeline/ocr/reread.py``) catches that. Not every
     value is given: such a value goes to review, hence the 97 % and one-file allowances."""
     expected = correct = given = exact_files = digitized = 0
     wrong: list[tuple[str, str]] = []

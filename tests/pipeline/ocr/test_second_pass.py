@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.ocr import OcrOptions
-from pipeline.second_pass import SecondPassOptions, needs_turn, read_page
+from pipeline.ocr.second_pass import SecondPassOptions, needs_turn, read_page
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import DPI, TITLE, turn_page
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import cv2
 import numpy as np
 import pytest
 
 from pipeline.image.clean import downscale
-from pipeline.orientation import (
+from pipeline.ocr.orientation import (
     OrientationResult,
     detect_orientation,
     osd_rotation,
@@ -26,15 +24,13 @@ def test_detect_orientation_finds_each_quarter_turn(text_page: np.ndarray,
     """
     GIVEN a text page scanned turned (it needs ``rotation`` degrees clockwise to read)
     WHEN its orientation is detected
-    THEN that rotation is found by the cheap ink statistics, confidently, in well under 0.5 s
+    THEN that rotation is found by the cheap ink statistics («lines»: no Tesseract call),
+    confidently. (How long it takes is for benchmarks, not a test on a shared machine.)
     """
     scanned = turn_page(text_page, rotation)
-    started = time.perf_counter()
     result = detect_orientation(scanned)
-    elapsed = time.perf_counter() - started
     assert result == OrientationResult(rotation, result.confidence, "lines")
     assert result.confidence > 0.5
-    assert elapsed < 0.5
 
 
 @pytest.mark.parametrize("rotation", ROTATIONS)

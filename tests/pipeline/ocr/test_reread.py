@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import OcrOptions
-from pipeline.reread import is_number_word, reread_digits
+from pipeline.ocr.reread import is_number_word, reread_digits
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS
 

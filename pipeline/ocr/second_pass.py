@@ -1,6 +1,6 @@
 """A second OCR pass for a page whose first reading failed: read again, turned half round.
 
-The orientation check (pipeline/orientation.py) is right on almost every page, but on a badly
+The orientation check (pipeline/ocr/orientation.py) is right on almost every page, but on a badly
 damaged scan it can take the page for upside down (measured: 1 hard page of ~470 pages in
 four generated corpora, a whole form's fields lost). Tesseract then reads junk, which its
 confidences show plainly: a page mean of 39 where every other page measured had 69 or
@@ -8,7 +8,7 @@ more. Such a page is prepared again turned 180° and read again, and the reading
 higher mean confidence is kept. A page read well costs nothing more.
 
 Measured and left out: reading weak lines again from the grey image, enlarged, one strip per
-page (as pipeline/reread.py does for number words), a line's second reading kept when
+page (as pipeline/ocr/reread.py does for number words), a line's second reading kept when
 surer. On 30 hard files it mended 4 values and spoilt 4 (precision 0.972 → 0.964), and
 nearly doubled the hard pages' OCR time, since almost every hard page has some weak word.
 """
@@ -30,7 +30,7 @@ from pipeline.image.preprocess import (
     prepare_page,
 )
 from pipeline.ocr import OcrEngine, OcrOptions, PageRecognition, engine_for, recognize_page
-from pipeline.orientation import detect_orientation
+from pipeline.ocr.orientation import detect_orientation
 from schemas.ocr import PageOcr
 
 
