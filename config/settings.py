@@ -119,6 +119,13 @@ class S3Settings(BaseModel):
     bucket: str = "sohoa"
     secure: bool = False
     region: str | None = None
+    public_endpoint: str | None = Field(
+        None, description="where clients outside the stack reach this S3 server "
+        "(https://files.example); the read API then redirects artifact downloads there, "
+        "signed with the reader's keys. Unset: the API streams them itself")
+    reader_access_key: SecretStr = Field(
+        SecretStr(""), description="a user that may only read the bucket; signs public links")
+    reader_secret_key: SecretStr = SecretStr("")
 
 
 class Settings(BaseSettings):
@@ -163,6 +170,12 @@ class Settings(BaseSettings):
         30, gt=0, description="an unfinished record untouched this long is taken up again")
     api_token: SecretStr | None = Field(
         None, description="bearer token the read API requires; without it the API won't start")
+    public_api_url: str | None = Field(
+        None, description="the read API's address as operators reach it "
+        "(https://sohoa.example/api); Prefect artifacts link documents there")
+    prefect_auth_string: SecretStr | None = Field(
+        None, description="«user:password» of the Prefect server; default: the local "
+        "server's, generated on first start in data_dir/prefect/auth-string")
 
     @classmethod
     def settings_customise_sources(
