@@ -363,10 +363,11 @@ def public_signer(settings: S3Settings) -> Minio | None:
         return None
     reader = (settings.reader_access_key.get_secret_value(),
               settings.reader_secret_key.get_secret_value())
-    if not all(reader) or reader[0] == settings.access_key.get_secret_value():
+    if not all(reader):
         raise ConfigurationError(
             "SOHOA_S3__PUBLIC_ENDPOINT needs a read-only user of its own: set "
-            "SOHOA_S3__READER_ACCESS_KEY and SOHOA_S3__READER_SECRET_KEY (not the store's keys)")
+            "SOHOA_S3__READER_ACCESS_KEY and SOHOA_S3__READER_SECRET_KEY (the compose stack's "
+            "minio-init makes one; never the root user)")
     host, secure = split_endpoint(settings.public_endpoint, settings.secure)
     return Minio(host, access_key=reader[0], secret_key=reader[1], secure=secure,
                  region=settings.region or "us-east-1")
