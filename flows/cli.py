@@ -17,7 +17,14 @@ from flows.cli_db import db_app
 from flows.cli_reports import reports_app
 from flows.cli_review import review_app
 from flows.inputs import collect_inputs
-from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
+from flows.local_server import (
+    auth_file,
+    connect_prefect,
+    running_server,
+    start_server,
+    stop_server,
+    ui_url,
+)
 from flows.services import Services, pipeline_version, use_settings
 from flows.startup import loading_modules
 from pipeline.errors import SohoaError
@@ -244,6 +251,14 @@ def server_start() -> None:
         errors.print(f"[red]sohoa cannot start the Prefect server:[/red] {error.message}")
         raise typer.Exit(2) from error
     console.print(f"Prefect server running: UI {ui_url(state.url)}  (pid {state.pid})")
+    console.print(f"[dim]it asks for user and password: {credentials_hint(Settings())}[/dim]")
+
+
+def credentials_hint(settings: Settings) -> str:
+    """Where the local server's «user:password» is, without printing it."""
+    if settings.prefect_auth_string is not None:
+        return "those of SOHOA_PREFECT_AUTH_STRING"
+    return f"«user:password» in {auth_file(settings)} (readable by you only)"
 
 
 @server_app.command("stop")
