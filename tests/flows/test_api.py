@@ -282,6 +282,16 @@ def test_damaged_stored_data_is_a_500_that_says_retrying_will_not_help(
         assert "damaged, retrying will not help" in response.json()["detail"]
 
 
+def test_an_artifact_the_record_names_but_the_store_lost_is_a_500(
+        client: TestClient, services: Services) -> None:
+    (services.settings.resolved_store_dir / PDF_KEY).unlink()
+
+    response = client.get("/records/rec-000001/artifacts/searchable_pdf")
+
+    assert response.status_code == 500
+    assert "missing from the object store" in response.json()["detail"]
+
+
 def test_a_huge_id_is_not_echoed(client: TestClient) -> None:
     response = client.get("/records/" + "x" * 60_000)  # httpx sends at most 64 KiB of URL
 
