@@ -133,15 +133,19 @@ def run_ocrmypdf(program: Path, files: list[Path], out_dir: Path, lang: str, cor
 
 # --- sohoa -------------------------------------------------------------------------------------
 
-def sohoa_env(data_dir: Path, lang: str | None, api_url: str | None) -> dict[str, str]:
-    """The caller's environment minus any sohoa/Prefect setting: embedded defaults only."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("SOHOA_") and key != "PREFECT_API_URL"}
+def sohoa_env(data_dir: Path, lang: str | None, api_url: str | None,
+              auth: str | None = None) -> dict[str, str]:
+    """The caller's environment minus any sohoa/Prefect setting: embedded defaults only;
+    ``auth`` is the «user:password» the server at ``api_url`` requires."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SOHOA_")
+           and key not in {"PREFECT_API_URL", "PREFECT_API_AUTH_STRING"}}
     env["SOHOA_DATA_DIR"] = str(data_dir)
     if lang:
         env["SOHOA_OCR__LANGUAGES"] = lang
     if api_url:
         env["PREFECT_API_URL"] = api_url
+    if auth:
+        env["PREFECT_API_AUTH_STRING"] = auth
     return env
 
 
@@ -153,21 +157,24 @@ class Server:
     url: str
     pid: int
     start_seconds: float
+    auth: str  # the «user:password» the server requires
 
 
 def start_server(data_dir: Path, log: Path) -> Server:
     """`sohoa server start` in a fresh data folder; its wall time is the first-run cost."""
     # Imported here: the settings pull in OpenCV, which the other systems' runs do not need.
     from config.settings import Settings
-    from flows.local_server import ServerState, state_file  # the owner of the state's format
+    from flows.local_server import ServerState, auth_file, state_file  # owns their formats
 
     data_dir.mkdir(parents=True, exist_ok=True)
     run = run_measured([str(SOHOA), "server", "start"], log, env=sohoa_env(data_dir, None, None),
                        cwd=data_dir)
     if run.returncode != 0:
         raise RuntimeError(f"`sohoa server start` failed; see {log}")
-    state = ServerState.model_validate_json(state_file(Settings(data_dir=data_dir)).read_text())
-    return Server(data_dir, state.url, state.pid, run.seconds)
+    settings = Settings(data_dir=data_dir)
+    state = ServerState.model_validate_json(state_file(settings).read_text())
+    return Server(data_dir, state.url, state.pid, run.seconds,
+                  auth_file(settings).read_text().strip())
 
 
 def stop_server(server: Server, log: Path) -> None:
@@ -185,5 +192,5 @@ def run_sohoa(inputs: list[Path], json_out: Path, data_dir: Path, lang: str | No
     data_dir.mkdir(parents=True, exist_ok=True)
     command = [str(SOHOA), "process", *map(str, inputs), "--json-out", str(json_out)]
     # cwd: the data folder, so no stray .env file of the caller's working folder is read.
-    return run_measured(command, log, env=sohoa_env(data_dir, lang, server.url), cwd=data_dir,
-                        server_pid=server.pid)
+    return run_measured(command, log, env=sohoa_env(data_dir, lang, server.url, server.auth),
+                        cwd=data_dir, server_pid=server.pid)

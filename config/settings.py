@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         30, gt=0, description="an unfinished record untouched this long is taken up again")
     api_token: SecretStr | None = Field(
         None, description="bearer token the read API requires; without it the API won't start")
+    public_api_url: str | None = Field(
+        None, description="the read API's address as operators reach it "
+        "(https://sohoa.example/api); Prefect artifacts link documents there")
+    prefect_auth_string: SecretStr | None = Field(
+        None, description="«user:password» of the Prefect server; default: the local "
+        "server's, generated on first start in data_dir/prefect/auth-string")
 
     @classmethod
     def settings_customise_sources(

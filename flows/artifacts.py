@@ -1,20 +1,20 @@
 """The Prefect artifact a `digitize-file` run publishes: what became of its record.
 
 Operators read it in the run's Artifacts tab: the status and why, the extracted fields with
-their confidences, and a link to the searchable PDF.
+their confidences, and a link to the searchable PDF through the read API
+(``SOHOA_PUBLIC_API_URL``). Never a presigned URL: an artifact lives as long as the run, and a
+link in it would hand the PDF (personal data) to whoever sees the run for seven days, signed
+with the store's own keys; nor a file:// path, which shows the host's folders.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
 from office.report import ReportRow, report_markdown, report_records
 from schemas.document import DossierDocument
-from storage.objects import ObjectStore
 
 REPORT_ARTIFACT_KEY = "digitization-report"
-LINK_LIFETIME = timedelta(days=7)  # the longest an S3 presigned URL may live
 
 
 def record_artifact_key(record_id: str) -> str:
@@ -50,22 +50,27 @@ def record_markdown(document: DossierDocument, pdf_link: str | None) -> str:
                          f"{'yes' if field.valid else '**no**'} | {field.page} |")
         lines.append("")
     if pdf_link:
-        lines.append(f"[Searchable PDF]({pdf_link})")
+        lines.append(f"[Searchable PDF]({pdf_link}) (read API; needs its bearer token)")
+    elif document.artifacts.searchable_pdf:
+        lines.append(f"Searchable PDF stored as `{document.artifacts.searchable_pdf}`; set "
+                     f"SOHOA_PUBLIC_API_URL to link it through the read API.")
     return "\n".join(lines)
 
 
-def pdf_link(store: ObjectStore, document: DossierDocument) -> str | None:
-    """A link to the searchable PDF (presigned on S3), or None when there is none."""
-    key = document.artifacts.searchable_pdf
-    return store.presigned_url(key, LINK_LIFETIME) if key else None
+def pdf_link(api_url: str | None, document: DossierDocument) -> str | None:
+    """The read API's address of the searchable PDF, or None without one or without an API."""
+    if not (api_url and document.artifacts.searchable_pdf):
+        return None
+    return f"{api_url.rstrip('/')}/records/{document.record_id}/artifacts/searchable_pdf"
 
 
-def publish_record_artifact(store: ObjectStore, document: DossierDocument) -> UUID:
-    """Publish the record's markdown artifact under its record key; returns its id."""
+def publish_record_artifact(document: DossierDocument, api_url: str | None) -> UUID:
+    """Publish the record's markdown artifact under its record key; returns its id.
+    ``api_url`` is the read API's public base URL (SOHOA_PUBLIC_API_URL)."""
     from prefect.artifacts import create_markdown_artifact
 
     return create_markdown_artifact(
-        markdown=record_markdown(document, pdf_link(store, document)),
+        markdown=record_markdown(document, pdf_link(api_url, document)),
         key=record_artifact_key(document.record_id),
         description=f"{document.source.filename}: {document.status.value}",
         _sync=True,

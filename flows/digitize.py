@@ -95,7 +95,7 @@ def digitize_records(record_ids: list[str]) -> dict[str, str]:
     # killed later leaves the records it finished with their artifacts.
     for future in as_completed(futures):
         document = future.result()
-        publish_record_artifact(services.store, document)
+        publish_record_artifact(document, services.settings.public_api_url)
         documents.append(document)
     if documents:
         label_run(documents)

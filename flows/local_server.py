@@ -4,16 +4,27 @@ Prefect's ephemeral API starts a server inside each process (8–30 s here, most
 the server); a clerk running `sohoa process` on five scans must not wait that long each time.
 The server keeps its database under sohoa's data folder, listens on loopback only, and also
 gives operators Prefect's UI. A configured PREFECT_API_URL always wins.
+
+Loopback is not enough: any local account could read runs, artifacts with personal data, or
+answer a review as anyone. So the server requires Prefect's basic auth
+(``PREFECT_SERVER_API_AUTH_STRING``, «user:password»; every request but GET /health and /ready
+needs ``Authorization: Basic base64(user:password)``, the UI asks for both), and this process's
+clients send it (``PREFECT_API_AUTH_STRING``). The string is ``SOHOA_PREFECT_AUTH_STRING`` when
+given (a secret file works too), else generated on first start into
+``data_dir/prefect/auth-string``, mode 0600.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +34,9 @@ from config.settings import Settings
 from schemas.errors import ConfigurationError
 
 HOST = "127.0.0.1"
+AUTH_USER = "sohoa"
+SERVER_AUTH_VARIABLE = "PREFECT_SERVER_API_AUTH_STRING"
+CLIENT_AUTH_VARIABLE = "PREFECT_API_AUTH_STRING"
 
 
 class ServerState(BaseModel):
@@ -37,6 +51,44 @@ def state_file(settings: Settings) -> Path:
     return settings.data_dir / "prefect" / "server.json"
 
 
+def auth_file(settings: Settings) -> Path:
+    """Where the local server's generated «user:password» is kept (mode 0600)."""
+    return settings.data_dir / "prefect" / "auth-string"
+
+
+def auth_string(settings: Settings) -> str:
+    """The local server's «user:password»: the configured secret, else the one in the data
+    folder, generated there on first use. ConfigurationError for one that cannot work."""
+    if settings.prefect_auth_string is not None:
+        return checked_auth_string(settings.prefect_auth_string.get_secret_value(),
+                                   "SOHOA_PREFECT_AUTH_STRING")
+    path = auth_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two processes starting together must not each write a different one.
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        os.chmod(path, 0o600)  # the file is ours: keep it private even if it was loosened
+        return checked_auth_string(path.read_text().strip(), str(path))
+    with os.fdopen(handle, "w") as out:
+        out.write(f"{AUTH_USER}:{secrets.token_urlsafe(32)}\n")
+    return checked_auth_string(path.read_text().strip(), str(path))
+
+
+def checked_auth_string(value: str, source: str) -> str:
+    """«user:password» in ASCII: Prefect sends it base64'd in a Basic header."""
+    user, colon, password = value.partition(":")
+    if not (user and colon and len(password) >= 16 and value.isascii()):
+        raise ConfigurationError(f"the Prefect auth string in {source} must be «user:password» "
+                                 f"in ASCII with a password of at least 16 characters")
+    return value
+
+
+def basic_header(auth: str) -> str:
+    """The Authorization header Prefect's clients send for an auth string."""
+    return "Basic " + base64.b64encode(auth.encode()).decode()
+
+
 def server_environment(settings: Settings) -> dict[str, str]:
     home = settings.data_dir / "prefect"
     return {
@@ -45,10 +97,12 @@ def server_environment(settings: Settings) -> dict[str, str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_API_HOST": HOST,
+        SERVER_AUTH_VARIABLE: auth_string(settings),
     }
 
 
 def is_healthy(url: str, timeout: float = 1.0) -> bool:
+    """Whether the server answers its health check (which needs no credentials)."""
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
             return response.status == 200
@@ -56,13 +110,42 @@ def is_healthy(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
-def running_server(settings: Settings) -> ServerState | None:
-    """The local server recorded for this data folder, if it answers."""
+def api_status(url: str, authorization: str | None, timeout: float = 15.0) -> int | None:
+    """The HTTP status of GET {url}/admin/version with this Authorization; None if no answer.
+    The first call to a new server takes seconds on a busy machine (measured 2.5 s): hence
+    the long timeout."""
+    request = urllib.request.Request(f"{url}/admin/version")
+    if authorization:
+        request.add_header("Authorization", authorization)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def is_guarded_by(url: str, auth: str) -> bool:
+    """Whether the server refuses a request without credentials and takes ours. A server an
+    earlier sohoa started without credentials fails this, and is replaced."""
+    return api_status(url, None) == 401 and api_status(url, basic_header(auth)) == 200
+
+
+def recorded_server(settings: Settings) -> ServerState | None:
+    """The local server recorded for this data folder if it answers, guarded or not."""
     try:
         state = ServerState.model_validate_json(state_file(settings).read_text())
     except (OSError, ValueError):
         return None
     return state if is_healthy(state.url) else None
+
+
+def running_server(settings: Settings) -> ServerState | None:
+    """The local server recorded for this data folder, if it answers and is guarded by
+    this data folder's credentials."""
+    state = recorded_server(settings)
+    return state if state and is_guarded_by(state.url, auth_string(settings)) else None
 
 
 def choose_port(preferred: int) -> int:
@@ -79,9 +162,11 @@ def choose_port(preferred: int) -> int:
 
 def start_server(settings: Settings) -> ServerState:
     """Start the local Prefect server in the background (or find it running)."""
-    state = running_server(settings)
+    state = recorded_server(settings)
     if state is not None:
-        return state
+        if is_guarded_by(state.url, auth_string(settings)):
+            return state
+        stop_server(settings)  # answers without our credentials: it must not stay up
     home = settings.data_dir / "prefect"
     home.mkdir(parents=True, exist_ok=True)
     port = choose_port(settings.local_prefect_port)
@@ -137,6 +222,7 @@ def connect_prefect(settings: Settings) -> str | None:
         return url
     url = start_server(settings).url
     os.environ["PREFECT_API_URL"] = url
+    os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
     return url
 
 
@@ -144,9 +230,15 @@ def running_prefect_api(settings: Settings) -> str | None:
     """The Prefect API this process is pointed at, or the local server if it is running;
     None otherwise. Never starts a server (for commands that only tidy up runs)."""
     if os.environ.get("PREFECT_API_URL"):
+        # A server elsewhere: its credentials come from PREFECT_API_AUTH_STRING or sohoa's
+        # secret (SOHOA_PREFECT_AUTH_STRING, which may be a file in SOHOA_SECRETS_DIR).
+        if settings.prefect_auth_string is not None:
+            os.environ.setdefault(CLIENT_AUTH_VARIABLE,
+                                  settings.prefect_auth_string.get_secret_value())
         return os.environ["PREFECT_API_URL"]
     if settings.prefect_api == "local-server" and (state := running_server(settings)):
         os.environ["PREFECT_API_URL"] = state.url
+        os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
         return state.url
     return None
 

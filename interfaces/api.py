@@ -3,8 +3,13 @@
 Every route needs ``Authorization: Bearer <token>`` matching the ``api_token`` setting
 (``SOHOA_API_TOKEN``); without a configured token the API does not start. Listings page with an
 opaque cursor over (created_at, id), so a page never repeats or skips records while new ones
-arrive. Artifacts are not streamed through the API: it redirects to a short-lived presigned URL
-of the object store.
+arrive.
+
+Artifacts are streamed through the API from either store, with single byte ranges (PDF viewers
+fetch pages that way). Only when the S3 store has a public endpoint (``SOHOA_S3__PUBLIC_ENDPOINT``)
+does the API redirect instead, to a short-lived URL on that host signed with a read-only user's
+keys: an internal address (``http://minio:9000``), a ``file://`` path or a URL signed with the
+store's own keys would be unusable or hand out more than reading.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,9 +31,10 @@ from config.settings import Settings
 from office.export import record_document_json
 from office.services import Services, pipeline_version
 from schemas.document import DossierDocument
-from schemas.errors import ConfigurationError, SohoaError
+from schemas.errors import ConfigurationError, DamagedObjectError, SohoaError
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
+from storage.objects import ObjectNotFoundError, StoredObject
 from storage.records import Position, RecordFilter
 
 ArtifactName = Literal["original", "searchable_pdf", "text", "json"]
@@ -37,6 +45,13 @@ DEFAULT_PAGE_SIZE = 100
 MIN_TOKEN_LENGTH = 16
 ARTIFACT_URL_LIFETIME = timedelta(minutes=15)
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"  # base64url
+# Record ids are UUIDs (36 characters); anything longer or stranger is no record of ours and
+# is neither looked up nor echoed whole (a 100 KB id must not come back in the 404).
+RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SHOWN_ID_LENGTH = 64
+SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+ARTIFACT_TYPES = ("application/pdf", "application/json", "text/plain", "image/tiff",
+                  "image/jpeg", "image/png", "application/octet-stream")
 
 
 class Problem(BaseModel):
@@ -76,13 +91,59 @@ class RecordPage(BaseModel):
 
 
 def required_token(settings: Settings) -> str:
-    """The configured API token; ConfigurationError when there is none or it is too short."""
+    """The configured API token; ConfigurationError when there is none, it is too short, or
+    it holds characters no client can send."""
     token = settings.api_token.get_secret_value().strip() if settings.api_token else ""
     if len(token) < MIN_TOKEN_LENGTH:
         raise ConfigurationError(
             f"the read API needs a bearer token of at least {MIN_TOKEN_LENGTH} characters: "
             f"set SOHOA_API_TOKEN (e.g. to the output of `openssl rand -hex 32`)")
+    # HTTP headers are read as Latin-1 and clients send UTF-8 or refuse: a token such as
+    # «mật-khẩu…» could never match, and every request would be refused with no hint why.
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise ConfigurationError(
+            "SOHOA_API_TOKEN must be printable ASCII without spaces (HTTP headers cannot carry "
+            "other characters reliably); use e.g. the output of `openssl rand -hex 32`")
     return token
+
+
+class ByteRange(BaseModel):
+    """The bytes to send: ``length`` of them from ``start``."""
+
+    start: int
+    length: int
+
+    def content_range(self, size: int) -> str:
+        """The Content-Range header value for this range of an object of ``size`` bytes."""
+        return f"bytes {self.start}-{self.start + self.length - 1}/{size}"
+
+
+def byte_range(header: str | None, size: int) -> ByteRange | None:
+    """The single range a Range header asks for, or None to send the whole object.
+
+    Syntax we do not serve (several ranges, other units, garbage) is ignored, as RFC 9110
+    allows: the whole object is sent. A well-formed range wholly past the end raises 416.
+    """
+    match = SINGLE_RANGE.match(header.strip()) if header else None
+    if match is None or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # «bytes=-N»: the last N bytes
+        length = min(int(last), size)
+        return ByteRange(start=size - length, length=length) if length else unsatisfiable(size)
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if last and int(last) < start:
+        return None  # «bytes=9-3» is invalid syntax: ignored
+    if start >= size:
+        unsatisfiable(size)
+    return ByteRange(start=start, length=end - start + 1)
+
+
+def unsatisfiable(size: int) -> ByteRange:
+    """Raise the 416 for a range that lies past the object's end."""
+    raise HTTPException(416, f"range not satisfiable: the artifact has {size} bytes",
+                        headers={"Content-Range": f"bytes */{size}"})
 
 
 def encode_cursor(position: Position) -> str:
@@ -145,10 +206,12 @@ router = APIRouter(dependencies=[Depends(require_token)], responses={
 
 
 def find_record(services: Services, record_id: str) -> DossierRecord:
-    """The record, or a 404."""
-    record = services.repository.get(record_id)
+    """The record, or a 404 that shows at most the first 64 characters of the id asked for."""
+    record = services.repository.get(record_id) if RECORD_ID.match(record_id) else None
     if record is None:
-        raise HTTPException(404, f"no dossier record {record_id}")
+        shown = record_id if len(record_id) <= SHOWN_ID_LENGTH else \
+            f"{record_id[:SHOWN_ID_LENGTH]}… ({len(record_id)} characters)"
+        raise HTTPException(404, f"no dossier record {shown}")
     return record
 
 
@@ -196,27 +259,74 @@ def get_record(services: ServicesDep, record_id: str) -> Response:
     return Response(content=body, media_type="application/json")
 
 
-@router.get("/records/{record_id}/artifacts/{name}", status_code=307,
-            response_class=RedirectResponse,
-            responses={**NOT_FOUND, 307: {"description": "redirect to a presigned URL"}})
+# The JSON artifact is the record's document (an object); every other type is plain bytes.
+ARTIFACT_CONTENT = {t: {"schema": {"type": "object"} if t == "application/json" else
+                        {"type": "string", "format": "binary"}} for t in ARTIFACT_TYPES}
+ARTIFACT_RESPONSES = {
+    **NOT_FOUND,
+    200: {"description": "the artifact's bytes, with its content type",
+          "content": ARTIFACT_CONTENT},
+    206: {"description": "the byte range asked for (Content-Range says which)",
+          "content": {t: {"schema": {"type": "string", "format": "binary"}}
+                      for t in ARTIFACT_TYPES}},
+    307: {"description": "only with a public S3 endpoint: a short-lived URL there"},
+    416: {"model": Problem, "description": "the range lies past the artifact's end"},
+}
+
+
+@router.get("/records/{record_id}/artifacts/{name}", response_class=StreamingResponse,
+            responses=ARTIFACT_RESPONSES)
 def get_artifact(services: ServicesDep, request: Request, record_id: str,
-                 name: Annotated[ArtifactName, Path(description="which artifact")]
-                 ) -> RedirectResponse:
-    """Redirect to a short-lived URL of one of the record's stored artifacts."""
+                 name: Annotated[ArtifactName, Path(description="which artifact")],
+                 range_header: Annotated[str | None, Header(
+                     alias="Range", description="one range, e.g. bytes=0-65535")] = None,
+                 ) -> Response:
+    """One of the record's stored artifacts: its bytes (or one range of them), or with a
+    public S3 endpoint a redirect to a short-lived read-only URL there."""
     record = find_record(services, record_id)
     key = getattr(record, ARTIFACT_COLUMNS[name])
     if key is None:
         raise HTTPException(404, f"dossier record {record_id} has no stored {name}")
-    url = services.store.presigned_url(key, request.app.state.artifact_url_lifetime)
-    return RedirectResponse(url, status_code=307)
+    public = services.store.public_url(key, request.app.state.artifact_url_lifetime)
+    if public is not None:
+        return RedirectResponse(public, status_code=307)
+    stored = services.store.stat(key)
+    if stored is None:  # the record names it: lost data, not a wrong request
+        raise ObjectNotFoundError(f"dossier record {record_id} names {name} {key}, "
+                                  f"which is missing from the object store")
+    span = byte_range(range_header, stored.size)
+    return artifact_response(services, stored, span)
+
+
+def artifact_response(services: Services, stored: StoredObject,
+                      span: ByteRange | None) -> StreamingResponse:
+    """Stream the object, or one range of it (206), with the headers a viewer relies on."""
+    headers = {"Accept-Ranges": "bytes", "ETag": f'"{stored.sha256}"',
+               "Content-Disposition": f'inline; filename="{stored.key.rsplit("/", 1)[-1]}"'}
+    start, length = (span.start, span.length) if span else (0, stored.size)
+    _stored, chunks = services.store.stream(stored.key, start, length)
+    # The first chunk is read before answering: an object of one chunk (up to 1 MiB, most
+    # JSON and text) found damaged is then a clean 500, not a 200 broken off.
+    chunks = itertools.chain([next(chunks, b"")], chunks)
+    headers["Content-Length"] = str(length)
+    if span:
+        headers["Content-Range"] = span.content_range(stored.size)
+    return StreamingResponse(chunks, status_code=206 if span else 200, headers=headers,
+                             media_type=stored.content_type)
 
 
 # -- the app --------------------------------------------------------------------------------
 
 
 def sohoa_error_response(_request: Request, error: Exception) -> JSONResponse:
-    """A store or database failure: 503 when retrying may help, else 500; one sentence."""
+    """A store or database failure: 503 when retrying may help, else 500; one sentence.
+
+    Damaged stored data (a checksum that no longer holds) is a 500 saying so: a 503 would
+    send clients into retries that can never succeed, and 409 or 4xx would blame the request.
+    """
     message = error.message if isinstance(error, SohoaError) else str(error)
+    if isinstance(error, DamagedObjectError):
+        message = f"stored data is damaged, retrying will not help: {message}"
     retryable = getattr(error, "retryable", False)
     return JSONResponse({"detail": message}, status_code=503 if retryable else 500)
 

@@ -12,7 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows.local_server import connect_prefect, running_server, start_server, stop_server, ui_url
+from config.settings import Settings
+from flows.local_server import (
+    auth_file,
+    connect_prefect,
+    running_server,
+    start_server,
+    stop_server,
+    ui_url,
+)
 from interfaces.boundary import exits_on_failure, open_services
 from interfaces.cli_db import db_app
 from interfaces.cli_reports import reports_app
@@ -224,6 +232,14 @@ def server_start() -> None:
     with exits_on_failure("start the Prefect server"):
         state = start_server(open_services().settings)
     console.print(f"Prefect server running: UI {ui_url(state.url)}  (pid {state.pid})")
+    console.print(f"[dim]it asks for user and password: {credentials_hint(Settings())}[/dim]")
+
+
+def credentials_hint(settings: Settings) -> str:
+    """Where the local server's «user:password» is, without printing it."""
+    if settings.prefect_auth_string is not None:
+        return "those of SOHOA_PREFECT_AUTH_STRING"
+    return f"«user:password» in {auth_file(settings)} (readable by you only)"
 
 
 @server_app.command("stop")

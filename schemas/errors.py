@@ -110,3 +110,13 @@ class StorageError(SohoaError):
 
 class IntegrityError(StorageError):
     """A stored object's checksum does not match what was written."""
+
+
+class DamagedObjectError(IntegrityError):
+    """An object read back does not match the checksum recorded when it was written.
+
+    Not retryable, unlike a failed write check (writing again may land intact): the stored
+    bytes stay damaged until an operator restores them or the file is processed again.
+    """
+
+    retryable = False

@@ -26,7 +26,9 @@ if ((${#missing[@]})); then
 fi
 
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+# pip and setuptools come from the venv's bundled wheels, often with known advisories
+# (scripts/audit.sh would report them): upgraded before anything else is installed.
+.venv/bin/python -m pip install -q --upgrade pip setuptools
 if $with_tests; then
   .venv/bin/python -m pip install -q -e ".[test]"
 else

@@ -28,7 +28,13 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session
 
 # Every table's model, so that SQLModel.metadata (create_all, drop_all, schema comparisons)
@@ -54,14 +60,54 @@ MIGRATION_LOCK_KEY = zlib.crc32(b"sohoa schema migrations")
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine for a SQLAlchemy URL, tuned for how sohoa uses the database."""
-    parsed = make_url(url)
+    """An engine for a SQLAlchemy URL, tuned for how sohoa uses the database.
+
+    A URL that cannot be used raises ConfigurationError with one line that names it without
+    its password (SQLAlchemy's own errors repeat the URL, password included)."""
+    parsed = parse_database_url(url)
     backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return _sqlite_engine(parsed)
-    if backend == "postgresql":
-        return _postgresql_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True)
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(parsed)
+        if backend == "postgresql":
+            return _postgresql_engine(parsed)
+        return create_engine(parsed, pool_pre_ping=True)
+    except (NoSuchModuleError, ArgumentError, ImportError) as error:
+        raise ConfigurationError(f"SOHOA_DATABASE_URL {mask_url(url)} names a database sohoa "
+                                 f"cannot drive ({parsed.drivername}); use sqlite:///… or "
+                                 f"postgresql+psycopg://…") from error
+
+
+def parse_database_url(url: str) -> URL:
+    """The parsed URL; ConfigurationError for one SQLAlchemy cannot read, or one whose
+    password holds an unescaped «@» (it would be read as part of the host name)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as error:
+        raise ConfigurationError(f"SOHOA_DATABASE_URL {mask_url(url)} is not a database URL; "
+                                 f"expected e.g. postgresql+psycopg://user:password@host:5432/"
+                                 f"sohoa") from error
+    if "@" in (parsed.host or ""):
+        raise ConfigurationError(f"SOHOA_DATABASE_URL {mask_url(url)}: the user or password "
+                                 f"holds an «@»; write it as %40 in the URL")
+    return parsed
+
+
+def mask_url(url: str) -> str:
+    """A URL for messages: everything between «scheme://user:» and the host's «@» hidden.
+
+    Works on the raw string, so a password that itself holds «@», «:» or «/» is hidden whole
+    (make_url would end it at its first «@» and show the rest as the host)."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "(not shown: no «://»)"  # cannot tell a password from the rest
+    # No authority (sqlite:///path): a «@» is part of a file name. Else the last «@» before
+    # the query ends the credentials, however many the password holds.
+    authority_end = rest.split("?", 1)[0].rfind("@")
+    if rest.startswith("/") or authority_end < 0:
+        return url
+    user = rest[:authority_end].split(":", 1)[0]
+    return f"{scheme}://{user}:***@{rest[authority_end + 1:]}"
 
 
 def init_database(engine: Engine) -> None:

@@ -21,17 +21,20 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import BaseModel, Field, ValidationError
 
-from schemas.errors import IntegrityError, StorageError
+from schemas.errors import DamagedObjectError, IntegrityError, StorageError
 from storage.objects import (
     ObjectNotFoundError,
     StoredObject,
     atomic_write,
+    checked_chunks,
     read_chunks,
     sha256_chunks,
     sha256_file,
+    span_chunks,
     validate_key,
     validate_metadata,
     validate_tags,
@@ -115,6 +118,20 @@ class LocalObjectStore:
         """A ``file://`` URI; a local file needs no signature, so ``expires`` is ignored."""
         return self._path(key).as_uri()
 
+    def public_url(self, key: str, expires: timedelta) -> None:
+        """None: a local file has no address outside this machine; the API streams it."""
+        return None
+
+    def stream(self, key: str, start: int = 0, length: int | None = None
+               ) -> tuple[StoredObject, Iterator[bytes]]:
+        """The object and its bytes from ``start``; a whole read is checked as it goes."""
+        stored = _stored(key, self._sidecar(key))
+        with _translated(f"cannot read {key} from local store {self.root}"):
+            source = self._path(key).open("rb")
+        whole = start == 0 and (length is None or length >= stored.size)
+        return stored, _closing(source, checked_chunks(
+            stored, span_chunks(source, start, length), whole))
+
     def check(self) -> None:
         """Raise StorageError unless the root folder can be created and written."""
         try:
@@ -143,7 +160,12 @@ class LocalObjectStore:
     def _verify_written(self, key: str, sidecar: Sidecar) -> None:
         # Read back what landed on disk rather than trusting the bytes we handed to write().
         with _translated(f"cannot read back {key}"):
-            _verify(key, sidecar, *sha256_file(self._path(key)))
+            sha256, size = sha256_file(self._path(key))
+        try:
+            _verify(key, sidecar, sha256, size)
+        except DamagedObjectError as error:  # a failed write: writing again may land intact
+            raise IntegrityError(f"{key} did not land in {self.root} as written (its "
+                                 f"checksum differs); try again") from error
 
     def _path(self, key: str) -> Path:
         path = self.root / validate_key(key)
@@ -164,7 +186,8 @@ class LocalObjectStore:
             raise ObjectNotFoundError(f"no object {key} in local store {self.root} "
                                       f"(content without checksum sidecar)") from error
         except ValidationError as error:
-            raise IntegrityError(f"checksum sidecar of {key} is damaged") from error
+            raise DamagedObjectError(f"checksum sidecar of {key} in {self.root} is damaged; "
+                                     f"restore it or process its file again") from error
 
     def _write_sidecar(self, key: str, sidecar: Sidecar) -> None:
         with _translated(f"cannot write the sidecar of {key} in {self.root}"):
@@ -178,6 +201,12 @@ def _verify(key: str, sidecar: Sidecar, sha256: str, size: int) -> None:
 def _stored(key: str, sidecar: Sidecar) -> StoredObject:
     return StoredObject(key=key, sha256=sidecar.sha256, size=sidecar.size,
                         content_type=sidecar.content_type, metadata=sidecar.metadata)
+
+
+def _closing(source: BinaryIO, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Chunks, with the file closed when they end or the reader goes away."""
+    with source, _translated(f"cannot read {source.name}"):
+        yield from chunks
 
 
 @contextlib.contextmanager

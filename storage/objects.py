@@ -20,7 +20,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from schemas.errors import IntegrityError, StorageError
+from schemas.errors import DamagedObjectError, StorageError
 
 CHUNK_SIZE = 1024 * 1024
 MAX_TAGS = 10  # S3's limit; the local store enforces it too so both behave alike
@@ -93,6 +93,20 @@ class ObjectStore(Protocol):
         """A URL that lets its holder read the object until it expires."""
         ...
 
+    def public_url(self, key: str, expires: timedelta) -> str | None:
+        """A URL for clients outside the stack, signed with read-only credentials, or None
+        when the store has no public endpoint (then the read API streams the object)."""
+        ...
+
+    def stream(self, key: str, start: int = 0, length: int | None = None
+               ) -> tuple[StoredObject, Iterator[bytes]]:
+        """The object and its bytes from ``start`` (``length`` of them, or to the end).
+
+        A read of the whole object is checked against its SHA-256 as it goes: the iterator
+        raises DamagedObjectError after the last chunk when they differ.
+        """
+        ...
+
     def check(self) -> None:
         """Raise StorageError with one actionable line unless the store is usable."""
         ...
@@ -158,11 +172,45 @@ def sha256_file(path: Path) -> tuple[str, int]:
 
 
 def verify_content(expected: StoredObject, sha256: str, size: int) -> None:
-    """Raise IntegrityError unless content with this checksum and size is the expected one."""
+    """Raise DamagedObjectError unless content with this checksum and size is the expected
+    one."""
     if sha256 != expected.sha256 or size != expected.size:
-        raise IntegrityError(f"object {expected.key} does not match its recorded checksum "
-                             f"(read sha256 {sha256[:12]}…, {size} bytes; recorded "
-                             f"{expected.sha256[:12]}…, {expected.size} bytes)")
+        raise DamagedObjectError(
+            f"object {expected.key} does not match its recorded checksum (read sha256 "
+            f"{sha256[:12]}…, {size} bytes; recorded {expected.sha256[:12]}…, {expected.size} "
+            f"bytes): it is damaged; restore it or process its file again")
+
+
+def checked_chunks(expected: StoredObject, chunks: Iterable[bytes],
+                   whole: bool) -> Iterator[bytes]:
+    """Pass chunks on; when they are the whole object, check them against its SHA-256 at
+    the end (a range cannot be checked: the checksum covers the whole object).
+
+    Each chunk is passed on only once the next one has been read, so the last one is held
+    until the check: a damaged object never reaches its reader whole."""
+    digest, size, held = hashlib.sha256(), 0, None
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+        if held is not None:
+            yield held
+        held = chunk
+    if whole:
+        verify_content(expected, digest.hexdigest(), size)
+    if held is not None:
+        yield held
+
+
+def span_chunks(stream: BinaryIO, start: int, length: int | None) -> Iterator[bytes]:
+    """Chunks of a seekable stream from ``start``, ``length`` bytes or to the end."""
+    stream.seek(start)
+    left = length
+    while left is None or left > 0:
+        chunk = stream.read(CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))
+        if not chunk:
+            return
+        left = None if left is None else left - len(chunk)
+        yield chunk
 
 
 def atomic_write(dest: Path, chunks: Iterable[bytes],

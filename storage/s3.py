@@ -24,7 +24,7 @@ import hashlib
 import io
 import os
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -37,13 +37,14 @@ from minio import Minio
 from minio.commonconfig import CopySource, Tags
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 
-from schemas.errors import IntegrityError, StorageError
+from schemas.errors import ConfigurationError, DamagedObjectError, IntegrityError, StorageError
 from storage.objects import (
     CHUNK_SIZE,
     ObjectNotFoundError,
     StorageAccessError,
     StoredObject,
     atomic_write,
+    checked_chunks,
     read_chunks,
     validate_key,
     validate_metadata,
@@ -130,6 +131,7 @@ class S3ObjectStore:
             region=settings.region,
             http_client=_http_client(timeout_seconds, retries, backoff_seconds),
         )
+        self._public = public_signer(settings)
 
     def put_file(self, key: str, path: Path, content_type: str,
                  metadata: dict[str, str] | None = None) -> StoredObject:
@@ -204,6 +206,23 @@ class S3ObjectStore:
         return self._call(f"sign a URL for {key}", lambda: self._client.presigned_get_object(
             self.bucket, validate_key(key), expires=expires))
 
+    def public_url(self, key: str, expires: timedelta) -> str | None:
+        """A GET URL on the public endpoint signed with the reader's credentials; None without
+        a public endpoint. Signing is local: nothing is asked of the public host."""
+        if self._public is None:
+            return None
+        return self._public.presigned_get_object(self.bucket, validate_key(key), expires=expires)
+
+    def stream(self, key: str, start: int = 0, length: int | None = None
+               ) -> tuple[StoredObject, Iterator[bytes]]:
+        """The object and its bytes from ``start``; a whole read is checked as it goes."""
+        stored, _etag = self._head(key)
+        # length 0 is the SDK's «to the end».
+        response = self._call(f"download {key}", lambda: self._client.get_object(
+            self.bucket, validate_key(key), offset=start, length=length or 0))
+        whole = start == 0 and (length is None or length >= stored.size)
+        return stored, checked_chunks(stored, self._response_chunks(key, response), whole)
+
     def check(self) -> None:
         """Reach the server, create the bucket if missing, write and remove a probe object."""
         self._bucket_ready = False
@@ -272,9 +291,22 @@ class S3ObjectStore:
             response.close()
             response.release_conn()
         if (hasher.hexdigest(), sum(sizes)) != (stored.sha256, stored.size):
-            raise IntegrityError(f"S3 object {key} on {self.endpoint} does not match its "
-                                 f"recorded sha256 {stored.sha256[:12]}…")
+            raise DamagedObjectError(f"S3 object {key} on {self.endpoint} does not match its "
+                                     f"recorded sha256 {stored.sha256[:12]}…: it is damaged; "
+                                     f"restore it or process its file again")
         return result
+
+    def _response_chunks(self, key: str, response: urllib3.BaseHTTPResponse
+                         ) -> Iterator[bytes]:
+        """A GET answer's body in chunks; the connection is released when they end."""
+        try:
+            yield from response.stream(CHUNK_SIZE)
+        except urllib3.exceptions.HTTPError as error:
+            raise StorageError(f"S3 endpoint {self.endpoint} broke off the download of {key} "
+                               f"({connection_reason(error)}); try again") from error
+        finally:
+            response.close()
+            response.release_conn()
 
     def _call(self, what: str, operation: Callable[[], T]) -> T:
         """Run one SDK call; turn its failures into StorageError with one clear line."""
@@ -314,11 +346,31 @@ def object_from_headers(key: str, headers: Mapping[str, str]) -> StoredObject:
                 for name, value in headers.items() if name.lower().startswith(META_PREFIX)}
     sha256 = metadata.pop("sha256", None)
     if not sha256:
-        raise IntegrityError(f"S3 object {key} has no recorded sha256; it was not written "
-                             f"by sohoa")
+        raise DamagedObjectError(f"S3 object {key} has no recorded sha256; it was not "
+                                 f"written by sohoa")
     return StoredObject(key=key, sha256=sha256, size=int(headers.get("content-length", 0)),
                         content_type=headers.get("content-type", "application/octet-stream"),
                         metadata=metadata)
+
+
+def public_signer(settings: S3Settings) -> Minio | None:
+    """A client that only signs URLs for the public endpoint, with the read-only user's keys.
+
+    None without a public endpoint. Never the store's own (read-write) credentials: a link
+    handed out lives for its whole lifetime, so it must not carry more than reading. The
+    region is fixed so that signing asks nothing of a host this process may not reach."""
+    if not settings.public_endpoint:
+        return None
+    reader = (settings.reader_access_key.get_secret_value(),
+              settings.reader_secret_key.get_secret_value())
+    if not all(reader):
+        raise ConfigurationError(
+            "SOHOA_S3__PUBLIC_ENDPOINT needs a read-only user of its own: set "
+            "SOHOA_S3__READER_ACCESS_KEY and SOHOA_S3__READER_SECRET_KEY (the compose stack's "
+            "minio-init makes one; never the root user)")
+    host, secure = split_endpoint(settings.public_endpoint, settings.secure)
+    return Minio(host, access_key=reader[0], secret_key=reader[1], secure=secure,
+                 region=settings.region or "us-east-1")
 
 
 def split_endpoint(endpoint: str, secure: bool) -> tuple[str, bool]:

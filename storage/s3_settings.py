@@ -3,7 +3,7 @@ embedded by the settings model (config/settings.py)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 
 
 class S3Settings(BaseModel):
@@ -15,3 +15,10 @@ class S3Settings(BaseModel):
     bucket: str = "sohoa"
     secure: bool = False
     region: str | None = None
+    public_endpoint: str | None = Field(
+        None, description="where clients outside the stack reach this S3 server "
+        "(https://files.example); the read API then redirects artifact downloads there, "
+        "signed with the reader's keys. Unset: the API streams them itself")
+    reader_access_key: SecretStr = Field(
+        SecretStr(""), description="a user that may only read the bucket; signs public links")
+    reader_secret_key: SecretStr = SecretStr("")

@@ -1,8 +1,16 @@
-"""A real Prefect API server for the tests, on loopback, with its own database."""
+"""A real Prefect API server for the tests, on loopback, with its own database, requiring
+credentials as production does (Prefect's basic auth: PREFECT_SERVER_API_AUTH_STRING).
+
+The clients' half (PREFECT_API_AUTH_STRING) is put in this process's environment when this
+module is imported, by tests/conftest.py, before anything imports Prefect: Prefect reads its
+settings once, at import, and every subprocess a test starts inherits the environment. So
+every flow of the suite runs against an authenticated server.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -13,6 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 STARTUP_SECONDS = 120
+AUTH_STRING = f"sohoa-test:{secrets.token_urlsafe(24)}"
+# setdefault: one given in the shell serves both the server and the clients just as well.
+os.environ.setdefault("PREFECT_API_AUTH_STRING", AUTH_STRING)
 # Server loops sohoa does not use (schedules, late runs, automations, worker health, the
 # event feed): off, so that the test server's CPU goes to the API the tests exercise.
 UNUSED_SERVICES_OFF = {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in (
@@ -49,7 +60,8 @@ def running_prefect_server(home: Path, database_url: str | None = None) -> Itera
     prefect = Path(sys.executable).with_name("prefect")
     process = subprocess.Popen(
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env={**prefect_environment(home), **UNUSED_SERVICES_OFF, **database(database_url)},
+        env={**prefect_environment(home), **UNUSED_SERVICES_OFF, **database(database_url),
+             "PREFECT_SERVER_API_AUTH_STRING": os.environ["PREFECT_API_AUTH_STRING"]},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

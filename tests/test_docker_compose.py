@@ -1,6 +1,8 @@
 """The production stack in docker/: the compose file validates (with the real Compose binary,
 no Docker engine needed), every SOHOA_ variable it sets is a setting sohoa reads, every
-service has a health check, secrets are required and telemetry is off."""
+service has a health check, secrets are required, telemetry is off, every published port
+listens on loopback, Prefect and the read API require credentials, and sohoa holds MinIO
+users limited to its bucket (the read API a read-only one), never the root account."""
 
 from __future__ import annotations
 
@@ -23,9 +25,11 @@ DOCKER = Path(__file__).resolve().parents[1] / "docker"
 COMPOSE_FILE = DOCKER / "compose.yaml"
 EXAMPLE_ENV = DOCKER / ".env.example"
 DOCKERFILE = DOCKER / "worker.Dockerfile"
-SOHOA_SERVICES = ("migrate", "worker", "watcher", "batch")
+SOHOA_SERVICES = ("migrate", "worker", "watcher", "batch", "api")
 SECRETS = ("POSTGRES_PASSWORD", "PG_SOHOA_PASSWORD", "PG_PREFECT_PASSWORD", "MINIO_ROOT_USER",
-           "MINIO_ROOT_PASSWORD")
+           "MINIO_ROOT_PASSWORD", "MINIO_SOHOA_USER", "MINIO_SOHOA_PASSWORD", "MINIO_READER_USER",
+           "MINIO_READER_PASSWORD", "PREFECT_AUTH_STRING", "SOHOA_API_TOKEN")
+MINIO_INIT = DOCKER / "minio" / "init-users.sh"
 SOHOA_NAME = re.compile(r"\bSOHOA_[A-Z0-9_]+")
 
 
@@ -93,14 +97,16 @@ def test_the_example_env_file_holds_placeholders_only() -> None:
     values = dict(line.split("=", 1) for line in EXAMPLE_ENV.read_text().splitlines()
                   if line and not line.startswith("#"))
     for secret in ("POSTGRES_PASSWORD", "PG_SOHOA_PASSWORD", "PG_PREFECT_PASSWORD",
-                   "MINIO_ROOT_PASSWORD"):
+                   "MINIO_ROOT_PASSWORD", "MINIO_SOHOA_PASSWORD", "MINIO_READER_PASSWORD",
+                   "SOHOA_API_TOKEN"):
         assert values[secret].startswith("change-me"), secret
+    assert values["PREFECT_AUTH_STRING"].split(":", 1)[1].startswith("change-me")
 
 
 def test_every_service_has_a_healthcheck() -> None:
     services = resolved_stack()["services"]
-    assert set(services) == {"postgres", "minio", "prefect-server", "migrate", "worker",
-                             "watcher", "batch"}
+    assert set(services) == {"postgres", "minio", "minio-init", "prefect-server", "migrate",
+                             "worker", "watcher", "batch", "api"}
     for name, service in services.items():
         check = service.get("healthcheck")
         assert check and check.get("test") and not check.get("disable"), name
@@ -192,3 +198,76 @@ def test_the_worker_image_runs_sohoa_as_an_unprivileged_user() -> None:
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
     assert users and users[-1].split(":")[0] not in {"root", "0"}
     assert re.search(r'^ENTRYPOINT \["sohoa"\]$', dockerfile, re.M)
+
+
+def published_ports(stack: dict) -> dict[str, list[dict]]:
+    return {name: service.get("ports") or [] for name, service in stack["services"].items()}
+
+
+def test_every_published_port_listens_on_loopback_unless_asked(tmp_path: Path) -> None:
+    """GIVEN the example env file, and one without STACK_BIND_ADDRESS THEN every published
+    port (Prefect, MinIO, its console, the read API) is bound to 127.0.0.1."""
+    unset = tmp_path / "no-bind.env"
+    unset.write_text("\n".join(line for line in EXAMPLE_ENV.read_text().splitlines()
+                               if not line.startswith("STACK_BIND_ADDRESS=")))
+    without = compose(unset, "config", "--format", "json")
+    assert without.returncode == 0, without.stderr
+
+    for stack in (resolved_stack(), json.loads(without.stdout)):
+        ports = published_ports(stack)
+        assert {port["target"] for port in ports["api"]} == {8000}
+        bound = [(name, port.get("host_ip")) for name, listed in ports.items()
+                 for port in listed]
+        assert len(bound) == 4 and all(ip == "127.0.0.1" for _, ip in bound), bound
+
+
+def test_prefect_requires_credentials_that_every_sohoa_service_sends() -> None:
+    services = resolved_stack()["services"]
+    required = services["prefect-server"]["environment"]["PREFECT_SERVER_API_AUTH_STRING"]
+
+    assert required == "sohoa:change-me-prefect"
+    for name in SOHOA_SERVICES:
+        assert services[name]["environment"]["PREFECT_API_AUTH_STRING"] == required, name
+
+
+def test_sohoa_never_holds_the_minio_root_account() -> None:
+    """GIVEN the stack THEN only minio and minio-init see the root keys; workers write with
+    sohoa's own user, and the read API holds the read-only user only (to serve and sign)."""
+    services = resolved_stack()["services"]
+    root = services["minio"]["environment"]["MINIO_ROOT_USER"]
+    for name, service in services.items():
+        values = set((service.get("environment") or {}).values())
+        if name not in {"minio", "minio-init"}:
+            assert root not in values, name
+    for name in ("migrate", "worker", "watcher", "batch"):
+        assert services[name]["environment"]["SOHOA_S3__ACCESS_KEY"] == "sohoa", name
+    api = services["api"]["environment"]
+    assert api["SOHOA_S3__ACCESS_KEY"] == api["SOHOA_S3__READER_ACCESS_KEY"] == "sohoa-reader"
+    assert api["SOHOA_API_TOKEN"] == "change-me-api-token-0123456789"
+    assert services["api"]["depends_on"]["minio-init"]["condition"] == \
+        "service_completed_successfully"
+
+
+def init_policies() -> dict[str, dict]:
+    """The policies minio-init creates, as MinIO reads them (bucket «sohoa»)."""
+    script = MINIO_INIT.read_text()
+    found = re.findall(r"cat >/tmp/(\S+)\.json <<EOF\n(.*?)\nEOF", script, re.S)
+    return {name: json.loads(body.replace("$BUCKET", "sohoa")) for name, body in found}
+
+
+def test_the_readers_policy_only_reads_sohoas_bucket() -> None:
+    policies = init_policies()
+    read = [(statement["Action"], statement["Resource"])
+            for statement in policies["sohoa-readonly"]["Statement"]]
+    write = {action for statement in policies["sohoa-readwrite"]["Statement"]
+             for action in statement["Action"]}
+    resources = {resource for policy in policies.values()
+                 for statement in policy["Statement"] for resource in statement["Resource"]}
+
+    assert read == [(["s3:GetBucketLocation"], ["arn:aws:s3:::sohoa"]),
+                    (["s3:GetObject"], ["arn:aws:s3:::sohoa/*"])]
+    assert {"s3:PutObject", "s3:GetObject", "s3:PutObjectTagging"} <= write
+    assert not any(action.startswith("admin:") or action == "s3:*" for action in write)
+    assert resources == {"arn:aws:s3:::sohoa", "arn:aws:s3:::sohoa/*"}
+    assert 'grant "$MINIO_READER_USER" "$MINIO_READER_PASSWORD" sohoa-readonly' in \
+        MINIO_INIT.read_text()

@@ -194,7 +194,9 @@ def test_sohoa_env_keeps_callers_settings_out(monkeypatch: pytest.MonkeyPatch,
                                               tmp_path: Path) -> None:
     monkeypatch.setenv("SOHOA_OCR__WORKERS", "1")
     monkeypatch.setenv("PREFECT_API_URL", "http://elsewhere/api")
-    env = sohoa_env(tmp_path, "vie+eng", "http://127.0.0.1:4200/api")
+    monkeypatch.setenv("PREFECT_API_AUTH_STRING", "caller:not-for-this-server")
+    env = sohoa_env(tmp_path, "vie+eng", "http://127.0.0.1:4200/api", "sohoa:server-secret")
+    assert env["PREFECT_API_AUTH_STRING"] == "sohoa:server-secret"
     assert "SOHOA_OCR__WORKERS" not in env
     assert env["SOHOA_OCR__LANGUAGES"] == "vie+eng"
     assert env["PREFECT_API_URL"] == "http://127.0.0.1:4200/api"

@@ -9,9 +9,15 @@ import pytest
 
 from config.settings import Settings
 from flows.local_server import (
+    CLIENT_AUTH_VARIABLE,
+    SERVER_AUTH_VARIABLE,
+    api_status,
+    auth_file,
+    basic_header,
     connect_prefect,
     is_healthy,
     running_server,
+    server_environment,
     start_server,
     stop_server,
 )
@@ -23,6 +29,8 @@ def test_local_server_is_started_once_reused_and_stopped(
     """GIVEN no server WHEN started twice THEN the second call finds the first one; a run
     without PREFECT_API_URL is pointed at it; stopping makes it go away."""
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    # connect_prefect sets it for this process; monkeypatch restores the suite's afterwards.
+    monkeypatch.setenv(CLIENT_AUTH_VARIABLE, "placeholder")
     settings = Settings(data_dir=tmp_path, local_prefect_port=0)
     first = start_server(settings)
     try:
@@ -32,6 +40,7 @@ def test_local_server_is_started_once_reused_and_stopped(
         assert running_server(settings) == first
         assert connect_prefect(settings) == first.url
         assert os.environ["PREFECT_API_URL"] == first.url
+        assert os.environ[CLIENT_AUTH_VARIABLE] == auth_file(settings).read_text().strip()
     finally:
         assert stop_server(settings)
     assert running_server(settings) is None
@@ -45,3 +54,52 @@ def test_configured_api_url_wins_and_ephemeral_mode_starts_nothing(
     monkeypatch.delenv("PREFECT_API_URL")
     assert connect_prefect(Settings(data_dir=tmp_path, prefect_api="ephemeral")) is None
     assert not (tmp_path / "prefect" / "server.json").exists()
+
+
+def test_local_server_refuses_calls_without_its_generated_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a local server started on a fresh data folder THEN its «user:password» was
+    generated there, readable by its owner only; the API refuses a call without it or with
+    another one (401) and answers one with it; the health check stays open for probes."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    settings = Settings(data_dir=tmp_path, local_prefect_port=0)
+    state = start_server(settings)
+    try:
+        secret = auth_file(settings)
+        assert secret.stat().st_mode & 0o777 == 0o600
+        auth = secret.read_text().strip()
+        assert auth.startswith("sohoa:") and len(auth) > 40
+
+        assert api_status(state.url, None) == 401
+        assert api_status(state.url, basic_header("sohoa:not-the-password-0123")) == 401
+        assert api_status(state.url, f"Bearer {auth}") == 401
+        assert api_status(state.url, basic_header(auth)) == 200
+        assert is_healthy(state.url)
+    finally:
+        stop_server(settings)
+
+
+def test_an_unguarded_server_left_by_an_earlier_sohoa_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN the recorded local server answers without credentials (an earlier sohoa started
+    it) WHEN a run starts THEN that server is stopped and a guarded one takes its place."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    settings = Settings(data_dir=tmp_path, local_prefect_port=0)
+    with monkeypatch.context() as earlier:
+        earlier.setattr("flows.local_server.server_environment", lambda s: {
+            k: v for k, v in server_environment(s).items() if k != SERVER_AUTH_VARIABLE})
+        earlier.setattr("flows.local_server.is_guarded_by", lambda url, auth: True)
+        old = start_server(settings)
+    try:
+        assert api_status(old.url, None) == 200
+        assert running_server(settings) is None
+
+        new = start_server(settings)
+
+        assert new.pid != old.pid
+        assert api_status(old.url, None) is None  # stopped
+        assert api_status(new.url, None) == 401
+    finally:
+        stop_server(settings)

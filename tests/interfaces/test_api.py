@@ -1,10 +1,13 @@
-"""The read API: token auth, filters, cursor paging, documents, artifact redirects, and a
-schemathesis run of the app's own OpenAPI description against it."""
+"""The read API: token auth, filters, cursor paging, documents, artifacts streamed from the
+local store and from real S3 (ranges included) or redirected to a public S3 endpoint, damaged
+data, and a schemathesis run of the app's own OpenAPI description against it."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import schemathesis
@@ -17,6 +20,9 @@ from interfaces.api import create_app
 from office.services import Services
 from schemas.errors import ConfigurationError
 from schemas.status import DigitizationStatus as Status
+from storage.records import RecordFilter
+from storage.s3 import S3ObjectStore
+from storage.s3_settings import S3Settings
 from tests.office.test_export import (
     START,
     insert_rows,
@@ -25,6 +31,7 @@ from tests.office.test_export import (
     schema_validator,
     store_json,
 )
+from tests.services import S3Server
 
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -32,10 +39,16 @@ UNIT_A = "UBND xã Thạch Hạ"
 UNIT_B = "UBND phường Nguyễn Du"
 
 
-def seeded_services(tmp_path: Path) -> Services:
+ORIGINAL_KEY = "originals/2026/11/rec-000001/o.pdf"
+ORIGINAL = b"%PDF-1.7 original"
+PDF_KEY = "pdf/2026/11/rec-000001.pdf"
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 12 + b"\n%%EOF\n"  # 3 KB with every byte value
+
+
+def seeded_services(tmp_path: Path, **settings: object) -> Services:
     """Six records over two units, two stations and four statuses; one with stored JSON,
     a searchable PDF and its original in the store."""
-    services = make_services(tmp_path, api_token=TOKEN)
+    services = make_services(tmp_path, api_token=TOKEN, **settings)
     insert_rows(services.repository, [
         record_row(1, unit=UNIT_A, station="a-1", status=Status.DIGITIZED,
                    doc_type="birth_registration", pdf_key="pdf/2026/11/rec-000001.pdf"),
@@ -49,8 +62,10 @@ def seeded_services(tmp_path: Path) -> Services:
                    doc_type="birth_registration", created_at=START + timedelta(days=2)),
     ])
     store_json(services, "rec-000001")
-    services.store.put_bytes("originals/2026/11/rec-000001/o.pdf", b"%PDF-1.7 original",
-                             "application/pdf")
+    for record in services.repository.page_records(RecordFilter(), None, 10):
+        # Every record's original is in the store, as after intake (a 500 otherwise).
+        services.store.put_bytes(record.original_key, ORIGINAL, "application/pdf")
+    services.store.put_bytes(PDF_KEY, PDF, "application/pdf")
     return services
 
 
@@ -163,18 +178,131 @@ def test_unknown_record_is_404(client: TestClient) -> None:
     assert client.get("/records/no-such-record/artifacts/json").status_code == 404
 
 
-def test_artifact_redirects_to_a_presigned_url(client: TestClient, services: Services) -> None:
-    response = client.get("/records/rec-000001/artifacts/original", follow_redirects=False)
+def s3_services(tmp_path: Path, server: S3Server, **s3: str) -> Services:
+    """The seeded records with their objects in a fresh bucket on the test S3 server."""
+    bucket = f"sohoa-api-{uuid.uuid4().hex[:12]}"
+    return seeded_services(tmp_path, object_store="s3", s3=S3Settings(
+        endpoint=server.endpoint, access_key=server.access_key, secret_key=server.secret_key,
+        bucket=bucket, **s3))
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_store_client(request: pytest.FixtureRequest, tmp_path: Path) -> TestClient:
+    """The API over the local store, then over a bucket on real S3 (SeaweedFS)."""
+    services = seeded_services(tmp_path) if request.param == "local" else \
+        s3_services(tmp_path, request.getfixturevalue("s3_server"))
+    return TestClient(create_app(services), headers=AUTH)
+
+
+def test_artifacts_are_streamed_with_their_content_type(any_store_client: TestClient) -> None:
+    """GIVEN either store WHEN an artifact is asked for THEN its bytes come from the API
+    itself (no redirect to file:// or an internal host), typed, sized, resumable."""
+    response = any_store_client.get("/records/rec-000001/artifacts/searchable_pdf",
+                                    follow_redirects=False)
+
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-length"] == str(len(PDF))
+    assert response.headers["accept-ranges"] == "bytes"
+    assert response.headers["content-disposition"] == 'inline; filename="rec-000001.pdf"'
+    document = any_store_client.get("/records/rec-000001/artifacts/json")
+    assert document.headers["content-type"] == "application/json"
+    assert document.json()["pages"][0]["text"] == "TỜ KHAI ĐĂNG KÝ KHAI SINH"
+
+
+@pytest.mark.parametrize(("asked", "first", "last"), [
+    ("bytes=0-1023", 0, 1023), ("bytes=1000-", 1000, len(PDF) - 1),
+    ("bytes=-100", len(PDF) - 100, len(PDF) - 1), ("bytes=3000-999999", 3000, len(PDF) - 1)])
+def test_a_range_request_gets_those_bytes(any_store_client: TestClient, asked: str,
+                                          first: int, last: int) -> None:
+    """GIVEN a PDF viewer asking for part of the PDF THEN 206 with exactly those bytes."""
+    response = any_store_client.get("/records/rec-000001/artifacts/searchable_pdf",
+                                    headers={"Range": asked})
+
+    assert response.status_code == 206
+    assert response.content == PDF[first:last + 1]
+    assert response.headers["content-range"] == f"bytes {first}-{last}/{len(PDF)}"
+    assert response.headers["content-length"] == str(last - first + 1)
+    assert response.headers["content-type"] == "application/pdf"
+
+
+def test_ranges_past_the_end_are_416_and_unserved_syntax_gets_everything(
+        client: TestClient) -> None:
+    past = client.get("/records/rec-000001/artifacts/original", headers={"Range": "bytes=17-"})
+    several = client.get("/records/rec-000001/artifacts/original",
+                         headers={"Range": "bytes=0-1,4-5"})
+    garbage = client.get("/records/rec-000001/artifacts/original", headers={"Range": "pages=2"})
+
+    assert past.status_code == 416 and past.headers["content-range"] == "bytes */17"
+    assert several.status_code == 200 and several.content == ORIGINAL
+    assert garbage.status_code == 200 and garbage.content == ORIGINAL
+
+
+def test_a_public_s3_endpoint_gets_a_read_only_signed_redirect(
+        tmp_path: Path, s3_server: S3Server) -> None:
+    """GIVEN a public S3 endpoint and a reader user THEN the API redirects there, signed
+    with the reader's key, never the store's own (root) key."""
+    services = s3_services(tmp_path, s3_server, public_endpoint="https://files.example.vn",
+                           reader_access_key="sohoa-reader", reader_secret_key="reader-secret-1")
+    client = TestClient(create_app(services), headers=AUTH)
+
+    response = client.get("/records/rec-000001/artifacts/searchable_pdf", follow_redirects=False)
 
     assert response.status_code == 307
-    key = "originals/2026/11/rec-000001/o.pdf"
-    assert response.headers["location"] == services.store.presigned_url(key,
-                                                                        timedelta(minutes=15))
-    assert Path(response.headers["location"].removeprefix("file://")).read_bytes() == \
-        b"%PDF-1.7 original"
-    json_redirect = client.get("/records/rec-000001/artifacts/json", follow_redirects=False)
-    assert json_redirect.status_code == 307
-    assert json_redirect.headers["location"].endswith("/json/2026/11/rec-000001.json")
+    url = urlsplit(response.headers["location"])
+    query = parse_qs(url.query)
+    assert (url.scheme, url.netloc) == ("https", "files.example.vn")
+    assert url.path == f"/{services.settings.s3.bucket}/{PDF_KEY}"
+    assert query["X-Amz-Credential"][0].startswith("sohoa-reader/")
+    assert int(query["X-Amz-Expires"][0]) == 15 * 60
+    assert s3_server.access_key not in response.headers["location"]
+
+
+@pytest.mark.parametrize("reader", [{}, {"reader_access_key": "sohoa-reader"}])
+def test_a_public_endpoint_without_a_reader_of_its_own_is_refused(reader: dict) -> None:
+    store_settings = S3Settings(endpoint="127.0.0.1:9", access_key="sohoa-test",
+                                secret_key="sohoa-test-secret-key",
+                                public_endpoint="https://files.example.vn", **reader)
+    with pytest.raises(ConfigurationError, match="read-only user of its own"):
+        S3ObjectStore(store_settings)
+
+
+def test_damaged_stored_data_is_a_500_that_says_retrying_will_not_help(
+        client: TestClient, services: Services) -> None:
+    """GIVEN a stored JSON whose bytes no longer match their checksum WHEN asked for (as
+    the document or as an artifact) THEN 500, not 503: the damage is permanent."""
+    record = services.repository.require("rec-000001")
+    path = services.settings.resolved_store_dir / record.json_key
+    path.write_bytes(path.read_bytes().replace(b"KHAI SINH", b"KHAI SINX"))
+
+    for url in ("/records/rec-000001", "/records/rec-000001/artifacts/json"):
+        response = client.get(url)
+        assert response.status_code == 500, url
+        assert "damaged, retrying will not help" in response.json()["detail"]
+
+
+def test_an_artifact_the_record_names_but_the_store_lost_is_a_500(
+        client: TestClient, services: Services) -> None:
+    (services.settings.resolved_store_dir / PDF_KEY).unlink()
+
+    response = client.get("/records/rec-000001/artifacts/searchable_pdf")
+
+    assert response.status_code == 500
+    assert "missing from the object store" in response.json()["detail"]
+
+
+def test_a_huge_id_is_not_echoed(client: TestClient) -> None:
+    response = client.get("/records/" + "x" * 60_000)  # httpx sends at most 64 KiB of URL
+
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert len(detail) < 200 and detail.endswith("(60000 characters)")
+
+
+def test_a_token_no_client_can_send_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="printable ASCII"):
+        create_app(make_services(tmp_path, api_token="mật-khẩu-của-xã-thạch-hạ-2026"))
 
 
 def test_missing_or_unknown_artifact(client: TestClient) -> None:
