@@ -153,7 +153,8 @@ def test_names_are_shortened_to_fit_with_extension_and_hash(name: str, room: int
 
 def test_a_255_byte_name_taken_twice_gets_a_fitting_free_name(tmp_path: Path) -> None:
     s = station(tmp_path)
-    name = "ồ" * 83 + "a.png"  # 83 × 3 + 6 = 255 bytes
+    name = "ồ" * 83 + "ab.png"  # 83 × 3 + 6 = 255 bytes
+    assert len(name.encode()) == 255
     for content in (b"one", b"two", b"three"):
         (s.inbox / name).write_bytes(content)
         move_to(s.processed, s.inbox / name, s)
