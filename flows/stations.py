@@ -148,7 +148,8 @@ def open_for_writing(files: set[tuple[int, int]]) -> set[tuple[int, int]]:
     and PID namespaces are invisible).
 
     Every open descriptor of every process is looked at, so this runs only for files that
-    are otherwise ready: on this 2-core machine, about 0.3 ms per 100 descriptors.
+    are otherwise ready: 8–11 ms for 98 processes holding 342 descriptors, measured on a
+    2-core machine under a load of 8 (reading the links first to skip sockets saved nothing).
     """
     found: set[tuple[int, int]] = set()
     if not files:

@@ -16,6 +16,8 @@ import contextlib
 import hashlib
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -265,3 +267,24 @@ def test_a_file_it_cannot_read_ends_as_a_failed_record(office: Office) -> None:
     assert record["id"] in note
     assert len([line for line in office.full_log("watcher").splitlines()
                 if name in line and "not taken yet" in line]) == 1  # 2 tries: 1 retry
+
+
+def test_a_writer_pausing_with_the_file_open_is_waited_for(office: Office) -> None:
+    """GIVEN a writer (as privileged as the watcher, so that /proc shows it its descriptors)
+    that writes half a scan and pauses four settle delays with the file open WHEN it then
+    finishes THEN the record holds the whole scan, never the half."""
+    name = "chậm.png"
+    data = tiny_scan("Tờ khai viết chậm", "PNG")
+    half = len(data) // 2
+    writer = subprocess.Popen([
+        *WITHOUT_FILE_PERMISSION_BYPASS, sys.executable, "-c",
+        "import sys, time\n"
+        "data = sys.stdin.buffer.read()\n"
+        f"with open({str(inbox(office) / name)!r}, 'wb') as out:\n"
+        f"    out.write(data[:{half}]); out.flush(); time.sleep({4 * SETTLE})\n"
+        f"    out.write(data[{half}:])\n"], stdin=subprocess.PIPE)
+    writer.communicate(data, timeout=60)
+
+    record = wait_taken(office, data, name)
+    assert record["size_bytes"] == len(data)
+    assert office.records_of({sha(data[:half])}) == []
