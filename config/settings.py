@@ -95,6 +95,9 @@ class WatchSettings(BaseModel):
         "share its run")
     after_store: Literal["move", "delete"] = Field(
         "move", description="what happens to a scan once its original is stored and verified")
+    read_attempts: int = Field(
+        5, ge=1, description="a file that cannot be opened or read this many times in a row "
+        "(waiting SOHOA_RETRY_DELAYS_SECONDS between) becomes a `failed` record in failed/")
     processed_folder: str = "processed"
     failed_folder: str = "failed"
     ignore_patterns: list[str] = Field(

@@ -11,11 +11,17 @@ Nothing is lost when something is down: a file whose original cannot be stored s
 inbox and is tried again; a record whose run could not be submitted, or whose worker died,
 is submitted again by the recovery sweep (unfinished records are looked at every
 ``recovery_seconds``; Prefect's idempotency keys make re-submission harmless).
+
+No single file can stop the watcher: whatever goes wrong with one file (it cannot be read,
+its name is too long, processed/ cannot be written) is logged, and the file is retried,
+moved to failed/ with its reason, or left where it is; the loop goes on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,9 +29,26 @@ from pathlib import Path
 from uuid import UUID
 
 from config.settings import Settings
-from office.intake import register
+from office.intake import (
+    Source,
+    SpecialFileError,
+    UnreadableFileError,
+    opened_source,
+    register_source,
+)
 from office.services import Services
-from office.stations import Settling, Station, move_to, move_to_failed, scan_inbox
+from office.stations import (
+    Identity,
+    Settling,
+    SourceReplacedError,
+    Station,
+    move_to_failed,
+    recordable,
+    restore_claims,
+    scan_inbox,
+    shown,
+    take_away,
+)
 from pipeline.load import inspect_file
 from schemas.errors import SohoaError
 from schemas.record import DossierRecord, utc_now
@@ -51,6 +74,7 @@ class Watcher:
                          for s in self.settings.stations]
         self.settling = Settling(self.settings.watch.settle_seconds)
         self.failures: dict[Path, int] = {}
+        self.unread_tries: dict[Path, int] = {}  # tries that failed on the file itself
         # Registered records whose run is not submitted yet, with when they were taken.
         self.pending: list[tuple[DossierRecord, float]] = []
         self.not_before: dict[Path, float] = {}
@@ -70,6 +94,9 @@ class Watcher:
         for station in self.stations:
             for folder in (station.inbox, station.processed, station.failed):
                 folder.mkdir(parents=True, exist_ok=True)
+            for path in restore_claims(station):
+                log.info("%s put back in the inbox (the watcher stopped while taking it)",
+                         shown(str(path)))
         self.recover()
         self.rescan()
         now = self.clock()
@@ -97,9 +124,8 @@ class Watcher:
     def notice(self, path: Path, now: float) -> None:
         """An event on ``path``: follow it if it is a scan in an inbox."""
         station = self.station_of(path)
-        if (station is not None and station.wants(path, self.settings.watch.ignore_patterns)
-                and not path.is_symlink()):
-            self.settling.note(path, now)
+        if station is not None and station.wants(path, self.settings.watch.ignore_patterns):
+            self.settling.note(path, now)  # links and other special files: refused there
 
     def rescan(self) -> None:
         """Look at every file in every inbox: catches events the OS (or a share) lost and
@@ -119,19 +145,40 @@ class Watcher:
         now = self.clock()
         taken = 0
         for path in self.settling.ready(now):
-            if self.not_before.get(path, 0.0) > now:
-                continue
             station = self.station_of(path)
-            record = self.register(station, path) if station is not None else None
-            if station is None or record is None:
+            if self.not_before.get(path, 0.0) > now or station is None:
                 continue
-            self.dispose(station, path, record, self.problem_of(path, record))
-            self.settling.forget(path)
-            if record.status is not DigitizationStatus.DUPLICATE and not record.status.is_final:
-                self.pending.append((record, now))
-            taken += 1
+            try:
+                taken += self.take(station, path, now)
+            except Exception as error:  # noqa: BLE001 - one file must never stop the watcher
+                log.exception("%s: unexpected error", shown(path.name))
+                self.postpone(path, error)
         self.flush(now)
         return taken
+
+    def take(self, station: Station, path: Path, now: float) -> bool:
+        """Take one settled file from one descriptor: register it, then let it leave the
+        inbox. False when it stays (retried later, or refused as a special file)."""
+        try:
+            with opened_source(path) as source:
+                record = self.register(station, source)
+                if record is None:
+                    return False
+                self.taken(path)  # before dispose, which may postpone it once more
+                self.dispose(station, source, record, self.problem_of(source, record))
+        except FileNotFoundError:
+            self.settling.forget(path)  # gone before we took it: nothing of ours to lose
+            return False
+        except SpecialFileError as error:  # swapped for a link or a pipe since it settled
+            self.settling.refuse(path, os.lstat(path), error.message)
+            return False
+        except UnreadableFileError as error:
+            self.unreadable(station, path, error)
+            return False
+        if (not record.status.is_final
+                and all(record.id != waiting.id for waiting, _ in self.pending)):
+            self.pending.append((record, now))
+        return True
 
     def flush(self, now: float, everything: bool = False) -> None:
         """Submit the runs of registered records: a station's records in runs of at most
@@ -152,30 +199,58 @@ class Watcher:
             waiting += items
         self.pending = waiting
 
-    def register(self, station: Station, path: Path) -> DossierRecord | None:
-        """Register one file (original stored and verified); None if not possible now."""
+    def taken(self, path: Path) -> None:
+        """Forget the tries of a file now registered."""
+        self.settling.forget(path)
+        for tries in (self.failures, self.not_before, self.unread_tries):
+            tries.pop(path, None)
+
+    def register(self, station: Station, source: Source) -> DossierRecord | None:
+        """Register one file (original stored and verified); None if not possible now
+        (store or database down: the file stays and is tried again)."""
         try:
-            job = register(self.services, path, station.name, same_drop=True)
-        except FileNotFoundError:
-            self.settling.forget(path)  # gone before we took it: nothing of ours to lose
-            return None
+            job = register_source(self.services, source, station.name, same_drop=True)
+        except UnreadableFileError:
+            raise  # the file's own fault: counted towards giving up (see unreadable)
         except (SohoaError, OSError) as error:
-            self.postpone(path, error)
+            self.postpone(source.path, error)
             return None
-        self.failures.pop(path, None)
-        self.not_before.pop(path, None)
         record = self.repository.require(job.record_id)
         if record.status is DigitizationStatus.DUPLICATE:
-            log.info("%s/%s: same file as record %s (duplicate %s)", station.name, path.name,
-                     record.duplicate_of, record.id)
+            log.info("%s/%s: same file as record %s (duplicate %s)", shown(station.name),
+                     shown(source.path.name), record.duplicate_of, record.id)
         return record
 
-    def problem_of(self, path: Path, record: DossierRecord) -> str | None:
+    def problem_of(self, source: Source, record: DossierRecord) -> str | None:
         """Why the file cannot be digitized, when its header already tells (see
         inspection_problem); never for a duplicate, whose original was digitized."""
         if record.status is DigitizationStatus.DUPLICATE:
             return None
-        return self.inspection_problem(path)
+        return self.inspection_problem(source)
+
+    def unreadable(self, station: Station, path: Path, error: UnreadableFileError) -> None:
+        """The file could not be opened or read: try again later, and after
+        ``watch.read_attempts`` tries record it as `failed` and move it to failed/."""
+        self.unread_tries[path] = self.unread_tries.get(path, 0) + 1
+        if self.unread_tries[path] < self.settings.watch.read_attempts:
+            self.postpone(path, error)
+            return
+        record = self.record_unreadable(station, path, error.message)
+        self.taken(path)
+        self.to_failed(station, path, record.id, error.message, None)
+
+    def record_unreadable(self, station: Station, path: Path, reason: str) -> DossierRecord:
+        """A `failed` record for a file whose bytes were never read. Its sha256 cannot be the
+        content's: it is the SHA-256 of the station, path and inode, which no other record
+        shares (a shared value would make the next unreadable file its duplicate)."""
+        status = os.lstat(path)
+        marker = f"unread:{station.name}:{recordable(str(path))}:{status.st_ino}:{time.time_ns()}"
+        record, _ = self.repository.register(
+            filename=recordable(path.name), source_path=recordable(str(path)),
+            sha256=hashlib.sha256(marker.encode()).hexdigest(), size_bytes=status.st_size,
+            station=station.name, unit=station.unit, original_key=None)
+        error = f"{reason}; tried {self.settings.watch.read_attempts} times, never read"
+        return self.repository.set_status(record.id, DigitizationStatus.FAILED, error=error)
 
     def postpone(self, path: Path, error: Exception) -> None:
         """The file could not be registered (store or database down, file unreadable):
@@ -186,20 +261,21 @@ class Watcher:
         wait = delays[min(count, len(delays) - 1)]
         self.not_before[path] = self.clock() + wait
         message = error.message if isinstance(error, SohoaError) else str(error)
-        log.warning("%s not taken yet (%s); trying again in %.0f s", path.name, message, wait)
+        log.warning("%s not taken yet (%s); trying again in %.0f s", shown(path.name),
+                    shown(message), wait)
 
-    def inspection_problem(self, path: Path) -> str | None:
+    def inspection_problem(self, source: Source) -> str | None:
         """Why the file cannot be digitized, when its header already tells (corrupt,
         encrypted, not a scan); None otherwise. The run records the same failure."""
         try:
-            inspect_file(path, self.services.settings.page_limits())
+            inspect_file(source.reader, self.services.settings.page_limits())
         except SohoaError as error:
             return None if error.retryable else error.message
         return None
 
     def submit_quietly(self, records: list[DossierRecord]) -> None:
         """Submit the records' run; if Prefect is unreachable the recovery sweep will."""
-        names = ", ".join(f"{r.station}/{r.filename}" for r in records)
+        names = shown(", ".join(f"{r.station}/{r.filename}" for r in records))
         try:
             run_id = self.submit(self.settings, records)
         except Exception as error:  # noqa: BLE001 - any API failure: the sweep retries
@@ -208,17 +284,42 @@ class Watcher:
             return
         log.info("%s → run %s", names, run_id)
 
-    def dispose(self, station: Station, path: Path, record: DossierRecord,
+    def dispose(self, station: Station, source: Source, record: DossierRecord,
                 problem: str | None) -> None:
-        """The original is stored and verified: the scan may leave the inbox."""
+        """The original is stored and verified: the scan may leave the inbox, if its name
+        still holds what was stored (see stations.take_away). Where it cannot go to
+        processed/, it goes to failed/ saying so; its record goes on either way."""
+        path = source.path
         if problem is not None:
-            target = move_to_failed(path, station, problem, record.id, utc_now().astimezone())
-            log.warning("%s/%s failed: %s (moved to %s)", station.name, path.name, problem,
-                        target)
-        elif self.settings.watch.after_store == "delete":
-            path.unlink()
-        else:
-            move_to(station.processed, path, station)
+            self.to_failed(station, path, record.id, problem, source.identity)
+            return
+        folder = None if self.settings.watch.after_store == "delete" else station.processed
+        try:
+            take_away(path, source.identity, folder, station)
+        except SourceReplacedError as replaced:
+            log.warning("%s/%s", shown(station.name), replaced)
+        except OSError as error:
+            reason = (f"stored as record {record.id}, but it could not be moved to "
+                      f"{station.processed} ({error.strerror or error})")
+            self.to_failed(station, path, record.id, reason, source.identity)
+
+    def to_failed(self, station: Station, path: Path, record_id: str, reason: str,
+                  identity: Identity | None) -> None:
+        """Move the file to failed/ with its note; if even that fails, it stays in the inbox
+        (tried again later; its record is found by same_drop, not made twice)."""
+        try:
+            target = move_to_failed(path, station, reason, record_id, utc_now().astimezone(),
+                                    identity)
+        except SourceReplacedError as replaced:
+            log.warning("%s/%s", shown(station.name), replaced)
+            return
+        except OSError as error:
+            log.error("%s/%s: %s; and it cannot be moved to failed/ either (%s): it stays",
+                      shown(station.name), shown(path.name), shown(reason), error)
+            self.postpone(path, error)
+            return
+        log.warning("%s/%s failed: %s (moved to %s)", shown(station.name), shown(path.name),
+                    shown(reason), shown(str(target)))
 
     def recover(self) -> int:
         """Submit runs for records no run is working on: never submitted (Prefect was down),
@@ -237,11 +338,12 @@ class Watcher:
             try:
                 run_id = self.recover_one(self.settings, record)
             except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep
-                log.warning("cannot recover %s/%s yet (%s: %s)", record.station,
-                            record.filename, type(error).__name__, error)
+                log.warning("cannot recover %s/%s yet (%s: %s)", shown(record.station),
+                            shown(record.filename), type(error).__name__, error)
                 return submitted
             if run_id is not None:
                 submitted += 1
-                log.info("%s/%s (record %s, %s) submitted again: run %s", record.station,
-                         record.filename, record.id, record.status.value, run_id)
+                log.info("%s/%s (record %s, %s) submitted again: run %s",
+                         shown(record.station), shown(record.filename), record.id,
+                         record.status.value, run_id)
         return submitted

@@ -100,9 +100,11 @@ class Office:
     bucket: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
-    def start(self, name: str, *args: str) -> None:
+    def start(self, name: str, *args: str, wrapper: tuple[str, ...] = ()) -> None:
+        """Start ``sohoa ARGS`` (through ``wrapper``, e.g. setpriv, when given)."""
         log = (self.base / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen([SOHOA, *args], env=self.env, stdout=log,
+        self.processes[name] = subprocess.Popen([*wrapper, SOHOA, *args], env=self.env,
+                                                stdout=log,
                                                 stderr=subprocess.STDOUT,
                                                 start_new_session=True)
         log.close()
@@ -125,7 +127,11 @@ class Office:
             process.wait(timeout=30)
 
     def log(self, name: str) -> str:
-        return (self.base / f"{name}.log").read_text(errors="replace")[-6000:]
+        return self.full_log(name)[-6000:]
+
+    def full_log(self, name: str) -> str:
+        """Everything the process has written so far."""
+        return (self.base / f"{name}.log").read_text(errors="replace")
 
     def records(self) -> dict[str, dict]:
         """Every record; none while the first sohoa process is still creating the tables."""
@@ -157,7 +163,6 @@ class Office:
     def inbox_files(self) -> list[Path]:
         """Files still in the inboxes (processed/ and failed/ are not inboxes)."""
         return [p for inbox in self.inboxes.values() for p in inbox.iterdir() if p.is_file()]
-
 
 
 def open_office(base: Path, s3: S3Server, postgres_url: str, api_url: str,

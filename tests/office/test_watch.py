@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from io import BytesIO
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from PIL import Image
 
 from config.settings import Settings, StationSettings, WatchSettings
+from office import watch as watch_module
+from office.intake import Source, UnreadableFileError
 from office.services import Services
 from office.watch import Watcher
 from schemas.errors import StorageError
@@ -186,3 +189,124 @@ def test_files_arriving_close_together_wait_briefly_to_share_a_run(
     w.take_ready()
 
     assert w.runs == [["first.png", "second.png"]]  # type: ignore[attr-defined]
+
+
+def test_a_scan_replaced_while_it_was_stored_is_kept_and_recorded_on_its_own(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a scan whose name gets another file renamed over it while its original is being
+    stored WHEN the watcher finishes with it THEN the stored original is the bytes read, and
+    the new file is not removed: it stays in the inbox and becomes a record of its own."""
+    w, _, clock = watcher
+    w.settings.watch.after_store = "delete"  # the setting that used to lose it
+    path = w.stations[0].inbox / "a.png"
+    path.write_bytes(scan_png)
+    newer = other_png(9)
+    put_file = w.services.store.put_file
+
+    def store_then_swap(*args: object, **kwargs: object) -> object:
+        stored = put_file(*args, **kwargs)
+        (path.parent / "new.part").write_bytes(newer)
+        os.replace(path.parent / "new.part", path)
+        return stored
+
+    monkeypatch.setattr(w.services.store, "put_file", store_then_swap)
+    assert settle(w, clock) == 1
+    monkeypatch.undo()
+    (first,) = w.repository.list_records()
+    assert w.services.store.get_bytes(first.original_key) == scan_png
+    assert path.read_bytes() == newer
+
+    clock.now += 1
+    assert settle(w, clock) == 1
+    second = next(r for r in w.repository.list_records() if r.id != first.id)
+    assert w.services.store.get_bytes(second.original_key) == newer
+    assert not path.exists()
+
+
+def test_an_unreadable_file_ends_failed_after_the_tries(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(root reads any file: the open is made to fail through the seam the watcher opens
+    with; tests/e2e/test_watch_hardening.py does it for real)"""
+    w, submitted, clock = watcher
+    w.settings.watch.read_attempts = 3
+    w.settings.retry_delays_seconds = [1]
+    path = w.stations[0].inbox / "khoá.png"
+    path.write_bytes(scan_png)
+
+    def cannot_open(_: Path) -> None:
+        raise UnreadableFileError("khoá.png: cannot be opened (Permission denied)")
+
+    monkeypatch.setattr(watch_module, "opened_source", cannot_open)
+    for _ in range(2):
+        assert settle(w, clock) == 0
+        assert path.exists() and w.repository.list_records() == []
+    settle(w, clock)
+
+    (record,) = w.repository.list_records()
+    assert record.status is Status.FAILED and "Permission denied" in record.error
+    assert record.filename == "khoá.png" and record.original_key is None
+    assert submitted == [] and not path.exists()
+    note = (w.stations[0].failed / "khoá.png.error.txt").read_text(encoding="utf-8")
+    assert "Permission denied" in note and record.id in note
+
+
+def test_a_scan_that_cannot_go_to_processed_goes_to_failed_and_the_watcher_goes_on(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes) -> None:
+    w, submitted, clock = watcher
+    station = w.stations[0]
+    station.processed.write_bytes(b"")  # processed/ is a file: nothing can be moved into it
+    (station.inbox / "a.png").write_bytes(scan_png)
+
+    assert settle(w, clock) == 1
+    (record,) = w.repository.list_records()
+    assert record.status is Status.RECEIVED and [r.id for r in submitted] == [record.id]
+    note = (station.failed / "a.png.error.txt").read_text(encoding="utf-8")
+    assert f"stored as record {record.id}, but it could not be moved" in note
+
+    (station.inbox / "b.png").write_bytes(other_png(3))
+    assert settle(w, clock) == 1
+
+
+def test_a_named_pipe_and_a_link_are_left_and_later_scans_taken(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes,
+        tmp_path: Path) -> None:
+    w, _, clock = watcher
+    inbox = w.stations[0].inbox
+    os.mkfifo(inbox / "pipe.pdf")
+    secret = tmp_path / "environ"
+    secret.write_bytes(b"S3_SECRET_KEY=x")
+    (inbox / "link.pdf").symlink_to(secret)
+    (inbox / "a.png").write_bytes(scan_png)
+
+    assert settle(w, clock) == 1
+    assert sorted(p.name for p in inbox.iterdir() if p.name not in {"processed", "failed"}) \
+        == ["link.pdf", "pipe.pdf"]
+    (record,) = w.repository.list_records()
+    assert record.filename == "a.png"
+
+
+def test_an_error_nobody_expected_on_one_file_does_not_stop_the_others(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    w, _, clock = watcher
+    inbox = w.stations[0].inbox
+    (inbox / "a.png").write_bytes(scan_png)
+    (inbox / "b.png").write_bytes(other_png(5))
+    inspect = Watcher.inspection_problem
+
+    def broken_on_a(self: Watcher, source: Source) -> str | None:
+        if source.path.name == "a.png":
+            raise RuntimeError("a bug")
+        return inspect(self, source)
+
+    monkeypatch.setattr(Watcher, "inspection_problem", broken_on_a)
+    assert settle(w, clock) == 1
+    assert (inbox / "a.png").exists() and not (inbox / "b.png").exists()
+
+
+def other_png(shade: int) -> bytes:
+    out = BytesIO()
+    Image.new("L", (200, 100), shade).save(out, format="PNG")
+    return out.getvalue()
