@@ -1,4 +1,5 @@
-"""The digitization flows: `digitize-file` (one file → one record) and `digitize-batch`."""
+"""The digitization flows: `digitize-file` (one file → a record per document in it) and
+`digitize-batch`."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def digitize_jobs(jobs: list[FileJob], json_out: str | None) -> list[DossierDocu
         else:
             opened = retrying(open_record, services)(job)
             finishing.append(submit_pages(services, opened, json_out))
-    return [future.result() for future in finishing]
+    return [document for future in finishing for document in future.result()]
 
 
 def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> PrefectFuture:
@@ -94,9 +95,9 @@ def digitize_records(record_ids: list[str]) -> dict[str, str]:
     # Each record's artifact as soon as it is finished, not after the whole group: a run
     # killed later leaves the records it finished with their artifacts.
     for future in as_completed(futures):
-        document = future.result()
-        publish_record_artifact(document, services.settings.public_api_url)
-        documents.append(document)
+        for document in future.result():
+            publish_record_artifact(document, services.settings.public_api_url)
+            documents.append(document)
     if documents:
         label_run(documents)
     for document in documents:

@@ -16,7 +16,7 @@ from office.intake import register
 from office.jobs import FileJob, PageOutcome
 from office.progress import announce
 from office.services import Services, active_services, pipeline_version
-from pipeline.document import analyse
+from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import FileFormat, FileInfo, inspect_file
 from pipeline.load import load_page as decode_page
 from pipeline.page import process_page
@@ -155,24 +155,24 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
 
 @task(name="finish-record", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
-                  json_out: str | None = None) -> DossierDocument:
-    """Classify, extract, store the searchable PDF, text and JSON, and set the final status."""
+                  json_out: str | None = None) -> list[DossierDocument]:
+    """Split the file into documents; classify, extract, store each one's searchable PDF,
+    text and JSON, and set its final status. One document per record (contract §5)."""
     services = active_services()
     if not job.claimed:
         # Another run holds the record: report it as it stands, touch nothing of that run's.
         record = services.repository.require(job.record_id)
-        document = build_document(record, [], pipeline_version())
-        if json_out:
-            write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
-        announce(document)
-        return document
+        documents = [build_document(r, [], pipeline_version())
+                     for r in [record, *services.repository.parts_of(record.id)]]
+        return publish(services, job, documents, json_out)
     error = job.error or first_page_error(outcomes, job.filename)
     if error:
-        document = fail_record(services, job, error)
+        documents = [fail_record(services, job, error)]
     else:
-        pages = [o.page for o in outcomes if isinstance(o, PageOutcome) and o.page]
-        document = store_results(services, job, pages, [o.pdf_path for o in outcomes])
-    return publish(services, job, document, json_out)
+        read = [o for o in outcomes if isinstance(o, PageOutcome) and o.page]
+        documents = store_results(services, job, [o.page for o in read if o.page],
+                                  {o.number: o.pdf_path for o in read if o.pdf_path})
+    return publish(services, job, documents, json_out)
 
 
 def naming(filename: str, message: str) -> str:
@@ -195,28 +195,41 @@ def first_page_error(outcomes: list[PageOutcome | BaseException],
 
 
 def store_results(services: Services, job: FileJob, pages: list[PageOcr],
-                  pdf_paths: list[str | None]) -> DossierDocument:
-    repository, store = services.repository, services.store
-    record = repository.get(job.record_id)
-    analysis = analyse(pages, services.doctypes, services.settings.review)
-    classification, extraction, assessment = (analysis.classification, analysis.extraction,
-                                              analysis.assessment)
+                  pdf_paths: dict[int, str]) -> list[DossierDocument]:
+    """Split the file's pages into documents and store each as its own record: the file's
+    record is the first document, the others are its parts (made once, found again on a
+    retry of this task)."""
+    record = services.repository.require(job.record_id)
+    analysed = analyse_file(pages, services.doctypes, services.settings.review)
+    parts = len(analysed)
+    return [store_document(services, job, record if part == 1
+                           else services.repository.part_record(record, part, parts),
+                           document, part, parts, pdf_paths)
+            for part, document in enumerate(analysed, start=1)]
+
+
+def store_document(services: Services, job: FileJob, record: DossierRecord,
+                   document: DocumentAnalysis, part: int, parts: int,
+                   pdf_paths: dict[int, str]) -> DossierDocument:
+    """One document's searchable PDF (its pages' PDF pages), text and JSON, and its status."""
+    pages, analysis = document.pages, document.analysis
     pdf_key, text_key, json_key = artifact_keys(record)
-    merged = work_dir_for(services, job.record_id) / "searchable.pdf"
-    merge_page_pdfs([Path(p) for p in pdf_paths if p], merged)
-    tags = {"station": record.station, "doc-type": classification.doc_type}
-    store.put_file(pdf_key, merged, "application/pdf", metadata=tags)
-    store.put_bytes(text_key, document_text(pages).encode("utf-8"), "text/plain; charset=utf-8",
-                    metadata=tags)
+    merged = work_dir_for(services, job.record_id) / f"searchable-{part}.pdf"
+    merge_page_pdfs([Path(pdf_paths[p.number]) for p in pages if p.number in pdf_paths], merged)
+    tags = {"station": record.station, "doc-type": analysis.doc_type}
+    services.store.put_file(pdf_key, merged, "application/pdf", metadata=tags)
+    services.store.put_bytes(text_key, document_text(pages).encode("utf-8"),
+                             "text/plain; charset=utf-8", metadata=tags)
     changes = {
-        "doc_type": classification.doc_type,
-        "fields": {k: v.model_dump(mode="json") for k, v in extraction.fields.items()},
-        "review_reasons": assessment.review_reasons,
-        "page_count": len(pages),
+        "doc_type": analysis.doc_type,
+        "fields": {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()},
+        "review_reasons": analysis.assessment.review_reasons,
+        "page_count": len(pages), "part": part, "parts": parts,
+        "first_page": document.span.first, "last_page": document.span.last,
         "pdf_key": pdf_key, "text_key": text_key, "json_key": json_key,
         "pipeline_version": pipeline_version(),
     }
-    return store_json_and_status(services, record, assessment.status, changes, pages)
+    return store_json_and_status(services, record, analysis.assessment.status, changes, pages)
 
 
 def artifact_keys(record: DossierRecord) -> tuple[str, str, str]:
@@ -239,8 +252,9 @@ def store_json_and_status(services: Services, record: DossierRecord, status: Dig
         # record already says what this attempt would write.
         if services.repository.require(record.id).status is not status:
             raise
-    services.store.set_tags(changes.get("original_key", record.original_key),
-                            {"status": status.value})
+    if record.part_of is None:  # the original is the file's: its first record tags it
+        services.store.set_tags(changes.get("original_key", record.original_key),
+                                {"status": status.value})
     return document
 
 
@@ -258,7 +272,7 @@ def fail_record(services: Services, job: FileJob, error: str) -> DossierDocument
 
 
 @task(name="finish-duplicate", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
-def finish_duplicate(job: FileJob, json_out: str | None = None) -> DossierDocument:
+def finish_duplicate(job: FileJob, json_out: str | None = None) -> list[DossierDocument]:
     """A duplicate is not processed again: its JSON points at the earlier record."""
     services = active_services()
     record = services.repository.get(job.record_id)
@@ -268,14 +282,15 @@ def finish_duplicate(job: FileJob, json_out: str | None = None) -> DossierDocume
         "pdf_key": original.pdf_key, "text_key": original.text_key, "json_key": original.json_key,
     })
     document = build_document(view, [], pipeline_version())
-    return publish(services, job, document, json_out)
+    return publish(services, job, [document], json_out)
 
 
-def publish(services: Services, job: FileJob, document: DossierDocument,
-            json_out: str | None) -> DossierDocument:
-    """Hand the finished document to the caller's JSON folder and progress listeners."""
-    if json_out:
-        write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
+def publish(services: Services, job: FileJob, documents: list[DossierDocument],
+            json_out: str | None) -> list[DossierDocument]:
+    """Hand a file's finished documents to the caller's JSON folder and progress listeners."""
+    for document in documents:
+        if json_out:
+            write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
+        announce(document)
     shutil.rmtree(services.settings.resolved_work_dir / job.record_id, ignore_errors=True)
-    announce(document)
-    return document
+    return documents

@@ -92,7 +92,7 @@ def process(
         raise typer.Exit(ExitCode.OK)
     documents = run_batch(services, inputs, station, json_out)
     print_summary(documents, inputs)
-    if len(documents) < len(inputs):
+    if files_recorded(documents) < len(inputs):
         raise typer.Exit(ExitCode.INCOMPLETE)
 
 
@@ -113,7 +113,9 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
 
         def advance(document: DossierDocument) -> None:
             documents.append(document)
-            progress.update(bar, advance=1, description=document.source.filename)
+            # The bar counts files: a split file's later documents do not advance it.
+            progress.update(bar, advance=1 if document.source.part == 1 else 0,
+                            description=document.source.filename)
 
         # Heartbeats let a server notice a worker's run whose process died; a run in the
         # clerk's own process has no use for them, and ending their thread costs up to 1 s.
@@ -123,6 +125,21 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
             flow([str(p) for p in inputs], station=station,
                  json_out=str(json_out) if json_out else None)
     return documents
+
+
+def files_recorded(documents: list[DossierDocument]) -> int:
+    """How many input files the documents come from (a split file's first document counts
+    it)."""
+    return sum(1 for document in documents if document.source.part == 1)
+
+
+def shown_name(document: DossierDocument) -> str:
+    """The file's name, with the document's part and its pages when the file was split."""
+    source = document.source
+    if source.parts == 1:
+        return source.filename
+    pages = f", p. {source.pages[0]}–{source.pages[1]}" if source.pages else ""
+    return f"{source.filename} ({source.part}/{source.parts}{pages})"
 
 
 def note_of(document: DossierDocument) -> str:
@@ -144,14 +161,15 @@ def print_summary(documents: list[DossierDocument], inputs: list[Path]) -> None:
         for column in ("file", "status", "type", "pages"):
             table.add_column(column, no_wrap=True)
         table.add_column("note", overflow="fold", ratio=1)
-        for document in sorted(documents, key=lambda d: d.source.filename):
-            table.add_row(document.source.filename, document.status.value, document.doc_type,
+        for document in sorted(documents, key=lambda d: (d.source.filename, d.source.part)):
+            table.add_row(shown_name(document), document.status.value, document.doc_type,
                           str(len(document.pages)), note_of(document))
         console.print(table)
     counts: dict[str, int] = {}
     for document in documents:
         counts[document.status.value] = counts.get(document.status.value, 0) + 1
-    summary = Table(title=f"{len(documents)} of {len(inputs)} files recorded")
+    summary = Table(title=f"{files_recorded(documents)} of {len(inputs)} files recorded"
+                          f" as {len(documents)} records")
     summary.add_column("status")
     summary.add_column("records", justify="right")
     for status, count in sorted(counts.items()):

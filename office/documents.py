@@ -27,6 +27,10 @@ def build_document(record: DossierRecord, pages: list[PageOcr], pipeline_version
             station=record.station,
             unit=record.unit,
             size_bytes=record.size_bytes,
+            pages=([record.first_page, record.last_page]
+                   if record.first_page is not None and record.last_page is not None else None),
+            part=record.part,
+            parts=record.parts,
         ),
         status=record.status,
         doc_type=record.doc_type or "unknown",
@@ -62,8 +66,11 @@ def document_text(pages: list[PageOcr]) -> str:
 
 
 def write_json_out(document: DossierDocument, json_out: Path, name: str) -> Path:
-    """Write ``json_out/<name>.json`` atomically (contract §4: name is the input's stem)."""
+    """Write ``json_out/<name>.json`` atomically (contract §4: name is the input's stem), or
+    ``<name>-<part>.json`` for a document of a file that was split (contract §5)."""
     json_out.mkdir(parents=True, exist_ok=True)
+    if document.source.parts > 1:
+        name = f"{name}-{document.source.part}"
     target = json_out / f"{name}.json"
     temporary = json_out / f".{name}.json.tmp"
     temporary.write_text(document.to_json(), encoding="utf-8")

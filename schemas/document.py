@@ -27,6 +27,12 @@ class SourceInfo(ContractModel):
     station: str
     unit: str
     size_bytes: int = Field(ge=0)
+    pages: list[int] | None = Field(
+        None, min_length=2, max_length=2,
+        description="[first, last]: the file's pages (1-based) this document is (contract §5); "
+                    "null when no page was read (a failed or duplicate file)")
+    part: int = Field(1, ge=1, description="this document's number in its file, in page order")
+    parts: int = Field(1, ge=1, description="how many documents the file was split into")
 
 
 class ExtractedField(ContractModel):

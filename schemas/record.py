@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Enum, Index, text
@@ -21,18 +22,30 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# One original per checksum: duplicates point at it, and the later documents of a split file
+# (contract §5) are its parts; both share its checksum.
+ONLY_ORIGINALS = "duplicate_of IS NULL AND part_of IS NULL"
+
+
+class DocumentRole(StrEnum):
+    """What a document is to its dossier (contract §6)."""
+
+    RECEIPT = "receipt"
+    COMPONENT = "component"
+    RESULT = "result"
+
+
 class DossierRecord(SQLModel, table=True):
-    """One input file and what became of it."""
+    """One document of an input file (a file of one document: the file) and what became of it."""
 
     __tablename__ = "dossier_records"
-    # One original per checksum; duplicates point at it and share its checksum.
     __table_args__ = (
         Index(
             "uq_dossier_records_sha256_original",
             "sha256",
             unique=True,
-            sqlite_where=text("duplicate_of IS NULL"),
-            postgresql_where=text("duplicate_of IS NULL"),
+            sqlite_where=text(ONLY_ORIGINALS),
+            postgresql_where=text(ONLY_ORIGINALS),
         ),
     )
 
@@ -63,6 +76,16 @@ class DossierRecord(SQLModel, table=True):
     error: str | None = None
     duplicate_of: str | None = Field(default=None, foreign_key="dossier_records.id")
     pipeline_version: str | None = None
+    # A split file (contract §5): its first record stands for the file (intake, duplicates);
+    # documents 2.. are parts of it, with the same original and checksum.
+    part_of: str | None = Field(default=None, foreign_key="dossier_records.id", index=True,
+                                max_length=36)
+    part: int = Field(default=1, ge=1, sa_column_kwargs={"server_default": "1"})
+    parts: int = Field(default=1, ge=1, sa_column_kwargs={"server_default": "1"})
+    first_page: int | None = None
+    last_page: int | None = None
+    dossier_code: str | None = Field(default=None, index=True)
+    role: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utc_now, index=True)
     updated_at: datetime = Field(default_factory=utc_now)
     processed_at: datetime | None = None

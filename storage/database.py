@@ -50,10 +50,15 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 INITIAL_REVISION = "0001_initial"
 RECORDS_TABLE = "dossier_records"
 REVIEWS_TABLE = "review_entries"
-# The table each revision creates, oldest first. A database create_all made is stamped at the
-# newest revision whose tables it already has: one made before migrations has only the records,
-# one made by create_all of the current models (tests, development) has them all.
-TABLE_OF_REVISION = ((INITIAL_REVISION, RECORDS_TABLE), ("0002_review_entries", REVIEWS_TABLE))
+# The table (and column, for a revision that adds columns) each revision creates, oldest
+# first. A database create_all made is stamped at the newest revision whose tables and columns
+# it already has: one made before migrations has only the records, one made by create_all of
+# the current models (tests, development) has them all.
+TABLE_OF_REVISION: tuple[tuple[str, str, str | None], ...] = (
+    (INITIAL_REVISION, RECORDS_TABLE, None),
+    ("0002_review_entries", REVIEWS_TABLE, None),
+    ("0003_document_parts", RECORDS_TABLE, "part_of"),
+)
 VERSION_TABLE = "alembic_version"
 # One fixed advisory-lock key for sohoa's migrations (any bigint; derived so it reads as ours).
 MIGRATION_LOCK_KEY = zlib.crc32(b"sohoa schema migrations")
@@ -193,17 +198,21 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
 def _upgrade(connection: Connection) -> None:
     """Stamp a database create_all made, then apply every pending migration."""
     config = alembic_config(connection)
-    tables = set(inspect(connection).get_table_names())
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
     if RECORDS_TABLE in tables and VERSION_TABLE not in tables:
-        command.stamp(config, _create_all_revision(tables))
+        present = {(table, column["name"]) for table in tables
+                   for column in inspector.get_columns(table)}
+        command.stamp(config, _create_all_revision(tables, present))
     command.upgrade(config, "head")
 
 
-def _create_all_revision(tables: set[str]) -> str:
-    """The newest revision whose tables (and every earlier revision's) are all present."""
+def _create_all_revision(tables: set[str], columns: set[tuple[str, str]]) -> str:
+    """The newest revision whose tables and columns (and every earlier revision's) are all
+    present."""
     revision = INITIAL_REVISION
-    for candidate, table in TABLE_OF_REVISION:
-        if table not in tables:
+    for candidate, table, column in TABLE_OF_REVISION:
+        if table not in tables or (column is not None and (table, column) not in columns):
             break
         revision = candidate
     return revision

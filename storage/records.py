@@ -118,9 +118,10 @@ class RecordRepository:
         return record
 
     def find_original(self, sha256: str) -> DossierRecord | None:
-        """The original (non-duplicate) record with this checksum, or None."""
+        """The original record with this checksum (a split file's first record), or None."""
         statement = select(DossierRecord).where(DossierRecord.sha256 == sha256,
-                                                col(DossierRecord.duplicate_of).is_(None))
+                                                col(DossierRecord.duplicate_of).is_(None),
+                                                col(DossierRecord.part_of).is_(None))
         with self._session() as session:
             return _with_utc(session.exec(statement).first())
 
@@ -128,6 +129,29 @@ class RecordRepository:
         """Every record (originals and duplicates) with this checksum, newest first."""
         statement = (select(DossierRecord).where(DossierRecord.sha256 == sha256)
                      .order_by(col(DossierRecord.created_at).desc()))
+        with self._session() as session:
+            return [_with_utc(record) for record in session.exec(statement).all()]
+
+    def part_record(self, first: DossierRecord, part: int, parts: int) -> DossierRecord:
+        """Document ``part`` (2 or more) of the split file whose first record is ``first``:
+        the existing one when a retry of the same run made it already, else a new record in
+        ``processing``, with the file's original, checksum, station and unit."""
+        statement = select(DossierRecord).where(DossierRecord.part_of == first.id,
+                                                DossierRecord.part == part)
+        with self._session() as session:
+            existing = _with_utc(session.exec(statement).first())
+        if existing is not None:
+            return existing
+        return self._insert(DossierRecord(
+            status=Status.PROCESSING, part_of=first.id, part=part, parts=parts,
+            filename=first.filename, source_path=first.source_path, sha256=first.sha256,
+            size_bytes=first.size_bytes, station=first.station, unit=first.unit,
+            original_key=first.original_key, created_at=first.created_at))
+
+    def parts_of(self, first_id: str) -> list[DossierRecord]:
+        """The later documents of a split file, in page order (its first record excluded)."""
+        statement = (select(DossierRecord).where(DossierRecord.part_of == first_id)
+                     .order_by(col(DossierRecord.part)))
         with self._session() as session:
             return [_with_utc(record) for record in session.exec(statement).all()]
 

@@ -1,0 +1,96 @@
+"""A scanned stack split into documents (contract §5): stations feed a receipt, the forms and
+the copies of ID cards through the scanner at once, sometimes several dossiers in a row.
+
+- A page on which a known type's title is printed starts a document of that type.
+- A page without a title belongs to the document before it (an attachment); pages before the
+  first title form one document of their own (``unknown`` unless analysis finds otherwise).
+- A cover sheet (a page carrying only a dossier code as a barcode or QR code) ends the
+  document before it and starts that dossier; it is no document itself.
+- A page without a title that looks like the start of another type (many of that type's
+  labels printed, more than of its own document's type) is a doubt: its document goes to
+  review naming the page, rather than being silently glued to the wrong document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pipeline.classify import score_doctype
+from pipeline.doctypes import DocTypeDefinition
+from pipeline.extract import PageLayout, title_score
+
+
+@dataclass
+class DocumentSpan:
+    """One document of a file: its pages (in order) and what the split knows of it."""
+
+    pages: list[PageLayout]
+    opens: str | None = None  # the type whose title starts it; None: no title on its first page
+    dossier_code: str | None = None  # from the cover sheet before it, if any
+    doubts: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        """Its first page's number in the file (1-based)."""
+        return self.pages[0].page.number
+
+    @property
+    def last(self) -> int:
+        """Its last page's number in the file."""
+        return self.pages[-1].page.number
+
+
+def opened_type(layout: PageLayout, doctypes: list[DocTypeDefinition]) -> str | None:
+    """The type whose title is printed on the page (the best-matching one), or None."""
+    best: tuple[float, str | None] = (0.0, None)
+    for doctype in doctypes:
+        score, _ = title_score(layout.rows, doctype)
+        if score > best[0]:
+            best = (score, doctype.id)
+    return best[1]
+
+
+def _looks_like_another_start(layout: PageLayout, own: str | None,
+                              doctypes: list[DocTypeDefinition], near: float) -> str | None:
+    """The type an untitled page fits better than its document's own, when it fits that type
+    at least ``near`` (the same measure as an ``unknown`` document near a type)."""
+    scores = {d.id: score_doctype([(layout.page.number, layout.rows)], d).score
+              for d in doctypes}
+    other = max((d for d in scores if d != own), key=lambda d: scores[d], default=None)
+    if other is None or scores[other] < near or scores[other] <= scores.get(own or "", 0.0):
+        return None
+    return other
+
+
+def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
+                   cover_codes: Mapping[int, str], near_type_score: float) -> list[DocumentSpan]:
+    """The documents in a file's pages. ``cover_codes`` maps the numbers of cover-sheet pages
+    to the dossier code each carries; ``near_type_score`` is the review threshold
+    (``ReviewOptions.unknown_near_type_score``) above which an untitled page is a doubt."""
+    spans: list[DocumentSpan] = []
+    dossier: str | None = None
+    for layout in layouts:
+        number = layout.page.number
+        if number in cover_codes:
+            dossier = cover_codes[number]
+            spans.append(DocumentSpan([], dossier_code=dossier))  # closes the one before
+            continue
+        opens = opened_type(layout, doctypes)
+        current = spans[-1] if spans else None
+        if opens is not None or current is None:
+            if current is not None and not current.pages:
+                current.pages, current.opens = [layout], opens  # right after a cover sheet
+            else:
+                spans.append(DocumentSpan([layout], opens, dossier))
+            continue
+        if not current.pages:
+            current.pages = [layout]
+            continue
+        other = _looks_like_another_start(layout, current.opens, doctypes, near_type_score)
+        if other is not None:
+            current.doubts.append(
+                f"page {number} has no title but fits {other} better than this document: is "
+                f"it a {other} of its own whose title was not read?")
+        current.pages.append(layout)
+    return [span for span in spans if span.pages]

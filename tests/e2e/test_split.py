@@ -1,0 +1,94 @@
+"""A scanned stack through `sohoa process` (contract §5): one file, a record per document,
+each with its own PDF, text and JSON; the original stored once. Real Tesseract, poppler,
+SQLite, the local store and the suite's Prefect server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline.load import PageLimits, inspect_file, load_page
+from samples.generate import generate_corpus
+from tests.e2e.helpers import pdf_text, sohoa, validate_document
+
+
+def stack_of(files: list[Path], target: Path) -> Path:
+    """The pages of ``files`` as one PDF, as a scanner makes of a stack fed at once."""
+    limits = PageLimits(dpi=200)
+    images = []
+    for path in files:
+        info = inspect_file(path, limits)
+        images += [Image.fromarray(load_page(path, info, i, limits)).convert("L")
+                   for i in range(info.page_count)]
+    images[0].save(target, save_all=True, append_images=images[1:], resolution=200)
+    return target
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> dict:
+    base = tmp_path_factory.mktemp("stack")
+    truths = generate_corpus(base / "gen", count=12, seed=8, tiers=("clean",), dpi=200,
+                             truth_dir=base / "truth", workers=2, layouts=["classic"])
+    receipt = next(t for t in truths if t.doc_type == "dossier_receipt" and t.page_count == 1)
+    form = next(t for t in truths if t.doc_type == "birth_registration"
+                and t.page_count == 1)
+    scans = base / "scans"
+    scans.mkdir()
+    stack_of([base / "gen" / receipt.file, base / "gen" / form.file], scans / "stack.pdf")
+    env = {**os.environ, "SOHOA_DATA_DIR": str(base / "data"),
+           "PREFECT_API_URL": prefect_api_url}
+    result = sohoa(["process", str(scans), "--json-out", str(base / "json")], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"base": base, "result": result, "receipt": receipt, "form": form, "env": env}
+
+
+def test_a_stack_becomes_one_record_per_document_named_by_part(stack) -> None:
+    json_out = stack["base"] / "json"
+    assert sorted(p.name for p in json_out.glob("*.json")) == ["stack-1.json", "stack-2.json"]
+    first, second = (json.loads((json_out / f"stack-{n}.json").read_text(encoding="utf-8"))
+                     for n in (1, 2))
+    for document in (first, second):
+        validate_document(document)
+    assert (first["doc_type"], first["source"]["pages"], first["source"]["part"],
+            first["source"]["parts"]) == ("dossier_receipt", [1, 1], 1, 2)
+    assert (second["doc_type"], second["source"]["pages"], second["source"]["part"],
+            second["source"]["parts"]) == ("birth_registration", [2, 2], 2, 2)
+    assert first["record_id"] != second["record_id"]
+    assert first["fields"]["dossier_code"]["value"] == stack["receipt"].fields["dossier_code"]
+    assert second["fields"]["child_name"]["value"] == stack["form"].fields["child_name"]
+    assert [p["number"] for p in second["pages"]] == [2]
+    assert "1 of 1 files recorded as 2 records" in " ".join(stack["result"].stdout.split())
+
+
+def test_each_document_has_its_own_pdf_and_the_original_is_stored_once(stack) -> None:
+    base = stack["base"]
+    with sqlite3.connect(base / "data" / "sohoa.db") as db:
+        rows = db.execute("SELECT id, part, parts, part_of, original_key, pdf_key, sha256 "
+                          "FROM dossier_records ORDER BY part").fetchall()
+    (first_id, _, _, first_of, original, first_pdf, sha), (_, part, parts, part_of,
+                                                         original2, second_pdf, sha2) = rows
+    assert (first_of, part, parts, part_of) == (None, 2, 2, first_id)
+    assert original == original2 and sha == sha2 and first_pdf != second_pdf
+    objects = base / "data" / "objects"
+    originals = [p for p in (objects / "originals").rglob("*") if p.is_file()]
+    assert len(originals) == 1
+    assert "GIẤY TIẾP NHẬN" in pdf_text(objects / first_pdf).upper()
+    assert "KHAI SINH" in pdf_text(objects / second_pdf).upper()
+    assert "GIẤY TIẾP NHẬN" not in pdf_text(objects / second_pdf).upper()
+
+
+def test_the_same_stack_again_is_one_duplicate_record(stack) -> None:
+    """Duplicates stay a matter of files: the stack dropped again is one duplicate record."""
+    base = stack["base"]
+    result = sohoa(["process", str(base / "scans"), "--json-out", str(base / "again")],
+                   stack["env"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    (path,) = (base / "again").glob("*.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert path.name == "stack.json" and document["status"] == "duplicate"
+    assert document["source"]["parts"] == 1

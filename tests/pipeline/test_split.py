@@ -1,0 +1,90 @@
+"""A scanned stack split into documents (contract §5), on pages built from OCR lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.assess import ReviewOptions
+from pipeline.doctypes import DocTypeDefinition, load_doctypes
+from pipeline.document import analyse_file
+from pipeline.extract import laid_out
+from pipeline.split import split_document
+from schemas.status import DigitizationStatus
+from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
+
+NEAR = ReviewOptions().unknown_near_type_score
+ID_COPY = ["CĂN CƯỚC CÔNG DÂN", "Số: 042190001234", "Có giá trị đến: 03/09/2036"]
+LETTER = ["Kính gửi ông bà", "Gia đình chúng tôi xin gửi kèm bản sao sổ hộ khẩu."]
+
+
+@pytest.fixture(scope="module")
+def doctypes() -> list[DocTypeDefinition]:
+    return load_doctypes()
+
+
+def pages_of(*contents: list[str]):
+    return laid_out([make_page(lines, number=n) for n, lines in enumerate(contents, start=1)])
+
+
+def shape(spans) -> list[tuple[str | None, int, int, str | None]]:
+    return [(s.opens, s.first, s.last, s.dossier_code) for s in spans]
+
+
+def test_titles_start_documents_and_untitled_pages_are_attachments(doctypes):
+    """
+    GIVEN a receipt, a birth registration form and an ID copy fed through at once
+    WHEN split
+    THEN the receipt and the form are documents of their own, the ID copy the form's
+    attachment.
+    """
+    spans = split_document(pages_of(RECEIPT_FORM, BIRTH_FORM, ID_COPY), doctypes, {}, NEAR)
+    assert shape(spans) == [("dossier_receipt", 1, 1, None),
+                            ("birth_registration", 2, 3, None)]
+    assert all(not span.doubts for span in spans)
+
+
+def test_pages_before_the_first_title_are_one_document_of_their_own(doctypes):
+    spans = split_document(pages_of(LETTER, ID_COPY, BIRTH_FORM), doctypes, {}, NEAR)
+    assert shape(spans) == [(None, 1, 2, None), ("birth_registration", 3, 3, None)]
+
+
+def test_a_cover_sheet_starts_its_dossier_and_is_no_document(doctypes):
+    code_a, code_b = "000.00.21.H27-241128-0001", "000.00.21.H27-241128-0002"
+    pages = pages_of([], RECEIPT_FORM, BIRTH_FORM, [], LETTER, ID_COPY)
+    spans = split_document(pages, doctypes, {1: code_a, 4: code_b}, NEAR)
+    assert shape(spans) == [("dossier_receipt", 2, 2, code_a),
+                            ("birth_registration", 3, 3, code_a),
+                            (None, 5, 6, code_b)]
+
+
+def test_an_untitled_page_that_fits_another_type_is_a_doubt(doctypes):
+    """
+    GIVEN a receipt followed by a birth registration form whose title was not read
+    WHEN split
+    THEN the form's page stays with the receipt (no title starts it) but the receipt's
+    document names the page as a doubt, so a person looks before anything is glued wrongly.
+    """
+    untitled_form = [line for line in BIRTH_FORM if line != "TỜ KHAI ĐĂNG KÝ KHAI SINH"]
+    spans = split_document(pages_of(RECEIPT_FORM, untitled_form), doctypes, {}, NEAR)
+    assert shape(spans) == [("dossier_receipt", 1, 2, None)]
+    assert spans[0].doubts and "page 2" in spans[0].doubts[0]
+    assert "birth_registration" in spans[0].doubts[0]
+
+
+def test_a_file_splits_into_records_each_with_its_own_type_and_status(doctypes):
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             make_page(ID_COPY, number=3)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [(d.analysis.doc_type, [p.number for p in d.pages]) for d in documents] == [
+        ("dossier_receipt", [1]), ("birth_registration", [2, 3])]
+    receipt = documents[0].analysis
+    assert receipt.extraction.fields["dossier_code"].value == "000.00.21.H27-241128-0001"
+    assert receipt.assessment.status is DigitizationStatus.DIGITIZED
+
+
+def test_a_doubt_sends_its_document_to_review_with_the_reason_first(doctypes):
+    untitled_form = [line for line in BIRTH_FORM if line != "TỜ KHAI ĐĂNG KÝ KHAI SINH"]
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(untitled_form, number=2)]
+    (document,) = analyse_file(pages, doctypes, ReviewOptions())
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert document.analysis.assessment.review_reasons[0].startswith("page 2 has no title")
