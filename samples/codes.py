@@ -40,8 +40,9 @@ def symbol_modules(kind: BarcodeKind, text: str) -> np.ndarray:
 def symbol_image(kind: BarcodeKind, text: str, dpi: int) -> Image.Image:
     """The printed symbol in grey (0 ink, 255 paper) at ``dpi``, quiet zone included.
 
-    Modules are scaled by nearest neighbour to their physical size, so at a DPI where a module
-    is not a whole number of pixels some modules are one pixel wider, as on a real printer.
+    Modules are drawn four times finer than the page's pixels and averaged down, so edges that
+    fall inside a pixel come out grey, as a scanner sees them (nearest-neighbour scaling made
+    1- and 2-pixel bars at 150 DPI that no decoder read).
     """
     modules = symbol_modules(kind, text)
     pixels = np.where(modules, 0, 255).astype(np.uint8)
@@ -53,4 +54,5 @@ def symbol_image(kind: BarcodeKind, text: str, dpi: int) -> Image.Image:
     else:
         size = (round(modules.shape[1] * CODE128_MODULE_MM * per_mm),
                 round(CODE128_HEIGHT_MM * per_mm))
-    return Image.fromarray(pixels).resize(size, Image.Resampling.NEAREST)
+    fine = Image.fromarray(pixels).resize((size[0] * 4, size[1] * 4), Image.Resampling.NEAREST)
+    return fine.resize(size, Image.Resampling.BOX)
