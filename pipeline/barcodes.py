@@ -1,33 +1,44 @@
 """Barcodes and QR codes on a page: the dossier code a receipt or a cover sheet prints (§5, §6).
 
-The decoder is zxing-cpp, chosen by ``python -m benchmarks.barcodes`` (receipts from the samples
-generator at 300 DPI, 6 pages per symbology and condition, zxing-cpp 3.1.1 against OpenCV
-5.0's ``QRCodeDetector``, ``QRCodeDetectorAruco`` and ``barcode.BarcodeDetector``, on a busy
-2-core machine; read % / wrong % / median ms a page):
+The decoder is zxing-cpp, chosen by ``python -m benchmarks.barcodes --pages 4`` (dossier
+receipts from the samples generator at 300 DPI carrying their code, 4 pages per symbology and
+condition; zxing-cpp 3.1.1 against OpenCV 5.0's ``QRCodeDetector`` and ``barcode.
+BarcodeDetector``; a busy 2-core machine, so compare times within the run). Read % / wrong % /
+median ms a page:
 
-=========================  ==================  ==================  =================
-condition                  zxing-cpp QR        zxing-cpp Code 128  OpenCV QR
-=========================  ==================  ==================  =================
-clean 300 DPI              100 / 0 / 1079      100 / 0 / 574       100 / 0 / 4425
-rotated 90, 180, 270       100 / 0             100 / 0             100 / 0
-tilted ±3°                 100 / 0             100 / 0             100 / 0
-tilted ±10°                100 / 0             0 / 0               100 / 0
-photocopied, JPEG 30–50    100 / 0             100 / 0             100 / 0
-200 DPI                    100 / 0 / 267       100 / 0 / 332       100 / 0 / 2014
-=========================  ==================  ==================  =================
+=============================  ===============  ===============  ===============  ==========
+condition                      zxing-cpp QR     zxing-cpp C128   OpenCV QR        OpenCV C128
+=============================  ===============  ===============  ===============  ==========
+clean 300 DPI                  100 / 0 / 817    100 / 0 / 274    100 / 0 / 5111   0 / 0
+rotated 90, 180, 270           100 / 0          100 / 0          100 / 0          0 / 0
+tilted ±3°, sheared 6 % + 2°   100 / 0          100 / 0          100 / 0          0 / 25
+tilted +10°, -10°              100 / 0          0 / 0            75, 100 / 0      0
+200 DPI                        100 / 0 / 89     100 / 0 / 128    100 / 0 / 455    0 / 0
+150 DPI                        100 / 0 / 64     25 / 0 / 67      50 / 0 / 157     0 / 0
+photocopied (300 DPI)          100 / 0 / 314    50 / 0 / 301     50 / 0 / 1309    0 / 0
+JPEG quality 30–50             100 / 0 / 205    100 / 0 / 239    100 / 0 / 1051   0 / 0
+200 DPI + 3° + copy + JPEG     100 / 0 / 93     0 / 0 / 83       25 / 0 / 302     0 / 0
+all 112 pages                  zxing-cpp: 84.8 % read, 0 wrong, median 329 ms
+                               OpenCV: 42.9 % read, 2.7 % wrong, median 769 ms
+=============================  ===============  ===============  ===============  ==========
 
-OpenCV reads QR codes as well but 3–6 times slower, and reads no Code 128 at all: its 1-D
-detector decodes EAN and UPC only (0 % on every condition). zxing-cpp reads both, in any
-quarter turn, in one call. Two limits measured and handled here or by the caller:
+OpenCV reads no Code 128 at all (its 1-D detector decodes EAN and UPC only; on tilted pages it
+returned wrong texts) and reads QR codes 4–6 times slower than zxing-cpp, and less often once
+damaged. ``QRCodeDetectorAruco`` did no better (47.3 % read, 2.7 % wrong). zxing-cpp reads
+both symbologies in any quarter turn in one call, with no wrong read. Its limits, and what is
+done about them:
 
-- A Code 128 tilted ±10° is not read (a row scan no longer crosses the whole symbol once
-  tan(tilt) exceeds height/width, about 9° for a 12 × 75 mm dossier-code barcode). The caller
+- A Code 128 tilted ±10° is not read: a row scan no longer crosses the whole symbol once
+  tan(tilt) exceeds height/width, about 8° for the generator's 12 × 86 mm barcode. The caller
   gives the page as deskewed for OCR.
-- Below about 220 DPI a 0.3 mm module is under 2 pixels: at 150 DPI zxing-cpp read no Code 128
-  and once returned a wrong text that passed the Code 128 checksum
-  («001.3'.U7UH26-240222-0039»). A small page is therefore read again at twice the size
-  when nothing was found (3/3 read, none wrong), and only texts that are dossier codes count
-  (:func:`dossier_code_of`).
+- At 150 DPI a 0.3 mm module is under 2 pixels: 25 % of Code 128 read. A page under
+  :data:`SMALL_PAGE_PX` that yields nothing is read again at twice the size: 100 % (median
+  350 ms). At 200 DPI that second pass gained nothing (0 % either way on the worst pages)
+  and costs a code-less page 4× (0.4 s → 1.8 s here), so it stops below 200 DPI.
+- Photocopied Code 128 (blur, toner noise, hard threshold): 50 %. Not mended here.
+- A wrong text that passes the Code 128 checksum happens (once, at 150 DPI with
+  nearest-neighbour symbols: «001.3'.U7UH26-240222-0039»), so only texts that are dossier
+  codes count (:func:`dossier_code_of`).
 """
 
 from __future__ import annotations
@@ -50,8 +61,8 @@ FORMAT_NAMES: dict[zxingcpp.BarcodeFormat, str] = {
     _F.QRCode: "qr", _F.Code128: "code128", _F.Code39: "code39", _F.DataMatrix: "datamatrix",
     _F.PDF417: "pdf417", _F.Aztec: "aztec",
 }
-# Under this many pixels on the short side (A4 below ~220 DPI) a page is read again enlarged.
-SMALL_PAGE_PX = 1800
+# Under this many pixels on the short side (A4 below ~175 DPI) a page is read again enlarged.
+SMALL_PAGE_PX = 1450
 # A cover sheet's own words: a caption, the code in clear, the office (about 12 words on the
 # generator's sheets); a receipt prints over 150.
 MAX_COVER_WORDS = 30
