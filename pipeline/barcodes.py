@@ -57,7 +57,7 @@ DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
 _F = zxingcpp.BarcodeFormat
 # What one-stop-shop software and label printers print. Retail (EAN/UPC) and other formats
 # are left out: no station prints them, and every format searched is one more chance of a
-# false find in text and table rules (not measured: the benchmark had no wrong read either way).
+# false find in text and table rules (not measured: the benchmark searched these formats only).
 FORMAT_NAMES: dict[zxingcpp.BarcodeFormat, str] = {
     _F.QRCode: "qr", _F.Code128: "code128", _F.Code39: "code39", _F.DataMatrix: "datamatrix",
     _F.PDF417: "pdf417", _F.Aztec: "aztec",
