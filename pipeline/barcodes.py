@@ -3,27 +3,27 @@
 The decoder is zxing-cpp, chosen by ``python -m benchmarks.barcodes --pages 4`` (dossier
 receipts from the samples generator at 300 DPI carrying their code, 4 pages per symbology and
 condition; zxing-cpp 3.1.1 against OpenCV 5.0's ``QRCodeDetector`` and ``barcode.
-BarcodeDetector``; a busy 2-core machine, so compare times within the run). Read % / wrong % /
-median ms a page:
+BarcodeDetector``; a shared 2-core machine, so compare times within the run; reads were the
+same in two runs). Read % / wrong % / median ms a page:
 
 =============================  ===============  ===============  ===============  ==========
 condition                      zxing-cpp QR     zxing-cpp C128   OpenCV QR        OpenCV C128
 =============================  ===============  ===============  ===============  ==========
-clean 300 DPI                  100 / 0 / 817    100 / 0 / 274    100 / 0 / 5111   0 / 0
+clean 300 DPI                  100 / 0 / 348    100 / 0 / 237    100 / 0 / 1467   0 / 0
 rotated 90, 180, 270           100 / 0          100 / 0          100 / 0          0 / 0
 tilted ±3°, sheared 6 % + 2°   100 / 0          100 / 0          100 / 0          0 / 25
 tilted +10°, -10°              100 / 0          0 / 0            75, 100 / 0      0
-200 DPI                        100 / 0 / 89     100 / 0 / 128    100 / 0 / 455    0 / 0
-150 DPI                        100 / 0 / 64     25 / 0 / 67      50 / 0 / 157     0 / 0
-photocopied (300 DPI)          100 / 0 / 314    50 / 0 / 301     50 / 0 / 1309    0 / 0
-JPEG quality 30–50             100 / 0 / 205    100 / 0 / 239    100 / 0 / 1051   0 / 0
-200 DPI + 3° + copy + JPEG     100 / 0 / 93     0 / 0 / 83       25 / 0 / 302     0 / 0
-all 112 pages                  zxing-cpp: 84.8 % read, 0 wrong, median 329 ms
-                               OpenCV: 42.9 % read, 2.7 % wrong, median 769 ms
+200 DPI                        100 / 0 / 89     100 / 0 / 80     100 / 0 / 404    0 / 0
+150 DPI                        100 / 0 / 43     25 / 0 / 53      50 / 0 / 122     0 / 0
+photocopied (300 DPI)          100 / 0 / 206    50 / 0 / 229     50 / 0 / 677     0 / 0
+JPEG quality 30–50             100 / 0 / 175    100 / 0 / 309    100 / 0 / 855    0 / 0
+200 DPI + 3° + copy + JPEG     100 / 0 / 93     0 / 0 / 313      25 / 0 / 256     0 / 0
+all 112 pages                  zxing-cpp: 84.8 % read, 0 wrong, median 240 ms
+                               OpenCV: 42.9 % read, 2.7 % wrong, median 578 ms
 =============================  ===============  ===============  ===============  ==========
 
 OpenCV reads no Code 128 at all (its 1-D detector decodes EAN and UPC only; on tilted pages it
-returned wrong texts) and reads QR codes 4–6 times slower than zxing-cpp, and less often once
+returned wrong texts) and reads QR codes 3–5 times slower than zxing-cpp, and less often once
 damaged. ``QRCodeDetectorAruco`` did no better (47.3 % read, 2.7 % wrong). zxing-cpp reads
 both symbologies in any quarter turn in one call, with no wrong read. Its limits, and what is
 done about them:
@@ -33,7 +33,7 @@ done about them:
   gives the page as deskewed for OCR.
 - At 150 DPI a 0.3 mm module is under 2 pixels: 25 % of Code 128 read. A page under
   :data:`SMALL_PAGE_PX` that yields nothing is read again at twice the size: 100 % (median
-  350 ms). At 200 DPI that second pass gained nothing (0 % either way on the worst pages)
+  297 ms). At 200 DPI that second pass gained nothing (0 % either way on the worst pages)
   and costs a code-less page 4× (0.4 s → 1.8 s here), so it stops below 200 DPI.
 - Photocopied Code 128 (blur, toner noise, hard threshold): 50 %. Not mended here.
 - A wrong text that passes the Code 128 checksum happens (once, at 150 DPI with
