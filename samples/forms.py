@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from samples import vietnamese as vn
+from samples.codes import BarcodeKind
 from samples.truth import DocType
 
 Align = Literal["left", "center", "right"]
@@ -83,7 +84,16 @@ class Space:
     lines: float = 0.6
 
 
-Block = Text | Paragraph | FieldRow | Columns | Signatures | Space
+@dataclass(frozen=True)
+class Barcode:
+    """A printed barcode or QR code carrying ``text`` (no text line of its own)."""
+
+    kind: BarcodeKind
+    text: str
+    align: Align = "center"
+
+
+Block = Text | Paragraph | FieldRow | Columns | Signatures | Space | Barcode
 
 
 @dataclass
@@ -301,8 +311,14 @@ def _receipt_header(commune: vn.Commune, received: dt.date, number: int) -> list
     ]
 
 
-def dossier_receipt(rng: random.Random, upper_names: bool) -> PageContent:
-    """«GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ» for a random procedure."""
+def dossier_receipt(rng: random.Random, upper_names: bool,
+                    barcode: BarcodeKind | None = None) -> PageContent:
+    """«GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ» for a random procedure.
+
+    ``barcode`` prints the dossier code also as a Code 128 or QR code under the printed code,
+    as the one-stop-shop software does; it draws nothing from ``rng``, so the values stay those
+    of the same receipt without one.
+    """
     person, printed_applicant, applicant = _applicant(rng, upper_names)
     commune = person.home
     procedure, days, documents = rng.choice(PROCEDURES)
@@ -322,6 +338,7 @@ def dossier_receipt(rng: random.Random, upper_names: bool) -> PageContent:
         *_receipt_header(commune, received.date(), rng.randint(1, 999)),
         Text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "center", bold=True, scale=1.25),
         Text(f"Mã hồ sơ: {code}", "center", bold=True),
+        *([Barcode(barcode, code)] if barcode else []),
         Space(0.6),
         Text(f"Bộ phận tiếp nhận và trả kết quả UBND {commune.commune}"),
         one("Tiếp nhận hồ sơ của", printed_applicant),
@@ -350,3 +367,26 @@ def dossier_receipt(rng: random.Random, upper_names: bool) -> PageContent:
     if with_email:
         fields["email"] = email
     return PageContent("dossier_receipt", "dossier_receipt", blocks, fields)
+
+
+# --- cover sheet -------------------------------------------------------------------------------
+
+_COVER_CAPTIONS = ["Mã hồ sơ", "Mã số hồ sơ", "Phiếu kiểm soát hồ sơ"]
+
+
+def cover_sheet(rng: random.Random, code: str, barcode: BarcodeKind) -> PageContent:
+    """A station's cover sheet: the dossier code as a barcode with a short caption, no title.
+
+    It opens a dossier in a scanned stack (contract §5); the code is printed in clear under
+    the symbol, as label printers do.
+    """
+    commune = rng.choice(vn.COMMUNES)
+    blocks: list[Block] = [
+        Space(rng.uniform(2.0, 8.0)),
+        Text(rng.choice(_COVER_CAPTIONS), "center"),
+        Barcode(barcode, code),
+        Text(code, "center"),
+        Space(1.0),
+        Text(f"Bộ phận Một cửa UBND {commune.commune}", "center", italic=True),
+    ]
+    return PageContent("unknown", "cover_sheet", blocks)

@@ -9,20 +9,24 @@ is, and the same seed gives the same bytes.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import shlex
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from samples import attachments, forms
+from samples import vietnamese as vn
+from samples.codes import BARCODE_KINDS, BarcodeKind
 from samples.degrade import (
     PLANS,
     TIERS,
+    DegradedPage,
     degrade_page,
     jpeg_quality,
     jpeg_round_trip,
@@ -51,6 +55,7 @@ FORMATS: tuple[FileKind, ...] = ("pdf", "jpeg", "png", "tiff")
 FORMAT_WEIGHTS = (0.35, 0.25, 0.2, 0.2)
 MULTI_PAGE: tuple[FileKind, ...] = ("pdf", "tiff")
 EXIF_CHANCE = 0.25
+COVER_STREAM = 1  # the cover sheet's noise stream: [seed, index, COVER_STREAM]
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,9 @@ class FileSpec:
     A template is a form type («birth_registration», «dossier_receipt»), an attachment
     («letter», «notice», «birth_certificate_copy») or «unknown» for a random attachment.
     ``rotations`` forces the clockwise fix of the first pages (None: the tier decides).
+    ``barcode`` prints the dossier code of receipts also as a Code 128 or QR code;
+    ``cover_sheet`` puts a cover sheet carrying the code as such a symbol before the pages
+    (``rotations`` still count the pages after it).
     """
 
     index: int
@@ -72,18 +80,21 @@ class FileSpec:
     rotations: tuple[int | None, ...] = ()
     exif_orientation: int | None = None
     color: bool | None = None  # None: the tier decides
+    barcode: BarcodeKind | None = None
+    cover_sheet: BarcodeKind | None = None
 
     @property
     def file_name(self) -> str:
         return f"sample-{self.index:04d}{EXTENSIONS[self.kind]}"
 
 
-def make_content(template: str, rng: random.Random, upper_names: bool) -> PageContent:
-    """The page content of one template."""
+def make_content(template: str, rng: random.Random, upper_names: bool,
+                 barcode: BarcodeKind | None = None) -> PageContent:
+    """The page content of one template; ``barcode``: receipts print their code so too."""
     if template == "birth_registration":
         return forms.birth_registration(rng, upper_names)
     if template == "dossier_receipt":
-        return forms.dossier_receipt(rng, upper_names)
+        return forms.dossier_receipt(rng, upper_names, barcode)
     if template == "unknown":
         return attachments.unknown_page(rng)
     try:
@@ -92,12 +103,12 @@ def make_content(template: str, rng: random.Random, upper_names: bool) -> PageCo
         raise ValueError(f"unknown page template {template!r}") from None
 
 
-def render_form(template: str, layout: str = "classic", dpi: int = 300,
-                seed: int = 0) -> tuple[PageContent, np.ndarray, str]:
+def render_form(template: str, layout: str = "classic", dpi: int = 300, seed: int = 0,
+                barcode: BarcodeKind | None = None) -> tuple[PageContent, np.ndarray, str]:
     """One clean upright page for tests: its content (fields), grey pixels and printed text."""
     rng = random.Random(f"{seed}:{template}:{layout}")
     chosen = get_layout(layout)
-    content = make_content(template, rng, chosen.upper_names)
+    content = make_content(template, rng, chosen.upper_names, barcode)
     page = render_page(content, chosen, dpi, rng)
     return content, np.asarray(page.image), page.text
 
@@ -114,6 +125,25 @@ def color_mode(spec: FileSpec, colour: bool) -> ColorMode:
     return "1" if spec.tier == "clean" and spec.kind in ("png", "tiff") else "L"
 
 
+@dataclass(frozen=True)
+class ScanSettings:
+    """What one file's scanner does to every page of it."""
+
+    colour: bool
+    tint: tuple[float, float, float]
+    quality: int
+    mode: ColorMode
+
+
+@dataclass
+class ScannedPage:
+    """One page drawn and damaged, not yet numbered."""
+
+    content: PageContent
+    text: str
+    damaged: DegradedPage
+
+
 def generate_file(spec: FileSpec, out_dir: Path, truth_dir: Path | None = None) -> Truth:
     """Render, damage and save one file; write its truth JSON; return the truth."""
     rng = random.Random(f"{spec.seed}:{spec.index}")
@@ -123,54 +153,115 @@ def generate_file(spec: FileSpec, out_dir: Path, truth_dir: Path | None = None) 
     colour = spec.color if spec.color is not None else noise_rng.random() < plan.color_chance
     tint = paper_tint(noise_rng)
     quality = jpeg_quality(spec.tier, noise_rng)
-    mode = color_mode(spec, colour)
-    contents, images, pages = [], [], []
+    scan = ScanSettings(colour, tint, quality, color_mode(spec, colour))
+    pages = []
     for number, template in enumerate(spec.templates, start=1):
-        content = make_content(template, rng, layout.upper_names)
-        rendered = render_page(content, layout, spec.dpi, rng)
+        content = make_content(template, rng, layout.upper_names, spec.barcode)
         forced = spec.rotations[number - 1] if number <= len(spec.rotations) else None
-        damaged = degrade_page(np.asarray(rendered.image), spec.tier, noise_rng, spec.dpi, forced)
-        if colour:
-            tint_paper(damaged, tint)
-        if spec.tier != "clean":
-            if spec.kind == "png":
-                jpeg_round_trip(damaged, quality)
-            damaged.record("jpeg", quality=quality)
-        contents.append(content)
-        images.append(to_image(damaged.pixels, mode))
-        height, width = damaged.pixels.shape[:2]
-        pages.append(PageTruth(
-            number=number, page_doc_type=content.doc_type, template=content.template,
-            text=rendered.text, rotation=damaged.rotation, skew_degrees=damaged.skew_degrees,
-            degradations=damaged.degradations, width_px=width, height_px=height))
+        pages.append(scan_page(content, spec, rng, noise_rng, forced, scan))
+    if spec.cover_sheet:
+        pages.insert(0, scan_cover_sheet(spec, spec.cover_sheet, [p.content for p in pages],
+                                         scan))
     out_dir.mkdir(parents=True, exist_ok=True)
-    save_pages(images, out_dir / spec.file_name, spec.kind, spec.dpi, quality,
-               spec.exif_orientation)
+    save_pages([to_image(p.damaged.pixels, scan.mode) for p in pages], out_dir / spec.file_name,
+               spec.kind, spec.dpi, quality, spec.exif_orientation)
+    contents = [p.content for p in pages]
     doc_type = file_doc_type(contents)
     fields = next((c.fields for c in contents if c.doc_type == doc_type), {})
     truth = Truth(file=spec.file_name, format=spec.kind, doc_type=doc_type, fields=fields,
-                  tier=spec.tier, layout=spec.layout, dpi=spec.dpi, color_mode=mode,
+                  tier=spec.tier, layout=spec.layout, dpi=spec.dpi, color_mode=scan.mode,
                   exif_orientation=spec.exif_orientation, seed=spec.seed, index=spec.index,
-                  pages=pages)
+                  pages=[page_truth(n, p) for n, p in enumerate(pages, start=1)])
     write_truth(truth, truth_dir or out_dir)
     return truth
 
 
+def scan_page(content: PageContent, spec: FileSpec, rng: random.Random,
+              noise_rng: np.random.Generator, forced: int | None,
+              scan: ScanSettings) -> ScannedPage:
+    """Typeset one page and damage it as the file's scanner does."""
+    rendered = render_page(content, get_layout(spec.layout), spec.dpi, rng)
+    damaged = degrade_page(np.asarray(rendered.image), spec.tier, noise_rng, spec.dpi, forced)
+    if scan.colour:
+        tint_paper(damaged, scan.tint)
+    if spec.tier != "clean":
+        if spec.kind == "png":
+            jpeg_round_trip(damaged, scan.quality)
+        damaged.record("jpeg", quality=scan.quality)
+    return ScannedPage(content, rendered.text, damaged)
+
+
+def scan_cover_sheet(spec: FileSpec, kind: BarcodeKind, contents: Sequence[PageContent],
+                     scan: ScanSettings) -> ScannedPage:
+    """The cover sheet before the file's pages, carrying the code of the file's receipt.
+
+    It draws from streams of its own, so the other pages are those of the same file without
+    a cover sheet. A file without a receipt gets a code drawn here.
+    """
+    rng = random.Random(f"{spec.seed}:{spec.index}:cover")
+    noise_rng = np.random.default_rng([spec.seed, spec.index, COVER_STREAM])
+    code = next((str(c.fields["dossier_code"]) for c in contents if "dossier_code" in c.fields),
+                None) or drawn_dossier_code(rng)
+    return scan_page(forms.cover_sheet(rng, code, kind), spec, rng, noise_rng, None, scan)
+
+
+def drawn_dossier_code(rng: random.Random) -> str:
+    """A dossier code of some office and day, for a cover sheet without a receipt after it."""
+    day = vn.random_date(rng, dt.date(2024, 1, 2), dt.date(2025, 11, 28))
+    return forms.dossier_code(rng, rng.choice(vn.COMMUNES).office_code, day)
+
+
+def page_truth(number: int, page: ScannedPage) -> PageTruth:
+    """The truth of one scanned page; a barcode printed on it is recorded with its text."""
+    content, damaged = page.content, page.damaged
+    symbol = next((b for b in content.blocks if isinstance(b, forms.Barcode)), None)
+    height, width = damaged.pixels.shape[:2]
+    return PageTruth(
+        number=number, page_doc_type=content.doc_type, template=content.template,
+        text=page.text, rotation=damaged.rotation, skew_degrees=damaged.skew_degrees,
+        degradations=damaged.degradations, width_px=width, height_px=height,
+        barcode=symbol.kind if symbol else None, barcode_text=symbol.text if symbol else None)
+
+
+@dataclass(frozen=True)
+class CodeChances:
+    """How often receipts print their code as a barcode, and files open with a cover sheet."""
+
+    barcodes: float = 0.0
+    cover_sheets: float = 0.0
+
+
 def plan_file(index: int, seed: int, tiers: Sequence[Tier], layouts: Sequence[str],
-              formats: Sequence[FileKind], doc_types: Sequence[DocType], dpi: int) -> FileSpec:
-    """Draw the spec of file ``index`` from its own seeded stream."""
+              formats: Sequence[FileKind], doc_types: Sequence[DocType], dpi: int,
+              chances: CodeChances = CodeChances()) -> FileSpec:
+    """Draw the spec of file ``index`` from its own seeded stream.
+
+    Barcodes and cover sheets are drawn from a stream of their own, after the rest: with
+    both chances 0 a file is the one generated before barcodes existed.
+    """
     rng = random.Random(f"{seed}:{index}:plan")
     weights = [DOC_TYPE_WEIGHTS[DOC_TYPES.index(d)] for d in doc_types]
     doc_type = rng.choices(list(doc_types), weights=weights)[0]
     kind = rng.choices(list(formats),
                        weights=[FORMAT_WEIGHTS[FORMATS.index(f)] for f in formats])[0]
     tier = tiers[index % len(tiers)]  # cycled, so every tier shows up even in tiny corpora
-    return FileSpec(
+    spec = FileSpec(
         index=index, seed=seed, templates=page_templates(rng, doc_type, kind), tier=tier,
         layout=rng.choice(list(layouts)), kind=kind, dpi=dpi,
         exif_orientation=(rng.choice([3, 6, 8])
                           if kind == "jpeg" and tier != "clean" and rng.random() < EXIF_CHANCE
                           else None))
+    return with_codes(spec, chances)
+
+
+def with_codes(spec: FileSpec, chances: CodeChances) -> FileSpec:
+    """Maybe a barcode on the file's receipts, maybe a cover sheet (multi-page files only)."""
+    rng = random.Random(f"{spec.seed}:{spec.index}:codes")
+    barcode = rng.choice(BARCODE_KINDS) if rng.random() < chances.barcodes else None
+    cover = rng.choice(BARCODE_KINDS) if rng.random() < chances.cover_sheets else None
+    if spec.kind not in MULTI_PAGE or spec.templates == ("unknown",) * len(spec.templates):
+        cover = None  # a cover sheet opens a dossier's documents, in a file of several pages
+    return replace(spec, barcode=barcode, cover_sheet=cover)
 
 
 def page_templates(rng: random.Random, doc_type: DocType, kind: FileKind) -> tuple[str, ...]:
@@ -191,21 +282,25 @@ def generate_corpus(out_dir: Path, count: int, seed: int = 0,
                     tiers: Sequence[Tier] = TIERS, layouts: Sequence[str] | None = None,
                     formats: Sequence[FileKind] | None = None, dpi: int = 300,
                     doc_types: Sequence[DocType] | None = None, *,
-                    truth_dir: Path | None = None, workers: int = 1) -> list[Truth]:
+                    truth_dir: Path | None = None, workers: int = 1,
+                    chances: CodeChances = CodeChances()) -> list[Truth]:
     """Write ``count`` scans with truths and a manifest into ``out_dir``; return the truths.
 
     ``layouts``/``formats``/``doc_types`` restrict the choice (default: all); ``truth_dir``
-    puts the truths elsewhere (default: beside the scans); ``workers`` > 1 renders in processes.
+    puts the truths elsewhere (default: beside the scans); ``workers`` > 1 renders in processes;
+    ``chances`` adds barcodes to receipts and cover sheets to files (default: none).
     """
     check_choices(tiers, TIERS, "tier")
     check_choices(layouts or [], list(LAYOUTS), "layout")
     check_choices(formats or [], FORMATS, "format")
     check_choices(doc_types or [], DOC_TYPES, "doc type")
     specs = [plan_file(i, seed, tiers, layouts or list(LAYOUTS), formats or FORMATS,
-                       doc_types or DOC_TYPES, dpi) for i in range(1, count + 1)]
+                       doc_types or DOC_TYPES, dpi, chances) for i in range(1, count + 1)]
     truths = generate_files(specs, out_dir, truth_dir, workers)
     command = (f"python -m samples.generate {out_dir} --count {count} --seed {seed} "
                f"--tiers {','.join(tiers)} --dpi {dpi}")
+    if chances != CodeChances():
+        command += f" --barcodes {chances.barcodes} --cover-sheets {chances.cover_sheets}"
     write_manifest(truths, truth_dir or out_dir, seed=seed, command=command)
     return truths
 
@@ -270,6 +365,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--doc-types", default="", help=f"of {','.join(DOC_TYPES)}")
     parser.add_argument("--dpi", type=int, default=300)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--barcodes", type=float, default=0.0,
+                        help="chance a file's receipts print their code as a barcode or QR code")
+    parser.add_argument("--cover-sheets", type=float, default=0.0,
+                        help="chance a multi-page file opens with a cover sheet")
     parser.add_argument("--truth-dir", type=Path, default=None,
                         help="write truths and manifest here instead of beside the scans")
     parser.add_argument("--demo", action="store_true",
@@ -291,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.out, args.count, args.seed, split(args.tiers) or TIERS,  # type: ignore[arg-type]
                 split(args.layouts), split(args.formats), args.dpi,  # type: ignore[arg-type]
                 split(args.doc_types), truth_dir=args.truth_dir,  # type: ignore[arg-type]
-                workers=args.workers)
+                workers=args.workers, chances=CodeChances(args.barcodes, args.cover_sheets))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

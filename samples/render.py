@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
+from samples.codes import symbol_image
 from samples.forms import (
+    Barcode,
     Block,
     Columns,
     FieldItem,
@@ -62,7 +64,16 @@ class GridOp:
     bottom: bool
 
 
-Op = TextOp | RuleOp | ScribbleOp | GridOp
+@dataclass(frozen=True)
+class SymbolOp:
+    """A barcode or QR code, already drawn at the page's DPI, top-left at (x, row top + top)."""
+
+    x: float
+    top: float
+    image: Image.Image
+
+
+Op = TextOp | RuleOp | ScribbleOp | GridOp | SymbolOp
 
 
 @dataclass
@@ -127,7 +138,17 @@ class Typesetter:
             return self.signature_rows(block)
         if isinstance(block, Space):
             return [Row(self.line_h * block.lines)]
+        if isinstance(block, Barcode):
+            return self.barcode_rows(block)
         raise TypeError(f"unknown block {block!r}")
+
+    def barcode_rows(self, block: Barcode) -> list[Row]:
+        """The symbol at its physical size (it does not shrink with the font), no text line."""
+        symbol = symbol_image(block.kind, block.text, self.dpi)
+        x = {"left": self.left, "center": (self.left + self.right - symbol.width) / 2,
+             "right": self.right - symbol.width}[block.align]
+        pad = self.mm(1.5)
+        return [Row(symbol.height + 2 * pad, [SymbolOp(x, pad, symbol)])]
 
     # --- plain text --------------------------------------------------------------------------
 
@@ -402,6 +423,8 @@ def draw_rows(rows: list[Row], setter: Typesetter, rng: random.Random) -> Image.
                           fill=INK, width=rule_width)
             elif isinstance(op, GridOp):
                 draw_grid(draw, op, y, row.height, rule_width)
+            elif isinstance(op, SymbolOp):
+                image.paste(op.image, (round(op.x), round(y + op.top)))
             else:
                 draw_scribble(draw, op, y, rng, max(2, round(setter.mm(0.4))))
         y += row.height

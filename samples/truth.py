@@ -10,7 +10,9 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+
+from samples.codes import BarcodeKind
 
 DocType = Literal["birth_registration", "dossier_receipt", "unknown"]
 Tier = Literal["clean", "mild", "hard"]
@@ -44,6 +46,19 @@ class PageTruth(BaseModel):
     degradations: list[Degradation] = Field(default_factory=list)
     width_px: int
     height_px: int
+    barcode: BarcodeKind | None = Field(
+        None, description="the symbol printed on the page (a receipt's or a cover sheet's "
+                          "dossier code); absent when none")
+    barcode_text: str | None = Field(None, description="what that symbol encodes")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_barcode(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """No barcode keys on pages without one: truths made before barcodes keep their bytes."""
+        data = handler(self)
+        for key in ("barcode", "barcode_text"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class Truth(BaseModel):
