@@ -7,17 +7,21 @@ are built once per page here and shared by splitting, classification and extract
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
 from dataclasses import dataclass, replace
 
 from pipeline.assess import Assessment, ReviewOptions, assess_document
+from pipeline.barcodes import codes_to_report, dossier_code_of, is_cover_sheet, is_dossier_code
 from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
-from pipeline.fields import Extraction
+from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
+from schemas.document import ExtractedField
 from schemas.ocr import PageOcr
 from schemas.status import DigitizationStatus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,22 @@ class DocumentAnalysis:
         return [layout.page for layout in self.span.pages]
 
 
-def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition], review: ReviewOptions,
-                 cover_codes: Mapping[int, str] | None = None) -> list[DocumentAnalysis]:
-    """Split a file's pages into documents (pipeline/split.py) and analyse each. A file
-    whose every page is a cover sheet is one document, so that it still gets a record."""
+def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
+    """The cover sheets among the pages (a dossier code's symbol and little else, §5): each
+    one's number and the dossier code it carries."""
+    return {page.number: code for page in pages
+            if is_cover_sheet(page.codes, page.text)
+            and (code := dossier_code_of(page.codes)) is not None}
+
+
+def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
+                 review: ReviewOptions) -> list[DocumentAnalysis]:
+    """Split a file's pages into documents (pipeline/split.py) at titles and cover sheets and
+    analyse each. A file whose every page is a cover sheet is one document, so that it still
+    gets a record."""
     layouts = laid_out(pages)
-    spans = split_document(layouts, doctypes, cover_codes or {}, review.unknown_near_type_score)
+    spans = split_document(layouts, doctypes, cover_sheets(pages),
+                           review.unknown_near_type_score)
     if not spans:
         spans = [DocumentSpan(layouts)]
     return [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review),
@@ -76,7 +90,38 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
     pages = [layout.page for layout in layouts]
     classification = classify_document(layouts, doctypes, review.min_classification_margin)
     definition = next((d for d in doctypes if d.id == classification.doc_type), None)
-    extraction = (extract_fields(layouts, definition, classification.title_page)
-                  if definition else Extraction())
+    extraction = (with_barcode_codes(
+        extract_fields(layouts, definition, classification.title_page), definition, pages)
+        if definition else Extraction())
     assessment = assess_document(classification, extraction, pages, definition, review)
     return Analysis(classification, extraction, assessment)
+
+
+def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,
+                       pages: list[PageOcr]) -> Extraction:
+    """The type's dossier-code field as its pages' barcodes or QR codes say (§6): a code read
+    from a symbol is exact, so it is given with confidence 1.0 and wins over OCR; a printed
+    code that differs, or two symbols that disagree, leave the field out naming both."""
+    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
+    found = [(page.number, code) for page in pages for code in page.codes
+             if is_dossier_code(code.text)]
+    for page in pages:
+        for code in codes_to_report(page.codes):
+            log.info("page %d: a %s whose text is no dossier code is ignored: %r",
+                     page.number, code.format, code.text[:80])
+    if not keys or not found:
+        return extraction
+    key, (number, symbol) = keys[0], found[0]
+    fields, doubts = dict(extraction.fields), dict(extraction.doubts)
+    codes = sorted({code.text.strip() for _, code in found})
+    printed = fields.pop(key, None)
+    if len(codes) > 1:
+        doubts[key] = Doubt(" / ".join(codes), "are two different codes in the barcodes", 0.0)
+    elif printed is not None and printed.value != codes[0]:
+        doubts[key] = Doubt(printed.value, f"is printed, but the barcode reads «{codes[0]}»",
+                            printed.confidence)
+    else:
+        fields[key] = ExtractedField(value=codes[0], confidence=1.0, page=number,
+                                     bbox=symbol.bbox, valid=True)
+        doubts.pop(key, None)
+    return Extraction(fields=fields, doubts=doubts)

@@ -1,9 +1,9 @@
 """One page, decoded, to what the rest needs of it: its reading and its searchable PDF page.
 
 The page sequence as one plain function (read → re-read number words with digits only →
-searchable PDF page), so that the Prefect task only adds I/O, a slot and retries around it,
-as OCRmyPDF hands its page function to an executor, and the benchmarks run the very same
-steps without a server.
+searchable PDF page → barcodes and QR codes), so that the Prefect task only adds I/O, a
+slot and retries around it, as OCRmyPDF hands its page function to an executor, and the
+benchmarks run the very same steps without a server.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.barcodes import read_codes
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import reread_digits
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
 from pipeline.pdf import build_page_pdf
-from schemas.ocr import PageOcr
+from schemas.ocr import PageCode, PageOcr
 
 
 @dataclass(frozen=True)
@@ -55,5 +56,15 @@ def process_page(decode: Callable[[], np.ndarray], number: int,
     pdf = build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
                          options.pdf_jpeg_quality)
     page = checked.model_copy(update={"rotation": prepared.rotation,
-                                      "skew_degrees": prepared.skew_degrees})
+                                      "skew_degrees": prepared.skew_degrees,
+                                      "codes": codes_on(prepared.display_image)})
     return PageResult(page=page, pdf=pdf)
+
+
+def codes_on(image: np.ndarray) -> list[PageCode]:
+    """The barcodes and QR codes on the page as stored (upright and deskewed: zxing-cpp
+    reads no Code 128 tilted past ~8°, pipeline/barcodes.py), boxes as corners."""
+    return [PageCode(text=code.text, format=code.format,
+                     bbox=(code.bbox[0], code.bbox[1], code.bbox[0] + code.bbox[2],
+                           code.bbox[1] + code.bbox[3]))
+            for code in read_codes(image)]

@@ -46,6 +46,15 @@ class OcrLine(BaseModel):
         return union_bbox([w.bbox for w in self.words])
 
 
+class PageCode(BaseModel):
+    """A barcode or QR code read on a page: its text, format («qr», «code128» …) and box
+    (x0, y0, x1, y1) in pixels of the page image as stored."""
+
+    text: str
+    format: str
+    bbox: BBox
+
+
 class PageOcr(BaseModel):
     """Everything recognised on one page, and how the page image was corrected first."""
 
@@ -57,6 +66,8 @@ class PageOcr(BaseModel):
     mean_confidence: float = Field(0.0, ge=0, le=100)
     rotation: int = Field(0, description="clockwise degrees the page was turned to read upright")
     skew_degrees: float = 0.0
+    codes: list[PageCode] = Field(default_factory=list,
+                                  description="barcodes and QR codes read on the page")
 
     @property
     def words(self) -> list[OcrWord]:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from pipeline.load import PageLimits, inspect_file, load_page
-from samples.generate import generate_corpus
+from samples.generate import CodeChances, generate_corpus
 from tests.e2e.helpers import pdf_text, sohoa, validate_document
 
 
@@ -92,3 +92,37 @@ def test_the_same_stack_again_is_one_duplicate_record(stack) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))
     assert path.name == "stack.json" and document["status"] == "duplicate"
     assert document["source"]["parts"] == 1
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> dict:
+    """Receipts whose dossier code is printed as a QR code or Code 128, each file opening
+    with a cover sheet, through `sohoa process`."""
+    base = tmp_path_factory.mktemp("coded")
+    truths = generate_corpus(base / "scans", 2, seed=4, dpi=200, tiers=("clean",),
+                             formats=["pdf"], doc_types=["dossier_receipt"],
+                             layouts=["classic"], truth_dir=base / "truth",
+                             chances=CodeChances(barcodes=1.0, cover_sheets=1.0))
+    env = {**os.environ, "SOHOA_DATA_DIR": str(base / "data"),
+           "PREFECT_API_URL": prefect_api_url}
+    result = sohoa(["process", str(base / "scans"), "--json-out", str(base / "json")], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"base": base, "truths": truths}
+
+
+def test_a_cover_sheet_is_no_record_and_the_barcode_gives_the_exact_code(coded) -> None:
+    """GIVEN files that open with a cover sheet, then a receipt carrying its code as a symbol
+    WHEN processed THEN no record is made of the cover sheet, and the receipt's dossier code
+    is the symbol's, with confidence 1.0."""
+    json_out = coded["base"] / "json"
+    for truth in coded["truths"]:
+        stem = Path(truth.file).stem
+        made = sorted(json_out.glob(f"{stem}*.json"))
+        documents = [json.loads(p.read_text(encoding="utf-8")) for p in made]
+        receipts = [d for d in documents if d["doc_type"] == "dossier_receipt"]
+        assert len(receipts) == 1, [d["doc_type"] for d in documents]
+        assert receipts[0]["source"]["pages"][0] >= 2  # page 1, the cover sheet, is no part
+        code = receipts[0]["fields"]["dossier_code"]
+        assert (code["value"], code["confidence"]) == (truth.fields["dossier_code"], 1.0)
+        covered = {p.number for p in truth.pages if p.template == "cover_sheet"}
+        assert all(d["source"]["pages"][0] not in covered for d in documents)

@@ -9,6 +9,7 @@ from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.extract import laid_out
 from pipeline.split import split_document
+from schemas.ocr import PageCode
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
@@ -88,3 +89,46 @@ def test_a_doubt_sends_its_document_to_review_with_the_reason_first(doctypes):
     (document,) = analyse_file(pages, doctypes, ReviewOptions())
     assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
     assert document.analysis.assessment.review_reasons[0].startswith("page 2 has no title")
+
+
+CODE = "000.00.21.H27-241128-0001"
+
+
+def with_codes(page, *texts: str):
+    codes = [PageCode(text=text, format="qr", bbox=(100, 100, 400, 400)) for text in texts]
+    return page.model_copy(update={"codes": codes})
+
+
+def test_a_cover_sheet_read_from_its_symbol_starts_the_dossier(doctypes):
+    """GIVEN a cover sheet (a dossier code's QR code and a caption) before a receipt and a
+    form WHEN the file is analysed THEN the sheet is no document and both documents carry
+    its dossier code."""
+    cover = with_codes(make_page(["PHIẾU BÌA HỒ SƠ", CODE], number=1), CODE)
+    pages = [cover, make_page(RECEIPT_FORM, number=2), make_page(BIRTH_FORM, number=3)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [(d.analysis.doc_type, d.span.first, d.span.dossier_code) for d in documents] == [
+        ("dossier_receipt", 2, CODE), ("birth_registration", 3, CODE)]
+
+
+@pytest.mark.parametrize(("printed", "symbols", "given", "reason"), [
+    (CODE, [CODE], CODE, None),
+    (None, [CODE], CODE, None),
+    ("000.00.21.H27-241128-0009", [CODE], None, "barcode reads «000.00.21.H27-241128-0001»"),
+    (CODE, [CODE, "000.00.21.H27-241128-0002"], None, "two different codes"),
+    (CODE, ["https://dichvucong.gov.vn/tra-cuu"], CODE, None),
+], ids=["agree", "not-printed", "disagree", "two-symbols", "no-dossier-code"])
+def test_the_barcode_is_exact_and_wins_over_ocr(doctypes, printed, symbols, given, reason):
+    lines = [line for line in RECEIPT_FORM if not line.startswith("Mã hồ sơ")]
+    if printed:
+        lines.insert(3, f"Mã hồ sơ: {printed}")
+    page = with_codes(make_page(lines), *symbols)
+    (document,) = analyse_file([page], doctypes, ReviewOptions())
+    fields = document.analysis.extraction.fields
+    reasons = " ".join(document.analysis.assessment.review_reasons)
+    if given is None:
+        assert "dossier_code" not in fields and reason in reasons
+        assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    else:
+        assert fields["dossier_code"].value == given
+        exact = given in symbols  # read from a symbol: exact; from the print only: OCR's
+        assert (fields["dossier_code"].confidence == 1.0) is exact
