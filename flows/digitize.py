@@ -12,6 +12,7 @@ from prefect.utilities.annotations import allow_failure
 
 from flows.artifacts import publish_record_artifact, publish_report_artifact
 from flows.tasks import (
+    finish_dossiers,
     finish_duplicate,
     finish_record,
     open_record,
@@ -139,8 +140,9 @@ def label_run(documents: list[DossierDocument]) -> None:
 
 @flow(name="digitize-batch", log_prints=False)
 def digitize_batch(paths: list[str], station: str | None = None,
-                   json_out: str | None = None) -> dict[str, int]:
-    """Digitize many files; returns how many records ended in each status."""
+                   json_out: str | None = None, dossier: str | None = None) -> dict[str, int]:
+    """Digitize many files; returns how many records ended in each status. ``dossier``: the
+    dossier code for documents the files give none of their own (contract §6)."""
     names = json_names(paths)
     register = retrying(register_file, active_services())
     jobs: list[FileJob] = []
@@ -149,8 +151,11 @@ def digitize_batch(paths: list[str], station: str | None = None,
         if any(job.record_id == earlier.record_id for earlier in jobs):
             # A copy of a file earlier in this batch: that one is being processed here.
             job = register(path, station, resume_received=False)
-        jobs.append(job.model_copy(update={"json_name": names[path]}))
+        jobs.append(job.model_copy(update={"json_name": names[path], "dossier_code": dossier}))
     documents = digitize_jobs(jobs, json_out)
+    # Files of one dossier finished side by side: each recomputed it, but the documents
+    # written last must be the final ones, so the batch recomputes its dossiers once more.
+    finish_dossiers(active_services(), documents, json_out)
     counts = Counter(document.status.value for document in documents)
     get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))
     publish_report_artifact(digitization_report(active_services().repository, "unit", None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -12,6 +13,15 @@ from prefect import Task, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from office.documents import build_document, document_text, write_json_out
+from office.dossiers import (
+    Assignment,
+    DocumentFacts,
+    assemble,
+    assign_dossiers,
+    folder_code,
+    role_of,
+    write_dossier_out,
+)
 from office.intake import register
 from office.jobs import FileJob, PageOutcome
 from office.progress import announce
@@ -24,7 +34,7 @@ from pipeline.pdf import merge_page_pdfs
 from schemas.document import DossierDocument
 from schemas.errors import SohoaError
 from schemas.ocr import PageOcr
-from schemas.record import DossierRecord
+from schemas.record import DocumentRole, DossierRecord
 from schemas.status import DigitizationStatus
 from storage import keys
 from storage.records import StatusTransitionError
@@ -172,7 +182,17 @@ def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
         read = [o for o in outcomes if isinstance(o, PageOutcome) and o.page]
         documents = store_results(services, job, [o.page for o in read if o.page],
                                   {o.number: o.pdf_path for o in read if o.pdf_path})
+        finish_dossiers(services, documents, json_out)
     return publish(services, job, documents, json_out)
+
+
+def finish_dossiers(services: Services, documents: list[DossierDocument],
+                    json_out: str | None) -> None:
+    """Recompute the dossiers the documents joined; store and hand out their documents."""
+    codes = {d.dossier_code for d in documents if d.dossier_code}
+    for dossier in assemble(services, codes):
+        if json_out:
+            write_dossier_out(dossier, Path(json_out))
 
 
 def naming(filename: str, message: str) -> str:
@@ -201,18 +221,47 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
     retry of this task)."""
     record = services.repository.require(job.record_id)
     analysed = analyse_file(pages, services.doctypes, services.settings.review)
+    roles = [role_of(d.analysis.doc_type, services.doctypes) for d in analysed]
+    assignments = assign_dossiers(
+        [DocumentFacts(role, d.span.dossier_code, own_code(d))
+         for role, d in zip(roles, analysed, strict=True)],
+        folder_code(record.source_path, station_folder(services, record.station))
+        or job.dossier_code)
     parts = len(analysed)
     return [store_document(services, job, record if part == 1
                            else services.repository.part_record(record, part, parts),
-                           document, part, parts, pdf_paths)
-            for part, document in enumerate(analysed, start=1)]
+                           document, Membership(part, parts, role, assignment), pdf_paths)
+            for part, (document, role, assignment)
+            in enumerate(zip(analysed, roles, assignments, strict=True), start=1)]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Where a document stands: its part of the file, its role and its dossier."""
+
+    part: int
+    parts: int
+    role: DocumentRole
+    dossier: Assignment
+
+
+def own_code(document: DocumentAnalysis) -> str | None:
+    """The dossier code a document carries itself (a receipt's, exact from its barcode)."""
+    found = document.analysis.extraction.fields.get("dossier_code")
+    return str(found.value) if found is not None and found.valid else None
+
+
+def station_folder(services: Services, station: str) -> str | None:
+    """The folder of a configured station (None for files given on the command line)."""
+    configured = services.settings.station_named(station)
+    return str(configured.folder) if configured else None
 
 
 def store_document(services: Services, job: FileJob, record: DossierRecord,
-                   document: DocumentAnalysis, part: int, parts: int,
+                   document: DocumentAnalysis, member: Membership,
                    pdf_paths: dict[int, str]) -> DossierDocument:
     """One document's searchable PDF (its pages' PDF pages), text and JSON, and its status."""
-    pages, analysis = document.pages, document.analysis
+    pages, analysis, part = document.pages, document.analysis, member.part
     pdf_key, text_key, json_key = artifact_keys(record)
     merged = work_dir_for(services, job.record_id) / f"searchable-{part}.pdf"
     merge_page_pdfs([Path(pdf_paths[p.number]) for p in pages if p.number in pdf_paths], merged)
@@ -223,13 +272,17 @@ def store_document(services: Services, job: FileJob, record: DossierRecord,
     changes = {
         "doc_type": analysis.doc_type,
         "fields": {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()},
-        "review_reasons": analysis.assessment.review_reasons,
-        "page_count": len(pages), "part": part, "parts": parts,
+        "review_reasons": [*analysis.assessment.review_reasons,
+                           *filter(None, [member.dossier.doubt])],
+        "page_count": len(pages), "part": part, "parts": member.parts,
         "first_page": document.span.first, "last_page": document.span.last,
+        "dossier_code": member.dossier.code, "role": member.role.value,
         "pdf_key": pdf_key, "text_key": text_key, "json_key": json_key,
         "pipeline_version": pipeline_version(),
     }
-    return store_json_and_status(services, record, analysis.assessment.status, changes, pages)
+    status = (DigitizationStatus.NEEDS_REVIEW if member.dossier.doubt
+              else analysis.assessment.status)
+    return store_json_and_status(services, record, status, changes, pages)
 
 
 def artifact_keys(record: DossierRecord) -> tuple[str, str, str]:

@@ -29,6 +29,7 @@ from interfaces.startup import loading_modules
 from office.inputs import collect_inputs
 from office.services import Services, pipeline_version
 from pipeline.ocr import check_languages
+from schemas.codes import is_dossier_code
 from schemas.document import DossierDocument
 from schemas.errors import ConfigurationError, ExitCode
 
@@ -79,9 +80,15 @@ def process(
     paths: Annotated[list[Path], typer.Argument(help="files and folders (searched recursively)")],
     json_out: Annotated[Path | None, typer.Option(help="also write <name>.json here")] = None,
     station: Annotated[str | None, typer.Option(help="station the files come from")] = None,
+    dossier: Annotated[str | None, typer.Option(
+        help="dossier code for documents that give none themselves (no cover sheet, receipt "
+             "or dossier folder)")] = None,
 ) -> None:
-    """Digitize scans: every input file ends as a record with a status."""
+    """Digitize scans: every input file ends as a record per document, with a status."""
     with exits_on_failure("run"):
+        if dossier is not None and not is_dossier_code(dossier):
+            raise ConfigurationError(f"--dossier {dossier[:40]!r} is no dossier code (like "
+                                     "000.00.21.H27-241128-0001)")
         services = load_services()
         inputs = collect_inputs(paths)
         api_url = connect_prefect(services.settings)
@@ -90,14 +97,14 @@ def process(
     if not inputs:
         errors.print("sohoa: no files found in the paths given")
         raise typer.Exit(ExitCode.OK)
-    documents = run_batch(services, inputs, station, json_out)
+    documents = run_batch(services, inputs, station, json_out, dossier)
     print_summary(documents, inputs)
     if files_recorded(documents) < len(inputs):
         raise typer.Exit(ExitCode.INCOMPLETE)
 
 
 def run_batch(services: Services, inputs: list[Path], station: str | None,
-              json_out: Path | None) -> list[DossierDocument]:
+              json_out: Path | None, dossier: str | None = None) -> list[DossierDocument]:
     """Run `digitize-batch` with a progress bar fed by finished records."""
     with loading_modules():
         from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -123,7 +130,7 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
         with listening(advance), no_heartbeats:
             flow = with_workers(digitize_batch, services.settings.ocr.worker_count())
             flow([str(p) for p in inputs], station=station,
-                 json_out=str(json_out) if json_out else None)
+                 json_out=str(json_out) if json_out else None, dossier=dossier)
     return documents
 
 

@@ -47,6 +47,8 @@ def build_document(record: DossierRecord, pages: list[PageOcr], pipeline_version
         pipeline_version=pipeline_version,
         error=record.error,
         duplicate_of=record.duplicate_of,
+        dossier_code=record.dossier_code,
+        role=record.role,
     )
 
 
@@ -71,9 +73,14 @@ def write_json_out(document: DossierDocument, json_out: Path, name: str) -> Path
     json_out.mkdir(parents=True, exist_ok=True)
     if document.source.parts > 1:
         name = f"{name}-{document.source.part}"
-    target = json_out / f"{name}.json"
-    temporary = json_out / f".{name}.json.tmp"
-    temporary.write_text(document.to_json(), encoding="utf-8")
+    return write_atomically(json_out / f"{name}.json", document.to_json())
+
+
+def write_atomically(target: Path, text: str) -> Path:
+    """Write ``text`` to ``target`` through a temporary file beside it: a reader never sees
+    half a document."""
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(target)
     return target
 

@@ -23,6 +23,7 @@ class FileJob(BaseModel):
     error: str | None = None
     json_name: str | None = None
     claimed: bool = True
+    dossier_code: str | None = None  # `sohoa process --dossier CODE`: the last way in (§6)
 
 
 class PageOutcome(BaseModel):

@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from config.settings import Settings
 from office.stores import open_object_store, open_repository
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
+from storage.dossiers import DossierRepository
 from storage.objects import ObjectStore
 from storage.records import RecordRepository
 
@@ -35,6 +36,11 @@ class Services:
     @cached_property
     def repository(self) -> RecordRepository:
         return open_repository(self.settings)
+
+    @cached_property
+    def dossiers(self) -> DossierRepository:
+        """The dossiers, on the records' database."""
+        return DossierRepository(self.repository.engine)
 
     @cached_property
     def doctypes(self) -> list[DocTypeDefinition]:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from office.dossiers import assemble, role_of
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.values import Value, ValueContext
@@ -100,6 +101,7 @@ def apply_review(services: Services, record_id: str, reviewer: str,
         "review_reasons": []}
     if new_type != (record.doc_type or UNKNOWN_TYPE):
         record_changes["doc_type"] = new_type
+        record_changes["role"] = role_of(new_type, services.doctypes).value
     try:
         verified, entries = ReviewRepository(services.repository.engine).verify(
             review, **record_changes)
@@ -110,6 +112,8 @@ def apply_review(services: Services, record_id: str, reviewer: str,
                                  ) from error
     if verified.original_key:
         services.store.set_tags(verified.original_key, {"status": verified.status.value})
+    if verified.dossier_code:  # a verified document may complete its dossier
+        assemble(services, {verified.dossier_code})
     return ReviewOutcome(record=verified, document=document, entries=entries)
 
 

@@ -51,8 +51,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
-# The contract's pattern (§1 dossier_receipt), whole text only: a symbol carries one code.
-DOSSIER_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}")
+from schemas.codes import is_dossier_code as is_code
 
 _F = zxingcpp.BarcodeFormat
 # What one-stop-shop software and label printers print. Retail (EAN/UPC) and other formats
@@ -113,7 +112,7 @@ def _bbox(position: zxingcpp.Position, scale: float) -> tuple[int, int, int, int
 
 def is_dossier_code(text: str) -> bool:
     """Whether a symbol's whole text (spaces around it aside) is a dossier code."""
-    return DOSSIER_CODE.fullmatch(text.strip()) is not None
+    return is_code(text.strip())
 
 
 def dossier_code_of(codes: Sequence[PageCode]) -> str | None:

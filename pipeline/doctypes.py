@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -136,6 +137,10 @@ class DocTypeDefinition(BaseModel):
         default_factory=list, description="spellings that person names' first word is mended "
                                           "to when OCR lost or changed its accents")
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    dossier_role: Literal["receipt", "component", "result"] = Field(
+        "component", description="what a document of this type is to its dossier (contract "
+        "§6): its receipt (carries the dossier code), a component handed in, or a result "
+        "given back")
 
     @model_validator(mode="after")
     def _check_references(self) -> DocTypeDefinition:

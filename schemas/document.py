@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.codes import DOSSIER_CODE
 from schemas.ocr import BBox
 from schemas.status import DigitizationStatus
 
@@ -67,8 +70,20 @@ class Artifacts(ContractModel):
                               json_schema_serialization_defaults_required=True)
 
 
+# Keys written only when they have a value (contract §6: «dossier_code (absent when none)»).
+ABSENT_WHEN_NONE = ("dossier_code", "role")
+
+
+def _optional_keys(schema: dict) -> None:
+    schema["required"] = [key for key in schema.get("required", [])
+                          if key not in ABSENT_WHEN_NONE]
+
+
 class DossierDocument(ContractModel):
     """The extracted JSON of one record."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True,
+                              json_schema_extra=_optional_keys)
 
     schema_version: str = SCHEMA_VERSION
     record_id: str
@@ -83,7 +98,15 @@ class DossierDocument(ContractModel):
     pipeline_version: str
     error: str | None = Field(None, description="for failed records: what an operator should do")
     duplicate_of: str | None = Field(None, description="for duplicate records: the earlier record")
+    dossier_code: str | None = Field(None, pattern=DOSSIER_CODE.pattern,
+                                     description="the dossier it is part of (contract §6)")
+    role: Literal["receipt", "component", "result"] | None = Field(
+        None, description="what it is to its dossier")
 
     def to_json(self) -> str:
         """Serialise as downstream systems read it (aliases, no nulls for optional extras)."""
-        return self.model_dump_json(by_alias=True, exclude_none=False, indent=2)
+        data = self.model_dump(mode="json", by_alias=True)
+        for key in ABSENT_WHEN_NONE:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return json.dumps(data, ensure_ascii=False, indent=2)

@@ -37,6 +37,8 @@ from sqlalchemy.exc import (
 )
 from sqlmodel import Session
 
+import schemas.dossier  # noqa: F401
+
 # Every table's model, so that SQLModel.metadata (create_all, drop_all, schema comparisons)
 # always holds the whole schema, whichever models the process happened to import first.
 import schemas.record  # noqa: F401
@@ -50,6 +52,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 INITIAL_REVISION = "0001_initial"
 RECORDS_TABLE = "dossier_records"
 REVIEWS_TABLE = "review_entries"
+DOSSIERS_TABLE = "dossiers"
 # The table (and column, for a revision that adds columns) each revision creates, oldest
 # first. A database create_all made is stamped at the newest revision whose tables and columns
 # it already has: one made before migrations has only the records, one made by create_all of
@@ -58,6 +61,7 @@ TABLE_OF_REVISION: tuple[tuple[str, str, str | None], ...] = (
     (INITIAL_REVISION, RECORDS_TABLE, None),
     ("0002_review_entries", REVIEWS_TABLE, None),
     ("0003_document_parts", RECORDS_TABLE, "part_of"),
+    ("0004_dossiers", DOSSIERS_TABLE, None),
 )
 VERSION_TABLE = "alembic_version"
 # One fixed advisory-lock key for sohoa's migrations (any bigint; derived so it reads as ours).

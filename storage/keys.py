@@ -11,12 +11,15 @@ time zone::
     pdf/YYYY/MM/<record_id>.pdf
     text/YYYY/MM/<record_id>.txt
     json/YYYY/MM/<record_id>.json
+    dossiers/<dossier_code>.json
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+
+from schemas.codes import is_dossier_code
 
 _RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _EXTENSION = re.compile(r"^[a-z0-9]{1,5}$")
@@ -70,3 +73,10 @@ def _checked(record_id: str) -> str:
     if not _RECORD_ID.match(record_id):
         raise ValueError(f"invalid record id {record_id!r} for an object key")
     return record_id
+
+
+def dossier_key(code: str) -> str:
+    """The dossier document (contract §6), one per dossier code, rewritten as it changes."""
+    if not is_dossier_code(code):
+        raise ValueError(f"not a dossier code: {code!r}")
+    return f"dossiers/{code}.json"

@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+import schemas.dossier  # noqa: F401
 import schemas.record  # noqa: F401  (registers the tables in SQLModel.metadata)
 import schemas.review  # noqa: F401
 

@@ -9,11 +9,13 @@ import os
 import sqlite3
 from pathlib import Path
 
+import jsonschema
 import pytest
 from PIL import Image
 
 from pipeline.load import PageLimits, inspect_file, load_page
 from samples.generate import CodeChances, generate_corpus
+from schemas.jsonschema import DOSSIER_SCHEMA_PATH
 from tests.e2e.helpers import pdf_text, sohoa, validate_document
 
 
@@ -126,3 +128,38 @@ def test_a_cover_sheet_is_no_record_and_the_barcode_gives_the_exact_code(coded) 
         assert (code["value"], code["confidence"]) == (truth.fields["dossier_code"], 1.0)
         covered = {p.number for p in truth.pages if p.template == "cover_sheet"}
         assert all(d["source"]["pages"][0] not in covered for d in documents)
+
+
+def test_the_stack_is_one_dossier_with_its_receipt_and_component(stack) -> None:
+    """GIVEN a receipt and its birth registration form in one file WHEN processed THEN both
+    records join the receipt's dossier, whose document lists them (contract §6)."""
+    json_out = stack["base"] / "json"
+    code = stack["receipt"].fields["dossier_code"]
+    receipt, form = (json.loads((json_out / f"stack-{n}.json").read_text(encoding="utf-8"))
+                     for n in (1, 2))
+    assert (receipt["dossier_code"], receipt["role"]) == (code, "receipt")
+    assert (form["dossier_code"], form["role"]) == (code, "component")
+    dossier = json.loads((json_out / "dossiers" / f"{code}.json").read_text(encoding="utf-8"))
+    jsonschema.validate(dossier, json.loads(DOSSIER_SCHEMA_PATH.read_text(encoding="utf-8")))
+    assert dossier["receipt"] == receipt["record_id"]
+    assert [c["record_id"] for c in dossier["components"]] == [form["record_id"]]
+    assert dossier["received_at"] == stack["receipt"].fields["received_at"]
+    both_done = {receipt["status"], form["status"]} <= {"digitized", "verified"}
+    assert dossier["digitized"] is both_done and dossier["has_electronic_result"] is False
+
+
+def test_a_dossier_code_given_on_the_command_line_gathers_files_without_one(stack) -> None:
+    """Files that carry no code of their own join `--dossier CODE`; a bad code is refused."""
+    base = stack["base"]
+    code = "000.00.21.H27-241128-0777"
+    folder = base / "loose"
+    folder.mkdir()
+    stack_of([base / "gen" / stack["form"].file], folder / "copy.pdf")
+    result = sohoa(["process", str(folder), "--json-out", str(base / "loose-json"),
+                    "--dossier", code], stack["env"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = json.loads((base / "loose-json" / "copy.json").read_text(encoding="utf-8"))
+    assert (document["dossier_code"], document["role"]) == (code, "component")
+    assert (base / "loose-json" / "dossiers" / f"{code}.json").exists()
+    refused = sohoa(["process", str(folder), "--dossier", "not-a-code"], stack["env"])
+    assert refused.returncode == 2 and "no dossier code" in refused.stderr

@@ -9,7 +9,12 @@ import jsonschema
 import pytest
 
 from schemas.document import Artifacts, DossierDocument, ExtractedField, PageSummary, SourceInfo
-from schemas.jsonschema import SCHEMA_PATH, render_schema
+from schemas.jsonschema import (
+    DOSSIER_SCHEMA_PATH,
+    SCHEMA_PATH,
+    render_dossier_schema,
+    render_schema,
+)
 from schemas.status import DigitizationStatus
 
 
@@ -67,3 +72,18 @@ def test_schema_rejects_what_the_contract_forbids(path: tuple[str, ...], bad_val
     target[path[-1]] = bad_value
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, committed_schema())
+
+
+def test_committed_dossier_schema_matches_the_model() -> None:
+    """The dossier document's schema (contract §6) is published like the record's."""
+    assert DOSSIER_SCHEMA_PATH.read_text(encoding="utf-8") == render_dossier_schema()
+
+
+def test_a_record_without_a_dossier_has_no_dossier_keys_and_validates() -> None:
+    """«dossier_code (absent when none)»: the key is left out, not null."""
+    written = json.loads(sample_document().to_json())
+    assert "dossier_code" not in written and "role" not in written
+    jsonschema.validate(written, committed_schema())
+    with_dossier = sample_document().model_copy(
+        update={"dossier_code": "000.00.21.H27-241128-0001", "role": "receipt"})
+    jsonschema.validate(json.loads(with_dossier.to_json()), committed_schema())

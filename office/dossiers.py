@@ -1,0 +1,155 @@
+"""Dossiers assembled from their records (contract §6), without Prefect.
+
+Which dossier a document joins, first match wins: the cover sheet before it; the dossier code
+its receipt carries (from the barcode when it has one: pipeline/document.py); the station
+sub-folder the file was dropped in (`<station>/<dossier_code>/…`); `sohoa process --dossier`.
+Documents of one file without a code of their own join the dossier of the receipt before
+them in that file (or of the file's only receipt, for pages before it). A document whose
+dossier is in doubt joins none and goes to review saying why: never silently merged.
+
+A dossier is recomputed from all its records whenever one of them changes (processing,
+review, a result arriving weeks later) and its document stored as ``dossiers/<code>.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+from office.documents import write_atomically
+from office.services import Services
+from pipeline.doctypes import DocTypeDefinition
+from schemas.codes import is_dossier_code
+from schemas.dossier import Dossier, DossierJson, DossierMember
+from schemas.record import DocumentRole, DossierRecord
+from schemas.status import DigitizationStatus as Status
+from storage import keys
+
+DONE = (Status.DIGITIZED, Status.VERIFIED)
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the assignment needs to know of one document of a file, in page order."""
+
+    role: DocumentRole
+    cover_code: str | None  # from a cover sheet before it
+    own_code: str | None  # a receipt's dossier_code field, as given
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The dossier a document joins (None: none), and why a person must look, if so."""
+
+    code: str | None
+    doubt: str | None = None
+
+
+def role_of(doc_type: str, doctypes: list[DocTypeDefinition]) -> DocumentRole:
+    """What a document of this type is to its dossier; an unknown type is a component."""
+    definition = next((d for d in doctypes if d.id == doc_type), None)
+    return DocumentRole(definition.dossier_role) if definition else DocumentRole.COMPONENT
+
+
+def folder_code(source_path: str | None, station_folder: str | None) -> str | None:
+    """The dossier code a station sub-folder names (`<station>/<dossier_code>/file`)."""
+    if not source_path:
+        return None
+    parent = PurePath(source_path).parent
+    if station_folder is not None and parent == PurePath(station_folder):
+        return None
+    return parent.name if is_dossier_code(parent.name) else None
+
+
+def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> list[Assignment]:
+    """The dossier of each document of one file (see the module's doc). ``fallback`` is the
+    folder's or the command line's code, for documents the file itself gives none."""
+    receipt_codes = [d.own_code for d in documents
+                     if d.role is DocumentRole.RECEIPT and d.own_code]
+    only_receipt = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
+    assignments: list[Assignment] = []
+    current: str | None = None  # the code of the last cover sheet or receipt seen
+    for document in documents:
+        if document.cover_code:
+            current = document.cover_code
+        own = document.own_code if document.role is DocumentRole.RECEIPT else None
+        if own and document.cover_code and own != document.cover_code:
+            assignments.append(Assignment(None, f"the receipt's dossier code «{own}» differs "
+                                                f"from its cover sheet's «{document.cover_code}»"))
+            continue
+        if own:
+            current = own
+        code = current or only_receipt or fallback
+        if code is None and len(set(receipt_codes)) > 1:
+            assignments.append(Assignment(None, "the file holds receipts of several dossiers "
+                                                "and this document comes before them all: "
+                                                "which dossier is it part of?"))
+            continue
+        assignments.append(Assignment(code))
+    return assignments
+
+
+def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:
+    """A dossier row's values from its records: digitized when its receipt and every
+    component are digitized or verified; an electronic result when one result is."""
+    if not records:
+        return None
+    receipts = [r for r in records if r.role == DocumentRole.RECEIPT]
+    receipt = next((r for r in receipts if r.status in DONE), receipts[0] if receipts else None)
+    components = [r for r in records if r.role == DocumentRole.COMPONENT]
+    results = [r for r in records if r.role == DocumentRole.RESULT]
+    fields = receipt.fields if receipt else {}
+    first = receipt or records[0]
+    return {
+        "unit": first.unit, "station": first.station,
+        "procedure": _value(fields, "request_content"),
+        "applicant_name": _value(fields, "applicant_name"),
+        "received_at": _value(fields, "received_at"), "due_at": _value(fields, "due_at"),
+        "receipt_id": receipt.id if receipt else None,
+        "digitized": receipt is not None and receipt.status in DONE
+                     and all(c.status in DONE for c in components),
+        "has_electronic_result": any(r.status in DONE for r in results),
+    }
+
+
+def _value(fields: dict[str, Any], key: str) -> str | None:
+    found = fields.get(key)
+    return str(found["value"]) if found else None
+
+
+def dossier_document(dossier: Dossier, records: list[DossierRecord]) -> DossierJson:
+    """The dossier document (contract §6) of a dossier as recomputed."""
+    def members(role: DocumentRole) -> list[DossierMember]:
+        return [DossierMember(record_id=r.id, doc_type=r.doc_type or "unknown", status=r.status)
+                for r in records if r.role == role]
+
+    return DossierJson(
+        dossier_code=dossier.code, unit=dossier.unit, station=dossier.station,
+        procedure=dossier.procedure, applicant_name=dossier.applicant_name,
+        received_at=dossier.received_at, due_at=dossier.due_at, receipt=dossier.receipt_id,
+        components=members(DocumentRole.COMPONENT), results=members(DocumentRole.RESULT),
+        digitized=dossier.digitized, has_electronic_result=dossier.has_electronic_result,
+        updated_at=dossier.updated_at)
+
+
+def assemble(services: Services, codes: set[str]) -> list[DossierJson]:
+    """Recompute each dossier from its records, store its document, and return them (the
+    ones no record names any longer are dropped)."""
+    documents = []
+    for code in sorted(codes):
+        dossier = services.dossiers.recompute(code, derive_dossier)
+        if dossier is None:
+            continue
+        document = dossier_document(dossier, services.dossiers.records_of(code))
+        services.store.put_bytes(keys.dossier_key(code), document.to_json().encode("utf-8"),
+                                 "application/json", metadata={"station": dossier.station})
+        documents.append(document)
+    return documents
+
+
+def write_dossier_out(document: DossierJson, json_out: Path) -> Path:
+    """Write ``json_out/dossiers/<code>.json`` atomically (contract §6)."""
+    folder = json_out / "dossiers"
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_atomically(folder / f"{document.dossier_code}.json", document.to_json())

@@ -1,0 +1,103 @@
+"""The dossier repository: a dossier's row is recomputed from its records, one writer at a
+time, so that two workers finishing documents of one dossier at once never lose an update.
+
+Each recomputation takes the dossier's row lock first (an upsert, which on SQLite also takes
+the database's write lock, and ``SELECT … FOR UPDATE`` on PostgreSQL), then reads the
+dossier's records in that same transaction: a record committed by another worker before the
+lock is seen; one committed after it recomputes again once the lock is free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from schemas.dossier import Dossier
+from schemas.record import DossierRecord, utc_now
+from storage.database import database_session
+
+# From a dossier's records (in page and creation order) to its row's values; None when the
+# records make no dossier (the last one left it).
+Derive = Callable[[list[DossierRecord]], dict[str, Any] | None]
+
+
+class DossierRepository:
+    """Every read and write of dossiers."""
+
+    def __init__(self, engine: Engine | Connection) -> None:
+        self.engine = engine
+
+    def recompute(self, code: str, derive: Derive) -> Dossier | None:
+        """Recompute dossier ``code`` from its records under its row lock; its new row, or
+        None when no record names it any longer."""
+        with database_session(self.engine) as session:
+            self._lock(session, code)
+            records = self._records_in(session, code)
+            values = derive(records)
+            if values is None:
+                session.execute(delete(Dossier).where(col(Dossier.code) == code))
+                session.commit()
+                return None
+            dossier = session.get(Dossier, code)
+            for name, value in values.items():
+                setattr(dossier, name, value)
+            dossier.updated_at = utc_now()
+            session.add(dossier)
+            session.commit()
+            session.refresh(dossier)
+            return dossier
+
+    def get(self, code: str) -> Dossier | None:
+        """The dossier with this code, or None."""
+        with database_session(self.engine) as session:
+            return session.get(Dossier, code)
+
+    def records_of(self, code: str) -> list[DossierRecord]:
+        """The records that name this dossier code, in the order they were made."""
+        with database_session(self.engine) as session:
+            return self._records_in(session, code)
+
+    def list_dossiers(self, *, units: tuple[str, ...] = (), stations: tuple[str, ...] = (),
+                      received_from: str | None = None, received_until: str | None = None,
+                      digitized: bool | None = None, after: str | None = None,
+                      limit: int = 100) -> list[Dossier]:
+        """Dossiers by code order from ``after`` (a cursor: the last code of the previous
+        page); ``received_from``/``received_until`` bound received_at (ISO text, inclusive
+        and exclusive)."""
+        statement = select(Dossier).order_by(col(Dossier.code)).limit(limit)
+        conditions = [
+            col(Dossier.unit).in_(units) if units else None,
+            col(Dossier.station).in_(stations) if stations else None,
+            col(Dossier.received_at) >= received_from if received_from else None,
+            col(Dossier.received_at) < received_until if received_until else None,
+            col(Dossier.digitized).is_(digitized) if digitized is not None else None,
+            col(Dossier.code) > after if after else None,
+        ]
+        for condition in conditions:
+            if condition is not None:
+                statement = statement.where(condition)
+        with database_session(self.engine) as session:
+            return list(session.exec(statement).all())
+
+    def _lock(self, session: Session, code: str) -> None:
+        """Make sure the row exists and hold its lock until the transaction ends."""
+        name = session.get_bind().dialect.name
+        insert = postgresql.insert if name == "postgresql" else sqlite.insert
+        row = {"code": code, "unit": "", "station": "", "digitized": False,
+               "has_electronic_result": False, "created_at": utc_now(), "updated_at": utc_now()}
+        session.execute(insert(Dossier).values(**row).on_conflict_do_nothing(
+            index_elements=["code"]))
+        if name == "postgresql":
+            session.execute(select(Dossier.code).where(col(Dossier.code) == code)
+                            .with_for_update())
+
+    @staticmethod
+    def _records_in(session: Session, code: str) -> list[DossierRecord]:
+        statement = (select(DossierRecord).where(col(DossierRecord.dossier_code) == code)
+                     .order_by(col(DossierRecord.created_at), col(DossierRecord.part)))
+        return list(session.exec(statement).all())
+

@@ -1,0 +1,86 @@
+"""Which dossier each document of a file joins, and what a dossier's records make of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from office.dossiers import (
+    Assignment,
+    DocumentFacts,
+    assign_dossiers,
+    derive_dossier,
+    folder_code,
+)
+from schemas.record import DocumentRole, DossierRecord
+from schemas.status import DigitizationStatus as Status
+
+A, B = "000.00.21.H27-241128-0001", "000.00.21.H27-241128-0002"
+RECEIPT, COMPONENT, RESULT = DocumentRole.RECEIPT, DocumentRole.COMPONENT, DocumentRole.RESULT
+
+
+def facts(role: DocumentRole, cover: str | None = None, own: str | None = None) -> DocumentFacts:
+    return DocumentFacts(role, cover, own)
+
+
+@pytest.mark.parametrize(("documents", "fallback", "expected"), [
+    # A receipt and the forms after it: all in the receipt's dossier.
+    ([facts(RECEIPT, own=A), facts(COMPONENT), facts(COMPONENT)], None, [A, A, A]),
+    # Pages before the file's only receipt join it too.
+    ([facts(COMPONENT), facts(RECEIPT, own=A)], None, [A, A]),
+    # A cover sheet wins; a second one starts the next dossier.
+    ([facts(COMPONENT, cover=A), facts(COMPONENT, cover=B)], None, [A, B]),
+    # Two receipts: each one's documents follow it.
+    ([facts(RECEIPT, own=A), facts(COMPONENT), facts(RECEIPT, own=B), facts(COMPONENT)],
+     None, [A, A, B, B]),
+    # Nothing in the file: the folder's or the command line's code.
+    ([facts(COMPONENT), facts(RESULT)], B, [B, B]),
+    # Nothing at all: no dossier, and no doubt (a file that is no dossier's).
+    ([facts(COMPONENT)], None, [None]),
+])
+def test_the_first_way_in_wins(documents, fallback, expected):
+    assert [a.code for a in assign_dossiers(documents, fallback)] == expected
+    assert all(a.doubt is None for a in assign_dossiers(documents, fallback))
+
+
+def test_a_document_before_receipts_of_two_dossiers_is_a_doubt_not_a_guess():
+    first, *_ = assign_dossiers([facts(COMPONENT), facts(RECEIPT, own=A),
+                                 facts(RECEIPT, own=B)], None)
+    assert first.code is None and "several dossiers" in first.doubt
+
+
+def test_a_receipt_whose_code_differs_from_its_cover_sheet_joins_neither():
+    (receipt,) = assign_dossiers([facts(RECEIPT, cover=A, own=B)], None)
+    assert receipt == Assignment(None, f"the receipt's dossier code «{B}» differs from its "
+                                       f"cover sheet's «{A}»")
+
+
+def test_a_station_sub_folder_named_by_a_code_gives_it():
+    assert folder_code(f"/srv/scans/thach-ha/{A}/tờ khai.pdf", "/srv/scans/thach-ha") == A
+    assert folder_code("/srv/scans/thach-ha/tờ khai.pdf", "/srv/scans/thach-ha") is None
+    assert folder_code("/srv/scans/thach-ha/2024-11/a.pdf", "/srv/scans/thach-ha") is None
+
+
+def record(role: DocumentRole, status: Status, **fields: str) -> DossierRecord:
+    return DossierRecord(filename="a.pdf", sha256="0" * 64, station="s", unit="u",
+                         role=role.value, status=status, dossier_code=A,
+                         fields={k: {"value": v} for k, v in fields.items()})
+
+
+def test_a_dossier_is_digitized_when_its_receipt_and_every_component_are():
+    receipt = record(RECEIPT, Status.DIGITIZED, request_content="Đăng ký khai sinh",
+                     applicant_name="Nguyễn Thị Hương", received_at="2024-11-28T08:15")
+    form = record(COMPONENT, Status.NEEDS_REVIEW)
+    values = derive_dossier([receipt, form])
+    assert (values["digitized"], values["has_electronic_result"]) == (False, False)
+    assert (values["procedure"], values["received_at"]) == ("Đăng ký khai sinh",
+                                                            "2024-11-28T08:15")
+    form.status = Status.VERIFIED
+    assert derive_dossier([receipt, form])["digitized"] is True
+
+
+def test_a_result_gives_the_electronic_result_and_a_dossier_without_receipt_is_not_digitized():
+    result = record(RESULT, Status.DIGITIZED)
+    values = derive_dossier([record(COMPONENT, Status.DIGITIZED), result])
+    assert values["has_electronic_result"] is True
+    assert values["digitized"] is False and values["receipt_id"] is None
+    assert derive_dossier([]) is None
