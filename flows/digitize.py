@@ -158,7 +158,9 @@ def digitize_batch(paths: list[str], station: str | None = None,
     finish_dossiers(active_services(), documents, json_out)
     counts = Counter(document.status.value for document in documents)
     get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))
-    publish_report_artifact(digitization_report(active_services().repository, "unit", None))
+    services = active_services()
+    publish_report_artifact(digitization_report(services.repository, "unit", None,
+                                                dossiers=services.dossiers))
     return dict(counts)
 
 

@@ -90,12 +90,14 @@ def report_command(
     csv: Annotated[Path | None, typer.Option(help="also write the rows to this CSV file")] = None,
     chart: Annotated[Path | None, typer.Option(help="also draw a PNG bar chart here")] = None,
 ) -> None:
-    """Print digitization rates: (digitized + verified) / (records − duplicates)."""
+    """Print digitization rates: files ((digitized + verified) / (records − duplicates)),
+    dossiers digitized and dossiers with an electronic result (over dossiers received)."""
     from office.report import digitization_report, render_table, write_chart, write_csv
 
     with exits_on_failure("report"):
-        rows = digitization_report(open_services().repository, by.value, local_moment(since),
-                                   utc_offset=local_utc_offset())
+        services = open_services()
+        rows = digitization_report(services.repository, by.value, local_moment(since),
+                                   utc_offset=local_utc_offset(), dossiers=services.dossiers)
     console.print(render_table(rows, title=f"Digitization by {by.value}"))
     if csv is not None:
         write_csv(rows, csv)

@@ -110,6 +110,8 @@ def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:
         "digitized": receipt is not None and receipt.status in DONE
                      and all(c.status in DONE for c in components),
         "has_electronic_result": any(r.status in DONE for r in results),
+        # When its first document arrived: a dossier without receipt is counted on that day.
+        "created_at": min(r.created_at for r in records),
     }
 
 

@@ -1,8 +1,12 @@
-"""Digitization reports: how far each unit, station or day has got (contract §2).
+"""Digitization reports: how far each unit, station or day has got (contract §2, §6).
 
-rate = (digitized + verified) / (all records − duplicates), 0 when nothing but duplicates (or
-nothing at all) was received. Counts come from the database's GROUP BY, never from loading
-records, so a report over millions of records costs one query.
+- file rate = (digitized + verified) / (all records − duplicates), 0 when nothing but
+  duplicates (or nothing at all) was received;
+- dossier digitization rate = digitized dossiers / dossiers received;
+- electronic-result rate = dossiers with an electronic result / dossiers received.
+
+A dossier's day is its receipt's received_at. Counts come from the database's GROUP BY, never
+from loading records, so a report over millions of records costs two queries.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pydantic import BaseModel, Field
 from rich.table import Table
 
 from schemas.status import DigitizationStatus as Status
+from storage.dossiers import DossierCounts, DossierRepository
 from storage.records import GroupBy, RecordRepository
 
 STATUSES = tuple(Status)
@@ -31,6 +36,19 @@ class ReportRow(BaseModel):
     total: int = Field(ge=0, description="all records, duplicates included")
     duplicates: int = Field(ge=0)
     rate: float = Field(ge=0, le=1, description="(digitized + verified) / (total - duplicates)")
+    dossiers: int = Field(0, ge=0, description="dossiers received")
+    dossiers_digitized: int = Field(0, ge=0)
+    dossiers_with_result: int = Field(0, ge=0, description="with an electronic result")
+
+    @property
+    def dossier_rate(self) -> float:
+        """The dossier digitization rate (contract §6); 0 without dossiers."""
+        return self.dossiers_digitized / self.dossiers if self.dossiers else 0.0
+
+    @property
+    def result_rate(self) -> float:
+        """The share of dossiers with an electronic result (contract §6); 0 without."""
+        return self.dossiers_with_result / self.dossiers if self.dossiers else 0.0
 
     @property
     def done(self) -> int:
@@ -56,20 +74,33 @@ def report_row(group: str, counts: dict[Status, int]) -> ReportRow:
 
 def digitization_report(repository: RecordRepository, by: GroupBy = "unit",
                         since: datetime | None = None, *,
-                        utc_offset: timedelta = timedelta(0)) -> list[ReportRow]:
-    """One row per unit, station or day, in group order; ``since`` is on created_at.
+                        utc_offset: timedelta = timedelta(0),
+                        dossiers: DossierRepository | None = None) -> list[ReportRow]:
+    """One row per unit, station or day, in group order; ``since`` is on created_at (on
+    received_at for dossiers).
 
     Days are those of created_at shifted by ``utc_offset`` (the command line passes the
     machine's offset, so an office in UTC+7 sees its own working days).
     """
     grouped = repository.count_by_group(by, since, utc_offset)
-    return [report_row(group, counts) for group, counts in sorted(grouped.items())]
+    per_dossier = dossiers.count_by_group(by, since, utc_offset) if dossiers else {}
+    rows = []
+    for group in sorted(set(grouped) | set(per_dossier)):
+        counted = per_dossier.get(group, DossierCounts(0, 0, 0))
+        rows.append(report_row(group, grouped.get(group, {})).model_copy(update={
+            "dossiers": counted.total, "dossiers_digitized": counted.digitized,
+            "dossiers_with_result": counted.with_result}))
+    return rows
 
 
 def report_records(rows: list[ReportRow]) -> list[dict[str, Any]]:
     """Rows as flat dictionaries (CSV lines, artifact table rows); rate rounded to 4 places."""
     return [{"group": row.group, **{status.value: row.counts[status] for status in STATUSES},
-             "total": row.total, "duplicates": row.duplicates, "rate": round(row.rate, 4)}
+             "total": row.total, "duplicates": row.duplicates, "rate": round(row.rate, 4),
+             "dossiers": row.dossiers, "dossiers_digitized": row.dossiers_digitized,
+             "dossier_rate": round(row.dossier_rate, 4),
+             "dossiers_with_result": row.dossiers_with_result,
+             "result_rate": round(row.result_rate, 4)}
             for row in rows]
 
 
@@ -79,7 +110,9 @@ def write_csv(rows: list[ReportRow], path: Path) -> Path:
     UTF-8 with a byte-order mark: offices open these in Excel, which otherwise garbles
     Vietnamese names; csv readers given ``encoding="utf-8-sig"`` read it cleanly.
     """
-    fields = ["group", *(status.value for status in STATUSES), "total", "duplicates", "rate"]
+    fields = ["group", *(status.value for status in STATUSES), "total", "duplicates", "rate",
+              "dossiers", "dossiers_digitized", "dossier_rate", "dossiers_with_result",
+              "result_rate"]
     path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=fields)
@@ -125,10 +158,32 @@ def _draw_bars(axes: Any, ranked: list[ReportRow], title: str) -> None:
         return
     # Red to green, avoiding the palest middle of the map, which vanishes on white.
     colours = [colormaps["RdYlGn"](0.1 + 0.8 * row.rate) for row in ranked]
-    bars = axes.barh([row.group for row in ranked], [row.rate * 100 for row in ranked],
-                     color=colours, edgecolor="#555555", linewidth=0.5)
-    axes.bar_label(bars, padding=4, fontsize=9,
+    with_dossiers = any(row.dossiers for row in ranked)
+    height = 0.3 if with_dossiers else 0.8
+    places = list(range(len(ranked)))
+    bars = axes.barh([p + (height if with_dossiers else 0) for p in places],
+                     [row.rate * 100 for row in ranked], height=height, color=colours,
+                     edgecolor="#555555", linewidth=0.5, label="files")
+    axes.bar_label(bars, padding=4, fontsize=8 if with_dossiers else 9,
                    labels=[f"{row.rate:.1%}  ({row.done}/{row.expected})" for row in ranked])
+    axes.set_yticks(places, [row.group for row in ranked])
+    if with_dossiers:
+        _draw_dossier_bars(axes, ranked, places, height)
+
+
+def _draw_dossier_bars(axes: Any, ranked: list[ReportRow], places: list[int],
+                       height: float) -> None:
+    """The two dossier indicators under each group's file-rate bar, and a legend."""
+    for offset, name, rate, count, colour in (
+            (0.0, "dossiers digitized", "dossier_rate", "dossiers_digitized", "#3b6ea8"),
+            (-height, "electronic results", "result_rate", "dossiers_with_result", "#8e6bb8")):
+        bars = axes.barh([p + offset for p in places],
+                         [getattr(row, rate) * 100 for row in ranked], height=height,
+                         color=colour, edgecolor="#555555", linewidth=0.5, label=name)
+        axes.bar_label(bars, padding=4, fontsize=8, labels=[
+            f"{getattr(row, rate):.1%}  ({getattr(row, count)}/{row.dossiers})"
+            for row in ranked])
+    axes.legend(loc="lower right", fontsize=8)
 
 
 def render_table(rows: list[ReportRow], title: str = "Digitization report") -> Table:
@@ -137,14 +192,15 @@ def render_table(rows: list[ReportRow], title: str = "Digitization report") -> T
     table = Table(title=title, caption=None if rows else "no records")
     table.add_column("group", overflow="fold", min_width=8)
     for header in ("total", "dup", "pending", "failed", "review", "digitized", "verified",
-                   "rate"):
+                   "rate", "dossiers", "dossier rate", "e-result"):
         table.add_column(header, justify="right")
     for row in rows:
         pending = row.counts[Status.RECEIVED] + row.counts[Status.PROCESSING]
         numbers = (row.total, row.duplicates, pending, row.counts[Status.FAILED],
                    row.counts[Status.NEEDS_REVIEW], row.counts[Status.DIGITIZED],
                    row.counts[Status.VERIFIED])
-        table.add_row(row.group, *map(str, numbers), f"{row.rate:.1%}")
+        table.add_row(row.group, *map(str, numbers), f"{row.rate:.1%}", str(row.dossiers),
+                      f"{row.dossier_rate:.1%}", f"{row.result_rate:.1%}")
     return table
 
 
@@ -153,5 +209,11 @@ def report_markdown(rows: list[ReportRow]) -> str:
     done = sum(row.done for row in rows)
     expected = sum(row.expected for row in rows)
     overall = done / expected if expected else 0.0
+    dossiers = sum(row.dossiers for row in rows)
+    digitized = sum(row.dossiers_digitized for row in rows)
+    results = sum(row.dossiers_with_result for row in rows)
     return (f"**Digitization rate {overall:.1%}** ({done} of {expected} records digitized or "
-            f"verified; duplicates not counted) over {len(rows)} groups.")
+            f"verified; duplicates not counted) over {len(rows)} groups. "
+            f"**Dossier digitization rate {digitized / dossiers if dossiers else 0:.1%}** "
+            f"({digitized} of {dossiers} dossiers); **electronic results "
+            f"{results / dossiers if dossiers else 0:.1%}** ({results} of {dossiers}).")

@@ -10,15 +10,29 @@ lock is seen; one committed after it recomputes again once the lock is free.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete
+from sqlalchemy import Connection, Engine, case, delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from schemas.dossier import Dossier
 from schemas.record import DossierRecord, utc_now
 from storage.database import database_session
+from storage.records import GroupBy
+
+
+@dataclass(frozen=True)
+class DossierCounts:
+    """How many dossiers a group has, how many are digitized, how many have an electronic
+    result (contract §6's two indicators are the last two over the first)."""
+
+    total: int
+    digitized: int
+    with_result: int
+
 
 # From a dossier's records (in page and creation order) to its row's values; None when the
 # records make no dossier (the last one left it).
@@ -82,6 +96,38 @@ class DossierRepository:
                 statement = statement.where(condition)
         with database_session(self.engine) as session:
             return list(session.exec(statement).all())
+
+    def count_by_group(self, by: GroupBy, since: datetime | None = None,
+                       utc_offset: timedelta = timedelta(0)) -> dict[str, DossierCounts]:
+        """Dossiers, digitized dossiers and dossiers with an electronic result per unit,
+        station or day. A dossier's day and period are its receipt's received_at (the
+        office's local time, as printed); a dossier with no receipt yet is counted on the
+        local day it was first seen."""
+        moment = self._moment(utc_offset)
+        group = (func.substr(moment, 1, 10) if by == "day"
+                 else col(Dossier.unit) if by == "unit" else col(Dossier.station)).label("grp")
+        statement = select(group, func.count(), func.sum(case((col(Dossier.digitized), 1),
+                                                              else_=0)),
+                           func.sum(case((col(Dossier.has_electronic_result), 1), else_=0))
+                           ).group_by(group)
+        if since is not None:
+            local = (since.astimezone(UTC) + utc_offset).strftime("%Y-%m-%dT%H:%M")
+            statement = statement.where(moment >= local)
+        with database_session(self.engine) as session:
+            return {str(name): DossierCounts(total, int(done or 0), int(results or 0))
+                    for name, total, done, results in session.exec(statement).all()}
+
+    def _moment(self, utc_offset: timedelta) -> Any:
+        """A dossier's moment as local ISO text: received_at, else when it was first seen."""
+        if self._dialect() == "sqlite":
+            seen = func.strftime("%Y-%m-%dT%H:%M", Dossier.created_at,
+                                 f"{int(utc_offset.total_seconds()):+d} seconds")
+        else:
+            seen = func.to_char(col(Dossier.created_at) + utc_offset, 'YYYY-MM-DD"T"HH24:MI')
+        return func.coalesce(col(Dossier.received_at), seen)
+
+    def _dialect(self) -> str:
+        return self.engine.dialect.name
 
     def _lock(self, session: Session, code: str) -> None:
         """Make sure the row exists and hold its lock until the transaction ends."""

@@ -17,6 +17,7 @@ from rich.console import Console
 from sqlalchemy import event
 
 from flows.artifacts import publish_report_artifact
+from office.dossiers import derive_dossier
 from office.report import (
     ReportRow,
     digitization_report,
@@ -27,6 +28,7 @@ from office.report import (
 )
 from schemas.status import DigitizationStatus as Status
 from storage.database import create_db_engine, init_database
+from storage.dossiers import DossierRepository
 from storage.records import RecordRepository
 from tests.office import test_export
 from tests.office.test_export import insert_rows, record_row
@@ -159,10 +161,14 @@ def test_csv_has_a_row_per_group_with_counts_and_rate(tmp_path: Path) -> None:
     with path.open(encoding="utf-8-sig", newline="") as stream:
         lines = list(csv.DictReader(stream))
     assert list(lines[0]) == ["group", "received", "processing", "digitized", "needs_review",
-                              "verified", "failed", "duplicate", "total", "duplicates", "rate"]
+                              "verified", "failed", "duplicate", "total", "duplicates", "rate",
+                              "dossiers", "dossiers_digitized", "dossier_rate",
+                              "dossiers_with_result", "result_rate"]
     assert lines[0] == {"group": UNIT_A, "received": "0", "processing": "0", "digitized": "3",
                         "needs_review": "2", "verified": "1", "failed": "1", "duplicate": "2",
-                        "total": "9", "duplicates": "2", "rate": "0.5714"}
+                        "total": "9", "duplicates": "2", "rate": "0.5714", "dossiers": "0",
+                        "dossiers_digitized": "0", "dossier_rate": "0.0",
+                        "dossiers_with_result": "0", "result_rate": "0.0"}
     assert [line["group"] for line in lines] == [row.group for row in sample_rows()]
     assert [line["rate"] for line in lines[1:]] == ["0.9", "0.0", "1.0"]
 
@@ -228,5 +234,55 @@ def test_report_artifact_is_a_valid_prefect_table(monkeypatch: pytest.MonkeyPatc
     table = json.loads(artifact.data)
     assert table[0] == {"group": UNIT_A, "received": 0, "processing": 0, "digitized": 3,
                         "needs_review": 2, "verified": 1, "failed": 1, "duplicate": 2,
-                        "total": 9, "duplicates": 2, "rate": 0.5714}
+                        "total": 9, "duplicates": 2, "rate": 0.5714, "dossiers": 0,
+                        "dossiers_digitized": 0, "dossier_rate": 0.0,
+                        "dossiers_with_result": 0, "result_rate": 0.0}
+    assert "**Dossier digitization rate 0.0%** (0 of 0 dossiers)" in artifact.description
     assert [row["group"] for row in table] == [row.group for row in sample_rows()]
+
+
+def seed_dossiers(repository: RecordRepository) -> DossierRepository:
+    """GIVEN, by hand: unit A — dossier 1 (receipt and form digitized, a certificate
+    verified: digitized, electronic result), dossier 2 (receipt digitized, form in review:
+    neither); unit B — dossier 3 (receipt verified, no component: digitized, no result),
+    received a day later; and a result for code 4 that never got a receipt (unit B)."""
+    code = "000.00.21.H27-241128-000{}".format
+    plan = [(1, UNIT_A, "receipt", Status.DIGITIZED, "2024-11-28T08:15"),
+            (1, UNIT_A, "component", Status.DIGITIZED, None),
+            (1, UNIT_A, "result", Status.VERIFIED, None),
+            (2, UNIT_A, "receipt", Status.DIGITIZED, "2024-11-28T09:00"),
+            (2, UNIT_A, "component", Status.NEEDS_REVIEW, None),
+            (3, UNIT_B, "receipt", Status.VERIFIED, "2024-11-29T14:30"),
+            (4, UNIT_B, "result", Status.DIGITIZED, None)]
+    rows = [record_row(500 + n, unit=unit, status=status, role=role, dossier_code=code(d),
+                       fields={"received_at": {"value": at}} if at else {},
+                       created_at=DAY2)
+            for n, (d, unit, role, status, at) in enumerate(plan)]
+    insert_rows(repository, rows)
+    dossiers = DossierRepository(repository.engine)
+    for number in range(1, 5):
+        dossiers.recompute(code(number), derive_dossier)
+    return dossiers
+
+
+def test_dossier_indicators_equal_the_hand_counts(repository: RecordRepository) -> None:
+    """THEN per unit: A 2 dossiers, 1 digitized (50 %), 1 with an electronic result (50 %);
+    B 2 dossiers (one without receipt), 1 digitized, 1 result; per day by received_at, the
+    receiptless dossier on the day it was first seen; file rates stay as they were."""
+    dossiers = seed_dossiers(repository)
+    rows = by_group(digitization_report(repository, by="unit", dossiers=dossiers))
+    assert ((rows[UNIT_A].dossiers, rows[UNIT_A].dossier_rate, rows[UNIT_A].result_rate)
+            == (2, 0.5, 0.5))
+    assert ((rows[UNIT_B].dossiers, rows[UNIT_B].dossiers_digitized,
+             rows[UNIT_B].dossiers_with_result) == (2, 1, 1))
+    assert rows[UNIT_A].rate == pytest.approx(4 / 5)
+    days = by_group(digitization_report(repository, by="day", dossiers=dossiers))
+    seen = DAY2.strftime("%Y-%m-%d")
+    assert {day: row.dossiers for day, row in days.items() if row.dossiers} == {
+        "2024-11-28": 2, "2024-11-29": 1, seen: 1}
+    assert days["2024-11-28"].dossier_rate == 0.5 and days["2024-11-29"].dossier_rate == 1.0
+    table = render_table(list(rows.values()))
+    console = Console(width=200, record=True)
+    console.print(table)
+    shown = console.export_text()
+    assert "50.0%" in shown and "dossier rate" in shown
