@@ -19,6 +19,7 @@ from office.dossiers import (
     assemble,
     assign_dossiers,
     folder_code,
+    index_people,
     role_of,
     write_dossier_out,
 )
@@ -282,7 +283,9 @@ def store_document(services: Services, job: FileJob, record: DossierRecord,
     }
     status = (DigitizationStatus.NEEDS_REVIEW if member.dossier.doubt
               else analysis.assessment.status)
-    return store_json_and_status(services, record, status, changes, pages)
+    stored = store_json_and_status(services, record, status, changes, pages)
+    index_people(services, record.model_copy(update=changes))
+    return stored
 
 
 def artifact_keys(record: DossierRecord) -> tuple[str, str, str]:

@@ -347,4 +347,7 @@ def create_app(services: Services,
     app.state.artifact_url_lifetime = artifact_url_lifetime
     app.add_exception_handler(SohoaError, sohoa_error_response)
     app.include_router(router)
+    from interfaces.api_dossiers import router as dossiers_router  # it imports this module
+
+    app.include_router(dossiers_router)
     return app

@@ -7,6 +7,7 @@ top level). Store and configuration failures end a command with one line on stde
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -16,8 +17,10 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from interfaces.boundary import exits_on_failure, open_services
+from schemas.errors import ConfigurationError
 from schemas.status import DigitizationStatus
 
 reports_app = typer.Typer(help="Export records, report digitization rates, serve the read API.")
@@ -71,16 +74,49 @@ def export_command(
     unit: Annotated[list[str] | None, typer.Option(
         help="only records of this unit (repeat for several)")] = None,
     out: Annotated[Path | None, typer.Option(help="JSON Lines file; stdout by default")] = None,
+    dossiers: Annotated[bool, typer.Option(
+        "--dossiers", help="one dossier document per line instead (contract §6)")] = False,
 ) -> None:
-    """Write one extracted-JSON document per record as JSON Lines, oldest first."""
-    from office.export import export_records
+    """Write one extracted-JSON document per record as JSON Lines, oldest first (or one
+    dossier document per dossier, by code, with --dossiers)."""
+    from office.export import export_dossiers, export_records
 
     with exits_on_failure("export"), output_stream(out) as stream:
         services = open_services()
-        count = export_records(services.repository, services.store, stream,
-                               since=local_moment(since),
-                               statuses=[s.value for s in status or []], units=unit or [])
-    typer.echo(f"exported {count} records" + (f" to {out}" if out else ""), err=True)
+        if dossiers:
+            count = export_dossiers(services, stream, units=unit or [])
+        else:
+            count = export_records(services.repository, services.store, stream,
+                                   since=local_moment(since),
+                                   statuses=[s.value for s in status or []], units=unit or [])
+    what = "dossiers" if dossiers else "records"
+    typer.echo(f"exported {count} {what}" + (f" to {out}" if out else ""), err=True)
+
+
+@reports_app.command("people")
+def people_command(
+    id_number: Annotated[str, typer.Argument(help="CCCD (12 digits) or CMND (9 digits)")],
+) -> None:
+    """List a person's digitized papers: every record and dossier naming the ID number,
+    newest first (contract §7), so that nothing is asked for twice."""
+    from office.dossiers import papers_of
+
+    with exits_on_failure("look up the person"):
+        if not re.fullmatch(r"\d{9}|\d{12}", id_number):
+            raise ConfigurationError(f"{id_number[:20]!r} is no ID number (9 or 12 digits)")
+        papers = papers_of(open_services(), id_number)
+    table = Table(title=f"Papers naming {id_number}", caption=None if papers.records
+                  else "none digitized")
+    for column in ("created", "record", "type", "status", "dossier", "file"):
+        table.add_column(column, overflow="fold")
+    for record in papers.records:
+        table.add_row(f"{record.created_at:%Y-%m-%d}", record.id, record.doc_type or "",
+                      record.status.value, record.dossier_code or "", record.filename)
+    console.print(table)
+    for dossier in papers.dossiers:
+        console.print(f"dossier {dossier.code}: {dossier.procedure or '(no receipt yet)'}, "
+                      f"{'digitized' if dossier.digitized else 'not digitized'}"
+                      f"{', electronic result' if dossier.has_electronic_result else ''}")
 
 
 @reports_app.command("report")

@@ -155,3 +155,42 @@ def write_dossier_out(document: DossierJson, json_out: Path) -> Path:
     folder = json_out / "dossiers"
     folder.mkdir(parents=True, exist_ok=True)
     return write_atomically(folder / f"{document.dossier_code}.json", document.to_json())
+
+
+def person_ids(record: DossierRecord, doctypes: list[DocTypeDefinition]) -> set[str]:
+    """The ID numbers a record's fields name (fields of the ``id_number`` kind, §7)."""
+    definition = next((d for d in doctypes if d.id == record.doc_type), None)
+    if definition is None:
+        return set()
+    keys = {f.key for f in definition.fields if f.kind.name == "id_number"}
+    return {str(record.fields[key]["value"]) for key in keys if key in record.fields}
+
+
+def index_people(services: Services, record: DossierRecord) -> None:
+    """Index the ID numbers a record names, so that the person's papers are found again."""
+    services.dossiers.index_people(record.id, person_ids(record, services.doctypes))
+
+
+@dataclass(frozen=True)
+class PersonPapers:
+    """Everything digitized that names one ID number: records and dossiers, newest first."""
+
+    id_number: str
+    records: list[DossierRecord]
+    dossiers: list[Dossier]
+
+
+def papers_of(services: Services, id_number: str) -> PersonPapers:
+    """The records and dossiers that name ``id_number`` (contract §7)."""
+    records = services.dossiers.records_naming(id_number)
+    codes = list(dict.fromkeys(r.dossier_code for r in records if r.dossier_code))
+    dossiers = [d for d in (services.dossiers.get(code) for code in codes) if d is not None]
+    return PersonPapers(id_number, records, dossiers)
+
+
+def stored_dossier(services: Services, code: str) -> DossierJson | None:
+    """A dossier's document as it stands now, or None for a code no record names."""
+    dossier = services.dossiers.get(code)
+    if dossier is None:
+        return None
+    return dossier_document(dossier, services.dossiers.records_of(code))

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import TextIO
 
 from office.documents import build_document
+from office.dossiers import dossier_document
+from office.services import Services
 from office.services import pipeline_version as installed_version
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus
@@ -65,3 +67,21 @@ def export_records(repository: RecordRepository, store: ObjectStore, out: TextIO
         out.write("\n")
         count += 1
     return count
+
+
+def export_dossiers(services: Services, out: TextIO, units: list[str] | None = None,
+                    *, batch_size: int = EXPORT_BATCH_SIZE) -> int:
+    """Write one dossier document (contract §6) per line to ``out``, by code; return how
+    many. Pages through the dossiers by code, so memory stays flat."""
+    count, after = 0, None
+    while True:
+        page = services.dossiers.list_dossiers(units=tuple(units or ()), after=after,
+                                               limit=batch_size)
+        for dossier in page:
+            document = dossier_document(dossier, services.dossiers.records_of(dossier.code))
+            out.write(document.model_dump_json())
+            out.write("\n")
+            count += 1
+        if len(page) < batch_size:
+            return count
+        after = page[-1].code

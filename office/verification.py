@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from office.dossiers import assemble, role_of
+from office.dossiers import assemble, index_people, role_of
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.values import Value, ValueContext
@@ -112,6 +112,7 @@ def apply_review(services: Services, record_id: str, reviewer: str,
                                  ) from error
     if verified.original_key:
         services.store.set_tags(verified.original_key, {"status": verified.status.value})
+    index_people(services, verified)  # a corrected ID number is found under its new value
     if verified.dossier_code:  # a verified document may complete its dossier
         assemble(services, {verified.dossier_code})
     return ReviewOutcome(record=verified, document=document, entries=entries)

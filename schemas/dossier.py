@@ -40,6 +40,17 @@ class Dossier(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
+class PersonId(SQLModel, table=True):
+    """An ID number (CCCD, CMND, personal ID) named in a record's fields (contract §7): the
+    index that finds a person's digitized papers again."""
+
+    __tablename__ = "person_ids"
+
+    id_number: str = Field(primary_key=True, max_length=12)
+    record_id: str = Field(primary_key=True, foreign_key="dossier_records.id", max_length=36,
+                           index=True)
+
+
 class DossierMember(ContractModel):
     """A component or result of a dossier as its document lists it."""
 

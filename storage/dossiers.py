@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, case, delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from schemas.dossier import Dossier
+from schemas.dossier import Dossier, PersonId
 from schemas.record import DossierRecord, utc_now
 from storage.database import database_session
 from storage.records import GroupBy
@@ -116,6 +116,23 @@ class DossierRepository:
         with database_session(self.engine) as session:
             return {str(name): DossierCounts(total, int(done or 0), int(results or 0))
                     for name, total, done, results in session.exec(statement).all()}
+
+    def index_people(self, record_id: str, id_numbers: set[str]) -> None:
+        """Make ``id_numbers`` the ID numbers indexed for a record (replacing earlier ones:
+        a review may correct one)."""
+        with database_session(self.engine) as session:
+            session.execute(delete(PersonId).where(col(PersonId.record_id) == record_id))
+            session.add_all(PersonId(id_number=n, record_id=record_id) for n in id_numbers)
+            session.commit()
+
+    def records_naming(self, id_number: str) -> list[DossierRecord]:
+        """The records whose fields name an ID number, newest first (contract §7)."""
+        statement = (select(DossierRecord).join(PersonId, col(PersonId.record_id)
+                                                == col(DossierRecord.id))
+                     .where(col(PersonId.id_number) == id_number)
+                     .order_by(col(DossierRecord.created_at).desc(), col(DossierRecord.id)))
+        with database_session(self.engine) as session:
+            return list(session.exec(statement).all())
 
     def _moment(self, utc_offset: timedelta) -> Any:
         """A dossier's moment as local ISO text: received_at, else when it was first seen."""

@@ -1,4 +1,5 @@
-"""Dossiers (contract §6): one row per dossier code, derived from its records.
+"""Dossiers (contract §6): one row per dossier code, derived from its records; and the ID
+numbers records name (§7).
 
 Revision ID: 0004_dossiers
 Revises: 0003_document_parts
@@ -39,9 +40,20 @@ def upgrade() -> None:
     )
     for column in INDEXED:
         op.create_index(f"ix_dossiers_{column}", "dossiers", [column])
+    # Contract §7: the ID numbers named in records' fields, to find a person's papers again.
+    op.create_table(
+        "person_ids",
+        sa.Column("id_number", sa.String(length=12), nullable=False),
+        sa.Column("record_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(["record_id"], ["dossier_records.id"]),
+        sa.PrimaryKeyConstraint("id_number", "record_id"),
+    )
+    op.create_index("ix_person_ids_record_id", "person_ids", ["record_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_person_ids_record_id", table_name="person_ids")
+    op.drop_table("person_ids")
     for column in INDEXED:
         op.drop_index(f"ix_dossiers_{column}", table_name="dossiers")
     op.drop_table("dossiers")
