@@ -28,6 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
+from interfaces.review_page import install_review_page
 from office.export import record_document_json
 from office.services import Services, pipeline_version
 from schemas.document import DossierDocument
@@ -347,4 +348,5 @@ def create_app(services: Services,
     app.state.artifact_url_lifetime = artifact_url_lifetime
     app.add_exception_handler(SohoaError, sohoa_error_response)
     app.include_router(router)
+    install_review_page(app, services)  # /review: operators log in there (no bearer token)
     return app
