@@ -6,15 +6,18 @@ operator's name in the audit trail. (The same page in Chromium: test_review_brow
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from pydantic import SecretStr
+from typer.testing import CliRunner
 
-from config.settings import OperatorSettings
+from config.settings import OperatorSettings, Settings
 from interfaces.api import create_app
+from interfaces.cli import app
 from interfaces.review_session import LOGIN_COOKIE, SESSION_COOKIE, decode_session
 from office.operators import (
     authenticated_operator,
@@ -202,3 +205,19 @@ def test_a_review_is_applied_with_the_operator_as_reviewer(
     entries = ReviewRepository(services.repository.engine).entries_for(record.id)
     assert {entry.reviewer for entry in entries} == {OPERATOR}
     assert {entry.target for entry in entries} >= {"fields.phone", "fields.applicant_name"}
+
+
+def test_operator_add_prints_a_settings_entry_that_logs_in(tmp_path: Path) -> None:
+    """GIVEN `sohoa operator add` answered with a password twice THEN it prints a TOML entry
+    holding only a hash, and settings read from that entry let the operator log in."""
+    result = CliRunner().invoke(app, ["operator", "add", "Lê  Văn Tám"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.stdout
+    config = tmp_path / "sohoa.toml"
+    config.write_text(result.stdout)
+    settings = Settings.model_validate(tomllib.loads(config.read_text()) | {"data_dir": tmp_path})
+    check_operators(settings)
+    assert authenticated_operator(settings, "Lê Văn Tám", PASSWORD) == "Lê Văn Tám"
+    short = CliRunner().invoke(app, ["operator", "add", "X"], input="short\nshort\n")
+    assert short.exit_code == 2 and "at least 10" in short.stderr
