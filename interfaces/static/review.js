@@ -36,6 +36,7 @@
     input.addEventListener("blur", function () { highlight(input, false); });
     input.addEventListener("change", function () { check(input); });
   });
+  // The browser may have focused the field before the listeners above existed.
   var focused = form.querySelector("input[autofocus]");
-  if (focused) { focused.focus(); focused.select(); }
+  if (focused) { focused.focus(); focused.select(); highlight(focused, true); }
 })();
