@@ -37,6 +37,7 @@ from tests.interfaces.review_fixtures import (
     review_services,
     waiting_receipts,
 )
+from tests.office.review_builders import waiting_record
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -126,11 +127,21 @@ def test_login_sets_a_signed_httponly_strict_cookie_and_refuses_wrong_answers(
     assert decode_session(value[:-2] + "00", key) is None  # a forged signature
     assert LOGIN_COOKIE not in browser.cookies
 
+    csrf = CSRF.search(browser.get("/review").text).group(1)
+    assert browser.post("/review/logout", data={"csrf_token": "other"}).status_code == 403
+    assert browser.post("/review/logout", data={"csrf_token": csrf}).status_code == 303
+    assert SESSION_COOKIE not in browser.cookies
+    assert browser.get("/review").headers["location"] == "/review/login?next=/review"
+
 
 def test_queue_lists_records_waiting_for_review_with_filters(
-        browser: TestClient, records: list[DossierRecord]) -> None:
+        browser: TestClient, services: Services, records: list[DossierRecord]) -> None:
+    waiting_record(services, name="<script>alert(1)</script>.pdf", pdf=None)
     log_in(browser)
-    page = browser.get("/review").text
+    response = browser.get("/review")
+    page = response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.pdf" in page and "<script>alert" not in page
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "biên nhận 01.pdf" in page and "biên nhận 02.pdf" in page
     assert "biên nhận 03.pdf" not in page  # digitized without doubts
     assert page.index("biên nhận 01.pdf") < page.index("biên nhận 02.pdf")  # oldest first
