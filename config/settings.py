@@ -119,6 +119,14 @@ class WorkerSettings(BaseModel):
         return self.limit or os.cpu_count() or 1
 
 
+class OperatorSettings(BaseModel):
+    """A person who may log in to the review page: the name the audit trail keeps, and the
+    hash `sohoa operator add NAME` prints (never the password itself)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    password_hash: SecretStr
+
+
 class Settings(BaseSettings):
     """Everything sohoa can be told."""
 
@@ -164,6 +172,13 @@ class Settings(BaseSettings):
     public_api_url: str | None = Field(
         None, description="the read API's address as operators reach it "
         "(https://sohoa.example/api); Prefect artifacts link documents there")
+    operators: list[OperatorSettings] = Field(
+        default_factory=list, description="who may log in to the review page (`sohoa api`, "
+        "/review); add one with `sohoa operator add NAME`")
+    session_secret: SecretStr | None = Field(
+        None, description="key signing the review page's session cookies; default: generated "
+        "on first start in data_dir/api/session-key")
+    session_hours: float = Field(10, gt=0, description="an operator's login lasts this long")
     prefect_auth_string: SecretStr | None = Field(
         None, description="«user:password» of the Prefect server; default: the local "
         "server's, generated on first start in data_dir/prefect/auth-string")

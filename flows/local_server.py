@@ -89,16 +89,38 @@ def basic_header(auth: str) -> str:
     return "Basic " + base64.b64encode(auth.encode()).decode()
 
 
-def server_environment(settings: Settings) -> dict[str, str]:
+# Inherited variables that would point the server's UI at another server's API.
+FOREIGN_API_VARIABLES = ("PREFECT_API_URL", "PREFECT_UI_API_URL", "PREFECT_SERVER_UI_API_URL",
+                         "PREFECT_UI_URL")
+
+
+def server_environment(settings: Settings, port: int) -> dict[str, str]:
+    """The environment of a local server listening on ``port``.
+
+    Its UI must talk to its own API: Prefect takes the UI's API address from PREFECT_API_URL,
+    else from PREFECT_SERVER_API_HOST and PREFECT_SERVER_API_PORT, never from ``--port``; on
+    any port but 4200 the page asked 4200 (another server, or none) for its runs. So the
+    address is given outright and an inherited PREFECT_API_URL is dropped.
+    """
     home = settings.data_dir / "prefect"
+    inherited = {k: v for k, v in os.environ.items() if k not in FOREIGN_API_VARIABLES}
+    api_url = server_api_url(port)
     return {
-        **os.environ,
+        **inherited,
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_API_HOST": HOST,
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_SERVER_UI_API_URL": api_url,
+        "PREFECT_UI_URL": ui_url(api_url),
         SERVER_AUTH_VARIABLE: auth_string(settings),
     }
+
+
+def server_api_url(port: int) -> str:
+    """The API address of a local server on ``port``."""
+    return f"http://{HOST}:{port}/api"
 
 
 def is_healthy(url: str, timeout: float = 1.0) -> bool:
@@ -175,10 +197,10 @@ def start_server(settings: Settings) -> ServerState:
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [str(prefect), "server", "start", "--host", HOST, "--port", str(port)],
-            env=server_environment(settings), stdout=log, stderr=subprocess.STDOUT,
+            env=server_environment(settings, port), stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
-    state = ServerState(pid=process.pid, url=f"http://{HOST}:{port}/api", log=str(log_path))
+    state = ServerState(pid=process.pid, url=server_api_url(port), log=str(log_path))
     wait_until_healthy(state, process, settings.local_prefect_startup_seconds)
     state_file(settings).write_text(state.model_dump_json())
     return state
@@ -244,6 +266,7 @@ def running_prefect_api(settings: Settings) -> str | None:
 
 
 def ui_url(api_url: str) -> str:
+    """The UI's address for an API address."""
     return api_url.removesuffix("/api")
 
 

@@ -28,6 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from config.settings import Settings
+from interfaces.review_page import install_review_page
 from office.export import record_document_json
 from office.services import Services, pipeline_version
 from schemas.document import DossierDocument
@@ -350,4 +351,5 @@ def create_app(services: Services,
     from interfaces.api_dossiers import router as dossiers_router  # it imports this module
 
     app.include_router(dossiers_router)
+    install_review_page(app, services)  # /review: operators log in there (no bearer token)
     return app

@@ -23,6 +23,7 @@ from flows.local_server import (
 )
 from interfaces.boundary import exits_on_failure, open_services
 from interfaces.cli_db import db_app
+from interfaces.cli_operators import operator_app
 from interfaces.cli_reports import reports_app
 from interfaces.cli_review import review_app
 from interfaces.startup import loading_modules
@@ -38,6 +39,7 @@ app = typer.Typer(help="sohoa: digitize scanned dossiers into searchable, struct
 app.add_typer(reports_app)  # export, report, api: top-level commands
 app.add_typer(db_app, name="db")
 app.add_typer(review_app)  # review: a top-level command
+app.add_typer(operator_app, name="operator")
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 

@@ -146,7 +146,8 @@ def api_command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port")] = 8000,
 ) -> None:
-    """Serve the read-only HTTP API (needs SOHOA_API_TOKEN)."""
+    """Serve the read-only HTTP API (needs SOHOA_API_TOKEN) and the review page at /review
+    (operators from the settings log in there)."""
     import uvicorn
 
     from interfaces.api import create_app

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what sohoa needs on a fresh Debian machine, as root; safe to run again.
 #   scripts/setup.sh          the program: Tesseract (vie, eng, osd), poppler, fonts, a venv
-#   scripts/setup.sh --test   also what the tests start: PostgreSQL, SeaweedFS, test tools
+#   scripts/setup.sh --test   also what the tests start: PostgreSQL, SeaweedFS, test tools,
+#                             Chromium for the review page's browser test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ with_tests=false
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils
           fonts-dejavu-core fonts-liberation2 fonts-noto-core fontconfig
           libtesseract-dev libleptonica-dev pkg-config g++ python3-dev)
-$with_tests && packages+=(postgresql)
+$with_tests && packages+=(postgresql chromium chromium-driver)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 
 missing=()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from flows.local_server import (
     server_environment,
     start_server,
     stop_server,
+    ui_url,
 )
 
 
@@ -88,8 +92,8 @@ def test_an_unguarded_server_left_by_an_earlier_sohoa_is_replaced(
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     settings = Settings(data_dir=tmp_path, local_prefect_port=0)
     with monkeypatch.context() as earlier:
-        earlier.setattr("flows.local_server.server_environment", lambda s: {
-            k: v for k, v in server_environment(s).items() if k != SERVER_AUTH_VARIABLE})
+        earlier.setattr("flows.local_server.server_environment", lambda s, port: {
+            k: v for k, v in server_environment(s, port).items() if k != SERVER_AUTH_VARIABLE})
         earlier.setattr("flows.local_server.is_guarded_by", lambda url, auth: True)
         old = start_server(settings)
     try:
@@ -101,5 +105,31 @@ def test_an_unguarded_server_left_by_an_earlier_sohoa_is_replaced(
         assert new.pid != old.pid
         assert api_status(old.url, None) is None  # stopped
         assert api_status(new.url, None) == 401
+    finally:
+        stop_server(settings)
+
+
+def test_a_server_on_another_port_serves_a_ui_that_talks_to_its_own_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN the preferred port taken and this shell pointed at another Prefect API WHEN the
+    local server starts THEN it listens elsewhere, and its UI's /ui-settings names its own
+    API (Prefect's default would be port 4200, or the inherited PREFECT_API_URL)."""
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("PREFECT_UI_API_URL", "http://127.0.0.1:9/api")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        settings = Settings(data_dir=tmp_path, local_prefect_port=busy)
+        state = start_server(settings)
+    try:
+        assert not state.url.startswith(f"http://127.0.0.1:{busy}/")
+        request = urllib.request.Request(f"{ui_url(state.url)}/ui-settings")
+        request.add_header("Authorization", basic_header(auth_file(settings).read_text().strip()))
+        with urllib.request.urlopen(request, timeout=30) as response:
+            ui_settings = json.load(response)
+        assert ui_settings["api_url"] == state.url
+        assert ui_settings["auth"] == "BASIC"
     finally:
         stop_server(settings)

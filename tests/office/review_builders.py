@@ -50,14 +50,15 @@ def waiting_record(services: Services, *, status: Status = Status.NEEDS_REVIEW,
                    doc_type: str | None = "dossier_receipt",
                    fields: dict[str, dict[str, Any]] | None = None,
                    reasons: list[str] | None = None, name: str = "biên nhận 01.jpg",
-                   ) -> DossierRecord:
-    """A processed record in ``status`` with its original, JSON and one page of text stored."""
+                   station: str = "mot-cua", pdf: bytes | None = None) -> DossierRecord:
+    """A processed record in ``status`` with its original, JSON and one page of text stored
+    (and ``pdf`` as its searchable PDF, when given)."""
     fields = RECEIPT_FIELDS if fields is None else fields
     reasons = RECEIPT_REASONS if reasons is None and status is Status.NEEDS_REVIEW else reasons
     content = f"scan of {name}".encode()
     record, _ = services.repository.register(
         filename=name, source_path=None, sha256=hashlib.sha256(content).hexdigest(),
-        size_bytes=len(content), station="mot-cua", unit="UBND xã Thạch Hạ",
+        size_bytes=len(content), station=station, unit="UBND xã Thạch Hạ",
         original_key=None)
     original = keys.original_key(record.id, record.created_at, "jpeg")
     services.store.put_bytes(original, content, "image/jpeg")
@@ -65,6 +66,9 @@ def waiting_record(services: Services, *, status: Status = Status.NEEDS_REVIEW,
     changes = {"doc_type": doc_type, "fields": fields, "review_reasons": reasons or [],
                "page_count": 1, "original_key": original,
                "json_key": keys.json_key(record.id, record.created_at)}
+    if pdf is not None:
+        changes["pdf_key"] = keys.pdf_key(record.id, record.created_at)
+        services.store.put_bytes(changes["pdf_key"], pdf, "application/pdf")
     preview = record.model_copy(update={**changes, "status": status})
     page = PageOcr(number=1, width=1654, height=2339, text=PAGE_TEXT, mean_confidence=71.5)
     document = build_document(preview, [page], "sohoa test")
