@@ -177,9 +177,7 @@ def _tiff_jpeg_tables(frame: Image.Image) -> dict[int, list[int]] | None:
 
 def _flate(image: Image.Image) -> tuple[bytes, dict[str, object]]:
     """Lossless: grey or RGB samples, zlib level 6."""
-    image = image.convert("L" if image.mode in ("L", "LA", "I", "I;16", "P") and
-                          image.getbands()[0] in ("L", "I", "P") and image.mode != "P"
-                          else "RGB")
+    image = image.convert("L" if image.mode in ("L", "LA", "I", "I;16") else "RGB")
     space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
     data = zlib.compress(np.asarray(image).tobytes(), 6)
     return data, {**_base_dict(image, space, 8), "/Filter": pikepdf.Name.FlateDecode}
