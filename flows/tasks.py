@@ -31,7 +31,7 @@ from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import FileFormat, FileInfo, inspect_file
 from pipeline.load import load_page as decode_page
 from pipeline.page import process_page
-from pipeline.pdf import merge_page_pdfs
+from pipeline.pdf import PageSource, merge_page_pdfs
 from schemas.document import DossierDocument
 from schemas.errors import SohoaError
 from schemas.ocr import PageOcr
@@ -152,7 +152,8 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     with ocr_slots(services):
         try:
             result = process_page(lambda: decode_page(local, info, index, limits), number,
-                                  settings.page_options(info.dpi))
+                                  settings.page_options(info.dpi),
+                                  PageSource(local, info.format, index, info.dpi))
         except SohoaError as error:
             if error.retryable:
                 raise

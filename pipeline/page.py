@@ -19,7 +19,7 @@ from pipeline.image.preprocess import PreprocessOptions
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import reread_digits
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
-from pipeline.pdf import build_page_pdf
+from pipeline.pdf import PageSource, archival_page_pdf, build_page_pdf
 from schemas.ocr import PageCode, PageOcr
 
 
@@ -43,18 +43,20 @@ class PageResult:
 
 
 def process_page(decode: Callable[[], np.ndarray], number: int,
-                 options: PageOptions) -> PageResult:
+                 options: PageOptions, source: PageSource | None = None) -> PageResult:
     """Decode, clean and read page ``number`` (1-based), check its number words, and build
     its searchable PDF page. ``decode`` may be called twice: a page that reads as if upside
-    down is decoded again and read turned (pipeline/ocr/second_pass.py)."""
+    down is decoded again and read turned (pipeline/ocr/second_pass.py). With its
+    ``source`` the PDF page is the archival one (the original page or image untouched)."""
     reading = read_page(decode, number, options.preprocess, options.ocr, options.second_pass,
                         options.work_dir)
     prepared, recognition = reading.prepared, reading.recognition
     # Number words read again with digits only: a confident digit misread goes to review
     # instead of into the fields (pipeline/ocr/reread.py).
     checked = reread_digits(prepared.ocr_image, recognition.page, options.ocr)
-    pdf = build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
-                         options.pdf_jpeg_quality)
+    pdf = (archival_page_pdf(source, prepared, recognition.text_layer_pdf) if source else
+           build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
+                          options.pdf_jpeg_quality))
     page = checked.model_copy(update={"rotation": prepared.rotation,
                                       "skew_degrees": prepared.skew_degrees,
                                       "codes": codes_on(prepared.display_image)})

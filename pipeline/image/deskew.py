@@ -103,15 +103,28 @@ def deskew(image: np.ndarray, skew_degrees: float,
     if abs(skew_degrees) < _NEGLIGIBLE_DEGREES or image.size == 0:
         return image.copy()
     height, width = image.shape[:2]
+    matrix, (new_width, new_height) = deskew_matrix(width, height, skew_degrees)
+    colour = paper_colour(image) if fill is None else fill
+    return cv2.warpAffine(image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=colour)
+
+
+def deskew_matrix(width: int, height: int,
+                  skew_degrees: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2×3 pixel map ``deskew`` applies to a ``width``×``height`` image, and the size of
+    the canvas it draws on (the searchable PDF maps its text layer back through it).
+
+    Identity on the same canvas for a skew ``deskew`` leaves alone.
+    """
+    if abs(skew_degrees) < _NEGLIGIBLE_DEGREES or width * height == 0:
+        return np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), (width, height)
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew_degrees, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_width = int(np.ceil(width * cos + height * sin))
     new_height = int(np.ceil(width * sin + height * cos))
     matrix[0, 2] += (new_width - width) / 2
     matrix[1, 2] += (new_height - height) / 2
-    colour = paper_colour(image) if fill is None else fill
-    return cv2.warpAffine(image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=colour)
+    return matrix, (new_width, new_height)
 
 
 def paper_colour(image: np.ndarray) -> tuple[int, ...]:
