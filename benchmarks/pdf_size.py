@@ -3,7 +3,7 @@
 For every scan of the bundled samples (samples/scans) and of a generated set (python -m
 samples.generate: clean PNG/TIFF are bilevel, colour and grey otherwise), each page goes
 through the page sequence (real OCR, pipeline/page.py) and the pages are merged as the flow
-does (pipeline/pdf.py). A third set, "pdf-bilevel", wraps the generated bilevel pages in
+does (pipeline/pdf/pages.py). A third set, "pdf-bilevel", wraps the generated bilevel pages in
 CCITT G4 PDFs, as a black-and-white scanner's «scan to PDF» writes them (the real 307 kB
 directive that grew to 4.1 MB was one). For PDF input every image stream of the original is
 compared with the output's, byte for byte; every output is checked against PDF/A-2b.
@@ -26,8 +26,8 @@ from pipeline.load import FileFormat, PageLimits, inspect_file, load_page
 from pipeline.ocr import OcrOptions
 from pipeline.page import PageOptions, process_page
 from pipeline.pdf import PageSource, merge_page_pdfs
-from pipeline.pdf_image import page_image
-from pipeline.pdfa import pdfa_problems
+from pipeline.pdf.images import page_image
+from pipeline.pdf.pdfa import pdfa_problems
 
 _SCAN_SUFFIXES = {".pdf", ".tif", ".jpg", ".png"}
 

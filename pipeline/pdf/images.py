@@ -26,7 +26,7 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageOps, ImageSequence
 
-from pipeline.pdf_geometry import affine
+from pipeline.pdf.geometry import affine
 
 # EXIF orientation → map of the stored pixels (x, y) to the upright ones, for a stored image
 # ``w``×``h``: (a, b, c, d, e_w, e_h, f_w, f_h) with e = e_w·w + e_h·h, f likewise.

@@ -20,7 +20,7 @@ from pipeline.load import PageLimits, inspect_file, load_page
 from pipeline.ocr import OcrOptions
 from pipeline.page import PageOptions, PageResult, process_page
 from pipeline.pdf import PageSource, build_page_pdf, merge_page_pdfs
-from pipeline.pdfa import pdfa_problems
+from pipeline.pdf.pdfa import pdfa_problems
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LINES = ["Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Họ và tên người nộp: Nguyễn Thị Hương",

@@ -3,8 +3,8 @@ of a file joined into one PDF/A-2b document.
 
 ``archival_page_pdf`` is the page the flow stores: a PDF page is kept as it is (its image
 streams byte for byte) with the text layer grafted on, as OCRmyPDF does; an image file's
-page keeps the scan's own encoding (pipeline/pdf_image.py). Rotation and skew are carried
-by the page's ``/Rotate`` and the text layer's matrix (pipeline/pdf_geometry.py), not by
+page keeps the scan's own encoding (pipeline/pdf/images.py). Rotation and skew are carried
+by the page's ``/Rotate`` and the text layer's matrix (pipeline/pdf/geometry.py), not by
 resampling the scan. ``build_page_pdf`` (the corrected image re-encoded as JPEG) made
 searchable PDFs 4× the originals and bilevel scans 12–68×; it stays for callers that have
 only pixels.
@@ -23,9 +23,9 @@ import pikepdf
 
 from pipeline.image.preprocess import PreparedPage
 from pipeline.load import FileFormat
-from pipeline.pdf_geometry import PageGeometry, pdf_operands, pixels_to_page, text_layer_matrix
-from pipeline.pdf_image import page_image
-from pipeline.pdfa import PdfaError, save_pdfa
+from pipeline.pdf.geometry import PageGeometry, pdf_operands, pixels_to_page, text_layer_matrix
+from pipeline.pdf.images import page_image
+from pipeline.pdf.pdfa import PdfaError, save_pdfa
 from schemas.errors import TemporarySpaceError, is_out_of_space
 
 
