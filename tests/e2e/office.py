@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -100,10 +101,13 @@ class Office:
     bucket: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
-    def start(self, name: str, *args: str, wrapper: tuple[str, ...] = ()) -> None:
-        """Start ``sohoa ARGS`` (through ``wrapper``, e.g. setpriv, when given)."""
+    def start(self, name: str, *args: str, wrapper: tuple[str, ...] = (),
+              env: dict[str, str] | None = None) -> None:
+        """Start ``sohoa ARGS`` (through ``wrapper``, e.g. setpriv, when given), with ``env``
+        over the office's environment."""
         log = (self.base / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen([*wrapper, SOHOA, *args], env=self.env,
+        self.processes[name] = subprocess.Popen([*wrapper, SOHOA, *args],
+                                                env={**self.env, **(env or {})},
                                                 stdout=log,
                                                 stderr=subprocess.STDOUT,
                                                 start_new_session=True)
@@ -143,6 +147,11 @@ class Office:
     def records_of(self, shas: set[str]) -> list[dict]:
         return [r for r in self.records().values() if r["sha256"] in shas]
 
+    def logged(self, name: str, *words: str) -> list[str]:
+        """The lines of a process's log that hold every one of ``words``."""
+        return [line for line in self.full_log(name).splitlines()
+                if all(word in line for word in words)]
+
     def wait_for(self, done: Callable[[], bool], what: str, timeout: float = 300) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -181,24 +190,44 @@ def open_office(base: Path, s3: S3Server, postgres_url: str, api_url: str,
                   api_url=api_url, bucket=bucket)
 
 
+def batch_scans(office: Office, prefix: str, count: int) -> list[tuple[Path, bytes]]:
+    """``count`` distinct small scans across the stations: where each goes, its bytes."""
+    formats = [("PNG", "png"), ("JPEG", "jpg"), ("TIFF", "tif"), ("PDF", "pdf")]
+    stations = list(office.inboxes)
+    scans = []
+    for i in range(count):
+        fmt, extension = formats[i % len(formats)]
+        inbox = office.inboxes[stations[i % len(stations)]]
+        scans.append((inbox / f"{prefix} {i:02d} bản quét.{extension}",
+                      tiny_scan(f"Hồ sơ {prefix} số {i:02d} — Thạch Hạ", fmt)))
+    return scans
+
+
+def feed_slowly(office: Office, prefix: str, count: int,
+                pause: float) -> tuple[dict[str, str], threading.Thread]:
+    """As a scanner fed a stack does: one scan every ``pause`` seconds, from a thread
+    started here; returns sha256 → name and the thread."""
+    scans = batch_scans(office, prefix, count)
+
+    def feed() -> None:
+        for path, data in scans:
+            path.write_bytes(data)
+            time.sleep(pause)
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    return {hashlib.sha256(data).hexdigest(): path.name for path, data in scans}, thread
+
+
 def drop_batch(office: Office, prefix: str, count: int,
                writers: tuple[Writer, ...] = (write_at_once, write_in_chunks, write_then_rename),
                ) -> dict[str, str]:
     """Drop ``count`` distinct scans across the stations, written in the ways scanners
     write; returns sha256 → station/name. Writers run at once, as stations do."""
-    formats = [("PNG", "png"), ("JPEG", "jpg"), ("TIFF", "tif"), ("PDF", "pdf")]
     expected: dict[str, str] = {}
     threads = []
-    stations = list(office.inboxes)
-    for i in range(count):
-        station = stations[i % len(stations)]
-        fmt, extension = formats[i % len(formats)]
-        data = tiny_scan(f"Hồ sơ {prefix} số {i:02d} — Thạch Hạ", fmt)
-        name = f"{prefix} {i:02d} bản quét.{extension}"
-        expected[hashlib.sha256(data).hexdigest()] = f"{station}/{name}"
-        writer = writers[i % len(writers)]
-        threads.append(threading.Thread(target=writer,
-                                        args=(office.inboxes[station] / name, data)))
+    for i, (path, data) in enumerate(batch_scans(office, prefix, count)):
+        expected[hashlib.sha256(data).hexdigest()] = f"{path.parent.name}/{path.name}"
+        threads.append(threading.Thread(target=writers[i % len(writers)], args=(path, data)))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -238,6 +267,33 @@ def processing_runs(office: Office, record_id: str) -> list[FlowRun]:
             key=ArtifactFilterKey(any_=[f"record-{record_id}"])))
         return [client.read_flow_run(run_id)
                 for run_id in {artifact.flow_run_id for artifact in artifacts}]
+
+
+def aware(moment: datetime) -> datetime:
+    """A time read from the database, in UTC (it may come back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def file_records(office: Office, shas: set[str]) -> list[dict]:
+    """The records standing for files: a file split into documents also has part records."""
+    return [r for r in office.records_of(shas) if r["part_of"] is None]
+
+
+def assert_one_record_per_file(office: Office, expected: set[str],
+                               allow_duplicates: bool = False) -> list[dict]:
+    """Every file of ``expected`` (sha256) is exactly one record, digitized or to review, its
+    original stored once (no second copy from a retry or a restart); the records. With
+    ``allow_duplicates``, `duplicate` records (the same file given again) are left aside."""
+    records = [r for r in file_records(office, expected)
+               if not (allow_duplicates and r["status"] == "duplicate")]
+    assert sorted(r["sha256"] for r in records) == sorted(expected), \
+        sorted((r["filename"], r["status"]) for r in records)
+    assert {r["status"] for r in records} <= {"digitized", "needs_review"}
+    assert_originals_stored(office, records)
+    stored = [o.object_name for o in raw_s3(office.s3).list_objects(
+        office.bucket, prefix="originals/", recursive=True)]
+    assert sorted(stored) == sorted(r["original_key"] for r in records), stored
+    return records
 
 
 def assert_originals_stored(office: Office, records: list[dict]) -> None:

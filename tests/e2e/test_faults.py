@@ -1,84 +1,38 @@
-"""Servers failing under `sohoa watch` and `sohoa worker`: the database unreachable at start,
-and the object store going away in the middle of a batch and coming back.
+"""Servers failing under `sohoa watch` and `sohoa worker`: the database unreachable at start;
+the object store, the Prefect API and the database each going away in the middle of a batch
+and coming back (cut by a TCP proxy in front of the real server, tests/e2e/proxy.py).
 
-Nothing may be lost: a file the watcher could not store stays in its inbox, a run that could
-not finish is taken up again, and every file ends as exactly one record once the store is back.
+Nothing may be lost or doubled: a file the watcher could not store or record stays in its
+inbox, a run that could not be submitted or finish is taken up again, and every file ends as
+exactly one record, its original stored once, once the server is back.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.e2e.helpers import SOHOA, server_env
 from tests.e2e.office import (
+    FINAL,
     Office,
     all_final,
-    assert_originals_stored,
+    assert_one_record_per_file,
     drop_batch,
     open_office,
+    processing_runs,
+    runs_finished,
     write_at_once,
 )
+from tests.e2e.proxy import SwitchableProxy
 from tests.services import S3Server, free_port
 
 STATIONS = {"thach-ha": "UBND xã Thạch Hạ"}
-
-
-class SwitchableProxy:
-    """A TCP proxy on a fixed loopback port in front of a server, that can be cut off
-    (every connection reset, nothing listening) and brought back, as a server restarts."""
-
-    def __init__(self, upstream: str) -> None:
-        self.upstream = upstream
-        self.port = free_port()
-        self.lock = threading.Lock()
-        self.sockets: list[socket.socket] = []
-        self.listener: socket.socket | None = None
-
-    @property
-    def endpoint(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def up(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", self.port))
-        threading.Thread(target=self.accept, args=(self.listener,), daemon=True).start()
-
-    def down(self) -> None:
-        with self.lock:
-            for sock in [self.listener, *self.sockets]:
-                if sock is None:
-                    continue
-                with contextlib.suppress(OSError):
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self.sockets, self.listener = [], None
-
-    def accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            host, port = self.upstream.rsplit(":", 1)
-            upstream = socket.create_connection((host, int(port)))
-            with self.lock:
-                self.sockets += [client, upstream]
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=pipe, args=(source, target), daemon=True).start()
-
-
-def pipe(source: socket.socket, target: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        while chunk := source.recv(65536):
-            target.sendall(chunk)
 
 
 def test_watch_with_the_database_unreachable_says_so_and_moves_nothing(tmp_path: Path,
@@ -104,6 +58,48 @@ def test_watch_with_the_database_unreachable_says_so_and_moves_nothing(tmp_path:
     assert scan.exists() and sorted(p.name for p in inbox.iterdir()) == ["tờ khai.png"]
 
 
+def office_settings(pool: str, **more: str) -> dict[str, str]:
+    """Short settle, retry and recovery delays; small runs, so that a batch is several runs.
+    A deployment of the office's own: deployments are named across the session's Prefect
+    server, and a run submitted before this office's worker applied a shared one would go
+    to the pool of an earlier test, whose worker is gone.
+    COLUMNS: one log line per event, however long (rich wraps at 80 columns otherwise)."""
+    return {"SOHOA_WATCH__SETTLE_SECONDS": "1", "SOHOA_WATCH__RECOVERY_SECONDS": "3",
+            "SOHOA_WORKER__POLL_SECONDS": "1", "SOHOA_WORKER__WORK_POOL": pool,
+            "SOHOA_WORKER__DEPLOYMENT": pool,
+            "SOHOA_WATCH__MAX_FILES_PER_RUN": "2", "SOHOA_REVIEW__OPEN_REVIEW_RUNS": "false",
+            "COLUMNS": "1000", **more}
+
+
+def stop_all(office: Office, proxy: SwitchableProxy) -> None:
+    for name in list(office.processes):
+        office.kill(name)
+    proxy.down()
+
+
+def under_way(office: Office, shas: set[str], count: int) -> bool:
+    """Every file recorded, two runs at least begun, not every record final: mid-batch."""
+    statuses = [r["status"] for r in office.records_of(shas)]
+    return (len(statuses) == count and sum(s != "received" for s in statuses) >= 2
+            and not set(statuses) <= FINAL)
+
+
+def wait_for_warnings(office: Office, names: list[str], *words: str) -> None:
+    """Evidence, not a pause: the watcher logged ``words`` about each of ``names``."""
+    office.wait_for(lambda: all(office.logged("watcher", name, *words) for name in names),
+                    f"the watcher's «{' '.join(words)}» about {names}", timeout=120)
+
+
+def assert_each_processed_by_one_run(office: Office, records: list[dict]) -> None:
+    """Each record processed by exactly one run that completed; none of its runs still
+    going (a run that failed against the dead server and was replaced is finished too)."""
+    office.wait_for(runs_finished(office, records), "the runs to end", timeout=180)
+    for record in records:
+        (run,) = processing_runs(office, record["id"])
+        assert run.state_name == "Completed", (record["filename"], run.state_name)
+        assert all(r.state and r.state.is_final() for r in office.runs_of(record["id"]))
+
+
 @pytest.fixture
 def office_with_proxy(tmp_path: Path, s3_server: S3Server, postgres_url: str,
                       prefect_api_url: str) -> Iterator[tuple[Office, SwitchableProxy]]:
@@ -111,42 +107,123 @@ def office_with_proxy(tmp_path: Path, s3_server: S3Server, postgres_url: str,
     proxy.up()
     office = open_office(
         tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS, "sohoa-outage",
-        SOHOA_S3__ENDPOINT=proxy.endpoint, SOHOA_WATCH__SETTLE_SECONDS="1",
-        SOHOA_WATCH__RECOVERY_SECONDS="3", SOHOA_WORKER__POLL_SECONDS="1",
-        SOHOA_WORKER__WORK_POOL="sohoa-outage-test", SOHOA_WATCH__MAX_FILES_PER_RUN="2",
-        SOHOA_PROCESSING_LEASE_MINUTES="0.25", SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
+        **office_settings("sohoa-outage-test", SOHOA_S3__ENDPOINT=proxy.endpoint,
+                          SOHOA_PROCESSING_LEASE_MINUTES="0.25"))
     office.start("worker", "worker")
     office.start("watcher", "watch")
     try:
         yield office, proxy
     finally:
-        for name in list(office.processes):
-            office.kill(name)
-        proxy.down()
+        stop_all(office, proxy)
 
 
 def test_a_store_outage_in_the_middle_of_a_batch_loses_nothing(
         office_with_proxy: tuple[Office, SwitchableProxy]) -> None:
     office, proxy = office_with_proxy
     before = drop_batch(office, "trước", 6, writers=(write_at_once,))
-
-    def some_done() -> bool:
-        return sum(r["status"] != "received" for r in office.records_of(set(before))) >= 2
-    office.wait_for(some_done, "the batch under way", timeout=300)
+    office.wait_for(lambda: under_way(office, set(before), 6), "the batch under way",
+                    timeout=300)
     proxy.down()
     during = drop_batch(office, "trong", 4, writers=(write_at_once,))
-    time.sleep(8)
-    # The watcher could not store these originals: they wait in the inbox, unrecorded.
-    waiting = {p.name for p in office.inbox_files()}
-    assert len(waiting) == 4, waiting
+    wait_for_warnings(office, [name.split("/")[1] for name in during.values()],
+                      "not taken yet")
+    # The watcher tried to store these originals and could not: they wait in the inbox,
+    # unrecorded.
+    assert {p.name for p in office.inbox_files()} == {n.split("/")[1] for n in during.values()}
     assert office.records_of(set(during)) == []
 
     proxy.up()
     expected = set(before) | set(during)
     office.wait_for(all_final(office, expected, 10), "every file after the outage",
                     timeout=420)
+    assert_one_record_per_file(office, expected)
 
-    records = office.records_of(expected)
-    assert len(records) == 10 and {r["sha256"] for r in records} == expected
-    assert {r["status"] for r in records} <= {"digitized", "needs_review"}
-    assert_originals_stored(office, records)
+
+@pytest.fixture
+def office_with_cut_api(tmp_path: Path, s3_server: S3Server, postgres_url: str,
+                        prefect_api_url: str) -> Iterator[tuple[Office, SwitchableProxy]]:
+    """The watcher reaches the Prefect API through the proxy; the worker directly (only the
+    submission of runs is cut)."""
+    proxy = SwitchableProxy(urlsplit(prefect_api_url).netloc)
+    proxy.up()
+    office = open_office(tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS,
+                         "sohoa-api-outage", **office_settings("sohoa-api-outage-test"))
+    office.start("worker", "worker")
+    office.start("watcher", "watch",
+                 env={"PREFECT_API_URL": f"http://{proxy.endpoint}/api"})
+    try:
+        yield office, proxy
+    finally:
+        stop_all(office, proxy)
+
+
+def test_runs_not_submitted_while_the_prefect_api_is_cut_are_submitted_once_it_is_back(
+        office_with_cut_api: tuple[Office, SwitchableProxy]) -> None:
+    """GIVEN a watcher whose Prefect API is cut after a first batch WHEN scans arrive THEN
+    they are stored and recorded but no run is queued; once the API is back each gets one run,
+    which completes."""
+    office, proxy = office_with_cut_api
+    before = drop_batch(office, "trước", 2, writers=(write_at_once,))
+    office.wait_for(all_final(office, set(before), 2), "the first batch", timeout=300)
+    proxy.down()
+    during = drop_batch(office, "trong", 4, writers=(write_at_once,))
+    wait_for_warnings(office, list(during.values()), "not submitted yet")
+    waiting = office.records_of(set(during))
+    assert len(waiting) == 4 and {r["status"] for r in waiting} == {"received"}
+    assert office.inbox_files() == []  # stored and recorded: the scans left the inbox
+    assert [office.runs_of(r["id"]) for r in waiting] == [[]] * 4  # nothing queued
+
+    proxy.up()
+    expected = set(before) | set(during)
+    office.wait_for(all_final(office, expected, 6), "every file after the outage",
+                    timeout=420)
+    records = assert_one_record_per_file(office, expected)
+    assert_each_processed_by_one_run(office, records)
+    for record in records:
+        assert len(office.runs_of(record["id"])) == 1, record["filename"]
+    for record in waiting:  # submitted by the recovery sweep once the API answered
+        assert office.logged("watcher", record["id"], "submitted again"), record["filename"]
+
+
+@pytest.fixture
+def office_with_cut_database(tmp_path: Path, s3_server: S3Server, postgres_url: str,
+                             prefect_api_url: str) -> Iterator[tuple[Office, SwitchableProxy]]:
+    """The watcher, the worker and its runs reach PostgreSQL through the proxy; the test
+    looks at the records directly. A lease of a minute: a run whose claim was committed but
+    whose answer was cut is taken up again after it; a shorter one (15 s) made the sweep crash
+    and resubmit runs that were only slow to start on a loaded machine."""
+    office = open_office(tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS,
+                         "sohoa-db-outage", **office_settings(
+                             "sohoa-db-outage-test", SOHOA_PROCESSING_LEASE_MINUTES="1"))
+    database = make_url(office.database_url)
+    proxy = SwitchableProxy(f"{database.host}:{database.port}")
+    proxy.up()
+    office.env["SOHOA_DATABASE_URL"] = database.set(port=proxy.port).render_as_string(
+        hide_password=False)
+    office.start("worker", "worker")
+    office.start("watcher", "watch")
+    try:
+        yield office, proxy
+    finally:
+        stop_all(office, proxy)
+
+
+def test_a_database_outage_in_the_middle_of_a_batch_loses_nothing(
+        office_with_cut_database: tuple[Office, SwitchableProxy]) -> None:
+    office, proxy = office_with_cut_database
+    before = drop_batch(office, "trước", 6, writers=(write_at_once,))
+    office.wait_for(lambda: under_way(office, set(before), 6), "the batch under way",
+                    timeout=300)
+    proxy.down()
+    during = drop_batch(office, "trong", 4, writers=(write_at_once,))
+    wait_for_warnings(office, [name.split("/")[1] for name in during.values()],
+                      "not taken yet", "Database")
+    assert {p.name for p in office.inbox_files()} == {n.split("/")[1] for n in during.values()}
+    assert office.records_of(set(during)) == []
+
+    proxy.up()
+    expected = set(before) | set(during)
+    office.wait_for(all_final(office, expected, 10), "every file after the outage",
+                    timeout=420)
+    records = assert_one_record_per_file(office, expected)
+    assert_each_processed_by_one_run(office, records)
