@@ -21,6 +21,7 @@ from pipeline.load import FileFormat, FileInfo, inspect_file
 from pipeline.load import load_page as decode_page
 from pipeline.page import process_page
 from pipeline.pdf import merge_page_pdfs
+from pipeline.textlayer import PdfPage
 from schemas.document import DossierDocument
 from schemas.errors import SohoaError
 from schemas.ocr import PageOcr
@@ -141,7 +142,9 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     with ocr_slots(services):
         try:
             result = process_page(lambda: decode_page(local, info, index, limits), number,
-                                  settings.page_options(info.dpi))
+                                  settings.page_options(info.dpi),
+                                  PdfPage(local, index) if info.format is FileFormat.PDF
+                                  else None)
         except SohoaError as error:
             if error.retryable:
                 raise

@@ -1,8 +1,9 @@
 """One page, decoded, to what the rest needs of it: its reading and its searchable PDF page.
 
 The page sequence as one plain function (read → re-read number words with digits only →
-searchable PDF page → barcodes and QR codes), so that the Prefect task only adds I/O, a
-slot and retries around it, as OCRmyPDF hands its page function to an executor, and the
+searchable PDF page → barcodes and QR codes; a born-digital PDF page is read from its own
+text layer instead and kept as it is, pipeline/textlayer.py), so that the Prefect task only
+adds I/O, a slot and retries around it, as OCRmyPDF hands its page function to an executor, and the
 benchmarks run the very same steps without a server.
 """
 
@@ -20,6 +21,12 @@ from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import reread_digits
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
 from pipeline.pdf import build_page_pdf
+from pipeline.textlayer import (
+    PdfPage,
+    TextLayerOptions,
+    original_page_pdf,
+    page_from_text_layer,
+)
 from schemas.ocr import PageCode, PageOcr
 
 
@@ -30,6 +37,7 @@ class PageOptions:
     ocr: OcrOptions = field(default_factory=OcrOptions)
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
     second_pass: SecondPassOptions = field(default_factory=SecondPassOptions)
+    text_layer: TextLayerOptions = field(default_factory=TextLayerOptions)
     pdf_jpeg_quality: int = 85
     work_dir: Path | None = None
 
@@ -42,11 +50,19 @@ class PageResult:
     pdf: bytes
 
 
-def process_page(decode: Callable[[], np.ndarray], number: int,
-                 options: PageOptions) -> PageResult:
+def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOptions,
+                 source: PdfPage | None = None) -> PageResult:
     """Decode, clean and read page ``number`` (1-based), check its number words, and build
     its searchable PDF page. ``decode`` may be called twice: a page that reads as if upside
-    down is decoded again and read turned (pipeline/ocr/second_pass.py)."""
+    down is decoded again and read turned (pipeline/ocr/second_pass.py).
+
+    ``source`` is the PDF page that ``decode`` rasterises (None for an image file): when its
+    own text layer covers its text, that text is the reading and the original page the PDF.
+    """
+    if source is not None and options.text_layer.enabled:
+        born_digital = read_born_digital(decode(), source, number, options)
+        if born_digital is not None:
+            return born_digital
     reading = read_page(decode, number, options.preprocess, options.ocr, options.second_pass,
                         options.work_dir)
     prepared, recognition = reading.prepared, reading.recognition
@@ -59,6 +75,20 @@ def process_page(decode: Callable[[], np.ndarray], number: int,
                                       "skew_degrees": prepared.skew_degrees,
                                       "codes": codes_on(prepared.display_image)})
     return PageResult(page=page, pdf=pdf)
+
+
+def read_born_digital(image: np.ndarray, source: PdfPage, number: int,
+                      options: PageOptions) -> PageResult | None:
+    """The page from its text layer, kept as the original PDF page; None for a scan.
+
+    ``image`` is the page as rasterised at ``options.ocr.dpi``, the grid the word boxes are
+    scaled to; it is stored as it is (no turn, no deskew), as the original page is.
+    """
+    page = page_from_text_layer(source, image, number, options.ocr.dpi, options.text_layer)
+    if page is None:
+        return None
+    page = page.model_copy(update={"codes": codes_on(image)})
+    return PageResult(page=page, pdf=original_page_pdf(source))
 
 
 def codes_on(image: np.ndarray) -> list[PageCode]:
