@@ -137,3 +137,18 @@ def test_the_json_page_says_where_its_text_came_from(born_digital, tmp_path):
     summary = summarize_page(page)
     assert summary.text_source == "pdf"
     assert summary.model_dump()["text_source"] == "pdf"
+
+
+def test_a_page_with_a_rotate_entry_gets_boxes_on_its_raster(born_digital, tmp_path):
+    """
+    GIVEN the born-digital page saved with /Rotate 90 (shown sideways by every viewer)
+    WHEN its text layer is read and it is rasterised
+    THEN poppler gives both in the displayed orientation: the boxes still hold its ink.
+    """
+    rotated = tmp_path / "rotated.pdf"
+    with pikepdf.open(born_digital) as pdf:
+        pdf.pages[0].Rotate = 90
+        pdf.save(rotated)
+    image = load_page(rotated, inspect_file(rotated, LIMITS), 0, LIMITS)
+    assert image.shape[1] > image.shape[0]  # landscape as displayed
+    assert text_coverage(read_text_layer(PdfPage(rotated, 0), DPI), image) > 0.9
