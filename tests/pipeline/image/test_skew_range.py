@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 
+import cv2
 import numpy as np
 import pytest
 
@@ -58,3 +59,17 @@ def test_a_page_at_thirty_degrees_reads_as_well_as_level(sheet, tmp_path):
     level = page_cer(sheet, 0.0, tmp_path)
     turned = page_cer(sheet, 30.0, tmp_path)
     assert turned <= 1.2 * level + 0.001, (level, turned)
+
+
+def test_a_page_without_lines_of_text_is_not_turned_far():
+    """
+    GIVEN a page holding only a photo-like blotch (a copied ID card's portrait)
+    WHEN the skew is estimated
+    THEN it is not taken for a page at ±45° (its flattest profile lies at the range's end):
+    a wide angle needs a text-line peak, and this page keeps the former ±10° search.
+    """
+    rng = np.random.default_rng(3)
+    page = np.full((2339, 1654), 255, np.uint8)
+    blotch = cv2.GaussianBlur((rng.random((600, 450)) * 255).astype(np.uint8), (15, 15), 5)
+    page[400:1000, 300:750] = np.where(blotch < 128, 0, 255)
+    assert abs(estimate_skew(page)) <= 10
