@@ -28,6 +28,7 @@ from pipeline.ocr import OcrOptions
 from pipeline.ocr.options import EngineName
 from pipeline.ocr.second_pass import SecondPassOptions
 from pipeline.page import PageOptions
+from pipeline.pdf.textlayer import TextLayerOptions
 from storage.s3_settings import S3Settings
 
 
@@ -151,6 +152,7 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     preprocess: PreprocessOptions = Field(default_factory=PreprocessOptions)
     second_pass: SecondPassOptions = Field(default_factory=SecondPassOptions)
+    text_layer: TextLayerOptions = Field(default_factory=TextLayerOptions)
     work_dir: Path | None = Field(None, description="temporary files; default in data_dir")
     doctypes_dir: Path | None = Field(None, description="extra document-type definitions")
     prefect_api: Literal["local-server", "ephemeral"] = Field(
@@ -236,7 +238,8 @@ class Settings(BaseSettings):
                            timeout_seconds=ocr.page_timeout_seconds,
                            tesseract_cmd=ocr.tesseract_cmd, engine=ocr.engine),
             preprocess=self.preprocess, second_pass=self.second_pass,
-            pdf_jpeg_quality=ocr.pdf_jpeg_quality, work_dir=self.resolved_work_dir)
+            text_layer=self.text_layer, pdf_jpeg_quality=ocr.pdf_jpeg_quality,
+            work_dir=self.resolved_work_dir)
 
     def station_named(self, station: str) -> StationSettings | None:
         return next((configured for configured in self.stations if configured.name == station),

@@ -59,6 +59,7 @@ def summarize_page(page: PageOcr) -> PageSummary:
         mean_confidence=page.mean_confidence,
         rotation=page.rotation,
         skew_degrees=round(page.skew_degrees, 2),
+        text_source=page.text_source,
     )
 
 

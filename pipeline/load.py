@@ -263,6 +263,10 @@ def _rasterize_pdf_page(path: Path, index: int, limits: PageLimits) -> Image.Ima
     number = index + 1
     width_pt, height_pt = pdf_page_points(path, number, limits)
     check_pdf_page_points(path, number, width_pt, height_pt, limits)
+    # Pillow decodes pdftoppm's raster under its process-wide bomb limit, which the last
+    # image opened set (_open_image): a file read with other limits must not refuse this
+    # page, whose size was just checked against these.
+    Image.MAX_IMAGE_PIXELS = limits.max_page_pixels
     try:
         images = convert_from_path(path, dpi=limits.dpi, first_page=number, last_page=number,
                                    timeout=limits.rasterize_timeout_seconds,

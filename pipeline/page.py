@@ -1,8 +1,9 @@
 """One page, decoded, to what the rest needs of it: its reading and its searchable PDF page.
 
 The page sequence as one plain function (read → re-read number words with digits only →
-searchable PDF page → barcodes and QR codes), so that the Prefect task only adds I/O, a
-slot and retries around it, as OCRmyPDF hands its page function to an executor, and the
+searchable PDF page → barcodes and QR codes; a born-digital PDF page is read from its own
+text layer instead and kept as it is, pipeline/pdf/textlayer.py), so that the Prefect task only
+adds I/O, a slot and retries around it, as OCRmyPDF hands its page function to an executor, and the
 benchmarks run the very same steps without a server.
 """
 
@@ -16,10 +17,17 @@ import numpy as np
 
 from pipeline.barcodes import read_codes
 from pipeline.image.preprocess import PreprocessOptions
+from pipeline.load import FileFormat
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import reread_digits
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
 from pipeline.pdf import PageSource, archival_page_pdf, build_page_pdf
+from pipeline.pdf.textlayer import (
+    PdfPage,
+    TextLayerOptions,
+    original_page_pdf,
+    page_from_text_layer,
+)
 from schemas.ocr import PageCode, PageOcr
 
 
@@ -30,6 +38,7 @@ class PageOptions:
     ocr: OcrOptions = field(default_factory=OcrOptions)
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
     second_pass: SecondPassOptions = field(default_factory=SecondPassOptions)
+    text_layer: TextLayerOptions = field(default_factory=TextLayerOptions)
     pdf_jpeg_quality: int = 85
     work_dir: Path | None = None
 
@@ -42,12 +51,23 @@ class PageResult:
     pdf: bytes
 
 
-def process_page(decode: Callable[[], np.ndarray], number: int,
-                 options: PageOptions, source: PageSource | None = None) -> PageResult:
+def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOptions,
+                 source: PageSource | None = None) -> PageResult:
     """Decode, clean and read page ``number`` (1-based), check its number words, and build
     its searchable PDF page. ``decode`` may be called twice: a page that reads as if upside
-    down is decoded again and read turned (pipeline/ocr/second_pass.py). With its
-    ``source`` the PDF page is the archival one (the original page or image untouched)."""
+    down is decoded again and read turned (pipeline/ocr/second_pass.py).
+
+    ``source`` is where the page comes from (None: make the plain searchable page). A PDF
+    page whose own text layer covers its text is read from that layer and kept as the
+    original page; any other page's PDF is the archival one (the original page or image
+    untouched, with the text layer on it).
+    """
+    if (source is not None and source.format is FileFormat.PDF
+            and options.text_layer.enabled):
+        born_digital = read_born_digital(decode(), PdfPage(source.path, source.index),
+                                         number, options)
+        if born_digital is not None:
+            return born_digital
     reading = read_page(decode, number, options.preprocess, options.ocr, options.second_pass,
                         options.work_dir)
     prepared, recognition = reading.prepared, reading.recognition
@@ -61,6 +81,20 @@ def process_page(decode: Callable[[], np.ndarray], number: int,
                                       "skew_degrees": prepared.skew_degrees,
                                       "codes": codes_on(prepared.display_image)})
     return PageResult(page=page, pdf=pdf)
+
+
+def read_born_digital(image: np.ndarray, source: PdfPage, number: int,
+                      options: PageOptions) -> PageResult | None:
+    """The page from its text layer, kept as the original PDF page; None for a scan.
+
+    ``image`` is the page as rasterised at ``options.ocr.dpi``, the grid the word boxes are
+    scaled to; it is stored as it is (no turn, no deskew), as the original page is.
+    """
+    page = page_from_text_layer(source, image, number, options.ocr.dpi, options.text_layer)
+    if page is None:
+        return None
+    page = page.model_copy(update={"codes": codes_on(image)})
+    return PageResult(page=page, pdf=original_page_pdf(source))
 
 
 def codes_on(image: np.ndarray) -> list[PageCode]:

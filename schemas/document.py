@@ -56,6 +56,9 @@ class PageSummary(ContractModel):
     mean_confidence: float = Field(ge=0, le=100)
     rotation: int
     skew_degrees: float
+    text_source: Literal["ocr", "pdf"] = Field(
+        "ocr", description="where the page's text came from (contract §3): \"ocr\", or "
+                           "\"pdf\" for a born-digital page read from its own text layer")
 
 
 class Artifacts(ContractModel):

@@ -6,6 +6,8 @@ origin top-left, boxes as ``(x0, y0, x1, y1)``. Word confidences are Tesseract's
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 BBox = tuple[int, int, int, int]
@@ -68,6 +70,9 @@ class PageOcr(BaseModel):
     skew_degrees: float = 0.0
     codes: list[PageCode] = Field(default_factory=list,
                                   description="barcodes and QR codes read on the page")
+    text_source: Literal["ocr", "pdf"] = Field(
+        "ocr", description="where the text came from: OCR of the page image, or the PDF's "
+                           "own text layer (a born-digital page, pipeline/pdf/textlayer.py)")
 
     @property
     def words(self) -> list[OcrWord]:

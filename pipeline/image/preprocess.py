@@ -34,7 +34,7 @@ class PreprocessOptions(BaseModel):
     """What is done to a page image before OCR (embedded in the settings as ``preprocess``)."""
 
     fix_orientation: bool = Field(True, description="turn pages scanned sideways/upside down")
-    deskew: bool = Field(True, description="straighten small rotations (up to ±10°)")
+    deskew: bool = Field(True, description="straighten a page lying askew (up to ±45°)")
     crop_borders: bool = Field(True, description="cut dark scanner borders off the edges")
     normalize_background: bool = Field(
         True, description="even out shadows and grey paper, darken faint ink")

@@ -23,12 +23,14 @@ import numpy as np
 
 from pipeline.image.clean import downscale, to_gray
 from pipeline.image.deskew import (
+    COARSE_POINTS,
     MIN_INK_POINTS,
     coarse_angles,
     mask_points,
     profile_sharpness,
     skew_of_points,
     text_ink,
+    thin_points,
 )
 from pipeline.ocr.engine import CliEngine, OcrEngine
 from schemas.errors import OcrError
@@ -107,6 +109,7 @@ def lines_are_vertical(points: np.ndarray) -> tuple[bool, float]:
 
 def profile_contrast(points: np.ndarray) -> float:
     """Best (over the skew range) squared coefficient of variation of the row profile."""
+    points = thin_points(points, COARSE_POINTS)  # the coarse grid's sample: ±45° in 1° steps
     sharpest = max(profile_sharpness(points, float(a)) for a in coarse_angles())
     span = float(np.ptp(points[:, 1])) + 1  # the profile's length, margins excluded
     return sharpest * span / len(points) ** 2 - 1

@@ -77,6 +77,18 @@ def skew_page(page: np.ndarray, degrees: float, fill: int = 255) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=border)
 
 
+def square_sheet(page: np.ndarray, margin: int = 20) -> np.ndarray:
+    """The page's text on a white square as wide as its diagonal, so that ``skew_page`` by
+    any angle keeps all of it (an A4 page turned 30° in its own frame loses its corners)."""
+    left, top, right, bottom = ink_bbox(page)
+    text = page[max(top - margin, 0):bottom + margin, max(left - margin, 0):right + margin]
+    side = int(np.ceil(np.hypot(*text.shape)))
+    sheet = np.full((side, side), 255, dtype=np.uint8)
+    y, x = (side - text.shape[0]) // 2, (side - text.shape[1]) // 2
+    sheet[y:y + text.shape[0], x:x + text.shape[1]] = text
+    return sheet
+
+
 def turn_page(page: np.ndarray, rotation: int) -> np.ndarray:
     """The page as scanned turned: it needs ``rotation`` degrees clockwise to read upright."""
     return np.ascontiguousarray(np.rot90(page, k=rotation // 90))
