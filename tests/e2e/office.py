@@ -280,10 +280,12 @@ def file_records(office: Office, shas: set[str]) -> list[dict]:
 
 
 def assert_one_record_per_file(office: Office, expected: set[str],
-                               allow_duplicates: bool = False) -> list[dict]:
+                               allow_duplicates: bool = False, orphans: int = 0) -> list[dict]:
     """Every file of ``expected`` (sha256) is exactly one record, digitized or to review, its
     original stored once (no second copy from a retry or a restart); the records. With
-    ``allow_duplicates``, `duplicate` records (the same file given again) are left aside."""
+    ``allow_duplicates``, `duplicate` records (the same file given again) are left aside.
+    ``orphans``: at most this many originals stored without a record (a process killed
+    between storing an original and recording it), each a copy of an expected file."""
     records = [r for r in file_records(office, expected)
                if not (allow_duplicates and r["status"] == "duplicate")]
     assert sorted(r["sha256"] for r in records) == sorted(expected), \
@@ -292,7 +294,14 @@ def assert_one_record_per_file(office: Office, expected: set[str],
     assert_originals_stored(office, records)
     stored = [o.object_name for o in raw_s3(office.s3).list_objects(
         office.bucket, prefix="originals/", recursive=True)]
-    assert sorted(stored) == sorted(r["original_key"] for r in records), stored
+    recorded = sorted(r["original_key"] for r in records)
+    unrecorded = sorted(set(stored) - set(recorded))
+    assert len(stored) == len(set(stored)) and set(recorded) <= set(stored), stored
+    assert len(unrecorded) <= orphans, unrecorded
+    client = raw_s3(office.s3)
+    for key in unrecorded:
+        data = client.get_object(office.bucket, key).read()
+        assert hashlib.sha256(data).hexdigest() in expected, key
     return records
 
 
