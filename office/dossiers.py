@@ -64,30 +64,40 @@ def folder_code(source_path: str | None, station_folder: str | None) -> str | No
 
 def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> list[Assignment]:
     """The dossier of each document of one file (see the module's doc). ``fallback`` is the
-    folder's or the command line's code, for documents the file itself gives none."""
-    receipt_codes = [d.own_code for d in documents
-                     if d.role is DocumentRole.RECEIPT and d.own_code]
-    only_receipt = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
+    folder's or the command line's code, for documents the file itself gives none.
+
+    A receipt starts its dossier even when its code could not be read: the documents after
+    it then join no dossier and go to review, rather than the dossier before it."""
+    receipt_codes = [d.own_code for d in documents if d.role is DocumentRole.RECEIPT]
+    only = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
     assignments: list[Assignment] = []
-    current: str | None = None  # the code of the last cover sheet or receipt seen
+    current: Assignment | None = None  # what the last receipt (without cover) gave
     for document in documents:
-        if document.cover_code:
-            current = document.cover_code
-        own = document.own_code if document.role is DocumentRole.RECEIPT else None
-        if own and document.cover_code and own != document.cover_code:
-            assignments.append(Assignment(None, f"the receipt's dossier code «{own}» differs "
-                                                f"from its cover sheet's «{document.cover_code}»"))
-            continue
-        if own:
-            current = own
-        code = current or only_receipt or fallback
-        if code is None and len(set(receipt_codes)) > 1:
+        if document.role is DocumentRole.RECEIPT:
+            current = _receipt_assignment(document)
+            assignments.append(current)
+        elif document.cover_code:
+            assignments.append(Assignment(document.cover_code))
+        elif current is not None:
+            assignments.append(current if current.code else Assignment(
+                None, "the receipt before it has no readable dossier code: which dossier is "
+                      "it part of?"))
+        elif only or fallback or not receipt_codes:
+            assignments.append(Assignment(only or fallback))
+        else:
             assignments.append(Assignment(None, "the file holds receipts of several dossiers "
-                                                "and this document comes before them all: "
-                                                "which dossier is it part of?"))
-            continue
-        assignments.append(Assignment(code))
+                                                "(or one whose code could not be read) after "
+                                                "this document: which dossier is it part of?"))
     return assignments
+
+
+def _receipt_assignment(receipt: DocumentFacts) -> Assignment:
+    """A receipt's own dossier: its cover sheet's code, which must agree with its own."""
+    own, cover = receipt.own_code, receipt.cover_code
+    if own and cover and own != cover:
+        return Assignment(None, f"the receipt's dossier code «{own}» differs from its cover "
+                                f"sheet's «{cover}»")
+    return Assignment(cover or own)
 
 
 def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:

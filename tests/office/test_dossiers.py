@@ -84,3 +84,13 @@ def test_a_result_gives_the_electronic_result_and_a_dossier_without_receipt_is_n
     assert values["has_electronic_result"] is True
     assert values["digitized"] is False and values["receipt_id"] is None
     assert derive_dossier([]) is None
+
+
+def test_a_receipt_whose_code_was_not_read_is_never_merged_into_the_dossier_before():
+    """GIVEN two dossiers in one stack, the second receipt's code unreadable WHEN assigned
+    THEN the second dossier's documents join no dossier and go to review; none joins A."""
+    first, form_a, second, form_b = assign_dossiers(
+        [facts(RECEIPT, own=A), facts(COMPONENT), facts(RECEIPT), facts(COMPONENT)], None)
+    assert (first.code, form_a.code) == (A, A)
+    assert second.code is None and form_b.code is None
+    assert "no readable dossier code" in form_b.doubt
