@@ -165,4 +165,5 @@ def test_api_serves_the_app_on_the_given_address(services: Services,
     assert result.exit_code == 0, result.output
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
     assert set(served["app"].openapi()["paths"]) == {
-        "/records", "/records/{record_id}", "/records/{record_id}/artifacts/{name}"}
+        "/records", "/records/{record_id}", "/records/{record_id}/artifacts/{name}",
+        "/dossiers", "/dossiers/{code}", "/people/{id_number}"}
