@@ -181,7 +181,7 @@ def test_no_room_for_temporary_files_is_a_clear_error(work: Path) -> None:
     """GIVEN writes that fail as on a full disk (a file-size limit: no root needed) WHEN a
     page is read THEN the error names the folder, not a traceback, and nothing is left."""
     done = subprocess.run([sys.executable, "-c", DISK_FULL, str(work)], capture_output=True,
-                          text=True, timeout=120, cwd=Path(__file__).parents[2])
+                          text=True, timeout=120, cwd=Path(__file__).parents[3])
     assert done.stdout.startswith(f"True no space left for temporary files in {work}"), (
         done.stdout + done.stderr)
     assert list(work.iterdir()) == []

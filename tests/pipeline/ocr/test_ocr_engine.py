@@ -18,7 +18,7 @@ from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine
 from schemas.errors import ConfigurationError, OcrError
 from tests.pipeline.ocr.test_ocr import rendered_lines
 
-REPO = Path(__file__).parents[2]
+REPO = Path(__file__).parents[3]
 
 FIRST_PAGE = """
 import json, os, sys
