@@ -9,15 +9,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlmodel import SQLModel
 
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
-from storage.database import create_db_engine, head_revision, init_database, schema_revision
+from storage.database import (
+    alembic_config,
+    create_db_engine,
+    head_revision,
+    init_database,
+    schema_revision,
+)
 from storage.records import RecordNotFoundError, RecordRepository, StatusTransitionError
 from storage.reviews import Change, Review, ReviewRepository
 
@@ -119,14 +126,17 @@ def differences(engine: Engine) -> list:
 
 
 def test_a_database_from_before_reviews_gets_the_table(tmp_path: Path) -> None:
-    """GIVEN a database create_all made before reviews existed (only the records table, no
-    revision) WHEN sohoa starts THEN it is stamped at the first revision and upgraded."""
+    """GIVEN a database create_all made before reviews existed (only the records table as it
+    was then, no revision) WHEN sohoa starts THEN it is stamped at the first revision and
+    upgraded."""
     engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
     try:
-        DossierRecord.metadata.tables["dossier_records"].create(engine)
-        record = record_in_review(RecordRepository(engine))
+        with engine.begin() as connection:  # the records table as the first release made it
+            command.upgrade(alembic_config(connection), "0001_initial")
+            connection.execute(text("DROP TABLE alembic_version"))
 
         init_database(engine)
+        record = record_in_review(RecordRepository(engine))
 
         assert schema_revision(engine) == head_revision()
         assert "review_entries" in inspect(engine).get_table_names()
