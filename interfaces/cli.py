@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -196,11 +197,20 @@ def connect_to_server(services: Services) -> str:
 
 
 def log_to_console() -> None:
-    """The watcher and worker tell the operator what they do, one line per event."""
-    from rich.logging import RichHandler
+    """The watcher and worker tell the operator what they do, one line per event.
 
-    handler = RichHandler(console=errors, show_path=False, rich_tracebacks=False)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[handler])
+    On a terminal, rich's columns; written to a file or a journal, plain lines: rich wraps a
+    long message over several lines at 80 columns there, and a grep for a file's name or
+    reason then misses it."""
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(console=errors, show_path=False,
+                                               rich_tracebacks=False)
+        form = "%(message)s"
+    else:
+        handler, form = logging.StreamHandler(), "%(asctime)s %(levelname)s %(message)s"
+    logging.basicConfig(level=logging.WARNING, format=form, handlers=[handler])
     logging.getLogger("sohoa").setLevel(logging.INFO)
 
 
