@@ -163,7 +163,7 @@ def score_stack(stack: Stack, pages: list[PageOcr]) -> Score:
     doctypes = load_doctypes(settings.doctypes_dir)
     analysed = analyse_file(pages, doctypes, settings.review)
     facts = [DocumentFacts(role_of(d.analysis.doc_type, doctypes), d.span.dossier_code,
-                           _own(d)) for d in analysed]
+                           d.own_code) for d in analysed]
     score = Score(stacks=1, pages=len(stack.pages))
     found = {d.span.first for d in analysed}
     truth = true_starts(stack)
@@ -182,11 +182,6 @@ def score_stack(stack: Stack, pages: list[PageOcr]) -> Score:
             score.wrong_unreviewed += (not right and assignment.code is not None
                                        and not reviewed)
     return score
-
-
-def _own(document) -> str | None:  # noqa: ANN001 - pipeline.document.DocumentAnalysis
-    found = document.analysis.extraction.fields.get("dossier_code")
-    return str(found.value) if found is not None and found.valid else None
 
 
 def print_scores(scores: dict[str, Score], seconds: float) -> None:

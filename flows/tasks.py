@@ -225,7 +225,7 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
     analysed = analyse_file(pages, services.doctypes, services.settings.review)
     roles = [role_of(d.analysis.doc_type, services.doctypes) for d in analysed]
     assignments = assign_dossiers(
-        [DocumentFacts(role, d.span.dossier_code, own_code(d))
+        [DocumentFacts(role, d.span.dossier_code, d.own_code)
          for role, d in zip(roles, analysed, strict=True)],
         folder_code(record.source_path, station_folder(services, record.station))
         or job.dossier_code)
@@ -245,12 +245,6 @@ class Membership:
     parts: int
     role: DocumentRole
     dossier: Assignment
-
-
-def own_code(document: DocumentAnalysis) -> str | None:
-    """The dossier code a document carries itself (a receipt's, exact from its barcode)."""
-    found = document.analysis.extraction.fields.get("dossier_code")
-    return str(found.value) if found is not None and found.valid else None
 
 
 def station_folder(services: Services, station: str) -> str | None:

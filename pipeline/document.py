@@ -50,6 +50,13 @@ class DocumentAnalysis:
         """The document's pages, as read."""
         return [layout.page for layout in self.span.pages]
 
+    @property
+    def own_code(self) -> str | None:
+        """The dossier code the document carries itself (a receipt's, exact from its
+        barcode), when it was given and valid."""
+        found = self.analysis.extraction.fields.get("dossier_code")
+        return str(found.value) if found is not None and found.valid else None
+
 
 def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
     """The cover sheets among the pages (a dossier code's symbol and little else, §5): each
