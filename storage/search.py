@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Float, String, column, select, text
@@ -40,6 +41,10 @@ MAX_QUERY_WORDS = 32  # a pasted paragraph is not a search; it also bounds the q
 SNIPPET_WORDS = 24
 SNIPPET_LEAD = 8  # words shown before the first match
 HEADING_WEIGHT, BODY_WEIGHT = 4.0, 1.0  # SQLite bm25 column weights
+# The text indexed per record, in characters (about 100 dense pages). PostgreSQL refuses a
+# tsvector over 1 MB, which would fail the record's write: 250 000 characters of all-distinct
+# words need at most about 875 KB (a word of L letters costs L + 6 bytes for L + 1 characters).
+MAX_INDEXED_CHARS = 250_000
 # Columns whose change alters a record's heading (what heading_of reads).
 HEADING_COLUMNS = frozenset({"filename", "doc_type", "dossier_code", "fields"})
 
@@ -89,8 +94,8 @@ def heading_of(filename: str, doc_type: str | None, dossier_code: str | None,
 def index_record(connection: Connection, record_id: str, body: str | None = None) -> None:
     """Write the record's index row from its stored columns, in the caller's transaction.
 
-    ``body`` is the record's OCR text; None keeps the text indexed before (a review changes
-    fields, not text)."""
+    ``body`` is the record's OCR text (its first MAX_INDEXED_CHARS characters are indexed);
+    None keeps the text indexed before (a review changes fields, not text)."""
     row = connection.execute(select(DossierRecord.filename, DossierRecord.doc_type,
                                     DossierRecord.dossier_code, DossierRecord.fields)
                              .where(DossierRecord.id == record_id)).one_or_none()
@@ -99,7 +104,8 @@ def index_record(connection: Connection, record_id: str, body: str | None = None
     heading = heading_of(*row)
     values = {"record_id": record_id, "heading": heading, "folded_heading": folded(heading)}
     if body is not None:
-        values |= {"body": body, "folded_body": folded(body)}
+        body = body[:MAX_INDEXED_CHARS]
+        values |= {"body": body, "folded_body": folded(body)[:MAX_INDEXED_CHARS]}
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = insert(RecordSearch).values(**values)
     statement = statement.on_conflict_do_update(
@@ -148,6 +154,12 @@ def snippet(heading: str, body: str, wanted: Iterable[str]) -> str:
     return _window(body or heading, None) or ""
 
 
+@lru_cache(maxsize=65_536)
+def _word_folds(word: str) -> tuple[str, ...]:
+    """The folded words of one word of a text (cached: a document's syllables repeat)."""
+    return tuple(words(word))
+
+
 def _window(source: str, wanted: set[str] | None) -> str | None:
     """SNIPPET_WORDS words of ``source`` from SNIPPET_LEAD before the first word in
     ``wanted`` (from the start when ``wanted`` is None); None when no word matches."""
@@ -157,7 +169,7 @@ def _window(source: str, wanted: set[str] | None) -> str | None:
         first = 0 if spans else None
     else:
         first = next((i for i, span in enumerate(spans)
-                      if wanted.intersection(words(span.group()))), None)
+                      if wanted.intersection(_word_folds(span.group()))), None)
     if first is None:
         return None
     start = max(0, first - SNIPPET_LEAD)
