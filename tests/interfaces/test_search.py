@@ -4,6 +4,7 @@ filters and cursor paging) and the `sohoa search` / `sohoa reindex` commands."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,12 @@ from config.settings import Settings
 from interfaces.api import create_app, encode_cursor
 from interfaces.cli import app
 from office.services import Services
+from samples.generate import generate_corpus
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
 from storage.records import RecordFilter
+from storage.search import fold
+from tests.e2e.helpers import TEST_LAYOUTS, sohoa
 from tests.storage.test_search import BIRTH_TEXT, CODE, OTHER_TEXT
 
 TOKEN = "test-token-0123456789abcdef"
@@ -171,3 +175,25 @@ def test_the_search_command_fails_in_one_line_without_a_database(
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("sohoa cannot search the records: ")
+
+
+def test_a_processed_scan_is_found_by_its_words(tmp_path: Path, prefect_api_url: str) -> None:
+    """GIVEN one clean generated form WHEN `sohoa process` digitizes it THEN `sohoa search`
+    finds it by a field value typed without diacritics and by words of its OCR text only."""
+    truths = generate_corpus(tmp_path / "scans", count=1, seed=11, tiers=("clean",),
+                             layouts=TEST_LAYOUTS[:1], dpi=200, truth_dir=tmp_path / "truth",
+                             workers=1)
+    env = {**os.environ, "SOHOA_DATA_DIR": str(tmp_path / "data"),
+           "PREFECT_API_URL": prefect_api_url, "COLUMNS": "200"}
+    assert sohoa(["process", str(tmp_path / "scans")], env).returncode == 0
+    name_field = next(key for key in truths[0].fields if key.endswith("_name"))
+    plain_name = fold(str(truths[0].fields[name_field])).upper()
+
+    by_name = sohoa(["search", "--json", plain_name], env)
+    by_text = sohoa(["search", "--json", "cong hoa xa hoi chu nghia"], env)  # the motto
+
+    assert by_name.returncode == 0, by_name.stderr
+    assert [json.loads(line)["filename"] for line in by_name.stdout.splitlines()] == [
+        truths[0].file]
+    assert [json.loads(line)["filename"] for line in by_text.stdout.splitlines()] == [
+        truths[0].file]
