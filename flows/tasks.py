@@ -297,7 +297,8 @@ def store_json_and_status(services: Services, record: DossierRecord, status: Dig
     services.store.put_bytes(changes["json_key"], document.to_json().encode("utf-8"),
                              "application/json", metadata={"station": record.station})
     try:
-        services.repository.set_status(record.id, status, **changes)
+        services.repository.set_status(record.id, status, text=document_text(pages) if pages
+                                       else None, **changes)
     except StatusTransitionError:
         # A retry of this task after the status was written (the tag below failed): the
         # record already says what this attempt would write.

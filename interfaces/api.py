@@ -78,9 +78,12 @@ class RecordSummary(BaseModel):
     review_reasons: list[str]
     error: str | None
     duplicate_of: str | None
+    dossier_code: str | None = None
     created_at: datetime
     updated_at: datetime
     processed_at: datetime | None
+    snippet: str | None = Field(default=None, description="with ?q=: words of the record's "
+                                "text (or fields) around the first match")
 
 
 class RecordPage(BaseModel):
@@ -151,6 +154,27 @@ def encode_cursor(position: Position) -> str:
     """An opaque cursor for the listing position after (created_at, id)."""
     moment, record_id = position
     return base64.urlsafe_b64encode(f"{moment.isoformat()}|{record_id}".encode()).decode()
+
+
+SEARCH_CURSOR = "search:"
+
+
+def encode_search_cursor(offset: int) -> str:
+    """An opaque cursor for a search's results from ``offset`` (by rank there is no stable
+    keyset: a record indexed between two pages may shift the later ones by one)."""
+    return base64.urlsafe_b64encode(f"{SEARCH_CURSOR}{offset}".encode()).decode()
+
+
+def decode_search_cursor(cursor: str) -> int:
+    """The offset a search cursor stands for; ValueError if it is not one of ours."""
+    try:
+        value = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError) as error:
+        raise ValueError(f"invalid cursor {cursor[:40]!r}") from error
+    offset = value.removeprefix(SEARCH_CURSOR)
+    if offset == value or not offset.isdigit() or len(offset) > 9:
+        raise ValueError(f"invalid cursor {cursor[:40]!r} (not from a search with q)")
+    return int(offset)
 
 
 def decode_cursor(cursor: str) -> Position:
@@ -233,15 +257,22 @@ def list_records(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page",
                                         pattern=CURSOR_PATTERN, max_length=400)] = None,
+    q: Annotated[str | None, Query(
+        min_length=1, max_length=500,
+        description="words the record's OCR text or field values must all hold, diacritics "
+                    "and case ignored; results then come best match first")] = None,
 ) -> RecordPage:
-    """Record summaries matching every filter, oldest first, a page at a time."""
+    """Record summaries matching every filter, oldest first (with ``q``: best match
+    first, each with a snippet), a page at a time."""
+    where = RecordFilter(statuses=tuple(status or ()), units=tuple(unit or ()),
+                         stations=tuple(station or ()), doc_types=tuple(doc_type or ()),
+                         since=utc_query(since), until=utc_query(until))
+    if q is not None:
+        return search_page(services, q, where, cursor, limit)
     try:
         after = decode_cursor(cursor) if cursor else None
     except ValueError as error:
         raise HTTPException(400, str(error)) from error
-    where = RecordFilter(statuses=tuple(status or ()), units=tuple(unit or ()),
-                         stations=tuple(station or ()), doc_types=tuple(doc_type or ()),
-                         since=utc_query(since), until=utc_query(until))
     # One extra record tells whether another page exists, so the last page says so.
     records = services.repository.page_records(where, after, limit + 1)
     items = [RecordSummary.model_validate(record) for record in records[:limit]]
@@ -249,6 +280,21 @@ def list_records(
     last = records[limit - 1] if more else None
     return RecordPage(items=items,
                       next_cursor=encode_cursor((last.created_at, last.id)) if last else None)
+
+
+def search_page(services: Services, q: str, where: RecordFilter, cursor: str | None,
+                limit: int) -> RecordPage:
+    """One page of the records holding every word of ``q``, best match first."""
+    try:
+        offset = decode_search_cursor(cursor) if cursor else 0
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from error
+    hits = services.repository.search(q, where, offset, limit + 1)
+    items = [RecordSummary.model_validate(hit.record).model_copy(update={"snippet": hit.snippet})
+             for hit in hits[:limit]]
+    more = len(hits) > limit
+    return RecordPage(items=items, next_cursor=encode_search_cursor(offset + limit) if more
+                      else None)
 
 
 @router.get("/records/{record_id}", response_model=DossierDocument, responses=NOT_FOUND)

@@ -43,6 +43,7 @@ import schemas.dossier  # noqa: F401
 # always holds the whole schema, whichever models the process happened to import first.
 import schemas.record  # noqa: F401
 import schemas.review  # noqa: F401
+import schemas.search  # noqa: F401
 from schemas.errors import ConfigurationError, StorageError
 
 BUSY_TIMEOUT_SECONDS = 30
@@ -53,6 +54,7 @@ INITIAL_REVISION = "0001_initial"
 RECORDS_TABLE = "dossier_records"
 REVIEWS_TABLE = "review_entries"
 DOSSIERS_TABLE = "dossiers"
+SEARCH_TABLE = "record_search"
 # The table (and column, for a revision that adds columns) each revision creates, oldest
 # first. A database create_all made is stamped at the newest revision whose tables and columns
 # it already has: one made before migrations has only the records, one made by create_all of
@@ -62,6 +64,7 @@ TABLE_OF_REVISION: tuple[tuple[str, str, str | None], ...] = (
     ("0002_review_entries", REVIEWS_TABLE, None),
     ("0003_document_parts", RECORDS_TABLE, "part_of"),
     ("0004_dossiers", DOSSIERS_TABLE, None),
+    ("0005_record_search", SEARCH_TABLE, None),
 )
 VERSION_TABLE = "alembic_version"
 # One fixed advisory-lock key for sohoa's migrations (any bigint; derived so it reads as ours).

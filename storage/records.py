@@ -25,7 +25,9 @@ from sqlmodel import Session, col, select
 from schemas.errors import SohoaError
 from schemas.record import DossierRecord, new_record_id, utc_now
 from schemas.status import DigitizationStatus as Status
+from storage import search
 from storage.database import database_session
+from storage.search import SearchHit
 
 # Which statuses each status may move to. Nothing leaves `duplicate` or `verified`;
 # `processing` may be entered again for re-runs (and by a run taking over an expired lease).
@@ -155,13 +157,15 @@ class RecordRepository:
         with self._session() as session:
             return [_with_utc(record) for record in session.exec(statement).all()]
 
-    def set_status(self, record_id: str, status: Status | str,
+    def set_status(self, record_id: str, status: Status | str, *, text: str | None = None,
                    **changes: Any) -> DossierRecord:
         """Move a record to ``status`` and write ``changes`` with it, atomically.
 
         Raises StatusTransitionError when the current status does not allow it (see
         TRANSITIONS) and RecordNotFoundError for an unknown id. Sets ``updated_at``, and
         ``processed_at`` when a run ends in a final status (a review leaves it as it was).
+        ``text`` is the record's OCR text, for the search index (None: unchanged); the index
+        is written in the same transaction whenever the text or a searched column changes.
         """
         status = Status(status)
         values = _column_values(changes)
@@ -171,14 +175,16 @@ class RecordRepository:
             values.setdefault("processed_at", now)
         sources = [source for source, targets in TRANSITIONS.items() if status in targets]
         condition = and_(DossierRecord.id == record_id, col(DossierRecord.status).in_(sources))
-        if not self._update_where(condition, values):
+        if not self._update_where(condition, values, record_id, text):
             raise self._refusal(record_id, status)
         return self.require(record_id)
 
-    def update(self, record_id: str, **changes: Any) -> DossierRecord:
-        """Write columns other than the status (keys, doc_type, fields, error, …)."""
+    def update(self, record_id: str, *, text: str | None = None,
+               **changes: Any) -> DossierRecord:
+        """Write columns other than the status (keys, doc_type, fields, error, …) and, with
+        ``text``, the record's OCR text into the search index."""
         values = {**_column_values(changes), "updated_at": utc_now()}
-        if not self._update_where(DossierRecord.id == record_id, values):
+        if not self._update_where(DossierRecord.id == record_id, values, record_id, text):
             raise RecordNotFoundError(f"no dossier record {record_id}")
         return self.require(record_id)
 
@@ -197,7 +203,8 @@ class RecordRepository:
                        col(DossierRecord.updated_at) < now - lease)
         condition = and_(DossierRecord.id == record_id,
                          or_(col(DossierRecord.status).in_(from_statuses), expired))
-        return self._update_where(condition, {"status": Status.PROCESSING, "updated_at": now})
+        return self._update_where(condition, {"status": Status.PROCESSING, "updated_at": now},
+                                  record_id)
 
     def touch(self, record_id: str) -> None:
         """Renew the processing lease: the run working on the record is alive."""
@@ -274,6 +281,39 @@ class RecordRepository:
                 return
             after = (page[-1].created_at, page[-1].id)
 
+    def search(self, query: str, where: RecordFilter | None = None, offset: int = 0,
+               limit: int = 100) -> list[SearchHit]:
+        """Records whose text or field values hold every word of ``query`` (diacritics and
+        case ignored; see storage.search), best match first, ``limit`` from ``offset``.
+
+        Ties (equal scores) go newest first. A query without words finds nothing.
+        """
+        wanted = search.query_words(query)
+        if not wanted:
+            return []
+        hits = search.matches(self.engine.dialect.name, wanted)
+        statement = (_filtered(select(hits.c.record_id, hits.c.score)
+                               .join(DossierRecord, col(DossierRecord.id) == hits.c.record_id),
+                               where or RecordFilter())
+                     .order_by(hits.c.score, col(DossierRecord.created_at).desc(),
+                               col(DossierRecord.id))
+                     .offset(offset).limit(limit))
+        with self._session() as session:
+            scores = dict(session.execute(statement).all())
+            records = session.exec(select(DossierRecord).where(
+                col(DossierRecord.id).in_(scores))).all()
+            texts = search.indexed_text(session.connection(), list(scores))
+        by_id = {record.id: _with_utc(record) for record in records}
+        return [SearchHit(by_id[record_id], search.snippet(*texts[record_id], wanted), score)
+                for record_id, score in scores.items()]
+
+    def index_text(self, record_id: str, text: str | None) -> None:
+        """Rewrite a record's search index row (with ``text`` as its OCR text; None keeps
+        the indexed text) without touching the record itself: ``sohoa reindex``."""
+        with self._session() as session:
+            search.index_record(session.connection(), record_id, text)
+            session.commit()
+
     def count_by_group(self, by: GroupBy, since: datetime | None = None,
                        utc_offset: timedelta = timedelta(0)) -> dict[str, dict[Status, int]]:
         """Record counts per group and status, counted by the database (GROUP BY).
@@ -313,15 +353,21 @@ class RecordRepository:
     def _insert(self, record: DossierRecord) -> DossierRecord:
         with self._session() as session:
             session.add(record)
+            session.flush()
+            search.index_record(session.connection(), record.id)  # found by its file name
             session.commit()
         return _with_utc(record)
 
-    def _update_where(self, condition: Any, values: dict[str, Any]) -> bool:
-        """One conditional UPDATE; True if it changed the row."""
+    def _update_where(self, condition: Any, values: dict[str, Any], record_id: str,
+                      text: str | None = None) -> bool:
+        """One conditional UPDATE; True if it changed the row. The search index follows in
+        the same transaction when the text or a column it reads changed."""
         statement = (update(DossierRecord).where(condition).values(**values)
                      .execution_options(synchronize_session=False))
         with self._session() as session:
             changed = session.execute(statement).rowcount == 1
+            if changed and (text is not None or not search.HEADING_COLUMNS.isdisjoint(values)):
+                search.index_record(session.connection(), record_id, text)
             session.commit()
         return changed
 

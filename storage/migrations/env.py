@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 import schemas.dossier  # noqa: F401
 import schemas.record  # noqa: F401  (registers the tables in SQLModel.metadata)
 import schemas.review  # noqa: F401
+from schemas.search import compared
 
 TARGET_METADATA = SQLModel.metadata
 
@@ -27,6 +28,9 @@ def run_migrations(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The search index's FTS5 tables and GIN index are made by DDL the model does not
+        # describe (schemas.search): autogenerate must not drop them.
+        include_name=compared,
     )
     with context.begin_transaction():
         context.run_migrations()

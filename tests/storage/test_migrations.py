@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from interfaces.cli_db import db_app
 from schemas.errors import ConfigurationError
 from schemas.record import DossierRecord
+from schemas.search import compared
 from schemas.status import DigitizationStatus
 from storage.database import (
     alembic_config,
@@ -58,7 +59,8 @@ def make_engine(empty_database_url: str) -> Iterator[Callable[[], Engine]]:
 def schema_differences(engine: Engine) -> list:
     """What alembic's autogenerate would change to make the database match the model."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                             "include_name": compared})
         return compare_metadata(context, SQLModel.metadata)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 from sqlmodel import SQLModel
 
 from schemas.record import DossierRecord
+from schemas.search import compared
 from schemas.status import DigitizationStatus as Status
 from storage.database import (
     alembic_config,
@@ -121,7 +122,8 @@ def test_entries_come_back_oldest_review_first_in_utc(repository: RecordReposito
 
 def differences(engine: Engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                             "include_name": compared})
         return compare_metadata(context, SQLModel.metadata)
 
 
