@@ -228,13 +228,7 @@ def publish_markdown(key: str, markdown: str, description: str,
     """A markdown artifact under ``key`` shown on ``flow_run_id``'s page (default: the
     current run's): a later version published from elsewhere, after a review, stays on the
     run that made the record."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import ArtifactCreate
-
-    with get_client(sync_client=True) as client:
-        return client.create_artifact(ArtifactCreate(
-            key=key, type="markdown", data=markdown, description=description,
-            flow_run_id=flow_run_id or current_flow_run_id())).id
+    return publish_artifact(key, "markdown", markdown, description, flow_run_id)
 
 
 def publish_report_artifact(rows: list[ReportRow], key: str = REPORT_ARTIFACT_KEY) -> UUID:
@@ -245,3 +239,16 @@ def publish_report_artifact(rows: list[ReportRow], key: str = REPORT_ARTIFACT_KE
     # _sync: behave the same when the caller happens to run inside an event loop.
     return create_table_artifact(table=report_records(rows), key=key,
                                  description=report_markdown(rows), _sync=True)
+
+
+def publish_artifact(key: str, kind: str, data: str, description: str,
+                     flow_run_id: UUID | None = None) -> UUID:
+    """One artifact through the API client: from a run (its id found in the context, from a
+    task too) or from outside any, after a review (Prefect deprecates its helpers there)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import ArtifactCreate
+
+    with get_client(sync_client=True) as client:
+        return client.create_artifact(ArtifactCreate(
+            key=key, type=kind, data=data, description=description,
+            flow_run_id=flow_run_id or current_flow_run_id())).id
