@@ -170,8 +170,10 @@ def form_input(fdef: FieldDefinition, record: DossierRecord, position: int) -> t
         return int, Field(default=value if value is not None else ..., title=title,
                           description=help_text, json_schema_extra=extra)
     pattern = r"^\s*[0-9]*\s*$" if fdef.type == "integer" else None
+    # A required field left empty is refused by the form itself, before apply_review.
     return str, Field(default="" if value is None else str(value), title=title,
-                      description=help_text, pattern=pattern, json_schema_extra=extra)
+                      description=help_text, pattern=pattern,
+                      min_length=1 if fdef.required else None, json_schema_extra=extra)
 
 
 def reviewer_help(record: DossierRecord, problem: str | None, api_url: str | None) -> str:

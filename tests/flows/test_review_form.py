@@ -45,6 +45,8 @@ def test_the_type_s_required_fields_are_required_in_the_form(services: Services)
     assert schema["required"] == ["reviewer", *definition.required_keys]
     assert "email" not in schema["required"] and "note" not in schema["required"]
     assert schema["properties"]["applicant_name"]["default"] == "Nguyễn Văn Bỉnh"
+    assert schema["properties"]["applicant_name"]["minLength"] == 1  # not left empty
+    assert "minLength" not in schema["properties"]["email"]
 
 
 def test_no_input_is_a_type_toggle(services: Services) -> None:
