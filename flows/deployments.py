@@ -59,31 +59,62 @@ def apply_deployments(settings: Settings) -> list[UUID]:
     (from the UI's deployment page) and suspends while it waits for the answer, so a review
     left open for days holds no worker slot.
     """
-    from prefect.deployments.runner import RunnerDeployment
-
     from flows.digitize import digitize_file, digitize_files
     from flows.review import review_record
 
     ensure_work_pool(settings)
-    ids = []
-    for flow, entrypoint, description in (
-            (digitize_file, DIGITIZE_ENTRYPOINT,
-             "Digitize one registered scan: OCR, extract, store, record."),
-            (digitize_files, DIGITIZE_MANY_ENTRYPOINT,
-             "Digitize several registered scans that arrived together."),
-            (review_record, REVIEW_ENTRYPOINT,
-             "Review a record: confirm or correct its fields; it becomes verified.")):
-        deployment = RunnerDeployment.from_flow(
-            flow, name=settings.worker.deployment, work_pool_name=settings.worker.work_pool,
-            description=description, tags=["sohoa"])
-        deployment.entrypoint = entrypoint  # a module path: workers need sohoa installed only
-        ids.append(deployment.apply())
-    return ids
+    return [apply_deployment(settings, flow, entrypoint, description)
+            for flow, entrypoint, description in (
+                (digitize_file, DIGITIZE_ENTRYPOINT,
+                 "Digitize one registered scan: OCR, extract, store, record."),
+                (digitize_files, DIGITIZE_MANY_ENTRYPOINT,
+                 "Digitize several registered scans that arrived together."),
+                (review_record, REVIEW_ENTRYPOINT, REVIEW_DESCRIPTION))]
+
+
+REVIEW_DESCRIPTION = "Review a record: confirm or correct its fields; it becomes verified."
+
+
+def apply_deployment(settings: Settings, flow, entrypoint: str,  # noqa: ANN001 - a Flow
+                     description: str) -> UUID:
+    """Create or update one of sohoa's deployments on the work pool; returns its id."""
+    from prefect.deployments.runner import RunnerDeployment
+
+    deployment = RunnerDeployment.from_flow(
+        flow, name=settings.worker.deployment, work_pool_name=settings.worker.work_pool,
+        description=description, tags=["sohoa"])
+    deployment.entrypoint = entrypoint  # a module path: workers need sohoa installed only
+    return deployment.apply()
+
+
+def ensure_review_deployment(settings: Settings) -> None:
+    """Make sure `review-record` is deployed on the configured pool, so that a run that was
+    not started by a worker (`sohoa process`) can queue review runs too: they wait there,
+    with their form, until a `sohoa worker` takes them."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from flows.review import review_record
+
+    with get_client(sync_client=True) as client:
+        try:
+            deployed = client.read_deployment_by_name(
+                f"{REVIEW_FLOW}/{settings.worker.deployment}")
+        except ObjectNotFound:
+            deployed = None
+    if deployed is None or deployed.work_pool_name != settings.worker.work_pool:
+        ensure_work_pool(settings)
+        apply_deployment(settings, review_record, REVIEW_ENTRYPOINT, REVIEW_DESCRIPTION)
 
 
 def record_tag(record_id: str) -> str:
     """The tag that finds every run made for a record."""
     return f"record:{record_id}"
+
+
+def dossier_tag(code: str) -> str:
+    """The tag that finds every run that touched a dossier (issue 16)."""
+    return f"dossier:{code}"
 
 
 def run_name(record: DossierRecord) -> str:
@@ -168,7 +199,8 @@ def open_review(settings: Settings, record: DossierRecord) -> UUID:
         f"{REVIEW_FLOW}/{settings.worker.deployment}",
         parameters={"record_id": record.id},
         flow_run_name=f"review {run_name(record)}",
-        tags=[f"station:{record.station}", f"unit:{record.unit}", record_tag(record.id)],
+        tags=[f"station:{record.station}", f"unit:{record.unit}", record_tag(record.id),
+              *([dossier_tag(record.dossier_code)] if record.dossier_code else [])],
         idempotency_key=f"review:{record.id}",
         timeout=0,
         as_subflow=False,
@@ -176,10 +208,12 @@ def open_review(settings: Settings, record: DossierRecord) -> UUID:
     return run.id
 
 
-def close_waiting_reviews(record_id: str, reviewer: str) -> list[UUID]:
+def close_waiting_reviews(record_id: str, reviewer: str, where: str = "with `sohoa review`",
+                          except_run: UUID | None = None) -> list[UUID]:
     """Cancel the `review-record` runs still waiting on a record that a person verified
-    elsewhere (at the terminal): the UI must not go on offering a form for a finished record.
-    Returns the ids of the runs cancelled."""
+    elsewhere (at the terminal, on the review page): the UI must not go on offering a form
+    for a finished record. ``except_run``: the review run that verified it. Returns the ids
+    of the runs cancelled."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowFilter,
@@ -199,9 +233,10 @@ def close_waiting_reviews(record_id: str, reviewer: str) -> list[UUID]:
             flow_run_filter=FlowRunFilter(
                 tags=FlowRunFilterTags(all_=[record_tag(record_id)]),
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=waiting))))
+        runs = [run for run in runs if run.id != except_run]
         for run in runs:
             client.set_flow_run_state(run.id, Cancelled(
-                message=f"record {record_id} was verified by {reviewer} with `sohoa review`"),
+                message=f"record {record_id} was verified by {reviewer} {where}"),
                 force=True)
     return [run.id for run in runs]
 

@@ -10,7 +10,8 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import allow_failure
 
-from flows.artifacts import publish_record_artifact, publish_report_artifact
+from flows.artifacts import publish_report_artifact
+from flows.publishing import RunOutcome, finish_run, publish_document
 from flows.tasks import (
     finish_dossiers,
     finish_duplicate,
@@ -28,22 +29,34 @@ from office.services import Services, active_services
 from schemas.document import DossierDocument
 from schemas.status import DigitizationStatus
 
+REVIEW_FAILURES = "review_runs_not_opened"  # a flow result's key: review runs that failed
 
-def digitize_jobs(jobs: list[FileJob], json_out: str | None) -> list[DossierDocument]:
-    """Run registered files through the pipeline, all their pages sharing the task runner.
+
+def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
+                  ) -> tuple[list[DossierDocument], list[DossierDocument]]:
+    """Run registered files through the pipeline, all their pages sharing the task runner,
+    and publish each record's artifact as soon as it is finished (a run killed later leaves
+    the records it finished with their artifacts). Returns this run's documents, and those
+    of files another run holds, as they stand (their artifacts are that run's to publish).
 
     Pages of every file are submitted together so that all cores stay busy even when
     files have a single page; each file's finishing task waits only for its own pages.
     """
-    services = active_services()
-    finishing: list[PrefectFuture] = []
+    finishing: dict[PrefectFuture, bool] = {}  # future → whether this run has the file
     for job in jobs:
         if job.status is DigitizationStatus.DUPLICATE:
-            finishing.append(retrying(finish_duplicate, services).submit(job, json_out))
+            finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
         else:
             opened = retrying(open_record, services)(job)
-            finishing.append(submit_pages(services, opened, json_out))
-    return [document for future in finishing for document in future.result()]
+            finishing[submit_pages(services, opened, json_out)] = opened.claimed
+    ours: list[DossierDocument] = []
+    elsewhere: list[DossierDocument] = []
+    for future in as_completed(list(finishing)):
+        for document in future.result():
+            if finishing[future]:
+                publish_document(services, document)
+            (ours if finishing[future] else elsewhere).append(document)
+    return ours, elsewhere
 
 
 def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> PrefectFuture:
@@ -56,6 +69,17 @@ def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> P
     recognize = retrying(recognize_file_page, services, tries=2)
     pages = [recognize.submit(opened, i) for i in range(opened.page_count)]
     return finish.submit(opened, [allow_failure(p) for p in pages], json_out)
+
+
+def run_jobs(services: Services, jobs: list[FileJob], json_out: str | None
+             ) -> tuple[RunOutcome, list[DossierDocument]]:
+    """The one way through for every run: digitize, recompute the dossiers, publish (see
+    flows/publishing.py). Returns the outcome and the documents of files another run holds."""
+    documents, elsewhere = digitize_jobs(services, jobs, json_out)
+    # Files of one dossier finished side by side: each recomputed it, but the documents
+    # written last must be the final ones, so the run recomputes its dossiers once more.
+    finish_dossiers(services, documents, json_out)
+    return finish_run(services, documents), elsewhere
 
 
 @flow(name="digitize-file", log_prints=False)
@@ -72,7 +96,8 @@ def digitize_file(record_id: str) -> str:
 def digitize_files(record_ids: list[str]) -> dict[str, str]:
     """Digitize several registered files in one run (the watcher groups files that are ready
     at the same moment: one process start for many small scans, pages of all files OCR'd
-    side by side). Returns each record's status."""
+    side by side). Returns each record's status, and ``review_runs_not_opened`` (record
+    ids) when a review run could not be opened."""
     return digitize_records(record_ids)
 
 
@@ -80,71 +105,32 @@ def digitize_records(record_ids: list[str]) -> dict[str, str]:
     """Claim, process and publish registered records; each record's status, or why skipped."""
     services = active_services()
     outcome: dict[str, str] = {}
-    futures: list[PrefectFuture] = []
+    jobs: list[FileJob] = []
     for record_id in record_ids:
         record = services.repository.require(record_id)
         if record.status is DigitizationStatus.DUPLICATE:
             outcome[record_id] = record.status.value
             continue
-        opened = retrying(open_record, services)(
-            job_for(record, record.source_path or record.filename))
-        if not opened.claimed:
-            outcome[record_id] = f"skipped: the record is {opened.status.value}"
-            continue
-        futures.append(submit_pages(services, opened, None))
-    documents: list[DossierDocument] = []
-    # Each record's artifact as soon as it is finished, not after the whole group: a run
-    # killed later leaves the records it finished with their artifacts.
-    for future in as_completed(futures):
-        for document in future.result():
-            publish_record_artifact(document, services.settings.public_api_url)
-            documents.append(document)
-    if documents:
-        label_run(documents)
-    for document in documents:
+        jobs.append(job_for(record, record.source_path or record.filename))
+    run, elsewhere = run_jobs(services, jobs, None)
+    for document in elsewhere:
+        outcome[document.record_id] = f"skipped: the record is {document.status.value}"
+    for document in run.documents:
         outcome[document.record_id] = document.status.value
-        if (document.status is DigitizationStatus.NEEDS_REVIEW
-                and services.settings.review.open_review_runs):
-            open_review_run(services, document.record_id)
+    if run.review_failures:
+        outcome[REVIEW_FAILURES] = ", ".join(run.review_failures)
     return outcome
-
-
-def open_review_run(services: Services, record_id: str) -> None:
-    """Queue the review-record run an operator answers in the UI; a failure to do so is
-    logged, not fatal: the record is stored, and `sohoa review` works without it."""
-    from flows.deployments import open_review
-
-    try:
-        run_id = open_review(services.settings, services.repository.require(record_id))
-    except Exception as error:  # noqa: BLE001 - e.g. no review deployment on this server
-        get_run_logger().warning("no review run opened for record %s (%s: %s)", record_id,
-                                 type(error).__name__, error)
-        return
-    get_run_logger().info("review run %s waits for an operator", run_id)
-
-
-def label_run(documents: list[DossierDocument]) -> None:
-    """Add the documents' types and statuses to the run's tags (station and unit were set
-    at submission), so that runs can be filtered by them in the UI."""
-    from prefect.client.orchestration import get_client
-    from prefect.runtime import flow_run
-
-    if not flow_run.id:
-        return
-    tags = {*flow_run.tags}
-    for document in documents:
-        tags |= {f"doc-type:{document.doc_type}", f"status:{document.status.value}"}
-    with get_client(sync_client=True) as client:
-        client.update_flow_run(flow_run.id, tags=sorted(tags))
 
 
 @flow(name="digitize-batch", log_prints=False)
 def digitize_batch(paths: list[str], station: str | None = None,
                    json_out: str | None = None, dossier: str | None = None) -> dict[str, int]:
-    """Digitize many files; returns how many records ended in each status. ``dossier``: the
-    dossier code for documents the files give none of their own (contract §6)."""
+    """Digitize many files; returns how many records ended in each status, and how many
+    review runs could not be opened (``review_runs_not_opened``) when some could not.
+    ``dossier``: the dossier code for documents the files give none of their own (§6)."""
+    services = active_services()
     names = json_names(paths)
-    register = retrying(register_file, active_services())
+    register = retrying(register_file, services)
     jobs: list[FileJob] = []
     for path in paths:
         job = register(path, station)
@@ -152,15 +138,13 @@ def digitize_batch(paths: list[str], station: str | None = None,
             # A copy of a file earlier in this batch: that one is being processed here.
             job = register(path, station, resume_received=False)
         jobs.append(job.model_copy(update={"json_name": names[path], "dossier_code": dossier}))
-    documents = digitize_jobs(jobs, json_out)
-    # Files of one dossier finished side by side: each recomputed it, but the documents
-    # written last must be the final ones, so the batch recomputes its dossiers once more.
-    finish_dossiers(active_services(), documents, json_out)
-    counts = Counter(document.status.value for document in documents)
+    run, elsewhere = run_jobs(services, jobs, json_out)
+    counts = Counter(document.status.value for document in [*run.documents, *elsewhere])
     get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))
-    services = active_services()
     publish_report_artifact(digitization_report(services.repository, "unit", None,
                                                 dossiers=services.dossiers))
+    if run.review_failures:
+        counts[REVIEW_FAILURES] = len(run.review_failures)
     return dict(counts)
 
 

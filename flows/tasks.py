@@ -91,10 +91,31 @@ def work_dir_for(services: Services, record_id: str) -> Path:
     return path
 
 
+def file_name(parameters: dict) -> str:
+    """The file a task's parameters name: a job's original name, or a path's last part."""
+    job = parameters.get("job")
+    if isinstance(job, FileJob):
+        return job.filename
+    return Path(str(parameters.get("path", "?"))).name
+
+
+def named_by_file(verb: str):  # noqa: ANN201 - Prefect's task_run_name callback
+    """A task run name telling which file it works on (``finish-record scan.pdf``)."""
+    def name(parameters: dict) -> str:
+        return f"{verb} {file_name(parameters)}"
+    return name
+
+
+def page_run_name(parameters: dict) -> str:
+    """``recognize-page scan.pdf p2``: the file and the page, counted from 1."""
+    return f"recognize-page {file_name(parameters)} p{int(parameters.get('index', 0)) + 1}"
+
+
 # Every task below runs each time it is called (cache_policy=NO_CACHE): the database, not
 # Prefect's result cache, knows what is done. Prefect's default policy would also hash every
 # input of every task run into a cache key — for `finish-record`, the words of all pages.
-@task(name="register-file", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
+@task(name="register-file", task_run_name=named_by_file("register-file"),
+      retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def register_file(path: str, station: str | None = None,
                   resume_received: bool = True) -> FileJob:
     """Checksum the file, store the original, and create its record (see intake.register)."""
@@ -103,7 +124,8 @@ def register_file(path: str, station: str | None = None,
                     resume_received=resume_received)
 
 
-@task(name="open-record", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
+@task(name="open-record", task_run_name=named_by_file("open-record"),
+      retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def open_record(job: FileJob) -> FileJob:
     """Claim the record (`processing`), fetch its stored original and count its pages.
 
@@ -139,7 +161,8 @@ def rename(message: str, local: Path, filename: str) -> str:
     return message.replace(str(local), filename).replace(local.name, filename)
 
 
-@task(name="recognize-page", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
+@task(name="recognize-page", task_run_name=page_run_name,
+      retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     """Decode, clean and OCR one page (pipeline/page.py); write its searchable PDF page to
     the work folder."""
@@ -165,7 +188,8 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
     return PageOutcome(number=number, page=result.page, pdf_path=str(pdf_path))
 
 
-@task(name="finish-record", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
+@task(name="finish-record", task_run_name=named_by_file("finish-record"),
+      retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
                   json_out: str | None = None) -> list[DossierDocument]:
     """Split the file into documents; classify, extract, store each one's searchable PDF,
@@ -323,7 +347,8 @@ def fail_record(services: Services, job: FileJob, error: str) -> DossierDocument
     return store_json_and_status(services, record, DigitizationStatus.FAILED, changes, [])
 
 
-@task(name="finish-duplicate", retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
+@task(name="finish-duplicate", task_run_name=named_by_file("finish-duplicate"),
+      retry_condition_fn=is_retryable, cache_policy=NO_CACHE)
 def finish_duplicate(job: FileJob, json_out: str | None = None) -> list[DossierDocument]:
     """A duplicate is not processed again: its JSON points at the earlier record."""
     services = active_services()
@@ -344,5 +369,6 @@ def publish(services: Services, job: FileJob, documents: list[DossierDocument],
         if json_out:
             write_json_out(document, Path(json_out), job.json_name or Path(job.filename).stem)
         announce(document)
-    shutil.rmtree(services.settings.resolved_work_dir / job.record_id, ignore_errors=True)
+    if job.claimed:  # the work folder of a file another run holds is that run's
+        shutil.rmtree(services.settings.resolved_work_dir / job.record_id, ignore_errors=True)
     return documents

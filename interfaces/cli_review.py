@@ -24,7 +24,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows.local_server import running_prefect_api
 from interfaces.boundary import exits_on_failure, fail, open_services
 from office.services import Services
 from office.verification import (
@@ -95,25 +94,20 @@ def review_command(
         outcome = apply_review(services, record_id, name, corrections, doc_type=doc_type,
                                note=note)
     show_outcome(outcome)
-    close_reviews_in_ui(services, record_id, name)
+    follow_in_prefect(services, outcome)
 
 
-def close_reviews_in_ui(services: Services, record_id: str, reviewer: str) -> None:
-    """Cancel the record's `review-record` runs still waiting in the Prefect UI, when a
-    Prefect server is there to ask. The record is verified whatever happens here."""
-    if running_prefect_api(services.settings) is None:
-        return  # no server: no form is on show
-    from flows.deployments import close_waiting_reviews
+def follow_in_prefect(services: Services, outcome: ReviewOutcome) -> None:
+    """Update the record's artifact, its run's tags and the report in Prefect, and close
+    the review waiting there, when a Prefect server is there to ask (flows/publishing.py).
+    The record is verified whatever happens here."""
+    from flows.publishing import follow_review
 
-    try:
-        closed = close_waiting_reviews(record_id, reviewer)
-    except Exception as error:  # noqa: BLE001 - any failure of the API: the review stands
-        errors.print(f"[yellow]the review of {record_id} waiting in the Prefect UI could not "
-                     f"be closed ({escape(str(error))}); cancel its flow run there[/yellow]")
-        return
-    for run_id in closed:
-        console.print(f"the review waiting in the Prefect UI was closed (flow run {run_id})",
-                      soft_wrap=True)
+    follow = follow_review(services, outcome, "with `sohoa review`")
+    for line in follow.done:
+        console.print(line, soft_wrap=True)
+    if follow.problem:
+        errors.print(f"[yellow]{escape(follow.problem)}[/yellow]", soft_wrap=True)
 
 
 def parsed_corrections(assignments: list[str]) -> dict[str, Value | None]:

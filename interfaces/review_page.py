@@ -12,6 +12,7 @@ API's bearer token does not open these pages, and these sessions do not open the
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
 
 from interfaces.review_session import (
     CSRF_FIELD,
@@ -54,6 +56,7 @@ from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
     NotReviewableError,
+    ReviewOutcome,
     apply_review,
     correction_value,
 )
@@ -66,6 +69,7 @@ templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/review", include_in_schema=False)
 OperatorDep = Annotated[Session, Depends(require_operator)]
 LOGIN_FORM_SECONDS = 3600
+log = logging.getLogger(__name__)
 # The page's own script, styles and images only; no framing by other sites.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self'; style-src 'self'; "
@@ -275,7 +279,7 @@ async def submit_review(request: Request, session: OperatorDep, record_id: str) 
     queue = str(form.get("queue", ""))
     corrections = submitted_corrections(record, definition_of(services, record), form)
     try:
-        await run_in_threadpool(lambda: apply_review(
+        outcome = await run_in_threadpool(lambda: apply_review(
             services, record.id, session.operator, corrections,
             note=str(form.get("note", "")).strip() or None))
     except InvalidCorrectionError as error:
@@ -287,4 +291,18 @@ async def submit_review(request: Request, session: OperatorDep, record_id: str) 
         return record_page(request, session, services.repository.require(record.id),
                            queue=queue, problem=error.message, status_code=409)
     separator = "&" if queue else ""
-    return RedirectResponse(f"/review/next?{queue}{separator}verified={record.id}", 303)
+    # Prefect's views follow after the answer is sent: the operator does not wait for them.
+    return RedirectResponse(f"/review/next?{queue}{separator}verified={record.id}", 303,
+                            background=BackgroundTask(follow_in_prefect, services, outcome))
+
+
+def follow_in_prefect(services: Services, outcome: ReviewOutcome) -> None:
+    """The record's artifact, its run's tags and the report in Prefect (flows/publishing.py);
+    logged, never raised: the review stands."""
+    from flows.publishing import follow_review
+
+    follow = follow_review(services, outcome, "on the review page")
+    for line in follow.done:
+        log.info("%s", line)
+    if follow.problem:
+        log.warning("%s", follow.problem)

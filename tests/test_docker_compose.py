@@ -232,17 +232,20 @@ def test_prefect_requires_credentials_that_every_sohoa_service_sends() -> None:
 
 def test_sohoa_never_holds_the_minio_root_account() -> None:
     """GIVEN the stack THEN only minio and minio-init see the root keys; workers write with
-    sohoa's own user, and the read API holds the read-only user only (to serve and sign)."""
+    sohoa's own user, and so does the read API (a review on its page rewrites the record's
+    JSON and tags), which signs the links it hands out with the read-only user."""
     services = resolved_stack()["services"]
     root = services["minio"]["environment"]["MINIO_ROOT_USER"]
     for name, service in services.items():
         values = set((service.get("environment") or {}).values())
         if name not in {"minio", "minio-init"}:
             assert root not in values, name
-    for name in ("migrate", "worker", "watcher", "batch"):
+    for name in ("migrate", "worker", "watcher", "batch", "api"):
         assert services[name]["environment"]["SOHOA_S3__ACCESS_KEY"] == "sohoa", name
+        assert services[name]["environment"]["SOHOA_DATABASE_URL"].startswith(
+            "postgresql+psycopg://sohoa:"), name  # the records database's owner
     api = services["api"]["environment"]
-    assert api["SOHOA_S3__ACCESS_KEY"] == api["SOHOA_S3__READER_ACCESS_KEY"] == "sohoa-reader"
+    assert api["SOHOA_S3__READER_ACCESS_KEY"] == "sohoa-reader"
     assert api["SOHOA_API_TOKEN"] == "change-me-api-token-0123456789"
     assert services["api"]["depends_on"]["minio-init"]["condition"] == \
         "service_completed_successfully"

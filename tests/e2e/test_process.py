@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+    FlowRunFilterTags,
+)
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows.artifacts import record_artifact_key
 from pipeline.doctypes import load_doctypes
 from pipeline.load import sha256_of
 from samples.generate import generate_corpus
@@ -24,6 +35,14 @@ from tests.e2e.helpers import (
     validate_document,
     write_bad_inputs,
 )
+
+POOL = "sohoa-process-test"
+BLANK = "trang trắng.png"  # no text at all: a record that surely needs review
+
+
+def write_blank_page(path: Path) -> None:
+    """A white A4 page at 100 DPI, as a scanner gives when the page went in face down."""
+    Image.new("L", (827, 1169), 255).save(path)
 
 
 @dataclass
@@ -38,6 +57,9 @@ class Run:
     def document(self, stem: str) -> dict:
         return json.loads((self.json_out / f"{stem}.json").read_text(encoding="utf-8"))
 
+    def documents(self) -> list[dict]:
+        return [json.loads(p.read_text("utf-8")) for p in self.json_out.glob("*.json")]
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Run:
@@ -46,8 +68,12 @@ def run(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Run:
     truths = generate_corpus(corpus, count=7, seed=5, tiers=("clean",), layouts=TEST_LAYOUTS,
                              dpi=200, truth_dir=base / "truth", workers=2)
     write_bad_inputs(corpus, corpus / truths[0].file)
+    write_blank_page(corpus / BLANK)
     env = {**os.environ, "SOHOA_DATA_DIR": str(base / "data"), "PREFECT_API_URL": prefect_api_url,
-           "SOHOA_STATION": "mot-cua-thach-ha", "SOHOA_UNIT": "UBND xã Thạch Hạ"}
+           "SOHOA_STATION": "mot-cua-thach-ha", "SOHOA_UNIT": "UBND xã Thạch Hạ",
+           # Review runs on a pool and deployment of this test's own: no worker of another
+           # test takes them.
+           "SOHOA_WORKER__WORK_POOL": POOL, "SOHOA_WORKER__DEPLOYMENT": POOL}
     result = sohoa(["process", str(corpus), "--json-out", str(base / "json")], env)
     return Run(corpus, base / "json", base / "data", truths, result, env)
 
@@ -56,7 +82,7 @@ def test_every_input_gets_a_record_and_the_command_succeeds(run: Run) -> None:
     assert run.result.returncode == 0, run.result.stderr[-3000:]
     inputs = sorted(p.stem for p in run.corpus.iterdir())
     assert sorted(p.stem for p in run.json_out.glob("*.json")) == inputs
-    assert "10 of 10 files recorded" in run.result.stdout
+    assert "11 of 11 files recorded" in run.result.stdout
 
 
 def test_every_json_follows_the_contract_schema(run: Run) -> None:
@@ -167,3 +193,39 @@ def test_unusable_configuration_exits_non_zero_with_one_line(run: Run, tmp_path:
     assert result.returncode == 2
     assert "klingon" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_prefect_shows_every_record_and_queues_a_review_per_record_in_doubt(
+        run: Run, prefect_api_url: str) -> None:
+    """GIVEN the batch WHEN its run is read through the Prefect API THEN every record has
+    its artifact on the one digitize-batch run, the run is tagged with its statuses, its
+    task runs name their file and page, and each record needing review (and only those) has
+    a review-record run waiting on this test's deployment."""
+    documents = run.documents()
+    with temporary_settings({PREFECT_API_URL: prefect_api_url}), \
+            get_client(sync_client=True) as client:
+        artifacts = {record_id: client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[record_artifact_key(record_id)])))
+            for record_id in (d["record_id"] for d in documents)}
+        runs = {a.flow_run_id for found in artifacts.values() for a in found}
+        assert len(runs) == 1, runs
+        batch = client.read_flow_run(runs.pop())
+        task_names = {t.name for t in client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[batch.id])))}
+        reviews = {d["record_id"]: client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            tags=FlowRunFilterTags(all_=[f"record:{d['record_id']}"])))
+            for d in documents}
+        deployment = client.read_deployment_by_name(f"review-record/{POOL}")
+
+    assert all(len(found) == 1 for found in artifacts.values()), artifacts
+    assert {f"status:{d['status']}" for d in documents} <= set(batch.tags)
+    receipt = next(t for t in run.truths if t.doc_type == "dossier_receipt")
+    assert f"recognize-page {receipt.file} p1" in task_names
+    assert f"finish-record {receipt.file}" in task_names
+    assert run.document(Path(BLANK).stem)["status"] == "needs_review"
+    for document in documents:
+        waiting = reviews[document["record_id"]]
+        if document["status"] == "needs_review":
+            assert [r.deployment_id for r in waiting] == [deployment.id], document["record_id"]
+        else:
+            assert waiting == [], document["record_id"]

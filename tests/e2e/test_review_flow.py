@@ -124,6 +124,13 @@ def form_of(run_id: UUID, key: str, state: str = "paused") -> tuple[dict, str]:
     return schema, description
 
 
+def as_sent(schema: dict, **answers: Any) -> dict[str, Any]:
+    """An answer as the UI sends it: every prefilled value, with the person's changes."""
+    prefilled = {key: prop["default"] for key, prop in schema["properties"].items()
+                 if "default" in prop}
+    return {**prefilled, **answers}
+
+
 def test_a_paused_review_is_resumed_with_corrections(services: Services,
                                                      prefect_api_url: str) -> None:
     """GIVEN a record in needs_review and its review flow paused for input WHEN answers are
@@ -138,24 +145,27 @@ def test_a_paused_review_is_resumed_with_corrections(services: Services,
     schema, description = form_of(run.id, "review-1")
     assert schema["properties"]["applicant_name"]["default"] == "Nguyễn Văn Bỉnh"
     assert schema["properties"]["phone"]["default"] == "091234"
-    assert schema["required"] == ["reviewer"]
+    assert schema["required"] == ["reviewer", "dossier_code", "applicant_name",
+                                  "request_content", "received_at"]
     assert RECEIPT_REASONS[0] in description
+    assert RECEIPT_REASONS[0] in schema["properties"]["reviewer"]["description"]
 
-    for malformed in ({"phone": "0912345678"},  # no reviewer
-                      {"reviewer": "Lan", "document_count": "nhiều"},  # not an integer
-                      {"reviewer": "Lan", "colour": "blue"}):  # not a field of the form
+    for malformed in (as_sent(schema, phone="0912345678"),  # no reviewer
+                      as_sent(schema, reviewer="Lan", document_count="nhiều"),  # no number
+                      as_sent(schema, reviewer="Lan", colour="blue"),  # no field of the form
+                      {"reviewer": "Lan", "phone": "0912345678"}):  # required fields left out
         with pytest.raises(RuntimeError, match="Cannot resume"):
             resume_flow_run(run.id, run_input=malformed)
 
-    resume_flow_run(run.id, run_input={"reviewer": "Lan", "phone": "12345"})
+    resume_flow_run(run.id, run_input=as_sent(schema, reviewer="Lan", phone="12345"))
     run = paused_run(record.id, flow, "review-2")
     _, description = form_of(run.id, "review-2")
     assert "not applied" in description and "field phone" in description
     assert services.repository.require(record.id).status is Status.NEEDS_REVIEW
 
-    resume_flow_run(run.id, run_input={
-        "reviewer": "Trần Thị Lan", "phone": "+84 912 345 678",
-        "applicant_name": "nguyễn văn bình", "note": "so với bản giấy"})
+    resume_flow_run(run.id, run_input=as_sent(
+        schema, reviewer="Trần Thị Lan", phone="+84 912 345 678",
+        applicant_name="nguyễn văn bình", note="so với bản giấy"))
     assert flow.join() == "verified"
 
     verified = services.repository.require(record.id)
@@ -187,6 +197,10 @@ def test_a_paused_review_is_resumed_with_corrections(services: Services,
             key=ArtifactFilterKey(any_=[f"review-{record.id}"])))
     assert final.state is not None and final.state.is_completed()
     assert artifacts and "Trần Thị Lan" in str(artifacts[0].data)
+    with get_client(sync_client=True) as client:  # the record's own artifact followed
+        record_artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[f"record-{record.id}"])))
+    assert any("`verified`" in str(artifact.data) for artifact in record_artifacts)
 
     # Idempotent: a second run for a verified record ends at once and changes nothing.
     assert review_record(record.id) == "verified"
@@ -253,11 +267,11 @@ def test_a_deployment_run_is_suspended_and_verifies_on_resume(
     assert suspended.id == run.id and run_state(run.id).name == "Suspended"
     schema, _ = form_of(run.id, "review-1", state="suspended")
     assert schema["properties"]["phone"]["default"] == "091234"
-    resume_flow_run(run.id, run_input={"reviewer": "Lan", "phone": "12345"})
+    resume_flow_run(run.id, run_input=as_sent(schema, reviewer="Lan", phone="12345"))
     paused_run(record.id, None, "review-2")
     _, description = form_of(run.id, "review-2", state="suspended")
     assert "field phone" in description
-    resume_flow_run(run.id, run_input={"reviewer": "Lan", "phone": "0912 345 678"})
+    resume_flow_run(run.id, run_input=as_sent(schema, reviewer="Lan", phone="0912 345 678"))
 
     deadline = time.monotonic() + WAIT_SECONDS
     while not (state := run_state(run.id)).is_final() and time.monotonic() < deadline:

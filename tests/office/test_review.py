@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 import interfaces.cli_review as cli_review
 import office.services
-from flows.review import answer_fields, review_form
 from interfaces.cli_review import review_app
 from office.services import Services
 from office.verification import (
@@ -227,39 +226,6 @@ def test_a_review_that_loses_a_race_leaves_the_winners_json(
     reviewers = {e.reviewer for e in ReviewRepository(services.repository.engine)
                  .entries_for(record.id)}
     assert reviewers == {"rival"}
-
-
-# -- the form the Prefect UI shows ------------------------------------------------------------
-
-
-def test_the_review_form_is_prefilled_and_needs_a_reviewer(services: Services) -> None:
-    record = waiting_record(services)
-    form = review_form(record, services.doctype("dossier_receipt"), problem="field x: bad")
-
-    answer = form(reviewer="Lan", phone="0912345678")
-
-    assert answer_fields(answer)["phone"] == "0912345678"
-    assert answer_fields(answer)["dossier_code"] == "000.00.21.H27-241128-0001"
-    assert answer_fields(answer)["email"] is None and answer.note is None
-    schema = form.model_json_schema()
-    assert schema["required"] == ["reviewer"]
-    assert schema["properties"]["document_count"]["default"] == 1
-    assert "NOT VALID" in schema["properties"]["phone"]["description"]
-    description = form._description
-    assert RECEIPT_REASONS[0] in description and "field x: bad" in description
-    with pytest.raises(ValueError, match="reviewer"):
-        form(phone="0912345678")
-
-
-def test_an_unchanged_form_is_no_correction(services: Services) -> None:
-    """Every prefilled value sent back as it was (ISO date-times, integers) changes nothing."""
-    fields = {k: v for k, v in RECEIPT_FIELDS.items() if k != "phone"}
-    record = waiting_record(services, fields=fields)
-    form = review_form(record, services.doctype("dossier_receipt"))
-
-    outcome = apply_review(services, record.id, "lan", answer_fields(form(reviewer="lan")))
-
-    assert [e.target for e in outcome.entries] == ["status", "review_reasons"]
 
 
 # -- sohoa review ------------------------------------------------------------------------------

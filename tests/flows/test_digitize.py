@@ -1,0 +1,84 @@
+"""The watcher's `digitize-files` flow publishes what `sohoa process` does (one code path,
+flows/digitize.py `run_jobs`): run here in this process on registered scans, with review
+runs on, on the test's Prefect server and real Tesseract, read back through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    FlowFilter,
+    FlowFilterName,
+    FlowRunFilter,
+    FlowRunFilterId,
+    FlowRunFilterTags,
+)
+from prefect.logging.handlers import APILogWorker
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+import office.services
+from flows.artifacts import record_artifact_key
+from flows.digitize import digitize_files
+from office.intake import register
+from office.services import Services
+from samples.generate import generate_corpus
+from tests.office.review_builders import make_services
+
+POOL = "digitize-files-test"
+
+
+@pytest.fixture
+def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             prefect_api_url: str) -> Iterator[Services]:
+    monkeypatch.setenv("SOHOA_WORKER__WORK_POOL", POOL)
+    monkeypatch.setenv("SOHOA_WORKER__DEPLOYMENT", POOL)
+    monkeypatch.setenv("SOHOA_REVIEW__OPEN_REVIEW_RUNS", "true")
+    built = make_services(tmp_path / "data")
+    monkeypatch.setattr(office.services, "_active", built)
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api_url)
+    with temporary_settings({PREFECT_API_URL: prefect_api_url}):
+        yield built
+        APILogWorker.drain_all(timeout=30)
+
+
+def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path) -> None:
+    """GIVEN a generated receipt and a blank page registered as the watcher does WHEN one
+    `digitize-files` run digitizes both THEN each record has its artifact on the run, the
+    run's tags and its table tell the statuses apart, its task runs name file and page, and
+    the blank page (needs_review) has a review run waiting; the receipt has none unless it
+    needs review too."""
+    scans = tmp_path / "scans"
+    [truth] = generate_corpus(scans, count=1, seed=11, tiers=("clean",), dpi=200,
+                              doc_types=("dossier_receipt",), truth_dir=tmp_path / "truth")
+    Image.new("L", (827, 1169), 255).save(scans / "trắng.png")
+    ids = [register(services, scans / name, "mot-cua").record_id
+           for name in (truth.file, "trắng.png")]
+
+    state = digitize_files(ids, return_state=True)
+
+    assert state.is_completed(), state
+    result = state.result()
+    run_id = state.state_details.flow_run_id
+    assert result[ids[1]] == "needs_review" and "review_runs_not_opened" not in result
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(run_id)
+        keys = {a.key for a in client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))}
+        names = {t.name for t in client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))}
+        reviews = {i: client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["review-record"])),
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[f"record:{i}"])))
+            for i in ids}
+    assert {record_artifact_key(i) for i in ids} | {"run-records"} <= keys
+    assert {f"status:{result[i]}" for i in ids} <= set(run.tags)
+    assert {f"recognize-page {truth.file} p1", "recognize-page trắng.png p1",
+            f"finish-record {truth.file}", "open-record trắng.png"} <= names
+    for record_id in ids:
+        assert len(reviews[record_id]) == (result[record_id] == "needs_review"), record_id
