@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,32 @@ def test_the_warm_engine_says_which_model_is_missing(warm: TesserocrEngine) -> N
 
 def test_options_choose_the_warm_engine(warm: TesserocrEngine) -> None:
     assert engine_for(OcrOptions(engine="tesserocr")) is warm
+
+
+def test_the_warm_engine_loads_a_model_per_concurrent_call_not_per_thread(
+        tmp_path: Path) -> None:
+    """GIVEN a fresh warm engine WHEN six threads read digits one after another, then two at
+    once THEN one eng model served the six in turn and two serve the pair: a model per page
+    read at the same time (the OCR slots), not one in every task-runner thread."""
+    engine = TesserocrEngine(CliEngine().tessdata_dir())
+    strip, options = rendered_lines(), OcrOptions(dpi=200)
+    first = engine.read_digits(strip, options, "eng", "0123456789")
+    for _ in range(5):
+        thread = threading.Thread(target=engine.read_digits,
+                                  args=(strip, options, "eng", "0123456789"))
+        thread.start()
+        thread.join()
+    assert engine.loaded() == 1
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def read_together() -> None:
+        barrier.wait()
+        answers.append(engine.read_digits(strip, options, "eng", "0123456789"))
+
+    pair = [threading.Thread(target=read_together) for _ in range(2)]
+    for thread in pair:
+        thread.start()
+    for thread in pair:
+        thread.join()
+    assert answers == [first, first] and engine.loaded() in (1, 2)
