@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import signal
 import subprocess
@@ -36,6 +37,8 @@ from schemas.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeo
 
 if TYPE_CHECKING:
     import tesserocr
+
+log = logging.getLogger(__name__)
 
 # Tesseract's own OpenMP threads off: one page per core is faster on small machines
 # (measured 2–3.5×). Passed to each child process; the parent's environment is left alone.
@@ -89,10 +92,23 @@ class OcrEngine(Protocol):
 
 
 def engine_for(options: OcrOptions) -> OcrEngine:
-    """The engine ``options`` select (the warm one is made once per process)."""
-    if options.engine == "tesserocr":
+    """The engine ``options`` select (the warm one is made once per process); the CLI when
+    the warm one is chosen but tesserocr is not installed (said once in the log)."""
+    if options.engine == "tesserocr" and warm_engine_installed():
         return warm_engine(options.tesseract_cmd, options.tessdata_dir)
     return CliEngine(options.tesseract_cmd)
+
+
+@functools.cache
+def warm_engine_installed() -> bool:
+    """Whether tesserocr can be imported; a warning (once) when not."""
+    try:
+        _tesserocr()
+    except ConfigurationError:
+        log.warning("tesserocr is not installed: pages are read by the tesseract program, "
+                    "one process per call (slower); run scripts/setup.sh to build it")
+        return False
+    return True
 
 
 @dataclass(frozen=True)

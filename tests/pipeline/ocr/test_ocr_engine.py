@@ -183,3 +183,15 @@ def test_the_warm_engine_loads_a_model_per_concurrent_call_not_per_thread(
     for thread in pair:
         thread.join()
     assert answers == [first, first] and engine.loaded() in (1, 2)
+
+
+def test_without_tesserocr_the_warm_choice_falls_back_to_the_cli() -> None:
+    """GIVEN a Python where tesserocr cannot be imported WHEN the warm engine is chosen
+    THEN pages are read by the tesseract program, and the log says why."""
+    script = ("import sys; sys.modules['tesserocr'] = None\n"
+              "from pipeline.ocr import OcrOptions, engine_for\n"
+              "print(type(engine_for(OcrOptions(engine='tesserocr'))).__name__)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "CliEngine"
+    assert "tesserocr is not installed" in done.stderr
