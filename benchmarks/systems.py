@@ -22,11 +22,13 @@ OCRMYPDF_VENV = Path("/tmp/sohoa-bench-ocrmypdf")
 SOHOA = Path(sys.executable).with_name("sohoa")
 # OCRmyPDF at its best on many small files: one file per core at once, each with one job
 # and one Tesseract thread (a page per core, as the floor). One file after another with
-# --jobs CORES left a core idle on every single-page file.
+# --jobs CORES left a core idle on every single-page file. Its Tesseract time limit (180 s)
+# is lifted: OCRmyPDF renices its workers (+5), so on a busy machine a page ran past it and
+# was left without text, which made the run look faster than it was.
 OCRMYPDF_ONE = """
 ocrmypdf="$1"; lang="$2"; out="$3"; file="$4"
-exec "$ocrmypdf" -l "$lang" --deskew --rotate-pages --jobs 1 --output-type pdf \\
-  "$file" "$out/$(basename "$file").pdf"
+exec "$ocrmypdf" -l "$lang" --deskew --rotate-pages --jobs 1 --tesseract-timeout 3600 \\
+  --output-type pdf "$file" "$out/$(basename "$file").pdf"
 """
 
 

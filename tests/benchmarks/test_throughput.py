@@ -294,7 +294,8 @@ def test_ocrmypdf_runs_one_file_per_core_at_once(tmp_path: Path) -> None:
     events = log.read_text().split("\n")
     assert run.returncode == 0 and not failed
     assert events[:2] == [e for e in events[:2] if e.startswith("start 1 -l vie")]  # 2 at once
-    assert all("--deskew --rotate-pages --jobs 1" in e for e in events if e.startswith("start"))
+    assert all("--deskew --rotate-pages --jobs 1 --tesseract-timeout" in e
+               for e in events if e.startswith("start"))
     assert 2.0 <= run.seconds < 3.5  # 4 × 1 s two at a time, not 4 s in a row
 
 

@@ -33,7 +33,7 @@ from tests.pipeline.conftest import render_page, turn_page
 # No up/down balance is ever sure enough: every page goes to OSD, as a hard one does.
 orientation._SURE_BALANCE = 1.01
 environment = dict(os.environ)
-options = OcrOptions(tesseract_cmd=sys.argv[1], dpi=200)
+options = OcrOptions(tesseract_cmd=sys.argv[1], dpi=200, engine='cli')
 page = turn_page(render_page(), 180)
 reading = read_page(lambda: page, 1, PreprocessOptions(), options, SecondPassOptions())
 checked = reread_digits(reading.prepared.ocr_image, reading.recognition.page, options)
@@ -114,7 +114,7 @@ def test_parse_osd_reads_the_clockwise_turn() -> None:
 
 
 def test_the_options_choose_the_engine() -> None:
-    assert engine_for(OcrOptions(tesseract_cmd="/opt/t")) == CliEngine("/opt/t")
+    assert engine_for(OcrOptions(tesseract_cmd="/opt/t", engine="cli")) == CliEngine("/opt/t")
 
 
 # --- The warm engine (tesserocr) gives what the CLI gives ---
