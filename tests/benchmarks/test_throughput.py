@@ -33,6 +33,7 @@ from benchmarks.throughput import (
     Measurement,
     Results,
     Sizes,
+    both_floors,
     estimate_seconds,
     files_for_pages,
     main,
@@ -330,3 +331,12 @@ def test_the_summary_says_each_target_met_or_missed() -> None:
     assert "sohoa cold/OCRmyPDF = 3.00: target ≥ 2.5 met" in text
     assert "pdf input (3 files): 1,050 / 1,000 = 1.05×: target ≤ 1.1× met" in text
     assert "image input (2 files): 1,600 / 1,000 = 1.60×: target ≤ 1.5× MISSED" in text
+
+
+def test_the_floor_before_and_after_is_one_reference() -> None:
+    """GIVEN the floor at 4 pages/min first and 6 last (the load fell) THEN the reference is
+    their pooled rate, and the note gives both."""
+    floor = both_floors(Measurement("tesseract alone", 10, 150.0, 200),
+                        Measurement("tesseract alone", 10, 100.0, 300))
+    assert floor.pages_per_minute == pytest.approx(20 * 60 / 250)
+    assert floor.peak_rss == 300 and "first 4.0, last 6.0" in floor.note
