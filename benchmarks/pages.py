@@ -2,7 +2,8 @@
 
 Tesseract alone reads images, not PDFs, and ignores EXIF orientation; to give it the very pages
 the other systems see, PDFs are rasterised at the OCR resolution with `pdftoppm`, TIFF frames
-split, and JPEGs turned upright as their EXIF tag says.
+split, and JPEGs turned upright as their EXIF tag says. Every page is 8-bit grey (the floor
+reads pre-rasterised grey pages: colour would cost Tesseract a conversion the others do too).
 """
 
 from __future__ import annotations
@@ -24,21 +25,22 @@ def is_pdf(path: Path) -> bool:
 
 
 def rasterise_pdf(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
-    """One PNG per page at ``dpi`` (`pdftoppm`), in page order."""
+    """One grey PNG per page at ``dpi`` (`pdftoppm`), in page order."""
     prefix = out_dir / pdf.stem
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(prefix)],
+                   check=True)
     # pdftoppm pads page numbers to the width of the page count: sort by the number itself.
     pages = out_dir.glob(f"{pdf.stem}-*.png")
     return sorted(pages, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
 
 
 def split_image(image_file: Path, out_dir: Path) -> list[Path]:
-    """One upright PNG per frame, keeping the DPI so Tesseract need not guess it."""
+    """One upright grey PNG per frame, keeping the DPI so Tesseract need not guess it."""
     pages = []
     with Image.open(image_file) as image:
         dpi = image.info.get("dpi", (300, 300))
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-            upright = ImageOps.exif_transpose(frame)
+            upright = ImageOps.exif_transpose(frame).convert("L")
             target = out_dir / f"{image_file.stem}-{number}.png"
             upright.save(target, "PNG", dpi=dpi, compress_level=1)
             pages.append(target)

@@ -35,9 +35,12 @@ if $with_tests; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
-# The warm OCR engine (OcrOptions.engine = "tesserocr"), built here against the system's
-# libtesseract: PyPI's wheel bundles another Tesseract (5.5.4 against Debian's 5.3.0), whose
-# readings differ from the CLI's (0.5-1 % of words on the sample scans).
+# The warm OCR engine (OcrOptions.engine = "tesserocr", the default), built here against the
+# system's libtesseract (libtesseract-dev, libleptonica-dev, pkg-config, g++ above): PyPI's
+# wheel bundles another Tesseract (5.5.4 against Debian's 5.3.0), whose readings differ from
+# the CLI's (0.5-1 % of words on the sample scans).
 .venv/bin/python -c 'import tesserocr' 2>/dev/null \
-  || .venv/bin/python -m pip install -q --no-binary tesserocr "tesserocr>=2.13,<3"
+  || .venv/bin/python -m pip install -q --no-binary tesserocr "tesserocr>=2.13,<3" \
+  || echo "setup: WARNING: tesserocr did not build; pages will be read by the tesseract program" \
+          "(the CLI engine, slower)" >&2
 echo "setup: ready ($(.venv/bin/sohoa --version 2>/dev/null || echo sohoa installed))"

@@ -15,12 +15,15 @@ that global and a temporary PNG per call.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -34,6 +37,8 @@ from schemas.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeo
 
 if TYPE_CHECKING:
     import tesserocr
+
+log = logging.getLogger(__name__)
 
 # Tesseract's own OpenMP threads off: one page per core is faster on small machines
 # (measured 2–3.5×). Passed to each child process; the parent's environment is left alone.
@@ -87,10 +92,23 @@ class OcrEngine(Protocol):
 
 
 def engine_for(options: OcrOptions) -> OcrEngine:
-    """The engine ``options`` select (the warm one is made once per process)."""
-    if options.engine == "tesserocr":
+    """The engine ``options`` select (the warm one is made once per process); the CLI when
+    the warm one is chosen but tesserocr is not installed (said once in the log)."""
+    if options.engine == "tesserocr" and warm_engine_installed():
         return warm_engine(options.tesseract_cmd, options.tessdata_dir)
     return CliEngine(options.tesseract_cmd)
+
+
+@functools.cache
+def warm_engine_installed() -> bool:
+    """Whether tesserocr can be imported; a warning (once) when not."""
+    try:
+        _tesserocr()
+    except ConfigurationError:
+        log.warning("tesserocr is not installed: pages are read by the tesseract program, "
+                    "one process per call (slower); run scripts/setup.sh to build it")
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -171,7 +189,7 @@ def warm_engine(tesseract_cmd: str, tessdata_dir: str | None) -> TesserocrEngine
 
 
 class TesserocrEngine:
-    """libtesseract in the process (tesserocr): one API per thread and language, loaded once.
+    """libtesseract in the process (tesserocr): warm APIs per language, each loaded once.
 
     Built against the system's libtesseract (scripts/setup.sh) it gives the CLI's word table
     and PDF exactly (measured on the sample scans: same words, boxes and confidences; the PDF
@@ -179,11 +197,17 @@ class TesserocrEngine:
     on an in-memory image skips the renderer's document start and end and writes a broken PDF.
     Unlike the CLI a crash takes the worker with it, and a time limit is only checked during
     recognition (not layout analysis nor OSD).
+
+    An API is lent to one call at a time and given back after (``_lent``): as many are loaded
+    per language as calls ever ran at once, which the OCR slots bound to one per core. One
+    per thread loaded one in every thread of the task runner (cores + 2; vie measured 11–13
+    MB each just loaded), and the first page of each thread paid the load.
     """
 
     def __init__(self, tessdata_dir: str) -> None:
         self.tessdata_dir = tessdata_dir.rstrip("/") + "/"
-        self._local = threading.local()
+        self._free: dict[str, list[tesserocr.PyTessBaseAPI]] = {}
+        self._lock = threading.Lock()
 
     def languages(self) -> set[str]:
         """Installed language models (in ``tessdata_dir``)."""
@@ -191,9 +215,9 @@ class TesserocrEngine:
 
     def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
         """OSD on the image in memory (``timeout`` unused: OSD takes ~1 s and cannot be cut)."""
-        api = self._api("osd", psm=0)
-        api.SetImage(_pil(gray))
-        found = api.DetectOrientationScript()
+        with self._lent("osd", psm=0) as api:
+            api.SetImage(_pil(gray))
+            found = api.DetectOrientationScript()
         if not found:
             raise OcrError("Tesseract failed while detecting orientation: too few characters")
         # orient_deg is the page's turn counter-clockwise; the CLI's «Rotate» undoes it.
@@ -202,46 +226,62 @@ class TesserocrEngine:
     def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
                   work_dir: Path) -> Recognition:
         """Word table and text-only PDF from one recognition of the page."""
-        api = self._api(options.languages, options.page_segmentation_mode, options.dpi)
         source, base = work_dir / "page.pgm", work_dir / "out"
         source.write_bytes(encode_pgm(image))
-        started = time.monotonic()
-        if not api.ProcessPages(str(base), str(source), None, int(options.timeout_seconds * 1000)):
-            raise self._failed(started, options.timeout_seconds, f"reading page {number}", number)
+        with self._lent(options.languages, options.page_segmentation_mode, options.dpi) as api:
+            started = time.monotonic()
+            if not api.ProcessPages(str(base), str(source), None,
+                                    int(options.timeout_seconds * 1000)):
+                raise self._failed(started, options.timeout_seconds, f"reading page {number}",
+                                   number)
+            tsv = _TSV_HEADER + api.GetTSVText(0)
         try:
             pdf = base.with_suffix(".pdf").read_bytes()
         except FileNotFoundError as exc:
             raise OcrError(f"Tesseract wrote no result for page {number}") from exc
-        return Recognition(_TSV_HEADER + api.GetTSVText(0), pdf)
+        return Recognition(tsv, pdf)
 
     def read_digits(self, strip: np.ndarray, options: OcrOptions, language: str,
                     whitelist: str) -> str:
         """The strip in memory, read one line per row with only ``whitelist``."""
-        api = self._api(language, 6, options.dpi, whitelist)
-        api.SetImage(_pil(strip))
-        started = time.monotonic()
-        if not api.Recognize(int(options.timeout_seconds * 1000)):
-            raise self._failed(started, options.timeout_seconds, "reading digits", None)
-        return _TSV_HEADER + api.GetTSVText(0)
+        with self._lent(language, 6, options.dpi, whitelist) as api:
+            api.SetImage(_pil(strip))
+            started = time.monotonic()
+            if not api.Recognize(int(options.timeout_seconds * 1000)):
+                raise self._failed(started, options.timeout_seconds, "reading digits", None)
+            return _TSV_HEADER + api.GetTSVText(0)
 
-    def _api(self, language: str, psm: int, dpi: int = 0,
-             whitelist: str = "") -> tesserocr.PyTessBaseAPI:
-        """This thread's API for ``language``, set for this call (setting is cheap; loading
-        a model is not: ~0.3 s for vie)."""
-        apis: dict[str, tesserocr.PyTessBaseAPI] = self._local.__dict__.setdefault("apis", {})
-        if language not in apis:
-            try:
-                apis[language] = _tesserocr().PyTessBaseAPI(path=self.tessdata_dir, lang=language)
-            except RuntimeError as exc:
-                raise ConfigurationError(
-                    f"Tesseract language data missing: {language} in {self.tessdata_dir}; "
-                    "install the tesseract-ocr-LANG package") from exc
-        api = apis[language]
-        api.SetPageSegMode(psm)
-        for name, value in (("user_defined_dpi", str(dpi)), ("tessedit_create_pdf", "1"),
-                            ("textonly_pdf", "1"), ("tessedit_char_whitelist", whitelist)):
-            api.SetVariable(name, value)
-        return api
+    @contextlib.contextmanager
+    def _lent(self, language: str, psm: int, dpi: int = 0,
+              whitelist: str = "") -> Iterator[tesserocr.PyTessBaseAPI]:
+        """A free API for ``language``, set for this call (setting is cheap; loading a model
+        is not: ~0.3 s for vie), given back when the call ends."""
+        with self._lock:
+            free = self._free.setdefault(language, [])
+            api = free.pop() if free else None
+        api = api or self._load(language)
+        try:
+            api.SetPageSegMode(psm)
+            for name, value in (("user_defined_dpi", str(dpi)), ("tessedit_create_pdf", "1"),
+                                ("textonly_pdf", "1"), ("tessedit_char_whitelist", whitelist)):
+                api.SetVariable(name, value)
+            yield api
+        finally:
+            with self._lock:
+                self._free[language].append(api)
+
+    def loaded(self) -> int:
+        """APIs loaded so far, all languages (each holds its model in memory)."""
+        with self._lock:
+            return sum(len(free) for free in self._free.values())
+
+    def _load(self, language: str) -> tesserocr.PyTessBaseAPI:
+        try:
+            return _tesserocr().PyTessBaseAPI(path=self.tessdata_dir, lang=language)
+        except RuntimeError as exc:
+            raise ConfigurationError(
+                f"Tesseract language data missing: {language} in {self.tessdata_dir}; "
+                "install the tesseract-ocr-LANG package") from exc
 
     @staticmethod
     def _failed(started: float, timeout: float, doing: str, number: int | None) -> OcrError:

@@ -61,7 +61,7 @@ def needs_turn(page: PageOcr, options: SecondPassOptions) -> bool:
 
 def read_page(decode: Callable[[], np.ndarray], number: int, preprocess: PreprocessOptions,
               ocr: OcrOptions, options: SecondPassOptions,
-              work_dir: Path | None = None) -> PageReading:
+              work_dir: Path | None = None, engine: OcrEngine | None = None) -> PageReading:
     """Decode (``decode``), prepare and OCR a page; when its reading looks upside down
     (``needs_turn``), prepare it again turned 180° from the detected orientation, read it
     again and keep the reading with the higher mean confidence (with its prepared images, so
@@ -71,7 +71,8 @@ def read_page(decode: Callable[[], np.ndarray], number: int, preprocess: Preproc
     again, which costs a fraction of its reading and only on such pages, where holding every
     page's pixels would raise the peak memory of every run.
     """
-    engine = engine_for(ocr)  # one engine for OSD and reading: the program the settings name
+    # One engine for OSD and reading (``engine``, by default the one the settings name).
+    engine = engine or engine_for(ocr)
     image = decode()
     prepared = prepare_page(image, preprocess, rotation=page_rotation(image, preprocess, engine))
     del image  # not held while Tesseract reads (see above)

@@ -156,6 +156,7 @@ def merge_page_pdfs(page_pdfs: Iterable[Path], destination: Path) -> list[str]:
             source = pikepdf.open(path)
             opened.append(source)
             merged.pages.extend(source.pages)
+        share_text_layer_fonts(merged)
         return _save_archival(merged, destination)
     except OSError as exc:
         if is_out_of_space(exc):
@@ -164,6 +165,46 @@ def merge_page_pdfs(page_pdfs: Iterable[Path], destination: Path) -> list[str]:
     finally:
         for source in opened:
             source.close()
+
+
+def share_text_layer_fonts(pdf: pikepdf.Pdf) -> int:
+    """Point every page's text layer at one copy of Tesseract's glyphless font; returns the
+    copies dropped. Each page's text-only PDF embeds its own (~1 kB: font file, CID map,
+    ToUnicode), so a 200-page file held 200 identical fonts for the validator to check.
+    Only fonts named ``GlyphLessFont`` are touched: an original page's fonts stay its own."""
+    shared: dict[bytes, pikepdf.Object] = {}
+    dropped = 0
+    for page in pdf.pages:
+        for form in _forms(page.obj):
+            fonts = form.get("/Resources", {}).get("/Font", {})
+            for name, font in list(fonts.items()):
+                if font.get("/BaseFont") != pikepdf.Name("/GlyphLessFont"):
+                    continue
+                first = shared.setdefault(_signature(font), font)
+                if first.objgen != font.objgen:
+                    fonts[name] = first
+                    dropped += 1
+    return dropped
+
+
+def _forms(page: pikepdf.Dictionary) -> list[pikepdf.Stream]:
+    """The page's form XObjects (the text layer is one, named ``/OCR…``)."""
+    xobjects = page.get("/Resources", {}).get("/XObject", {})
+    return [x for x in xobjects.values() if x.get("/Subtype") == pikepdf.Name.Form]
+
+
+def _signature(obj: pikepdf.Object, depth: int = 0) -> bytes:
+    """The object's content (stream data included), for telling identical fonts."""
+    if depth > 8:
+        return b"?"
+    if isinstance(obj, pikepdf.Stream):
+        return _signature(obj.stream_dict, depth + 1) + obj.read_raw_bytes()
+    if isinstance(obj, pikepdf.Dictionary):
+        return b"<<" + b"".join(str(key).encode() + _signature(value, depth + 1)
+                                for key, value in sorted(obj.items())) + b">>"
+    if isinstance(obj, pikepdf.Array):
+        return b"[" + b" ".join(_signature(value, depth + 1) for value in obj) + b"]"
+    return repr(obj).encode()
 
 
 def _save_archival(pdf: pikepdf.Pdf, destination: Path) -> list[str]:

@@ -142,17 +142,22 @@ def text_coverage(lines: list[OcrLine], image: np.ndarray) -> float:
     return float((ink & inside).sum()) / total
 
 
+def has_enough_words(lines: list[OcrLine], options: TextLayerOptions) -> bool:
+    """Whether the text layer holds enough words to be a page's text (a scan holds none or a
+    stamp's few): known without the page's pixels."""
+    return options.enabled and sum(len(line.words) for line in lines) >= options.min_words
+
+
 def is_born_digital(lines: list[OcrLine], image: np.ndarray, options: TextLayerOptions) -> bool:
     """Whether the text layer is the page's text (see the module docstring), not a stamp."""
-    words = sum(len(line.words) for line in lines)
-    return (options.enabled and words >= options.min_words
+    return (has_enough_words(lines, options)
             and text_coverage(lines, image) >= options.min_coverage)
 
 
-def page_from_text_layer(source: PdfPage, image: np.ndarray, number: int, dpi: int,
+def page_from_text_layer(lines: list[OcrLine], image: np.ndarray, number: int,
                          options: TextLayerOptions) -> PageOcr | None:
-    """The page read from its text layer, or None when it must be OCR'd (a scan)."""
-    lines = read_text_layer(source, dpi) if options.enabled else []
+    """The page read from its text layer's ``lines`` (``read_text_layer`` at the DPI
+    ``image`` was rasterised at), or None when it must be OCR'd (a scan)."""
     if not is_born_digital(lines, image, options):
         return None
     height, width = image.shape[:2]

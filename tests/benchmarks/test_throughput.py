@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -26,14 +27,20 @@ from benchmarks.pages import (
     is_pdf,
     prepare_pages,
 )
-from benchmarks.systems import ghostscript_needed, ghostscript_note, sohoa_env
+from benchmarks.systems import ghostscript_needed, ghostscript_note, run_ocrmypdf, sohoa_env
 from benchmarks.throughput import (
     Latency,
     Measurement,
+    Results,
+    Sizes,
+    both_floors,
     estimate_seconds,
     files_for_pages,
+    main,
     page_sizes,
     rate_ratio,
+    searchable_sizes,
+    summary_lines,
 )
 
 MB = 1_000_000
@@ -82,10 +89,10 @@ def test_latency_overhead_is_the_difference() -> None:
 
 def test_estimate_grows_with_the_work_left() -> None:
     floor = Measurement("floor", pages=60, seconds=90.0, peak_rss=0)
-    args = argparse.Namespace(also_default_lang=False, skip_scaling=False, skip_ocrmypdf=False,
+    args = argparse.Namespace(skip_scaling=False, skip_ocrmypdf=False, skip_latency=False,
                               scaling_pages=[1, 10, 50, 200])
     full = estimate_seconds(floor, 60, args)
-    args.skip_scaling = args.skip_ocrmypdf = True
+    args.skip_scaling = args.skip_ocrmypdf = args.skip_latency = True
     assert estimate_seconds(floor, 60, args) < full
     assert full < 25 * 60  # the default run fits the issue's budget at 1.5 s/page on 2 cores
 
@@ -257,3 +264,79 @@ def test_separate_processes_do_not_share_a_memory_map() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_default_language_is_sohoa_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN no --lang WHEN the benchmark runs THEN every system reads vie, sohoa's default
+    (vie+eng reads ~2× slower and hid sohoa's own cost in the ratio)."""
+    seen: list[str] = []
+    monkeypatch.setattr("benchmarks.throughput.run_benchmark",
+                        lambda args, base: seen.append(args.lang))
+    monkeypatch.setattr("benchmarks.throughput.print_results", lambda results: None)
+    main(["--skip-ocrmypdf"])
+    main(["--lang", "vie+eng"])
+    assert seen == ["vie", "vie+eng"]
+
+
+def test_ocrmypdf_runs_one_file_per_core_at_once(tmp_path: Path) -> None:
+    """GIVEN four files and a stand-in `ocrmypdf` that logs when it starts and ends
+    WHEN run on 2 cores THEN two files are read at a time, each with one job and one
+    Tesseract thread, and every output is found."""
+    log = tmp_path / "calls.log"
+    program = tmp_path / "ocrmypdf"
+    program.write_text(f'#!/bin/sh\necho "start $OMP_THREAD_LIMIT $*" >> "{log}"\nsleep 1\n'
+                       f'for last; do :; done; touch "$last"\necho end >> "{log}"\n')
+    program.chmod(0o755)
+    files = []
+    for index in range(4):
+        files.append(tmp_path / f"scan-{index}.pdf")
+        files[-1].write_bytes(b"%PDF-1.4\n")
+    run, failed = run_ocrmypdf(program, files, tmp_path / "out", "vie", 2, tmp_path / "log")
+    events = log.read_text().split("\n")
+    assert run.returncode == 0 and not failed
+    assert events[:2] == [e for e in events[:2] if e.startswith("start 1 -l vie")]  # 2 at once
+    assert all("--deskew --rotate-pages --jobs 1 --tesseract-timeout" in e
+               for e in events if e.startswith("start"))
+    assert 2.0 <= run.seconds < 3.5  # 4 × 1 s two at a time, not 4 s in a row
+
+
+def test_searchable_sizes_sum_a_file_s_documents_per_input_kind(tmp_path: Path,
+                                                                page_png: Path) -> None:
+    """GIVEN a PDF split into two documents and a PNG, their JSON and stored PDFs
+    THEN PDF input counts both documents' PDFs against its one original."""
+    corpus, store, json_out = tmp_path / "corpus", tmp_path / "objects", tmp_path / "json"
+    for folder in (corpus, store / "pdf", json_out):
+        folder.mkdir(parents=True)
+    image_to_pdf(page_png, corpus / "a.pdf")
+    (corpus / "b.png").write_bytes(page_png.read_bytes())
+    stored = {"a-1": ("a.pdf", 100), "a-2": ("a.pdf", 50), "b": ("b.png", 30)}
+    for name, (source, size) in stored.items():
+        (store / "pdf" / f"{name}.pdf").write_bytes(b"x" * size)
+        (json_out / f"{name}.json").write_text(json.dumps({
+            "source": {"filename": source}, "artifacts": {"searchable_pdf": f"pdf/{name}.pdf"}}))
+    sizes = {s.kind: s for s in searchable_sizes(json_out, store, corpus)}
+    assert sizes["pdf"] == Sizes("pdf", 1, (corpus / "a.pdf").stat().st_size, 150)
+    assert sizes["image"] == Sizes("image", 1, page_png.stat().st_size, 30)
+
+
+def test_the_summary_says_each_target_met_or_missed() -> None:
+    floor = Measurement("tesseract alone", 60, 60.0, 0)
+    results = Results(2, "vie", floor, Measurement("OCRmyPDF 17", 60, 300.0, 0),
+                      Measurement("sohoa cold", 60, 100.0, 0),
+                      Measurement("sohoa warm", 60, 66.0, 0),
+                      [Sizes("pdf", 3, 1000, 1050), Sizes("image", 2, 1000, 1600)], [], None,
+                      5.0)
+    text = "\n".join(summary_lines(results))
+    assert "sohoa warm/floor = 0.91 (ratio of pages/min): target ≥ 0.85 met" in text
+    assert "sohoa cold/OCRmyPDF = 3.00: target ≥ 2.5 met" in text
+    assert "pdf input (3 files): 1,050 / 1,000 = 1.05×: target ≤ 1.1× met" in text
+    assert "image input (2 files): 1,600 / 1,000 = 1.60×: target ≤ 1.5× MISSED" in text
+
+
+def test_the_floor_before_and_after_is_one_reference() -> None:
+    """GIVEN the floor at 4 pages/min first and 6 last (the load fell) THEN the reference is
+    their pooled rate, and the note gives both."""
+    floor = both_floors(Measurement("tesseract alone", 10, 150.0, 200),
+                        Measurement("tesseract alone", 10, 100.0, 300))
+    assert floor.pages_per_minute == pytest.approx(20 * 60 / 250)
+    assert floor.peak_rss == 300 and "first 4.0, last 6.0" in floor.note

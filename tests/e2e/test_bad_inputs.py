@@ -82,6 +82,8 @@ def run(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Run:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     env = {**inherited, "SOHOA_DATA_DIR": str(base / "data"), "PREFECT_API_URL": prefect_api_url,
            "SOHOA_OCR__DPI": str(DPI), "SOHOA_OCR__TESSERACT_CMD": str(tesseract),
+           # The faults are the program's (killed, hanging): the CLI engine runs it.
+           "SOHOA_OCR__ENGINE": "cli",
            "SOHOA_OCR__PAGE_TIMEOUT_SECONDS": str(PAGE_TIMEOUT_SECONDS),
            "SOHOA_RETRY_DELAYS_SECONDS": "[1, 1, 1]"}
     started = time.monotonic()

@@ -120,7 +120,7 @@ def test_tesseract_killed_is_a_retryable_ocr_error_and_leaves_nothing(tmp_path: 
                                                                      work: Path) -> None:
     """GIVEN a Tesseract that is killed (as by the out-of-memory killer) WHEN a page is read
     THEN the error says so and that a retry may help, and no temporary file is left."""
-    options = OcrOptions(tesseract_cmd=fake_tesseract(tmp_path, "kill -KILL $$"))
+    options = OcrOptions(tesseract_cmd=fake_tesseract(tmp_path, "kill -KILL $$"), engine="cli")
     with pytest.raises(OcrCrashError, match=r"Tesseract was killed \(SIGKILL\) while reading "
                                             r"page 3") as raised:
         recognize_page(small_page(), 3, options, work)
@@ -130,7 +130,7 @@ def test_tesseract_killed_is_a_retryable_ocr_error_and_leaves_nothing(tmp_path: 
 
 def test_tesseract_over_the_time_limit_is_stopped(tmp_path: Path, work: Path) -> None:
     pid_file = tmp_path / "pid"
-    options = OcrOptions(timeout_seconds=1, tesseract_cmd=fake_tesseract(
+    options = OcrOptions(timeout_seconds=1, engine="cli", tesseract_cmd=fake_tesseract(
         tmp_path, f"echo $$ > '{pid_file}'\nexec sleep 60"))
     started = time.monotonic()
     with pytest.raises(OcrTimeoutError, match="longer than 1 s on page 1 and was stopped"):
@@ -148,7 +148,7 @@ def test_real_tesseract_over_the_time_limit_is_stopped(work: Path) -> None:
 
 
 def test_tesseract_failing_gives_its_reason(tmp_path: Path, work: Path) -> None:
-    options = OcrOptions(tesseract_cmd=fake_tesseract(
+    options = OcrOptions(engine="cli", tesseract_cmd=fake_tesseract(
         tmp_path, "echo 'Error in pixReadStream: Unknown format' >&2\nexit 1"))
     with pytest.raises(OcrError, match="Tesseract failed on page 2: Error in pixReadStream"):
         recognize_page(small_page(), 2, options, work)
@@ -157,7 +157,8 @@ def test_tesseract_failing_gives_its_reason(tmp_path: Path, work: Path) -> None:
 
 def test_missing_tesseract_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="Tesseract is not installed"):
-        recognize_page(small_page(), 1, OcrOptions(tesseract_cmd=str(tmp_path / "none")))
+        recognize_page(small_page(), 1,
+                       OcrOptions(tesseract_cmd=str(tmp_path / "none"), engine="cli"))
 
 
 DISK_FULL = """

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ from tests.pipeline.conftest import render_page, turn_page
 # No up/down balance is ever sure enough: every page goes to OSD, as a hard one does.
 orientation._SURE_BALANCE = 1.01
 environment = dict(os.environ)
-options = OcrOptions(tesseract_cmd=sys.argv[1], dpi=200)
+options = OcrOptions(tesseract_cmd=sys.argv[1], dpi=200, engine='cli')
 page = turn_page(render_page(), 180)
 reading = read_page(lambda: page, 1, PreprocessOptions(), options, SecondPassOptions())
 checked = reread_digits(reading.prepared.ocr_image, reading.recognition.page, options)
@@ -113,7 +114,7 @@ def test_parse_osd_reads_the_clockwise_turn() -> None:
 
 
 def test_the_options_choose_the_engine() -> None:
-    assert engine_for(OcrOptions(tesseract_cmd="/opt/t")) == CliEngine("/opt/t")
+    assert engine_for(OcrOptions(tesseract_cmd="/opt/t", engine="cli")) == CliEngine("/opt/t")
 
 
 # --- The warm engine (tesserocr) gives what the CLI gives ---
@@ -153,3 +154,44 @@ def test_the_warm_engine_says_which_model_is_missing(warm: TesserocrEngine) -> N
 
 def test_options_choose_the_warm_engine(warm: TesserocrEngine) -> None:
     assert engine_for(OcrOptions(engine="tesserocr")) is warm
+
+
+def test_the_warm_engine_loads_a_model_per_concurrent_call_not_per_thread(
+        tmp_path: Path) -> None:
+    """GIVEN a fresh warm engine WHEN six threads read digits one after another, then two at
+    once THEN one eng model served the six in turn and two serve the pair: a model per page
+    read at the same time (the OCR slots), not one in every task-runner thread."""
+    engine = TesserocrEngine(CliEngine().tessdata_dir())
+    strip, options = rendered_lines(), OcrOptions(dpi=200)
+    first = engine.read_digits(strip, options, "eng", "0123456789")
+    for _ in range(5):
+        thread = threading.Thread(target=engine.read_digits,
+                                  args=(strip, options, "eng", "0123456789"))
+        thread.start()
+        thread.join()
+    assert engine.loaded() == 1
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def read_together() -> None:
+        barrier.wait()
+        answers.append(engine.read_digits(strip, options, "eng", "0123456789"))
+
+    pair = [threading.Thread(target=read_together) for _ in range(2)]
+    for thread in pair:
+        thread.start()
+    for thread in pair:
+        thread.join()
+    assert answers == [first, first] and engine.loaded() in (1, 2)
+
+
+def test_without_tesserocr_the_warm_choice_falls_back_to_the_cli() -> None:
+    """GIVEN a Python where tesserocr cannot be imported WHEN the warm engine is chosen
+    THEN pages are read by the tesseract program, and the log says why."""
+    script = ("import sys; sys.modules['tesserocr'] = None\n"
+              "from pipeline.ocr import OcrOptions, engine_for\n"
+              "print(type(engine_for(OcrOptions(engine='tesserocr'))).__name__)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "CliEngine"
+    assert "tesserocr is not installed" in done.stderr

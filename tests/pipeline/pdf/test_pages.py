@@ -40,6 +40,10 @@ def test_searchable_pdf_has_image_and_text_at_the_printed_place(tmp_path: Path) 
 
     info = subprocess.run(["pdfinfo", str(merged)], capture_output=True, text=True).stdout
     assert "Pages:           2" in info
+    with pikepdf.open(merged) as pdf:  # the pages share one copy of Tesseract's font
+        fonts = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                 and o.get("/Type") == pikepdf.Name.Font]
+        assert len(fonts) == 2  # the Type0 font and its CID font, not two of each
     assert "576 x 240 pts" in info
     text = subprocess.run(["pdftotext", "-layout", str(merged), "-"], capture_output=True,
                           text=True).stdout

@@ -90,12 +90,20 @@ def test_a_signed_scan_is_ocrd_despite_its_stamp_text(text_page, tmp_path, invis
     GIVEN a scanned page with a digital-signature stamp's words in a corner (visible or not)
     WHEN processed
     THEN its few words explain almost none of the page's ink, so it is OCR'd: the body's
-    words are read and the page PDF is the raster under Tesseract's layer.
+    words are read and the page PDF is the raster under Tesseract's layer; the page is
+    rasterised once, for the check and the reading both.
     """
     path = write_signed_scan_pdf(tmp_path / "signed.pdf", np.array(text_page),
                                  invisible=invisible)
-    result = process(path, 0, tmp_path)
-    assert result.page.text_source == "ocr"
+    info, decoded = inspect_file(path, LIMITS), []
+
+    def decode() -> np.ndarray:
+        decoded.append(1)
+        return load_page(path, info, 0, LIMITS)
+
+    result = process_page(decode, 1, PageOptions(ocr=OcrOptions(dpi=DPI), work_dir=tmp_path),
+                          PageSource(path, FileFormat.PDF, 0, DPI))
+    assert result.page.text_source == "ocr" and decoded == [1]
     assert "Làm tại:" in result.page.text and "Hải Hậu" in result.page.text
     stored = pikepdf.open(io.BytesIO(result.pdf))
     assert list(stored.pages[0].images)
