@@ -1,6 +1,7 @@
 """Splitting stacks and assembling dossiers, measured on generated stacks with ground truth.
 
     python -m benchmarks.dossiers [--stacks 40] [--seed 5] [--dpi 200] [--tiers clean,mild,hard]
+                                  [--keep DIR]
 
 A stack is what a station feeds through its scanner at once: 1–4 dossiers one after another,
 each a receipt (some printing their code as a QR code or Code 128, some after a cover sheet)
@@ -19,7 +20,9 @@ the default settings. Printed per tier:
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import pickle
 import random
 import tempfile
 import time
@@ -27,23 +30,27 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from config.settings import Settings
 from office.dossiers import DocumentFacts, assign_dossiers, role_of
-from pipeline.doctypes import load_doctypes
+from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.load import inspect_file, load_page
 from pipeline.page import process_page
-from samples.generate import CodeChances, generate_corpus
-from samples.truth import Truth
+from samples.generate import DOC_TYPES, CodeChances, generate_corpus
+from samples.truth import Truth, load_truths
 from schemas.ocr import PageOcr
+from schemas.record import DocumentRole
 from schemas.status import DigitizationStatus
 
 TIERS = ("clean", "mild", "hard")
 FORMS = ("dossier_receipt", "birth_registration")
+MAX_DOSSIER_PAGES = 8
+LATE_CHANCE = 0.4  # a dossier whose result arrives weeks later, as a file of its own
 
 
 @dataclass
@@ -54,13 +61,29 @@ class TruePage:
     index: int  # 0-based page of its file
     template: str
     dossier: str
+    coded: bool  # its dossier's receipt carries a barcode or QR code, or has a cover sheet
 
 
 @dataclass
 class Stack:
+    """Pages fed at once, or a late file dropped in its dossier's folder (``folder``: the
+    dossier code the station sub-folder names)."""
+
     tier: str
     pages: list[TruePage]
-    barcoded: bool
+    folder: str | None = None
+
+
+@dataclass
+class Outcome:
+    """One document as the pipeline made it: its dossier, role, whether it went to review,
+    and the true dossiers of its pages."""
+
+    code: str | None
+    role: DocumentRole
+    reviewed: bool
+    true_dossiers: list[str]
+    late: bool
 
 
 @dataclass
@@ -68,15 +91,17 @@ class Score:
     """Counts for one tier."""
 
     stacks: int = 0
+    late_files: int = 0
     pages: int = 0
     starts_true: int = 0
     starts_found: int = 0
     starts_right: int = 0
     right_dossier: int = 0
-    barcoded_pages: int = 0
-    barcoded_right: int = 0
+    coded_pages: int = 0
+    coded_right: int = 0
     wrong_unreviewed: int = 0
-    statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    outcomes: list[Outcome] = field(default_factory=list)
+    true_late: set[str] = field(default_factory=set)  # dossiers given a late file
 
     @property
     def f1(self) -> float:
@@ -85,47 +110,84 @@ class Score:
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
     def add(self, other: Score) -> None:
-        for name in ("stacks", "pages", "starts_true", "starts_found", "starts_right",
-                     "right_dossier", "barcoded_pages", "barcoded_right", "wrong_unreviewed"):
+        for name in ("stacks", "late_files", "pages", "starts_true", "starts_found",
+                     "starts_right", "right_dossier", "coded_pages", "coded_right",
+                     "wrong_unreviewed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for status, count in other.statuses.items():
-            self.statuses[status] += count
+        self.outcomes += other.outcomes
+        self.true_late |= other.true_late
 
 
-def pool_of(folder: Path, count: int, seed: int, tier: str, dpi: int) -> list[Truth]:
-    """Generated receipts (half of them coded, a third after a cover sheet) and forms."""
-    receipts = generate_corpus(folder / "receipts", count, seed=seed, tiers=(tier,), dpi=dpi,
-                               formats=["pdf", "tiff"], doc_types=["dossier_receipt"],
-                               chances=CodeChances(barcodes=0.5, cover_sheets=0.3), workers=2)
-    forms = generate_corpus(folder / "forms", count * 2, seed=seed + 1, tiers=(tier,), dpi=dpi,
-                            doc_types=["birth_registration"], workers=2)
-    for truth in receipts:
-        truth.file = str(folder / "receipts" / truth.file)
-    for truth in forms:
-        truth.file = str(folder / "forms" / truth.file)
-    return receipts + forms
+@dataclass
+class Pool:
+    """Generated files of one tier, to be stacked."""
+
+    receipts: list[Truth]
+    forms: list[Truth]
+    late: list[Truth]
 
 
-def make_stacks(pool: list[Truth], count: int, rng: random.Random, tier: str) -> list[Stack]:
-    """Stacks of 1–4 dossiers: a receipt (its file's pages: maybe a cover sheet first) and
-    1–2 forms (with their attachments), each file used once."""
-    receipts = [t for t in pool if t.doc_type == "dossier_receipt"]
-    forms = [t for t in pool if t.doc_type == "birth_registration"]
-    stacks = []
-    for _ in range(count):
+def pool_of(folder: Path, dossiers: int, seed: int, tier: str, dpi: int, late_type: str) -> Pool:
+    """Generated receipts (half of them coded, a third after a cover sheet), forms, and the
+    files that arrive late (results when the generator makes a result type), enough for
+    ``dossiers``. Kept files are read back instead of generated again (``--keep``)."""
+    def made(name: str, count: int, seed: int, **options: Any) -> list[Truth]:
+        out = folder / name
+        truths = (load_truths(out) if (out / "manifest.json").exists() else
+                  generate_corpus(out, count, seed=seed, tiers=(tier,), dpi=dpi, workers=2,
+                                  **options))
+        for truth in truths:
+            truth.file = str(out / truth.file)
+        return truths
+
+    # A fifth of receipts open with a letter and are left out (opens_with_receipt); a
+    # dossier takes 1–3 form files.
+    receipts = made("receipts", dossiers * 5 // 4 + 2, seed, formats=["pdf", "tiff"],
+                    doc_types=["dossier_receipt"],
+                    chances=CodeChances(barcodes=0.5, cover_sheets=0.3))
+    forms = made("forms", dossiers * 3, seed + 1, doc_types=["birth_registration"])
+    late = made("late", dossiers // 2 + 1, seed + 2, doc_types=[late_type])
+    return Pool(receipts, forms, late)
+
+
+def opens_with_receipt(receipt: Truth) -> bool:
+    """A receipt file whose first page after any cover sheet is the receipt: stations put the
+    receipt on top of its dossier (a page before it would, by §5, belong to the dossier
+    before it in the stack)."""
+    first = next(p for p in receipt.pages if p.template != "cover_sheet")
+    return first.template == "dossier_receipt"
+
+
+def pages_of(truth: Truth, code: str, coded: bool) -> list[TruePage]:
+    return [TruePage(Path(truth.file), i, p.template, code, coded)
+            for i, p in enumerate(truth.pages)]
+
+
+def make_stacks(pool: Pool, plan: list[int], rng: random.Random, tier: str) -> list[Stack]:
+    """Stacks of the planned number of dossiers (1–4) of 2–8 pages: a receipt (its file's
+    pages: maybe a cover sheet first) and forms (with their attachments), each file used
+    once; some dossiers get a late file of their own."""
+    receipts = [t for t in pool.receipts if opens_with_receipt(t)]
+    forms, late = list(pool.forms), list(pool.late)
+    stacks: list[Stack] = []
+    for dossiers in plan:
         pages: list[TruePage] = []
-        barcoded = False
-        for _ in range(rng.randint(1, 4)):
-            if not receipts or len(forms) < 2:
+        for _ in range(dossiers):
+            if not receipts or not forms:
                 break
             receipt = receipts.pop()
             code = str(receipt.fields["dossier_code"])
-            barcoded |= any(p.barcode for p in receipt.pages if p.template != "cover_sheet")
-            for truth in [receipt, *(forms.pop() for _ in range(rng.randint(1, 2)))]:
-                pages += [TruePage(Path(truth.file), i, p.template, code)
-                          for i, p in enumerate(truth.pages)]
+            coded = any(p.barcode for p in receipt.pages)
+            dossier = pages_of(receipt, code, coded)
+            wanted = rng.randint(2, MAX_DOSSIER_PAGES)
+            while forms and (len(dossier) < 2 or len(dossier) < wanted) and (
+                    len(dossier) + forms[-1].page_count <= MAX_DOSSIER_PAGES):
+                dossier += pages_of(forms.pop(), code, coded)
+            pages += dossier
+            if late and rng.random() < LATE_CHANCE:
+                stacks.append(Stack(tier, pages_of(late.pop(), code, coded), folder=code))
         if pages:
-            stacks.append(Stack(tier, pages, barcoded))
+            stacks.append(Stack(tier, pages))
     return stacks
 
 
@@ -157,6 +219,13 @@ def true_starts(stack: Stack) -> set[int]:
     return starts
 
 
+def late_type(doctypes: list[DocTypeDefinition]) -> str:
+    """What arrives late as a file of its own: a result when the generator can make a type
+    whose definition marks it a result, else a further form (the same way in: the folder)."""
+    results = [d.id for d in doctypes if d.dossier_role == "result" and d.id in DOC_TYPES]
+    return results[0] if results else "birth_registration"
+
+
 def score_stack(stack: Stack, pages: list[PageOcr]) -> Score:
     """Split and assign a stack as the pipeline does, and count against its truth."""
     settings = Settings()
@@ -164,41 +233,169 @@ def score_stack(stack: Stack, pages: list[PageOcr]) -> Score:
     analysed = analyse_file(pages, doctypes, settings.review)
     facts = [DocumentFacts(role_of(d.analysis.doc_type, doctypes), d.span.dossier_code,
                            d.own_code) for d in analysed]
-    score = Score(stacks=1, pages=len(stack.pages))
+    score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,
+                  pages=len(stack.pages))
+    if stack.folder is not None:
+        score.true_late.add(stack.folder)
     found = {d.span.first for d in analysed}
     truth = true_starts(stack)
     score.starts_true, score.starts_found = len(truth), len(found)
     score.starts_right = len(found & truth)
-    for document, assignment in zip(analysed, assign_dossiers(facts, None), strict=True):
+    for document, fact, assignment in zip(analysed, facts, assign_dossiers(facts, stack.folder),
+                                          strict=True):
         reviewed = (assignment.doubt is not None or document.analysis.assessment.status
                     is DigitizationStatus.NEEDS_REVIEW)
-        score.statuses["needs_review" if reviewed else "digitized"] += 1
-        for page in document.pages:
-            right = assignment.code == stack.pages[page.number - 1].dossier
+        trues = [stack.pages[page.number - 1] for page in document.pages]
+        score.outcomes.append(Outcome(assignment.code, fact.role, reviewed,
+                                      [t.dossier for t in trues], stack.folder is not None))
+        for true in trues:
+            right = assignment.code == true.dossier
             score.right_dossier += right
-            if stack.barcoded:
-                score.barcoded_pages += 1
-                score.barcoded_right += right
+            score.coded_pages += true.coded
+            score.coded_right += true.coded and right
             score.wrong_unreviewed += (not right and assignment.code is not None
                                        and not reviewed)
     return score
 
 
-def print_scores(scores: dict[str, Score], seconds: float) -> None:
-    table = Table(title=f"sohoa dossiers ({scores['all'].stacks} stacks, "
-                        f"{scores['all'].pages} pages, {seconds:.0f} s)")
-    for column in ("tier", "stacks", "pages", "boundary F1", "right dossier",
-                   "right dossier (barcoded)", "wrong, not reviewed", "documents"):
-        table.add_column(column, justify="left" if column in ("tier", "documents") else "right")
+@dataclass
+class Indicators:
+    """A province's two indicators over a set of dossiers (contract §6)."""
+
+    dossiers: int
+    digitized: int
+    electronic: int
+
+    def rates(self) -> str:
+        if not self.dossiers:
+            return "–"
+        return (f"{self.digitized / self.dossiers:.1%} / {self.electronic / self.dossiers:.1%}"
+                f" of {self.dossiers}")
+
+
+def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
+    """The indicators from the dossiers the pipeline assembled: a dossier is digitized when it
+    has a receipt and its receipt and components are all digitized (none in review); it has
+    an electronic result when one of its results is digitized."""
+    by_code: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.code is not None:
+            by_code[outcome.code].append(outcome)
+    digitized = electronic = 0
+    for members in by_code.values():
+        handed_in = [m for m in members if m.role is not DocumentRole.RESULT]
+        digitized += (any(m.role is DocumentRole.RECEIPT for m in handed_in)
+                      and not any(m.reviewed for m in handed_in))
+        electronic += any(m.role is DocumentRole.RESULT and not m.reviewed for m in members)
+    return Indicators(len(by_code), digitized, electronic)
+
+
+def true_indicators(outcomes: list[Outcome], late: set[str], results: bool) -> Indicators:
+    """The indicators of the true dossiers, given what the pipeline digitized: a dossier is
+    digitized when every page handed in lies in a document that is digitized; it has an
+    electronic result when its late file (a result, when ``results``) is. Equal to the
+    assembled ones only when no page joined the wrong dossier or none."""
+    pages: dict[str, list[bool]] = defaultdict(list)
+    late_done: dict[str, bool] = {}
+    for outcome in outcomes:
+        for dossier in outcome.true_dossiers:
+            if outcome.late and results:
+                late_done[dossier] = late_done.get(dossier, True) and not outcome.reviewed
+            else:
+                pages[dossier].append(not outcome.reviewed)
+    digitized = sum(all(done) for done in pages.values())
+    electronic = sum(late_done.get(code, False) for code in pages)
+    return Indicators(len(pages), digitized, electronic)
+
+
+def print_scores(scores: dict[str, Score], results: bool, seconds: float) -> None:
+    table = Table(title=f"sohoa dossiers ({scores['all'].stacks} stacks and "
+                        f"{scores['all'].late_files} late files, {scores['all'].pages} pages, "
+                        f"{seconds:.0f} s)")
+    for column in ("tier", "stacks", "late", "pages", "boundary F1", "right dossier",
+                   "right dossier (coded)", "wrong, not reviewed", "in review",
+                   "digitized / e-result rate, assembled", "… from the truth"):
+        table.add_column(column, justify="left" if column == "tier" else "right")
     for tier, s in scores.items():
         if not s.stacks:
             continue
-        barcoded = f"{s.barcoded_right / s.barcoded_pages:.3f}" if s.barcoded_pages else "–"
-        table.add_row(tier, str(s.stacks), str(s.pages), f"{s.f1:.3f}",
-                      f"{s.right_dossier / s.pages:.3f}", barcoded,
-                      f"{s.wrong_unreviewed / s.pages:.2%}",
-                      ", ".join(f"{k} {v}" for k, v in sorted(s.statuses.items())))
+        coded = f"{s.coded_right / s.coded_pages:.3f}" if s.coded_pages else "–"
+        reviewed = sum(o.reviewed for o in s.outcomes)
+        table.add_row(tier, str(s.stacks), str(s.late_files), str(s.pages), f"{s.f1:.3f}",
+                      f"{s.right_dossier / s.pages:.3f}", coded,
+                      f"{s.wrong_unreviewed / s.pages:.2%}", f"{reviewed}/{len(s.outcomes)}",
+                      assembled_indicators(s.outcomes).rates(),
+                      true_indicators(s.outcomes, s.true_late, results).rates())
     Console().print(table)
+    if not results:
+        Console().print("No result type can be generated yet: late files are further forms "
+                        "(dropped in their dossier's folder), and the electronic-result rate "
+                        "is 0 on both sides.")
+
+
+Job = tuple[str, int, int]  # file, 0-based page of it, 1-based page of the stack
+
+
+def jobs_of(stack: Stack) -> list[Job]:
+    return [(str(p.file), p.index, n) for n, p in enumerate(stack.pages, start=1)]
+
+
+def kept_pages(cache: Path) -> dict[Job, PageOcr]:
+    """The pages read on earlier runs (``--keep``), appended one pickle each."""
+    kept: dict[Job, PageOcr] = {}
+    if cache.exists():
+        with cache.open("rb") as stream:
+            while True:
+                try:
+                    job, page = pickle.load(stream)
+                except (EOFError, pickle.UnpicklingError):
+                    break  # the end, or a page still being written by a running benchmark
+                kept[job] = page
+    return kept
+
+
+def read_pages(stacks: list[Stack], cache: Path, cached_only: bool) -> dict[Job, PageOcr]:
+    """Every page of the stacks through the page function, in processes, tiers taken in
+    turn; each page is appended to ``cache`` as it is read, so that the split and assembly
+    can be measured again after a change without OCR, and an interrupted run resumed (or
+    scored on the stacks read so far: ``cached_only``)."""
+    kept = kept_pages(cache)
+    tiers = list(dict.fromkeys(s.tier for s in stacks))
+    by_tier = [[s for s in stacks if s.tier == tier] for tier in tiers]
+    order = [s for turn in itertools.zip_longest(*by_tier) for s in turn if s is not None]
+    todo = [job for stack in order for job in jobs_of(stack) if job not in kept]
+    if cached_only or not todo:
+        return kept
+    with ProcessPoolExecutor(Settings().ocr.worker_count()) as pool, cache.open("ab") as out:
+        for job, page in zip(todo, pool.map(read_page, todo), strict=True):
+            pickle.dump((job, page), out)
+            out.flush()
+            kept[job] = page
+    return kept
+
+
+def measure(base: Path, args: argparse.Namespace) -> dict[str, Score]:
+    """Generate (or take the kept) stacks under ``base``, read them, and score each tier."""
+    tiers = args.tiers.split(",")
+    rng = random.Random(args.seed)
+    late = late_type(load_doctypes(Settings().doctypes_dir))
+    per_tier = -(-args.stacks // len(tiers))
+    stacks: list[Stack] = []
+    for number, tier in enumerate(tiers):
+        plan = [rng.randint(1, 4) for _ in range(per_tier)]
+        pool = pool_of(base / tier, sum(plan), args.seed + 10 * number, tier, args.dpi, late)
+        stacks += make_stacks(pool, plan, rng, tier)
+    os.environ["SOHOA_DATA_DIR"] = str(base / "data")
+    read = read_pages(stacks, base / "pages.pickles", args.cached_only)
+    scores = {tier: Score() for tier in (*tiers, "all")}
+    for stack in stacks:
+        jobs = jobs_of(stack)
+        if not all(job in read for job in jobs):
+            continue  # not read yet (--cached-only)
+        score = score_stack(stack, [read[job] for job in jobs])
+        scores[stack.tier].add(score)
+        scores["all"].add(score)
+    return scores
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -207,31 +404,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--tiers", default=",".join(TIERS))
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the generated files and the pages read here, and reuse "
+                             "them on the next run with the same arguments")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="with --keep: score only the stacks whose pages were read")
     args = parser.parse_args(argv)
-    tiers = args.tiers.split(",")
-    rng = random.Random(args.seed)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sohoa-dossiers-") as scratch:
-        base = Path(scratch)
-        stacks: list[Stack] = []
-        per_tier = -(-args.stacks // len(tiers))
-        for number, tier in enumerate(tiers):
-            pool = pool_of(base / tier, per_tier * 3, args.seed + 10 * number, tier, args.dpi)
-            stacks += make_stacks(pool, per_tier, rng, tier)
-        os.environ["SOHOA_DATA_DIR"] = str(base / "data")
-        jobs = [(str(p.file), p.index, n) for s in stacks
-                for n, p in enumerate(s.pages, start=1)]
-        with ProcessPoolExecutor(Settings().ocr.worker_count()) as pool:
-            read = list(pool.map(read_page, jobs, chunksize=2))
-        scores = {tier: Score() for tier in (*tiers, "all")}
-        position = 0
-        for stack in stacks:
-            pages = read[position:position + len(stack.pages)]
-            position += len(stack.pages)
-            score = score_stack(stack, pages)
-            scores[stack.tier].add(score)
-            scores["all"].add(score)
-    print_scores(scores, time.perf_counter() - started)
+    late = late_type(load_doctypes(Settings().doctypes_dir))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        scores = measure(args.keep, args)
+    else:
+        with tempfile.TemporaryDirectory(prefix="sohoa-dossiers-") as scratch:
+            scores = measure(Path(scratch), args)
+    print_scores(scores, late != "birth_registration", time.perf_counter() - started)
 
 
 if __name__ == "__main__":

@@ -72,10 +72,17 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     only = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
     assignments: list[Assignment] = []
     current: Assignment | None = None  # what the last receipt (without cover) gave
+    disputed: str | None = None  # a cover sheet's code its receipt contradicts
     for document in documents:
         if document.role is DocumentRole.RECEIPT:
             current = _receipt_assignment(document)
             assignments.append(current)
+            disputed = document.cover_code if current.doubt else None
+        elif document.cover_code and document.cover_code == disputed:
+            # Either the sheet or the receipt is of another dossier: so may these be.
+            assignments.append(Assignment(None, f"its cover sheet says «{disputed}» but the "
+                                                f"receipt after the sheet disagrees: which "
+                                                f"dossier is it part of?"))
         elif document.cover_code:
             assignments.append(Assignment(document.cover_code))
         elif current is not None:

@@ -5,7 +5,11 @@ the copies of ID cards through the scanner at once, sometimes several dossiers i
 - A page without a title belongs to the document before it (an attachment); pages before the
   first title form one document of their own (``unknown`` unless analysis finds otherwise).
 - A cover sheet (a page carrying only a dossier code as a barcode or QR code) ends the
-  document before it and starts that dossier; it is no document itself.
+  document before it and starts that dossier; it is no document itself. Its reach ends at
+  the next cover sheet, or at a second receipt: stations cover some dossiers and not others,
+  so a receipt after the sheet's dossier's own opens a dossier of its own (the first one is
+  the sheet's dossier's, and a code it prints that differs is a conflict for review:
+  office/dossiers.py).
 - A page without a title that looks like the start of another type (many of that type's
   labels printed, more than of its own document's type) is a doubt: its document goes to
   review naming the page, rather than being silently glued to the wrong document.
@@ -68,17 +72,23 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
     """The documents in a file's pages. ``cover_codes`` maps the numbers of cover-sheet pages
     to the dossier code each carries; ``near_type_score`` is the review threshold
     (``ReviewOptions.unknown_near_type_score``) above which an untitled page is a doubt."""
+    receipts = {d.id for d in doctypes if d.dossier_role == "receipt"}
+    receipt_seen = False  # the cover sheet's dossier has had its receipt
     spans: list[DocumentSpan] = []
     dossier: str | None = None
     for layout in layouts:
         number = layout.page.number
         if number in cover_codes:
-            dossier = cover_codes[number]
+            dossier, receipt_seen = cover_codes[number], False
             spans.append(DocumentSpan([], dossier_code=dossier))  # closes the one before
             continue
         opens = opened_type(layout, doctypes)
         current = spans[-1] if spans else None
         if opens is not None or current is None:
+            if opens in receipts:
+                if receipt_seen:
+                    dossier = None  # a second receipt: the cover sheet's reach ends
+                receipt_seen = True
             if current is not None and not current.pages:
                 current.pages, current.opens = [layout], opens  # right after a cover sheet
             else:

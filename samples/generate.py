@@ -338,6 +338,10 @@ DEMO_SPECS: tuple[FileSpec, ...] = (
     FileSpec(7, DEMO_SEED, ("birth_registration",), "clean", "next_line", "tiff", 300,
              rotations=(90,)),
     FileSpec(8, DEMO_SEED, ("dossier_receipt",), "mild", "typewriter", "pdf", 200, color=True),
+    # A stack fed at once: a station's cover sheet (QR), a receipt printing its code as a
+    # Code 128, the birth registration and a copy handed in with it: one dossier.
+    FileSpec(9, DEMO_SEED, ("dossier_receipt", "birth_registration", "birth_certificate_copy"),
+             "clean", "classic", "tiff", 200, barcode="code128", cover_sheet="qr"),
 )
 DEMO_COMMAND = "python -m samples.generate samples/scans --demo"
 

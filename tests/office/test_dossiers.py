@@ -54,6 +54,17 @@ def test_a_receipt_whose_code_differs_from_its_cover_sheet_joins_neither():
                                        f"cover sheet's «{A}»")
 
 
+def test_documents_under_a_cover_sheet_its_receipt_contradicts_go_to_review():
+    """GIVEN a cover sheet for A whose receipt reads B, and a form after them WHEN assigned
+    THEN neither joins a dossier: the sheet or the receipt belongs elsewhere, and so may the
+    form; a later cover sheet starts afresh."""
+    receipt, form, other = assign_dossiers([facts(RECEIPT, cover=A, own=B),
+                                            facts(COMPONENT, cover=A),
+                                            facts(COMPONENT, cover=B)], None)
+    assert receipt.code is None and form.code is None and "disagrees" in form.doubt
+    assert other == Assignment(B)
+
+
 def test_a_station_sub_folder_named_by_a_code_gives_it():
     assert folder_code(f"/srv/scans/thach-ha/{A}/tờ khai.pdf", "/srv/scans/thach-ha") == A
     assert folder_code("/srv/scans/thach-ha/tờ khai.pdf", "/srv/scans/thach-ha") is None

@@ -129,3 +129,24 @@ def test_a_cover_sheet_is_told_from_a_receipt_on_tesseracts_text(kind: str) -> N
 def test_a_page_of_little_text_without_a_dossier_code_is_no_cover_sheet() -> None:
     assert not is_cover_sheet([], "Mã hồ sơ")
     assert not is_cover_sheet([PageCode("https://example.vn", "qr", (0, 0, 1, 1))], "")
+
+
+def test_a_code128_blurred_by_rendering_a_200_dpi_pdf_at_300_dpi_is_read(tmp_path) -> None:
+    """GIVEN a 200-DPI scanned receipt put in a PDF, which the loader renders at 300 DPI
+    WHEN its codes are read THEN the Code 128 is (its local binarization misread one bar:
+    a checksum error; the second look at Otsu's threshold reads it)."""
+    from PIL import Image
+
+    from config.settings import Settings
+    from pipeline.load import inspect_file, load_page
+    from samples.generate import FileSpec, generate_file
+
+    truth = generate_file(FileSpec(1, 31, ("dossier_receipt",), "clean", "classic", "tiff", 200,
+                                   barcode="code128"), tmp_path)
+    pdf = tmp_path / "receipt.pdf"
+    Image.open(tmp_path / truth.file).convert("L").save(pdf, resolution=200)
+    limits = Settings().page_limits()
+    info = inspect_file(pdf, limits)
+    assert info.dpi == 300
+    [found] = read_codes(load_page(pdf, info, 0, limits))
+    assert (found.text, found.format) == (truth.fields["dossier_code"], "code128")

@@ -58,6 +58,30 @@ def test_a_cover_sheet_starts_its_dossier_and_is_no_document(doctypes):
                             (None, 5, 6, code_b)]
 
 
+def test_a_receipt_further_on_ends_the_cover_sheets_reach(doctypes):
+    """
+    GIVEN a cover sheet, its receipt and form, then a second dossier's receipt and form fed
+    without a cover sheet
+    WHEN split
+    THEN the second receipt and its form are outside the first dossier (the assembly gives
+    them the second receipt's code), not glued to the cover sheet's dossier.
+    """
+    code_a = "000.00.21.H27-241128-0001"
+    pages = pages_of([], RECEIPT_FORM, BIRTH_FORM, RECEIPT_FORM, BIRTH_FORM)
+    spans = split_document(pages, doctypes, {1: code_a}, NEAR)
+    assert shape(spans) == [("dossier_receipt", 2, 2, code_a),
+                            ("birth_registration", 3, 3, code_a),
+                            ("dossier_receipt", 4, 4, None),
+                            ("birth_registration", 5, 5, None)]
+
+
+def test_the_cover_sheets_receipt_may_come_after_a_form(doctypes):
+    code_a = "000.00.21.H27-241128-0001"
+    pages = pages_of([], BIRTH_FORM, RECEIPT_FORM, BIRTH_FORM)
+    spans = split_document(pages, doctypes, {1: code_a}, NEAR)
+    assert [s.dossier_code for s in spans] == [code_a] * 3
+
+
 def test_an_untitled_page_that_fits_another_type_is_a_doubt(doctypes):
     """
     GIVEN a receipt followed by a birth registration form whose title was not read
