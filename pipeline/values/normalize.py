@@ -28,12 +28,16 @@ _LONG_DATE = (r"ng[a-z]{1,3}\s*(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*
 _CODE_PARTS = (r"(\d{3})\s*[.,]?\s*(\d{2})\s*[.,]?\s*(\d{2})\s*[.,]?\s*h\s*(\d{2})\s*[-–—]\s*"
                r"(\d{6})\s*[-–—]\s*(\d{4})(?!\d)")
 _CODE_FRAME = r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"
+# A time of day: «08 giờ 30 phút», «8h30», «08:30», or the hour alone («14 giờ»: on the hour).
+_TIME = r"(\d{1,2})\s*(?:gio|h|:)\s*(?:(\d{1,2})\s*(?:phut|')?)?"
+# The time before the date («08 giờ 30 phút, ngày …», the receipts' template) or after it
+# («ngày 28/11/2024, lúc 08 giờ 30», as other offices' software prints it).
+_TIME_FIRST = re.compile(rf"{_TIME}\s*[,;]?\s*(?:(?:ngay\s*)?{_DMY}|{_LONG_DATE})")
+_DATE_FIRST = re.compile(rf"(?:{_DMY}|{_LONG_DATE})\s*[,;\-]?\s*(?:(?:vao\s*)?luc\s*)?{_TIME}")
 PATTERNS: dict[str, re.Pattern[str]] = {
     # Searched in folded text (same length as the original), hence the unaccented words.
     "date": re.compile(rf"{_DMY}|{_LONG_DATE}"),
-    "datetime": re.compile(
-        rf"(\d{{1,2}})\s*(?:gio|h|:)\s*(\d{{1,2}})\s*(?:phut)?\s*[,;]?\s*(?:{_DMY}|{_LONG_DATE})"
-    ),
+    "datetime": re.compile(f"{_TIME_FIRST.pattern}|{_DATE_FIRST.pattern}"),
     "id_number": re.compile(r"(?<![\d/.\-])\d(?:[ .]?\d){7,11}(?![\d/])"),
     "phone": re.compile(r"(?:\+\s*84|\b84|\b0)(?:[\s.\-]?\d){8,10}(?!\d)"),
     "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
@@ -125,12 +129,18 @@ def normalize_date(text: str) -> str | None:
 
 
 def normalize_datetime(text: str) -> str | None:
-    """«08 giờ 30 phút, ngày 28 tháng 11 năm 2024» → «2024-11-28T08:30»."""
-    found = _search("datetime", text)
-    if not found:
-        return None
-    hour, minute = found.group(1), found.group(2)
-    return f"{_iso_date(*_date_groups(found, 2))}T{int(hour):02d}:{int(minute):02d}"
+    """«08 giờ 30 phút, ngày 28 tháng 11 năm 2024», «14 giờ, ngày 28/11/2024» or
+    «ngày 28/11/2024 lúc 8h30» → «2024-11-28T08:30»."""
+    folded = fold(text)
+    found = _TIME_FIRST.search(folded)
+    if found:
+        hour, minute, day = found.group(1), found.group(2), _date_groups(found, 2)
+    else:
+        found = _DATE_FIRST.search(folded)
+        if not found:
+            return None
+        day, (hour, minute) = _date_groups(found, 0), found.groups()[6:8]
+    return f"{_iso_date(*day)}T{int(hour):02d}:{int(minute or 0):02d}"
 
 
 def _digits(text: str) -> str:
