@@ -67,7 +67,8 @@ def digitize(path: Path) -> dict:
     analysis = analyse(pages, load_doctypes(settings.doctypes_dir), settings.review)
     fields = {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()}
     return {"status": analysis.assessment.status.value, "doc_type": analysis.doc_type,
-            "fields": fields, "pages": [{"text": page.text} for page in pages]}
+            "fields": fields, "review_reasons": analysis.assessment.review_reasons,
+            "pages": [{"text": page.text} for page in pages]}
 
 
 def run_pipeline(files: list[Path], json_out: Path) -> float:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.text import clean_text, fold, nfc
 
 Value = str | int
@@ -204,6 +206,15 @@ def normalize_dossier_code(text: str) -> str | None:
 
 
 def normalize_gender(text: str) -> str | None:
-    """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»."""
+    """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»; failing that, the first word
+    one letter from exactly one of them («NữỮ» read for «Nữ»; «Narn», with «m» read as
+    «rn», for «Nam»)."""
     found = _search("gender", text)
-    return _GENDERS[found.group(1)] if found else None
+    if found:
+        return _GENDERS[found.group(1)]
+    for word in re.findall(r"[a-z]+", fold(text).lower())[:1]:
+        word = word.replace("rn", "m")
+        near = [g for g in _GENDERS if Levenshtein.distance(word, g) <= 1]
+        if len(near) == 1 and len(word) >= 2:
+            return _GENDERS[near[0]]
+    return None
