@@ -131,7 +131,7 @@ def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages:
             table.add_row(part, tier, str(score.files), f"{score.type_accuracy:.3f}", fields,
                           f"{score.field_precision:.3f}", f"{score.review_rate:.1%}",
                           f"{score.straight_through_rate:.1%}", f"{score.cer:.4f}", statuses)
-    Console().print(table)
+    Console(width=200).print(table)
 
 
 def part_layouts(part: str) -> list[str]:

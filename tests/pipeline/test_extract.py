@@ -660,3 +660,19 @@ def test_an_email_domain_two_letters_from_a_provider_goes_to_review(receipt):
     fields = extract_fields([make_page(lines)], receipt)
     assert "email" not in fields
     assert "misreading" in fields.doubts["email"].reason
+
+
+def test_older_wordings_of_labels_are_read_as_their_fields(receipt, birth):
+    """GIVEN labels as earlier templates printed them («Địa chỉ liên hệ», «Sinh ngày»,
+    «Quan hệ với người được đăng ký khai sinh») WHEN extracted THEN each is its field, the
+    longer wording's words no part of the value."""
+    lines = replaced(RECEIPT_FORM, "Địa chỉ",
+                     "Địa chỉ liên hệ: số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, "
+                     "Thành phố Hồ Chí Minh")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["applicant_address"].value.startswith("số 27 đường Nguyễn Huệ")
+    lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được đăng ký khai sinh: Mẹ")
+    lines = replaced(lines, "Ngày, tháng, năm sinh", "Sinh ngày: 05/03/2024")
+    fields = extract_fields([make_page(lines)], birth)
+    assert fields["relationship"].value == "Mẹ"
+    assert fields["child_dob"].value == "2024-03-05"
