@@ -1,17 +1,25 @@
 """Accuracy of sohoa end to end on a generated corpus with ground truth.
 
-    python -m benchmarks.accuracy [--count 60] [--seed 11] [--layouts A,B|all] [--dpi 300]
+    python -m benchmarks.accuracy [--count 60] [--seed 11] [--parts tuning,held_out]
+                                  [--dpi 300] [--errors]
 
 Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
 a user gets by default (pipeline/page.py for every page, pipeline/document.py for every file:
 the very steps `sohoa process` runs, without a Prefect server, database or store), and
-prints per tier: document-type accuracy, field accuracy
-(expected fields with exactly the right value), field precision (given fields that are
-right; see ``benchmarks.scoring``) and character error rate of the recognised text.
+prints per part and tier: document-type accuracy, field accuracy (expected fields with exactly
+the right value), field precision (given fields that are right; see ``benchmarks.scoring``),
+review rate (files `needs_review`), straight-through rate (files `digitized` with the right
+type and every field right) and character error rate of the recognised text.
 
-By default the scans are set in the held-out layouts (``samples.layouts.HELD_OUT_LAYOUTS``),
-which no extraction test uses, so the numbers say how the pipeline does on forms it was not
-tuned to; ``--layouts all`` takes every layout.
+Two parts, ``--count`` files each, from the same seed:
+
+* **tuning**: the layouts of ``samples.layouts.tuning_layouts()`` — the layout families and
+  fonts that tests and development may look at; ``--errors`` lists this part's wrong and
+  missing fields, to learn from.
+* **held_out**: the layouts of ``samples.layouts.HELD_OUT_LAYOUTS``, printed only in the fonts
+  of ``samples.layouts.HELD_OUT_FONTS`` (no tuning layout uses them). No extraction test uses
+  these layouts, and their individual errors are never printed: only their aggregate numbers,
+  which say how the pipeline does on forms and type faces it was not tuned to.
 """
 
 from __future__ import annotations
@@ -34,11 +42,12 @@ from pipeline.document import analyse
 from pipeline.load import inspect_file, load_page
 from pipeline.page import process_page
 from samples.generate import generate_corpus
-from samples.layouts import HELD_OUT_LAYOUTS, LAYOUTS
+from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
 from samples.truth import Truth
 from schemas.errors import SohoaError
 
 TIERS = ("clean", "mild", "hard")
+PARTS = ("tuning", "held_out")
 
 
 def digitize(path: Path) -> dict:
@@ -58,7 +67,8 @@ def digitize(path: Path) -> dict:
     analysis = analyse(pages, load_doctypes(settings.doctypes_dir), settings.review)
     fields = {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()}
     return {"status": analysis.assessment.status.value, "doc_type": analysis.doc_type,
-            "fields": fields, "pages": [{"text": page.text} for page in pages]}
+            "fields": fields, "review_reasons": analysis.assessment.review_reasons,
+            "pages": [{"text": page.text} for page in pages]}
 
 
 def run_pipeline(files: list[Path], json_out: Path) -> float:
@@ -73,61 +83,92 @@ def run_pipeline(files: list[Path], json_out: Path) -> float:
     return time.perf_counter() - started
 
 
+def read_document(truth: Truth, json_out: Path) -> dict:
+    """The JSON produced for a truth's file; a file without JSON counts as entirely wrong."""
+    produced = json_out / f"{Path(truth.file).stem}.json"
+    if produced.exists():
+        return json.loads(produced.read_text(encoding="utf-8"))
+    return {"status": "missing", "doc_type": None, "fields": {}, "pages": []}
+
+
 def score_corpus(truths: list[Truth], json_out: Path) -> dict[str, TierScore]:
-    """Scores per tier plus 'all'; a file without JSON counts as entirely wrong."""
+    """Scores per tier plus 'all'."""
     scores = {tier: TierScore() for tier in (*TIERS, "all")}
     for truth in truths:
-        produced = json_out / f"{Path(truth.file).stem}.json"
-        document = (json.loads(produced.read_text(encoding="utf-8")) if produced.exists()
-                    else {"status": "missing", "doc_type": None, "fields": {}, "pages": []})
-        score = score_file(truth.doc_type, truth.fields, truth.text, document)
+        score = score_file(truth.doc_type, truth.fields, truth.text, read_document(truth, json_out))
         scores[truth.tier].add(score)
         scores["all"].add(score)
     return scores
 
 
-def print_scores(scores: dict[str, TierScore], seconds: float, pages: int,
-                 layouts: list[str]) -> None:
-    table = Table(title=f"sohoa accuracy ({scores['all'].files} files, {pages} pages, "
-                        f"{seconds:.0f} s; layouts {', '.join(layouts)})")
-    for column in ("tier", "files", "doc type acc", "field acc", "field precision", "CER",
-                   "statuses"):
-        table.add_column(column, justify="left" if column in {"tier", "statuses"} else "right")
-    for tier, score in scores.items():
-        if not score.files:
-            continue
-        statuses = ", ".join(f"{k} {v}" for k, v in sorted(score.statuses.items()))
-        fields = f"{score.field_accuracy:.3f} ({score.fields_correct}/{score.fields_expected})"
-        table.add_row(tier, str(score.files), f"{score.type_accuracy:.3f}", fields,
-                      f"{score.field_precision:.3f}", f"{score.cer:.4f}", statuses)
-    Console().print(table)
+def field_errors(truths: list[Truth], json_out: Path) -> list[str]:
+    """One line per wrong, missing or extra field (tuning part only: see the module's note)."""
+    lines = []
+    for truth in truths:
+        document = read_document(truth, json_out)
+        produced = {k: v["value"] for k, v in document.get("fields", {}).items()}
+        for key in sorted(set(truth.fields) | set(produced)):
+            if produced.get(key) != truth.fields.get(key):
+                lines.append(f"{truth.file} {truth.tier} {truth.layout} {document['status']} "
+                             f"{key}: want {truth.fields.get(key)!r} got {produced.get(key)!r}")
+    return lines
+
+
+def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages: int) -> None:
+    """One table: a row per part and tier."""
+    files = sum(part["all"].files for part in scores.values())
+    table = Table(title=f"sohoa accuracy ({files} files, {pages} pages, {seconds:.0f} s)")
+    for column in ("part", "tier", "files", "doc type", "field acc", "precision", "review",
+                   "straight-through", "CER", "statuses"):
+        table.add_column(column, justify="left" if column in {"part", "tier", "statuses"}
+                         else "right")
+    for part, tiers in scores.items():
+        for tier, score in tiers.items():
+            if not score.files:
+                continue
+            statuses = ", ".join(f"{k} {v}" for k, v in sorted(score.statuses.items()))
+            fields = f"{score.field_accuracy:.3f} ({score.fields_correct}/{score.fields_expected})"
+            table.add_row(part, tier, str(score.files), f"{score.type_accuracy:.3f}", fields,
+                          f"{score.field_precision:.3f}", f"{score.review_rate:.1%}",
+                          f"{score.straight_through_rate:.1%}", f"{score.cer:.4f}", statuses)
+    Console(width=200).print(table)
+
+
+def part_layouts(part: str) -> list[str]:
+    """The layouts of a part (see the module's note)."""
+    return tuning_layouts() if part == "tuning" else list(HELD_OUT_LAYOUTS)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--count", type=int, default=60, help="files per part")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--dpi", type=int, default=300)
-    parser.add_argument("--layouts", default=",".join(HELD_OUT_LAYOUTS),
-                        help="comma-separated layout names, or 'all' (default: the held-out "
-                             f"layouts {', '.join(HELD_OUT_LAYOUTS)})")
+    parser.add_argument("--parts", default=",".join(PARTS))
     parser.add_argument("--tiers", default=",".join(TIERS))
+    parser.add_argument("--errors", action="store_true",
+                        help="list the tuning part's wrong and missing fields")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
     args = parser.parse_args(argv)
-    layouts = list(LAYOUTS) if args.layouts == "all" else args.layouts.split(",")
+    parts = args.parts.split(",")
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-") as scratch:
         base = args.keep or Path(scratch)
-        corpus = base / "corpus"
-        truths = generate_corpus(corpus, count=args.count, seed=args.seed, dpi=args.dpi,
-                                 truth_dir=base / "truth", workers=2,
-                                 tiers=tuple(args.tiers.split(",")),
-                                 layouts=layouts)
-        files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
         # Scratch files under the run's own folder, not the user's data folder.
         os.environ["SOHOA_DATA_DIR"] = str(base / "data")
-        seconds = run_pipeline(files, base / "json")
-        print_scores(score_corpus(truths, base / "json"), seconds,
-                     sum(t.page_count for t in truths), layouts)
+        scores, seconds, pages = {}, 0.0, 0
+        for part in parts:
+            truths = generate_corpus(base / part / "corpus", count=args.count, seed=args.seed,
+                                     dpi=args.dpi, truth_dir=base / part / "truth", workers=2,
+                                     tiers=tuple(args.tiers.split(",")),
+                                     layouts=part_layouts(part))
+            files = sorted(p for p in (base / part / "corpus").rglob("*")
+                           if p.is_file() and not p.name.startswith("."))
+            seconds += run_pipeline(files, base / part / "json")
+            pages += sum(t.page_count for t in truths)
+            scores[part] = score_corpus(truths, base / part / "json")
+            if args.errors and part == "tuning":
+                Console().print("\n".join(field_errors(truths, base / part / "json")))
+        print_scores(scores, seconds, pages)
 
 
 if __name__ == "__main__":

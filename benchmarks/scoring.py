@@ -33,6 +33,8 @@ class TierScore:
     fields_extracted_correct: int = 0
     char_errors: int = 0
     chars: int = 0
+    reviews: int = 0  # files sent to review (`needs_review`)
+    straight_through: int = 0  # files `digitized`, right type, every field right, none wrong
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     @property
@@ -52,12 +54,23 @@ class TierScore:
                 if self.fields_extracted else 1.0)
 
     @property
+    def review_rate(self) -> float:
+        """Share of files a person must look at."""
+        return self.reviews / self.files if self.files else 0.0
+
+    @property
+    def straight_through_rate(self) -> float:
+        """Share of files that need no one: digitized, and every field right."""
+        return self.straight_through / self.files if self.files else 0.0
+
+    @property
     def cer(self) -> float:
         return self.char_errors / self.chars if self.chars else 0.0
 
     def add(self, other: TierScore) -> None:
         for name in ("files", "type_correct", "fields_expected", "fields_correct",
-                     "fields_extracted", "fields_extracted_correct", "char_errors", "chars"):
+                     "fields_extracted", "fields_extracted_correct", "char_errors", "chars",
+                     "reviews", "straight_through"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for status, count in other.statuses.items():
             self.statuses[status] += count
@@ -83,6 +96,11 @@ def score_file(truth_doc_type: str, truth_fields: dict[str, object], truth_text:
     score.fields_extracted_correct = sum(
         1 for k, v in produced.items() if k in truth_fields and truth_fields[k] == v
     )
+    score.reviews = int(document["status"] == "needs_review")
+    score.straight_through = int(
+        document["status"] == "digitized" and bool(score.type_correct)
+        and score.fields_correct == score.fields_expected
+        and score.fields_extracted_correct == score.fields_extracted)
     expected = comparable_text(truth_text)
     recognised = comparable_text("\n".join(page["text"] for page in document.get("pages", [])))
     score.chars = len(expected)

@@ -131,4 +131,4 @@ def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,
         fields[key] = ExtractedField(value=codes[0], confidence=1.0, page=number,
                                      bbox=symbol.bbox, valid=True)
         doubts.pop(key, None)
-    return Extraction(fields=fields, doubts=doubts)
+    return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))

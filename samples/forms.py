@@ -93,7 +93,46 @@ class Barcode:
     align: Align = "center"
 
 
-Block = Text | Paragraph | FieldRow | Columns | Signatures | Space | Barcode
+@dataclass(frozen=True)
+class DocumentList:
+    """The numbered documents handed in: indented lines «1) …», or a ruled table on layouts
+    that print it so (``Layout.list_table``)."""
+
+    entries: tuple[str, ...]
+
+
+Block = Text | Paragraph | FieldRow | Columns | Signatures | Space | Barcode | DocumentList
+
+# Older wordings of labels that earlier templates printed (Circular 15/2015/TT-BTP, receipts
+# before Circular 01/2018/TT-VPCP), by today's wording; a layout with ``wording="older"``
+# prints these.
+LABEL_WORDINGS: dict[str, str] = {
+    "Họ, chữ đệm, tên người yêu cầu": "Họ và tên người yêu cầu",
+    "Họ, chữ đệm, tên": "Họ và tên",
+    "Họ, chữ đệm, tên người mẹ": "Họ và tên người mẹ",
+    "Họ, chữ đệm, tên người cha": "Họ và tên người cha",
+    "Giấy tờ tùy thân": "Giấy tờ tuỳ thân",
+    "Ngày, tháng, năm sinh": "Sinh ngày",
+    "Quan hệ với người được khai sinh": "Quan hệ với người được đăng ký khai sinh",
+    "Tiếp nhận hồ sơ của": "Tiếp nhận hồ sơ của ông/bà",
+    "Địa chỉ": "Địa chỉ liên hệ",
+    "Số điện thoại": "Điện thoại",
+    "Email": "Thư điện tử",
+}
+# The footnote markers the official forms print after some labels («Nơi cư trú(1)»): the
+# notes under the form explain what to write there.
+FOOTNOTES: dict[str, int] = {
+    "Nơi cư trú": 1, "Giấy tờ tùy thân": 2, "Dân tộc": 3, "Quốc tịch": 4, "Nơi sinh": 5,
+    "Quê quán": 6, "Địa chỉ": 1, "Email": 2, "Nội dung yêu cầu giải quyết": 3,
+}
+
+
+def printed_label(label: str, wording: str, footnotes: bool) -> str:
+    """A label as a layout prints it: in its wording, with its footnote marker."""
+    printed = LABEL_WORDINGS.get(label, label) if wording == "older" else label
+    if footnotes and label in FOOTNOTES:
+        printed += f"({FOOTNOTES[label]})"
+    return printed
 
 
 @dataclass
@@ -346,7 +385,7 @@ def dossier_receipt(rng: random.Random, upper_names: bool,
         FieldRow((FieldItem("Số điện thoại", phone_printed), FieldItem("Email", email_printed))),
         one("Nội dung yêu cầu giải quyết", procedure),
         Text("1. Thành phần hồ sơ nộp gồm:"),
-        *[Text(f"    {n}) {doc}") for n, doc in enumerate(documents, start=1)],
+        DocumentList(tuple(documents)),
         one("2. Số lượng hồ sơ", f"{count:02d} (bộ)"),
         one("3. Thời gian giải quyết hồ sơ theo quy định là",
             f"{days:02d} ngày" if rng.random() < 0.3 else f"{days} ngày"),

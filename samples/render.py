@@ -18,6 +18,7 @@ from samples.forms import (
     Barcode,
     Block,
     Columns,
+    DocumentList,
     FieldItem,
     FieldRow,
     PageContent,
@@ -25,6 +26,7 @@ from samples.forms import (
     Signatures,
     Space,
     Text,
+    printed_label,
 )
 from samples.layouts import Layout, load_font
 
@@ -140,6 +142,8 @@ class Typesetter:
             return [Row(self.line_h * block.lines)]
         if isinstance(block, Barcode):
             return self.barcode_rows(block)
+        if isinstance(block, DocumentList):
+            return self.document_list_rows(block)
         raise TypeError(f"unknown block {block!r}")
 
     def barcode_rows(self, block: Barcode) -> list[Row]:
@@ -197,8 +201,33 @@ class Typesetter:
     def label_font(self) -> ImageFont.FreeTypeFont:
         return self.font(bold=self.layout.bold_labels)
 
+    def document_list_rows(self, block: DocumentList) -> list[Row]:
+        """Indented «1) …» lines, or a ruled table (number cell, name cell) on layouts that
+        print the list so."""
+        if not self.layout.list_table:
+            return [row for n, doc in enumerate(block.entries, start=1)
+                    for row in self.text_rows(Text(f"    {n}) {doc}"), self.left, self.right)]
+        pad = self.mm(1.5)
+        split = self.left + self.mm(12)
+        rows: list[Row] = []
+        for n, doc in enumerate(("Tên giấy tờ", *block.entries)):
+            number = "STT" if n == 0 else str(n)
+            cell = self.value_rows([TextOp(self.left + pad, number, self.font(bold=n == 0))],
+                                   number, split + pad, doc, continuation_x=split + pad,
+                                   right=self.right - pad, leaders=False)
+            for m, row in enumerate(cell):
+                row.ops.append(GridOp((self.left, split, self.right), top=m == 0,
+                                      bottom=m == len(cell) - 1))
+            rows += cell
+        return rows
+
+    def printed(self, item: FieldItem) -> FieldItem:
+        """The item with its label as this layout prints it (wording, footnote marker)."""
+        return FieldItem(printed_label(item.label, self.layout.wording, self.layout.footnotes),
+                         item.value)
+
     def field_row_rows(self, block: FieldRow) -> list[Row]:
-        items = list(block.items)
+        items = [self.printed(item) for item in block.items]
         if self.layout.pack_rows and len(items) > 1:
             packed = self.packed_row(items)
             if packed:
@@ -248,7 +277,8 @@ class Typesetter:
         return rows
 
     def value_rows(self, label_ops: list[Op], label: str, value_x: float, value: str,
-                   continuation_x: float, right: float | None = None) -> list[Row]:
+                   continuation_x: float, right: float | None = None,
+                   leaders: bool = True) -> list[Row]:
         """The label's line with the value after it, wrapped, leaders after the last word."""
         font = self.font()
         right = self.right if right is None else right
@@ -264,7 +294,7 @@ class Typesetter:
             if line:
                 ops.append(TextOp(x, text_line, font))
             end = x + (font.getlength(text_line) + font.getlength(" ") if line else 0)
-            if not words:
+            if not words and leaders:
                 ops.extend(self.leader_ops(end, right))
             printed = " ".join(part for part in (prefix, text_line) if part)
             rows.append(Row(self.line_h, ops, printed or None))

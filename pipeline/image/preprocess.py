@@ -26,6 +26,7 @@ from pipeline.image.clean import (
 )
 from pipeline.image.deskew import deskew, estimate_skew
 from pipeline.image.leaders import remove_dot_leaders
+from pipeline.image.rules import remove_ruled_lines
 from pipeline.ocr.orientation import detect_orientation, rotate_upright
 from schemas.errors import InputFileError
 
@@ -42,6 +43,10 @@ class PreprocessOptions(BaseModel):
     remove_leaders: bool = Field(
         True, description="paint out dot leaders («……», «.....») before OCR: Tesseract "
                           "reads them as junk that swallows values (the PDF keeps them)")
+    remove_rules: bool = Field(
+        True, description="paint out the ruled lines of tables and boxes before OCR: "
+                          "Tesseract reads a rule touching a word as «|» or «l» glued to it "
+                          "(pipeline/image/rules.py; the PDF keeps them)")
     binarize: bool = Field(
         True, description="give Tesseract black and white instead of the cleaned grey "
                           "(measured on 28 sample scans: fewer word errors, mostly on "
@@ -110,13 +115,15 @@ def page_rotation(gray: np.ndarray, options: PreprocessOptions) -> int:
 
 def clean_for_ocr(gray: np.ndarray, options: PreprocessOptions) -> np.ndarray:
     """The cleanup steps the options enable, in order: background, specks, dot leaders,
-    binarisation."""
+    ruled lines, binarisation."""
     if options.normalize_background:
         gray = normalize_background(gray)
     if options.denoise:
         gray = denoise(gray)
     if options.remove_leaders:
         gray = remove_dot_leaders(gray)
+    if options.remove_rules:
+        gray = remove_ruled_lines(gray)
     if options.binarize:
         gray = binarize(gray)
     return gray

@@ -69,6 +69,9 @@ class ValueKind:
     hint: str
     pattern: re.Pattern[str] | None = None
     free_text: bool = False  # any words make such a value (a wrapped line may go on)
+    # A value ``mend`` changed is given with lowered confidence (an e-mail domain mended to a
+    # provider's): the mend is a guess, however likely.
+    mend_lowers_confidence: bool = False
 
     def normalise(self, text: str, context: ValueContext = NO_CONTEXT) -> Value | None:
         """The contract's value in ``text``, or None when it holds none."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.text import clean_text, fold, nfc
 
 Value = str | int
@@ -28,12 +30,16 @@ _LONG_DATE = (r"ng[a-z]{1,3}\s*(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*
 _CODE_PARTS = (r"(\d{3})\s*[.,]?\s*(\d{2})\s*[.,]?\s*(\d{2})\s*[.,]?\s*h\s*(\d{2})\s*[-–—]\s*"
                r"(\d{6})\s*[-–—]\s*(\d{4})(?!\d)")
 _CODE_FRAME = r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"
+# A time of day: «08 giờ 30 phút», «8h30», «08:30», or the hour alone («14 giờ»: on the hour).
+_TIME = r"(\d{1,2})\s*(?:gio|h|:)\s*(?:(\d{1,2})\s*(?:phut|')?)?"
+# The time before the date («08 giờ 30 phút, ngày …», the receipts' template) or after it
+# («ngày 28/11/2024, lúc 08 giờ 30», as other offices' software prints it).
+_TIME_FIRST = re.compile(rf"{_TIME}\s*[,;]?\s*(?:(?:ngay\s*)?{_DMY}|{_LONG_DATE})")
+_DATE_FIRST = re.compile(rf"(?:{_DMY}|{_LONG_DATE})\s*[,;\-]?\s*(?:(?:vao\s*)?luc\s*)?{_TIME}")
 PATTERNS: dict[str, re.Pattern[str]] = {
     # Searched in folded text (same length as the original), hence the unaccented words.
     "date": re.compile(rf"{_DMY}|{_LONG_DATE}"),
-    "datetime": re.compile(
-        rf"(\d{{1,2}})\s*(?:gio|h|:)\s*(\d{{1,2}})\s*(?:phut)?\s*[,;]?\s*(?:{_DMY}|{_LONG_DATE})"
-    ),
+    "datetime": re.compile(f"{_TIME_FIRST.pattern}|{_DATE_FIRST.pattern}"),
     "id_number": re.compile(r"(?<![\d/.\-])\d(?:[ .]?\d){7,11}(?![\d/])"),
     "phone": re.compile(r"(?:\+\s*84|\b84|\b0)(?:[\s.\-]?\d){8,10}(?!\d)"),
     "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
@@ -125,12 +131,18 @@ def normalize_date(text: str) -> str | None:
 
 
 def normalize_datetime(text: str) -> str | None:
-    """«08 giờ 30 phút, ngày 28 tháng 11 năm 2024» → «2024-11-28T08:30»."""
-    found = _search("datetime", text)
-    if not found:
-        return None
-    hour, minute = found.group(1), found.group(2)
-    return f"{_iso_date(*_date_groups(found, 2))}T{int(hour):02d}:{int(minute):02d}"
+    """«08 giờ 30 phút, ngày 28 tháng 11 năm 2024», «14 giờ, ngày 28/11/2024» or
+    «ngày 28/11/2024 lúc 8h30» → «2024-11-28T08:30»."""
+    folded = fold(text)
+    found = _TIME_FIRST.search(folded)
+    if found:
+        hour, minute, day = found.group(1), found.group(2), _date_groups(found, 2)
+    else:
+        found = _DATE_FIRST.search(folded)
+        if not found:
+            return None
+        day, (hour, minute) = _date_groups(found, 0), found.groups()[6:8]
+    return f"{_iso_date(*day)}T{int(hour):02d}:{int(minute or 0):02d}"
 
 
 def _digits(text: str) -> str:
@@ -194,6 +206,15 @@ def normalize_dossier_code(text: str) -> str | None:
 
 
 def normalize_gender(text: str) -> str | None:
-    """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»."""
+    """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»; failing that, the first word
+    one letter from exactly one of them («NữỮ» read for «Nữ»; «Narn», with «m» read as
+    «rn», for «Nam»)."""
     found = _search("gender", text)
-    return _GENDERS[found.group(1)] if found else None
+    if found:
+        return _GENDERS[found.group(1)]
+    for word in re.findall(r"[a-z]+", fold(text).lower())[:1]:
+        word = word.replace("rn", "m")
+        near = [g for g in _GENDERS if Levenshtein.distance(word, g) <= 1]
+        if len(near) == 1 and len(word) >= 2:
+            return _GENDERS[near[0]]
+    return None

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from pipeline.values import normalize as n
 from pipeline.values import validate as v
 from pipeline.values.addresses import Address
+from pipeline.values.emails import Email
 from pipeline.values.kinds import Text, Validator, ValueContext, ValueKind
 from pipeline.values.names import PersonName
 from pipeline.values.normalize import PATTERNS, Value
@@ -37,8 +38,8 @@ _KINDS: tuple[ValueKind, ...] = (
               "12 digits (CCCD) or 9 (CMND)", PATTERNS["id_number"]),
     ValueKind("phone", n.normalize_phone, v.is_valid_phone, "phone",
               "10 digits starting 03, 05, 07, 08 or 09", PATTERNS["phone"]),
-    ValueKind("email", n.normalize_email, v.is_valid_email, "email", "name@domain.tld",
-              PATTERNS["email"]),
+    Email("email", n.normalize_email, v.is_valid_email, "email", "name@domain.tld",
+          PATTERNS["email"], mend_lowers_confidence=True),
     # A count of documents or days: a whole number above 0.
     ValueKind("integer", n.normalize_integer, v.is_valid_positive_integer, "integer",
               "a whole number above 0", PATTERNS["integer"]),

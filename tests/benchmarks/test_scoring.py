@@ -49,3 +49,17 @@ def test_every_given_field_counts_whatever_its_flags() -> None:
     produced["fields"]["phone"] |= {"valid": False, "confidence": 0.1}
     score = score_file("dossier_receipt", {"phone": "0912345678"}, "abc", produced)
     assert (score.fields_extracted, score.field_precision) == (1, 0.0)
+
+
+def test_review_and_straight_through_are_counted_per_file() -> None:
+    """GIVEN a digitized file with every field right, a digitized one with a wrong field and
+    one sent to review WHEN added up THEN 1 of 3 went straight through and 1 of 3 to review."""
+    total = TierScore()
+    truth = {"phone": "0912345678"}
+    total.add(score_file("dossier_receipt", truth, "a", document(truth, "a")))
+    total.add(score_file("dossier_receipt", truth, "a", document({"phone": "0912345670"}, "a")))
+    review = document({}, "a") | {"status": "needs_review"}
+    total.add(score_file("dossier_receipt", truth, "a", review))
+    assert total.straight_through == 1 and total.reviews == 1
+    assert total.straight_through_rate == pytest.approx(1 / 3)
+    assert total.review_rate == pytest.approx(1 / 3)

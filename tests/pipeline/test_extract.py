@@ -622,3 +622,57 @@ def test_a_comma_lost_between_the_units_of_an_address_is_put_back(birth, read, g
 def test_a_hyphen_stuck_to_one_side_of_a_word_is_a_speck(birth, read, given):
     lines = replaced(BIRTH_FORM, "Kính gửi", f"Kính gửi: {read}")
     assert values(extract_fields([make_page(lines)], birth))["registration_authority"] == given
+
+
+def test_a_closed_vocabulary_value_read_unsurely_is_given_by_its_vocabulary(birth):
+    """GIVEN «Nữ» and «Kinh» read as exactly those words but with low OCR confidence (35)
+    WHEN extracted THEN both are given, sure enough for a required field: one of a short
+    list is the evidence, not the confidence of its letters."""
+    lines = replaced(BIRTH_FORM, "Giới tính", "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam")
+    fields = extract_fields([make_page(lines, confidences={"Nữ": 35.0, "Kinh": 35.0})], birth)
+    assert fields["child_gender"].value == "Nữ"
+    assert fields["child_gender"].confidence >= 0.6
+    assert fields["child_ethnicity"].value == "Kinh"
+
+
+def test_a_closed_vocabulary_value_mended_by_a_letter_keeps_its_low_confidence(birth):
+    """GIVEN an ethnicity one letter from an entry («Kinb») read unsurely WHEN extracted
+    THEN it is not lifted to the vocabulary's confidence: a mend is a guess."""
+    lines = replaced(BIRTH_FORM, "Giới tính", "Giới tính: Nam Dân tộc: Kinb Quốc tịch: Việt Nam")
+    fields = extract_fields([make_page(lines, confidences={"Kinb": 35.0})], birth)
+    assert "child_ethnicity" not in fields or fields["child_ethnicity"].confidence < 0.6
+
+
+def test_an_email_domain_one_letter_from_a_provider_is_mended_less_surely(receipt):
+    """GIVEN «gmalil.com» WHEN extracted THEN the address is given at gmail.com, less sure
+    than as read, with a note of the mend."""
+    lines = replaced(RECEIPT_FORM, "Số điện thoại",
+                     "Số điện thoại: +84 912 345 678 Email: nam.le@gmalil.com")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["email"].value == "nam.le@gmail.com"
+    assert fields["email"].confidence < 0.9
+    assert "gmalil.com" in fields.notes["email"]
+
+
+def test_an_email_domain_two_letters_from_a_provider_goes_to_review(receipt):
+    lines = replaced(RECEIPT_FORM, "Số điện thoại",
+                     "Số điện thoại: +84 912 345 678 Email: nam.le@gnnail.com")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert "email" not in fields
+    assert "misreading" in fields.doubts["email"].reason
+
+
+def test_older_wordings_of_labels_are_read_as_their_fields(receipt, birth):
+    """GIVEN labels as earlier templates printed them («Địa chỉ liên hệ», «Sinh ngày»,
+    «Quan hệ với người được đăng ký khai sinh») WHEN extracted THEN each is its field, the
+    longer wording's words no part of the value."""
+    lines = replaced(RECEIPT_FORM, "Địa chỉ",
+                     "Địa chỉ liên hệ: số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, "
+                     "Thành phố Hồ Chí Minh")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["applicant_address"].value.startswith("số 27 đường Nguyễn Huệ")
+    lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được đăng ký khai sinh: Mẹ")
+    lines = replaced(lines, "Ngày, tháng, năm sinh", "Sinh ngày: 05/03/2024")
+    fields = extract_fields([make_page(lines)], birth)
+    assert fields["relationship"].value == "Mẹ"
+    assert fields["child_dob"].value == "2024-03-05"

@@ -160,3 +160,21 @@ def test_locate_value_points_at_the_typed_value():
 ])
 def test_person_name_first_word_mended_to_a_known_surname(text, expected):
     assert normalize_person_name(text, surnames=("Nguyễn", "Phạm", "Lê")) == expected
+
+
+@pytest.mark.parametrize(("read", "gender"), [
+    ("NữỮ", "Nữ"), ("Narn", "Nam"), ("Nàm.", "Nam"), ("Nm", None), ("Na", None),
+    ("Dân tộc", None),
+])
+def test_a_gender_one_letter_off_is_read_only_when_one_gender_is_that_near(read, gender):
+    assert normalize_gender(read) == gender
+
+
+@pytest.mark.parametrize(("read", "iso"), [
+    ("14 giờ, ngày 28/11/2024", "2024-11-28T14:00"),
+    ("ngày 28/11/2024 lúc 8h30", "2024-11-28T08:30"),
+    ("28/11/2024 08:30", "2024-11-28T08:30"),
+    ("08 giờ 30 phút, ngày 28 tháng 11 năm 2024", "2024-11-28T08:30"),
+])
+def test_date_times_in_other_offices_orders(read, iso):
+    assert normalize_datetime(read) == iso

@@ -386,6 +386,18 @@ def test_held_out_layouts_are_real_layouts_that_tests_do_not_use() -> None:
     assert set(tuning_layouts()) | set(HELD_OUT_LAYOUTS) == set(LAYOUTS)
 
 
+def test_held_out_fonts_print_only_held_out_layouts() -> None:
+    """GIVEN the font split WHEN the layouts are listed THEN no tuning layout prints in a
+    held-out font and every held-out layout does (the benchmark's held-out part is new type
+    faces too), and each held-out font has a file here."""
+    from samples.layouts import HELD_OUT_FONTS, HELD_OUT_LAYOUTS, font_path, tuning_layouts
+
+    assert not {LAYOUTS[name].family for name in tuning_layouts()} & set(HELD_OUT_FONTS)
+    assert {LAYOUTS[name].family for name in HELD_OUT_LAYOUTS} <= set(HELD_OUT_FONTS)
+    for family in HELD_OUT_FONTS:
+        assert family.split()[0].lower() in font_path(family).name.lower()
+
+
 def test_grid_layout_rules_a_table_and_prints_labels_without_colons() -> None:
     content, pixels, text = render_form("birth_registration", "grid", dpi=DPI)
     assert "Kính gửi Ủy ban" in text  # label cell, then value cell

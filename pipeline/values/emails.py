@@ -1,0 +1,78 @@
+"""E-mail addresses: a domain one letter from a major provider's is that provider's.
+
+Tesseract misreads a domain a letter at a time («gmalil.com», «sgmail.com», «gmall.com»), and a
+validator that only asks whether the suffix exists lets those through: «gmalil.com» is a
+well-formed domain. Most citizens write a handful of providers (``config/email_providers.yaml``),
+so a domain one edit from exactly one of them is mended to it — with lowered confidence, as a
+mended vocabulary entry is (``pipeline.fields``) — and any other domain that is no provider's
+and no organisation's own (a suffix of the Public Suffix List with a name before it, no digit in
+the name) is a doubt: the value goes to review rather than out as read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.values.kinds import NO_CONTEXT, ValueContext, ValueKind
+from pipeline.values.normalize import Value
+
+PROVIDERS_FILE = "email_providers.yaml"
+# A domain name part OCR made up rather than read: digits mixed into letters («gmai1»), or
+# a doubled dot / hyphen at an edge.
+_DOUBTFUL_NAME = re.compile(r"\d|^-|-$|--")
+
+
+@cache
+def providers() -> tuple[str, ...]:
+    """The major providers' domains (``config/email_providers.yaml``)."""
+    data = yaml.safe_load((resources.files("config") / PROVIDERS_FILE).read_text("utf-8"))
+    return tuple(str(domain).lower() for domain in data["providers"])
+
+
+def nearest_provider(domain: str) -> str | None:
+    """The one provider within one edit of ``domain`` (None: none, or two equally near)."""
+    near = [p for p in providers() if Levenshtein.distance(domain, p, score_cutoff=1) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
+def mend_domain(address: str) -> str:
+    """The address with its domain mended to the provider it is one edit from."""
+    local, _, domain = address.rpartition("@")
+    if not local or domain in providers():
+        return address
+    provider = nearest_provider(domain)
+    return f"{local}@{provider}" if provider else address
+
+
+def domain_doubt(address: str) -> str | None:
+    """Why a domain that is no provider's may be misread (None: it looks an organisation's):
+    two letters from a provider's («gnnail.com»), or a name with digits or stray hyphens."""
+    domain = address.rpartition("@")[2]
+    if domain in providers():
+        return None
+    name = domain.split(".")[0]
+    near = any(Levenshtein.distance(domain, p, score_cutoff=2) <= 2 for p in providers())
+    if near or _DOUBTFUL_NAME.search(name) or len(name) < 2:
+        return f"has a domain «{domain}» that looks a misreading"
+    return None
+
+
+@dataclass(frozen=True)
+class Email(ValueKind):
+    """An e-mail address; its domain mended to a major provider's when one letter off
+    (registered with ``mend_lowers_confidence``)."""
+
+    def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
+        """«an.le@gmalil.com» → «an.le@gmail.com» (see the module's note)."""
+        return mend_domain(str(value))
+
+    def problem(self, value: str, read: str,
+                context: ValueContext = NO_CONTEXT) -> str | None:
+        """A domain OCR seems to have made up (see ``domain_doubt``)."""
+        return domain_doubt(value)

@@ -1,0 +1,38 @@
+"""E-mail domains one letter from a major provider's are mended; others in doubt are named."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.values.emails import domain_doubt, mend_domain, nearest_provider
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    ("an.le@gmalil.com", "an.le@gmail.com"),
+    ("an.le@sgmail.com", "an.le@gmail.com"),
+    ("an.le@gmai.com", "an.le@gmail.com"),
+    ("an.le@yahoo.com.vm", "an.le@yahoo.com.vn"),
+    ("an.le@outlok.com", "an.le@outlook.com"),
+    ("an.le@gmail.com", "an.le@gmail.com"),
+    ("an.le@hatinh.gov.vn", "an.le@hatinh.gov.vn"),
+])
+def test_a_domain_one_edit_from_one_provider_is_that_provider(read: str, mended: str) -> None:
+    assert mend_domain(read) == mended
+
+
+def test_a_domain_as_near_to_two_providers_is_not_mended() -> None:
+    # «gail.com» is one edit from gmail.com and from mail.com: which, cannot be told.
+    assert nearest_provider("gail.com") is None
+    assert mend_domain("an@gail.com") == "an@gail.com"
+    assert domain_doubt("an@gail.com") is not None
+
+
+@pytest.mark.parametrize(("address", "doubtful"), [
+    ("an@gnnail.com", True),  # two edits from gmail.com
+    ("an@gmai1l.com", True),
+    ("an@hatinh.gov.vn", False),
+    ("an@gmail.com", False),
+    ("an@congty-abc.vn", False),
+])
+def test_other_domains_in_doubt_are_named(address: str, doubtful: bool) -> None:
+    assert (domain_doubt(address) is not None) is doubtful
