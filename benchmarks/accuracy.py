@@ -1,6 +1,7 @@
 """Accuracy of sohoa end to end on a generated corpus with ground truth.
 
     python -m benchmarks.accuracy [--count 60] [--seed 11] [--layouts A,B|all] [--dpi 300]
+                                  [--types forms|new]
 
 Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
 a user gets by default (pipeline/page.py for every page, pipeline/document.py for every file:
@@ -35,6 +36,7 @@ from pipeline.load import inspect_file, load_page
 from pipeline.page import process_page
 from samples.generate import generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, LAYOUTS
+from samples.official import HELD_OUT_FAMILIES, generate_official_corpus
 from samples.truth import Truth
 from schemas.errors import SohoaError
 
@@ -113,15 +115,25 @@ def main(argv: list[str] | None = None) -> None:
                              f"layouts {', '.join(HELD_OUT_LAYOUTS)})")
     parser.add_argument("--tiers", default=",".join(TIERS))
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
+    parser.add_argument("--types", choices=("forms", "new"), default="forms",
+                        help="forms: the dossier forms and attachments; new: administrative "
+                             "documents and birth certificates (samples/official.py), in the "
+                             f"held-out font {', '.join(HELD_OUT_FAMILIES)}")
     args = parser.parse_args(argv)
     layouts = list(LAYOUTS) if args.layouts == "all" else args.layouts.split(",")
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-") as scratch:
         base = args.keep or Path(scratch)
         corpus = base / "corpus"
-        truths = generate_corpus(corpus, count=args.count, seed=args.seed, dpi=args.dpi,
-                                 truth_dir=base / "truth", workers=2,
-                                 tiers=tuple(args.tiers.split(",")),
-                                 layouts=layouts)
+        if args.types == "new":
+            layouts = list(HELD_OUT_FAMILIES)
+            truths = generate_official_corpus(corpus, args.count, args.seed,
+                                              tuple(args.tiers.split(",")), dpi=args.dpi,
+                                              truth_dir=base / "truth")
+        else:
+            truths = generate_corpus(corpus, count=args.count, seed=args.seed, dpi=args.dpi,
+                                     truth_dir=base / "truth", workers=2,
+                                     tiers=tuple(args.tiers.split(",")),
+                                     layouts=layouts)
         files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
         # Scratch files under the run's own folder, not the user's data folder.
         os.environ["SOHOA_DATA_DIR"] = str(base / "data")

@@ -33,8 +33,14 @@ class _Score(BaseModel):
 
 
 def label_share(rows: list[Row], doctype: DocTypeDefinition) -> float:
-    """Share of the type's fields whose label is printed somewhere on the pages."""
+    """Share of the type's fields whose label is printed somewhere on the pages (of its
+    markers, for a type whose fields stand in places rather than after labels)."""
     matching = doctype.matching
+    if doctype.markers:
+        keys = {m.phrase.key for row in rows
+                for m in find_labels(row, phrases_of(doctype.markers),
+                                     matching.label_min_score, matching)}
+        return len(keys) / len(_keys(doctype.markers))
     found = {m.phrase.key for row in rows
              for m in find_labels(row, phrases_of(_field_labels(doctype)),
                                   matching.label_min_score, matching)}
@@ -81,13 +87,18 @@ def classify_document(pages: Sequence[PageOcr | PageLayout], doctypes: list[DocT
                     key=lambda s: s.score, reverse=True)
     minimum = {d.id: d.matching.min_score for d in doctypes}
     fitting = [s for s in scores if s.score >= minimum[s.doc_type]]
+    # A generic type (any administrative document) yields to a form that fits too.
+    generic = {d.id for d in doctypes if d.generic}
+    specific = [s for s in fitting if s.doc_type not in generic]
+    fitting = specific + [s for s in fitting if s.doc_type in generic] if specific else fitting
     if not fitting:
         return _unknown(scores)
     best = fitting[0]
-    runner = scores[1] if len(scores) > 1 else None
+    runner = next((s for s in scores if s.doc_type != best.doc_type), None)
+    peers = [s for s in fitting if (s.doc_type in generic) == (best.doc_type in generic)]
     return Classification(
         doc_type=best.doc_type, score=best.score, title_page=best.title_page,
         runner_up=runner.doc_type if runner else None,
         runner_up_score=runner.score if runner else 0.0,
-        ambiguous=len(fitting) > 1 and best.score - fitting[1].score < min_margin,
+        ambiguous=len(peers) > 1 and best.score - peers[1].score < min_margin,
     )

@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import has_alnum, match_key
 from pipeline.values import Copies, Value
+from pipeline.values.official import symbol_kind
 from pipeline.values.validate import carries_date, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
@@ -270,3 +271,22 @@ def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -
         else:
             doubts[key] = Doubt(extracted.value, reason, extracted.confidence)
     return Extraction(given, doubts)
+
+
+def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
+    """A document's kind and the kind its symbol names must agree («15/QĐ-UBND» is a
+    «Quyết định»): when they do not, one of them was misread, and the kind is not given."""
+    kinds = [f.key for f in doctype.fields if f.type == "document_kind"]
+    numbers = [f.key for f in doctype.fields if f.type == "document_number"]
+    if not kinds or not numbers:
+        return extraction
+    kind, number = extraction.fields.get(kinds[0]), extraction.fields.get(numbers[0])
+    if kind is None or number is None:
+        return extraction
+    named = symbol_kind(str(number.value))
+    if named is None or named == kind.value:
+        return extraction
+    fields = {k: v for k, v in extraction.fields.items() if k != kinds[0]}
+    doubts = {**extraction.doubts, kinds[0]: Doubt(
+        kind.value, f"disagrees with the symbol of {numbers[0]} («{named}»)", kind.confidence)}
+    return Extraction(fields, doubts)
