@@ -36,6 +36,7 @@ LINE_GAP = 1.6  # in row heights: lines of one part stand closer than this
 RECIPIENT_LINES = 8
 BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban ", "trung tam",
                  "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
+AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
 
 
@@ -308,15 +309,25 @@ def _signature_rows(layout: PageLayout) -> list[list[Token]]:
                   if len(_keyed(r.tokens)) >= 2
                   and fuzz.ratio(" ".join(t.key for t in _keyed(r.tokens)[:2]), "noi nhan")
                   >= 85), None)
+    split_x = 0.45 * layout.page.width
+    if start is None:  # no «Nơi nhận» (a notice): from the signer's authority («TM. …»)
+        start = next((i for i, r in enumerate(rows) if i > len(rows) // 3
+                      and _opens_authority([t for t in r.tokens if t.word.bbox[0] >= split_x])),
+                     None)
     if start is None:
         return []
-    split_x = 0.45 * layout.page.width
     found = []
     for row in rows[start:]:
         right = [t for t in row.tokens if t.word.bbox[0] >= split_x]
         if any(t.key for t in right):
             found.append(right)
     return found
+
+
+def _opens_authority(tokens: list[Token]) -> bool:
+    """Whether the words open with the signer's authority: «TM.», «KT.», «Q.», «TL.», «TUQ.»."""
+    return bool(tokens) and tokens[0].text.rstrip(".").upper() in AUTHORITIES \
+        and tokens[0].text.endswith(".")
 
 
 def _is_title_line(tokens: list[Token]) -> bool:

@@ -56,6 +56,7 @@ FORMAT_WEIGHTS = (0.35, 0.25, 0.2, 0.2)
 MULTI_PAGE: tuple[FileKind, ...] = ("pdf", "tiff")
 EXIF_CHANCE = 0.25
 COVER_STREAM = 1  # the cover sheet's noise stream: [seed, index, COVER_STREAM]
+GENERIC_TYPE = "official_document"  # any form is laid out as one too: forms win
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,11 @@ def render_form(template: str, layout: str = "classic", dpi: int = 300, seed: in
 
 
 def file_doc_type(contents: Sequence[PageContent]) -> DocType:
-    """The first form page decides; a file of attachments only is ``unknown``."""
-    return next((c.doc_type for c in contents if c.doc_type != "unknown"), "unknown")
+    """The first form page decides; an administrative document (a notice) only when the file
+    holds no form (the pipeline's generic type yields so); a file of attachments only is
+    ``unknown``."""
+    kinds = [c.doc_type for c in contents if c.doc_type != "unknown"]
+    return next((k for k in kinds if k != GENERIC_TYPE), kinds[0] if kinds else "unknown")
 
 
 def color_mode(spec: FileSpec, colour: bool) -> ColorMode:
