@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
 
-from pipeline.doctypes import DocTypeDefinition
+from pipeline.doctypes import DocTypeDefinition, MatchingSettings
 from pipeline.extract import PageLayout, Row, find_labels, laid_out, phrases_of, title_score
 from schemas.ocr import PageOcr
 from schemas.status import DocType
@@ -37,15 +38,25 @@ def label_share(rows: list[Row], doctype: DocTypeDefinition) -> float:
     markers, for a type whose fields stand in places rather than after labels)."""
     matching = doctype.matching
     if doctype.markers:
-        keys = {m.phrase.key for row in rows
-                for m in find_labels(row, phrases_of(doctype.markers),
-                                     matching.label_min_score, matching)}
-        return len(keys) / len(_keys(doctype.markers))
+        markers = _keys(doctype.markers)
+        found = {m for m in markers if any(_has_marker(row, m, matching) for row in rows)}
+        return len(found) / len(markers)
     found = {m.phrase.key for row in rows
              for m in find_labels(row, phrases_of(_field_labels(doctype)),
                                   matching.label_min_score, matching)}
     hits = [f for f in doctype.fields if any(k in found for k in _keys(f.labels))]
     return len(hits) / len(doctype.fields)
+
+
+def _has_marker(row: Row, marker: str, matching: MatchingSettings) -> bool:
+    """Whether a run of the row's words reads as the marker (fuzzily, as labels do, but over
+    colons: «Lưu: VT» is one marker)."""
+    words = [t.key for t in row.tokens if t.key]
+    size = len(marker.split())
+    needed = (matching.short_label_min_score if len(marker) <= matching.short_label_chars
+              else matching.label_min_score)
+    return any(fuzz.ratio(" ".join(words[i:i + size]), marker) >= needed
+               for i in range(len(words) - size + 1))
 
 
 def _field_labels(doctype: DocTypeDefinition) -> list[str]:

@@ -167,6 +167,12 @@ def read_place(layout: PageLayout, header: Header) -> Placed | None:
     tokens = _date_tokens(layout, header)
     cut = next((i for i, t in enumerate(tokens) if t.key == "ngay"), None)
     place = tokens[:cut] if cut else []
+    if cut == 0 and header.date_row:
+        # A skewed line split in two rows: the place, ending in its comma, on the row above.
+        row = layout.rows[header.date_row - 1]
+        above = [t for t in row.tokens if t.word.bbox[0] >= header.split_x - row.height]
+        comma = next((i for i, t in enumerate(above) if t.text.endswith(",")), None)
+        place = above[:comma + 1] if comma is not None else []
     return Placed(place, POSITIONED_SCORE, layout.page.number) if place else None
 
 
@@ -326,8 +332,8 @@ def _signature_rows(layout: PageLayout) -> list[list[Token]]:
 
 def _opens_authority(tokens: list[Token]) -> bool:
     """Whether the words open with the signer's authority: «TM.», «KT.», «Q.», «TL.», «TUQ.»."""
-    return bool(tokens) and tokens[0].text.rstrip(".").upper() in AUTHORITIES \
-        and tokens[0].text.endswith(".")
+    return bool(tokens) and tokens[0].text.rstrip(".,:").upper() in AUTHORITIES \
+        and tokens[0].text.endswith((".", ",", ":"))
 
 
 def _is_title_line(tokens: list[Token]) -> bool:
@@ -358,7 +364,13 @@ def read_signer_title(layout: PageLayout) -> Placed | None:
     lines = _signature_rows(layout)
     end = _name_line(lines)
     titles = [line for line in lines[:end] if _is_title_line(line)]
-    return Placed(titles[-1], POSITIONED_SCORE, layout.page.number) if titles else None
+    # A line opening with «KT.», «TM.», «TL.» … names whom the signer signs for: the signer's
+    # own title stands under it, so when that is the last line read, the title was lost
+    # (a seal over it) and the one above is not the signer's («KT. CHỦ TỊCH» is signed by
+    # a «Phó Chủ tịch»).
+    if not titles or _opens_authority(titles[-1]):
+        return None
+    return Placed(titles[-1], POSITIONED_SCORE, layout.page.number)
 
 
 Reader = Callable[[PageLayout, Header, FieldDefinition], "Placed | None"]
