@@ -338,7 +338,9 @@ def _opens_authority(tokens: list[Token]) -> bool:
 
 def _is_title_line(tokens: list[Token]) -> bool:
     text = " ".join(t.text for t in tokens if t.key)
-    return bool(text) and uppercase_share(text) >= 0.7 and not text.startswith("(")
+    # At least a short word's letters: a speck of the seal or signature reads as «Z».
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 3 and uppercase_share(text) >= 0.7 and not text.startswith("(")
 
 
 def _name_line(lines: list[list[Token]]) -> int | None:
