@@ -267,7 +267,11 @@ def read_subject(layout: PageLayout, header: Header, kinds: list[str]) -> Placed
                    and right - row.tokens[-1].word.bbox[2] > indent)
         # The subject's lines follow each other closely; a rule (or space) comes after them.
         close = row.top - previous.bottom <= LINE_GAP * previous.height
-        if not centred or not close or not any(has_alnum(t.text) for t in row.tokens):
+        # A line in capitals after the subject is the next part («GIÁM ĐỐC SỞ …», the
+        # decision's authority) whose rule was not read.
+        capitals = uppercase_share(row.text) >= 0.6
+        if not centred or not close or capitals or not any(has_alnum(t.text)
+                                                          for t in row.tokens):
             break
         tokens += row.tokens
         previous = row

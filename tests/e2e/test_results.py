@@ -50,7 +50,7 @@ def test_each_new_type_is_recognised_and_its_given_values_are_the_printed_ones(p
         assert all(truth.fields.get(k) == v for k, v in given.items()), (truth.file, given)
         required = ({"document_kind", "document_number", "issued_date"}
                     if truth.doc_type == "official_document"
-                    else {"child_name", "child_dob", "registered_date"})
+                    else {"child_dob", "registered_date", "certificate_number"})
         assert required <= set(given), (truth.file, given, document["review_reasons"])
 
 
