@@ -26,6 +26,7 @@ from pipeline.fields import (
     build_field,
     check_fields,
     check_known_names,
+    place_as_in_authority,
     respell_from_copies,
 )
 from pipeline.text import (
@@ -568,8 +569,8 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
         # The field's kind respells from the copies (names, communes) or leaves the value.
         candidates[key] = respell_from_copies(candidate, partial(_copies, rows),
                                               doctype.field(key), doctype)
-    return agree_kind_and_symbol(check_fields(check_known_names(candidates, doctype), doctype),
-                                 doctype)
+    checked = check_fields(check_known_names(candidates, doctype), doctype)
+    return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
 
 
 def _positioned(reading: list[PageLayout], doctype: DocTypeDefinition,

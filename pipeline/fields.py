@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.text import has_alnum, match_key
+from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
 from pipeline.values.official import symbol_kind
 from pipeline.values.validate import carries_date, is_in_order
@@ -290,3 +290,23 @@ def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) ->
     doubts = {**extraction.doubts, kinds[0]: Doubt(
         kind.value, f"disagrees with the symbol of {numbers[0]} («{named}»)", kind.confidence)}
     return Extraction(fields, doubts)
+
+
+def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
+    """The place on the date line spelt as the body's name spells it when they are the same
+    but for accents: the italic date line loses a tone mark («Chiêng Mung») that the body's
+    name in capitals keeps («XÃ CHIỀNG MUNG»)."""
+    place_key = next((f.key for f in doctype.fields if f.position == "place"), None)
+    body_key = next((f.key for f in doctype.fields if f.position == "authority"), None)
+    place = extraction.fields.get(place_key or "")
+    body = extraction.fields.get(body_key or "")
+    if place is None or body is None:
+        return extraction
+    name, folded = str(body.value), fold(str(body.value))
+    at = folded.rfind(fold(str(place.value)))
+    if at < 0 or str(place.value) == name[at:at + len(str(place.value))]:
+        return extraction
+    spelt = name[at:at + len(str(place.value))]
+    fields = {**extraction.fields,
+              place_key: place.model_copy(update={"value": spelt})}  # type: ignore[dict-item]
+    return Extraction(fields, extraction.doubts)

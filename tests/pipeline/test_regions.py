@@ -176,3 +176,14 @@ def test_a_birth_certificate_is_its_own_type_with_its_number():
         "registered_date": "2024-05-20"}
     form = classify_document([make_page(BIRTH_FORM)], list(_types().values()))
     assert form.doc_type == "birth_registration" and not form.ambiguous
+
+
+def test_the_place_is_spelt_as_the_bodys_name_spells_it():
+    """The italic date line loses a tone mark («Chiêng») the body's name keeps."""
+    rows = [list(row) for row in LETTER]
+    rows[0] = [("left", "ỦY BAN NHÂN DÂN"), ("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]
+    rows[1] = [("left", "XÃ CHIỀNG MUNG"), ("right", "Độc lập - Tự do - Hạnh phúc")]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", "Chiêng Mung, ngày 05 tháng 3 năm 2025")]
+    values = _values([placed_page(rows)])
+    assert values["issued_place"] == "Chiềng Mung"
+    assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
