@@ -1,7 +1,7 @@
 """Accuracy of sohoa end to end on a generated corpus with ground truth.
 
     python -m benchmarks.accuracy [--count 60] [--seed 11] [--parts tuning,held_out]
-                                  [--dpi 300] [--errors]
+                                  [--dpi 300] [--errors] [--types forms|new]
 
 Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
 a user gets by default (pipeline/page.py for every page, pipeline/document.py for every file:
@@ -43,6 +43,7 @@ from pipeline.load import inspect_file, load_page
 from pipeline.page import process_page
 from samples.generate import generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
+from samples.official import HELD_OUT_FAMILIES, TUNING_FAMILIES, generate_official_corpus
 from samples.truth import Truth
 from schemas.errors import SohoaError
 
@@ -139,6 +140,20 @@ def part_layouts(part: str) -> list[str]:
     return tuning_layouts() if part == "tuning" else list(HELD_OUT_LAYOUTS)
 
 
+def generate_part(args: argparse.Namespace, part: str, folder: Path) -> list[Truth]:
+    """Generate one part's corpus under ``folder``: the forms in the part's layouts, or the
+    new types (``--types new``) in the part's fonts (samples/official.py)."""
+    tiers = tuple(args.tiers.split(","))
+    if args.types == "new":
+        families = HELD_OUT_FAMILIES if part == "held_out" else TUNING_FAMILIES
+        return generate_official_corpus(folder / "corpus", args.count, args.seed, tiers,
+                                        families=families, dpi=args.dpi,
+                                        truth_dir=folder / "truth")
+    return generate_corpus(folder / "corpus", count=args.count, seed=args.seed, dpi=args.dpi,
+                           truth_dir=folder / "truth", workers=2, tiers=tiers,
+                           layouts=part_layouts(part))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=60, help="files per part")
@@ -149,6 +164,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--errors", action="store_true",
                         help="list the tuning part's wrong and missing fields")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
+    parser.add_argument("--types", choices=("forms", "new"), default="forms",
+                        help="forms: the dossier forms and attachments; new: administrative "
+                             "documents and birth certificates (samples/official.py), in the "
+                             f"held-out font {', '.join(HELD_OUT_FAMILIES)}")
     args = parser.parse_args(argv)
     parts = args.parts.split(",")
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-") as scratch:
@@ -157,10 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["SOHOA_DATA_DIR"] = str(base / "data")
         scores, seconds, pages = {}, 0.0, 0
         for part in parts:
-            truths = generate_corpus(base / part / "corpus", count=args.count, seed=args.seed,
-                                     dpi=args.dpi, truth_dir=base / part / "truth", workers=2,
-                                     tiers=tuple(args.tiers.split(",")),
-                                     layouts=part_layouts(part))
+            truths = generate_part(args, part, base / part)
             files = sorted(p for p in (base / part / "corpus").rglob("*")
                            if p.is_file() and not p.name.startswith("."))
             seconds += run_pipeline(files, base / part / "json")

@@ -68,7 +68,8 @@ def type_reasons(classification: Classification, review: ReviewOptions) -> list[
 
 
 def _label(doctype: DocTypeDefinition, key: str) -> str:
-    return f"{key} («{doctype.field(key).labels[0]}»)"
+    field = doctype.field(key)  # a field read by its place has no label: name the place
+    return f"{key} («{field.labels[0] if field.labels else field.position}»)"
 
 
 def doubt_reasons(doubts: dict[str, Doubt], doctype: DocTypeDefinition) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
 
-from pipeline.doctypes import DocTypeDefinition
+from pipeline.doctypes import DocTypeDefinition, MatchingSettings
 from pipeline.extract import PageLayout, Row, find_labels, laid_out, phrases_of, title_score
 from schemas.ocr import PageOcr
 from schemas.status import DocType
@@ -33,13 +34,29 @@ class _Score(BaseModel):
 
 
 def label_share(rows: list[Row], doctype: DocTypeDefinition) -> float:
-    """Share of the type's fields whose label is printed somewhere on the pages."""
+    """Share of the type's fields whose label is printed somewhere on the pages (of its
+    markers, for a type whose fields stand in places rather than after labels)."""
     matching = doctype.matching
+    if doctype.markers:
+        markers = _keys(doctype.markers)
+        found = {m for m in markers if any(_has_marker(row, m, matching) for row in rows)}
+        return len(found) / len(markers)
     found = {m.phrase.key for row in rows
              for m in find_labels(row, phrases_of(_field_labels(doctype)),
                                   matching.label_min_score, matching)}
     hits = [f for f in doctype.fields if any(k in found for k in _keys(f.labels))]
     return len(hits) / len(doctype.fields)
+
+
+def _has_marker(row: Row, marker: str, matching: MatchingSettings) -> bool:
+    """Whether a run of the row's words reads as the marker (fuzzily, as labels do, but over
+    colons: «Lưu: VT» is one marker)."""
+    words = [t.key for t in row.tokens if t.key]
+    size = len(marker.split())
+    needed = (matching.short_label_min_score if len(marker) <= matching.short_label_chars
+              else matching.label_min_score)
+    return any(fuzz.ratio(" ".join(words[i:i + size]), marker) >= needed
+               for i in range(len(words) - size + 1))
 
 
 def _field_labels(doctype: DocTypeDefinition) -> list[str]:
@@ -81,13 +98,18 @@ def classify_document(pages: Sequence[PageOcr | PageLayout], doctypes: list[DocT
                     key=lambda s: s.score, reverse=True)
     minimum = {d.id: d.matching.min_score for d in doctypes}
     fitting = [s for s in scores if s.score >= minimum[s.doc_type]]
+    # A generic type (any administrative document) yields to a form that fits too.
+    generic = {d.id for d in doctypes if d.generic}
+    specific = [s for s in fitting if s.doc_type not in generic]
+    fitting = specific + [s for s in fitting if s.doc_type in generic] if specific else fitting
     if not fitting:
         return _unknown(scores)
     best = fitting[0]
-    runner = scores[1] if len(scores) > 1 else None
+    runner = next((s for s in scores if s.doc_type != best.doc_type), None)
+    peers = [s for s in fitting if (s.doc_type in generic) == (best.doc_type in generic)]
     return Classification(
         doc_type=best.doc_type, score=best.score, title_page=best.title_page,
         runner_up=runner.doc_type if runner else None,
         runner_up_score=runner.score if runner else 0.0,
-        ambiguous=len(fitting) > 1 and best.score - fitting[1].score < min_margin,
+        ambiguous=len(peers) > 1 and best.score - peers[1].score < min_margin,
     )

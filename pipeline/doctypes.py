@@ -66,11 +66,23 @@ class BlockDefinition(BaseModel):
                                description="empty: the block begins at the top of the page")
 
 
+# Where the decree's layout puts a value (``pipeline.regions``): the number under the body
+# («Số: …»), the body's name top left, place and date under the motto, the kind's name and
+# the subject centred (or «V/v …» under the number), «Kính gửi», the signer's title and name
+# bottom right, the seal over the signature.
+Position = Literal["number", "authority", "place", "date", "kind", "subject", "recipients",
+                   "signer_title", "signer_name", "seal"]
+
+
 class FieldDefinition(BaseModel):
     """One field of a type."""
 
     key: str
-    labels: list[str] = Field(min_length=1)
+    labels: list[str] = Field(default_factory=list, description="printed label variants; "
+                              "none for a field read from where the layout puts it")
+    position: Position | None = Field(
+        None, description="read from where Decree 30/2020's layout puts the value "
+                          "(``pipeline.regions``) instead of after a label")
     block: str | None = Field(None, description="None: the label counts in any block")
     type: str = Field("text", description="the value's kind (``pipeline.values.KINDS``)")
     normalizer: str | None = Field(None, description="default: the value type's; else the "
@@ -137,6 +149,13 @@ class DocTypeDefinition(BaseModel):
         default_factory=list, description="spellings that person names' first word is mended "
                                           "to when OCR lost or changed its accents")
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    markers: list[str] = Field(
+        default_factory=list, description="printed phrases that show the type's layout "
+        "(«Nơi nhận», «Kính gửi»): with them, classification counts these instead of "
+        "the fields' labels")
+    generic: bool = Field(
+        False, description="a type every form could also pass for (an administrative "
+        "document of any kind): chosen only when no other type fits")
     dossier_role: Literal["receipt", "component", "result"] = Field(
         "component", description="what a document of this type is to its dossier (contract "
         "§6): its receipt (carries the dossier code), a component handed in, or a result "
@@ -166,6 +185,8 @@ class DocTypeDefinition(BaseModel):
 
 
 def _check_field(field: FieldDefinition, blocks: set[str], keys: set[str]) -> None:
+    if not field.labels and field.position is None:
+        raise ValueError(f"field {field.key}: give labels or a position")
     if field.block is not None and field.block not in blocks:
         raise ValueError(f"field {field.key}: unknown block {field.block!r}")
     for role, name in (("normalizer", field.normalizer), ("validator", field.validator)):

@@ -19,11 +19,14 @@ from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
 from pipeline.fields import (
+    Candidate,
     Extraction,
     ValueWord,
+    agree_kind_and_symbol,
     build_field,
     check_fields,
     check_known_names,
+    place_as_in_authority,
     respell_from_copies,
 )
 from pipeline.text import (
@@ -559,13 +562,25 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
             break  # the form ended on this page: later pages are attachments
     built = {k: build_field(_words_of(raw.tokens), raw.label.score, raw.page, doctype.field(k),
                             doctype) for k, raw in found.items()}
+    built.update(_positioned(reading, doctype, set(found)))
     candidates = {k: c for k, c in built.items() if c is not None}
     rows = [row for layout in reading for row in layout.rows]
     for key, candidate in candidates.items():
         # The field's kind respells from the copies (names, communes) or leaves the value.
         candidates[key] = respell_from_copies(candidate, partial(_copies, rows),
                                               doctype.field(key), doctype)
-    return check_fields(check_known_names(candidates, doctype), doctype)
+    checked = check_fields(check_known_names(candidates, doctype), doctype)
+    return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
+
+
+def _positioned(reading: list[PageLayout], doctype: DocTypeDefinition,
+                found: set[str]) -> dict[str, Candidate | None]:
+    """The fields read from where the decree's layout puts them (``pipeline.regions``)."""
+    from pipeline.regions import read_positions  # regions reads this module's rows
+
+    placed = read_positions(reading, doctype)
+    return {k: build_field(_words_of(p.tokens), p.score, p.page, doctype.field(k), doctype)
+            for k, p in placed.items() if k not in found}
 
 
 def _windows(rows: list[Row], key: str, size: int) -> Iterator[list[Token]]:

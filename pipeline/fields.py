@@ -24,8 +24,9 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.text import has_alnum, match_key
+from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
+from pipeline.values.official import symbol_kind
 from pipeline.values.validate import carries_date, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
@@ -300,3 +301,42 @@ def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -
         else:
             doubts[key] = Doubt(extracted.value, reason, extracted.confidence)
     return Extraction(given, doubts, notes)
+
+
+def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
+    """A document's kind and the kind its symbol names must agree («15/QĐ-UBND» is a
+    «Quyết định»): when they do not, one of them was misread, and the kind is not given."""
+    kinds = [f.key for f in doctype.fields if f.type == "document_kind"]
+    numbers = [f.key for f in doctype.fields if f.type == "document_number"]
+    if not kinds or not numbers:
+        return extraction
+    kind, number = extraction.fields.get(kinds[0]), extraction.fields.get(numbers[0])
+    if kind is None or number is None:
+        return extraction
+    named = symbol_kind(str(number.value))
+    if named is None or named == kind.value:
+        return extraction
+    fields = {k: v for k, v in extraction.fields.items() if k != kinds[0]}
+    doubts = {**extraction.doubts, kinds[0]: Doubt(
+        kind.value, f"disagrees with the symbol of {numbers[0]} («{named}»)", kind.confidence)}
+    return Extraction(fields, doubts, extraction.notes)
+
+
+def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
+    """The place on the date line spelt as the body's name spells it when they are the same
+    but for accents: the italic date line loses a tone mark («Chiêng Mung») that the body's
+    name in capitals keeps («XÃ CHIỀNG MUNG»)."""
+    place_key = next((f.key for f in doctype.fields if f.position == "place"), None)
+    body_key = next((f.key for f in doctype.fields if f.position == "authority"), None)
+    place = extraction.fields.get(place_key or "")
+    body = extraction.fields.get(body_key or "")
+    if place is None or body is None:
+        return extraction
+    name, folded = str(body.value), fold(str(body.value))
+    at = folded.rfind(fold(str(place.value)))
+    if at < 0 or str(place.value) == name[at:at + len(str(place.value))]:
+        return extraction
+    spelt = name[at:at + len(str(place.value))]
+    fields = {**extraction.fields,
+              place_key: place.model_copy(update={"value": spelt})}  # type: ignore[dict-item]
+    return Extraction(fields, extraction.doubts, extraction.notes)

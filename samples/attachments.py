@@ -1,4 +1,5 @@
-"""Pages that are no form of the contract (type ``unknown``): letters, notices, attachments.
+"""Pages that are no form of the contract (type ``unknown``): letters and attachments; and a
+commune's notice, which is an administrative document (``official_document``).
 
 They borrow the vocabulary of the forms on purpose («Kính gửi», «Nơi cư trú», «Họ và tên mẹ»),
 because real attachments do, and a classifier must not take them for a form.
@@ -88,10 +89,11 @@ def notice(rng: random.Random) -> PageContent:
     """«THÔNG BÁO» from a commune: two-column agency header, prose, the chairman's signature."""
     commune = rng.choice(vn.COMMUNES)
     day = vn.random_date(rng, dt.date(2024, 1, 2), dt.date(2025, 11, 28))
+    number = f"{rng.randint(10, 300)}/TB-UBND"
     blocks: list[Block] = [
         Columns((Text(f"UBND {commune.district.upper()}", bold=False),
                  Text(f"UBND {commune.commune.upper()}", bold=True),
-                 Text(f"Số: {rng.randint(10, 300)}/TB-UBND")),
+                 Text(f"Số: {number}")),
                 (Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True),
                  Text("Độc lập - Tự do - Hạnh phúc", bold=True, rule_below=True),
                  _place_and_date(commune, day))),
@@ -100,9 +102,15 @@ def notice(rng: random.Random) -> PageContent:
         Text("Về việc bổ sung, hoàn thiện hồ sơ", "center", bold=True), Space(0.6),
         *_paragraphs(rng, rng.randint(3, 4)),
         Signatures((Signer("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
-                           vn.make_name(rng, rng.choice(["Nam", "Nữ"]))),)),
+                           signer := vn.make_name(rng, rng.choice(["Nam", "Nữ"]))),)),
     ]
-    return PageContent("unknown", "notice", blocks)
+    # Laid out per Decree 30/2020, a notice is an administrative document (contract §1).
+    fields: dict[str, str | int] = {
+        "document_kind": "Thông báo", "issuing_authority": f"Ủy ban nhân dân {commune.commune}",
+        "document_number": number, "issued_place": commune.short_name,
+        "issued_date": day.isoformat(), "subject": "Bổ sung, hoàn thiện hồ sơ",
+        "signer_name": signer, "signer_title": "Chủ tịch"}
+    return PageContent("official_document", "notice", blocks, fields)
 
 
 def birth_certificate_copy(rng: random.Random) -> PageContent:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from samples import attachments, forms
+from samples import attachments, forms, official
 from samples import vietnamese as vn
 from samples.codes import BARCODE_KINDS, BarcodeKind
 from samples.degrade import (
@@ -56,6 +56,7 @@ FORMAT_WEIGHTS = (0.35, 0.25, 0.2, 0.2)
 MULTI_PAGE: tuple[FileKind, ...] = ("pdf", "tiff")
 EXIF_CHANCE = 0.25
 COVER_STREAM = 1  # the cover sheet's noise stream: [seed, index, COVER_STREAM]
+GENERIC_TYPE = "official_document"  # any form is laid out as one too: forms win
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,11 @@ def render_form(template: str, layout: str = "classic", dpi: int = 300, seed: in
 
 
 def file_doc_type(contents: Sequence[PageContent]) -> DocType:
-    """The first form page decides; a file of attachments only is ``unknown``."""
-    return next((c.doc_type for c in contents if c.doc_type != "unknown"), "unknown")
+    """The first form page decides; an administrative document (a notice) only when the file
+    holds no form (the pipeline's generic type yields so); a file of attachments only is
+    ``unknown``."""
+    kinds = [c.doc_type for c in contents if c.doc_type != "unknown"]
+    return next((k for k in kinds if k != GENERIC_TYPE), kinds[0] if kinds else "unknown")
 
 
 def color_mode(spec: FileSpec, colour: bool) -> ColorMode:
@@ -375,6 +379,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="chance a multi-page file opens with a cover sheet")
     parser.add_argument("--truth-dir", type=Path, default=None,
                         help="write truths and manifest here instead of beside the scans")
+    parser.add_argument("--official", type=int, default=0, metavar="COUNT",
+                        help="also write COUNT administrative documents and birth "
+                             "certificates (samples/official.py)")
     parser.add_argument("--demo", action="store_true",
                         help="write the bundled demo set (fixed specs and seed) instead")
     return parser.parse_args(argv)
@@ -395,6 +402,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 split(args.layouts), split(args.formats), args.dpi,  # type: ignore[arg-type]
                 split(args.doc_types), truth_dir=args.truth_dir,  # type: ignore[arg-type]
                 workers=args.workers, chances=CodeChances(args.barcodes, args.cover_sheets))
+            if args.official:
+                truths += official.generate_official_corpus(
+                    args.out, args.official, args.seed, split(args.tiers) or TIERS,  # type: ignore[arg-type]
+                    official.SERIF_FAMILIES, args.dpi, args.truth_dir)
+                write_manifest(truths, args.truth_dir or args.out, seed=args.seed,
+                               command=shlex.join(["python", "-m", "samples.generate",
+                                                   *(argv or sys.argv[1:])]))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

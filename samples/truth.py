@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 
 from samples.codes import BarcodeKind
 
-DocType = Literal["birth_registration", "dossier_receipt", "unknown"]
+DocType = Literal["birth_registration", "dossier_receipt", "birth_certificate",
+                  "official_document", "unknown"]
 Tier = Literal["clean", "mild", "hard"]
 FileKind = Literal["png", "jpeg", "tiff", "pdf"]
 ColorMode = Literal["1", "L", "RGB"]
@@ -80,6 +81,17 @@ class Truth(BaseModel):
     seed: int
     index: int
     pages: list[PageTruth]
+    sealed: bool | None = Field(
+        None, description="a seal is stamped over the signature (administrative documents "
+                          "and birth certificates); absent for other types")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_seal(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """No ``sealed`` key on types without a seal: earlier truths keep their bytes."""
+        data = handler(self)
+        if data.get("sealed") is None:
+            data.pop("sealed", None)
+        return data
 
     @property
     def page_count(self) -> int:

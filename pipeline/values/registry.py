@@ -12,6 +12,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from pipeline.values import normalize as n
+from pipeline.values import official as o
 from pipeline.values import validate as v
 from pipeline.values.addresses import Address
 from pipeline.values.emails import Email
@@ -48,6 +49,19 @@ _KINDS: tuple[ValueKind, ...] = (
               "dossier code", "like 000.00.21.H27-241128-0001", PATTERNS["dossier_code"]),
     ValueKind("gender", n.normalize_gender, v.is_valid_gender, "gender", "Nam or Nữ",
               PATTERNS["gender"]),
+    # Administrative documents (Decree 30/2020; pipeline/values/official.py).
+    o.DocumentNumber("document_number", o.normalize_document_number,
+                     o.is_valid_document_number, "number and symbol", "like 575/UBND-KTTH"),
+    Text("document_kind", o.normalize_document_kind, v.is_valid_text, "kind of document",
+         "Quyết định, Công văn, Thông báo …"),
+    o.BodyName("body_name", n.normalize_text, v.is_valid_text, "body's name",
+               "like Ủy ban nhân dân tỉnh Quảng Ngãi", free_text=True),
+    Text("title", o.normalize_title, v.is_valid_text, "title", "like Phó Chủ tịch"),
+    Text("subject", o.normalize_subject, v.is_valid_text, "subject", "any text",
+         free_text=True),
+    Text("recipients", o.normalize_recipients, v.is_valid_text, "recipients",
+         "names joined by «; »", free_text=True),
+    ValueKind("boolean", o.normalize_boolean, o.is_boolean, "yes or no", "có or không"),
 )
 _BY_NAME = {kind.name: kind for kind in _KINDS}
 

@@ -16,7 +16,7 @@ def test_birth_registration(doctypes):
     result = classify_document([make_page(BIRTH_FORM)], doctypes)
     assert result.doc_type == "birth_registration"
     assert result.score > 0.9 and result.title_page == 1 and not result.ambiguous
-    assert result.runner_up == "dossier_receipt" and result.runner_up_score < 0.3
+    assert result.runner_up_score < 0.4  # the birth certificate shares its labels
 
 
 def test_dossier_receipt_with_ocr_damaged_title(doctypes):
@@ -47,9 +47,11 @@ def test_a_title_mentioned_in_running_text_is_not_a_title(doctypes):
 
 
 def test_unknown_pages(doctypes):
+    """A kind's name alone (a leaflet headed «THÔNG BÁO», none of the decree's layout) is no
+    administrative document."""
     notice = ["THÔNG BÁO", "Về việc tổ chức tiêm chủng mở rộng", "Ngày 05 tháng 3 năm 2024"]
     result = classify_document([make_page(notice)], doctypes)
-    assert result.doc_type == "unknown" and result.score > 0.9 and not result.ambiguous
+    assert result.doc_type == "unknown" and result.score > 0.5 and not result.ambiguous
 
 
 def test_labels_alone_can_identify_a_form_whose_title_was_not_read(doctypes):

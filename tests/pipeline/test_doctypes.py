@@ -35,11 +35,33 @@ fields:
 
 def test_bundled_types_are_the_contract_types_with_their_required_fields():
     doctypes = {d.id: d for d in load_doctypes()}
-    assert set(doctypes) == {"birth_registration", "dossier_receipt"}
+    assert set(doctypes) == {"birth_registration", "dossier_receipt", "birth_certificate",
+                             "official_document"}
+    assert doctypes["birth_certificate"].required_keys == [
+        "child_name", "child_dob", "child_gender", "registration_authority", "registered_date"]
+    assert doctypes["official_document"].required_keys == [
+        "document_kind", "issuing_authority", "document_number", "issued_date", "subject"]
     assert doctypes["birth_registration"].required_keys == [
         "requester_name", "child_name", "child_dob", "child_gender", "mother_name"]
     assert doctypes["dossier_receipt"].required_keys == [
         "dossier_code", "applicant_name", "request_content", "received_at"]
+
+
+def test_results_are_marked_results_for_the_dossiers():
+    """Contract §6: birth certificates and administrative documents are results."""
+    roles = {d.id: d.dossier_role for d in load_doctypes()}
+    assert roles["birth_certificate"] == roles["official_document"] == "result"
+    assert roles["dossier_receipt"] == "receipt"
+    assert roles["birth_registration"] == "component"
+
+
+def test_official_document_fields_are_the_contracts_and_stand_in_places():
+    official = next(d for d in load_doctypes() if d.id == "official_document")
+    assert [f.key for f in official.fields] == [
+        "document_kind", "issuing_authority", "document_number", "issued_place", "issued_date",
+        "subject", "recipients", "signer_name", "signer_title", "sealed"]
+    assert all(f.position is not None and not f.labels for f in official.fields)
+    assert official.generic
 
 
 def test_bundled_birth_registration_places_repeated_labels_in_blocks():
@@ -75,6 +97,8 @@ def test_a_new_type_needs_only_a_yaml_file(tmp_path: Path):
      "repeat"),
     ("id: x\ntitles: [X]\nfields: [{key: a, labels: [Họ tên], before: [b]}]", "unknown keys"),
     ("id: x\ntitles: [X\n", "invalid"),
+    ("id: x\ntitles: [X]\nfields: [{key: a}]", "labels or a position"),
+    ("id: x\ntitles: [X]\nfields: [{key: a, position: margin}]", "position"),
 ])
 def test_bad_definitions_raise_configuration_error_naming_the_file(tmp_path: Path, body, message):
     path = tmp_path / "bad.yaml"

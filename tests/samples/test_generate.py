@@ -190,13 +190,19 @@ def test_hard_tier_turns_some_pages(tmp_path: Path) -> None:
 
 def test_first_form_page_decides_the_file_type(tmp_path: Path) -> None:
     """GIVEN a cover letter before a receipt WHEN generated THEN the file is a receipt, with the
-    receipt's fields; a file of attachments only is unknown with no fields."""
+    receipt's fields; a file of attachments only is unknown with no fields; a commune's notice
+    is an administrative document (contract §1), which a form before or after it outranks."""
     mixed = generate_file(spec(3, ("letter", "dossier_receipt"), "pdf"), tmp_path)
     assert mixed.doc_type == "dossier_receipt"
     assert [p.page_doc_type for p in mixed.pages] == ["unknown", "dossier_receipt"]
     assert "dossier_code" in mixed.fields
-    letters = generate_file(spec(4, ("letter", "notice"), "tiff"), tmp_path)
+    letters = generate_file(spec(4, ("letter", "birth_certificate_copy"), "tiff"), tmp_path)
     assert (letters.doc_type, letters.fields) == ("unknown", {})
+    notice = generate_file(spec(5, ("letter", "notice"), "tiff"), tmp_path)
+    assert notice.doc_type == "official_document"
+    assert notice.fields["document_kind"] == "Thông báo"
+    form_first = generate_file(spec(6, ("notice", "dossier_receipt"), "pdf"), tmp_path)
+    assert form_first.doc_type == "dossier_receipt" and "dossier_code" in form_first.fields
     assert file_doc_type([]) == "unknown"
 
 

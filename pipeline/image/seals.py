@@ -1,0 +1,98 @@
+"""A seal over a signature (contract §1, `official_document.sealed`), found in the page image.
+
+On a colour scan a seal is red: a round patch of red ink 30–45 mm across. On grey and bilevel
+scans the red turns dark grey or black, and the seal is told by its shape instead: a ring
+(Decree 30/2020 prescribes round seals; Appendix I, II.8) that text lines never draw. Both
+tests give the seal's box in the page's pixels, or None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+SEAL_MM = (24.0, 50.0)  # diameters of round seals in use, generously
+WORK_DPI = 75  # rings are found on a small copy: fast, and text blurs into blocks
+RED_MIN_SHARE = 0.08  # of the seal's disc covered by red ink (rings, letters, star)
+RING_MIN_SHARE = 0.55  # of a ring's circumference that is ink on a grey scan
+
+
+@dataclass(frozen=True)
+class Seal:
+    """Where a seal was found (x0, y0, x1, y1 in the page's pixels) and how."""
+
+    bbox: tuple[int, int, int, int]
+    method: Literal["colour", "ring"]
+
+
+def _mm_to_px(mm: float, dpi: int) -> float:
+    return mm / 25.4 * dpi
+
+
+def red_mask(pixels: np.ndarray) -> np.ndarray:
+    """Pixels of red ink: red well above green and blue (paper tint and black ink are not)."""
+    rgb = pixels.astype(np.int16)
+    red, green, blue = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return ((red > 110) & (red - green > 55) & (red - blue > 45)).astype(np.uint8)
+
+
+def find_red_seal(pixels: np.ndarray, dpi: int) -> Seal | None:
+    """The largest round patch of red ink of a seal's size, on an RGB page."""
+    mask = red_mask(pixels)
+    size = max(3, round(_mm_to_px(3, dpi)))
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(closed)
+    low, high = (_mm_to_px(d, dpi) for d in SEAL_MM)
+    for x, y, w, h, _ in sorted(stats[1:count].tolist(), key=lambda s: -s[4]):
+        if low <= max(w, h) <= high and 0.7 <= w / max(h, 1) <= 1.4:
+            inked = mask[y:y + h, x:x + w].sum() / (np.pi * w * h / 4)
+            if inked >= RED_MIN_SHARE:
+                return Seal((x, y, x + w, y + h), "colour")
+    return None
+
+
+def _ring_share(ink: np.ndarray, cx: float, cy: float, radius: float) -> float:
+    """Share of points on the circle that fall on ink (one pixel's slack inwards or out)."""
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    hits = 0
+    for angle in angles:
+        for r in (radius - 1, radius, radius + 1):
+            x, y = round(cx + r * np.cos(angle)), round(cy + r * np.sin(angle))
+            if 0 <= y < ink.shape[0] and 0 <= x < ink.shape[1] and ink[y, x]:
+                hits += 1
+                break
+    return hits / len(angles)
+
+
+def find_ring_seal(grey: np.ndarray, dpi: int) -> Seal | None:
+    """A ring of ink of a seal's size, on a grey or bilevel page."""
+    scale = WORK_DPI / dpi
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    low, high = (_mm_to_px(d, WORK_DPI) / 2 for d in SEAL_MM)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1,
+                               minDist=low, param1=120, param2=28, minRadius=round(low),
+                               maxRadius=round(high))
+    if circles is None:
+        return None
+    ink = small < 160
+    for cx, cy, radius in circles[0]:
+        if _ring_share(ink, cx, cy, radius) >= RING_MIN_SHARE:
+            box = [round(v / scale) for v in (cx - radius, cy - radius, cx + radius,
+                                              cy + radius)]
+            return Seal((box[0], box[1], box[2], box[3]), "ring")
+    return None
+
+
+def find_seal(pixels: np.ndarray, dpi: int) -> Seal | None:
+    """A seal on the page: by its red on colour scans, else by its ring."""
+    if pixels.ndim == 3:
+        found = find_red_seal(pixels, dpi)
+        if found is not None:
+            return found
+        grey = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    else:
+        grey = pixels
+    return find_ring_seal(grey, dpi)

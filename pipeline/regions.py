@@ -1,0 +1,417 @@
+"""Values read from where Decree 30/2020/NĐ-CP's layout puts them (Appendix I, IV).
+
+An administrative document prints few labels: its parts are known by their place. The header
+is two columns — the issuing body top left with «Số: …» under it (and «V/v …» for a letter),
+the national motto top right with «Địa danh, ngày … tháng … năm …» under it — which
+Tesseract often reads as one line («ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …»); the words keep their
+boxes, so the columns are split again at the gap before the motto. Then, centred, the kind's
+name and the subject; «Kính gửi: …»; the body; and at the foot «Nơi nhận:» on the left and
+the signer's authority, title and name on the right (the signature and seal between them).
+
+``read_positions`` gives, for each field with a ``position``, the words its value stands in;
+``pipeline.extract`` normalises and judges them as it does labelled values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.doctypes import DocTypeDefinition, FieldDefinition
+from pipeline.extract import PageLayout, Row, Token
+from pipeline.text import has_alnum, match_key, uppercase_share
+
+MOTTO = "cong hoa xa hoi chu nghia viet nam"
+MOTTO_MIN_SCORE = 80
+# A gap this many row heights wide between two words of one row parts the header's columns.
+COLUMN_GAP_ROWS = 1.5
+CENTRED_SHARE = 0.12  # a centred line's middle is within this share of the width of the page's
+KIND_MIN_SCORE = 85
+# Rows after the date line in which the kind's name, «V/v …» and «Kính gửi» are looked for.
+HEAD_ROWS = 12
+SUBJECT_LINES = 3
+LINE_GAP = 1.6  # in row heights: lines of one part stand closer than this
+RECIPIENT_LINES = 8
+BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban ", "trung tam",
+                 "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
+AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
+POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The words a positioned value was read from, how well its place was recognised
+    (0..100, like a label's fit) and its page."""
+
+    tokens: list[Token]
+    score: float
+    page: int
+
+
+@dataclass(frozen=True)
+class Header:
+    """The first page's header: where its columns part, and the row holding the date."""
+
+    split_x: float
+    date_row: int | None
+    left: list[list[Token]]  # each row's left-column words (empty where it has none)
+
+
+def _keyed(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.key]
+
+
+def _centre(tokens: list[Token]) -> float:
+    return (tokens[0].word.bbox[0] + tokens[-1].word.bbox[2]) / 2
+
+
+def _split_at_gap(row: Row) -> float | None:
+    """Where a row's widest gap is, when it is wide enough to part two columns."""
+    best, where = 0.0, None
+    for left, right in zip(row.tokens, row.tokens[1:], strict=False):
+        gap = right.word.bbox[0] - left.word.bbox[2]
+        if gap > best:
+            best, where = gap, right.word.bbox[0] - 1
+    return where if best >= COLUMN_GAP_ROWS * row.height else None
+
+
+def _motto_row(rows: list[Row]) -> int | None:
+    for index, row in enumerate(rows[:15]):
+        if fuzz.partial_ratio(MOTTO, match_key(row.text)) >= MOTTO_MIN_SCORE:
+            return index
+    return None
+
+
+def _motto_split(row: Row, width: int) -> float:
+    """The x where the motto's column begins: at the row's wide gap when the body's name
+    shares the row, else at the motto's first word."""
+    gap = _split_at_gap(row)
+    if gap is not None and gap > 0.25 * width:
+        return gap
+    first = next((t for t in row.tokens if t.key), row.tokens[0])
+    return first.word.bbox[0] - 1 if first.word.bbox[0] > 0.3 * width else 0.45 * width
+
+
+def _is_date_line(tokens: list[Token]) -> bool:
+    keys = [t.key for t in tokens]
+    return "ngay" in keys and ("thang" in keys or "nam" in keys)
+
+
+def read_header(layout: PageLayout) -> Header | None:
+    """The header's columns on a page that prints the national motto (None: it does not)."""
+    rows = layout.rows
+    motto = _motto_row(rows)
+    if motto is None:
+        return None
+    split_x = _motto_split(rows[motto], layout.page.width)
+    left = [[t for t in row.tokens if t.word.bbox[2] <= split_x + row.height] for row in rows]
+    date_row = next((i for i in range(motto, min(motto + 6, len(rows)))
+                     if _is_date_line([t for t in rows[i].tokens if t.word.bbox[0] >= split_x
+                                       - rows[i].height])), None)
+    return Header(split_x, date_row, left)
+
+
+def _number_row(header: Header) -> int | None:
+    limit = (header.date_row or 6) + 3
+    for index, tokens in enumerate(header.left[:limit]):
+        keyed = _keyed(tokens)
+        # «Số:» and its number; «SỞ TƯ PHÁP» folds to the same «so».
+        if keyed and keyed[0].key == "so" and (keyed[0].text.endswith(":")
+                                               or any("/" in t.text for t in tokens)):
+            return index
+    return None
+
+
+def _after_first(tokens: list[Token]) -> list[Token]:
+    """The words after a row's first keyed word («Số», «Kính gửi» read as one)."""
+    keyed = _keyed(tokens)
+    return tokens[tokens.index(keyed[0]) + 1:] if keyed else []
+
+
+def read_number(layout: PageLayout, header: Header) -> Placed | None:
+    """«Số: 575/UBND-KTTH» under the body's name."""
+    index = _number_row(header)
+    if index is None:
+        return None
+    tokens = [t for t in _after_first(header.left[index]) if t.text not in (":",)]
+    return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
+
+
+def read_authority(layout: PageLayout, header: Header) -> Placed | None:
+    """The issuing body: the left column's lines above «Số», from the last line that opens
+    a body's name (a parent body stands above it)."""
+    end = _number_row(header)
+    if end is None:
+        return None
+    lines = [tokens for tokens in header.left[:end] if any(has_alnum(t.text) for t in tokens)]
+    if not lines:
+        return None
+    starts = [i for i, tokens in enumerate(lines)
+              if match_key(" ".join(t.text for t in tokens)).startswith(BODY_PREFIXES)]
+    first = starts[-1] if starts else 0
+    tokens = [t for line in lines[first:] for t in line]
+    return Placed(tokens, POSITIONED_SCORE, layout.page.number)
+
+
+def _date_tokens(layout: PageLayout, header: Header) -> list[Token]:
+    if header.date_row is None:
+        return []
+    row = layout.rows[header.date_row]
+    return [t for t in row.tokens if t.word.bbox[0] >= header.split_x - row.height]
+
+
+def read_place(layout: PageLayout, header: Header) -> Placed | None:
+    """The place before «, ngày …» on the date line."""
+    tokens = _date_tokens(layout, header)
+    cut = next((i for i, t in enumerate(tokens) if t.key == "ngay"), None)
+    place = tokens[:cut] if cut else []
+    if cut == 0 and header.date_row:
+        # A skewed line split in two rows: the place, ending in its comma, on the row above.
+        row = layout.rows[header.date_row - 1]
+        above = [t for t in row.tokens if t.word.bbox[0] >= header.split_x - row.height]
+        comma = next((i for i, t in enumerate(above) if t.text.endswith(",")), None)
+        place = above[:comma + 1] if comma is not None else []
+    return Placed(place, POSITIONED_SCORE, layout.page.number) if place else None
+
+
+def read_date(layout: PageLayout, header: Header) -> Placed | None:
+    """«ngày 05 tháng 3 năm 2024» on the date line."""
+    tokens = _date_tokens(layout, header)
+    cut = next((i for i, t in enumerate(tokens) if t.key == "ngay"), None)
+    return Placed(tokens[cut:], POSITIONED_SCORE, layout.page.number) if cut is not None else None
+
+
+def _is_centred(tokens: list[Token], width: int) -> bool:
+    return bool(tokens) and abs(_centre(tokens) - width / 2) <= CENTRED_SHARE * width
+
+
+def _kind_row(layout: PageLayout, header: Header, kinds: list[str]) -> tuple[int, float] | None:
+    """The centred row in capitals naming a kind, and how well it does (0..100)."""
+    start = (header.date_row or 0) + 1
+    keys = [match_key(k) for k in kinds]
+    for index in range(start, min(start + HEAD_ROWS, len(layout.rows))):
+        row = layout.rows[index]
+        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)):
+            continue
+        key = match_key(row.text)
+        score = max((fuzz.ratio(key, k) for k in keys), default=0.0)
+        if score >= KIND_MIN_SCORE:
+            return index, score
+    return None
+
+
+def _letter_subject_rows(header: Header) -> list[int]:
+    """The left column's «V/v …» line under the number, and the lines it wraps onto."""
+    number = _number_row(header)
+    if number is None:
+        return []
+    found: list[int] = []
+    for index in range(number + 1, min(number + 2 + SUBJECT_LINES, len(header.left))):
+        keyed = _keyed(header.left[index])
+        opens = match_key(" ".join(t.text for t in keyed[:2])).split()[:2] == ["v", "v"]
+        if (opens and not found) or (found and keyed and len(found) < SUBJECT_LINES
+                                     and _follows(header.left[found[-1]], keyed)):
+            found.append(index)
+        elif found:
+            break
+    return found
+
+
+def _follows(above: list[Token], below: list[Token]) -> bool:
+    """Whether a line stands right under another, as the lines of one part do (a gap, or a
+    rule, comes before the next part: «Kính gửi»)."""
+    bottom = max(t.word.bbox[3] for t in above)
+    height = max(bottom - min(t.word.bbox[1] for t in above), 1)
+    return min(t.word.bbox[1] for t in below) - bottom <= LINE_GAP * height
+
+
+def read_kind(layout: PageLayout, header: Header, fdef: FieldDefinition) -> Placed | None:
+    """The kind's name centred under the header; a letter (no name, «V/v» under the number)
+    is a «Công văn»: its value is the word «Công văn» made from the «V/v» words' place."""
+    found = _kind_row(layout, header, fdef.vocabulary)
+    if found is not None:
+        index, score = found
+        return Placed(layout.rows[index].tokens, score, layout.page.number)
+    subject = _letter_subject_rows(header)
+    if not subject:
+        return None
+    vv = _keyed(header.left[subject[0]])[:1]
+    letter = [Token(vv[0].word, "Công văn", "cong van", vv[0].line)]
+    return Placed(letter, POSITIONED_SCORE, layout.page.number)
+
+
+def _margins(layout: PageLayout) -> tuple[float, float]:
+    rows = [r for r in layout.rows if len(r.tokens) > 3]
+    if not rows:
+        return 0.0, float(layout.page.width)
+    return (min(r.tokens[0].word.bbox[0] for r in rows),
+            max(r.tokens[-1].word.bbox[2] for r in rows))
+
+
+def read_subject(layout: PageLayout, header: Header, kinds: list[str]) -> Placed | None:
+    """The centred lines under the kind's name, or a letter's «V/v …» lines."""
+    found = _kind_row(layout, header, kinds)
+    if found is None:
+        rows = _letter_subject_rows(header)
+        tokens = [t for index in rows for t in header.left[index]]
+        return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
+    left, right = _margins(layout)
+    indent = 0.05 * layout.page.width
+    tokens: list[Token] = []
+    previous = layout.rows[found[0]]
+    for row in layout.rows[found[0] + 1:found[0] + 1 + SUBJECT_LINES]:
+        centred = (_is_centred(row.tokens, layout.page.width)
+                   and row.tokens[0].word.bbox[0] - left > indent
+                   and right - row.tokens[-1].word.bbox[2] > indent)
+        # The subject's lines follow each other closely; a rule (or space) comes after them.
+        close = row.top - previous.bottom <= LINE_GAP * previous.height
+        # A line in capitals after the subject is the next part («GIÁM ĐỐC SỞ …», the
+        # decision's authority) whose rule was not read.
+        capitals = uppercase_share(row.text) >= 0.6
+        if not centred or not close or capitals or not any(has_alnum(t.text)
+                                                          for t in row.tokens):
+            break
+        tokens += row.tokens
+        previous = row
+    return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
+
+
+def read_recipients(layout: PageLayout, header: Header) -> Placed | None:
+    """«Kính gửi: …» and, when it lists them, the «- …;» lines under it."""
+    start = (header.date_row or 0) + 1
+    rows = layout.rows
+    for index in range(start, min(start + HEAD_ROWS, len(rows))):
+        keyed = _keyed(rows[index].tokens)
+        if len(keyed) < 2 or fuzz.ratio(f"{keyed[0].key} {keyed[1].key}", "kinh gui") < 85:
+            continue
+        after = rows[index].tokens[rows[index].tokens.index(keyed[1]) + 1:]
+        tokens = [t for t in after if t.text != ":"]
+        if not tokens:
+            tokens = _recipient_list(rows, index)
+        return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
+    return None
+
+
+def _recipient_list(rows: list[Row], index: int) -> list[Token]:
+    """The lines under a bare «Kính gửi:», one recipient each ending «;» (the last «.»); the
+    «-» before each is often lost. Nothing when the list does not end so."""
+    tokens: list[Token] = []
+    previous = rows[index]
+    for row in rows[index + 1:index + 1 + RECIPIENT_LINES]:
+        if row.top - previous.bottom > LINE_GAP * previous.height:
+            break
+        text = row.text.rstrip()
+        tokens += [*row.tokens, Token(row.tokens[-1].word, ";", "", row.tokens[-1].line)]
+        previous = row
+        if text.endswith("."):
+            return tokens
+        if not text.endswith(";"):
+            break
+    return []
+
+
+def _signature_rows(layout: PageLayout) -> list[list[Token]]:
+    """The right-hand words of the rows from «Nơi nhận:» down: authority, title, name."""
+    rows = layout.rows
+    start = next((i for i, r in enumerate(rows)
+                  if len(_keyed(r.tokens)) >= 2
+                  and fuzz.ratio(" ".join(t.key for t in _keyed(r.tokens)[:2]), "noi nhan")
+                  >= 85), None)
+    split_x = 0.45 * layout.page.width
+    if start is None:  # no «Nơi nhận» (a notice): from the signer's authority («TM. …»)
+        start = next((i for i, r in enumerate(rows) if i > len(rows) // 3
+                      and _opens_authority([t for t in r.tokens if t.word.bbox[0] >= split_x])),
+                     None)
+    if start is None:
+        return []
+    found = []
+    for row in rows[start:]:
+        right = [t for t in row.tokens if t.word.bbox[0] >= split_x]
+        if any(t.key for t in right):
+            found.append(right)
+    return found
+
+
+def _opens_authority(tokens: list[Token]) -> bool:
+    """Whether the words open with the signer's authority: «TM.», «KT.», «Q.», «TL.», «TUQ.»."""
+    return bool(tokens) and tokens[0].text.rstrip(".,:").upper() in AUTHORITIES \
+        and tokens[0].text.endswith((".", ",", ":"))
+
+
+def _is_title_line(tokens: list[Token]) -> bool:
+    text = " ".join(t.text for t in tokens if t.key)
+    # At least a short word's letters: a speck of the seal or signature reads as «Z».
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 3 and uppercase_share(text) >= 0.7 and not text.startswith("(")
+
+
+def _name_line(lines: list[list[Token]]) -> int | None:
+    """The last line of words in ordinary case: the printed name under the signature."""
+    for index in range(len(lines) - 1, -1, -1):
+        words = [t for t in lines[index] if t.key]
+        text = " ".join(t.text for t in words)
+        if len(words) >= 2 and uppercase_share(text) < 0.7 and not text.startswith("("):
+            return index
+    return None
+
+
+def read_signer_name(layout: PageLayout) -> Placed | None:
+    lines = _signature_rows(layout)
+    index = _name_line(lines)
+    if index is None or not any(_is_title_line(line) for line in lines[:index]):
+        return None
+    return Placed(lines[index], POSITIONED_SCORE, layout.page.number)
+
+
+def read_signer_title(layout: PageLayout) -> Placed | None:
+    """The last title line above the signature («PHÓ CHỦ TỊCH» under «KT. CHỦ TỊCH»)."""
+    lines = _signature_rows(layout)
+    end = _name_line(lines)
+    titles = [line for line in lines[:end] if _is_title_line(line)]
+    # A line opening with «KT.», «TM.», «TL.» … names whom the signer signs for: the signer's
+    # own title stands under it, so when that is the last line read, the title was lost
+    # (a seal over it) and the one above is not the signer's («KT. CHỦ TỊCH» is signed by
+    # a «Phó Chủ tịch»).
+    if not titles or _opens_authority(titles[-1]):
+        return None
+    return Placed(titles[-1], POSITIONED_SCORE, layout.page.number)
+
+
+Reader = Callable[[PageLayout, Header, FieldDefinition], "Placed | None"]
+_HEAD_READERS: dict[str, Reader] = {
+    "number": lambda lay, head, f: read_number(lay, head),
+    "authority": lambda lay, head, f: read_authority(lay, head),
+    "place": lambda lay, head, f: read_place(lay, head),
+    "date": lambda lay, head, f: read_date(lay, head),
+    "kind": read_kind,
+    "recipients": lambda lay, head, f: read_recipients(lay, head),
+}
+_FOOT_READERS: dict[str, Callable[[PageLayout], Placed | None]] = {
+    "signer_name": read_signer_name,
+    "signer_title": read_signer_title,
+}
+
+
+def read_positions(pages: list[PageLayout], doctype: DocTypeDefinition) -> dict[str, Placed]:
+    """The positioned fields' words: the header's on the first page (the one with the title),
+    the signature block's on the last page that has one."""
+    positioned = [f for f in doctype.fields if f.position is not None]
+    if not positioned or not pages:
+        return {}
+    found: dict[str, Placed] = {}
+    header = read_header(pages[0])
+    kinds = next((f.vocabulary for f in doctype.fields if f.position == "kind"), [])
+    for fdef in positioned:
+        placed = None
+        if header is not None and fdef.position in _HEAD_READERS:
+            placed = _HEAD_READERS[fdef.position](pages[0], header, fdef)
+        elif header is not None and fdef.position == "subject":
+            placed = read_subject(pages[0], header, kinds)
+        elif fdef.position in _FOOT_READERS:
+            placed = next((p for layout in reversed(pages)
+                           if (p := _FOOT_READERS[fdef.position](layout)) is not None), None)
+        if placed is not None and placed.tokens:
+            found[fdef.key] = placed
+    return found

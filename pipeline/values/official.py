@@ -1,0 +1,175 @@
+"""Values of administrative documents (Decree 30/2020/NĐ-CP; contract §1, `official_document`
+and `birth_certificate`): the number and symbol («575/UBND-KTTH»), the kinds of document and
+their abbreviations (Appendix III), bodies' names and signers' titles written in capitals on
+the page but given as the decree writes them in running text (Appendix II), and booleans.
+
+The kinds here are registered in ``pipeline.values.registry``; ``KIND_ABBREVIATIONS`` lets a
+document's kind be checked against its symbol («…/QĐ-UBND» is a «Quyết định»).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.text import clean_text, fold, match_key, nfc, squeeze
+from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext
+from pipeline.values.normalize import Value
+
+# Appendix III, table I: kinds of administrative document and their abbreviations; «Công
+# văn» has none (its symbol is the body's and the drafting unit's abbreviations).
+KIND_ABBREVIATIONS: dict[str, str] = {
+    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC",
+    "Quy định": "QyĐ", "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD",
+    "Chương trình": "CTr", "Kế hoạch": "KH", "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA",
+    "Báo cáo": "BC", "Biên bản": "BB", "Tờ trình": "TTr", "Hợp đồng": "HĐ", "Công điện": "CĐ",
+    "Bản ghi nhớ": "BGN", "Bản thỏa thuận": "BTT", "Giấy ủy quyền": "GUQ", "Giấy mời": "GM",
+    "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP", "Phiếu gửi": "PG",
+    "Phiếu chuyển": "PC", "Phiếu báo": "PB",
+}
+LETTER_KIND = "Công văn"  # a document with «V/v» under its number and no kind's name
+DOCUMENT_KINDS: tuple[str, ...] = (*KIND_ABBREVIATIONS, LETTER_KIND)
+# The signer's authority before a title (Appendix I, II.7.b): «TM.», «KT.», «Q.», «TL.», «TUQ.».
+_AUTHORITY = re.compile(r"^\s*(?:tm|kt|q|tl|tuq)(?:\s*[.,:]\s*|\s+|$)", re.IGNORECASE)
+# Number and symbol: «575/UBND-KTTH», «12/2024/QĐ-UBND», «123/2024» (a certificate). Spaces
+# OCR put around «/» and «-» are dropped; the number may be missing (written by hand).
+_NUMBER = re.compile(r"(\d{0,6})\s*/\s*((?:[0-9A-ZĐa-zđ]+\s*[/\-–]\s*)*[0-9A-ZĐa-zđ]+)")
+_SYMBOL_PART = re.compile(r"[0-9A-ZĐ][0-9A-ZĐa-zđ]{0,11}")
+# The units a place name follows in a body's name (Appendix II: the name takes capitals).
+_UNIT_WORDS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
+_UNIT = re.compile(rf"(?<!\w)({'|'.join(_UNIT_WORDS)})\s+(?=\S)")
+_ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân dân"}
+# Words OCR reads for «Về việc» / «V/v» before a subject.
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b\s*[.:]?\s*", re.IGNORECASE)
+
+
+def normalize_document_number(text: str) -> str | None:
+    """«Số: 575 / UBND - KTTH» → «575/UBND-KTTH»; «Số:    /UBND-KTTH» (a number to be
+    written by hand) → «/UBND-KTTH», which no validator accepts."""
+    # Not ``clean_text``: it strips the «/» a blank number leaves first.
+    found = _NUMBER.search(squeeze(nfc(text)).replace("–", "-"))
+    if not found:
+        return None
+    symbol = re.sub(r"\s+", "", found.group(2)).replace("–", "-")
+    number = found.group(1)
+    return f"{int(number):02d}/{symbol}" if number else f"/{symbol}"
+
+
+def is_valid_document_number(value: Value) -> bool:
+    """A number (digits) and a symbol of parts in capitals (Appendix III's abbreviations may
+    hold small letters: «TTr», «CTr», «QyĐ»), or a number and a year («123/2024»)."""
+    number, _, symbol = str(value).partition("/")
+    parts = re.split(r"[/\-]", symbol)
+    return (number.isdigit() and bool(symbol)
+            and all(_SYMBOL_PART.fullmatch(p) and p[0].isupper() or p.isdigit() for p in parts))
+
+
+def number_part(value: str) -> str:
+    """The number before «/» («» when it was left blank for a hand to fill in)."""
+    return value.partition("/")[0]
+
+
+def symbol_kind(value: str) -> str | None:
+    """The kind a document's symbol names («15/QĐ-UBND» → «Quyết định»), None for a letter's
+    symbol or one that names no kind."""
+    parts = re.split(r"[/\-]", value.partition("/")[2])
+    by_abbreviation = {fold(a): kind for kind, a in KIND_ABBREVIATIONS.items()}
+    return next((by_abbreviation[fold(p)] for p in parts if fold(p) in by_abbreviation), None)
+
+
+def normalize_document_kind(text: str) -> str | None:
+    """«QUYẾT ĐỊNH» → «Quyết định» (first letter capital; the field's vocabulary spells it)."""
+    cleaned = clean_text(text)
+    if not any(c.isalpha() for c in cleaned):
+        return None
+    lowered = cleaned.lower()
+    return lowered[0].upper() + lowered[1:]
+
+
+def recase_name(text: str, phrases: tuple[str, ...] = ()) -> str:
+    """A body's name printed in capitals written as in running text (Appendix II): the first
+    letter capital, the place after a unit word («tỉnh», «xã» …) in title case, and known
+    names (the type's ``phrases``: «Sở Tư pháp», «Ủy ban nhân dân») spelt as they are."""
+    words = clean_text(text).split()
+    words = [_ABBREVIATIONS.get(w.lower(), w) for w in words]
+    lowered = " ".join(words).lower()
+    folded = fold(lowered)
+    # Every word after a unit word is the place's name: capitalised.
+    found = _UNIT.search(folded)
+    if found:
+        head, tail = lowered[:found.end()], lowered[found.end():]
+        lowered = head + " ".join(w[:1].upper() + w[1:] for w in tail.split())
+    for phrase in sorted(phrases, key=len, reverse=True):
+        target = fold(phrase)
+        for hit in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", fold(lowered)):
+            start, end = hit.span()
+            if len(phrase) == end - start:
+                lowered = lowered[:start] + phrase + lowered[end:]
+    return lowered[:1].upper() + lowered[1:] if lowered else lowered
+
+
+def normalize_title(text: str) -> str | None:
+    """A signer's title: the authority before it dropped («KT. CHỦ TỊCH» → «Chủ tịch»), the
+    first letter capital (the field's vocabulary spells the rest)."""
+    cleaned = clean_text(_AUTHORITY.sub("", clean_text(text)))
+    return normalize_document_kind(cleaned) if cleaned else None
+
+
+def normalize_subject(text: str) -> str | None:
+    """The subject without a leading «V/v» or «Về việc», its first letter a capital (it is
+    given as a sentence: «V/v đôn đốc …» and «ĐÔN ĐỐC …» alike are «Đôn đốc …»)."""
+    cleaned = clean_text(text)
+    found = _SUBJECT_PREFIX.match(fold(cleaned))
+    cleaned = clean_text(cleaned[found.end():] if found else cleaned)
+    if not any(c.isalnum() for c in cleaned):
+        return None
+    return cleaned[0].upper() + cleaned[1:]
+
+
+def normalize_recipients(text: str) -> str | None:
+    """«- Sở Tư pháp; - Công an tỉnh.» → «Sở Tư pháp; Công an tỉnh»."""
+    parts = [clean_text(p) for p in re.split(r";|(?:^|\s)[-–]\s", text)]
+    parts = [p for p in parts if any(c.isalnum() for c in p)]
+    return "; ".join(parts) or None
+
+
+def normalize_boolean(text: str) -> int | None:
+    """«có»/«true»/«1» → 1, «không»/«false»/«0» → 0 (booleans as the page or a reviewer
+    says them; the image says them for seals)."""
+    key = match_key(text)
+    if key in ("co", "true", "1", "yes"):
+        return 1
+    if key in ("khong", "false", "0", "no"):
+        return 0
+    return None
+
+
+def is_boolean(value: Value) -> bool:
+    return value in (0, 1, True, False)
+
+
+@dataclass(frozen=True)
+class DocumentNumber(Text):
+    """«575/UBND-KTTH»: a number left blank (written by hand on the paper) is named."""
+
+    def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
+        return value
+
+    def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        if value.startswith("/"):
+            return "has no printed number (the number is written by hand or left blank)"
+        return None
+
+
+@dataclass(frozen=True)
+class BodyName(Text):
+    """A body's name printed in capitals, written as running text writes it."""
+
+    def normalise(self, text: str, context: ValueContext = NO_CONTEXT) -> Value | None:
+        cleaned = clean_text(text)
+        if not any(c.isalpha() for c in cleaned):
+            return None
+        return recase_name(cleaned, context.phrases)
+
+    def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
+        return recase_name(str(super().mend(value, context)), context.phrases)

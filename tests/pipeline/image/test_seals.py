@@ -1,0 +1,41 @@
+"""Seals found in page images: red ink on colour scans, a ring on grey and bilevel ones."""
+
+import random
+
+import numpy as np
+import pytest
+
+from pipeline.image.seals import find_seal
+from samples.official import draw_document, official_document
+
+
+def _last_page(seed: int, sealed: bool) -> np.ndarray:
+    rng = random.Random(seed)
+    document = official_document(rng)
+    document.sealed = sealed
+    pages, _ = draw_document(document, 300, rng, "Liberation Serif")
+    return np.asarray(pages[-1])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_red_seal_is_found_by_its_colour(seed):
+    seal = find_seal(_last_page(seed, sealed=True), 300)
+    assert seal is not None and seal.method == "colour"
+    x0, y0, x1, y1 = seal.bbox
+    assert 24 / 25.4 * 300 <= x1 - x0 <= 50 / 25.4 * 300  # a seal's size, 24–50 mm
+
+
+@pytest.mark.parametrize("bilevel", [False, True])
+def test_a_seal_on_a_grey_or_bilevel_scan_is_found_by_its_ring(bilevel):
+    grey = _last_page(3, sealed=True).mean(axis=2).astype(np.uint8)
+    if bilevel:
+        grey = np.where(grey < 128, 0, 255).astype(np.uint8)
+    seal = find_seal(grey, 300)
+    assert seal is not None and seal.method == "ring"
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_page_without_a_seal_has_none(colour):
+    """Text, rules and a blue signature draw no ring and no red patch."""
+    page = _last_page(4, sealed=False)
+    assert find_seal(page if colour else page.mean(axis=2).astype(np.uint8), 300) is None

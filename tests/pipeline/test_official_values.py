@@ -1,0 +1,81 @@
+"""Values of administrative documents: number and symbol, kinds, bodies' names, titles."""
+
+import pytest
+
+from pipeline.values import KINDS, ValueContext
+from pipeline.values.official import (
+    DOCUMENT_KINDS,
+    KIND_ABBREVIATIONS,
+    normalize_boolean,
+    normalize_document_number,
+    normalize_recipients,
+    normalize_subject,
+    normalize_title,
+    recase_name,
+    symbol_kind,
+)
+
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("Số: 575/UBND-KTTH", "575/UBND-KTTH"),
+    ("575 / UBND - KTTH", "575/UBND-KTTH"),
+    ("Số: 5/QĐ-UBND", "05/QĐ-UBND"),  # numbers below 10 take a 0 (Appendix I, II.3.c)
+    ("12/2024/QĐ-UBND", "12/2024/QĐ-UBND"),
+    ("123/2024", "123/2024"),
+    ("Số:      /UBND-KTTH", "/UBND-KTTH"),
+    ("21/TTr–UBND", "21/TTr-UBND"),
+])
+def test_document_numbers_lose_their_spaces(printed, value):
+    assert normalize_document_number(printed) == value
+
+
+def test_a_number_left_blank_for_a_hand_is_refused_with_a_reason():
+    kind = KINDS["document_number"]
+    assert kind.validate("575/UBND-KTTH")
+    assert not kind.validate("/UBND-KTTH")
+    assert "by hand" in (kind.problem("/UBND-KTTH", "Số: /UBND-KTTH") or "")
+    assert kind.problem("575/UBND-KTTH", "Số: 575/UBND-KTTH") is None
+
+
+@pytest.mark.parametrize("value", ["575/ubnd-ktth", "575/UBND-", "UBND-KTTH", "575/UB ND"])
+def test_malformed_numbers_are_invalid(value):
+    assert not KINDS["document_number"].validate(value)
+
+
+def test_symbols_name_their_kind_by_appendix_iii_abbreviation():
+    assert symbol_kind("15/QĐ-UBND") == "Quyết định"
+    assert symbol_kind("03/TTr-UBND") == "Tờ trình"
+    assert symbol_kind("575/UBND-KTTH") is None  # a letter's symbol names no kind
+    assert len(KIND_ABBREVIATIONS) == 27 and "Công văn" in DOCUMENT_KINDS
+
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    ("UBND THÀNH PHỐ HÀ TĨNH", "Ủy ban nhân dân thành phố Hà Tĩnh"),
+    ("ỦY BAN NHÂN DÂN XÃ THẠCH HẠ", "Ủy ban nhân dân xã Thạch Hạ"),
+    ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "Sở Tài nguyên và Môi trường"),
+])
+def test_bodies_printed_in_capitals_are_written_as_appendix_ii_writes_them(printed, value):
+    phrases = ("Ủy ban nhân dân", "Sở Tài nguyên và Môi trường")
+    assert recase_name(printed, phrases) == value
+    assert KINDS["body_name"].normalise(printed, ValueContext(phrases=phrases)) == value
+
+
+def test_titles_lose_the_signers_authority():
+    assert normalize_title("KT. CHỦ TỊCH") == "Chủ tịch"
+    assert normalize_title("PHÓ CHỦ TỊCH") == "Phó chủ tịch"  # the vocabulary spells the rest
+    assert normalize_title("TM.") is None
+
+
+def test_subjects_and_recipients():
+    assert normalize_subject("V/v đôn đốc giải quyết hồ sơ") == "Đôn đốc giải quyết hồ sơ"
+    assert normalize_subject("Về việc kiện toàn Tổ công tác") == "Kiện toàn Tổ công tác"
+    assert normalize_subject("V/v") is None
+    assert (normalize_recipients("- Sở Tư pháp; - Công an tỉnh.")
+            == "Sở Tư pháp; Công an tỉnh")
+    assert normalize_recipients(" ; ") is None
+
+
+def test_booleans():
+    assert normalize_boolean("Có") == 1 and normalize_boolean("không") == 0
+    assert normalize_boolean("dấu") is None

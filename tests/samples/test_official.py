@@ -1,0 +1,85 @@
+"""Generated administrative documents and birth certificates: truths, determinism, seals,
+and (through real Tesseract) that the pipeline reads them back."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from benchmarks.accuracy import digitize
+from samples.official import TUNING_FAMILIES, generate_official_file
+from samples.truth import load_truths
+
+
+def _generate(tmp_path: Path, index: int, doc_type: str, tier: str = "clean",
+              kind: str = "png") -> tuple[Path, object]:
+    truth = generate_official_file(index, 3, doc_type, tier, kind, tmp_path,  # type: ignore[arg-type]
+                                   family=TUNING_FAMILIES[index % len(TUNING_FAMILIES)])
+    return tmp_path / truth.file, truth
+
+
+def test_a_document_is_the_same_for_the_same_seed(tmp_path: Path):
+    first, truth = _generate(tmp_path / "a", 1, "official_document", "mild", "tiff")
+    second, _ = _generate(tmp_path / "b", 1, "official_document", "mild", "tiff")
+    assert first.read_bytes() == second.read_bytes()
+    assert load_truths(tmp_path / "a")[0] == truth
+
+
+def test_truths_carry_the_contract_fields_and_the_seal(tmp_path: Path):
+    _, official = _generate(tmp_path, 2, "official_document")
+    _, certificate = _generate(tmp_path, 3, "birth_certificate")
+    assert {"document_kind", "issuing_authority", "document_number", "issued_date",
+            "subject"} <= set(official.fields)
+    assert {"child_name", "child_dob", "child_gender", "registration_authority",
+            "registered_date"} <= set(certificate.fields)
+    assert official.sealed is not None and certificate.sealed is not None
+    text = official.text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận:" in text
+
+
+def test_documents_of_several_pages_are_kept_whole(tmp_path: Path):
+    """A png or jpeg holds one page: a longer document is written as a PDF instead, and its
+    signature stands on the last page."""
+    truths = [_generate(tmp_path, index, "official_document", "clean", "png")[1]
+              for index in range(1, 9)]
+    long = [t for t in truths if t.page_count > 1]
+    assert long and all(t.format == "pdf" for t in long)
+    assert all("Nơi nhận:" in t.pages[-1].text for t in long)
+
+
+def test_colour_scans_keep_the_seal_red(tmp_path: Path):
+    for index in range(1, 30):
+        path, truth = _generate(tmp_path, index, "official_document", "clean", "png")
+        if truth.color_mode == "RGB" and truth.sealed and truth.page_count == 1:
+            pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)
+            red = (pixels[..., 0] > 150) & (pixels[..., 1] < 110) & (pixels[..., 2] < 110)
+            assert red.sum() > 2000
+            return
+    pytest.fail("no sealed colour page among 29 documents")
+
+
+@pytest.mark.parametrize(("index", "doc_type"), [
+    (4, "official_document"), (5, "official_document"), (7, "birth_certificate"),
+    # Known weakness of the shared address kind, not of this type: Tesseract reads the
+    # commune «Hoằng Quỳ» as «Hoằng Quy» in every copy, and communes are not in the gazetteer
+    # (provinces and districts are), so the misreading is given. Strict: it fails when fixed.
+    pytest.param(6, "birth_certificate", marks=pytest.mark.xfail(
+        strict=True, reason="commune names are not checked against a gazetteer"))])
+def test_clean_documents_read_back_through_the_pipeline(tmp_path: Path, index, doc_type,
+                                                        monkeypatch):
+    """
+    GIVEN a clean generated document in a font the benchmark does not use
+    WHEN it goes through the page and document sequences (real Tesseract)
+    THEN its type is found, and every field given is the truth's
+    """
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / "data"))
+    path, truth = _generate(tmp_path, index, doc_type)
+    document = digitize(path)
+    assert document["doc_type"] == doc_type
+    given = {k: v["value"] for k, v in document["fields"].items()}
+    assert given and all(truth.fields.get(k) == v for k, v in given.items()), given
+    # Printed numbers and dates are read; a name may be left out (refused, for review).
+    printed = {"document_kind", "document_number", "issued_date"} if doc_type == \
+        "official_document" else {"child_dob", "registered_date", "certificate_number"}
+    assert printed <= set(given)
