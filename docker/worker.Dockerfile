@@ -16,6 +16,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
       poppler-utils fonts-dejavu-core \
+      libtesseract-dev libleptonica-dev pkg-config g++ \
  && rm -rf /var/lib/apt/lists/*
 
 # Only what the package is built from (see worker.Dockerfile.dockerignore for the rest).
@@ -23,11 +24,15 @@ WORKDIR /opt/sohoa
 COPY pyproject.toml README.md ./
 COPY config ./config
 COPY flows ./flows
+COPY interfaces ./interfaces
+COPY office ./office
 COPY pipeline ./pipeline
 COPY samples ./samples
 COPY schemas ./schemas
 COPY storage ./storage
-RUN pip install . \
+# [warm]: the in-process Tesseract engine (the default), built against Debian's libtesseract.
+RUN pip install --no-binary tesserocr ".[warm]" \
+ && python -c "import tesserocr, interfaces.cli" \
  && tesseract --list-langs | grep -qx vie
 
 # Run as an unprivileged user; its data folder (work files, Prefect's home) is a volume.

@@ -21,7 +21,8 @@ from pydantic import BaseModel, SecretStr
 
 from config.settings import Settings
 
-DOCKER = Path(__file__).resolve().parents[1] / "docker"
+ROOT = Path(__file__).resolve().parents[1]
+DOCKER = ROOT / "docker"
 COMPOSE_FILE = DOCKER / "compose.yaml"
 EXAMPLE_ENV = DOCKER / ".env.example"
 DOCKERFILE = DOCKER / "worker.Dockerfile"
@@ -274,3 +275,18 @@ def test_the_readers_policy_only_reads_sohoas_bucket() -> None:
     assert resources == {"arn:aws:s3:::sohoa", "arn:aws:s3:::sohoa/*"}
     assert 'grant "$MINIO_READER_USER" "$MINIO_READER_PASSWORD" sohoa-readonly' in \
         MINIO_INIT.read_text()
+
+
+def test_the_worker_image_holds_every_package_sohoa_installs() -> None:
+    """GIVEN the packages pyproject.toml installs WHEN the worker image is built THEN each is
+    copied into it (an image without office/ or interfaces/ has no working `sohoa`), and it
+    builds the warm OCR engine that the settings use by default."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {name.rstrip("*") for name in
+                project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    dockerfile = DOCKERFILE.read_text()
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", dockerfile, flags=re.M))
+    assert packages <= copied, f"not copied into the worker image: {sorted(packages - copied)}"
+    assert '".[warm]"' in dockerfile and "libtesseract-dev" in dockerfile
