@@ -20,20 +20,37 @@ MIN_HORIZONTAL_SHARE = 0.05
 # or a bracket is ~1.5 % of an A4 page; one table row ~2 %, and rows below continue it).
 MIN_VERTICAL_SHARE = 0.018
 INK_BELOW = 128  # grey level under which a pixel is ink (after background normalisation)
+# ... and at least this many times the page's letter height (the median ink blob). On a
+# 300-dpi form that is 23–25 px, so 46–50 px: under the shares above, and full pages are
+# unchanged. On a small image (a crop or a photo of a few lines: 1000×160 px holding 40-px
+# letters) a share of the height is shorter than a letter's stem, and painting the stems out
+# took Tesseract's mean confidence on such a page down to 16 (tests/e2e/test_bad_inputs.py).
+MIN_LETTER_HEIGHTS = 2.0
 
 
 def rule_mask(gray: np.ndarray) -> np.ndarray:
     """Pixels (bool) of the long straight horizontal and vertical rules of the page."""
     height, width = gray.shape
     ink = (gray < INK_BELOW).astype(np.uint8)
+    floor = max(20, int(MIN_LETTER_HEIGHTS * letter_height(ink)))
     across = cv2.getStructuringElement(cv2.MORPH_RECT,
-                                       (max(int(width * MIN_HORIZONTAL_SHARE), 20), 1))
+                                       (max(int(width * MIN_HORIZONTAL_SHARE), floor), 1))
     down = cv2.getStructuringElement(cv2.MORPH_RECT,
-                                     (1, max(int(height * MIN_VERTICAL_SHARE), 20)))
+                                     (1, max(int(height * MIN_VERTICAL_SHARE), floor)))
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, across) | cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, down)
     # The anti-aliased grey edge of a rule is ink of a lighter shade: one pixel around it.
     return cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def letter_height(ink: np.ndarray) -> float:
+    """The median height in pixels of the page's ink blobs of letter size (0 without any):
+    specks under 3 px and blobs taller than a tenth of the page's larger side (rules, frames)
+    are not letters."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:count, cv2.CC_STAT_HEIGHT]
+    letters = heights[(heights >= 3) & (heights <= max(3, max(ink.shape) // 10))]
+    return float(np.median(letters)) if letters.size else 0.0
 
 
 def remove_ruled_lines(gray: np.ndarray) -> np.ndarray:

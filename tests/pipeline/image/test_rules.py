@@ -29,3 +29,22 @@ def test_a_page_without_tables_keeps_its_letters() -> None:
     assert rule_mask(pixels).sum() < 0.03 * ink
     assert np.array_equal(remove_ruled_lines(np.full((50, 60), 255, np.uint8)),
                           np.full((50, 60), 255, np.uint8))
+
+
+def test_the_stems_of_large_letters_on_a_small_image_are_no_rules() -> None:
+    """GIVEN an image of one line of 40-px text, 160 px high (a crop, a phone photo) WHEN
+    rules are looked for THEN the stems of «l», «đ», «H» are kept: a rule is longer than a
+    few letter heights, not only a share of the page (2 % of 160 px is 3 px)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from samples.layouts import font_path
+
+    image = Image.new("L", (1000, 160), 255)
+    font = ImageFont.truetype(str(font_path("DejaVu Sans")), 40)
+    ImageDraw.Draw(image).text((40, 50), "Hồ sơ lô-b số 01 — Thạch Hạ đã lưu", fill=0, font=font)
+    pixels = np.asarray(image)
+    assert rule_mask(pixels).sum() < 0.02 * (pixels < 128).sum()
+    # A real rule across such an image still goes.
+    ruled = pixels.copy()
+    ruled[140:143, 20:980] = 0
+    assert rule_mask(ruled)[141, 500] and rule_mask(ruled)[141, 20:980].mean() > 0.95
