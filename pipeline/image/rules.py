@@ -26,10 +26,18 @@ INK_BELOW = 128  # grey level under which a pixel is ink (after background norma
 # letters) a share of the height is shorter than a letter's stem, and painting the stems out
 # took Tesseract's mean confidence on such a page down to 16 (tests/e2e/test_bad_inputs.py).
 MIN_LETTER_HEIGHTS = 2.0
+MIN_VERTICAL_RULES = 2  # a table or a box has at least two
 
 
 def rule_mask(gray: np.ndarray) -> np.ndarray:
     """Pixels (bool) of the long straight horizontal and vertical rules of the page."""
+    across, down = rule_lines(gray)
+    # The anti-aliased grey edge of a rule is ink of a lighter shade: one pixel around it.
+    return cv2.dilate(across | down, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def rule_lines(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ink (uint8 0/1) of the page's long horizontal rules, and of its vertical ones."""
     height, width = gray.shape
     ink = (gray < INK_BELOW).astype(np.uint8)
     floor = max(20, int(MIN_LETTER_HEIGHTS * letter_height(ink)))
@@ -37,10 +45,18 @@ def rule_mask(gray: np.ndarray) -> np.ndarray:
                                        (max(int(width * MIN_HORIZONTAL_SHARE), floor), 1))
     down = cv2.getStructuringElement(cv2.MORPH_RECT,
                                      (1, max(int(height * MIN_VERTICAL_SHARE), floor)))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, across) | cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, down)
-    # The anti-aliased grey edge of a rule is ink of a lighter shade: one pixel around it.
-    return cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool)
+    return (cv2.morphologyEx(ink, cv2.MORPH_OPEN, across),
+            cv2.morphologyEx(ink, cv2.MORPH_OPEN, down))
+
+
+def has_table(gray: np.ndarray) -> bool:
+    """Whether the page holds a ruled table or boxes: at least two vertical rules. A page
+    with only horizontal rules (the short rules under a decree's header, a signature line) has
+    nothing worth painting out, and on hard scans painting costs accuracy: on 10 held-out hard
+    administrative documents, 0.835 painting every page, 0.876 with this test, 0.917 never."""
+    _, down = rule_lines(gray)
+    count, _ = cv2.connectedComponents(down)
+    return count - 1 >= MIN_VERTICAL_RULES
 
 
 def letter_height(ink: np.ndarray) -> float:
@@ -54,7 +70,10 @@ def letter_height(ink: np.ndarray) -> float:
 
 
 def remove_ruled_lines(gray: np.ndarray) -> np.ndarray:
-    """The page with its table and box rules painted white (a new array)."""
+    """The page with its table and box rules painted white (a new array); the page itself
+    when it has no table (see has_table)."""
+    if not has_table(gray):
+        return gray
     mask = rule_mask(gray)
     if not mask.any():
         return gray

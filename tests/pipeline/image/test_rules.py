@@ -48,3 +48,17 @@ def test_the_stems_of_large_letters_on_a_small_image_are_no_rules() -> None:
     ruled = pixels.copy()
     ruled[140:143, 20:980] = 0
     assert rule_mask(ruled)[141, 500] and rule_mask(ruled)[141, 20:980].mean() > 0.95
+
+
+def test_a_page_with_horizontal_rules_only_is_left_as_it_is() -> None:
+    """GIVEN a page whose only rules are horizontal (the lines under a decree's header, a
+    signature line) WHEN rules are removed THEN nothing is painted: there is no table."""
+    page = np.full((1200, 900), 255, np.uint8)
+    page[300:303, 100:800] = 0
+    page[900:903, 450:850] = 0
+    assert rule_mask(page).any()
+    assert remove_ruled_lines(page) is page
+    boxed = page.copy()
+    boxed[250:1000, 100:103] = 0
+    boxed[250:1000, 797:800] = 0
+    assert not (remove_ruled_lines(boxed)[250:1000, 101] < 128).any()
