@@ -197,6 +197,31 @@ def next_record(session: OperatorDep, request: Request, wanted: FilterDep,
     return RedirectResponse(f"/review/{first[0].id}?{params}", 303)
 
 
+# -- one dossier -----------------------------------------------------------------------------
+
+
+@router.get("/dossiers/{code}", response_class=HTMLResponse)
+def dossier_page(request: Request, session: OperatorDep, code: str) -> HTMLResponse:
+    """A dossier's documents side by side (receipt, components, results, in their order),
+    each with its first page, status and a link to its own review page."""
+    services = services_of(request)
+    dossier = services.dossiers.get(code) if len(code) <= 32 else None
+    if dossier is None:
+        raise HTTPException(404, "no such dossier")
+    records = sorted(services.dossiers.records_of(code), key=document_order)
+    return templates.TemplateResponse(request, "review/dossier.html", {
+        "session": session, "dossier": dossier, "records": records})
+
+
+ROLE_ORDER = {"receipt": 0, "component": 1, "result": 2}
+
+
+def document_order(record: DossierRecord) -> tuple[int, object, int]:
+    """Receipt first, then components, then results; each in the order it arrived, the
+    documents of one file by their part number."""
+    return (ROLE_ORDER.get(record.role or "", 1), record.created_at, record.part or 0)
+
+
 # -- one record ------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from tests.interfaces.review_fixtures import (
     OPERATOR,
     PASSWORD,
     TOKEN,
+    receipt_pdf,
     review_services,
     waiting_receipts,
 )
@@ -232,3 +233,39 @@ def test_operator_add_prints_a_settings_entry_that_logs_in(tmp_path: Path) -> No
     assert authenticated_operator(settings, "Lê Văn Tám", PASSWORD) == "Lê Văn Tám"
     short = CliRunner().invoke(app, ["operator", "add", "X"], input="short\nshort\n")
     assert short.exit_code == 2 and "at least 10" in short.stderr
+
+
+def test_a_dossier_shows_its_documents_side_by_side_with_their_pages(
+        services: Services, browser: TestClient) -> None:
+    """GIVEN a receipt and a form of one dossier, and a form of a dossier with no receipt
+    WHEN an operator opens the dossier view THEN the receipt comes first, each document links
+    its review page and first page image, the record page links back to the dossier, and a
+    dossier without a receipt says so; unknown codes are 404, and operators only."""
+    from office.dossiers import assemble
+
+    pdf = receipt_pdf()
+    code, lone = "000.31.11.H27-240830-0478", "000.31.11.H27-240830-0479"
+    form = waiting_record(services, name="tờ khai.pdf", doc_type="birth_registration",
+                          fields={}, pdf=pdf)
+    receipt = waiting_record(services, name="biên nhận.pdf", status=Status.DIGITIZED, pdf=pdf)
+    orphan = waiting_record(services, name="tờ khai lẻ.pdf", doc_type="birth_registration",
+                            fields={}, pdf=pdf)
+    for record, dossier, role in ((form, code, "component"), (receipt, code, "receipt"),
+                                  (orphan, lone, "component")):
+        services.repository.update(record.id, dossier_code=dossier, role=role)
+    assemble(services, {code, lone})
+
+    assert browser.get(f"/review/dossiers/{code}").status_code == 303  # to the login
+    log_in(browser)
+    page = browser.get(f"/review/dossiers/{code}")
+    assert page.status_code == 200, page.text
+    assert page.text.index("biên nhận.pdf") < page.text.index("tờ khai.pdf")
+    for record in (receipt, form):
+        assert f'href="/review/{record.id}"' in page.text
+        assert f'src="/review/{record.id}/pages/1.png"' in page.text
+    assert "tờ khai lẻ.pdf" not in page.text and "has no receipt" not in page.text
+    assert "has no receipt" in browser.get(f"/review/dossiers/{lone}").text
+    assert browser.get("/review/dossiers/000.00.00.H00-000000-0000").status_code == 404
+    assert f'href="/review/dossiers/{code}"' in browser.get(f"/review/{form.id}").text
+    image = browser.get(f"/review/{receipt.id}/pages/1.png")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
