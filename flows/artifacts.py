@@ -105,7 +105,7 @@ def label_of(definition: DocTypeDefinition | None, key: str) -> str:
     if definition is not None:
         for fdef in definition.fields:
             if fdef.key == key:
-                return fdef.labels[0]
+                return fdef.label
     return key
 
 
@@ -133,7 +133,7 @@ def left_out_lines(document: DossierDocument,
         return []
     lines = ["**Left out:**", ""]
     for fdef in missing:
-        lines.append(f"- {escape_cell(fdef.labels[0])} (`{fdef.key}`"
+        lines.append(f"- {escape_cell(fdef.label)} (`{fdef.key}`"
                      f"{', required' if fdef.required else ''}): "
                      f"{escape_cell(left_out_reason(document.review_reasons, fdef.key))}")
     return [*lines, ""]

@@ -164,7 +164,7 @@ def form_input(fdef: FieldDefinition, record: DossierRecord, position: int) -> t
     read = record.fields.get(fdef.key)
     value = read["value"] if read else None
     extra = {"position": position}
-    title = f"{fdef.labels[0]} ({fdef.key})"
+    title = f"{fdef.label} ({fdef.key})"
     help_text = field_help(fdef, read, record.review_reasons)
     if fdef.type == "integer" and fdef.required:
         return int, Field(default=value if value is not None else ..., title=title,

@@ -148,7 +148,7 @@ def asked_corrections(record: DossierRecord,
 def ask_field(fdef: FieldDefinition, current: str, surnames: tuple[str, ...]) -> Value | None:
     """One field's value from the person, asked again until it is acceptable."""
     while True:
-        typed = typer.prompt(f"{fdef.key} «{fdef.labels[0]}»", default=current,
+        typed = typer.prompt(f"{fdef.key} «{fdef.label}»", default=current,
                              show_default=bool(current))
         if typed.strip() == CLEAR:
             return None
@@ -169,7 +169,7 @@ def show_record(record: DossierRecord, definition: DocTypeDefinition | None) -> 
         table.add_column(column, overflow="fold")
     for fdef in definition.fields if definition else []:
         read: dict[str, Any] | None = record.fields.get(fdef.key)
-        label = fdef.labels[0] + (" *" if fdef.required else "")
+        label = fdef.label + (" *" if fdef.required else "")
         if read is None:
             table.add_row(fdef.key, label, "[dim]not found[/dim]", "", "")
         else:

@@ -109,7 +109,7 @@ def field_rows(record: DossierRecord, definition: DocTypeDefinition | None) -> l
 def field_row(fdef: FieldDefinition, read: Mapping[str, Any] | None) -> FieldRow:
     """One field's row; a field not read has no value, confidence, page or box."""
     bbox = tuple(read["bbox"]) if read and any(read["bbox"]) else None
-    return FieldRow(key=fdef.key, label=fdef.labels[0], required=fdef.required,
+    return FieldRow(key=fdef.key, label=fdef.label, required=fdef.required,
                     hint=format_hint(fdef), value="" if read is None else str(read["value"]),
                     confidence=read["confidence"] if read else None,
                     valid=bool(read["valid"]) if read else True,

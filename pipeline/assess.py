@@ -69,7 +69,7 @@ def type_reasons(classification: Classification, review: ReviewOptions) -> list[
 
 def _label(doctype: DocTypeDefinition, key: str) -> str:
     field = doctype.field(key)  # a field read by its place has no label: name the place
-    return f"{key} («{field.labels[0] if field.labels else field.position}»)"
+    return f"{key} («{field.label}»)"
 
 
 def doubt_reasons(doubts: dict[str, Doubt], doctype: DocTypeDefinition) -> list[str]:

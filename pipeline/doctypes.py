@@ -74,6 +74,16 @@ Position = Literal["number", "authority", "place", "date", "kind", "subject", "r
                    "signer_title", "signer_name", "seal"]
 
 
+# What operators call a part of a Decree 30/2020 document (its appendix's own terms), for
+# fields read by position, which have no printed label to show.
+POSITION_NAMES: dict[str, str] = {
+    "number": "Số, ký hiệu", "authority": "Cơ quan ban hành", "place": "Địa danh",
+    "date": "Ngày ban hành", "kind": "Tên loại văn bản", "subject": "Trích yếu nội dung",
+    "recipients": "Nơi nhận", "signer_name": "Họ tên người ký",
+    "signer_title": "Chức vụ người ký", "seal": "Dấu",
+}
+
+
 class FieldDefinition(BaseModel):
     """One field of a type."""
 
@@ -107,6 +117,14 @@ class FieldDefinition(BaseModel):
                           "is given")
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
+
+    @property
+    def label(self) -> str:
+        """The field's name as operators see it: its first printed label, or for a field read
+        by position the name of its part of the page, or its key."""
+        if self.labels:
+            return self.labels[0]
+        return POSITION_NAMES.get(self.position or "", self.key)
 
     @field_validator("type")
     @classmethod

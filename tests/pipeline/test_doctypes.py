@@ -151,3 +151,18 @@ def test_the_gazetteer_is_the_real_list_not_the_sample_generators():
     provinces = {c.province[find_units(c.province)[0].start:] for c in COMMUNES}
     assert provinces <= set(gazetteer.provinces)
     assert len(gazetteer.districts) > 20 * len(used)
+
+
+def test_every_field_has_a_name_to_show_operators() -> None:
+    """GIVEN every bundled type WHEN a field is shown (artifact, review page, Prefect form,
+    reasons) THEN it has a name: its label, or for a field read by position its part of the
+    page («Số, ký hiệu»), never an empty list's first item (artifacts crashed on it)."""
+    from pipeline.doctypes import POSITION_NAMES, load_doctypes
+
+    for doctype in load_doctypes():
+        for fdef in doctype.fields:
+            assert fdef.label, (doctype.id, fdef.key)
+            if not fdef.labels:
+                assert fdef.label == POSITION_NAMES[fdef.position], (doctype.id, fdef.key)
+    official = next(d for d in load_doctypes() if d.id == "official_document")
+    assert official.field("document_number").label == "Số, ký hiệu"

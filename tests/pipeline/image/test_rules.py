@@ -52,13 +52,18 @@ def test_the_stems_of_large_letters_on_a_small_image_are_no_rules() -> None:
 
 def test_a_page_with_horizontal_rules_only_is_left_as_it_is() -> None:
     """GIVEN a page whose only rules are horizontal (the lines under a decree's header, a
-    signature line) WHEN rules are removed THEN nothing is painted: there is no table."""
+    signature line), or with a received stamp's box WHEN rules are removed THEN nothing is
+    painted: there is no table; a table's three columns of rules are painted out."""
     page = np.full((1200, 900), 255, np.uint8)
     page[300:303, 100:800] = 0
     page[900:903, 450:850] = 0
     assert rule_mask(page).any()
     assert remove_ruled_lines(page) is page
-    boxed = page.copy()
-    boxed[250:1000, 100:103] = 0
-    boxed[250:1000, 797:800] = 0
-    assert not (remove_ruled_lines(boxed)[250:1000, 101] < 128).any()
+    stamp = page.copy()  # a received stamp's box: two vertical rules, no table
+    stamp[250:600, 100:103] = 0
+    stamp[250:600, 497:500] = 0
+    assert remove_ruled_lines(stamp) is stamp
+    table = page.copy()  # label | value: three vertical rules
+    for x in (100, 400, 797):
+        table[250:1000, x:x + 3] = 0
+    assert not (remove_ruled_lines(table)[250:1000, 101] < 128).any()
