@@ -56,6 +56,7 @@ from schemas.status import DigitizationStatus
 from storage.records import RecordRepository
 
 log = logging.getLogger("sohoa.watch")
+UNFINISHED = (DigitizationStatus.RECEIVED, DigitizationStatus.PROCESSING)
 Submit = Callable[[Settings, list[DossierRecord]], UUID]
 Recover = Callable[[Settings, DossierRecord], UUID | None]
 
@@ -332,8 +333,19 @@ class Watcher:
             return 0
         submitted = 0
         mine = {record.id for record, _ in self.pending}  # taken here; submitted shortly
-        for record in unfinished:
-            if record.id in mine:
+        for listed in unfinished:
+            if listed.id in mine:
+                continue
+            # Read again: a sweep over hundreds of records asks Prefect about each and takes
+            # minutes, and a record listed as `received` may have been processed since by the
+            # run it was waiting for, which has ended: submitted again from the stale list, it
+            # cost a worker a run each (tests/e2e/test_load.py: 381 of a 500-file burst).
+            try:
+                record = self.repository.get(listed.id)
+            except SohoaError as error:
+                log.warning("cannot look for unfinished records: %s", error.message)
+                return submitted
+            if record is None or record.status not in UNFINISHED:
                 continue
             try:
                 run_id = self.recover_one(self.settings, record)

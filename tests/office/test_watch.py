@@ -310,3 +310,30 @@ def other_png(shade: int) -> bytes:
     out = BytesIO()
     Image.new("L", (200, 100), shade).save(out, format="PNG")
     return out.getvalue()
+
+
+def test_the_sweep_skips_a_record_finished_since_it_was_listed(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes) -> None:
+    """GIVEN two received records in one sweep WHEN the first one's recovery takes so long
+    that the second record's run finishes it meanwhile THEN the second is not submitted
+    again: the sweep reads each record afresh, not from the list it started with."""
+    w, _, clock = watcher
+    (w.stations[0].inbox / "a.png").write_bytes(scan_png)
+    (w.stations[0].inbox / "b.png").write_bytes(other_png(90))
+    assert settle(w, clock) == 2
+    first, second = sorted(w.repository.list_unfinished(), key=lambda r: r.filename)
+    recovered: list[str] = []
+
+    def recover_one(_: Settings, record: DossierRecord) -> uuid.UUID:
+        recovered.append(record.filename)
+        if record.id == first.id:  # meanwhile the other record's run ends
+            w.repository.set_status(second.id, Status.PROCESSING)
+            w.repository.set_status(second.id, Status.DIGITIZED)
+        return uuid.uuid4()
+
+    w.recover_one = recover_one
+    w.pending.clear()
+    # Listed in this order, as the sweep's list would have them.
+    w.repository.list_unfinished = lambda limit=1000: [first, second]  # type: ignore[method-assign]
+    assert w.recover() == 1
+    assert recovered == ["a.png"]
