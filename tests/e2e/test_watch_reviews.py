@@ -8,9 +8,12 @@ none.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -44,11 +47,15 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
 
 def test_a_record_in_doubt_from_a_station_gets_one_review_run_on_the_offices_deployment(
         office: Office, prefect_api_url: str) -> None:
-    """GIVEN scans dropped into a station (one line of text each: no known document type, so
-    in doubt) WHEN the watcher and the worker have processed them THEN each record has its
-    artifact, and each record needing review has one review-record run of this office's
-    deployment, tagged with the record; a record not in doubt has none."""
-    expected = drop_batch(office, "xem-lại", 2)
+    """GIVEN a blank page (no text at all: surely in doubt) and a scan with a line of text
+    dropped into a station WHEN the watcher and the worker have processed them THEN each
+    record has its artifact, and the record needing review has one review-record run of this
+    office's deployment, tagged with the record; a record not in doubt has none."""
+    inbox = office.inboxes["ky-anh"]
+    blank = inbox / "trang trắng.png"
+    write_blank_page(blank)
+    expected = {hashlib.sha256(blank.read_bytes()).hexdigest(): blank.name}
+    expected |= drop_batch(office, "xem-lại", 1)
     office.wait_for(all_final(office, set(expected), 2), "the records", timeout=420)
     records = office.records_of(set(expected))
 
@@ -58,7 +65,7 @@ def test_a_record_in_doubt_from_a_station_gets_one_review_run_on_the_offices_dep
             for r in records)
     office.wait_for(reviews_opened, "the artifacts and review runs", timeout=180)
 
-    assert any(r["status"] == "needs_review" for r in records), records
+    assert {r["filename"]: r["status"] for r in records}["trang trắng.png"] == "needs_review"
     with temporary_settings({PREFECT_API_URL: prefect_api_url}), \
             get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name(f"review-record/{DEPLOYMENT}")
@@ -70,6 +77,11 @@ def test_a_record_in_doubt_from_a_station_gets_one_review_run_on_the_offices_dep
         else:
             assert waiting == [], record["filename"]
     assert not office.logged("worker", "no review run opened")
+
+
+def write_blank_page(path: Path) -> None:
+    """A white A4 page at 100 DPI (a page fed face down): no text, so surely in doubt."""
+    Image.new("L", (827, 1169), 255).save(path)
 
 
 def review_runs(api_url: str, record_id: str) -> list:
