@@ -270,12 +270,20 @@ def read_subject(layout: PageLayout, header: Header, kinds: list[str]) -> Placed
         # A line in capitals after the subject is the next part («GIÁM ĐỐC SỞ …», the
         # decision's authority) whose rule was not read.
         capitals = uppercase_share(row.text) >= 0.6
-        if not centred or not close or capitals or not any(has_alnum(t.text)
-                                                          for t in row.tokens):
+        if (not centred or not close or capitals or _is_salutation(row)
+                or not any(has_alnum(t.text) for t in row.tokens)):
             break
         tokens += row.tokens
         previous = row
     return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
+
+
+def _is_salutation(row: Row) -> bool:
+    """Whether a row opens with «Kính gửi»: it ends the subject, which may stand as close
+    above it as its own lines do (no rule between them on a born-digital page: measured,
+    a notice's subject ran on into «Kính gửi: Các thôn, tổ dân phố»)."""
+    keyed = _keyed(row.tokens)
+    return len(keyed) >= 2 and fuzz.ratio(f"{keyed[0].key} {keyed[1].key}", "kinh gui") >= 85
 
 
 def read_recipients(layout: PageLayout, header: Header) -> Placed | None:
@@ -283,9 +291,9 @@ def read_recipients(layout: PageLayout, header: Header) -> Placed | None:
     start = (header.date_row or 0) + 1
     rows = layout.rows
     for index in range(start, min(start + HEAD_ROWS, len(rows))):
-        keyed = _keyed(rows[index].tokens)
-        if len(keyed) < 2 or fuzz.ratio(f"{keyed[0].key} {keyed[1].key}", "kinh gui") < 85:
+        if not _is_salutation(rows[index]):
             continue
+        keyed = _keyed(rows[index].tokens)
         after = rows[index].tokens[rows[index].tokens.index(keyed[1]) + 1:]
         tokens = [t for t in after if t.text != ":"]
         if not tokens:
