@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture, as_completed
@@ -30,6 +34,40 @@ from schemas.document import DossierDocument
 from schemas.status import DigitizationStatus
 
 REVIEW_FAILURES = "review_runs_not_opened"  # a flow result's key: review runs that failed
+# How often a run renews the leases of the records it holds, as a share of the lease: three
+# renewals fit in one lease, so one missed (a slow database) does not lose the records.
+RENEWALS_PER_LEASE = 3
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def keeping_leases(services: Services, record_ids: list[str]) -> Iterator[None]:
+    """Renew, while the block runs, the processing lease of every record this run claimed.
+
+    A page renews its own record's lease when it is read, but the files of a run wait their
+    turn for an OCR slot: under load a file's pages may not start within the lease, and the
+    watcher's recovery sweep took such a record of a live run for abandoned, marked the run
+    Crashed and submitted the record again (tests/e2e/test_watch.py at load 17, 15 s lease).
+    """
+    stop = threading.Event()
+    every = max(1.0, min(60.0, services.settings.processing_lease.total_seconds()
+                         / RENEWALS_PER_LEASE))
+
+    def renew() -> None:
+        while not stop.wait(every):
+            try:
+                services.repository.renew_leases(list(record_ids))  # a copy: it grows
+            except Exception as error:  # noqa: BLE001 - the next renewal tries again
+                log.warning("could not renew the leases of %d records: %s",
+                            len(record_ids), error)
+
+    thread = threading.Thread(target=renew, name="lease-renewal", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
@@ -43,19 +81,23 @@ def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
     files have a single page; each file's finishing task waits only for its own pages.
     """
     finishing: dict[PrefectFuture, bool] = {}  # future → whether this run has the file
-    for job in jobs:
-        if job.status is DigitizationStatus.DUPLICATE:
-            finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
-        else:
-            opened = retrying(open_record, services)(job)
-            finishing[submit_pages(services, opened, json_out)] = opened.claimed
-    ours: list[DossierDocument] = []
-    elsewhere: list[DossierDocument] = []
-    for future in as_completed(list(finishing)):
-        for document in future.result():
-            if finishing[future]:
-                publish_document(services, document)
-            (ours if finishing[future] else elsewhere).append(document)
+    claimed: list[str] = []
+    with keeping_leases(services, claimed):
+        for job in jobs:
+            if job.status is DigitizationStatus.DUPLICATE:
+                finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
+            else:
+                opened = retrying(open_record, services)(job)
+                if opened.claimed:
+                    claimed.append(opened.record_id)
+                finishing[submit_pages(services, opened, json_out)] = opened.claimed
+        ours: list[DossierDocument] = []
+        elsewhere: list[DossierDocument] = []
+        for future in as_completed(list(finishing)):
+            for document in future.result():
+                if finishing[future]:
+                    publish_document(services, document)
+                (ours if finishing[future] else elsewhere).append(document)
     return ours, elsewhere
 
 

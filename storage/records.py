@@ -210,6 +210,21 @@ class RecordRepository:
         """Renew the processing lease: the run working on the record is alive."""
         self.update(record_id)
 
+    def renew_leases(self, record_ids: list[str]) -> int:
+        """Renew the lease of each of these records still ``processing``: the run holding
+        them is alive, though it has not reached them yet. Returns how many were renewed."""
+        if not record_ids:
+            return 0
+        statement = (update(DossierRecord)
+                     .where(col(DossierRecord.id).in_(record_ids),
+                            DossierRecord.status == Status.PROCESSING)
+                     .values(updated_at=utc_now())
+                     .execution_options(synchronize_session=False))
+        with self._session() as session:
+            renewed = session.execute(statement).rowcount
+            session.commit()
+        return renewed
+
     def list_unfinished(self, limit: int = 1000) -> list[DossierRecord]:
         """Records a run has not finished (received or processing), least recently touched
         first: what a recovery sweep looks at."""

@@ -245,6 +245,26 @@ def test_claim_holds_a_lease(repository: RecordRepository) -> None:
     assert repository.claim_for_processing(record.id, timedelta(milliseconds=10)) is True
 
 
+def test_renewing_leases_keeps_a_runs_waiting_records_from_being_claimed(
+        repository: RecordRepository) -> None:
+    """GIVEN two records a run claimed and one still received WHEN the run renews its
+    leases later THEN its records are not claimable within the lease (a sweep would have
+    taken them for abandoned), and the received one is left as it was."""
+    held, _ = register(repository, "scan-1")
+    waiting, _ = register(repository, "scan-2")
+    received, _ = register(repository, "scan-3")
+    for record in (held, waiting):
+        assert repository.claim_for_processing(record.id, timedelta(hours=1))
+    time.sleep(0.3)
+
+    assert repository.renew_leases([held.id, waiting.id, received.id]) == 2
+    lease = timedelta(milliseconds=200)
+    assert not repository.claim_for_processing(held.id, lease)
+    assert not repository.claim_for_processing(waiting.id, lease)
+    assert repository.get(received.id).updated_at == received.updated_at
+    assert repository.renew_leases([]) == 0
+
+
 def test_final_records_cannot_be_claimed(repository: RecordRepository) -> None:
     record, _ = register(repository)
     duplicate, _ = register(repository)
