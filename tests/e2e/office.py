@@ -174,6 +174,21 @@ class Office:
         return [p for inbox in self.inboxes.values() for p in inbox.iterdir() if p.is_file()]
 
 
+def office_settings(pool: str, **more: str) -> dict[str, str]:
+    """The settings every test office starts from, ``more`` over them: short settle, poll
+    and recovery delays; small runs, so that a batch is several runs; review runs off (they
+    would only take worker slots; tests/e2e/test_watch_reviews.py turns them on).
+    A work pool and deployment of the office's own (``pool``): deployments are named across
+    the session's Prefect server, and a run submitted before this office's worker applied a
+    shared one would go to the pool of an earlier test, whose worker is gone.
+    COLUMNS: one log line per event, however long (rich wraps at 80 columns otherwise)."""
+    return {"SOHOA_WATCH__SETTLE_SECONDS": "1", "SOHOA_WATCH__RECOVERY_SECONDS": "3",
+            "SOHOA_WORKER__POLL_SECONDS": "1", "SOHOA_WORKER__WORK_POOL": pool,
+            "SOHOA_WORKER__DEPLOYMENT": pool,
+            "SOHOA_WATCH__MAX_FILES_PER_RUN": "2", "SOHOA_REVIEW__OPEN_REVIEW_RUNS": "false",
+            "COLUMNS": "1000", **more}
+
+
 def open_office(base: Path, s3: S3Server, postgres_url: str, api_url: str,
                 stations: dict[str, str], bucket: str, **settings: str) -> Office:
     """Station folders under ``base`` and the environment of sohoa processes on the servers

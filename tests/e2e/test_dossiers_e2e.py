@@ -4,12 +4,14 @@ two stations and two `sohoa worker`s on one work pool, PostgreSQL and S3.
 Station A feeds a stack of two dossiers through its scanner at once: a cover sheet (QR) with
 a receipt printing its code as a Code 128 and a form, then a receipt without any symbol and
 its form. Weeks later station B drops a further document into the sub-folder named by the
-second dossier's code (`<station>/<dossier_code>/…`). Then: each dossier holds the right
+second dossier's code (`<station>/<dossier_code>/…`): its result, a birth certificate, and
+station A gets an administrative document of no dossier. Then: each dossier holds the right
 documents in the right roles and states, `sohoa report`'s indicators equal the counts made by
 hand from the records, and the read API's dossier and people endpoints answer accordingly.
 
-Six pages in all (the cover sheet included): the fewest that show every way in but the
-command line's `--dossier`, which tests/e2e/test_split.py covers.
+Eight pages in all (the cover sheet included): the fewest that show every way in but the
+command line's `--dossier`, which tests/e2e/test_split.py covers, and both result types
+through the watcher.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from fastapi.testclient import TestClient
 from config.settings import Settings
 from interfaces.api import create_app
 from office.services import Services
-from pipeline.doctypes import load_doctypes
 from samples.generate import FileSpec, generate_file
+from samples.official import TUNING_FAMILIES, generate_official_file
 from samples.truth import Truth
 from tests.e2e.helpers import sohoa
-from tests.e2e.office import FINAL, Office, open_office
+from tests.e2e.office import FINAL, Office, office_settings, open_office
 from tests.e2e.test_split import stack_of
 from tests.services import S3Server
 
@@ -39,26 +41,15 @@ DONE = {"digitized", "verified"}
 SEED = 31
 
 
-def late_type() -> str:
-    """What arrives late: a result when a type is marked one and the generator makes it,
-    else a further form (the way in, the dossier's sub-folder, is the same)."""
-    from samples.generate import DOC_TYPES
-
-    results = [d.id for d in load_doctypes(Settings().doctypes_dir)
-               if d.dossier_role == "result" and d.id in DOC_TYPES]
-    return results[0] if results else "birth_registration"
-
-
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgres_url: str,
            prefect_api_url: str) -> Iterator[Office]:
     office = open_office(
         tmp_path_factory.mktemp("dossiers"), s3_server, postgres_url, prefect_api_url,
-        STATIONS, "sohoa-dossiers", SOHOA_WATCH__SETTLE_SECONDS="1",
-        SOHOA_WATCH__RESCAN_SECONDS="3", SOHOA_WATCH__RECOVERY_SECONDS="5",
-        SOHOA_WORKER__POLL_SECONDS="1", SOHOA_WORKER__LIMIT="1",
-        SOHOA_WORKER__WORK_POOL="sohoa-dossiers-test", SOHOA_API_TOKEN=TOKEN,
-        SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
+        STATIONS, "sohoa-dossiers", **office_settings(
+            "sohoa-dossiers-test", SOHOA_WATCH__RESCAN_SECONDS="3",
+            SOHOA_WATCH__RECOVERY_SECONDS="5", SOHOA_WORKER__LIMIT="1",
+            SOHOA_API_TOKEN=TOKEN))
     office.start("worker-1", "worker")
     office.start("worker-2", "worker")
     office.start("watcher", "watch")
@@ -73,6 +64,14 @@ def generated(folder: Path, index: int, templates: tuple[str, ...], **codes: str
     """One clean generated file (``codes``: FileSpec's barcode and cover_sheet)."""
     spec = FileSpec(index, SEED, templates, "clean", "classic", "tiff", 200, **codes)
     truth = generate_file(spec, folder)
+    truth.file = str(folder / truth.file)
+    return truth
+
+
+def official(folder: Path, index: int, doc_type: str) -> Truth:
+    """One clean generated result (a birth certificate, an administrative document)."""
+    truth = generate_official_file(index, SEED, doc_type, "clean", "tiff", folder,
+                                   folder / "truth", 300, TUNING_FAMILIES[index % 2])
     truth.file = str(folder / truth.file)
     return truth
 
@@ -92,7 +91,8 @@ def dossiers(office: Office) -> dict:
     first = generated(made, 1, ("dossier_receipt", "birth_registration"),
                       barcode="code128", cover_sheet="qr")
     second = generated(made, 2, ("dossier_receipt", "birth_registration"))
-    late = generated(made, 3, (late_type(),))
+    late = official(made, 3, "birth_certificate")
+    notice = official(made, 4, "official_document")
     codes = [str(t.fields["dossier_code"]) for t in (first, second)]
     assert codes[0] != codes[1]
 
@@ -107,13 +107,18 @@ def dossiers(office: Office) -> dict:
     late_bytes = Path(late.file).read_bytes()
     (folder / "kết quả.tif").write_bytes(late_bytes)
     late_sha = hashlib.sha256(late_bytes).hexdigest()
-    office.wait_for(lambda: settled(office, {stack_sha, late_sha}, 5), "the late document",
-                    timeout=600)
-    records = office.records_of({stack_sha, late_sha})
+    notice_bytes = Path(notice.file).read_bytes()
+    (office.inboxes["thach-ha"] / "công văn.tif").write_bytes(notice_bytes)
+    notice_sha = hashlib.sha256(notice_bytes).hexdigest()
+    office.wait_for(lambda: settled(office, {stack_sha, late_sha, notice_sha}, 6),
+                    "the late result and the notice", timeout=600)
+    records = office.records_of({stack_sha, late_sha, notice_sha})
     return {"codes": codes, "first": first, "second": second, "late_sha": late_sha,
             "stack": sorted((r for r in records if r["sha256"] == stack_sha),
                             key=lambda r: r["part"]),
             "late": next(r for r in records if r["sha256"] == late_sha),
+            "late_truth": late, "notice_truth": notice,
+            "notice": next(r for r in records if r["sha256"] == notice_sha),
             "records": records}
 
 
@@ -160,7 +165,27 @@ def test_the_stack_splits_into_two_dossiers_and_the_late_file_joins_the_second(
                                                   "value": code_1, "confidence": 1.0}
     late = dossiers["late"]
     assert (late["station"], late["dossier_code"]) == ("cam-xuyen", code_2)
-    assert late["role"] == ("result" if late_type() != "birth_registration" else "component")
+    assert (late["doc_type"], late["role"]) == ("birth_certificate", "result")
+
+
+def test_results_through_the_watcher_are_typed_and_read(dossiers: dict) -> None:
+    """GIVEN a birth certificate in a dossier's folder and an administrative document in a
+    station's inbox WHEN the watcher and workers are done THEN each has its type and only
+    printed values, its required ones among them; the document of no dossier is in none."""
+    for record, truth, required in (
+            (dossiers["late"], dossiers["late_truth"], {"child_dob", "registered_date"}),
+            (dossiers["notice"], dossiers["notice_truth"],
+             {"document_kind", "document_number", "issued_date"})):
+        # A value given but named in a review reason (read with low confidence) is the
+        # reviewer's to check: only the values the pipeline vouches for must be right.
+        doubted = " ".join(record["review_reasons"] or [])
+        given = {key: field["value"] for key, field in record["fields"].items()
+                 if f" {key} " not in f" {doubted} "}
+        assert record["doc_type"] == truth.doc_type
+        assert all(truth.fields.get(key) == value for key, value in given.items()), given
+        assert required <= set(record["fields"]), (given, record["review_reasons"])
+    assert (dossiers["notice"]["dossier_code"], dossiers["notice"]["station"]) == (
+        None, "thach-ha")
 
 
 def test_report_indicators_equal_the_hand_counts(office: Office, dossiers: dict,

@@ -24,6 +24,7 @@ from tests.e2e.office import (
     all_final,
     assert_one_record_per_file,
     drop_batch,
+    office_settings,
     open_office,
     processing_runs,
     runs_finished,
@@ -56,19 +57,6 @@ def test_watch_with_the_database_unreachable_says_so_and_moves_nothing(tmp_path:
     assert len(lines) == 1 and lines[0].startswith("sohoa cannot watch:"), result.stderr
     assert "127.0.0.1" in lines[0] and "x@" not in lines[0]  # says where, hides the password
     assert scan.exists() and sorted(p.name for p in inbox.iterdir()) == ["tờ khai.png"]
-
-
-def office_settings(pool: str, **more: str) -> dict[str, str]:
-    """Short settle, retry and recovery delays; small runs, so that a batch is several runs.
-    A deployment of the office's own: deployments are named across the session's Prefect
-    server, and a run submitted before this office's worker applied a shared one would go
-    to the pool of an earlier test, whose worker is gone.
-    COLUMNS: one log line per event, however long (rich wraps at 80 columns otherwise)."""
-    return {"SOHOA_WATCH__SETTLE_SECONDS": "1", "SOHOA_WATCH__RECOVERY_SECONDS": "3",
-            "SOHOA_WORKER__POLL_SECONDS": "1", "SOHOA_WORKER__WORK_POOL": pool,
-            "SOHOA_WORKER__DEPLOYMENT": pool,
-            "SOHOA_WATCH__MAX_FILES_PER_RUN": "2", "SOHOA_REVIEW__OPEN_REVIEW_RUNS": "false",
-            "COLUMNS": "1000", **more}
 
 
 def stop_all(office: Office, proxy: SwitchableProxy) -> None:

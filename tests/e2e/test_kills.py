@@ -28,6 +28,7 @@ from tests.e2e.office import (
     batch_scans,
     descendants,
     feed_slowly,
+    office_settings,
     open_office,
 )
 from tests.services import S3Server
@@ -50,10 +51,7 @@ def office(tmp_path: Path, s3_server: S3Server, postgres_url: str,
            prefect_api_url: str) -> Iterator[Office]:
     office = open_office(
         tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS, "sohoa-kill-watch",
-        SOHOA_WATCH__SETTLE_SECONDS="1", SOHOA_WATCH__RECOVERY_SECONDS="3",
-        SOHOA_WORKER__POLL_SECONDS="1", SOHOA_WORKER__WORK_POOL="sohoa-kill-watch-test",
-        SOHOA_WORKER__DEPLOYMENT="sohoa-kill-watch-test",
-        SOHOA_WATCH__MAX_FILES_PER_RUN="2", SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
+        **office_settings("sohoa-kill-watch-test"))
     # The default processing lease (30 min): no worker dies here, and under a load of 20 on
     # 2 cores a run waits longer than a short lease to start, so that the sweep would crash
     # and resubmit live runs over and over.

@@ -1,5 +1,5 @@
-"""Load and soak: 500 scans dropped at once into three station folders, then scans arriving
-steadily for a while, through `sohoa watch` and two `sohoa worker`s on the real servers.
+"""Load and soak: 250 scans (SOHOA_TEST_BURST) dropped at once into three station folders,
+then scans arriving steadily for a while, through `sohoa watch` and two `sohoa worker`s on the real servers.
 
 Every file must end as exactly one record, processed once, with nothing left in the inboxes;
 the watcher, the one long-lived process that sees every file, must keep a flat memory.
@@ -9,6 +9,7 @@ The figures (files, time, memory) are printed: run with ``-s`` to see them.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import threading
 import time
@@ -21,12 +22,15 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from tests.e2e.office import Office, all_final, open_office, tiny_scan
+from tests.e2e.office import Office, all_final, office_settings, open_office, tiny_scan
 from tests.services import S3Server
 
 STATIONS = {"thach-ha": "UBND xã Thạch Hạ", "cam-xuyen": "UBND huyện Cẩm Xuyên",
             "ky-anh": "UBND thị xã Kỳ Anh"}
-BURST = 500
+# 250 files in CI: five runs of MAX_FILES_PER_RUN across three stations, recovery sweeps
+# during the burst; the suite's longest test at 500 (493 s alone, load 2). SOHOA_TEST_BURST
+# sets more for a soak on a machine of its own.
+BURST = int(os.environ.get("SOHOA_TEST_BURST", "250"))
 SOAK_SECONDS = 60
 SOAK_INTERVAL = 1.0  # a new scan every second, somewhere (a busy office: 3600 an hour)
 FLAT_MEMORY_MB = 40  # the watcher may grow this much while files keep arriving
@@ -74,11 +78,10 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
            prefect_api_url: str) -> Iterator[Office]:
     office = open_office(
         tmp_path_factory.mktemp("load"), s3_server, postgres_url, prefect_api_url, STATIONS,
-        "sohoa-load", SOHOA_WATCH__SETTLE_SECONDS="1", SOHOA_WATCH__RESCAN_SECONDS="10",
-        SOHOA_WATCH__RECOVERY_SECONDS="20", SOHOA_WORKER__POLL_SECONDS="1",
-        SOHOA_WORKER__LIMIT="1", SOHOA_WORKER__WORK_POOL="sohoa-load-test",
-        SOHOA_WATCH__MAX_FILES_PER_RUN="50", SOHOA_WATCH__GROUP_SECONDS="5",
-        SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
+        "sohoa-load", **office_settings(
+            "sohoa-load-test", SOHOA_WATCH__RESCAN_SECONDS="10",
+            SOHOA_WATCH__RECOVERY_SECONDS="20", SOHOA_WORKER__LIMIT="1",
+            SOHOA_WATCH__MAX_FILES_PER_RUN="50", SOHOA_WATCH__GROUP_SECONDS="5"))
     office.start("worker-1", "worker")
     office.start("worker-2", "worker")
     office.start("watcher", "watch")

@@ -21,6 +21,7 @@ from tests.e2e.office import (
     assert_originals_stored,
     aware,
     drop_batch,
+    office_settings,
     open_office,
     processing_runs,
     runs_finished,
@@ -39,14 +40,10 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
            prefect_api_url: str) -> Iterator[Office]:
     office = open_office(
         tmp_path_factory.mktemp("office"), s3_server, postgres_url, prefect_api_url, STATIONS,
-        BUCKET, SOHOA_WATCH__SETTLE_SECONDS="1.5", SOHOA_WATCH__RESCAN_SECONDS="5",
-        SOHOA_WATCH__RECOVERY_SECONDS="3", SOHOA_WORKER__POLL_SECONDS="1",
-        SOHOA_WORKER__LIMIT="1", SOHOA_WORKER__WORK_POOL=POOL,
-        SOHOA_WATCH__MAX_FILES_PER_RUN="4",
-        SOHOA_PROCESSING_LEASE_MINUTES=str(LEASE_MINUTES),
-        # Review runs are tested in test_review_flow.py; here they would only take worker
-        # slots from the batch.
-        SOHOA_REVIEW__OPEN_REVIEW_RUNS="false")
+        BUCKET, **office_settings(
+            POOL, SOHOA_WATCH__SETTLE_SECONDS="1.5", SOHOA_WATCH__RESCAN_SECONDS="5",
+            SOHOA_WORKER__LIMIT="1", SOHOA_WATCH__MAX_FILES_PER_RUN="4",
+            SOHOA_PROCESSING_LEASE_MINUTES=str(LEASE_MINUTES)))
     office.start("worker-1", "worker")
     office.start("worker-2", "worker")
     office.start("watcher", "watch")

@@ -18,7 +18,14 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from tests.e2e.office import Office, all_final, drop_batch, open_office, processing_runs
+from tests.e2e.office import (
+    Office,
+    all_final,
+    drop_batch,
+    office_settings,
+    open_office,
+    processing_runs,
+)
 from tests.services import S3Server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -32,10 +39,10 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
            prefect_api_url: str) -> Iterator[Office]:
     office = open_office(
         tmp_path_factory.mktemp("office"), s3_server, postgres_url, prefect_api_url, STATIONS,
-        "sohoa-watch-reviews", SOHOA_WATCH__SETTLE_SECONDS="1.5",
-        SOHOA_WATCH__RESCAN_SECONDS="5", SOHOA_WORKER__POLL_SECONDS="1",
-        SOHOA_WORKER__WORK_POOL=POOL, SOHOA_WORKER__DEPLOYMENT=DEPLOYMENT,
-        SOHOA_REVIEW__OPEN_REVIEW_RUNS="true")
+        "sohoa-watch-reviews", **office_settings(
+            POOL, SOHOA_WATCH__SETTLE_SECONDS="1.5", SOHOA_WATCH__RESCAN_SECONDS="5",
+            SOHOA_WORKER__DEPLOYMENT=DEPLOYMENT, SOHOA_WATCH__MAX_FILES_PER_RUN="4",
+            SOHOA_REVIEW__OPEN_REVIEW_RUNS="true"))
     office.start("worker", "worker")
     office.start("watcher", "watch")
     try:
