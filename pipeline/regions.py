@@ -21,7 +21,10 @@ from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.extract import PageLayout, Row, Token
+from pipeline.handwriting import is_handwritten
 from pipeline.text import has_alnum, match_key, uppercase_share
+from pipeline.values.official import HAND
+from schemas.ocr import BBox, OcrWord, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_MIN_SCORE = 80
@@ -38,6 +41,13 @@ BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban "
                  "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
 AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
+# How sure the image is of a seal (as a word's 0..100): red ink of a seal's size and shape is
+# all but certain; a ring on a grey page a little less; no seal where the signature block was
+# read is as sure as the block.
+SEAL_CONFIDENCE = {"colour": 97.0, "ring": 92.0, None: 95.0}
+# The signature's space above the printed name, in the name's line heights: Decree 30 leaves
+# ~25–30 mm for signature and seal, 7–9 lines of 13 pt.
+SIGNATURE_SPACE = 8
 
 
 @dataclass(frozen=True)
@@ -130,12 +140,23 @@ def _after_first(tokens: list[Token]) -> list[Token]:
     return tokens[tokens.index(keyed[0]) + 1:] if keyed else []
 
 
+def _by_hand(row: Row, token: Token) -> Token:
+    """The word as read, or, written by hand (pipeline/handwriting.py), marked «✍» with only
+    what follows its «/» kept: a hand's number is not read, the printed symbol after it is."""
+    if not is_handwritten([t.word for t in row.tokens], row.tokens.index(token)):
+        return token
+    printed = token.text[token.text.index("/"):] if "/" in token.text else ""
+    return Token(token.word, HAND + printed, match_key(printed), token.line)
+
+
 def read_number(layout: PageLayout, header: Header) -> Placed | None:
-    """«Số: 575/UBND-KTTH» under the body's name."""
+    """«Số: 575/UBND-KTTH» under the body's name; a number written by hand into the blank
+    is marked so (``_by_hand``)."""
     index = _number_row(header)
     if index is None:
         return None
-    tokens = [t for t in _after_first(header.left[index]) if t.text not in (":",)]
+    tokens = [_by_hand(layout.rows[index], t) for t in _after_first(header.left[index])
+              if t.text not in (":",)]
     return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
 
 
@@ -177,10 +198,16 @@ def read_place(layout: PageLayout, header: Header) -> Placed | None:
 
 
 def read_date(layout: PageLayout, header: Header) -> Placed | None:
-    """«ngày 05 tháng 3 năm 2024» on the date line."""
+    """«ngày 05 tháng 3 năm 2024» on the date line; a day written by hand into the blank
+    is marked so (``_by_hand``)."""
     tokens = _date_tokens(layout, header)
     cut = next((i for i, t in enumerate(tokens) if t.key == "ngay"), None)
-    return Placed(tokens[cut:], POSITIONED_SCORE, layout.page.number) if cut is not None else None
+    if cut is None or header.date_row is None:
+        return None
+    month = next((i for i, t in enumerate(tokens) if i > cut and t.key == "thang"), len(tokens))
+    row = layout.rows[header.date_row]
+    day = [_by_hand(row, t) for t in tokens[cut + 1:month]]
+    return Placed([tokens[cut], *day, *tokens[month:]], POSITIONED_SCORE, layout.page.number)
 
 
 def _is_centred(tokens: list[Token], width: int) -> bool:
@@ -379,6 +406,45 @@ def read_signer_title(layout: PageLayout) -> Placed | None:
     return Placed(titles[-1], POSITIONED_SCORE, layout.page.number)
 
 
+def _signature_box(layout: PageLayout) -> BBox | None:
+    """The signature block (authority, title, the signature's space, the name) as one box,
+    from the printed name under the signature up: a seal over the title often hides it from
+    OCR, so the title is not needed, the block reaching the signature's space above the name
+    (``SIGNATURE_SPACE`` of the name's line heights)."""
+    lines = _signature_rows(layout)
+    index = _name_line(lines)
+    if index is None:
+        return None
+    x0, y0, x1, y1 = union_bbox([t.word.bbox for line in lines[:index + 1] for t in line])
+    name_top = min(t.word.bbox[1] for t in lines[index])
+    height = max(t.word.bbox[3] for t in lines[index]) - name_top
+    return x0, min(y0, round(name_top - SIGNATURE_SPACE * height)), x1, y1
+
+
+def _over(seal: BBox, block: BBox) -> bool:
+    """Whether a seal's middle falls on the signature block, give or take its own radius (the
+    decree puts it over the signature's left third, between the title and the name)."""
+    radius = (seal[2] - seal[0]) / 2
+    middle = ((seal[0] + seal[2]) / 2, (seal[1] + seal[3]) / 2)
+    return (block[0] - radius <= middle[0] <= block[2] + radius
+            and block[1] - radius <= middle[1] <= block[3] + radius)
+
+
+def read_seal(layout: PageLayout) -> Placed | None:
+    """«có» when a seal the image shows (``PageOcr.seals``) lies over the signature block,
+    «không» when the block was read and none does; None without a signature block. A seal
+    elsewhere (a red «ĐẾN» stamp over the first lines) does not count."""
+    block = _signature_box(layout)
+    if block is None:
+        return None
+    seal = next((s for s in layout.page.seals if _over(s.bbox, block)), None)
+    text = "có" if seal is not None else "không"
+    word = OcrWord(text=text, confidence=SEAL_CONFIDENCE[seal.method if seal else None],
+                   bbox=seal.bbox if seal is not None else block)
+    return Placed([Token(word, text, match_key(text), (0, 0, 0))], POSITIONED_SCORE,
+                  layout.page.number)
+
+
 Reader = Callable[[PageLayout, Header, FieldDefinition], "Placed | None"]
 _HEAD_READERS: dict[str, Reader] = {
     "number": lambda lay, head, f: read_number(lay, head),
@@ -391,6 +457,7 @@ _HEAD_READERS: dict[str, Reader] = {
 _FOOT_READERS: dict[str, Callable[[PageLayout], Placed | None]] = {
     "signer_name": read_signer_name,
     "signer_title": read_signer_title,
+    "seal": read_seal,
 }
 
 
