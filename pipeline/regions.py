@@ -14,6 +14,7 @@ the signer's authority, title and name on the right (the signature and seal betw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ from schemas.ocr import BBox, OcrWord, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_MIN_SCORE = 80
+MOTTO_WORDS = ("cong hoa xa hoi", "doc lap tu do")
+PRINTED_NUMBER = re.compile(r"\d+/\S+")  # a number printed with its symbol, one word
 # A gap this many row heights wide between two words of one row parts the header's columns.
 COLUMN_GAP_ROWS = 1.5
 CENTRED_SHARE = 0.12  # a centred line's middle is within this share of the width of the page's
@@ -97,6 +100,14 @@ def _motto_row(rows: list[Row]) -> int | None:
 def _motto_split(row: Row, width: int) -> float:
     """The x where the motto's column begins: at the row's wide gap when the body's name
     shares the row, else at the motto's first word."""
+    keyed = _keyed(row.tokens)
+    # The motto's first words, «CỘNG HÒA», where they stand right of the page's first third:
+    # a speck or a stamp's letter in the row can make a wider gap than the columns' (a hard
+    # scan gave the body's name the whole motto).
+    for first, second in zip(keyed, keyed[1:], strict=False):
+        if (fuzz.ratio(f"{first.key} {second.key}", "cong hoa") >= 85
+                and first.word.bbox[0] > 0.3 * width):
+            return first.word.bbox[0] - 1
     gap = _split_at_gap(row)
     if gap is not None and gap > 0.25 * width:
         return gap
@@ -141,22 +152,44 @@ def _after_first(tokens: list[Token]) -> list[Token]:
 
 
 def _by_hand(row: Row, token: Token) -> Token:
-    """The word as read, or, written by hand (pipeline/handwriting.py), marked «✍» with only
-    what follows its «/» kept: a hand's number is not read, the printed symbol after it is."""
+    """The word as read, or, written by hand (pipeline/handwriting.py), marked «✍»."""
     if not is_handwritten([t.word for t in row.tokens], row.tokens.index(token)):
         return token
+    return _marked(token)
+
+
+def _marked(token: Token) -> Token:
+    """A word marked «✍» (written by hand) with only what follows its «/» kept: a hand's
+    number is not read, the printed symbol after it is."""
     printed = token.text[token.text.index("/"):] if "/" in token.text else ""
     return Token(token.word, HAND + printed, match_key(printed), token.line)
 
 
+def _number_by_hand(tokens: list[Token]) -> list[Token]:
+    """The number's words with those a hand wrote marked: print sets the number and its
+    symbol as one word («575/UBND-KTTH»), so words before the «/…» word stand in the blank,
+    and a «/…» word with anything but digits before its «/» has a hand's marks merged in."""
+    marked, slash = [], False
+    for token in tokens:
+        if slash or not has_alnum(token.text):
+            marked.append(token)
+        elif "/" in token.text:
+            slash = True
+            marked.append(token if PRINTED_NUMBER.fullmatch(token.text) or token.text.startswith(
+                "/") else _marked(token))
+        else:
+            marked.append(_marked(token))
+    return marked if slash else tokens
+
+
 def read_number(layout: PageLayout, header: Header) -> Placed | None:
     """«Số: 575/UBND-KTTH» under the body's name; a number written by hand into the blank
-    is marked so (``_by_hand``)."""
+    is marked so (``_number_by_hand``)."""
     index = _number_row(header)
     if index is None:
         return None
-    tokens = [_by_hand(layout.rows[index], t) for t in _after_first(header.left[index])
-              if t.text not in (":",)]
+    tokens = _number_by_hand([t for t in _after_first(header.left[index])
+                              if t.text not in (":",)])
     return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
 
 
@@ -173,6 +206,9 @@ def read_authority(layout: PageLayout, header: Header) -> Placed | None:
               if match_key(" ".join(t.text for t in tokens)).startswith(BODY_PREFIXES)]
     first = starts[-1] if starts else 0
     tokens = [t for line in lines[first:] for t in line]
+    # The columns were not parted after all: the motto is no body's name.
+    if any(m in match_key(" ".join(t.text for t in tokens)) for m in MOTTO_WORDS):
+        return None
     return Placed(tokens, POSITIONED_SCORE, layout.page.number)
 
 
@@ -220,7 +256,9 @@ def _kind_row(layout: PageLayout, header: Header, kinds: list[str]) -> tuple[int
     keys = [match_key(k) for k in kinds]
     for index in range(start, min(start + HEAD_ROWS, len(layout.rows))):
         row = layout.rows[index]
-        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)):
+        # «QUYẾT ĐỊNH:» opens a decision's articles: it is no kind's name.
+        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)
+                or row.text.rstrip().endswith(":")):
             continue
         key = match_key(row.text)
         score = max((fuzz.ratio(key, k) for k in keys), default=0.0)

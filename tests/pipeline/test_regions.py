@@ -233,21 +233,23 @@ def test_without_a_signature_block_the_seal_is_not_said():
 
 
 def _hand(page: PageOcr, text: str, rise: int = 35) -> PageOcr:
-    """The word ``text`` made taller and risen above its line, as a pen writes into a blank."""
+    """The word ``text`` made taller and risen above its line, as a pen writes into a blank,
+    and read unsurely."""
     lines = []
     for line in page.lines:
         words = [w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] - rise, w.bbox[2],
-                                               w.bbox[3] + 10)}) if w.text == text else w
-                 for w in line.words]
+                                               w.bbox[3] + 10), "confidence": 70.0})
+                 if w.text == text else w for w in line.words]
         lines.append(line.model_copy(update={"words": words}))
     return page.model_copy(update={"lines": lines})
 
 
 def test_a_number_written_by_hand_is_left_out_with_its_reason():
-    """Tesseract may read a hand's number with a printed word's confidence: it is not given."""
+    """Tesseract may read a hand's number as surely as print («57», 93): standing apart from
+    its printed symbol, it is in the blank, and not given."""
     rows = [list(row) for row in LETTER]
     rows[2] = [("left", "Số: 57 /UBND-KTTH"), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
-    extraction = extract_fields([_hand(placed_page(rows), "57")], _types()["official_document"])
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
     assert "document_number" not in extraction
     assert "by hand" in extraction.doubts["document_number"].reason
     assert extraction["issued_date"].value == "2025-03-05"  # the printed date is still given
@@ -263,3 +265,17 @@ def test_a_day_written_by_hand_leaves_the_date_out_with_its_reason():
     assert extraction["document_number"].value == "575/UBND-KTTH"
     # The same day printed is read.
     assert _values([placed_page(rows)])["issued_date"] == "2025-03-09"
+
+
+@pytest.mark.parametrize(("printed", "given"), [
+    ("Số: 575/UBND-KTTH", "575/UBND-KTTH"),  # number and symbol in one word: print
+    ("Số: 4f§/UBND-KTTH", None),  # a hand's marks merged into the symbol's word
+])
+def test_a_number_is_print_only_when_it_touches_its_symbol(printed, given):
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", printed), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert (extraction["document_number"].value if given else None) == given
+    if given is None:
+        assert "document_number" not in extraction
+        assert "by hand" in extraction.doubts["document_number"].reason
