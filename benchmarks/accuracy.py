@@ -35,7 +35,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.scoring import TierScore, score_file
+from benchmarks.scoring import TierScore, score_file, score_handwritten
 from config.settings import Settings
 from pipeline.doctypes import load_doctypes
 from pipeline.document import analyse
@@ -96,7 +96,14 @@ def score_corpus(truths: list[Truth], json_out: Path) -> dict[str, TierScore]:
     """Scores per tier plus 'all'."""
     scores = {tier: TierScore() for tier in (*TIERS, "all")}
     for truth in truths:
-        score = score_file(truth.doc_type, truth.fields, truth.text, read_document(truth, json_out))
+        document = read_document(truth, json_out)
+        # Values written by hand are scored apart (``score_handwritten``): the field accuracy
+        # is the printed values'.
+        printed = {k: v for k, v in truth.fields.items() if k not in truth.handwritten}
+        shown = {**document, "fields": {k: v for k, v in document.get("fields", {}).items()
+                                        if k not in truth.handwritten}}
+        score = score_file(truth.doc_type, printed, truth.text, shown)
+        score_handwritten(truth.fields, truth.handwritten, document, score)
         scores[truth.tier].add(score)
         scores["all"].add(score)
     return scores
@@ -110,8 +117,10 @@ def field_errors(truths: list[Truth], json_out: Path) -> list[str]:
         produced = {k: v["value"] for k, v in document.get("fields", {}).items()}
         for key in sorted(set(truth.fields) | set(produced)):
             if produced.get(key) != truth.fields.get(key):
+                hand = " (by hand)" if key in truth.handwritten else ""
                 lines.append(f"{truth.file} {truth.tier} {truth.layout} {document['status']} "
-                             f"{key}: want {truth.fields.get(key)!r} got {produced.get(key)!r}")
+                             f"{key}{hand}: want {truth.fields.get(key)!r} "
+                             f"got {produced.get(key)!r}")
     return lines
 
 
@@ -119,8 +128,8 @@ def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages:
     """One table: a row per part and tier."""
     files = sum(part["all"].files for part in scores.values())
     table = Table(title=f"sohoa accuracy ({files} files, {pages} pages, {seconds:.0f} s)")
-    for column in ("part", "tier", "files", "doc type", "field acc", "precision", "review",
-                   "straight-through", "CER", "statuses"):
+    for column in ("part", "tier", "files", "doc type", "field acc", "precision",
+                   "hand given/wrong", "review", "straight-through", "CER", "statuses"):
         table.add_column(column, justify="left" if column in {"part", "tier", "statuses"}
                          else "right")
     for part, tiers in scores.items():
@@ -130,7 +139,9 @@ def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages:
             statuses = ", ".join(f"{k} {v}" for k, v in sorted(score.statuses.items()))
             fields = f"{score.field_accuracy:.3f} ({score.fields_correct}/{score.fields_expected})"
             table.add_row(part, tier, str(score.files), f"{score.type_accuracy:.3f}", fields,
-                          f"{score.field_precision:.3f}", f"{score.review_rate:.1%}",
+                          f"{score.field_precision:.3f}",
+                          f"{score.handwritten_given}/{score.handwritten_wrong} of "
+                          f"{score.handwritten}", f"{score.review_rate:.1%}",
                           f"{score.straight_through_rate:.1%}", f"{score.cer:.4f}", statuses)
     Console(width=200).print(table)
 

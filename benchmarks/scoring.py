@@ -35,6 +35,10 @@ class TierScore:
     chars: int = 0
     reviews: int = 0  # files sent to review (`needs_review`)
     straight_through: int = 0  # files `digitized`, right type, every field right, none wrong
+    # Values written by hand on the paper (``Truth.handwritten``): given at all, given wrong.
+    handwritten: int = 0
+    handwritten_given: int = 0
+    handwritten_wrong: int = 0
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     @property
@@ -70,7 +74,8 @@ class TierScore:
     def add(self, other: TierScore) -> None:
         for name in ("files", "type_correct", "fields_expected", "fields_correct",
                      "fields_extracted", "fields_extracted_correct", "char_errors", "chars",
-                     "reviews", "straight_through"):
+                     "reviews", "straight_through", "handwritten", "handwritten_given",
+                     "handwritten_wrong"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for status, count in other.statuses.items():
             self.statuses[status] += count
@@ -106,3 +111,21 @@ def score_file(truth_doc_type: str, truth_fields: dict[str, object], truth_text:
     score.chars = len(expected)
     score.char_errors = Levenshtein.distance(expected, recognised) if expected else 0
     return score
+
+
+def score_handwritten(truth_fields: dict[str, object], handwritten: list[str],
+                      document: dict, score: TierScore) -> None:
+    """Values written by hand: not expected (field accuracy is the printed values'), but
+    scored when given: in precision, and counted given wrong (the one outcome to avoid).
+    ``score`` was made by ``score_file`` from the printed fields and the document without
+    the handwritten ones."""
+    produced = {key: value["value"] for key, value in document.get("fields", {}).items()}
+    for key in handwritten:
+        score.handwritten += 1
+        if key in produced:
+            right = produced[key] == truth_fields[key]
+            score.handwritten_given += 1
+            score.handwritten_wrong += int(not right)
+            score.fields_extracted += 1
+            score.fields_extracted_correct += int(right)
+            score.straight_through = 0 if not right else score.straight_through

@@ -17,6 +17,7 @@ import numpy as np
 
 from pipeline.barcodes import read_codes
 from pipeline.image.preprocess import PreprocessOptions
+from pipeline.image.seals import find_page_seals
 from pipeline.load import FileFormat
 from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.reread import reread_digits
@@ -30,7 +31,7 @@ from pipeline.pdf.textlayer import (
     page_from_text_layer,
     read_text_layer,
 )
-from schemas.ocr import PageCode, PageOcr
+from schemas.ocr import PageCode, PageOcr, PageSeal
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
                           options.pdf_jpeg_quality))
     page = checked.model_copy(update={"rotation": prepared.rotation,
                                       "skew_degrees": prepared.skew_degrees,
-                                      "codes": codes_on(prepared.display_image)})
+                                      "codes": codes_on(prepared.display_image),
+                                      "seals": seals_on(prepared.display_image,
+                                                        options.ocr.dpi)})
     return PageResult(page=page, pdf=pdf)
 
 
@@ -129,7 +132,8 @@ def read_born_digital(decoder: Decoder, source: PdfPage, number: int,
     page = page_from_text_layer(lines, image, number, options.text_layer)
     if page is None:
         return None
-    page = page.model_copy(update={"codes": codes_on(image)})
+    page = page.model_copy(update={"codes": codes_on(image),
+                                   "seals": seals_on(image, options.ocr.dpi)})
     return PageResult(page=page, pdf=original_page_pdf(source))
 
 
@@ -140,3 +144,8 @@ def codes_on(image: np.ndarray) -> list[PageCode]:
                      bbox=(code.bbox[0], code.bbox[1], code.bbox[0] + code.bbox[2],
                            code.bbox[1] + code.bbox[3]))
             for code in read_codes(image)]
+
+
+def seals_on(image: np.ndarray, dpi: int) -> list[PageSeal]:
+    """The round seals on the page as stored (pipeline/image/seals.py; ~0.1 s a page)."""
+    return [PageSeal(bbox=seal.bbox, method=seal.method) for seal in find_page_seals(image, dpi)]

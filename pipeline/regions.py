@@ -14,6 +14,7 @@ the signer's authority, title and name on the right (the signature and seal betw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,10 +22,15 @@ from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.extract import PageLayout, Row, Token
+from pipeline.handwriting import is_handwritten
 from pipeline.text import has_alnum, match_key, uppercase_share
+from pipeline.values.official import HAND
+from schemas.ocr import BBox, OcrWord, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_MIN_SCORE = 80
+MOTTO_WORDS = ("cong hoa xa hoi", "doc lap tu do")
+PRINTED_NUMBER = re.compile(r"\d+/\S+")  # a number printed with its symbol, one word
 # A gap this many row heights wide between two words of one row parts the header's columns.
 COLUMN_GAP_ROWS = 1.5
 CENTRED_SHARE = 0.12  # a centred line's middle is within this share of the width of the page's
@@ -38,6 +44,17 @@ BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban "
                  "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
 AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
+# How sure the image is of a seal (as a word's 0..100): red ink of a seal's size and shape is
+# all but certain; a ring on a grey page a little less; no seal where the signature block was
+# read is as sure as the block.
+SEAL_CONFIDENCE = {"colour": 97.0, "ring": 92.0, None: 95.0}
+# The signature's space above the printed name, in the name's line heights: Decree 30 leaves
+# ~25–30 mm for signature and seal, 7–9 lines of 13 pt.
+SIGNATURE_SPACE = 8
+# No seal is said only where the signature block reads this well (mean word confidence): on
+# hard bilevel scans whose background thresholds to black blotches the ring test misses 2 of
+# 8 seals, and «không» would be given wrong.
+NO_SEAL_MIN_CONFIDENCE = 85.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,14 @@ def _motto_row(rows: list[Row]) -> int | None:
 def _motto_split(row: Row, width: int) -> float:
     """The x where the motto's column begins: at the row's wide gap when the body's name
     shares the row, else at the motto's first word."""
+    keyed = _keyed(row.tokens)
+    # The motto's first words, «CỘNG HÒA», where they stand right of the page's first third:
+    # a speck or a stamp's letter in the row can make a wider gap than the columns' (a hard
+    # scan gave the body's name the whole motto).
+    for first, second in zip(keyed, keyed[1:], strict=False):
+        if (fuzz.ratio(f"{first.key} {second.key}", "cong hoa") >= 85
+                and first.word.bbox[0] > 0.3 * width):
+            return first.word.bbox[0] - 1
     gap = _split_at_gap(row)
     if gap is not None and gap > 0.25 * width:
         return gap
@@ -130,12 +155,45 @@ def _after_first(tokens: list[Token]) -> list[Token]:
     return tokens[tokens.index(keyed[0]) + 1:] if keyed else []
 
 
+def _by_hand(row: Row, token: Token) -> Token:
+    """The word as read, or, written by hand (pipeline/handwriting.py), marked «✍»."""
+    if not is_handwritten([t.word for t in row.tokens], row.tokens.index(token)):
+        return token
+    return _marked(token)
+
+
+def _marked(token: Token) -> Token:
+    """A word marked «✍» (written by hand) with only what follows its «/» kept: a hand's
+    number is not read, the printed symbol after it is."""
+    printed = token.text[token.text.index("/"):] if "/" in token.text else ""
+    return Token(token.word, HAND + printed, match_key(printed), token.line)
+
+
+def _number_by_hand(tokens: list[Token]) -> list[Token]:
+    """The number's words with those a hand wrote marked: print sets the number and its
+    symbol as one word («575/UBND-KTTH»), so words before the «/…» word stand in the blank,
+    and a «/…» word with anything but digits before its «/» has a hand's marks merged in."""
+    marked, slash = [], False
+    for token in tokens:
+        if slash or not has_alnum(token.text):
+            marked.append(token)
+        elif "/" in token.text:
+            slash = True
+            marked.append(token if PRINTED_NUMBER.fullmatch(token.text) or token.text.startswith(
+                "/") else _marked(token))
+        else:
+            marked.append(_marked(token))
+    return marked if slash else tokens
+
+
 def read_number(layout: PageLayout, header: Header) -> Placed | None:
-    """«Số: 575/UBND-KTTH» under the body's name."""
+    """«Số: 575/UBND-KTTH» under the body's name; a number written by hand into the blank
+    is marked so (``_number_by_hand``)."""
     index = _number_row(header)
     if index is None:
         return None
-    tokens = [t for t in _after_first(header.left[index]) if t.text not in (":",)]
+    tokens = _number_by_hand([t for t in _after_first(header.left[index])
+                              if t.text not in (":",)])
     return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
 
 
@@ -152,6 +210,9 @@ def read_authority(layout: PageLayout, header: Header) -> Placed | None:
               if match_key(" ".join(t.text for t in tokens)).startswith(BODY_PREFIXES)]
     first = starts[-1] if starts else 0
     tokens = [t for line in lines[first:] for t in line]
+    # The columns were not parted after all: the motto is no body's name.
+    if any(m in match_key(" ".join(t.text for t in tokens)) for m in MOTTO_WORDS):
+        return None
     return Placed(tokens, POSITIONED_SCORE, layout.page.number)
 
 
@@ -177,10 +238,16 @@ def read_place(layout: PageLayout, header: Header) -> Placed | None:
 
 
 def read_date(layout: PageLayout, header: Header) -> Placed | None:
-    """«ngày 05 tháng 3 năm 2024» on the date line."""
+    """«ngày 05 tháng 3 năm 2024» on the date line; a day written by hand into the blank
+    is marked so (``_by_hand``)."""
     tokens = _date_tokens(layout, header)
     cut = next((i for i, t in enumerate(tokens) if t.key == "ngay"), None)
-    return Placed(tokens[cut:], POSITIONED_SCORE, layout.page.number) if cut is not None else None
+    if cut is None or header.date_row is None:
+        return None
+    month = next((i for i, t in enumerate(tokens) if i > cut and t.key == "thang"), len(tokens))
+    row = layout.rows[header.date_row]
+    day = [_by_hand(row, t) for t in tokens[cut + 1:month]]
+    return Placed([tokens[cut], *day, *tokens[month:]], POSITIONED_SCORE, layout.page.number)
 
 
 def _is_centred(tokens: list[Token], width: int) -> bool:
@@ -193,7 +260,9 @@ def _kind_row(layout: PageLayout, header: Header, kinds: list[str]) -> tuple[int
     keys = [match_key(k) for k in kinds]
     for index in range(start, min(start + HEAD_ROWS, len(layout.rows))):
         row = layout.rows[index]
-        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)):
+        # «QUYẾT ĐỊNH:» opens a decision's articles: it is no kind's name.
+        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)
+                or row.text.rstrip().endswith(":")):
             continue
         key = match_key(row.text)
         score = max((fuzz.ratio(key, k) for k in keys), default=0.0)
@@ -387,6 +456,55 @@ def read_signer_title(layout: PageLayout) -> Placed | None:
     return Placed(titles[-1], POSITIONED_SCORE, layout.page.number)
 
 
+def _signature_box(layout: PageLayout) -> BBox | None:
+    """The signature block (authority, title, the signature's space, the name) as one box,
+    from the printed name under the signature up: a seal over the title often hides it from
+    OCR, so the title is not needed, the block reaching the signature's space above the name
+    (``SIGNATURE_SPACE`` of the name's line heights)."""
+    lines = _signature_rows(layout)
+    index = _name_line(lines)
+    if index is None:
+        return None
+    x0, y0, x1, y1 = union_bbox([t.word.bbox for line in lines[:index + 1] for t in line])
+    name_top = min(t.word.bbox[1] for t in lines[index])
+    height = max(t.word.bbox[3] for t in lines[index]) - name_top
+    return x0, min(y0, round(name_top - SIGNATURE_SPACE * height)), x1, y1
+
+
+def _over(seal: BBox, block: BBox) -> bool:
+    """Whether a seal's middle falls on the signature block, give or take its own radius (the
+    decree puts it over the signature's left third, between the title and the name)."""
+    radius = (seal[2] - seal[0]) / 2
+    middle = ((seal[0] + seal[2]) / 2, (seal[1] + seal[3]) / 2)
+    return (block[0] - radius <= middle[0] <= block[2] + radius
+            and block[1] - radius <= middle[1] <= block[3] + radius)
+
+
+def _block_confidence(layout: PageLayout, block: BBox) -> float:
+    """Tesseract's mean confidence in the words of the signature block."""
+    scores = [w.confidence for w in layout.page.words
+              if w.bbox[0] >= block[0] and w.bbox[2] <= block[2] and w.bbox[1] >= block[1]
+              and w.bbox[3] <= block[3] and has_alnum(w.text)]
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def read_seal(layout: PageLayout) -> Placed | None:
+    """«có» when a seal the image shows (``PageOcr.seals``) lies over the signature block,
+    «không» when the block was read and none does; None without a signature block. A seal
+    elsewhere (a red «ĐẾN» stamp over the first lines) does not count."""
+    block = _signature_box(layout)
+    if block is None:
+        return None
+    seal = next((s for s in layout.page.seals if _over(s.bbox, block)), None)
+    if seal is None and _block_confidence(layout, block) < NO_SEAL_MIN_CONFIDENCE:
+        return None  # a page this hard to read may hide a seal from the image tests too
+    text = "có" if seal is not None else "không"
+    word = OcrWord(text=text, confidence=SEAL_CONFIDENCE[seal.method if seal else None],
+                   bbox=seal.bbox if seal is not None else block)
+    return Placed([Token(word, text, match_key(text), (0, 0, 0))], POSITIONED_SCORE,
+                  layout.page.number)
+
+
 Reader = Callable[[PageLayout, Header, FieldDefinition], "Placed | None"]
 _HEAD_READERS: dict[str, Reader] = {
     "number": lambda lay, head, f: read_number(lay, head),
@@ -399,6 +517,7 @@ _HEAD_READERS: dict[str, Reader] = {
 _FOOT_READERS: dict[str, Callable[[PageLayout], Placed | None]] = {
     "signer_name": read_signer_name,
     "signer_title": read_signer_title,
+    "seal": read_seal,
 }
 
 

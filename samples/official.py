@@ -34,7 +34,7 @@ SERIF_FAMILIES = ("Liberation Serif", "DejaVu Serif", "Noto Serif")
 A4_MM = (210.0, 297.0)
 INK = (0, 0, 0)
 SEAL_RED = (205, 35, 40)
-STAMP_INK = (150, 40, 120)
+STAMP_INKS = ((150, 40, 120), (205, 35, 40))  # received stamps in violet or in seal red
 SIGNATURE_BLUE = (20, 40, 150)
 
 # (kind, abbreviation, template): «named» kinds print their name and subject centred
@@ -69,6 +69,29 @@ SENTENCES = [
 DEPARTMENTS = [("Sở Tư pháp", "STP"), ("Sở Nội vụ", "SNV"), ("Sở Tài chính", "STC"),
                ("Sở Tài nguyên và Môi trường", "STNMT"), ("Sở Kế hoạch và Đầu tư", "SKHĐT")]
 UNITS = ["KTTH", "VP", "NC", "HCTC", "TH", "KT"]
+HANDWRITTEN_SHARE = 0.35  # documents whose number and/or day are written by hand
+BLANK = "\x01"  # where a line leaves a blank for a hand to fill in
+BLANK_SPACES = 8  # the blank's width in spaces of the line's font
+PEN_INKS = ((25, 45, 160), (20, 20, 30))  # ballpoint blue, black
+# Digits as one pen stroke each (x, y in a unit box, y downwards), as a hand writes them.
+DIGIT_STROKES: dict[str, list[tuple[float, float]]] = {
+    "0": [(0.5, 0.0), (0.15, 0.2), (0.1, 0.6), (0.35, 1.0), (0.75, 0.95), (0.9, 0.5),
+          (0.8, 0.1), (0.5, 0.0)],
+    "1": [(0.25, 0.25), (0.6, 0.0), (0.55, 1.0)],
+    "2": [(0.1, 0.25), (0.35, 0.02), (0.75, 0.05), (0.85, 0.3), (0.6, 0.6), (0.1, 1.0),
+          (0.95, 0.97)],
+    "3": [(0.1, 0.1), (0.5, 0.0), (0.85, 0.2), (0.45, 0.48), (0.9, 0.7), (0.6, 1.0),
+          (0.1, 0.9)],
+    "4": [(0.65, 1.0), (0.7, 0.0), (0.05, 0.68), (0.95, 0.66)],
+    "5": [(0.85, 0.0), (0.25, 0.02), (0.18, 0.45), (0.6, 0.38), (0.9, 0.65), (0.6, 1.0),
+          (0.1, 0.9)],
+    "6": [(0.8, 0.05), (0.4, 0.1), (0.12, 0.6), (0.3, 0.98), (0.75, 0.95), (0.85, 0.65),
+          (0.45, 0.5), (0.15, 0.7)],
+    "7": [(0.05, 0.02), (0.95, 0.0), (0.4, 1.0)],
+    "8": [(0.5, 0.48), (0.15, 0.25), (0.5, 0.0), (0.85, 0.25), (0.5, 0.48), (0.1, 0.75),
+          (0.5, 1.0), (0.9, 0.75), (0.5, 0.48)],
+    "9": [(0.85, 0.3), (0.5, 0.5), (0.15, 0.28), (0.5, 0.0), (0.85, 0.3), (0.75, 1.0)],
+}
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,7 @@ class Line:
     bold: bool = False
     italic: bool = False
     size: float = 13.0
+    hand: str = ""  # digits written by hand into the blank «\x01» the text leaves for them
 
 
 @dataclass
@@ -136,6 +160,7 @@ class Document:
     fields: dict[str, str | int] = field(default_factory=dict)
     sealed: bool = True
     stamped: bool = False
+    handwritten: list[str] = field(default_factory=list)  # fields written (partly) by hand
 
 
 def _subject_lines(text: str, width: int) -> list[str]:
@@ -163,7 +188,13 @@ def official_document(rng: random.Random) -> Document:
     subject = subject[0].upper() + subject[1:]
     left = ([Line(body.parent)] if body.parent else []) + [
         Line(text, bold=True) for text in body.lines] + [Line("_" * 10, size=8)]
-    left.append(Line(f"Số: {printed_number}"))
+    # On a share of documents the number and/or the day are written by hand into blanks the
+    # printed template leaves (as measured on real People's Committee scans, issue 17).
+    hand = rng.choice(["number", "day", "both"]) if rng.random() < HANDWRITTEN_SHARE else ""
+    if hand in ("number", "both"):
+        left.append(Line(f"Số: \x01/{symbol}", hand=str(number)))
+    else:
+        left.append(Line(f"Số: {printed_number}"))
     right = [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12),
              Line("Độc lập - Tự do - Hạnh phúc", bold=True),
              Line("_" * 22, size=8)]
@@ -172,7 +203,11 @@ def official_document(rng: random.Random) -> Document:
         right.insert(2, Line(""))
     while len(left) - 1 < len(right):
         left.insert(len(left) - 1, Line(""))
-    right.append(Line(f"{body.place}, {vn.long_date(day)}", italic=True))
+    if hand in ("day", "both"):
+        right.append(Line(f"{body.place}, ngày \x01 tháng {day.month:02d} năm {day.year}",
+                          italic=True, hand=str(day.day)))
+    else:
+        right.append(Line(f"{body.place}, {vn.long_date(day)}", italic=True))
     head: list[Line] = []
     recipients: list[str] = []
     if template == "letter":
@@ -223,9 +258,11 @@ def official_document(rng: random.Random) -> Document:
         "signer_name": signer, "signer_title": title}
     if recipients:
         fields["recipients"] = "; ".join(recipients)
+    handwritten = {"number": ["document_number"], "day": ["issued_date"],
+                   "both": ["document_number", "issued_date"], "": []}[hand]
     return Document("official_document", left, right, head, paragraphs, closing_left,
                     closing_right, gap, fields, sealed=rng.random() < 0.8,
-                    stamped=rng.random() < 0.3)
+                    stamped=rng.random() < 0.3, handwritten=handwritten)
 
 
 def birth_certificate(rng: random.Random) -> Document:
@@ -308,6 +345,8 @@ class Canvas:
     pages: list[Image.Image] = field(default_factory=list)
     texts: list[list[str]] = field(default_factory=list)
     y: float = 0.0
+    # Blanks to be written in by hand: x, y (the line's top), width, digit height, digits.
+    blanks: list[tuple[float, float, float, int, str]] = field(default_factory=list)
 
     def mm(self, value: float) -> int:
         return round(value / 25.4 * self.dpi)
@@ -334,12 +373,17 @@ class Canvas:
         height = font.getbbox("Ấg")[3] + self.mm(1.2)
         if not line.text:
             return y + height
-        width = font.getlength(line.text)
+        text = line.text.replace(BLANK, " " * BLANK_SPACES)
+        width = font.getlength(text)
         x = {"left": x0, "indent": x0 + self.mm(10), "center": (x0 + x1 - width) / 2,
              "right": x1 - width}[line.align]
-        ImageDraw.Draw(self.page).text((x, y), line.text, fill=INK, font=font)
-        if not set(line.text) <= {"_"}:
-            self.texts[-1].append(line.text)
+        ImageDraw.Draw(self.page).text((x, y), text, fill=INK, font=font)
+        if line.hand and BLANK in line.text:
+            before = line.text.split(BLANK)[0]
+            self.blanks.append((x + font.getlength(before), y, font.getlength(
+                " " * BLANK_SPACES), font.getbbox("0")[3], line.hand))
+        if not set(text) <= {"_"}:
+            self.texts[-1].append(" ".join(text.split()))
         return y + height
 
 
@@ -419,6 +463,47 @@ def _signature(canvas: Canvas, x: float, y: float, rng: random.Random) -> None:
     draw.line(points, fill=SIGNATURE_BLUE, width=max(2, canvas.mm(0.4)), joint="curve")
 
 
+def _handwrite(canvas: Canvas, page: Image.Image,
+               blank: tuple[float, float, float, int, str], rng: random.Random) -> None:
+    """Digits written with a pen into a printed blank: larger than print, slanted, each
+    stroke jittered, the baseline wandering; in blue or black ink."""
+    x, y, width, printed, digits = blank
+    height = printed * rng.uniform(1.15, 1.6)
+    digit_w = height * rng.uniform(0.5, 0.65)
+    slant = rng.uniform(0.05, 0.3)
+    pen = max(2, round(canvas.mm(rng.uniform(0.3, 0.45))))
+    colour = rng.choice(PEN_INKS)
+    left = x + max(0.0, (width - len(digits) * digit_w * 1.1) / 2) + rng.uniform(-0.1, 0.1) * width
+    base = y + printed * 1.05 + rng.uniform(-0.2, 0.15) * printed
+    draw = ImageDraw.Draw(page)
+    for k, digit in enumerate(digits):
+        size = height * rng.uniform(0.9, 1.1)
+        ox = left + k * digit_w * rng.uniform(1.0, 1.25)
+        oy = base - size + rng.uniform(-0.08, 0.08) * size
+        points = []
+        for px, py in _smooth(DIGIT_STROKES[digit]):
+            jx, jy = rng.gauss(0, 0.025), rng.gauss(0, 0.025)
+            points.append((ox + (px + jx) * digit_w + (1 - py) * slant * size,
+                           oy + (py + jy) * size))
+        draw.line(points, fill=colour, width=pen, joint="curve")
+
+
+def _smooth(points: list[tuple[float, float]], steps: int = 6) -> list[tuple[float, float]]:
+    """A Catmull-Rom curve through a stroke's points: a pen's round turns."""
+    padded = [points[0], *points, points[-1]]
+    curve = []
+    for i in range(1, len(padded) - 2):
+        p0, p1, p2, p3 = padded[i - 1:i + 3]
+        for step in range(steps):
+            t = step / steps
+            curve.append(tuple(0.5 * (2 * p1[c] + (-p0[c] + p2[c]) * t
+                                      + (2 * p0[c] - 5 * p1[c] + 4 * p2[c] - p3[c]) * t * t
+                                      + (-p0[c] + 3 * p1[c] - 3 * p2[c] + p3[c]) * t ** 3)
+                               for c in (0, 1)))
+    curve.append(points[-1])
+    return curve  # type: ignore[return-value]
+
+
 def _received_stamp(canvas: Canvas, page: Image.Image, at: tuple[int, int],
                     rng: random.Random) -> None:
     """Appendix IV's «ĐẾN» stamp: a 50 × 30 mm frame, the receiving body, number, date."""
@@ -430,7 +515,7 @@ def _received_stamp(canvas: Canvas, page: Image.Image, at: tuple[int, int],
     for k, text in enumerate(["VĂN PHÒNG UBND", f"ĐẾN  Số: {rng.randint(1, 9999)}",
                               f"Ngày: {day}", "Chuyển:", "Lưu hồ sơ số:"]):
         draw.text((canvas.mm(2), canvas.mm(1) + k * canvas.mm(5.5)), text, fill=255, font=font)
-    _ink(page, layer, at, STAMP_INK, 0.8)
+    _ink(page, layer, at, rng.choice(STAMP_INKS), 0.8)
 
 
 def draw_document(document: Document, dpi: int, rng: random.Random,
@@ -474,6 +559,8 @@ def draw_document(document: Document, dpi: int, rng: random.Random,
         _seal(canvas, seal_at, document.fields.get("issuing_authority", "ỦY BAN NHÂN DÂN")
               if isinstance(document.fields.get("issuing_authority"), str)
               else "ỦY BAN NHÂN DÂN")
+    for blank in canvas.blanks:  # the blanks are all on the first page, in the header
+        _handwrite(canvas, canvas.pages[0], blank, rng)
     if document.stamped:  # over the first lines under the header (Appendix IV)
         _received_stamp(canvas, canvas.pages[0], (canvas.mm(35), round(head_top + canvas.mm(2))),
                         rng)
@@ -533,9 +620,13 @@ def generate_official_file(index: int, seed: int, doc_type: str, tier: Tier, kin
                        skew_degrees=p.skew_degrees, degradations=p.degradations,
                        width_px=p.pixels.shape[1], height_px=p.pixels.shape[0])
              for n, (p, text) in enumerate(zip(damaged, texts, strict=True), start=1)]
+    fields = dict(document.fields)
+    if doc_type == "official_document":  # the contract's `sealed` (a certificate has none)
+        fields["sealed"] = document.sealed
     truth = Truth(file=file_name, format=kind, doc_type=doc_type,  # type: ignore[arg-type]
-                  fields=document.fields, tier=tier, layout=f"nd30-{family}", dpi=dpi,
-                  color_mode=mode, seed=seed, index=index, pages=pages, sealed=document.sealed)
+                  fields=fields, tier=tier, layout=f"nd30-{family}", dpi=dpi,
+                  color_mode=mode, seed=seed, index=index, pages=pages, sealed=document.sealed,
+                  handwritten=document.handwritten)
     write_truth(truth, truth_dir or out_dir)
     return truth
 

@@ -70,7 +70,8 @@ class Truth(BaseModel):
     format: FileKind
     doc_type: DocType = Field(
         description="the first form page decides; a file of unknown pages only is unknown")
-    fields: dict[str, str | int] = Field(default_factory=dict)
+    # bool before int: a seal's True stays a JSON boolean (contract §1, `sealed`)
+    fields: dict[str, str | bool | int] = Field(default_factory=dict)
     tier: Tier
     layout: str
     dpi: int
@@ -85,12 +86,21 @@ class Truth(BaseModel):
         None, description="a seal is stamped over the signature (administrative documents "
                           "and birth certificates); absent for other types")
 
+    handwritten: list[str] = Field(
+        default_factory=list,
+        description="fields whose value is (partly) written by hand on the paper (the number "
+                    "or the day in a printed blank): the pipeline must leave them out unless "
+                    "it reads them surely, and never give them wrong")
+
     @model_serializer(mode="wrap")
     def _omit_absent_seal(self, handler: SerializerFunctionWrapHandler) -> dict:
-        """No ``sealed`` key on types without a seal: earlier truths keep their bytes."""
+        """No ``sealed`` key on types without a seal, no ``handwritten`` key where nothing
+        is handwritten: earlier truths keep their bytes."""
         data = handler(self)
         if data.get("sealed") is None:
             data.pop("sealed", None)
+        if not data.get("handwritten"):
+            data.pop("handwritten", None)
         return data
 
     @property

@@ -41,7 +41,7 @@ class SourceInfo(ContractModel):
 class ExtractedField(ContractModel):
     """One dossier field: its normalised value and how sure the pipeline is of it."""
 
-    value: str | int
+    value: str | bool | int  # bool before int: pydantic keeps True a boolean
     confidence: float = Field(ge=0, le=1)
     page: int = Field(ge=1)
     bbox: BBox

@@ -57,6 +57,14 @@ class PageCode(BaseModel):
     bbox: BBox
 
 
+class PageSeal(BaseModel):
+    """A seal found in the page image (pipeline/image/seals.py): its box (x0, y0, x1, y1) in
+    pixels of the page image as stored, and how it was told: red ink, or a ring of ink."""
+
+    bbox: BBox
+    method: Literal["colour", "ring"]
+
+
 class PageOcr(BaseModel):
     """Everything recognised on one page, and how the page image was corrected first."""
 
@@ -70,6 +78,8 @@ class PageOcr(BaseModel):
     skew_degrees: float = 0.0
     codes: list[PageCode] = Field(default_factory=list,
                                   description="barcodes and QR codes read on the page")
+    seals: list[PageSeal] = Field(default_factory=list,
+                                  description="round seals found in the page image")
     text_source: Literal["ocr", "pdf"] = Field(
         "ocr", description="where the text came from: OCR of the page image, or the PDF's "
                            "own text layer (a born-digital page, pipeline/pdf/textlayer.py)")

@@ -13,8 +13,13 @@ import re
 from dataclasses import dataclass
 
 from pipeline.text import clean_text, fold, match_key, nfc, squeeze
-from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext
-from pipeline.values.normalize import Value
+from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext, ValueKind
+from pipeline.values.normalize import Value, normalize_date
+
+# Marks a word pipeline/regions.py found written by hand into a printed blank
+# (pipeline/handwriting.py): its reading is not trusted, whatever Tesseract's confidence.
+HAND = "✍"
+HAND_PROBLEM = "written by hand into the printed blank, not read surely"
 
 # Appendix III, table I: kinds of administrative document and their abbreviations; «Công
 # văn» has none (its symbol is the body's and the drafting unit's abbreviations).
@@ -133,14 +138,15 @@ def normalize_recipients(text: str) -> str | None:
     return "; ".join(parts) or None
 
 
-def normalize_boolean(text: str) -> int | None:
-    """«có»/«true»/«1» → 1, «không»/«false»/«0» → 0 (booleans as the page or a reviewer
-    says them; the image says them for seals)."""
+def normalize_boolean(text: str) -> bool | None:
+    """«có»/«true»/«1» → True, «không»/«false»/«0» → False (booleans as the page or a
+    reviewer says them; the image says them for seals). The contract's value is a JSON
+    boolean, not 0 or 1."""
     key = match_key(text)
     if key in ("co", "true", "1", "yes"):
-        return 1
+        return True
     if key in ("khong", "false", "0", "no"):
-        return 0
+        return False
     return None
 
 
@@ -150,15 +156,36 @@ def is_boolean(value: Value) -> bool:
 
 @dataclass(frozen=True)
 class DocumentNumber(Text):
-    """«575/UBND-KTTH»: a number left blank (written by hand on the paper) is named."""
+    """«575/UBND-KTTH»: a number written by hand (marked «✍») or left blank is named; its
+    printed symbol is kept for the review reason."""
+
+    def normalise(self, text: str, context: ValueContext = NO_CONTEXT) -> Value | None:
+        value = self.normalizer(text)
+        return HAND if value is None and HAND in text else value
 
     def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
         return value
 
     def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        if HAND in read:
+            return f"has its number {HAND_PROBLEM}"
         if value.startswith("/"):
             return "has no printed number (the number is written by hand or left blank)"
         return None
+
+
+@dataclass(frozen=True)
+class DocumentDate(ValueKind):
+    """«ngày 05 tháng 3 năm 2024» as an ISO date; with its day written by hand (marked «✍»)
+    the printed rest («tháng 02 năm 2025») is kept for the review reason, never a date."""
+
+    def normalise(self, text: str, context: ValueContext = NO_CONTEXT) -> Value | None:
+        if HAND in text:
+            return clean_text(text) or None
+        return normalize_date(text)
+
+    def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        return f"has its day {HAND_PROBLEM}" if HAND in read else None
 
 
 @dataclass(frozen=True)

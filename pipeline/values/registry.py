@@ -52,6 +52,8 @@ _KINDS: tuple[ValueKind, ...] = (
     # Administrative documents (Decree 30/2020; pipeline/values/official.py).
     o.DocumentNumber("document_number", o.normalize_document_number,
                      o.is_valid_document_number, "number and symbol", "like 575/UBND-KTTH"),
+    o.DocumentDate("document_date", n.normalize_date, v.is_valid_date, "date",
+                   "«ngày 05 tháng 3 năm 2024»", PATTERNS["date"]),
     Text("document_kind", o.normalize_document_kind, v.is_valid_text, "kind of document",
          "Quyết định, Công văn, Thông báo …"),
     o.BodyName("body_name", n.normalize_text, v.is_valid_text, "body's name",

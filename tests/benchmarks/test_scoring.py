@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.scoring import TierScore, comparable_text, score_file
+from benchmarks.scoring import TierScore, comparable_text, score_file, score_handwritten
 
 
 def document(fields: dict[str, object], text: str, doc_type: str = "dossier_receipt") -> dict:
@@ -63,3 +63,18 @@ def test_review_and_straight_through_are_counted_per_file() -> None:
     assert total.straight_through == 1 and total.reviews == 1
     assert total.straight_through_rate == pytest.approx(1 / 3)
     assert total.review_rate == pytest.approx(1 / 3)
+
+
+def test_handwritten_values_are_not_expected_but_counted_when_given():
+    """Accuracy is the printed values'; a handwritten value given is scored for precision,
+    and given wrong is counted apart (the one outcome to avoid)."""
+    truth = {"document_number": "575/UBND-KTTH", "issued_date": "2025-02-05", "subject": "A"}
+    document = {"status": "needs_review", "doc_type": "official_document", "pages": [],
+                "fields": {"subject": {"value": "A"}, "issued_date": {"value": "2025-02-06"}}}
+    printed = {"status": "needs_review", "doc_type": "official_document", "pages": [],
+               "fields": {"subject": {"value": "A"}}}
+    score = score_file("official_document", {"subject": "A"}, "", printed)
+    score_handwritten(truth, ["document_number", "issued_date"], document, score)
+    assert (score.fields_expected, score.fields_correct) == (1, 1)
+    assert (score.handwritten, score.handwritten_given, score.handwritten_wrong) == (2, 1, 1)
+    assert (score.fields_extracted, score.fields_extracted_correct) == (2, 1)

@@ -5,6 +5,7 @@ import pytest
 from pipeline.values import KINDS, ValueContext
 from pipeline.values.official import (
     DOCUMENT_KINDS,
+    HAND,
     KIND_ABBREVIATIONS,
     normalize_boolean,
     normalize_document_number,
@@ -76,6 +77,24 @@ def test_subjects_and_recipients():
     assert normalize_recipients(" ; ") is None
 
 
-def test_booleans():
-    assert normalize_boolean("Có") == 1 and normalize_boolean("không") == 0
+def test_booleans_are_json_booleans():
+    """`sealed` is written true/false (contract §1), not 1/0."""
+    assert normalize_boolean("Có") is True and normalize_boolean("không") is False
     assert normalize_boolean("dấu") is None
+
+
+def test_a_number_marked_as_handwritten_is_refused_naming_the_hand():
+    """pipeline/regions.py marks a hand's words «✍» (keeping a printed «/symbol» after it)."""
+    kind = KINDS["document_number"]
+    assert kind.normalise(f"{HAND}/UBND-KTTH") == "/UBND-KTTH"
+    assert kind.normalise(HAND) == HAND  # the symbol was lost with it: still a doubt, named
+    assert "by hand" in (kind.problem("/UBND-KTTH", f"{HAND}/UBND-KTTH") or "")
+
+
+def test_a_date_with_its_day_marked_as_handwritten_is_no_date():
+    kind = KINDS["document_date"]
+    assert kind.normalise("ngày 05 tháng 3 năm 2025") == "2025-03-05"
+    value = kind.normalise(f"ngày {HAND} tháng 3 năm 2025")
+    assert value is not None and not kind.validate(value) and "tháng 3 năm 2025" in str(value)
+    assert "day written by hand" in (kind.problem(str(value), f"ngày {HAND} tháng 3") or "")
+    assert kind.problem("2025-03-05", "ngày 05 tháng 3 năm 2025") is None

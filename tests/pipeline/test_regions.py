@@ -1,10 +1,12 @@
 """Administrative documents read by where Decree 30/2020 puts their parts (pipeline/regions.py),
 and classified without taking other pages for them."""
 
+import pytest
+
 from pipeline.classify import classify_document
 from pipeline.doctypes import load_doctypes
 from pipeline.extract import extract_fields
-from schemas.ocr import OcrLine, OcrWord, PageOcr
+from schemas.ocr import OcrLine, OcrWord, PageOcr, PageSeal
 from tests.pipeline.ocr_builders import BIRTH_FORM, make_page
 
 CHAR = 20
@@ -101,7 +103,8 @@ def test_a_decision_is_read_from_its_places():
         "document_kind": "Quyết định", "issuing_authority": "Sở Tư pháp",
         "document_number": "12/QĐ-STP", "issued_place": "Quảng Ngãi",
         "issued_date": "2025-03-05", "subject": "Kiện toàn Tổ công tác chuyển đổi số",
-        "signer_title": "Phó Giám đốc", "signer_name": "Nguyễn Văn Hùng"}
+        "signer_title": "Phó Giám đốc", "signer_name": "Nguyễn Văn Hùng",
+        "sealed": False}  # the page image shows no seal
 
 
 def test_a_letter_is_a_cong_van_with_its_subject_and_recipients():
@@ -112,7 +115,7 @@ def test_a_letter_is_a_cong_van_with_its_subject_and_recipients():
         "document_number": "575/UBND-KTTH", "issued_place": "Quảng Ngãi",
         "issued_date": "2025-03-05", "subject": "Đôn đốc giải quyết hồ sơ quá hạn",
         "recipients": "Sở Tư pháp; Công an tỉnh", "signer_title": "Chủ tịch",
-        "signer_name": "Trần Thị Mai"}
+        "signer_name": "Trần Thị Mai", "sealed": False}
 
 
 def test_the_signature_block_is_read_on_the_last_page():
@@ -187,3 +190,92 @@ def test_the_place_is_spelt_as_the_bodys_name_spells_it():
     values = _values([placed_page(rows)])
     assert values["issued_place"] == "Chiềng Mung"
     assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
+
+
+def _with_seal(page: PageOcr, bbox: tuple[int, int, int, int],
+               method: str = "colour") -> PageOcr:
+    return page.model_copy(update={"seals": [PageSeal(bbox=bbox, method=method)]})
+
+
+def _signature_box(page: PageOcr) -> tuple[int, int, int, int]:
+    """Where the page's «KT. GIÁM ĐỐC» … «Nguyễn Văn Hùng» words stand."""
+    words = [w for line in page.lines for w in line.words if w.bbox[0] > 1200
+             and w.bbox[1] > 500]
+    return (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+            max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+
+
+@pytest.mark.parametrize("method", ["colour", "ring"])
+def test_a_seal_over_the_signature_makes_the_document_sealed(method):
+    """
+    GIVEN a decision whose page image shows a seal between the signer's title and name
+    WHEN it is extracted
+    THEN `sealed` is the boolean true, at the seal's box
+    """
+    page = placed_page(DECISION)
+    x0, y0, x1, y1 = _signature_box(page)
+    seal = (x0 - 60, y0 + 40, x0 + 320, y0 + 420)
+    extraction = extract_fields([_with_seal(page, seal, method)], _types()["official_document"])
+    assert extraction["sealed"].value is True and extraction["sealed"].bbox == seal
+
+
+def test_no_seal_or_one_away_from_the_signature_is_not_sealed():
+    """A red received stamp («ĐẾN») over the first lines is no seal over the signature."""
+    page = placed_page(DECISION)
+    assert _values([page])["sealed"] is False
+    stamp = (300, 400, 700, 780)  # round enough to pass for a seal, but in the header
+    assert _values([_with_seal(page, stamp)])["sealed"] is False
+
+
+def test_without_a_signature_block_the_seal_is_not_said():
+    page = placed_page(DECISION[:9])
+    assert "sealed" not in _values([_with_seal(page, (1300, 900, 1700, 1300))])
+
+
+def _hand(page: PageOcr, text: str, rise: int = 35) -> PageOcr:
+    """The word ``text`` made taller and risen above its line, as a pen writes into a blank,
+    and read unsurely."""
+    lines = []
+    for line in page.lines:
+        words = [w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] - rise, w.bbox[2],
+                                               w.bbox[3] + 10), "confidence": 70.0})
+                 if w.text == text else w for w in line.words]
+        lines.append(line.model_copy(update={"words": words}))
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_number_written_by_hand_is_left_out_with_its_reason():
+    """Tesseract may read a hand's number as surely as print («57», 93): standing apart from
+    its printed symbol, it is in the blank, and not given."""
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 57 /UBND-KTTH"), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert "document_number" not in extraction
+    assert "by hand" in extraction.doubts["document_number"].reason
+    assert extraction["issued_date"].value == "2025-03-05"  # the printed date is still given
+
+
+def test_a_day_written_by_hand_leaves_the_date_out_with_its_reason():
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", "Quảng Ngãi, ngày 9 tháng 3 năm 2025")]
+    extraction = extract_fields([_hand(placed_page(rows), "9")], _types()["official_document"])
+    assert "issued_date" not in extraction
+    doubt = extraction.doubts["issued_date"]
+    assert "day written by hand" in doubt.reason and "tháng 3 năm 2025" in str(doubt.value)
+    assert extraction["document_number"].value == "575/UBND-KTTH"
+    # The same day printed is read.
+    assert _values([placed_page(rows)])["issued_date"] == "2025-03-09"
+
+
+@pytest.mark.parametrize(("printed", "given"), [
+    ("Số: 575/UBND-KTTH", "575/UBND-KTTH"),  # number and symbol in one word: print
+    ("Số: 4f§/UBND-KTTH", None),  # a hand's marks merged into the symbol's word
+])
+def test_a_number_is_print_only_when_it_touches_its_symbol(printed, given):
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", printed), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert (extraction["document_number"].value if given else None) == given
+    if given is None:
+        assert "document_number" not in extraction
+        assert "by hand" in extraction.doubts["document_number"].reason

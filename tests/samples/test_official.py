@@ -1,6 +1,8 @@
 """Generated administrative documents and birth certificates: truths, determinism, seals,
 and (through real Tesseract) that the pipeline reads them back."""
 
+import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -8,8 +10,10 @@ import pytest
 from PIL import Image
 
 from benchmarks.accuracy import digitize
+from samples import official
 from samples.official import TUNING_FAMILIES, generate_official_file
 from samples.truth import load_truths
+from samples.writers import to_image
 
 
 def _generate(tmp_path: Path, index: int, doc_type: str, tier: str = "clean",
@@ -82,4 +86,58 @@ def test_clean_documents_read_back_through_the_pipeline(tmp_path: Path, index, d
     # Printed numbers and dates are read; a name may be left out (refused, for review).
     printed = {"document_kind", "document_number", "issued_date"} if doc_type == \
         "official_document" else {"child_dob", "registered_date", "certificate_number"}
-    assert printed <= set(given)
+    assert printed - set(truth.handwritten) <= set(given)
+
+
+def test_numbers_and_days_written_by_hand_are_marked_in_the_truth(tmp_path: Path):
+    """A share of documents leave the number and/or the day blank in print and have them
+    written in with a pen: the truth names those fields, and the printed text has no value
+    there."""
+    truths = [_generate(tmp_path, index, "official_document", "clean", "png")[1]
+              for index in range(1, 13)]
+    by_hand = [t for t in truths if t.handwritten]
+    assert by_hand and len(by_hand) < len(truths)
+    for truth in by_hand:
+        assert set(truth.handwritten) <= {"document_number", "issued_date"}
+        number = str(truth.fields["document_number"])
+        printed_number = number.lstrip("0").partition("/")[0]
+        head = truth.pages[0].text
+        if "document_number" in truth.handwritten:
+            assert f"Số: /{number.partition('/')[2]}" in head
+        else:
+            assert f"Số: {printed_number}" in head or f"Số: {number}" in head
+        if "issued_date" in truth.handwritten:
+            assert ", ngày tháng " in head
+
+
+def _single_page_document(seed: int, sealed: bool, stamped: bool):
+    for attempt in range(50):
+        rng = random.Random(f"{seed}:{attempt}")
+        document = official.official_document(rng)
+        document.sealed, document.stamped = sealed, stamped
+        document.handwritten = []
+        pages, _ = official.draw_document(document, 300, rng, "Liberation Serif")
+        if len(pages) == 1 and not any(line.hand for line in document.left + document.right):
+            return document, pages[0]
+    raise AssertionError("no one-page document")
+
+
+@pytest.mark.parametrize(("mode", "sealed"), [("RGB", True), ("L", True), ("1", True),
+                                              ("RGB", False)])
+def test_the_seal_is_read_into_the_json_on_colour_grey_and_bilevel_scans(
+        tmp_path: Path, monkeypatch, mode, sealed):
+    """
+    GIVEN a one-page administrative document scanned in colour, grey or bilevel, with a red
+          seal over the signature, or without one but with a red «ĐẾN» stamp over its text
+    WHEN it goes through the page and document sequences (real Tesseract)
+    THEN its JSON says `sealed`: true or false, a JSON boolean
+    """
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(official, "STAMP_INKS", (official.SEAL_RED,))
+    _, page = _single_page_document(21, sealed, stamped=not sealed)
+    path = tmp_path / "document.png"
+    to_image(np.asarray(page), mode).save(path, dpi=(300, 300))
+    document = digitize(path)
+    assert document["doc_type"] == "official_document"
+    written = json.loads(json.dumps(document))
+    assert written["fields"]["sealed"]["value"] is sealed

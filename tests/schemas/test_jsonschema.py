@@ -87,3 +87,14 @@ def test_a_record_without_a_dossier_has_no_dossier_keys_and_validates() -> None:
     with_dossier = sample_document().model_copy(
         update={"dossier_code": "000.00.21.H27-241128-0001", "role": "receipt"})
     jsonschema.validate(json.loads(with_dossier.to_json()), committed_schema())
+
+
+def test_a_seal_is_a_json_boolean_the_schema_allows() -> None:
+    """`sealed` is a boolean (contract §1, §3): written as true/false, not 1/0, and valid."""
+    document = sample_document()
+    document.fields["sealed"] = ExtractedField(value=True, confidence=0.92, page=1,
+                                               bbox=(1200, 2000, 1600, 2400), valid=True)
+    written = json.loads(document.to_json())
+    assert written["fields"]["sealed"]["value"] is True
+    assert written["fields"]["document_count"]["value"] == 1  # an integer stays one
+    jsonschema.validate(written, committed_schema())

@@ -5,7 +5,8 @@ import random
 import numpy as np
 import pytest
 
-from pipeline.image.seals import find_seal
+from pipeline.image.seals import find_page_seals, find_seal, red_mask
+from samples import official
 from samples.official import draw_document, official_document
 
 
@@ -39,3 +40,27 @@ def test_a_page_without_a_seal_has_none(colour):
     """Text, rules and a blue signature draw no ring and no red patch."""
     page = _last_page(4, sealed=False)
     assert find_seal(page if colour else page.mean(axis=2).astype(np.uint8), 300) is None
+
+
+def test_the_pipelines_bgr_pages_are_read_in_their_order():
+    """The pipeline decodes colour pages as OpenCV's BGR: the seal is still red there."""
+    rgb = _last_page(1, sealed=True)
+    seals = find_page_seals(np.ascontiguousarray(rgb[..., ::-1]), 300)
+    assert seals and seals[0].method == "colour"
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1"])
+def test_a_red_received_stamp_is_not_a_seal(monkeypatch, mode):
+    """Appendix IV's «ĐẾN» stamp in seal red over the first lines: a 50 × 30 mm frame, not
+    round, so neither the red test nor the ring test takes it for a seal."""
+    monkeypatch.setattr(official, "STAMP_INKS", (official.SEAL_RED,))
+    rng = random.Random(6)
+    document = official_document(rng)
+    document.sealed, document.stamped = False, True
+    page = np.asarray(draw_document(document, 300, rng, "Liberation Serif")[0][0])
+    if mode != "RGB":
+        page = page.mean(axis=2).astype(np.uint8)
+        page = np.where(page < 128, 0, 255).astype(np.uint8) if mode == "1" else page
+    else:
+        assert red_mask(page).sum() > 5000  # the stamp is there, in red
+    assert find_page_seals(page[..., ::-1] if mode == "RGB" else page, 300) == []
