@@ -283,17 +283,35 @@ def all_labels(doctype: DocTypeDefinition) -> list[Phrase]:
     return phrases_of(texts)
 
 
+# A short title (a kind's name: «THÔNG BÁO», «QUYẾT ĐỊNH») standing alone on its row needs
+# this score, not the short labels' 95: on its own line in capitals it is no word of a value,
+# and one misread letter («THOÔNG BAO», 94.7) lost a notice's type on a new tuning layout.
+# A two-word name alone on its row scores 80 against the nearest kind («LÊ AN», «DỰ ÁN»).
+ALONE_TITLE_MIN_SCORE = 90.0
+
+
 def title_score(rows: list[Row], doctype: DocTypeDefinition) -> tuple[float, int]:
     """Best title match (0..100) over rows printed mostly in capitals, and its row index."""
     titles = phrases_of(doctype.titles)
+    matching = doctype.matching
+    # Short titles are looked for at the lower score, then held to the short labels' unless
+    # they stand alone on their row.
+    lenient = matching.model_copy(update={"short_label_min_score": min(
+        matching.short_label_min_score, max(ALONE_TITLE_MIN_SCORE, matching.title_min_score))})
     best = (0.0, -1)
     for index, row in enumerate(rows):
-        if uppercase_share(row.text) < doctype.matching.title_uppercase_share:
+        if uppercase_share(row.text) < matching.title_uppercase_share:
             continue
-        for match in find_labels(row, titles, doctype.matching.title_min_score,
-                                 doctype.matching):
+        for match in find_labels(row, titles, matching.title_min_score, lenient):
+            if match.score < _min_score(match.phrase, matching) and not _alone(row, match):
+                continue
             best = max(best, (match.score, index))
     return best
+
+
+def _alone(row: Row, match: LabelMatch) -> bool:
+    """Whether the match spans every word of its row that has letters or digits."""
+    return all(match.start <= n < match.end for n, t in enumerate(row.tokens) if t.key)
 
 
 @dataclass(frozen=True)
