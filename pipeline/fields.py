@@ -234,16 +234,31 @@ def check_known_names(candidates: dict[str, Candidate],
     return checked
 
 
-def _out_of_order(fdef: FieldDefinition, values: dict[str, Value]) -> str | None:
-    """The key this value is out of order with, if any."""
+def _out_of_order(fdef: FieldDefinition, values: dict[str, Value],
+                  doctype: DocTypeDefinition) -> str | None:
+    """The key this value is out of order with, if any.
+
+    Two full dates out of order («received» after «due», a child born after the form was
+    signed) are both refused: which of them was misread cannot be told (the field that does
+    not name the order was given before). A year against a date refuses the year alone: a
+    mother is never born after her child, but a misread year is."""
     own = values[fdef.key]
-    for key in fdef.before:
-        if key in values and not is_in_order(own, values[key]):
-            return key
-    for key in fdef.after:
-        if key in values and not is_in_order(values[key], own):
-            return key
+    pairs = [(fdef.key, key) for key in fdef.before] + [(key, fdef.key) for key in fdef.after]
+    if _is_date(own):  # the orders other fields state against this one, both being dates
+        for other in doctype.fields:
+            if _is_date(values.get(other.key)):
+                pairs += [(other.key, fdef.key)] if fdef.key in other.before else []
+                pairs += [(fdef.key, other.key)] if fdef.key in other.after else []
+    for earlier, later in pairs:
+        if earlier in values and later in values \
+                and not is_in_order(values[earlier], values[later]):
+            return later if earlier == fdef.key else earlier
     return None
+
+
+def _is_date(value: Value | None) -> bool:
+    """A full date or date-time (not a bare year)."""
+    return isinstance(value, str) and len(value) >= 10
 
 
 def _date_mismatch(fdef: FieldDefinition, values: dict[str, Value],
@@ -289,7 +304,8 @@ def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -
     notes: dict[str, str] = {}
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
-        after, mismatch = _out_of_order(fdef, values), _date_mismatch(fdef, values, doctype)
+        after = _out_of_order(fdef, values, doctype)
+        mismatch = _date_mismatch(fdef, values, doctype)
         clash = (f"is out of order with {after}" if after
                  else f"disagrees with the day of {mismatch}" if mismatch else None)
         reason = _refusal(candidate, fdef, clash, doctype)

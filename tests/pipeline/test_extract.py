@@ -676,3 +676,24 @@ def test_older_wordings_of_labels_are_read_as_their_fields(receipt, birth):
     fields = extract_fields([make_page(lines)], birth)
     assert fields["relationship"].value == "Mẹ"
     assert fields["child_dob"].value == "2024-03-05"
+
+
+@pytest.mark.parametrize(("doctype", "form", "old", "new", "keys"), [
+    ("receipt", RECEIPT_FORM, "5. Thời gian trả kết quả",
+     "5. Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 29 tháng 10 năm 2024",
+     ("received_at", "due_at")),  # due a month before it was received
+    ("birth", BIRTH_FORM, "Làm tại", "Làm tại: xã Thạch Hạ, ngày 20 tháng 05 năm 2023",
+     ("child_dob", "signed_date")),  # the form signed before the child was born
+])
+def test_two_dates_out_of_order_are_both_refused(request, doctype, form, old, new, keys):
+    """
+    GIVEN two dates of a form out of the order they must stand in
+    WHEN extracted
+    THEN neither is given (which was misread cannot be told), each with the other named
+    """
+    fields = extract_fields([make_page(replaced(form, old, new))],
+                            request.getfixturevalue(doctype))
+    first, second = keys
+    assert first not in fields and second not in fields
+    assert fields.doubts[first].reason == f"is out of order with {second}"
+    assert fields.doubts[second].reason == f"is out of order with {first}"
