@@ -23,6 +23,7 @@ from pipeline.fields import (
     Extraction,
     ValueWord,
     agree_kind_and_symbol,
+    agree_with_words,
     build_field,
     check_fields,
     check_known_names,
@@ -433,6 +434,7 @@ class RawValue:
     tokens: list[Token]
     label: LabelMatch
     page: int
+    after: str = ""  # the label's row after it and the row below (a date written in words)
 
 
 def trim_value(tokens: list[Token]) -> tuple[list[Token], bool]:
@@ -543,7 +545,17 @@ def read_page_values(layout: PageLayout, doctype: DocTypeDefinition, state: Bloc
                 continue
             tokens = read_value(ctx, index, position, doctype.field(key))
             if tokens:
-                found[key] = RawValue(tokens, match, page.number)
+                found[key] = RawValue(tokens, match, page.number, _text_after(ctx, index, match))
+
+
+def _text_after(ctx: PageContext, index: int, label: LabelMatch) -> str:
+    """What the label's row prints after it, and the row below: where a form writes the
+    value again in words («… (ghi bằng chữ: ngày chín, tháng mười, năm» / «hai nghìn …)»),
+    on the same row, after a label of its own, or wrapped to the next."""
+    texts = [t.text for t in ctx.rows[index].tokens[label.end:]]
+    if index + 1 < len(ctx.rows):
+        texts += [t.text for t in ctx.rows[index + 1].tokens]
+    return " ".join(texts)
 
 
 # --- fields ----------------------------------------------------------------------------------
@@ -582,6 +594,8 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
                             doctype) for k, raw in found.items()}
     built.update(_positioned(reading, doctype, set(found)))
     candidates = {k: c for k, c in built.items() if c is not None}
+    candidates = agree_with_words(candidates, {k: raw.after for k, raw in found.items()},
+                                  doctype)
     rows = [row for layout in reading for row in layout.rows]
     for key, candidate in candidates.items():
         # The field's kind respells from the copies (names, communes) or leaves the value.

@@ -1,0 +1,75 @@
+"""A date written in words («ghi bằng chữ: ngày chín, tháng mười, năm hai nghìn không trăm hai
+mươi lăm»), as forms print a date of birth a second time so that it cannot be misread.
+
+The words are the document's own second reading of the date: a date read from the digits that
+agrees with them is sure; one that disagrees was misread (the digits, whose 3/8, 0/6 and 1/7
+OCR confuses, far more often than whole number words).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.text import fold
+
+# Folded (no accents): «mười» and «mươi» both fold to «muoi», «năm» (five) to «nam».
+_DIGIT_WORDS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5,
+                "lam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+_SKIPPED = {"linh", "le"}  # «hai nghìn không trăm linh năm»: no tens
+_SCALES = {"tram": 100, "nghin": 1000, "ngan": 1000}
+# «ngày …, tháng …, năm …»: the month's words end at the «năm» that starts the year.
+_IN_WORDS = re.compile(r"\bngay\s+([a-z ]+?)\s*,?\s+thang\s+([a-z ]+?)\s*,?\s+nam\s+([a-z ]+)")
+
+
+def number_from_words(words: list[str]) -> int | None:
+    """0 ≤ n < 10000 from Vietnamese number words (folded); None when they are no number.
+
+    «hai mươi tư» → 24, «mười» → 10, «hai nghìn không trăm linh năm» → 2005."""
+    total, pending = 0, None
+    for word in words:
+        if word in _DIGIT_WORDS:
+            if pending is not None:
+                return None  # two digits in a row: no number is written so
+            pending = _DIGIT_WORDS[word]
+        elif word == "muoi":
+            total += 10 * (1 if pending is None else pending)
+            pending = None
+        elif word in _SCALES:
+            if pending is None:
+                return None
+            total += pending * _SCALES[word]
+            pending = None
+        elif word not in _SKIPPED:
+            return None
+    if pending is None and not total and "khong" not in words:
+        return None
+    return total + (pending or 0)
+
+
+def _leading_number(text: str) -> int | None:
+    """The number written by the longest run of number words that starts ``text``."""
+    words = []
+    for word in text.split():
+        if word not in _DIGIT_WORDS and word not in _SCALES and word not in _SKIPPED \
+                and word != "muoi":
+            break
+        words.append(word)
+    return number_from_words(words) if words else None
+
+
+def date_in_words(text: str) -> str | None:
+    """The ISO date a text writes in words, or None when it writes none (or a day that is
+    no calendar day)."""
+    found = _IN_WORDS.search(fold(text).lower().replace(",", " , "))
+    if not found:
+        return None
+    day, month = number_from_words(found.group(1).split()), number_from_words(
+        found.group(2).split())
+    year = _leading_number(found.group(3))
+    if day is None or month is None or year is None:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
