@@ -44,6 +44,9 @@ class Layout:
     wording: Wording = "current"
     footnotes: bool = False  # labels carry the form's footnote markers: «Nơi cư trú(2):»
     list_table: bool = False  # the documents handed in as a ruled table (no., name)
+    # Glyph width as a share of the face's: below 1 the page is typeset wider and squeezed to
+    # A4, as a condensed face prints (narrow letters and spaces, heights kept).
+    condense: float = 1.0
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -85,6 +88,13 @@ LAYOUTS: dict[str, Layout] = {
                (22, 15, 15, 12), 1.45, tab_mm=74, footnotes=True, list_table=True),
         Layout("stacked_serif", "Liberation Serif", 11, "next_line", "none", False,
                (18, 14, 14, 10), 1.4, value_indent_mm=3, wording="older", footnotes=True),
+        # Condensed faces (no condensed face of its own is installed: Liberation Sans and
+        # Noto Serif squeezed), in a ruled table and at a tab stop after dots.
+        Layout("narrow_grid", "Liberation Sans", 11.5, "grid", "none", True,
+               (18, 15, 15, 12), 1.55, tab_mm=64, footnotes=True, condense=0.82),
+        Layout("narrow_tab", "Noto Serif", 11.5, "tab", "dots", True,
+               (22, 15, 15, 12), 1.45, tab_mm=70, wording="older", list_table=True,
+               condense=0.85),
         # Held out: no test tunes extraction on these; benchmarks/accuracy.py runs on them.
         # They print only in the held-out fonts (HELD_OUT_FONTS).
         Layout("grid", "DejaVu Sans Condensed", 11, "grid", "none", True,
