@@ -235,11 +235,20 @@ def _candidates(row: Row, phrases: list[Phrase], min_score: float,
         needed = max(min_score, _min_score(phrase, matching))
         for p in range(len(keys)):
             score, width = _best_window(keys[:p + limits[p]], p, phrase)
-            if score >= needed:
+            if score >= needed or (score >= min_score and width and _ends_label(
+                    row, positions[p + width - 1])):
                 window = " ".join(keys[p:p + width])
                 found.append(LabelMatch(phrase, positions[p], positions[p + width - 1] + 1,
                                         score, window))
     return found
+
+
+def _ends_label(row: Row, position: int) -> bool:
+    """Whether the word at ``position`` ends in a colon (its footnote marker aside): a
+    printed label ends so, and a short label read there with a letter wrong («Emaill(2):»,
+    91 against «Email») is still the label, not a word of a value (which short labels need
+    95 for, to stay apart from words such as «Nam Định»)."""
+    return row.tokens[position].text.endswith(":")
 
 
 def _clash(a: LabelMatch, b: LabelMatch) -> bool:

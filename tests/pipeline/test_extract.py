@@ -723,3 +723,18 @@ def test_a_date_of_birth_is_checked_against_the_date_in_words(birth, printed, gi
         assert fields.notes["child_dob"].endswith("as written in words")
     if reason:
         assert fields.doubts["child_dob"].reason == reason
+
+
+def test_a_short_label_ending_in_its_colon_is_read_with_a_letter_wrong(receipt, birth):
+    """
+    GIVEN «Email(2):» read «Emaill(2):» (91 against «Email»; short labels need 95)
+    WHEN extracted
+    THEN the colon that ends it shows a label: the e-mail is read; «Nam Định» without a colon
+         stays a word of its value
+    """
+    lines = replaced(RECEIPT_FORM, "Số điện thoại",
+                     "Số điện thoại: +84 912 345 678 Emaill(2): Nam.Le@Gmail.com")
+    assert values(extract_fields([make_page(lines)], receipt))["email"] == "nam.le@gmail.com"
+    lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định, Việt Nam")
+    assert values(extract_fields([make_page(lines)], birth))["child_hometown"] == (
+        "xã Hải Minh, tỉnh Nam Định, Việt Nam")
