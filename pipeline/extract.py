@@ -511,6 +511,8 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
     label = matches[position]
     end = matches[position + 1].start if position + 1 < len(matches) else len(row.tokens)
     tokens, ended = trim_value(row.tokens[label.end:end])
+    if _label_tail(tokens):
+        tokens = []  # the label's own last words: its value is on the row below
     last = index
     if not tokens and not ended and end == len(row.tokens):
         tokens, last = _next_row_value(ctx, index, row)
@@ -522,6 +524,18 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
         more, ended = trim_value(ctx.rows[last + 1].tokens)
         tokens, last = tokens + more, last + 1
     return tokens
+
+
+# Words after a label that end in a colon, this many or fewer, are the label's own tail, read
+# past where its match ended («Tiê6 nhận hô`sơ của | ông/bà:» matched «… hồ sơ của»: the
+# applicant was given as «Ông Bà» on a new tuning layout with the older wordings).
+LABEL_TAIL_WORDS = 2
+
+
+def _label_tail(tokens: list[Token]) -> bool:
+    """Whether value words are the rest of the label (see ``LABEL_TAIL_WORDS``)."""
+    keyed = [t for t in tokens if t.key]
+    return bool(keyed) and len(keyed) <= LABEL_TAIL_WORDS and tokens[-1].text.endswith(":")
 
 
 def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int,

@@ -738,3 +738,16 @@ def test_a_short_label_ending_in_its_colon_is_read_with_a_letter_wrong(receipt, 
     lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định, Việt Nam")
     assert values(extract_fields([make_page(lines)], birth))["child_hometown"] == (
         "xã Hải Minh, tỉnh Nam Định, Việt Nam")
+
+
+def test_a_labels_tail_read_past_its_match_is_no_value(receipt):
+    """
+    GIVEN «Tiếp nhận hồ sơ của ông/bà:» read so that only «… hồ sơ của» matched, the name
+          on the row below
+    WHEN extracted
+    THEN «ông/bà:», ending in the label's colon, is the label's tail: the name below is read
+    """
+    lines = replaced(RECEIPT_FORM, "Tiếp nhận hồ sơ của",
+                     ["Tiê6 nhận hô`sơ của ông/bà:", "NGUYỄN ĐỨC QUÂN"])
+    assert values(extract_fields([make_page(lines)], receipt))["applicant_name"] == (
+        "Nguyễn Đức Quân")
