@@ -571,13 +571,18 @@ def read_page_values(layout: PageLayout, doctype: DocTypeDefinition, state: Bloc
                 found[key] = RawValue(tokens, match, page.number, _text_after(ctx, index, match))
 
 
+# Rows below a date's label that may hold it in words: its own row's pair «ghi bằng chữ: …»
+# wraps twice in a narrow cell («… năm hai nghìn không trăm hài» / «mươi ba»).
+WORDS_ROWS_BELOW = 2
+
+
 def _text_after(ctx: PageContext, index: int, label: LabelMatch) -> str:
-    """What the label's row prints after it, and the row below: where a form writes the
+    """What the label's row prints after it, and the rows below: where a form writes the
     value again in words («… (ghi bằng chữ: ngày chín, tháng mười, năm» / «hai nghìn …)»),
     on the same row, after a label of its own, or wrapped to the next."""
     texts = [t.text for t in ctx.rows[index].tokens[label.end:]]
-    if index + 1 < len(ctx.rows):
-        texts += [t.text for t in ctx.rows[index + 1].tokens]
+    for row in ctx.rows[index + 1:index + 1 + WORDS_ROWS_BELOW]:
+        texts += [t.text for t in row.tokens]
     return " ".join(texts)
 
 

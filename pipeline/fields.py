@@ -199,39 +199,30 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
 # it does not give the same date in words: a tuning file's right date of birth was left out
 # at 0.2).
 WORDS_AGREE_CONFIDENCE = 0.8
-# A date read from digits at most this many characters from the words' date is the words'
-# (a digit or two misread: «2023-61-66» for 2023-01-06); further, one of them is another date.
-WORDS_MEND_MAX_EDITS = 2
 
 
 def agree_with_words(candidates: dict[str, Candidate], after: Mapping[str, str],
                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """Dates checked against the date the form writes in words after them, when it does
-    (``pipeline.values.date_words``): agreeing, given; a digit or two off, mended to the
-    words with lowered confidence; otherwise refused, naming the words' date."""
+    (``pipeline.values.date_words``): agreeing, given; disagreeing, refused naming the words'
+    date. The digits are never mended to the words: a word OCR dropped («hai nghìn không
+    trăm mươi ba») writes another date as surely as a misread digit does."""
     checked = dict(candidates)
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
         words = date_in_words(after.get(key, "")) if fdef.type == "date" else None
         if words is not None and fdef.checker.validate(words):
-            checked[key] = _against_words(candidate, words, doctype)
+            checked[key] = _against_words(candidate, words)
     return checked
 
 
-def _against_words(candidate: Candidate, words: str, doctype: DocTypeDefinition) -> Candidate:
-    read = str(candidate.field.value)
-    confidence = max(candidate.field.confidence, WORDS_AGREE_CONFIDENCE)
-    if read == words:
+def _against_words(candidate: Candidate, words: str) -> Candidate:
+    if str(candidate.field.value) == words:
+        confidence = max(candidate.field.confidence, WORDS_AGREE_CONFIDENCE)
         return replace(candidate, field=candidate.field.model_copy(
             update={"confidence": confidence}))
-    if Levenshtein.distance(read, words) > WORDS_MEND_MAX_EDITS:
-        return replace(candidate, problem=candidate.problem
-                       or f"disagrees with the date written in words («{words}»)")
-    mended = candidate.field.model_copy(update={
-        "value": words, "valid": True,  # the words' date passed the field's validator
-        "confidence": round(confidence * doctype.matching.vocabulary_edit_factor, 3)})
-    return replace(candidate, field=mended,
-                   note=f"read «{read}», mended to «{words}» as written in words")
+    return replace(candidate, problem=candidate.problem
+                   or f"disagrees with the date written in words («{words}»)")
 
 
 def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinition,

@@ -2,8 +2,7 @@
 mươi lăm»), as forms print a date of birth a second time so that it cannot be misread.
 
 The words are the document's own second reading of the date: a date read from the digits that
-agrees with them is sure; one that disagrees was misread (the digits, whose 3/8, 0/6 and 1/7
-OCR confuses, far more often than whole number words).
+agrees with them is sure; one that disagrees was misread, the digits or the words.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ _DIGIT_WORDS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam
 _SKIPPED = {"linh", "le"}  # «hai nghìn không trăm linh năm»: no tens
 _SCALES = {"tram": 100, "nghin": 1000, "ngan": 1000}
 # «ngày …, tháng …, năm …»: the month's words end at the «năm» that starts the year.
-_IN_WORDS = re.compile(r"\bngay\s+([a-z ]+?)\s*,?\s+thang\s+([a-z ]+?)\s*,?\s+nam\s+([a-z ]+)")
+_IN_WORDS = re.compile(r"\bngay\s+([a-z ]+?)\s*,?\s+thang\s+([a-z ]+?)\s*,?\s+nam\s+(.+)")
 
 
 def number_from_words(words: list[str]) -> int | None:
@@ -48,14 +47,16 @@ def number_from_words(words: list[str]) -> int | None:
 
 
 def _leading_number(text: str) -> int | None:
-    """The number written by the longest run of number words that starts ``text``."""
+    """The number written by the run of number words that starts ``text``, when something
+    ends the run (a «)», a label): words that run to the end of the text may go on in a row
+    not read («… không trăm hai» / «mươi ba», 2002 for 2023)."""
     words = []
-    for word in text.split():
+    for word in re.findall(r"[a-z]+|[^a-z\s]", text):
         if word not in _DIGIT_WORDS and word not in _SCALES and word not in _SKIPPED \
                 and word != "muoi":
-            break
+            return number_from_words(words) if words else None
         words.append(word)
-    return number_from_words(words) if words else None
+    return None
 
 
 def date_in_words(text: str) -> str | None:

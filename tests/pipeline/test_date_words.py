@@ -26,6 +26,9 @@ def test_words_that_write_no_number(words):
      "2005-05-05"),  # «năm» is five, and the year's word; the next label ends the year
     ("ngày ba mươi mốt tháng tư năm hai nghìn không trăm hai mươi tư", None),  # 31 April
     ("ngày mười hai, tháng năm", None),  # no year
+    # the words run to the end of the text: they may go on in a row not read («… hai» /
+    # «mươi ba»), so they write no date
+    ("ngày một, tháng năm, năm hai nghìn không trăm hài", None),
     ("Làm tại: xã Thạch Hạ, ngày 20 tháng 05 năm 2024", None),  # digits, not words
 ])
 def test_date_in_words(text, iso):
