@@ -752,3 +752,11 @@ def test_a_labels_tail_read_past_its_match_is_no_value(receipt):
                      ["Tiê6 nhận hô`sơ của ông/bà:", "NGUYỄN ĐỨC QUÂN"])
     assert values(extract_fields([make_page(lines)], receipt))["applicant_name"] == (
         "Nguyễn Đức Quân")
+
+
+def test_a_footnote_marker_misread_as_a_letter_is_still_a_marker(birth):
+    """«Nơi sinh(5):» read «Nơi sinh(B):» (94 against «Nơi sinh»): the colon ending it shows
+    the label, and its value is read."""
+    lines = replaced(BIRTH_FORM, "Nơi sinh", "Nơi sinh(B): Trạm y tế xã Thạch Hạ")
+    assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == (
+        "Trạm y tế xã Thạch Hạ")
