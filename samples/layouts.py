@@ -3,6 +3,16 @@
 A layout decides how a label and its value sit on the page (same line after dot leaders, the
 line below, at a tab stop, two pairs per line), the font, its size, the margins and the spacing.
 Fonts are found at run time (``fc-match``, then known Debian paths), so nothing is bundled.
+
+Two parts (``tuning_layouts()``, ``HELD_OUT_LAYOUTS``). Tuning, whose errors tests and
+development read: classic, next_line, two_column, compact, serif, tabbed, typewriter,
+ruled_table, footnoted, and the analogues of the held-out phenomena in faces of their own
+(issue 18): boxed_light (bordered cells, bold older labels; DejaVu Sans Light), leader_fill
+(lead-in leaders), label_above (value under its label at the margin; DejaVu Sans Mono),
+tab_leader (tab stop after dots), stacked_serif (value under its label, indented, older
+wordings), narrow_grid and narrow_tab (condensed: Liberation Sans and Noto Serif squeezed).
+Held out, measured only in aggregate: grid, fill_in, colon_below, bordered, stacked,
+condensed_tab, in ``HELD_OUT_FONTS`` only.
 """
 
 from __future__ import annotations
