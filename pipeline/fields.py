@@ -274,7 +274,9 @@ def _out_of_order(fdef: FieldDefinition, values: dict[str, Value],
     signed) are both refused: which of them was misread cannot be told (the field that does
     not name the order was given before). A year against a date refuses the year alone: a
     mother is never born after her child, but a misread year is."""
-    own = values[fdef.key]
+    own = values.get(fdef.key)
+    if own is None:
+        return None  # refused as invalid already
     pairs = [(fdef.key, key) for key in fdef.before] + [(key, fdef.key) for key in fdef.after]
     if _is_date(own):  # the orders other fields state against this one, both being dates
         for other in doctype.fields:
@@ -330,7 +332,9 @@ def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
 
 def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -> Extraction:
     """Cross-field order checks, then each value is given or refused as a doubt."""
-    values = {k: c.field.value for k, c in candidates.items()}
+    # Only valid values judge others: «2924-03-25» refused as no date took the form's right
+    # signing date down with it as out of order (a tuning file).
+    values = {k: c.field.value for k, c in candidates.items() if c.field.valid}
     given: dict[str, ExtractedField] = {}
     doubts: dict[str, Doubt] = {}
     notes: dict[str, str] = {}

@@ -760,3 +760,11 @@ def test_a_footnote_marker_misread_as_a_letter_is_still_a_marker(birth):
     lines = replaced(BIRTH_FORM, "Nơi sinh", "Nơi sinh(B): Trạm y tế xã Thạch Hạ")
     assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == (
         "Trạm y tế xã Thạch Hạ")
+
+
+def test_a_date_that_is_no_date_takes_no_other_down_as_out_of_order(birth):
+    """«2924-03-25» is refused as no valid date; the form's signing date, before it, is given."""
+    lines = replaced(BIRTH_FORM, "Ngày, tháng, năm sinh", "Ngày, tháng, năm sinh: 25/03/2924")
+    fields = extract_fields([make_page(lines)], birth)
+    assert fields.doubts["child_dob"].reason == "is not a valid date"
+    assert fields["signed_date"].value == "2024-05-20"
