@@ -535,7 +535,11 @@ LABEL_TAIL_WORDS = 2
 def _label_tail(tokens: list[Token]) -> bool:
     """Whether value words are the rest of the label (see ``LABEL_TAIL_WORDS``)."""
     keyed = [t for t in tokens if t.key]
-    return bool(keyed) and len(keyed) <= LABEL_TAIL_WORDS and tokens[-1].text.endswith(":")
+    # A label's words are letters, and the colon is its last word's («… 0943.162.167 :», a
+    # phone and a speck, is a value).
+    return (bool(keyed) and len(keyed) <= LABEL_TAIL_WORDS and tokens[-1] is keyed[-1]
+            and tokens[-1].text.endswith(":") and not any(c.isdigit() for t in keyed
+                                                           for c in t.text))
 
 
 def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int,

@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
-from pipeline.values.date_words import date_in_words
+from pipeline.values.date_words import WordsDate, date_in_words
 from pipeline.values.official import symbol_kind
 from pipeline.values.validate import carries_date, is_in_order
 from schemas.document import ExtractedField
@@ -211,18 +211,22 @@ def agree_with_words(candidates: dict[str, Candidate], after: Mapping[str, str],
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
         words = date_in_words(after.get(key, "")) if fdef.type == "date" else None
-        if words is not None and fdef.checker.validate(words):
+        if words is not None and fdef.checker.validate(words.iso):
             checked[key] = _against_words(candidate, words)
     return checked
 
 
-def _against_words(candidate: Candidate, words: str) -> Candidate:
-    if str(candidate.field.value) == words:
+def _against_words(candidate: Candidate, words: WordsDate) -> Candidate:
+    """Agreeing words raise the confidence; words closed by their bracket that disagree
+    refuse the date (words not closed so may have been cut short: they judge nothing)."""
+    if str(candidate.field.value) == words.iso:
         confidence = max(candidate.field.confidence, WORDS_AGREE_CONFIDENCE)
         return replace(candidate, field=candidate.field.model_copy(
             update={"confidence": confidence}))
+    if not words.closed:
+        return candidate
     return replace(candidate, problem=candidate.problem
-                   or f"disagrees with the date written in words («{words}»)")
+                   or f"disagrees with the date written in words («{words.iso}»)")
 
 
 def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinition,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from pipeline.text import fold
 
@@ -46,22 +47,33 @@ def number_from_words(words: list[str]) -> int | None:
     return total + (pending or 0)
 
 
-def _leading_number(text: str) -> int | None:
-    """The number written by the run of number words that starts ``text``, when something
-    ends the run (a «)», a label): words that run to the end of the text may go on in a row
-    not read («… không trăm hai» / «mươi ba», 2002 for 2023)."""
+def _leading_number(text: str) -> tuple[int, bool] | None:
+    """The number written by the run of number words that starts ``text``, and whether a
+    «)» ends it, as the form closes «(ghi bằng chữ: …)». Words that end otherwise may go on
+    in a row not read («… không trăm hai» / «mươi ba», 2002 for 2023), or a misread word
+    ended them early («… hai mươi 1ăm)», 2020 for 2025); words that run to the end of the
+    text write no number."""
     words = []
     for word in re.findall(r"[a-z]+|[^a-z\s]", text):
         if word not in _DIGIT_WORDS and word not in _SCALES and word not in _SKIPPED \
                 and word != "muoi":
-            return number_from_words(words) if words else None
+            number = number_from_words(words) if words else None
+            return None if number is None else (number, word == ")")
         words.append(word)
     return None
 
 
-def date_in_words(text: str) -> str | None:
-    """The ISO date a text writes in words, or None when it writes none (or a day that is
-    no calendar day)."""
+@dataclass(frozen=True)
+class WordsDate:
+    """A date written in words: ISO, and whether its closing bracket shows it complete."""
+
+    iso: str
+    closed: bool
+
+
+def date_in_words(text: str) -> WordsDate | None:
+    """The date a text writes in words, or None when it writes none (or a day that is no
+    calendar day)."""
     found = _IN_WORDS.search(fold(text).lower().replace(",", " , "))
     if not found:
         return None
@@ -71,6 +83,6 @@ def date_in_words(text: str) -> str | None:
     if day is None or month is None or year is None:
         return None
     try:
-        return dt.date(year, month, day).isoformat()
+        return WordsDate(dt.date(year[0], month, day).isoformat(), year[1])
     except ValueError:
         return None

@@ -768,3 +768,10 @@ def test_a_date_that_is_no_date_takes_no_other_down_as_out_of_order(birth):
     fields = extract_fields([make_page(lines)], birth)
     assert fields.doubts["child_dob"].reason == "is not a valid date"
     assert fields["signed_date"].value == "2024-05-20"
+
+
+def test_a_colon_standing_after_a_value_is_no_labels_tail(receipt):
+    """«Số điện thoại: 0943.162.167 : Email: …» (a speck read as «:»): the phone is a value."""
+    lines = replaced(RECEIPT_FORM, "Số điện thoại",
+                     "Số điện thoại: 0943.162.167 : Email: Nam.Le@Gmail.com")
+    assert values(extract_fields([make_page(lines)], receipt))["phone"] == "0943162167"
