@@ -2,6 +2,7 @@
 
     python -m benchmarks.accuracy [--count 60] [--seed 11] [--parts tuning,held_out]
                                   [--dpi 300] [--errors] [--types forms|new]
+                                  [--layouts NAME,…]
 
 Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
 a user gets by default (pipeline/page.py for every page, pipeline/document.py for every file:
@@ -146,9 +147,18 @@ def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages:
     Console(width=200).print(table)
 
 
-def part_layouts(part: str) -> list[str]:
-    """The layouts of a part (see the module's note)."""
-    return tuning_layouts() if part == "tuning" else list(HELD_OUT_LAYOUTS)
+def part_layouts(part: str, only: str | None = None) -> list[str]:
+    """The layouts of a part (see the module's note); ``only`` narrows the tuning part to
+    some of its layouts (never the held-out part: its layouts are measured together)."""
+    if part != "tuning":
+        return list(HELD_OUT_LAYOUTS)
+    if not only:
+        return tuning_layouts()
+    chosen = only.split(",")
+    wrong = [name for name in chosen if name not in tuning_layouts()]
+    if wrong:
+        raise SystemExit(f"not tuning layouts: {', '.join(wrong)}")
+    return chosen
 
 
 def generate_part(args: argparse.Namespace, part: str, folder: Path) -> list[Truth]:
@@ -162,7 +172,7 @@ def generate_part(args: argparse.Namespace, part: str, folder: Path) -> list[Tru
                                         truth_dir=folder / "truth")
     return generate_corpus(folder / "corpus", count=args.count, seed=args.seed, dpi=args.dpi,
                            truth_dir=folder / "truth", workers=2, tiers=tiers,
-                           layouts=part_layouts(part))
+                           layouts=part_layouts(part, args.layouts))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,6 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tiers", default=",".join(TIERS))
     parser.add_argument("--errors", action="store_true",
                         help="list the tuning part's wrong and missing fields")
+    parser.add_argument("--layouts", help="only these tuning layouts (comma-separated)")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
     parser.add_argument("--types", choices=("forms", "new"), default="forms",
                         help="forms: the dossier forms and attachments; new: administrative "

@@ -23,6 +23,7 @@ from pipeline.fields import (
     Extraction,
     ValueWord,
     agree_kind_and_symbol,
+    agree_with_words,
     build_field,
     check_fields,
     check_known_names,
@@ -234,11 +235,20 @@ def _candidates(row: Row, phrases: list[Phrase], min_score: float,
         needed = max(min_score, _min_score(phrase, matching))
         for p in range(len(keys)):
             score, width = _best_window(keys[:p + limits[p]], p, phrase)
-            if score >= needed:
+            if score >= needed or (score >= min_score and width and _ends_label(
+                    row, positions[p + width - 1])):
                 window = " ".join(keys[p:p + width])
                 found.append(LabelMatch(phrase, positions[p], positions[p + width - 1] + 1,
                                         score, window))
     return found
+
+
+def _ends_label(row: Row, position: int) -> bool:
+    """Whether the word at ``position`` ends in a colon (its footnote marker aside): a
+    printed label ends so, and a short label read there with a letter wrong («Emaill(2):»,
+    91 against «Email») is still the label, not a word of a value (which short labels need
+    95 for, to stay apart from words such as «Nam Định»)."""
+    return row.tokens[position].text.endswith(":")
 
 
 def _clash(a: LabelMatch, b: LabelMatch) -> bool:
@@ -283,17 +293,35 @@ def all_labels(doctype: DocTypeDefinition) -> list[Phrase]:
     return phrases_of(texts)
 
 
+# A short title (a kind's name: «THÔNG BÁO», «QUYẾT ĐỊNH») standing alone on its row needs
+# this score, not the short labels' 95: on its own line in capitals it is no word of a value,
+# and one misread letter («THOÔNG BAO», 94.7) lost a notice's type on a new tuning layout.
+# A two-word name alone on its row scores 80 against the nearest kind («LÊ AN», «DỰ ÁN»).
+ALONE_TITLE_MIN_SCORE = 90.0
+
+
 def title_score(rows: list[Row], doctype: DocTypeDefinition) -> tuple[float, int]:
     """Best title match (0..100) over rows printed mostly in capitals, and its row index."""
     titles = phrases_of(doctype.titles)
+    matching = doctype.matching
+    # Short titles are looked for at the lower score, then held to the short labels' unless
+    # they stand alone on their row.
+    lenient = matching.model_copy(update={"short_label_min_score": min(
+        matching.short_label_min_score, max(ALONE_TITLE_MIN_SCORE, matching.title_min_score))})
     best = (0.0, -1)
     for index, row in enumerate(rows):
-        if uppercase_share(row.text) < doctype.matching.title_uppercase_share:
+        if uppercase_share(row.text) < matching.title_uppercase_share:
             continue
-        for match in find_labels(row, titles, doctype.matching.title_min_score,
-                                 doctype.matching):
+        for match in find_labels(row, titles, matching.title_min_score, lenient):
+            if match.score < _min_score(match.phrase, matching) and not _alone(row, match):
+                continue
             best = max(best, (match.score, index))
     return best
+
+
+def _alone(row: Row, match: LabelMatch) -> bool:
+    """Whether the match spans every word of its row that has letters or digits."""
+    return all(match.start <= n < match.end for n, t in enumerate(row.tokens) if t.key)
 
 
 @dataclass(frozen=True)
@@ -415,6 +443,7 @@ class RawValue:
     tokens: list[Token]
     label: LabelMatch
     page: int
+    after: str = ""  # the label's row after it and the row below (a date written in words)
 
 
 def trim_value(tokens: list[Token]) -> tuple[list[Token], bool]:
@@ -482,6 +511,8 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
     label = matches[position]
     end = matches[position + 1].start if position + 1 < len(matches) else len(row.tokens)
     tokens, ended = trim_value(row.tokens[label.end:end])
+    if _label_tail(tokens):
+        tokens = []  # the label's own last words: its value is on the row below
     last = index
     if not tokens and not ended and end == len(row.tokens):
         tokens, last = _next_row_value(ctx, index, row)
@@ -493,6 +524,22 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
         more, ended = trim_value(ctx.rows[last + 1].tokens)
         tokens, last = tokens + more, last + 1
     return tokens
+
+
+# Words after a label that end in a colon, this many or fewer, are the label's own tail, read
+# past where its match ended («Tiê6 nhận hô`sơ của | ông/bà:» matched «… hồ sơ của»: the
+# applicant was given as «Ông Bà» on a new tuning layout with the older wordings).
+LABEL_TAIL_WORDS = 2
+
+
+def _label_tail(tokens: list[Token]) -> bool:
+    """Whether value words are the rest of the label (see ``LABEL_TAIL_WORDS``)."""
+    keyed = [t for t in tokens if t.key]
+    # A label's words are letters, and the colon is its last word's («… 0943.162.167 :», a
+    # phone and a speck, is a value).
+    return (bool(keyed) and len(keyed) <= LABEL_TAIL_WORDS and tokens[-1] is keyed[-1]
+            and tokens[-1].text.endswith(":") and not any(c.isdigit() for t in keyed
+                                                           for c in t.text))
 
 
 def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int,
@@ -525,7 +572,22 @@ def read_page_values(layout: PageLayout, doctype: DocTypeDefinition, state: Bloc
                 continue
             tokens = read_value(ctx, index, position, doctype.field(key))
             if tokens:
-                found[key] = RawValue(tokens, match, page.number)
+                found[key] = RawValue(tokens, match, page.number, _text_after(ctx, index, match))
+
+
+# Rows below a date's label that may hold it in words: its own row's pair «ghi bằng chữ: …»
+# wraps twice in a narrow cell («… năm hai nghìn không trăm hài» / «mươi ba»).
+WORDS_ROWS_BELOW = 2
+
+
+def _text_after(ctx: PageContext, index: int, label: LabelMatch) -> str:
+    """What the label's row prints after it, and the rows below: where a form writes the
+    value again in words («… (ghi bằng chữ: ngày chín, tháng mười, năm» / «hai nghìn …)»),
+    on the same row, after a label of its own, or wrapped to the next."""
+    texts = [t.text for t in ctx.rows[index].tokens[label.end:]]
+    for row in ctx.rows[index + 1:index + 1 + WORDS_ROWS_BELOW]:
+        texts += [t.text for t in row.tokens]
+    return " ".join(texts)
 
 
 # --- fields ----------------------------------------------------------------------------------
@@ -564,6 +626,8 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
                             doctype) for k, raw in found.items()}
     built.update(_positioned(reading, doctype, set(found)))
     candidates = {k: c for k, c in built.items() if c is not None}
+    candidates = agree_with_words(candidates, {k: raw.after for k, raw in found.items()},
+                                  doctype)
     rows = [row for layout in reading for row in layout.rows]
     for key, candidate in candidates.items():
         # The field's kind respells from the copies (names, communes) or leaves the value.

@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
+from pipeline.values.date_words import WordsDate, date_in_words
 from pipeline.values.official import symbol_kind
 from pipeline.values.validate import carries_date, is_in_order
 from schemas.document import ExtractedField
@@ -193,6 +194,41 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
     return Candidate(extracted, min(_scores(used)), problem, note=note)
 
 
+# Confidence of a date the form writes again in words and the words agree with: two readings
+# of the date by the document itself (Tesseract gives digits in some faces low confidences
+# it does not give the same date in words: a tuning file's right date of birth was left out
+# at 0.2).
+WORDS_AGREE_CONFIDENCE = 0.8
+
+
+def agree_with_words(candidates: dict[str, Candidate], after: Mapping[str, str],
+                     doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Dates checked against the date the form writes in words after them, when it does
+    (``pipeline.values.date_words``): agreeing, given; disagreeing, refused naming the words'
+    date. The digits are never mended to the words: a word OCR dropped («hai nghìn không
+    trăm mươi ba») writes another date as surely as a misread digit does."""
+    checked = dict(candidates)
+    for key, candidate in candidates.items():
+        fdef = doctype.field(key)
+        words = date_in_words(after.get(key, "")) if fdef.type == "date" else None
+        if words is not None and fdef.checker.validate(words.iso):
+            checked[key] = _against_words(candidate, words)
+    return checked
+
+
+def _against_words(candidate: Candidate, words: WordsDate) -> Candidate:
+    """Agreeing words raise the confidence; words closed by their bracket that disagree
+    refuse the date (words not closed so may have been cut short: they judge nothing)."""
+    if str(candidate.field.value) == words.iso:
+        confidence = max(candidate.field.confidence, WORDS_AGREE_CONFIDENCE)
+        return replace(candidate, field=candidate.field.model_copy(
+            update={"confidence": confidence}))
+    if not words.closed:
+        return candidate
+    return replace(candidate, problem=candidate.problem
+                   or f"disagrees with the date written in words («{words.iso}»)")
+
+
 def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinition,
                         doctype: DocTypeDefinition) -> Candidate:
     """The value as spelt where the document prints it again, as the field's kind decides
@@ -234,16 +270,33 @@ def check_known_names(candidates: dict[str, Candidate],
     return checked
 
 
-def _out_of_order(fdef: FieldDefinition, values: dict[str, Value]) -> str | None:
-    """The key this value is out of order with, if any."""
-    own = values[fdef.key]
-    for key in fdef.before:
-        if key in values and not is_in_order(own, values[key]):
-            return key
-    for key in fdef.after:
-        if key in values and not is_in_order(values[key], own):
-            return key
+def _out_of_order(fdef: FieldDefinition, values: dict[str, Value],
+                  doctype: DocTypeDefinition) -> str | None:
+    """The key this value is out of order with, if any.
+
+    Two full dates out of order («received» after «due», a child born after the form was
+    signed) are both refused: which of them was misread cannot be told (the field that does
+    not name the order was given before). A year against a date refuses the year alone: a
+    mother is never born after her child, but a misread year is."""
+    own = values.get(fdef.key)
+    if own is None:
+        return None  # refused as invalid already
+    pairs = [(fdef.key, key) for key in fdef.before] + [(key, fdef.key) for key in fdef.after]
+    if _is_date(own):  # the orders other fields state against this one, both being dates
+        for other in doctype.fields:
+            if _is_date(values.get(other.key)):
+                pairs += [(other.key, fdef.key)] if fdef.key in other.before else []
+                pairs += [(fdef.key, other.key)] if fdef.key in other.after else []
+    for earlier, later in pairs:
+        if earlier in values and later in values \
+                and not is_in_order(values[earlier], values[later]):
+            return later if earlier == fdef.key else earlier
     return None
+
+
+def _is_date(value: Value | None) -> bool:
+    """A full date or date-time (not a bare year)."""
+    return isinstance(value, str) and len(value) >= 10
 
 
 def _date_mismatch(fdef: FieldDefinition, values: dict[str, Value],
@@ -283,13 +336,16 @@ def _refusal(candidate: Candidate, fdef: FieldDefinition, clash: str | None,
 
 def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -> Extraction:
     """Cross-field order checks, then each value is given or refused as a doubt."""
-    values = {k: c.field.value for k, c in candidates.items()}
+    # Only valid values judge others: «2924-03-25» refused as no date took the form's right
+    # signing date down with it as out of order (a tuning file).
+    values = {k: c.field.value for k, c in candidates.items() if c.field.valid}
     given: dict[str, ExtractedField] = {}
     doubts: dict[str, Doubt] = {}
     notes: dict[str, str] = {}
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
-        after, mismatch = _out_of_order(fdef, values), _date_mismatch(fdef, values, doctype)
+        after = _out_of_order(fdef, values, doctype)
+        mismatch = _date_mismatch(fdef, values, doctype)
         clash = (f"is out of order with {after}" if after
                  else f"disagrees with the day of {mismatch}" if mismatch else None)
         reason = _refusal(candidate, fdef, clash, doctype)

@@ -107,8 +107,15 @@ class Typesetter:
         self.size_px = layout.size_pt * dpi / 72 * shrink
         self.line_h = self.size_px * layout.line_spacing
         left, top, right, bottom = (self.mm(m) for m in layout.margin_mm)
-        width, height = page_size_px(dpi)
+        width, height = self.canvas_size
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
+
+    @property
+    def canvas_size(self) -> tuple[int, int]:
+        """The page as typeset: wider than A4 by 1 / ``condense``, squeezed to A4 when drawn
+        (a condensed face: glyphs and spaces narrower, heights kept)."""
+        width, height = page_size_px(self.dpi)
+        return round(width / self.layout.condense), height
 
     def mm(self, millimetres: float) -> float:
         return millimetres / 25.4 * self.dpi
@@ -438,9 +445,10 @@ def justify(words: list[str], font: ImageFont.FreeTypeFont, x0: float, x1: float
 
 def draw_rows(rows: list[Row], setter: Typesetter, rng: random.Random) -> Image.Image:
     """Paint rows top to bottom on a white A4 page."""
-    image = Image.new("L", page_size_px(setter.dpi), 255)
+    image = Image.new("L", setter.canvas_size, 255)
     draw = ImageDraw.Draw(image)
     y = setter.top
+    symbols: list[tuple[SymbolOp, float]] = []  # pasted at their size after the squeeze
     rule_width = max(1, round(setter.mm(0.25)))
     for row in rows:
         for op in row.ops:
@@ -454,10 +462,15 @@ def draw_rows(rows: list[Row], setter: Typesetter, rng: random.Random) -> Image.
             elif isinstance(op, GridOp):
                 draw_grid(draw, op, y, row.height, rule_width)
             elif isinstance(op, SymbolOp):
-                image.paste(op.image, (round(op.x), round(y + op.top)))
+                symbols.append((op, y))
             else:
                 draw_scribble(draw, op, y, rng, max(2, round(setter.mm(0.4))))
         y += row.height
+    if image.size != page_size_px(setter.dpi):  # a condensed face (Layout.condense)
+        image = image.resize(page_size_px(setter.dpi), Image.Resampling.LANCZOS)
+    for symbol, top in symbols:
+        image.paste(symbol.image, (round(symbol.x * setter.layout.condense),
+                                   round(top + symbol.top)))
     return image
 
 

@@ -208,11 +208,14 @@ def normalize_dossier_code(text: str) -> str | None:
 def normalize_gender(text: str) -> str | None:
     """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»; failing that, the first word
     one letter from exactly one of them («NữỮ» read for «Nữ»; «Narn», with «m» read as
-    «rn», for «Nam»)."""
-    found = _search("gender", text)
-    if found:
-        return _GENDERS[found.group(1)]
-    for word in re.findall(r"[a-z]+", fold(text).lower())[:1]:
+    «rn», for «Nam»). Only the first word is the gender: a «Nam» further on belongs to
+    what follows a label that was not read (with the gender lost and «Quốc tịch» misread,
+    «Giới tính: Quốc tịch Việt Nam» would give «Nam»; the issue-18 set once gave «Nam» for
+    «Nữ»)."""
+    words = re.findall(r"[a-z]+", fold(text).lower())
+    if words and words[0] in _GENDERS:
+        return _GENDERS[words[0]]
+    for word in words[:1]:
         word = word.replace("rn", "m")
         near = [g for g in _GENDERS if Levenshtein.distance(word, g) <= 1]
         if len(near) == 1 and len(word) >= 2:

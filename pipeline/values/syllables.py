@@ -69,11 +69,25 @@ def tone_placements(word: str) -> frozenset[str]:
     return frozenset(placed | {written})
 
 
+# Vowels with a quality mark: a syllable's tone mark sits on the one it has (on «ơ» of «ươ»):
+# «tiếng», «thuế», «cửa», «rượu». OCR that misplaces a tone («Bêú» for «Bến», «Nguyêñ»)
+# breaks this rule; a place name given so was wrong on a new tuning layout (issue 18).
+_MARKED_VOWELS = frozenset("ăâêôơư")
+
+
+def _tone_on_marked_vowel(word: str) -> bool:
+    """Whether the tone mark, if any, sits on the last vowel with a quality mark, if any."""
+    written = unicodedata.normalize("NFC", word.lower())
+    toned = [i for i, char in enumerate(written) if _split_tone(char)[1]]
+    marked = [i for i, char in enumerate(written) if _split_tone(char)[0] in _MARKED_VOWELS]
+    return not toned or not marked or toned[0] == marked[-1]
+
+
 @cache
 def is_syllable(word: str) -> bool:
     """True when ``word`` (any case, letters only) can be a Vietnamese syllable."""
     bare, tones = _split_tone(word.lower())
-    if not bare or len(tones) > 1 or not bare.isalpha():
+    if not bare or len(tones) > 1 or not bare.isalpha() or not _tone_on_marked_vowel(word):
         return False
     for onset in _ONSETS:
         if not bare.startswith(onset):

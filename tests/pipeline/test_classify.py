@@ -92,3 +92,25 @@ def test_a_title_set_large_is_read_though_a_blot_stretched_its_words(doctypes):
         word.bbox = (left, top - (tall - 40) // 2, right, top - (tall - 40) // 2 + tall)
     result = classify_document([page], doctypes)
     assert result.doc_type == "dossier_receipt" and result.title_page == 1
+
+
+NOTICE_HEAD = ["UBND QUẬN 1 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+               "UBND PHƯỜNG BẾN NGHÉ Độc lập - Tự do - Hạnh phúc",
+               "Số: 114/TB-UBND Bến Nghé, ngày 29 tháng 12 năm 2024"]
+
+
+@pytest.mark.parametrize(("line", "doc_type"), [
+    ("THOÔNG BAO", "official_document"),  # one letter misread, alone on its line
+    ("THOÔNG BAO về việc", "unknown"),  # not alone: held to the short labels' 95
+    ("LÊ AN", "unknown"),  # a two-word name in capitals is no «DỰ ÁN»
+])
+def test_a_short_title_alone_on_its_line_may_have_a_letter_misread(doctypes, line, doc_type):
+    """
+    GIVEN a notice's head (motto, number, date) whose kind's name was read with one letter
+          wrong, alone on its line
+    WHEN classified
+    THEN it is an administrative document; the same words inside a longer line, or a name
+         in capitals one letter further from a kind's name, give no title
+    """
+    page = make_page([*NOTICE_HEAD, line, "Về việc bổ sung, hoàn thiện hồ sơ"])
+    assert classify_document([page], doctypes).doc_type == doc_type

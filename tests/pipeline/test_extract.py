@@ -676,3 +676,102 @@ def test_older_wordings_of_labels_are_read_as_their_fields(receipt, birth):
     fields = extract_fields([make_page(lines)], birth)
     assert fields["relationship"].value == "Mẹ"
     assert fields["child_dob"].value == "2024-03-05"
+
+
+@pytest.mark.parametrize(("doctype", "form", "old", "new", "keys"), [
+    ("receipt", RECEIPT_FORM, "5. Thời gian trả kết quả",
+     "5. Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 29 tháng 10 năm 2024",
+     ("received_at", "due_at")),  # due a month before it was received
+    ("birth", BIRTH_FORM, "Làm tại", "Làm tại: xã Thạch Hạ, ngày 20 tháng 05 năm 2023",
+     ("child_dob", "signed_date")),  # the form signed before the child was born
+])
+def test_two_dates_out_of_order_are_both_refused(request, doctype, form, old, new, keys):
+    """
+    GIVEN two dates of a form out of the order they must stand in
+    WHEN extracted
+    THEN neither is given (which was misread cannot be told), each with the other named
+    """
+    fields = extract_fields([make_page(replaced(form, old, new))],
+                            request.getfixturevalue(doctype))
+    first, second = keys
+    assert first not in fields and second not in fields
+    assert fields.doubts[first].reason == f"is out of order with {second}"
+    assert fields.doubts[second].reason == f"is out of order with {first}"
+
+
+WORDS_OF_DOB = "(ghi bằng chữ: ngày mười hai, tháng năm, năm hai nghìn không trăm hai mươi tư)"
+
+
+@pytest.mark.parametrize(("printed", "words", "given", "reason"), [
+    # agrees: given though its digits were read at 10
+    ("12/05/2024", WORDS_OF_DOB, "2024-05-12", None),
+    # a digit off: refused (a word dropped from the words writes another date as surely)
+    ("12/06/2024", WORDS_OF_DOB, None,
+     "disagrees with the date written in words («2024-05-12»)"),
+])
+def test_a_date_of_birth_is_checked_against_the_date_in_words(birth, printed, words, given,
+                                                               reason):
+    """
+    GIVEN a date of birth printed in digits and again in words, its digits read with low
+          confidence
+    WHEN extracted
+    THEN a date the words agree with is given; one they disagree with is refused naming the
+         words' date
+    """
+    lines = replaced(BIRTH_FORM, "Ngày, tháng, năm sinh",
+                     f"Ngày, tháng, năm sinh: {printed} {words}")
+    fields = extract_fields([make_page(lines, confidences={printed: 10.0})], birth)
+    assert (fields["child_dob"].value if "child_dob" in fields else None) == given
+    if reason:
+        assert fields.doubts["child_dob"].reason == reason
+
+
+def test_a_short_label_ending_in_its_colon_is_read_with_a_letter_wrong(receipt, birth):
+    """
+    GIVEN «Email(2):» read «Emaill(2):» (91 against «Email»; short labels need 95)
+    WHEN extracted
+    THEN the colon that ends it shows a label: the e-mail is read; «Nam Định» without a colon
+         stays a word of its value
+    """
+    lines = replaced(RECEIPT_FORM, "Số điện thoại",
+                     "Số điện thoại: +84 912 345 678 Emaill(2): Nam.Le@Gmail.com")
+    assert values(extract_fields([make_page(lines)], receipt))["email"] == "nam.le@gmail.com"
+    lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định, Việt Nam")
+    assert values(extract_fields([make_page(lines)], birth))["child_hometown"] == (
+        "xã Hải Minh, tỉnh Nam Định, Việt Nam")
+
+
+def test_a_labels_tail_read_past_its_match_is_no_value(receipt):
+    """
+    GIVEN «Tiếp nhận hồ sơ của ông/bà:» read so that only «… hồ sơ của» matched, the name
+          on the row below
+    WHEN extracted
+    THEN «ông/bà:», ending in the label's colon, is the label's tail: the name below is read
+    """
+    lines = replaced(RECEIPT_FORM, "Tiếp nhận hồ sơ của",
+                     ["Tiê6 nhận hô`sơ của ông/bà:", "NGUYỄN ĐỨC QUÂN"])
+    assert values(extract_fields([make_page(lines)], receipt))["applicant_name"] == (
+        "Nguyễn Đức Quân")
+
+
+def test_a_footnote_marker_misread_as_a_letter_is_still_a_marker(birth):
+    """«Nơi sinh(5):» read «Nơi sinh(B):» (94 against «Nơi sinh»): the colon ending it shows
+    the label, and its value is read."""
+    lines = replaced(BIRTH_FORM, "Nơi sinh", "Nơi sinh(B): Trạm y tế xã Thạch Hạ")
+    assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == (
+        "Trạm y tế xã Thạch Hạ")
+
+
+def test_a_date_that_is_no_date_takes_no_other_down_as_out_of_order(birth):
+    """«2924-03-25» is refused as no valid date; the form's signing date, before it, is given."""
+    lines = replaced(BIRTH_FORM, "Ngày, tháng, năm sinh", "Ngày, tháng, năm sinh: 25/03/2924")
+    fields = extract_fields([make_page(lines)], birth)
+    assert fields.doubts["child_dob"].reason == "is not a valid date"
+    assert fields["signed_date"].value == "2024-05-20"
+
+
+def test_a_colon_standing_after_a_value_is_no_labels_tail(receipt):
+    """«Số điện thoại: 0943.162.167 : Email: …» (a speck read as «:»): the phone is a value."""
+    lines = replaced(RECEIPT_FORM, "Số điện thoại",
+                     "Số điện thoại: 0943.162.167 : Email: Nam.Le@Gmail.com")
+    assert values(extract_fields([make_page(lines)], receipt))["phone"] == "0943162167"

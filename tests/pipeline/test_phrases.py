@@ -26,3 +26,16 @@ def test_mend_text(read, mended):
 
 def test_without_phrases_only_stray_hyphens_go():
     assert mend_text("nhân dân -xã Thạch-Hạ", []) == "nhân dân xã Thạch-Hạ"
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    ("Trung tâm Phục vụ hành chính công Thành phế Hồ Chí Minh",
+     "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh"),  # one letter of 21
+    ("Ủy ban nhân dâu xã Hải Minh", "Ủy ban nhân dân xã Hải Minh"),
+    ("Thành phế Huế", "Thành phế Huế"),  # no phrase that long: left for the checks
+    ("Ủy ban nhân dâu xã", "Ủy ban nhân dân xã"),
+    ("Thành phế Hồ Chí Minhx", "Thành phế Hồ Chí Minhx"),  # the word goes on: no phrase
+])
+def test_a_long_phrase_read_with_one_letter_wrong_is_the_phrase(read, mended):
+    phrases = ["thành phố Hồ Chí Minh", "Ủy ban nhân dân", "thành phố Huế"]
+    assert mend_text(read, phrases) == mended

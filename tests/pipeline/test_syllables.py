@@ -12,7 +12,8 @@ from pipeline.values.syllables import (
 
 @pytest.mark.parametrize("word", [
     "Nguyễn", "Thị", "Hương", "quyền", "Quỳnh", "giữa", "gì", "Khuyến", "nghiêng", "Tuyết",
-    "Ngọc", "thuở", "Thuỷ", "Thủy", "khuya", "y", "TRƯƠNG", "Krông", "Pắc", "Đắk", "Ea"])
+    "Ngọc", "thuở", "Thuỷ", "Thủy", "khuya", "y", "TRƯƠNG", "Krông", "Pắc", "Đắk", "Ea",
+    "tiếng", "thuế", "cửa", "rượu", "người", "gửi", "Tuấn", "BẾN", "lưỡi", "hoà", "hòa"])
 def test_real_syllables_pass(word):
     assert is_syllable(word)
 
@@ -23,6 +24,7 @@ def test_real_syllables_pass(word):
     "v",  # «y» read as «v»
     "hộc̀",  # two tone marks
     "thàt",  # a stop final takes only the acute or dot-below tone
+    "Bêú", "BÊÚ", "tươí", "Nguyêñ",  # the tone off the vowel with a quality mark
 ])
 def test_misreads_fail(word):
     assert not is_syllable(word)
