@@ -1,5 +1,6 @@
 """Load and soak: 250 scans (SOHOA_TEST_BURST) dropped at once into three station folders,
-then scans arriving steadily for a while, through `sohoa watch` and two `sohoa worker`s on the real servers.
+then scans arriving steadily for a while, through `sohoa watch` and two `sohoa worker`s on
+the real servers.
 
 Every file must end as exactly one record, processed once, with nothing left in the inboxes;
 the watcher, the one long-lived process that sees every file, must keep a flat memory.
