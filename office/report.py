@@ -5,8 +5,10 @@
 - dossier digitization rate = digitized dossiers / dossiers received;
 - electronic-result rate = dossiers with an electronic result / dossiers received.
 
-A dossier's day is its receipt's received_at. Counts come from the database's GROUP BY, never
-from loading records, so a report over millions of records costs two queries.
+A dossier's day is its receipt's received_at. A receipt whose dossier code could not be read
+counts as a dossier received and not digitized, on the day it came in. Counts come from the
+database's GROUP BY, never from loading records, so a report over millions of records costs
+three queries.
 """
 
 from __future__ import annotations
@@ -84,11 +86,15 @@ def digitization_report(repository: RecordRepository, by: GroupBy = "unit",
     """
     grouped = repository.count_by_group(by, since, utc_offset)
     per_dossier = dossiers.count_by_group(by, since, utc_offset) if dossiers else {}
+    # A receipt whose code could not be read is a dossier received all the same (not
+    # digitized: it waits in review for its code), or the rate counts only readable ones.
+    unfiled = repository.count_unfiled_receipts(by, since, utc_offset) if dossiers else {}
     rows = []
-    for group in sorted(set(grouped) | set(per_dossier)):
+    for group in sorted(set(grouped) | set(per_dossier) | set(unfiled)):
         counted = per_dossier.get(group, DossierCounts(0, 0, 0))
         rows.append(report_row(group, grouped.get(group, {})).model_copy(update={
-            "dossiers": counted.total, "dossiers_digitized": counted.digitized,
+            "dossiers": counted.total + unfiled.get(group, 0),
+            "dossiers_digitized": counted.digitized,
             "dossiers_with_result": counted.with_result}))
     return rows
 

@@ -17,6 +17,7 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
+from pipeline.values.dossier_codes import mend_unit
 from schemas.document import ExtractedField
 from schemas.ocr import PageOcr
 from schemas.status import DigitizationStatus
@@ -67,16 +68,18 @@ def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
 
 
 def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
-                 review: ReviewOptions) -> list[DocumentAnalysis]:
+                 review: ReviewOptions, *, units: frozenset[str] = frozenset()
+                 ) -> list[DocumentAnalysis]:
     """Split a file's pages into documents (pipeline/split.py) at titles and cover sheets and
     analyse each. A file whose every page is a cover sheet is one document, so that it still
-    gets a record."""
+    gets a record. ``units``: the agency codes of the units the office receives for (§6,
+    ``Settings.dossier_units``), which a dossier code read by OCR must name."""
     layouts = laid_out(pages)
     spans = split_document(layouts, doctypes, cover_sheets(pages),
                            review.unknown_near_type_score)
     if not spans:
         spans = [DocumentSpan(layouts)]
-    return [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review),
+    return [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review, units),
                                                 span.doubts))
             for span in spans]
 
@@ -91,17 +94,40 @@ def _with_doubts(analysis: Analysis, doubts: list[str]) -> Analysis:
 
 
 def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefinition],
-            review: ReviewOptions) -> Analysis:
-    """Classify one document's pages, extract the chosen type's fields, decide the status."""
+            review: ReviewOptions, units: frozenset[str] = frozenset()) -> Analysis:
+    """Classify one document's pages, extract the chosen type's fields, decide the status;
+    a dossier code read by OCR must name one of ``units`` (none given: unchecked)."""
     layouts = laid_out(pages)
     pages = [layout.page for layout in layouts]
     classification = classify_document(layouts, doctypes, review.min_classification_margin)
     definition = next((d for d in doctypes if d.id == classification.doc_type), None)
-    extraction = (with_barcode_codes(
-        extract_fields(layouts, definition, classification.title_page), definition, pages)
-        if definition else Extraction())
+    extraction = (with_barcode_codes(with_known_unit(
+        extract_fields(layouts, definition, classification.title_page), definition, units),
+        definition, pages) if definition else Extraction())
     assessment = assess_document(classification, extraction, pages, definition, review)
     return Analysis(classification, extraction, assessment)
+
+
+def with_known_unit(extraction: Extraction, definition: DocTypeDefinition,
+                    units: frozenset[str]) -> Extraction:
+    """The type's dossier-code field with its unit checked against the office's ``units``
+    (pipeline/values/dossier_codes.py): a unit one misread digit from exactly one of them is
+    mended to it, with a note; a unit that is none of them is refused naming it."""
+    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
+    if not units or not keys or keys[0] not in extraction.fields:
+        return extraction
+    key, given = keys[0], extraction.fields[keys[0]]
+    checked = mend_unit(str(given.value), units)
+    if checked.code == given.value:
+        return extraction
+    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
+    if checked.code is None:
+        del fields[key]
+        doubts[key] = Doubt(given.value, checked.note or "", given.confidence)
+    else:
+        fields[key] = given.model_copy(update={"value": checked.code})
+        notes[key] = checked.note or ""
+    return Extraction(fields=fields, doubts=doubts, notes=notes)
 
 
 def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,

@@ -333,6 +333,22 @@ class RecordRepository:
                 counts.setdefault(str(name), {})[Status(status)] = count
         return counts
 
+    def count_unfiled_receipts(self, by: GroupBy, since: datetime | None = None,
+                               utc_offset: timedelta = timedelta(0)) -> dict[str, int]:
+        """Receipts whose dossier code could not be read (waiting in review for it) per
+        group: each is a dossier received, not digitized, that no dossier row stands for
+        yet (contract §6). Counted on the day the receipt came in."""
+        group = self._group_expression(by, utc_offset).label("grp")
+        statement = (select(group, func.count())
+                     .where(col(DossierRecord.role) == "receipt",
+                            col(DossierRecord.dossier_code).is_(None),
+                            col(DossierRecord.status) != Status.DUPLICATE)
+                     .group_by(group))
+        if since is not None:
+            statement = statement.where(col(DossierRecord.created_at) >= _utc(since))
+        with self._session() as session:
+            return {str(name): count for name, count in session.exec(statement).all()}
+
     def _group_expression(self, by: GroupBy, utc_offset: timedelta) -> Any:
         """The SQL expression a report groups on."""
         if by == "unit":

@@ -286,3 +286,21 @@ def test_dossier_indicators_equal_the_hand_counts(repository: RecordRepository) 
     console.print(table)
     shown = console.export_text()
     assert "50.0%" in shown and "dossier rate" in shown
+
+
+def test_a_receipt_whose_code_was_not_read_counts_as_a_dossier_not_digitized(
+        repository: RecordRepository) -> None:
+    """GIVEN the hand-counted dossiers and, in unit B, a receipt in review because its code
+    could not be read (no dossier row stands for it) and a duplicate of one such
+    THEN unit B has received 3 dossiers, still 1 digitized: the rate is not inflated by
+    leaving out the dossiers whose code awaits a person."""
+    dossiers = seed_dossiers(repository)
+    insert_rows(repository, [
+        record_row(600, unit=UNIT_B, status=Status.NEEDS_REVIEW, role="receipt",
+                   dossier_code=None, created_at=DAY2),
+        record_row(601, unit=UNIT_B, status=Status.DUPLICATE, role="receipt",
+                   dossier_code=None, created_at=DAY2)])
+    rows = by_group(digitization_report(repository, by="unit", dossiers=dossiers))
+    assert (rows[UNIT_B].dossiers, rows[UNIT_B].dossiers_digitized) == (3, 1)
+    assert rows[UNIT_B].dossier_rate == pytest.approx(1 / 3)
+    assert rows[UNIT_A].dossiers == 2
