@@ -272,8 +272,9 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
     facts = [DocumentFacts(role, d.span.dossier_code, d.own_code)
              for d, role in zip(analysed, roles, strict=True)]
+    # Cover sheets are no document (§5): the pages that must join a dossier are the others.
     score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,
-                  pages=len(stack.pages))
+                  pages=sum(p.template != "cover_sheet" for p in stack.pages))
     if stack.folder is not None:
         score.true_late.add(stack.folder)
     found = {d.span.first for d in analysed}
@@ -295,7 +296,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         score.outcomes.append(Outcome(assignment.code, fact.role, reviewed,
                                       [t.dossier for t in trues], stack.folder is not None,
                                       f"{document.analysis.doc_type}: {why}", number))
-        for true in trues:
+        for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
             score.coded_pages += true.coded
