@@ -119,3 +119,33 @@ def normalize_dossier_code(text: str) -> str | None:
         # The frame matched inside a longer reading («…-00001»): refuse what was read.
         return re.sub(r"\s+", "", nfc(text)).upper()
     return framed
+
+
+@dataclass(frozen=True)
+class PrintedCode:
+    """A code found on a page by its structure alone, with the words it was read from:
+    their texts and confidences (0..100) and boxes."""
+
+    code: str
+    confidences: list[float]
+    boxes: list[tuple[int, int, int, int]]
+
+
+def codes_in_words(words: list[tuple[str, float, tuple[int, int, int, int]]]
+                   ) -> list[PrintedCode]:
+    """The codes in one line of words (text, confidence, box), read as :func:`read_code`
+    reads them, with the words each stands in."""
+    text = " ".join(w[0] for w in words)
+    folded = fold(text)
+    found = []
+    for match in LOOSE_CODE.finditer(folded):
+        code = read_code(match.group())
+        if code is None:
+            continue
+        inside, position = [], 0
+        for word in words:
+            if position < match.end() and match.start() < position + len(word[0]):
+                inside.append(word)
+            position += len(word[0]) + 1
+        found.append(PrintedCode(code, [w[1] for w in inside], [w[2] for w in inside]))
+    return found

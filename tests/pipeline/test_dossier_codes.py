@@ -99,3 +99,22 @@ def test_a_mended_code_whose_day_is_not_the_received_day_goes_to_review(doctypes
     document = analysed_receipt(doctypes, "009.00.21.H27-241126-0001", {UNIT})
     assert document.own_code is None
     assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_code_whose_dots_were_read_as_a_leader_is_found_by_its_structure(doctypes):
+    """GIVEN the brief's reading «009. 00.21 ..H27-241128- 0001», whose «..» the label
+    reader takes for a dot leader (the value is cut there and not found) WHEN analysed with
+    the office's units THEN the code is found on the page by its structure, its unit mended,
+    its day checked against the received date: the receipt is digitized."""
+    document = analysed_receipt(doctypes, "009. 00.21 ..H27-241128- 0001",
+                                {UNIT, "000.31.20.H26"})
+    assert document.own_code == CODE
+    assert document.analysis.assessment.status is DigitizationStatus.DIGITIZED
+    # Without units nothing checks the unit: the code is not taken from the page.
+    assert analysed_receipt(doctypes, "009. 00.21 ..H27-241128- 0001", set()).own_code is None
+
+
+def test_a_code_found_on_the_page_on_another_day_than_received_is_refused(doctypes):
+    document = analysed_receipt(doctypes, "000. 00.21 ..H27-241126- 0001", {UNIT})
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
