@@ -58,6 +58,7 @@ from samples.generate import CodeChances, generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
 from samples.official import HELD_OUT_FAMILIES, TUNING_FAMILIES, generate_official_file
 from samples.truth import Truth, load_truths
+from schemas.codes import is_dossier_code
 from schemas.errors import OcrTimeoutError
 from schemas.ocr import PageOcr
 from schemas.record import DocumentRole
@@ -107,6 +108,7 @@ class Outcome:
     late: bool
     why: str = ""  # the review reasons, for --errors (tuning part only)
     stack: int = 0  # which stack (file) it comes from, in the run's order
+    read_code: str | None = None  # a receipt's code as read but refused (its review reason)
 
 
 @dataclass
@@ -294,9 +296,11 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         trues = [stack.pages[page.number - 1] for page in document.pages]
         why = "; ".join([*([assignment.doubt] if assignment.doubt else []),
                          *assessment.review_reasons])
-        score.outcomes.append(Outcome(assignment.code, fact.role, reviewed,
-                                      [t.dossier for t in trues], stack.folder is not None,
-                                      f"{document.analysis.doc_type}: {why}", number))
+        refused = document.analysis.extraction.doubts.get("dossier_code")
+        score.outcomes.append(Outcome(
+            assignment.code, fact.role, reviewed, [t.dossier for t in trues],
+            stack.folder is not None, f"{document.analysis.doc_type}: {why}", number,
+            str(refused.value) if refused and is_dossier_code(str(refused.value)) else None))
         for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
@@ -332,7 +336,11 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
     for outcome in outcomes:
         if outcome.code is not None:
             by_code[outcome.code].append(outcome)
-    unread = sum(o.code is None and o.role is DocumentRole.RECEIPT for o in outcomes)
+    # ... unless the code it was read as names a dossier without receipt (office/report.py).
+    receiptless = {code for code, members in by_code.items()
+                   if not any(m.role is DocumentRole.RECEIPT for m in members)}
+    unread = sum(o.code is None and o.role is DocumentRole.RECEIPT
+                 and o.read_code not in receiptless for o in outcomes)
     digitized = electronic = 0
     for members in by_code.values():
         handed_in = [m for m in members if m.role is not DocumentRole.RESULT]
