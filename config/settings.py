@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     NestedSecretsSettingsSource,
@@ -29,6 +29,7 @@ from pipeline.ocr.options import EngineName
 from pipeline.ocr.second_pass import SecondPassOptions
 from pipeline.page import PageOptions
 from pipeline.pdf.textlayer import TextLayerOptions
+from pipeline.values.dossier_codes import UNIT_CODE
 from storage.s3_settings import S3Settings
 
 
@@ -148,6 +149,11 @@ class Settings(BaseSettings):
     station: str = Field("default", description="station name for files given on the command line")
     unit: str = Field("default", description="unit of that station")
     stations: list[StationSettings] = Field(default_factory=list)
+    dossier_units: list[str] = Field(
+        default_factory=list,
+        description="agency codes (the «000.00.21.H27» part of a dossier code) of the units "
+                    "whose dossiers this office receives: a code read by OCR must name one, "
+                    "and one misread digit of one is mended (empty: not checked)")
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
@@ -242,6 +248,17 @@ class Settings(BaseSettings):
             preprocess=self.preprocess, second_pass=self.second_pass,
             text_layer=self.text_layer, pdf_jpeg_quality=ocr.pdf_jpeg_quality,
             work_dir=self.resolved_work_dir)
+
+    @field_validator("dossier_units")
+    @classmethod
+    def _units_are_agency_codes(cls, units: list[str]) -> list[str]:
+        """Each unit as a dossier code prints it («000.00.21.H27»): a unit mistyped in the
+        configuration would make every code of that unit go to review, or be mended to a
+        neighbour."""
+        wrong = [u for u in units if not UNIT_CODE.fullmatch(u)]
+        if wrong:
+            raise ValueError(f"dossier_units: {', '.join(wrong)} is not like 000.00.21.H27")
+        return units
 
     def station_named(self, station: str) -> StationSettings | None:
         return next((configured for configured in self.stations if configured.name == station),

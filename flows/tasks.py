@@ -20,7 +20,7 @@ from office.dossiers import (
     assign_dossiers,
     folder_code,
     index_people,
-    role_of,
+    roles_in_file,
     write_dossier_out,
 )
 from office.intake import register
@@ -246,8 +246,9 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
     record is the first document, the others are its parts (made once, found again on a
     retry of this task)."""
     record = services.repository.require(job.record_id)
-    analysed = analyse_file(pages, services.doctypes, services.settings.review)
-    roles = [role_of(d.analysis.doc_type, services.doctypes) for d in analysed]
+    analysed = analyse_file(pages, services.doctypes, services.settings.review,
+                            units=frozenset(services.settings.dossier_units))
+    roles = roles_in_file([d.analysis.doc_type for d in analysed], services.doctypes)
     assignments = assign_dossiers(
         [DocumentFacts(role, d.span.dossier_code, d.own_code)
          for role, d in zip(roles, analysed, strict=True)],

@@ -211,3 +211,17 @@ def stored_dossier(services: Services, code: str) -> DossierJson | None:
     if dossier is None:
         return None
     return dossier_document(dossier, services.dossiers.records_of(code))
+
+
+def roles_in_file(doc_types: list[str], doctypes: list[DocTypeDefinition]) -> list[DocumentRole]:
+    """What each document of one file is to its dossier, in page order.
+
+    A result is what the office gives back when the procedure is done (§6), so a document of
+    a result type is a result only in a file of results: handed in with a receipt or a form
+    (a commune's «THÔNG BÁO» attached to a birth registration, a copy of a birth certificate),
+    it is one of the dossier's components and must be digitized for the dossier to be."""
+    roles = [role_of(doc_type, doctypes) for doc_type in doc_types]
+    handed_in = any(role is not DocumentRole.RESULT and doc_type != "unknown"
+                    for role, doc_type in zip(roles, doc_types, strict=True))
+    return [DocumentRole.COMPONENT if handed_in and role is DocumentRole.RESULT else role
+            for role in roles]

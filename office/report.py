@@ -5,8 +5,11 @@
 - dossier digitization rate = digitized dossiers / dossiers received;
 - electronic-result rate = dossiers with an electronic result / dossiers received.
 
-A dossier's day is its receipt's received_at. Counts come from the database's GROUP BY, never
-from loading records, so a report over millions of records costs two queries.
+A dossier's day is its receipt's received_at. A receipt whose dossier code could not be read
+counts as a dossier received and not digitized, on the day it came in (unless the code it was
+read as names a dossier without receipt: the same one, counted already). Counts come from the
+database's GROUP BY, never from loading records, so a report over millions of records costs
+three queries.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from rich.table import Table
 
+from schemas.codes import DOSSIER_CODE
 from schemas.status import DigitizationStatus as Status
 from storage.dossiers import DossierCounts, DossierRepository
 from storage.records import GroupBy, RecordRepository
@@ -84,13 +88,32 @@ def digitization_report(repository: RecordRepository, by: GroupBy = "unit",
     """
     grouped = repository.count_by_group(by, since, utc_offset)
     per_dossier = dossiers.count_by_group(by, since, utc_offset) if dossiers else {}
+    # A receipt whose code could not be read is a dossier received all the same (not
+    # digitized: it waits in review for its code), or the rate counts only readable ones.
+    unfiled = unfiled_counts(repository, dossiers, by, since, utc_offset) if dossiers else {}
     rows = []
-    for group in sorted(set(grouped) | set(per_dossier)):
+    for group in sorted(set(grouped) | set(per_dossier) | set(unfiled)):
         counted = per_dossier.get(group, DossierCounts(0, 0, 0))
         rows.append(report_row(group, grouped.get(group, {})).model_copy(update={
-            "dossiers": counted.total, "dossiers_digitized": counted.digitized,
+            "dossiers": counted.total + unfiled.get(group, 0),
+            "dossiers_digitized": counted.digitized,
             "dossiers_with_result": counted.with_result}))
     return rows
+
+
+def unfiled_counts(repository: RecordRepository, dossiers: DossierRepository, by: GroupBy,
+                   since: datetime | None, utc_offset: timedelta) -> dict[str, int]:
+    """Per group, the receipts whose code could not be read, each a dossier received (not
+    digitized) — but for one whose code as read (named in its review reasons) is that of a
+    dossier without receipt: its result came in its folder, and that dossier is counted."""
+    counts: dict[str, int] = {}
+    for group, reasons in repository.unfiled_receipts(by, since, utc_offset):
+        read = {code for reason in reasons for code in DOSSIER_CODE.findall(reason)}
+        if any((known := dossiers.get(code)) is not None and known.receipt_id is None
+               for code in read):
+            continue
+        counts[group] = counts.get(group, 0) + 1
+    return counts
 
 
 def report_records(rows: list[ReportRow]) -> list[dict[str, Any]]:

@@ -17,8 +17,10 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
+from pipeline.values.dossier_codes import codes_in_words, mend_unit
+from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
-from schemas.ocr import PageOcr
+from schemas.ocr import PageOcr, union_bbox
 from schemas.status import DigitizationStatus
 
 log = logging.getLogger(__name__)
@@ -67,16 +69,18 @@ def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
 
 
 def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
-                 review: ReviewOptions) -> list[DocumentAnalysis]:
+                 review: ReviewOptions, *, units: frozenset[str] = frozenset()
+                 ) -> list[DocumentAnalysis]:
     """Split a file's pages into documents (pipeline/split.py) at titles and cover sheets and
     analyse each. A file whose every page is a cover sheet is one document, so that it still
-    gets a record."""
+    gets a record. ``units``: the agency codes of the units the office receives for (§6,
+    ``Settings.dossier_units``), which a dossier code read by OCR must name."""
     layouts = laid_out(pages)
     spans = split_document(layouts, doctypes, cover_sheets(pages),
                            review.unknown_near_type_score)
     if not spans:
         spans = [DocumentSpan(layouts)]
-    return [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review),
+    return [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review, units),
                                                 span.doubts))
             for span in spans]
 
@@ -91,17 +95,73 @@ def _with_doubts(analysis: Analysis, doubts: list[str]) -> Analysis:
 
 
 def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefinition],
-            review: ReviewOptions) -> Analysis:
-    """Classify one document's pages, extract the chosen type's fields, decide the status."""
+            review: ReviewOptions, units: frozenset[str] = frozenset()) -> Analysis:
+    """Classify one document's pages, extract the chosen type's fields, decide the status;
+    a dossier code read by OCR must name one of ``units`` (none given: unchecked)."""
     layouts = laid_out(pages)
     pages = [layout.page for layout in layouts]
     classification = classify_document(layouts, doctypes, review.min_classification_margin)
     definition = next((d for d in doctypes if d.id == classification.doc_type), None)
-    extraction = (with_barcode_codes(
-        extract_fields(layouts, definition, classification.title_page), definition, pages)
-        if definition else Extraction())
+    extraction = (with_barcode_codes(with_known_unit(
+        extract_fields(layouts, definition, classification.title_page), definition, units,
+        pages), definition, pages) if definition else Extraction())
     assessment = assess_document(classification, extraction, pages, definition, review)
     return Analysis(classification, extraction, assessment)
+
+
+def with_known_unit(extraction: Extraction, definition: DocTypeDefinition,
+                    units: frozenset[str], pages: list[PageOcr]) -> Extraction:
+    """The type's dossier-code field with its unit checked against the office's ``units``
+    (pipeline/values/dossier_codes.py): a unit one misread digit from exactly one of them is
+    mended to it, with a note; a unit that is none of them is refused naming it."""
+    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
+    if not units or not keys:
+        return extraction
+    key = keys[0]
+    if key not in extraction.fields and key not in extraction.doubts:
+        extraction = with_code_found_on_page(extraction, definition, key, pages)
+    if key not in extraction.fields:
+        return extraction
+    given = extraction.fields[key]
+    checked = mend_unit(str(given.value), units)
+    if checked.code == given.value:
+        return extraction
+    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
+    if checked.code is None:
+        del fields[key]
+        doubts[key] = Doubt(given.value, checked.note or "", given.confidence)
+    else:
+        fields[key] = given.model_copy(update={"value": checked.code})
+        notes[key] = checked.note or ""
+    return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def with_code_found_on_page(extraction: Extraction, definition: DocTypeDefinition, key: str,
+                            pages: list[PageOcr]) -> Extraction:
+    """A dossier code the label reader did not find (OCR read its dots as a leader,
+    «009. 31.20 ..H26-…», and the value was cut there), found by its structure on the
+    document's pages: given when it is the only code printed, read with the type's confidence
+    and carrying the received day (which must have been read); the unit is checked after, so
+    this is done only where units are configured (``with_known_unit``)."""
+    found = [(page.number, code) for page in pages for line in page.lines
+             for code in codes_in_words([(w.text, w.confidence, w.bbox) for w in line.words])]
+    received = extraction.fields.get(definition.field(key).dated_by or "")
+    if len({code.code for _, code in found}) != 1 or received is None:
+        return extraction  # none, several, or no received day to check it by
+    page, code = found[0]
+    scores = code.confidences or [0.0]
+    confidence = round((sum(scores) / len(scores) + min(scores)) / 200, 3)
+    fields, doubts = dict(extraction.fields), dict(extraction.doubts)
+    if not carries_date(code.code, str(received.value)):
+        doubts[key] = Doubt(code.code, "was found on the page, but its day is not the day "
+                                       "the dossier was received", confidence)
+    elif confidence < definition.matching.drop_below_confidence:
+        doubts[key] = Doubt(code.code, f"was found on the page with low confidence "
+                                       f"{confidence:.2f}", confidence)
+    else:
+        fields[key] = ExtractedField(value=code.code, confidence=confidence, page=page,
+                                     bbox=union_bbox(code.boxes), valid=True)
+    return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
 
 
 def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,

@@ -17,12 +17,13 @@ the copies of ID cards through the scanner at once, sometimes several dossiers i
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pipeline.classify import score_doctype
 from pipeline.doctypes import DocTypeDefinition
-from pipeline.extract import PageLayout, title_score
+from pipeline.extract import PageLayout, build_rows, title_score
 
 
 @dataclass
@@ -46,13 +47,59 @@ class DocumentSpan:
 
 
 def opened_type(layout: PageLayout, doctypes: list[DocTypeDefinition]) -> str | None:
-    """The type whose title is printed on the page (the best-matching one), or None."""
+    """The type whose title is printed on the page (the best-matching one), or None. A page
+    whose capitals OCR read with a doubled vowel is tried again without it (see
+    :func:`undoubled`)."""
+    best = _best_title(layout, doctypes)
+    if best is None and (respelt := undoubled(layout)) is not None:
+        best = _best_title(respelt, doctypes)
+    return best
+
+
+def _best_title(layout: PageLayout, doctypes: list[DocTypeDefinition]) -> str | None:
     best: tuple[float, str | None] = (0.0, None)
     for doctype in doctypes:
         score, _ = title_score(layout.rows, doctype)
         if score > best[0]:
             best = (score, doctype.id)
     return best[1]
+
+
+# Marks that make a new letter of a vowel (â ă ê ô ơ ư), as Unicode decomposes them.
+_LETTER_MARKS = {"\u0302", "\u0306", "\u031b"}
+
+
+def _base(char: str) -> tuple[str, bool]:
+    """A letter's base letter (lowercase) and whether it carries a circumflex, breve or horn."""
+    parts = unicodedata.normalize("NFD", char)
+    return parts[0].lower(), any(mark in _LETTER_MARKS for mark in parts[1:])
+
+
+def undouble_word(word: str) -> str:
+    """«THOÔNG» → «THÔNG»: Tesseract reads a large capital Ô, Â, Ê, Ơ or Ư as its base vowel
+    followed by itself (measured: every attached «THÔNG BÁO» notice of the clean and hard
+    tuning stacks of benchmarks/dossiers.py read «THOÔNG BAO», its title missed). No
+    Vietnamese syllable writes a vowel before its own marked form, so the first is dropped."""
+    kept = []
+    for index, char in enumerate(word):
+        after = word[index + 1] if index + 1 < len(word) else ""
+        base, marked = _base(after) if after else ("", False)
+        if marked and char.lower() == base and char.lower() in "aeiouy":
+            continue
+        kept.append(char)
+    return "".join(kept)
+
+
+def undoubled(layout: PageLayout) -> PageLayout | None:
+    """The page with doubled vowels undone in its words, or None when it has none."""
+    lines = [line.model_copy(update={"words": [w.model_copy(update={"text": undouble_word(w.text)})
+                                               for w in line.words]})
+             for line in layout.page.lines]
+    if all(a.text == b.text for old, new in zip(layout.page.lines, lines, strict=True)
+           for a, b in zip(old.words, new.words, strict=True)):
+        return None
+    page = layout.page.model_copy(update={"lines": lines})
+    return PageLayout(page, build_rows(page))
 
 
 def _looks_like_another_start(layout: PageLayout, own: str | None,

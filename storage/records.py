@@ -348,6 +348,22 @@ class RecordRepository:
                 counts.setdefault(str(name), {})[Status(status)] = count
         return counts
 
+    def unfiled_receipts(self, by: GroupBy, since: datetime | None = None,
+                         utc_offset: timedelta = timedelta(0)) -> list[tuple[str, list[str]]]:
+        """Receipts whose dossier code could not be read (waiting in review for it): each
+        one's group (its day: the day it came in) and review reasons, which name the code
+        as it was read, if it was. No more than the review queue's receipts."""
+        group = self._group_expression(by, utc_offset).label("grp")
+        statement = (select(group, DossierRecord.review_reasons)
+                     .where(col(DossierRecord.role) == "receipt",
+                            col(DossierRecord.dossier_code).is_(None),
+                            col(DossierRecord.status) != Status.DUPLICATE))
+        if since is not None:
+            statement = statement.where(col(DossierRecord.created_at) >= _utc(since))
+        with self._session() as session:
+            return [(str(name), list(reasons or [])) for name, reasons
+                    in session.exec(statement).all()]
+
     def _group_expression(self, by: GroupBy, utc_offset: timedelta) -> Any:
         """The SQL expression a report groups on."""
         if by == "unit":

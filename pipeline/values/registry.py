@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from types import MappingProxyType
 
+from pipeline.values import dossier_codes as codes
 from pipeline.values import normalize as n
 from pipeline.values import official as o
 from pipeline.values import validate as v
@@ -45,8 +46,8 @@ _KINDS: tuple[ValueKind, ...] = (
     ValueKind("integer", n.normalize_integer, v.is_valid_positive_integer, "integer",
               "a whole number above 0", PATTERNS["integer"]),
     ValueKind("year", n.normalize_year, v.is_valid_year, "year", "4 digits", PATTERNS["year"]),
-    ValueKind("dossier_code", n.normalize_dossier_code, v.is_valid_dossier_code,
-              "dossier code", "like 000.00.21.H27-241128-0001", PATTERNS["dossier_code"]),
+    ValueKind("dossier_code", codes.normalize_dossier_code, v.is_valid_dossier_code,
+              "dossier code", "like 000.00.21.H27-241128-0001", codes.CODE_PATTERN),
     ValueKind("gender", n.normalize_gender, v.is_valid_gender, "gender", "Nam or Nữ",
               PATTERNS["gender"]),
     # Administrative documents (Decree 30/2020; pipeline/values/official.py).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from config.settings import Settings
 
@@ -58,3 +59,11 @@ def test_the_second_pass_threshold_is_a_nested_setting(clean_env: Path,
     assert Settings().second_pass.turn_below_confidence == 55.0
     monkeypatch.setenv("SOHOA_SECOND_PASS__TURN_BELOW_CONFIDENCE", "0")
     assert Settings().second_pass.turn_below_confidence == 0.0
+
+
+def test_dossier_units_are_agency_codes_as_dossier_codes_print_them() -> None:
+    """A unit configured as a dossier code prints it is taken; a mistyped one is refused
+    when the settings are read, not discovered as a stream of reviews."""
+    assert Settings(dossier_units=["000.00.21.H27"]).dossier_units == ["000.00.21.H27"]
+    with pytest.raises(ValidationError, match="000.00.21.27"):
+        Settings(dossier_units=["000.00.21.H27", "000.00.21.27"])

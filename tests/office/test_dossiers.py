@@ -10,7 +10,9 @@ from office.dossiers import (
     assign_dossiers,
     derive_dossier,
     folder_code,
+    roles_in_file,
 )
+from pipeline.doctypes import load_doctypes
 from schemas.record import DocumentRole, DossierRecord
 from schemas.status import DigitizationStatus as Status
 
@@ -105,3 +107,19 @@ def test_a_receipt_whose_code_was_not_read_is_never_merged_into_the_dossier_befo
     assert (first.code, form_a.code) == (A, A)
     assert second.code is None and form_b.code is None
     assert "no readable dossier code" in form_b.doubt
+
+
+@pytest.mark.parametrize(("doc_types", "expected"), [
+    # A late file of results: results.
+    (["birth_certificate"], [RESULT]),
+    (["official_document", "birth_certificate"], [RESULT, RESULT]),
+    # A commune's «THÔNG BÁO» attached to a birth registration, handed in with its receipt:
+    # a component, not the dossier's result (it arrived with the request, not after it).
+    (["dossier_receipt", "birth_registration", "official_document"],
+     [RECEIPT, COMPONENT, COMPONENT]),
+    (["birth_registration", "official_document"], [COMPONENT, COMPONENT]),
+    # Pages no type fits say nothing of how the file came: a result file stays results.
+    (["unknown", "birth_certificate"], [COMPONENT, RESULT]),
+])
+def test_a_result_type_is_a_result_only_in_a_file_of_results(doc_types, expected):
+    assert roles_in_file(doc_types, load_doctypes()) == expected

@@ -286,3 +286,26 @@ def test_dossier_indicators_equal_the_hand_counts(repository: RecordRepository) 
     console.print(table)
     shown = console.export_text()
     assert "50.0%" in shown and "dossier rate" in shown
+
+
+def test_a_receipt_whose_code_was_not_read_counts_as_a_dossier_not_digitized(
+        repository: RecordRepository) -> None:
+    """GIVEN the hand-counted dossiers and, in unit B, a receipt in review because its code
+    could not be read (no dossier row stands for it), a duplicate of one such, and one whose
+    code was read with low confidence as that of dossier 4 (a result without receipt)
+    THEN unit B has received 3 dossiers, still 1 digitized: the rate is not inflated by
+    leaving out the dossiers whose code awaits a person, nor is dossier 4 counted twice."""
+    dossiers = seed_dossiers(repository)
+    low = ("required field dossier_code («Mã hồ sơ») was left out: "
+           "«000.00.21.H27-241128-0004» was read with low confidence 0.28")
+    insert_rows(repository, [
+        record_row(600, unit=UNIT_B, status=Status.NEEDS_REVIEW, role="receipt",
+                   dossier_code=None, created_at=DAY2),
+        record_row(601, unit=UNIT_B, status=Status.DUPLICATE, role="receipt",
+                   dossier_code=None, created_at=DAY2),
+        record_row(602, unit=UNIT_B, status=Status.NEEDS_REVIEW, role="receipt",
+                   dossier_code=None, created_at=DAY2, review_reasons=[low])])
+    rows = by_group(digitization_report(repository, by="unit", dossiers=dossiers))
+    assert (rows[UNIT_B].dossiers, rows[UNIT_B].dossiers_digitized) == (3, 1)
+    assert rows[UNIT_B].dossier_rate == pytest.approx(1 / 3)
+    assert rows[UNIT_A].dossiers == 2

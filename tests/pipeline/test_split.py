@@ -8,7 +8,7 @@ from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.extract import laid_out
-from pipeline.split import split_document
+from pipeline.split import split_document, undouble_word
 from schemas.ocr import PageCode
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
@@ -156,3 +156,24 @@ def test_the_barcode_is_exact_and_wins_over_ocr(doctypes, printed, symbols, give
         assert fields["dossier_code"].value == given
         exact = given in symbols  # read from a symbol: exact; from the print only: OCR's
         assert (fields["dossier_code"].confidence == 1.0) is exact
+
+
+def test_a_title_read_with_a_doubled_vowel_still_starts_its_document(doctypes):
+    """GIVEN a birth registration form and a commune's notice attached to it, whose large
+    capital «Ô» Tesseract read as «OÔ» («THOÔNG BAO», as on every attached notice of the
+    benchmark's clean tuning stacks) WHEN split THEN the notice is a document of its own, as
+    its title says; an untitled page after it is still its attachment."""
+    notice = ["UBND XÃ THẠCH HẠ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "Số: 218/TB-UBND Thạch Hạ, ngày 29 tháng 04 năm 2024", "THOÔNG BAO",
+              "Về việc bổ sung, hoàn thiện hồ sơ",
+              "Người nộp hồ sơ có trách nhiệm bổ sung đầy đủ giấy tờ còn thiếu."]
+    spans = split_document(pages_of(BIRTH_FORM, notice, LETTER), doctypes, {}, NEAR)
+    assert shape(spans) == [("birth_registration", 1, 1, None),
+                            ("official_document", 2, 3, None)]
+
+
+@pytest.mark.parametrize(("read", "word"), [
+    ("THOÔNG", "THÔNG"), ("QUAÂN", "QUÂN"), ("NGƯỜI", "NGƯỜI"), ("xoong", "xoong"),
+    ("thuở", "thuở"), ("HOÀ", "HOÀ")])
+def test_only_a_vowel_before_its_own_marked_form_is_undone(read, word):
+    assert undouble_word(read) == word

@@ -1,0 +1,151 @@
+"""Dossier codes as OCR reads them, mended by the code's structure (contract §6).
+
+A code is ``AAA.BB.CC.Hpp-yymmdd-nnnn`` (samples/forms.py draws them so; schemas/codes.py
+checks them): the receiving unit's agency code (``AAA.BB.CC.Hpp``), the day it was received
+and the day's serial. Every part has a fixed number of digits, so a reading whose separators
+OCR doubled or lost («009. 31.20 ..H26-240614- 0468») or whose digits it read as look-alike
+letters («OOO.21.32.H14-…») still says which character stands for which digit. What a mend
+may not do is guess a digit, so each part is made certain by a cross-check of its own:
+
+- the day part: it must be the receipt's own received date (``dated_by`` in
+  pipeline/fields.py: a disagreement refuses both);
+- the unit part: it must be one of the units the installation receives for
+  (``Settings.dossier_units``); a unit not among them that is one digit from exactly one of
+  them, and not within two of another, is that one (:func:`mend_unit`); else it is refused;
+- the serial: only the look-alikes no font confuses with another digit (O for 0, I or l for
+  1) are read as digits; nothing else can tell a misread serial, so it is never mended.
+
+A code not made certain is refused with its reason and the receipt goes to review: a wrong
+dossier without review is the costly error (a whole dossier's pages misfiled).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.text import fold, nfc
+from pipeline.values.normalize import PATTERNS
+from pipeline.values.normalize import normalize_dossier_code as frame_code
+from schemas.codes import is_dossier_code
+
+UNIT_LENGTH = 13  # «000.00.21.H27»
+UNIT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d{2}")  # a dossier code's unit part
+# Letters OCR reads for digits, in folded (lowercase) text. Only where a cross-check follows
+# (unit, day): «s» may be a 5 or an 8 in some fonts, and the check catches the wrong one.
+_CHECKED = {"o": "0", "q": "0", "i": "1", "l": "1", "|": "1", "!": "1", "z": "2", "s": "5",
+            "b": "8", "g": "9"}
+_SERIAL = {"o": "0", "i": "1", "l": "1", "|": "1"}  # unchecked: the unmistakable ones only
+_D = "[0-9oqilz|!sbg]"  # a digit as read, in the checked parts
+_N = "[0-9oil|]"  # a digit as read, in the serial
+_SEP = r"[\s.,:;·]*"
+_DASH = r"[\s.]*[-–—~_][\s.]*|\s+"
+LOOSE_CODE = re.compile(
+    rf"(?<![0-9a-z])({_D}(?:\s?{_D}){{2}}){_SEP}({_D}\s?{_D}){_SEP}({_D}\s?{_D}){_SEP}"
+    rf"[hn]\s?({_D}\s?{_D})(?:{_DASH})({_D}(?:\s?{_D}){{5}})(?:{_DASH})({_N}(?:\s?{_N}){{3}})"
+    rf"(?![0-9a-z])")
+# Where a code stands in folded text, for its bounding box: read loosely, or of the frame.
+CODE_PATTERN = re.compile(f"{LOOSE_CODE.pattern}|{PATTERNS['dossier_code'].pattern}")
+
+
+def unit_of(code: str) -> str:
+    """The agency part of a dossier code: «000.00.21.H27-241128-0001» → «000.00.21.H27»."""
+    return code[:UNIT_LENGTH]
+
+
+def _digits(read: str, table: dict[str, str]) -> str:
+    return "".join(table.get(c, c) for c in read if not c.isspace())
+
+
+def read_code(folded: str) -> str | None:
+    """The code in folded text, its separators put back and look-alike letters read as the
+    digits they stand for, or None when no part fits («009. 31.20 ..h26-240614- 0468» →
+    «009.31.20.H26-240614-0468»). The result still needs its cross-checks."""
+    found = LOOSE_CODE.search(folded)
+    if found is None:
+        return None
+    office, sector, unit, province, day, serial = found.groups()
+    code = (f"{_digits(office, _CHECKED)}.{_digits(sector, _CHECKED)}."
+            f"{_digits(unit, _CHECKED)}.H{_digits(province, _CHECKED)}-"
+            f"{_digits(day, _CHECKED)}-{_digits(serial, _SERIAL)}")
+    return code if is_dossier_code(code) else None
+
+
+@dataclass(frozen=True)
+class UnitCheck:
+    """A code's unit checked against the configured units: the code to give (None: refuse)
+    and what was done or why it is refused."""
+
+    code: str | None
+    note: str | None = None
+
+
+def _distance(a: str, b: str) -> int:
+    """Characters that differ between two units (same length: the format fixes it)."""
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+def mend_unit(code: str, units: Iterable[str]) -> UnitCheck:
+    """``code`` with its unit checked against ``units`` (nothing configured: unchecked).
+
+    A unit one digit from exactly one configured unit, and no other, is that unit: one
+    misread digit of a known unit (two misread digits that land next to another unit are
+    far rarer, and the day part is checked besides). Anything else is refused."""
+    known = frozenset(units)
+    unit = unit_of(code)
+    if not known or unit in known:
+        return UnitCheck(code)
+    near = sorted((_distance(unit, k), k) for k in known)
+    if near[0][0] == 1 and (len(near) == 1 or near[1][0] > 1):
+        mended = near[0][1] + code[UNIT_LENGTH:]
+        return UnitCheck(mended, f"unit «{unit}» was read, which is no unit of this office: "
+                                 f"one digit from «{near[0][1]}», taken")
+    close = [k for d, k in near if d == 1]
+    return UnitCheck(None, f"names unit «{unit}», which is no unit of this office"
+                           + (f" (one digit from {', '.join(close)})" if close else ""))
+
+
+def normalize_dossier_code(text: str) -> str | None:
+    """Uppercase, no spaces, separators put back: «000.00.21.h27 - 241128-0001» →
+    «000.00.21.H27-241128-0001», «OO0. 21.32 ..H14-…» → «000.21.32.H14-…» (see
+    :func:`read_code`); failing that, any code of the same frame as read, for the validator to
+    refuse with what was read."""
+    code = read_code(fold(text))
+    if code is not None:
+        return code
+    framed = frame_code(text)
+    if framed is not None and is_dossier_code(framed):
+        # The frame matched inside a longer reading («…-00001»): refuse what was read.
+        return re.sub(r"\s+", "", nfc(text)).upper()
+    return framed
+
+
+@dataclass(frozen=True)
+class PrintedCode:
+    """A code found on a page by its structure alone, with the words it was read from:
+    their texts and confidences (0..100) and boxes."""
+
+    code: str
+    confidences: list[float]
+    boxes: list[tuple[int, int, int, int]]
+
+
+def codes_in_words(words: list[tuple[str, float, tuple[int, int, int, int]]]
+                   ) -> list[PrintedCode]:
+    """The codes in one line of words (text, confidence, box), read as :func:`read_code`
+    reads them, with the words each stands in."""
+    text = " ".join(w[0] for w in words)
+    folded = fold(text)
+    found = []
+    for match in LOOSE_CODE.finditer(folded):
+        code = read_code(match.group())
+        if code is None:
+            continue
+        inside, position = [], 0
+        for word in words:
+            if position < match.end() and match.start() < position + len(word[0]):
+                inside.append(word)
+            position += len(word[0]) + 1
+        found.append(PrintedCode(code, [w[1] for w in inside], [w[2] for w in inside]))
+    return found

@@ -1,0 +1,44 @@
+"""The dossier benchmark's indicators count what the contract counts (§6), from the assembled
+dossiers and from the truth, so that a difference between the two is the assembly's."""
+
+from __future__ import annotations
+
+from benchmarks.dossiers import Outcome, assembled_indicators, true_indicators
+from schemas.record import DocumentRole
+
+A, B = "000.00.21.H27-241128-0001", "000.00.21.H27-241128-0002"
+RECEIPT, COMPONENT, RESULT = DocumentRole.RECEIPT, DocumentRole.COMPONENT, DocumentRole.RESULT
+
+
+def outcome(code: str | None, role: DocumentRole, reviewed: bool, true: str,
+            late: bool = False) -> Outcome:
+    return Outcome(code, role, reviewed, [true], late)
+
+
+def test_a_receipt_whose_code_was_not_read_is_a_dossier_received_not_digitized() -> None:
+    """GIVEN dossier A assembled and digitized, with a digitized late result, and dossier B
+    whose receipt's code was not read (B's documents joined no dossier, in review)
+    THEN both sides count 2 dossiers, 1 digitized, 1 with an electronic result."""
+    outcomes = [outcome(A, RECEIPT, False, A), outcome(A, COMPONENT, False, A),
+                outcome(A, RESULT, False, A, late=True),
+                outcome(None, RECEIPT, True, B), outcome(None, COMPONENT, True, B)]
+    for indicators in (assembled_indicators(outcomes), true_indicators(outcomes)):
+        assert (indicators.dossiers, indicators.digitized, indicators.electronic) == (2, 1, 1)
+
+
+def test_a_document_in_review_keeps_its_dossier_from_being_digitized_on_both_sides() -> None:
+    outcomes = [outcome(A, RECEIPT, False, A), outcome(A, COMPONENT, True, A)]
+    assert assembled_indicators(outcomes).digitized == true_indicators(outcomes).digitized == 0
+
+
+def test_a_result_in_review_is_no_electronic_result() -> None:
+    outcomes = [outcome(A, RECEIPT, False, A), outcome(A, RESULT, True, A, late=True)]
+    assert assembled_indicators(outcomes).electronic == true_indicators(outcomes).electronic == 0
+
+
+def test_an_unread_receipt_read_as_the_code_of_a_receiptless_dossier_is_counted_once() -> None:
+    """GIVEN dossier B's receipt refused (its code read with low confidence) and B's result
+    arriving in B's folder THEN one dossier B, on both sides."""
+    receipt = Outcome(None, RECEIPT, True, [B], False, read_code=B)
+    outcomes = [receipt, outcome(B, RESULT, False, B, late=True)]
+    assert assembled_indicators(outcomes).dossiers == true_indicators(outcomes).dossiers == 1

@@ -1,0 +1,120 @@
+"""Dossier codes as OCR reads them: mended by their structure, checked by the received day and
+the office's units (pipeline/values/dossier_codes.py), never given when in doubt."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.assess import ReviewOptions
+from pipeline.doctypes import DocTypeDefinition, load_doctypes
+from pipeline.document import analyse_file
+from pipeline.values.dossier_codes import mend_unit, normalize_dossier_code
+from schemas.status import DigitizationStatus
+from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
+
+CODE = "000.00.21.H27-241128-0001"
+UNIT = "000.00.21.H27"
+
+
+@pytest.fixture(scope="module")
+def doctypes() -> list[DocTypeDefinition]:
+    return load_doctypes()
+
+
+@pytest.mark.parametrize(("read", "code"), [
+    ("000.00.21.H27-241128-0001", CODE),
+    # Separators doubled, spaced or lost, as Tesseract reads monospace dots.
+    ("009. 31.20 ..H26-240614- 0468", "009.31.20.H26-240614-0468"),
+    ("000 00 21 H27 - 241128 - 0001", CODE),
+    # Look-alike letters in digit places.
+    ("OOO.0O.2l.H27-24ll28-O0O1", CODE),
+    ("000.00.21.h27–241128–0001", CODE),
+])
+def test_a_code_is_read_by_its_structure(read, code):
+    assert normalize_dossier_code(f"Mã hồ sơ: {read}") == code
+
+
+@pytest.mark.parametrize("read", [
+    "000.0.21.H27-241128-0001",  # a digit lost: which one cannot be told
+    "000.00.21.H27-241128-00001",  # one too many
+    "000.00.21.H27-241128-0S01",  # «S» in the serial: 5 or 8, and nothing checks a serial
+])
+def test_a_code_missing_or_doubling_a_digit_is_not_made_valid(read):
+    code = normalize_dossier_code(read)
+    assert code is None or code != CODE and not code.endswith("-0501")
+
+
+def test_a_unit_one_digit_from_exactly_one_known_unit_is_mended_to_it():
+    checked = mend_unit("009.00.21.H27-241128-0001", {UNIT, "001.31.20.H26"})
+    assert checked.code == CODE
+    assert "009.00.21.H27" in (checked.note or "")
+
+
+@pytest.mark.parametrize("units", [
+    {UNIT, "001.00.21.H27"},  # 009 is one digit from both 000 and 001: which?
+    {"001.31.20.H26"},  # far from every unit
+])
+def test_a_unit_that_cannot_be_made_certain_is_refused(units):
+    checked = mend_unit("009.00.21.H27-241128-0001", units)
+    assert checked.code is None and "009.00.21.H27" in (checked.note or "")
+
+
+def test_a_known_unit_or_no_units_configured_leaves_the_code_as_read():
+    assert mend_unit(CODE, {UNIT}).code == CODE
+    assert mend_unit("009.00.21.H27-241128-0001", set()).code == "009.00.21.H27-241128-0001"
+
+
+def receipt_reading(code: str) -> list[str]:
+    return [f"Mã hồ sơ: {code}" if line.startswith("Mã hồ sơ") else line
+            for line in RECEIPT_FORM]
+
+
+def analysed_receipt(doctypes, code: str, units: set[str]):
+    (document,) = analyse_file([make_page(receipt_reading(code))], doctypes, ReviewOptions(),
+                               units=frozenset(units))
+    return document
+
+
+def test_a_misread_code_of_a_known_unit_is_given_mended(doctypes):
+    """GIVEN a receipt whose printed code OCR read with a dot lost and «009» for «000»,
+    the office's units configured WHEN analysed THEN the code is given as the known unit's,
+    the day checked against the receipt's received date, and the receipt is digitized."""
+    document = analysed_receipt(doctypes, "009. 00.21 H27-241128- 0001",
+                                {UNIT, "000.31.20.H26"})
+    assert document.own_code == CODE
+    assert "dossier_code" in document.analysis.extraction.notes
+    assert document.analysis.assessment.status is DigitizationStatus.DIGITIZED
+
+
+def test_a_code_of_no_known_unit_goes_to_review_naming_it(doctypes):
+    document = analysed_receipt(doctypes, CODE, {"001.31.20.H26"})
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert any(UNIT in reason for reason in document.analysis.assessment.review_reasons)
+
+
+def test_a_mended_code_whose_day_is_not_the_received_day_goes_to_review(doctypes):
+    """The day part is the other cross-check: «241126» read for a receipt received on
+    28/11/2024 is refused, whatever the unit."""
+    document = analysed_receipt(doctypes, "009.00.21.H27-241126-0001", {UNIT})
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_code_whose_dots_were_read_as_a_leader_is_found_by_its_structure(doctypes):
+    """GIVEN the brief's reading «009. 00.21 ..H27-241128- 0001», whose «..» the label
+    reader takes for a dot leader (the value is cut there and not found) WHEN analysed with
+    the office's units THEN the code is found on the page by its structure, its unit mended,
+    its day checked against the received date: the receipt is digitized."""
+    document = analysed_receipt(doctypes, "009. 00.21 ..H27-241128- 0001",
+                                {UNIT, "000.31.20.H26"})
+    assert document.own_code == CODE
+    assert document.analysis.assessment.status is DigitizationStatus.DIGITIZED
+    # Without units nothing checks the unit: the code is not taken from the page.
+    assert analysed_receipt(doctypes, "009. 00.21 ..H27-241128- 0001", set()).own_code is None
+
+
+def test_a_code_found_on_the_page_on_another_day_than_received_is_refused(doctypes):
+    document = analysed_receipt(doctypes, "000. 00.21 ..H27-241126- 0001", {UNIT})
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
