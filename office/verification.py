@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from office.dossiers import assemble, index_people, role_of
+from office.dossiers import assemble, index_people, roles_in_file
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.values import Value, ValueContext
@@ -33,7 +33,7 @@ from pipeline.values.validate import is_in_order
 from schemas.document import DossierDocument, ExtractedField
 from schemas.errors import SohoaError
 from schemas.ocr import BBox
-from schemas.record import DossierRecord
+from schemas.record import DocumentRole, DossierRecord
 from schemas.review import DOC_TYPE_TARGET, REASONS_TARGET, ReviewEntry, field_target
 from schemas.status import DigitizationStatus as Status
 from storage.objects import ObjectNotFoundError
@@ -75,6 +75,20 @@ class ReviewOutcome:
 # -- applying a review -------------------------------------------------------------------------
 
 
+def role_after_retyping(services: Services, record: DossierRecord, new_type: str
+                        ) -> DocumentRole:
+    """The role of a record whose type a reviewer changed, decided as the pipeline decides
+    it (office/dossiers.py roles_in_file): among the other documents of its file, so that a
+    notice handed in with a form, re-typed in review, stays a component and does not give
+    its dossier an electronic result."""
+    first = services.repository.require(record.part_of) if record.part_of else record
+    members = [first, *services.repository.parts_of(first.id)]
+    doc_types = [new_type if member.id == record.id else (member.doc_type or UNKNOWN_TYPE)
+                 for member in members]
+    roles = roles_in_file(doc_types, services.doctypes)
+    return roles[[member.id for member in members].index(record.id)]
+
+
 def apply_review(services: Services, record_id: str, reviewer: str,
                  corrections: Mapping[str, Value | None], *, doc_type: str | None = None,
                  note: str | None = None, flow_run_id: str | None = None) -> ReviewOutcome:
@@ -101,7 +115,7 @@ def apply_review(services: Services, record_id: str, reviewer: str,
         "review_reasons": []}
     if new_type != (record.doc_type or UNKNOWN_TYPE):
         record_changes["doc_type"] = new_type
-        record_changes["role"] = role_of(new_type, services.doctypes).value
+        record_changes["role"] = role_after_retyping(services, record, new_type).value
     try:
         verified, entries = ReviewRepository(services.repository.engine).verify(
             review, **record_changes)

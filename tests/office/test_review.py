@@ -170,6 +170,30 @@ def test_the_document_type_can_be_changed(services: Services) -> None:
     assert ("fields.dossier_code", "000.00.21.H27-241128-0001", None) in rows
 
 
+NOTICE = {"document_kind": "Thông báo", "issuing_authority": "Ủy ban nhân dân xã Thạch Hạ",
+          "document_number": "45/TB-UBND", "issued_date": "12/03/2025",
+          "subject": "Lịch tiếp công dân tháng 4 năm 2025"}
+
+
+def test_a_notice_retyped_in_review_is_a_result_only_in_a_file_of_results(
+        services: Services) -> None:
+    """GIVEN an untyped page that was handed in after a form (the form's attached notice)
+    and another untyped page alone in its file WHEN a reviewer types each an administrative
+    document THEN the attached one is a component of the dossier, as the pipeline would have
+    made it (contract §6: a result is what the office gives back), the lone one a result."""
+    form = waiting_record(services, status=Status.DIGITIZED, doc_type="birth_registration",
+                          name="tờ khai.jpg")
+    attached = waiting_record(services, doc_type="unknown", fields={}, name="kèm theo.jpg")
+    services.repository.update(attached.id, part_of=form.id, part=2, parts=2)
+    alone = waiting_record(services, doc_type="unknown", fields={}, name="kết quả.jpg")
+
+    roles = {record.id: apply_review(services, record.id, "lan", NOTICE,
+                                     doc_type="official_document").record.role
+             for record in (attached, alone)}
+
+    assert roles == {attached.id: "component", alone.id: "result"}
+
+
 def test_an_unknown_type_is_refused(services: Services) -> None:
     record = waiting_record(services)
     with pytest.raises(InvalidCorrectionError, match="not a document type"):
