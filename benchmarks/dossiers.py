@@ -422,7 +422,9 @@ def kept_pages(cache: Path) -> dict[Job, PageOcr]:
                     job, page = pickle.load(stream)
                 except (EOFError, pickle.UnpicklingError):
                     break  # the end, or a page still being written by a running benchmark
-                kept[job] = page
+                # Validated again: a page kept by an older version lacks newer fields
+                # (seals), which take their defaults.
+                kept[job] = PageOcr.model_validate(dict(page.__dict__))
     return kept
 
 
