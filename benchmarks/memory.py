@@ -1,4 +1,4 @@
-"""Peak memory of whole process trees, read from /proc (Linux only).
+"""Peak memory and CPU time of whole process trees, read from /proc (Linux only).
 
 psutil is not among sohoa's dependencies; /proc has what is needed: the parent pid in
 /proc/<pid>/stat (to find a tree) and the proportional set size in /proc/<pid>/smaps_rollup.
@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PROC = Path("/proc")
 
 
@@ -37,6 +38,36 @@ def read_stat(pid: int) -> tuple[int, int] | None:
     # last one. What follows starts at field 3 (state); ppid is field 4, rss field 24.
     fields = stat.rsplit(")", 1)[1].split()
     return int(fields[1]), int(fields[21]) * PAGE_SIZE
+
+
+def read_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) ``pid`` used so far, its reaped children's included
+    (utime, stime, cutime, cstime); None when it has gone."""
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # from field 3 (state): utime is field 14
+    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by ``root`` and every live descendant (each with its reaped
+    children): what a long-lived process such as the Prefect server spent, sampled before
+    and after a run. 0 when ``root`` has gone."""
+    table = snapshot()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    total, pending, seen = 0.0, [root] if root in table else [], set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += read_cpu(pid) or 0.0
+        pending.extend(children.get(pid, ()))
+    return total
 
 
 def snapshot() -> dict[int, tuple[int, int]]:

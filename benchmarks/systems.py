@@ -1,21 +1,25 @@
 """The three systems the throughput benchmark compares, each run as a user would run it.
 
-Every run is one process tree started here: its wall time is taken around the whole tree and
-its memory sampled over the whole tree (benchmarks.memory). Output goes to a log file, not the
-terminal, so drawing progress bars costs nobody anything.
+Every run is one process tree started here: its wall time is taken around the whole tree, its
+memory sampled over the whole tree (benchmarks.memory), and its CPU time (user + system) read
+from the kernel's accounting of reaped children. CPU seconds are what a page costs a machine
+whose cores are all busy; on a machine shared with other work, wall time measures the load as
+much as the system. Output goes to a log file, not the terminal, so drawing progress bars
+costs nobody anything.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks.memory import PeakSampler
+from benchmarks.memory import PeakSampler, tree_cpu
 
 OCRMYPDF_REQUIREMENT = "ocrmypdf>=17,<18"  # also the `benchmark` extra (pyproject.toml)
 OCRMYPDF_VENV = Path("/tmp/sohoa-bench-ocrmypdf")
@@ -34,12 +38,22 @@ exec "$ocrmypdf" -l "$lang" --deskew --rotate-pages --jobs 1 --tesseract-timeout
 
 @dataclass(frozen=True)
 class Run:
-    """One timed process tree: wall seconds, peak memory (PSS sums), exit code."""
+    """One timed process tree: wall seconds, peak memory (PSS sums), exit code, CPU seconds
+    of the tree (user + system, every descendant reaped by the end) and of the server it
+    talked to over the same time (0 without one)."""
 
     seconds: float
     peak_rss: int
     returncode: int
     peak_rss_with_server: int = 0
+    cpu_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's reaped children (and theirs), user + system."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_measured(command: list[str], log: Path, *, env: dict[str, str] | None = None,
@@ -48,6 +62,8 @@ def run_measured(command: list[str], log: Path, *, env: dict[str, str] | None = 
     """Run ``command`` to its end; time it and sample its tree (and the server's, if given)."""
     groups = {"run": [], "with_server": [server_pid] if server_pid else []}
     log.parent.mkdir(parents=True, exist_ok=True)
+    server_before = tree_cpu(server_pid) if server_pid else 0.0
+    cpu_before = children_cpu()  # runs are one at a time: the delta is this command's
     with log.open("ab") as output, PeakSampler(groups) as sampler:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output,
@@ -56,8 +72,10 @@ def run_measured(command: list[str], log: Path, *, env: dict[str, str] | None = 
         sampler.add_root(process.pid)
         process.communicate(stdin)
         seconds = time.perf_counter() - started
+    cpu = children_cpu() - cpu_before
+    server = tree_cpu(server_pid) - server_before if server_pid else 0.0
     return Run(seconds, sampler.peaks["run"], process.returncode,
-               sampler.peaks["with_server"] if server_pid else 0)
+               sampler.peaks["with_server"] if server_pid else 0, cpu, server)
 
 
 # --- the floor: Tesseract alone ----------------------------------------------------------------
@@ -202,6 +220,17 @@ def run_sohoa(inputs: list[Path], json_out: Path, data_dir: Path, lang: str | No
                         cwd=data_dir, server_pid=server.pid)
 
 
+def started_server_pid(data_dir: Path) -> int | None:
+    """The pid of the local server a run started in ``data_dir`` (None if it started none)."""
+    from config.settings import Settings
+    from flows.local_server import ServerState, state_file
+
+    path = state_file(Settings(data_dir=data_dir))
+    if not path.exists():
+        return None
+    return ServerState.model_validate_json(path.read_text()).pid
+
+
 def run_sohoa_cold(inputs: list[Path], json_out: Path, data_dir: Path, lang: str | None,
                    log: Path) -> Run:
     """`sohoa process` in a fresh data folder with no server running: it starts the local
@@ -211,7 +240,10 @@ def run_sohoa_cold(inputs: list[Path], json_out: Path, data_dir: Path, lang: str
     command = [str(SOHOA), "process", *map(str, inputs), "--json-out", str(json_out)]
     env = sohoa_env(data_dir, lang, None)
     try:
-        return run_measured(command, log, env=env, cwd=data_dir)
+        run = run_measured(command, log, env=env, cwd=data_dir)
+        # The server it started outlives it (its own session): all its CPU time is this run's.
+        server = started_server_pid(data_dir)
+        return replace(run, server_cpu_seconds=tree_cpu(server) if server else 0.0)
     finally:
         with log.open("ab") as output:
             subprocess.run([str(SOHOA), "server", "stop"], env=env, cwd=data_dir,

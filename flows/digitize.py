@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import cv2
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -82,7 +83,9 @@ def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
     """
     finishing: dict[PrefectFuture, bool] = {}  # future → whether this run has the file
     claimed: list[str] = []
-    with keeping_leases(services, claimed):
+    ours: list[DossierDocument] = []
+    elsewhere: list[DossierDocument] = []
+    with keeping_leases(services, claimed), opencv_threads() as pages_submitted:
         for job in jobs:
             if job.status is DigitizationStatus.DUPLICATE:
                 finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
@@ -91,14 +94,39 @@ def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
                 if opened.claimed:
                     claimed.append(opened.record_id)
                 finishing[submit_pages(services, opened, json_out)] = opened.claimed
-        ours: list[DossierDocument] = []
-        elsewhere: list[DossierDocument] = []
+                pages_submitted(opened.page_count if opened.claimed else 0,
+                                services.settings.ocr.worker_count())
         for future in as_completed(list(finishing)):
             for document in future.result():
                 if finishing[future]:
                     publish_document(services, document)
                 (ours if finishing[future] else elsewhere).append(document)
     return ours, elsewhere
+
+
+@contextmanager
+def opencv_threads() -> Iterator[Callable[[int, int], None]]:
+    """OpenCV on one thread per page once a run has a page for every OCR slot; as it was
+    when the run ends. Yields ``submitted(pages, slots)``, told each file's pages.
+
+    Pages are already read side by side, one per core; OpenCV's own threads on top only
+    fight the other pages for the cores. Measured in one process on 20 pages read one after
+    another: 2.13 → 2.04 CPU s a page; in `sohoa process` on 20 pages (two at a time) its
+    worker threads had used 0.24 CPU s a page. A run of fewer pages than slots (one
+    single-page scan) keeps OpenCV's threads: a core would idle otherwise.
+    """
+    previous, total = cv2.getNumThreads(), 0
+
+    def submitted(pages: int, slots: int) -> None:
+        nonlocal total
+        total += pages
+        if total >= slots > 1:
+            cv2.setNumThreads(1)
+
+    try:
+        yield submitted
+    finally:
+        cv2.setNumThreads(previous)
 
 
 def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> PrefectFuture:

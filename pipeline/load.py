@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pikepdf
-from pdf2image import convert_from_path, pdfinfo_from_path
+from pdf2image import pdfinfo_from_path
 from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -246,47 +248,44 @@ def _open_image(path: Path, limits: PageLimits) -> Image.Image:
 def load_page(path: Path, info: FileInfo, index: int, limits: PageLimits) -> np.ndarray:
     """Decode page ``index`` (0-based) as an 8-bit grey or BGR array, upright per EXIF."""
     if info.format is FileFormat.PDF:
-        image = _rasterize_pdf_page(path, index, limits)
-    else:
-        image = _read_image_frame(path, index, limits)
-    return to_array(image)
+        return _rasterize_pdf_page(path, index, limits)
+    return _read_image(path, index, limits)
 
 
-def _rasterize_pdf_page(path: Path, index: int, limits: PageLimits) -> Image.Image:
-    """Render one page with pdf2image (poppler's pdftoppm), after poppler's pdfinfo says its
-    size is within the limits.
+def _rasterize_pdf_page(path: Path, index: int, limits: PageLimits) -> np.ndarray:
+    """Render one page with poppler's pdftoppm, after poppler's pdfinfo says its size is
+    within the limits; the page as a BGR array.
 
     The size is asked of poppler itself, the renderer, just before rendering: pikepdf's
-    reading at inspection may differ on a damaged file. pdf2image reads the raster from a
-    pipe (no temporary files) and kills pdftoppm when it runs over the time limit.
+    reading at inspection may differ on a damaged file. The raster comes on a pipe (no
+    temporary files) and pdftoppm is killed when it runs over the time limit.
+
+    pdftoppm is called directly, not through pdf2image: pdf2image ran pdfinfo once more per
+    page for a page count already known, and decoded the PPM with Pillow into RGB that was
+    then flipped to BGR (a copy); OpenCV decodes it to BGR at once. Measured on a 300-DPI
+    scan's page: 332 → 242 ms CPU, the same pixels.
     """
     number = index + 1
     width_pt, height_pt = pdf_page_points(path, number, limits)
     check_pdf_page_points(path, number, width_pt, height_pt, limits)
-    # Pillow decodes pdftoppm's raster under its process-wide bomb limit, which the last
-    # image opened set (_open_image): a file read with other limits must not refuse this
-    # page, whose size was just checked against these.
-    Image.MAX_IMAGE_PIXELS = limits.max_page_pixels
+    program = str(Path(POPPLER_PATH) / "pdftoppm") if POPPLER_PATH else "pdftoppm"
     try:
-        images = convert_from_path(path, dpi=limits.dpi, first_page=number, last_page=number,
-                                   timeout=limits.rasterize_timeout_seconds,
-                                   poppler_path=POPPLER_PATH)
-    except PDFPopplerTimeoutError as exc:
+        done = subprocess.run([program, "-r", str(limits.dpi), "-f", str(number),
+                               "-l", str(number), str(path)], capture_output=True,
+                              timeout=limits.rasterize_timeout_seconds, check=False)
+    except subprocess.TimeoutExpired as exc:  # run() has killed and reaped it
         raise ImageTooLargeError(
             f"{path.name}: page {number} took longer than "
             f"{limits.rasterize_timeout_seconds:g} s to render and was stopped; the page is "
             "too complex or damaged, scan the paper again"
         ) from exc
-    except (PDFPageCountError, PDFSyntaxError) as exc:
-        raise CorruptFileError(
-            f"{path.name}: page {number} cannot be rendered ({_poppler_reason(exc)}); "
-            "the PDF is damaged, scan the paper again"
-        ) from exc
-    if not images:
+    image = (cv2.imdecode(np.frombuffer(done.stdout, np.uint8), cv2.IMREAD_UNCHANGED)
+             if done.stdout else None)
+    if image is None:
         raise CorruptFileError(
             f"{path.name}: page {number} cannot be rendered (poppler gave no image); "
             "the PDF is damaged, scan the paper again")
-    return images[0]
+    return image
 
 
 def pdf_page_points(path: Path, number: int, limits: PageLimits) -> tuple[float, float]:
@@ -323,6 +322,31 @@ def _poppler_reason(error: Exception) -> str:
              if line and not line.startswith("Unable to get page count")]
     # Poppler prints a line per syntax problem; the last one is the fatal one.
     return lines[-1][:200] if lines else "poppler could not read it"
+
+
+def _read_image(path: Path, index: int, limits: PageLimits) -> np.ndarray:
+    """An image file's page ``index`` as an array: by OpenCV when Pillow's header says it
+    decodes it to the very pixels Pillow would give, by Pillow otherwise."""
+    try:
+        with _open_image(path, limits) as image:
+            if _opencv_reads(image, index):
+                decoded = cv2.imread(str(path), cv2.IMREAD_ANYCOLOR | cv2.IMREAD_ANYDEPTH)
+                if decoded is not None and decoded.shape[:2] == image.size[::-1]:
+                    return decoded
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFileError(
+            f"{path.name}: page {index + 1} is damaged and cannot be decoded ({exc})"
+        ) from exc
+    return to_array(_read_image_frame(path, index, limits))
+
+
+def _opencv_reads(image: Image.Image, index: int) -> bool:
+    """Whether OpenCV decodes this image as Pillow would (then ~4× cheaper): the first page
+    of an 8-bit grey or RGB JPEG or PNG kept as stored (no EXIF turn). Measured on a 300-DPI
+    A4 page: JPEG 104 → 18 ms, PNG 71 → 57 ms, the same pixels (Pillow's path turns, converts
+    to RGB and flips to BGR, three copies of the page)."""
+    return (index == 0 and image.format in ("JPEG", "PNG") and image.mode in ("L", "RGB")
+            and image.getexif().get(0x0112, 1) == 1 and "transparency" not in image.info)
 
 
 def _read_image_frame(path: Path, index: int, limits: PageLimits) -> Image.Image:

@@ -48,7 +48,7 @@ COARSE_POINTS = 15_000
 _WIDE_PEAK = 1.5
 _NARROW_DEGREES = 10.0
 MIN_INK_POINTS = 50  # fewer ink pixels than this is a blank page: report no skew
-_NEGLIGIBLE_DEGREES = 0.05  # turning by less only blurs the page
+NEGLIGIBLE_DEGREES = 0.05  # turning by less only blurs the page
 
 
 def estimate_skew(gray: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES,
@@ -139,7 +139,7 @@ def deskew(image: np.ndarray, skew_degrees: float,
     ``fill`` is the colour of the uncovered corners; by default the page's paper colour,
     so no hard edge appears for OCR or the viewer.
     """
-    if abs(skew_degrees) < _NEGLIGIBLE_DEGREES or image.size == 0:
+    if abs(skew_degrees) < NEGLIGIBLE_DEGREES or image.size == 0:
         return image.copy()
     height, width = image.shape[:2]
     matrix, (new_width, new_height) = deskew_matrix(width, height, skew_degrees)
@@ -155,7 +155,7 @@ def deskew_matrix(width: int, height: int,
 
     Identity on the same canvas for a skew ``deskew`` leaves alone.
     """
-    if abs(skew_degrees) < _NEGLIGIBLE_DEGREES or width * height == 0:
+    if abs(skew_degrees) < NEGLIGIBLE_DEGREES or width * height == 0:
         return np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), (width, height)
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew_degrees, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])

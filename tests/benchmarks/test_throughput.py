@@ -18,6 +18,7 @@ from benchmarks.memory import (
     megabytes,
     shares_memory_map,
     snapshot,
+    tree_cpu,
     tree_memory,
 )
 from benchmarks.pages import (
@@ -27,13 +28,20 @@ from benchmarks.pages import (
     is_pdf,
     prepare_pages,
 )
-from benchmarks.systems import ghostscript_needed, ghostscript_note, run_ocrmypdf, sohoa_env
+from benchmarks.systems import (
+    ghostscript_needed,
+    ghostscript_note,
+    run_measured,
+    run_ocrmypdf,
+    sohoa_env,
+)
 from benchmarks.throughput import (
     Latency,
     Measurement,
     Results,
     Sizes,
     both_floors,
+    cpu_ratio,
     estimate_seconds,
     files_for_pages,
     main,
@@ -320,15 +328,18 @@ def test_searchable_sizes_sum_a_file_s_documents_per_input_kind(tmp_path: Path,
 
 
 def test_the_summary_says_each_target_met_or_missed() -> None:
-    floor = Measurement("tesseract alone", 60, 60.0, 0)
+    floor = Measurement("tesseract alone", 60, 60.0, 0, cpu_seconds=90.0)
     results = Results(2, "vie", floor, Measurement("OCRmyPDF 17", 60, 300.0, 0),
                       Measurement("sohoa cold", 60, 100.0, 0),
-                      Measurement("sohoa warm", 60, 66.0, 0),
+                      Measurement("sohoa warm", 60, 66.0, 0, cpu_seconds=100.0,
+                                  server_cpu_seconds=20.0),
                       [Sizes("pdf", 3, 1000, 1050), Sizes("image", 2, 1000, 1600)], [], None,
                       5.0)
     text = "\n".join(summary_lines(results))
     assert "sohoa warm/floor = 0.91 (ratio of pages/min): target ≥ 0.85 met" in text
     assert "sohoa cold/OCRmyPDF = 3.00: target ≥ 2.5 met" in text
+    assert "sohoa warm/floor by CPU time = 0.75" in text and "target ≥ 0.85 MISSED" in text
+    assert "2.00 CPU s/page (0.33 of it the Prefect server's)" in text
     assert "pdf input (3 files): 1,050 / 1,000 = 1.05×: target ≤ 1.1× met" in text
     assert "image input (2 files): 1,600 / 1,000 = 1.60×: target ≤ 1.5× MISSED" in text
 
@@ -340,3 +351,34 @@ def test_the_floor_before_and_after_is_one_reference() -> None:
                         Measurement("tesseract alone", 10, 100.0, 300))
     assert floor.pages_per_minute == pytest.approx(20 * 60 / 250)
     assert floor.peak_rss == 300 and "first 4.0, last 6.0" in floor.note
+
+
+BURN = "import time\nend = time.process_time() + {}\nwhile time.process_time() < end: pass\n"
+
+
+def test_a_run_s_cpu_time_counts_its_grandchildren(tmp_path: Path) -> None:
+    """GIVEN a command whose child burns 0.5 CPU s WHEN measured THEN its CPU time counts
+    them (and not the parent's sleeping)."""
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {BURN.format(0.5)!r}])"
+    run = run_measured([sys.executable, "-c", child + "; import time; time.sleep(0.3)"],
+                       tmp_path / "log")
+    assert run.returncode == 0
+    assert 0.5 <= run.cpu_seconds < 2.0
+
+
+def test_tree_cpu_reads_a_live_process_and_its_children() -> None:
+    """GIVEN a process that burned 0.4 CPU s and waits WHEN read THEN ≥ 0.4 s; a gone one 0."""
+    process = start_allocating([sys.executable, "-c", BURN.format(0.4) + ALLOCATE.format(1)])
+    try:
+        assert 0.4 <= tree_cpu(process.pid) < 2.0
+    finally:
+        release(process)
+    assert tree_cpu(process.pid) == 0.0
+
+
+def test_cpu_ratio_compares_cpu_seconds_per_page_server_included() -> None:
+    floor = Measurement("tesseract alone", 10, 100.0, 0, cpu_seconds=15.0)
+    sohoa = Measurement("sohoa warm", 20, 50.0, 0, cpu_seconds=30.0, server_cpu_seconds=6.0)
+    assert sohoa.cpu_per_page == pytest.approx(1.8)
+    assert cpu_ratio(sohoa, floor) == pytest.approx(1.5 / 1.8)
+    assert cpu_ratio(Measurement("none", 0, 0.0, 0), floor) == 0.0

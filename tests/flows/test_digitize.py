@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
 import pytest
 from PIL import Image
 from prefect.client.orchestration import get_client
@@ -24,7 +25,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 import office.services
 from flows.artifacts import record_artifact_key
-from flows.digitize import digitize_files
+from flows.digitize import digitize_files, opencv_threads
 from office.intake import register
 from office.services import Services
 from samples.generate import generate_corpus
@@ -82,3 +83,16 @@ def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path
             f"finish-record {truth.file}", "open-record trắng.png"} <= names
     for record_id in ids:
         assert len(reviews[record_id]) == (result[record_id] == "needs_review"), record_id
+
+
+def test_opencv_runs_one_thread_per_page_once_every_slot_has_a_page() -> None:
+    """GIVEN 2 OCR slots WHEN a first single-page file is submitted THEN OpenCV keeps its
+    threads (the other core would idle); once a second page is THEN one thread; after the
+    run THEN as before."""
+    cv2.setNumThreads(2)
+    with opencv_threads() as submitted:
+        submitted(1, 2)
+        assert cv2.getNumThreads() == 2
+        submitted(1, 2)
+        assert cv2.getNumThreads() == 1
+    assert cv2.getNumThreads() == 2

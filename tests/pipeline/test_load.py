@@ -134,6 +134,29 @@ def test_multi_frame_tiff_pages(tmp_path: Path) -> None:
     assert load_page(path, info, 1, LIMITS)[60, 60] == 120
 
 
+def noisy_page(mode: str) -> Image.Image:
+    """A page of random pixels: any difference between two decoders shows."""
+    shape = (300, 400) if mode == "L" else (300, 400, 3)
+    pixels = np.random.default_rng(5).integers(0, 256, shape, dtype=np.uint8)
+    return Image.fromarray(pixels, mode)
+
+
+@pytest.mark.parametrize(("mode", "kind"), [("L", "JPEG"), ("RGB", "JPEG"), ("L", "PNG"),
+                                            ("RGB", "PNG"), ("RGBA", "PNG"), ("P", "PNG")])
+def test_an_image_decodes_to_pillow_s_pixels_whichever_decoder_reads_it(
+        tmp_path: Path, mode: str, kind: str) -> None:
+    """GIVEN JPEGs and PNGs of every common mode WHEN loaded THEN the pixels are exactly
+    those of Pillow's decoding (grey as grey, colour as BGR): OpenCV reads the plain ones,
+    which is cheaper, and must not change what is read."""
+    path = tmp_path / f"scan.{kind.lower()}"
+    source = noisy_page("RGB").convert(mode) if mode in ("RGBA", "P") else noisy_page(mode)
+    source.save(path, kind, quality=75) if kind == "JPEG" else source.save(path, kind)
+    info = inspect_file(path, LIMITS)
+    with Image.open(path) as image:
+        expected = load.to_array(image)
+    assert np.array_equal(load_page(path, info, 0, LIMITS), expected)
+
+
 def test_jpeg_exif_orientation_is_applied(tmp_path: Path) -> None:
     """GIVEN a landscape JPEG tagged 'rotate 90' WHEN loaded THEN it comes out portrait."""
     path = tmp_path / "phone.jpg"
