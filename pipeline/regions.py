@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.extract import PageLayout, Row, Token
+from pipeline.extract import PageLayout, Row, Token, build_rows
 from pipeline.handwriting import is_handwritten
 from pipeline.text import has_alnum, match_key, uppercase_share
 from pipeline.values.official import HAND
-from schemas.ocr import BBox, OcrWord, union_bbox
+from schemas.ocr import BBox, OcrWord, PageOcr, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_MIN_SCORE = 80
@@ -469,6 +469,12 @@ def _signature_box(layout: PageLayout) -> BBox | None:
     name_top = min(t.word.bbox[1] for t in lines[index])
     height = max(t.word.bbox[3] for t in lines[index]) - name_top
     return x0, min(y0, round(name_top - SIGNATURE_SPACE * height)), x1, y1
+
+
+def has_signature_block(page: PageOcr) -> bool:
+    """Whether the page shows a signature block, the one place a seal counts (``read_seal``):
+    the page step looks for seals only then."""
+    return _signature_box(PageLayout(page, build_rows(page))) is not None
 
 
 def _over(seal: BBox, block: BBox) -> bool:

@@ -6,6 +6,7 @@ import pytest
 from pipeline.classify import classify_document
 from pipeline.doctypes import load_doctypes
 from pipeline.extract import extract_fields
+from pipeline.regions import has_signature_block
 from schemas.ocr import OcrLine, OcrWord, PageOcr, PageSeal
 from tests.pipeline.ocr_builders import BIRTH_FORM, make_page
 
@@ -230,6 +231,13 @@ def test_no_seal_or_one_away_from_the_signature_is_not_sealed():
 def test_without_a_signature_block_the_seal_is_not_said():
     page = placed_page(DECISION[:9])
     assert "sealed" not in _values([_with_seal(page, (1300, 900, 1700, 1300))])
+
+
+def test_seals_are_looked_for_only_where_a_signature_block_is():
+    """The page step searches the image for seals only when `has_signature_block`: exactly
+    the pages on which a seal can make `sealed` (a page without one never says it)."""
+    assert has_signature_block(placed_page(DECISION))
+    assert not has_signature_block(placed_page(DECISION[:9]))
 
 
 def _hand(page: PageOcr, text: str, rise: int = 35) -> PageOcr:
