@@ -25,9 +25,12 @@ _HUE_VIOLET_FROM = 140
 _HUE_RED_TO = 12
 # Saturation (0–255): below _SAT_LOW a pixel is grey (paper, print, scanner noise) and kept;
 # above _SAT_HIGH it is fully ink. Between, the fringes of a blurred stroke are dropped in
-# part, so no pale outline is left. Seal red on paper is ≈170, violet ≈145.
-_SAT_LOW = 40
-_SAT_HIGH = 90
+# part, so no pale outline is left. Seal red on paper is ≈170, violet ≈145; faded on a hard
+# scan's grey paper, violet is 42–74 (10th–90th percentile, tuning official-0026): a ramp
+# from 40 left its letters half there, darker than paper, and lost the page's title.
+# A dark pixel with chroma noise may pass; it is only lightened to 1.5 × its lightest channel.
+_SAT_LOW = 20
+_SAT_HIGH = 45
 # A dropped pixel's lightest channel is brightened by this much, up to paper: seal red's
 # is ≈210, violet's ≈165 (→ 255 and 248); black print under the ink stays dark.
 _BRIGHTEN = 1.5
