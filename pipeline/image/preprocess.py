@@ -6,7 +6,7 @@ would tilt it and surround it with fill wedges, so no rectangle could cut it off
 decision is taken on a downscaled copy; each geometric transform is applied once to the
 full-resolution page. The
 display image (for the searchable PDF) gets the geometry only and keeps its colours; the OCR
-image is that, in grey, with the background evened out and specks removed.
+image is that, in grey, red/violet ink dropped, with the background evened out and specks removed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pipeline.image.clean import (
     normalize_background,
     to_gray,
 )
+from pipeline.image.colour import gray_without_coloured_ink
 from pipeline.image.deskew import NEGLIGIBLE_DEGREES, deskew, estimate_skew
 from pipeline.image.leaders import remove_dot_leaders
 from pipeline.image.rules import remove_ruled_lines
@@ -40,6 +41,10 @@ class PreprocessOptions(BaseModel):
     normalize_background: bool = Field(
         True, description="even out shadows and grey paper, darken faint ink")
     denoise: bool = Field(True, description="remove isolated specks (diacritics are kept)")
+    drop_coloured_ink: bool = Field(
+        True, description="on colour pages, turn red and violet ink (seals, received stamps) "
+                          "to paper in the OCR image: Tesseract read the print under them "
+                          "as junk (pipeline/image/colour.py; the PDF keeps them)")
     remove_leaders: bool = Field(
         True, description="paint out dot leaders («……», «.....») before OCR: Tesseract "
                           "reads them as junk that swallows values (the PDF keeps them)")
@@ -95,7 +100,8 @@ def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None,
         upright, box = crop_borders(upright, options.analysis_width)
     skew = estimate_skew(upright, analysis_width=options.analysis_width) if options.deskew else 0.0
     display = upright if abs(skew) < NEGLIGIBLE_DEGREES else deskew(upright, skew)
-    return PreparedPage(ocr_image=clean_for_ocr(to_gray(display), options),
+    gray = gray_without_coloured_ink(display) if options.drop_coloured_ink else to_gray(display)
+    return PreparedPage(ocr_image=clean_for_ocr(gray, options),
                         display_image=display, rotation=rotation, skew_degrees=skew,
                         crop_box=box)
 
