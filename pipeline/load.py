@@ -228,8 +228,12 @@ def _resolution_of(image: Image.Image, default: int) -> int:
 
 
 def _open_image(path: Path, limits: PageLimits) -> Image.Image:
-    """Open with Pillow's decompression-bomb guard set to our limit."""
-    Image.MAX_IMAGE_PIXELS = limits.max_page_pixels
+    """Open (the header only) and refuse an image over the limit before it is decoded.
+
+    Pillow's own guard (MAX_IMAGE_PIXELS) is process-wide: setting it to the page limit, as
+    this did, changed it for every other thread and caller (a test's 1-megapixel limit made
+    Pillow refuse a later 8.7-megapixel scan elsewhere). The limit is checked here instead;
+    Pillow's guard still refuses what is over twice its default (179 megapixels)."""
     try:
         image = Image.open(path)
     except Image.DecompressionBombError as exc:
