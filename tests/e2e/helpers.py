@@ -16,6 +16,7 @@ import jsonschema
 from minio import Minio
 from sqlalchemy import create_engine, text
 
+from samples.truth import Truth
 from schemas.document import DossierDocument
 from schemas.jsonschema import SCHEMA_PATH
 from tests.services import S3Server
@@ -74,6 +75,21 @@ def validate_document(document: dict) -> None:
     """Raise unless ``document`` follows the contract's JSON Schema and its model."""
     jsonschema.validate(document, contract_schema())
     DossierDocument.model_validate(document)
+
+
+def assert_values_vouched_for_are_true(record: dict, truth: Truth, required: set[str]) -> None:
+    """Every value the pipeline gives without naming it in a review reason equals the truth,
+    and each ``required`` field is given or, if doubted (written by hand, under a stamp, read
+    unsurely), named in a review reason of a record sent to review: never silently missing.
+    A value named in a reason is the reviewer's to check, so it is not compared."""
+    reasons = f" {' '.join(record['review_reasons'] or [])} "
+    vouched = {key: field["value"] for key, field in record["fields"].items()
+               if f" {key} " not in reasons}
+    assert all(truth.fields.get(key) == value for key, value in vouched.items()), (
+        truth.file, vouched, record["review_reasons"])
+    for key in required - set(record["fields"]):
+        assert record["status"] == "needs_review" and f" {key} " in reasons, (
+            truth.file, key, record["review_reasons"])
 
 
 def pdf_text(pdf: Path) -> str:
