@@ -69,3 +69,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             if isinstance(handler, logging.StreamHandler) and stream not in (
                     sys.__stderr__, sys.__stdout__):
                 handler.setStream(sys.__stderr__)
+                console = getattr(handler, "console", None)  # Prefect's rich console
+                if console is not None:
+                    console.file = sys.__stderr__
