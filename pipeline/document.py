@@ -17,10 +17,10 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
-from pipeline.values.dossier_codes import codes_in_words, mend_unit
+from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_as_read
 from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
-from schemas.ocr import PageOcr, union_bbox
+from schemas.ocr import CodeReading, PageOcr, union_bbox
 from schemas.status import DigitizationStatus
 
 log = logging.getLogger(__name__)
@@ -102,9 +102,9 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
     pages = [layout.page for layout in layouts]
     classification = classify_document(layouts, doctypes, review.min_classification_margin)
     definition = next((d for d in doctypes if d.id == classification.doc_type), None)
-    extraction = (with_barcode_codes(with_known_unit(
+    extraction = (with_barcode_codes(with_code_readings(with_known_unit(
         extract_fields(layouts, definition, classification.title_page), definition, units,
-        pages), definition, pages) if definition else Extraction())
+        pages), definition, units, pages), definition, pages) if definition else Extraction())
     assessment = assess_document(classification, extraction, pages, definition, review)
     return Analysis(classification, extraction, assessment)
 
@@ -162,6 +162,79 @@ def with_code_found_on_page(extraction: Extraction, definition: DocTypeDefinitio
         fields[key] = ExtractedField(value=code.code, confidence=confidence, page=page,
                                      bbox=union_bbox(code.boxes), valid=True)
     return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
+
+
+# A code read twice is given at this confidence: its every part is checked by something other
+# than the page's first reading (its unit against the office's units, its day against the
+# received day, its serial by the two readings agreeing), so the low confidence the first
+# reading had (0.09–0.28 on the codes it split) no longer measures it. What is left is both
+# readings misreading the serial alike.
+CHECKED_CODE_CONFIDENCE = 0.9
+
+
+def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
+                       units: frozenset[str], pages: list[PageOcr]) -> Extraction:
+    """The type's dossier-code field as the second reading of its line says
+    (pipeline/ocr/code_reread.py), where that reading passes every check: its unit is one of
+    ``units`` (or one digit from exactly one), its day is the received day (which must have
+    been read), and its serial is the one the first reading ends with. Such a reading
+    confirms the code given, fills in a code refused or not found, and puts a different code
+    given in doubt (which reading is right cannot be told). Nothing is done without units."""
+    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
+    if not units or not keys:
+        return extraction
+    key = keys[0]
+    received = extraction.fields.get(definition.field(key).dated_by or "")
+    passed = {(number, reading.code): reading for number, reading in _checked_readings(
+        pages, units, str(received.value) if received else None)}
+    if len({code for _, code in passed}) != 1:
+        # None passed, or two different codes: the first reading stands, and a refusal names
+        # the second reading too, for the person who reviews it.
+        return _naming_second_readings(extraction, key, pages)
+    (page, code), reading = next(iter(passed.items()))
+    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
+    given = fields.get(key)
+    if given is not None and given.value == code:
+        return extraction
+    if given is not None:
+        del fields[key]
+        doubts[key] = Doubt(given.value, f"was read, but a second reading of its line gives "
+                                         f"«{code}»", given.confidence)
+    else:
+        fields[key] = ExtractedField(value=code, confidence=CHECKED_CODE_CONFIDENCE, page=page,
+                                     bbox=reading.bbox, valid=True)
+        doubts.pop(key, None)
+        notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
+                      f"only a code's characters gives «{code}»")
+    return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
+                            ) -> Extraction:
+    """The refusal of ``key`` naming the second readings of its line, if any."""
+    doubt = extraction.doubts.get(key)
+    read = sorted({r.code for page in pages for r in page.code_readings} - {str(doubt.value)}
+                  if doubt else set())
+    if doubt is None or not read:
+        return extraction
+    named = ", ".join(f"«{code}»" for code in read)
+    doubts = {**extraction.doubts, key: replace(
+        doubt, reason=f"{doubt.reason} (read again on its line: {named}, which fails its checks)")}
+    return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))
+
+
+def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str | None
+                      ) -> list[tuple[int, CodeReading]]:
+    """The pages' second readings of codes that pass the checks (see
+    :func:`with_code_readings`), their units mended, with their page numbers."""
+    passed = []
+    for page in pages:
+        for reading in page.code_readings:
+            code = mend_unit(reading.code, units).code
+            if (code is not None and received is not None and carries_date(code, received)
+                    and serial_as_read(reading.first) == code[-4:]):
+                passed.append((page.number, reading.model_copy(update={"code": code})))
+    return passed
 
 
 def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,
