@@ -7,6 +7,7 @@ are built once per page here and shared by splitting, classification and extract
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, replace
 
@@ -184,9 +185,8 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
     if not units or not keys:
         return extraction
     key = keys[0]
-    received = extraction.fields.get(definition.field(key).dated_by or "")
     passed = {(number, reading.code): reading for number, reading in _checked_readings(
-        pages, units, str(received.value) if received else None)}
+        pages, units, received_day(extraction, definition.field(key).dated_by))}
     if len({code for _, code in passed}) != 1:
         # None passed, or two different codes: the first reading stands, and a refusal names
         # the second reading too, for the person who reviews it.
@@ -207,6 +207,20 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
                       f"only a code's characters gives «{code}»")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def received_day(extraction: Extraction, key: str | None) -> str | None:
+    """The day (ISO) of the ``key`` field, given or refused: a refused received time
+    («2024-02-26T16:60», the minutes misread) still says its day, and a code's day agreeing
+    with it is two readings of different print agreeing. None when no valid day was read."""
+    if key is None:
+        return None
+    found = extraction.fields.get(key) or extraction.doubts.get(key)
+    day = str(found.value)[:10] if found is not None else ""
+    try:
+        return dt.date.fromisoformat(day).isoformat() if len(day) == 10 else None
+    except ValueError:
+        return None
 
 
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]

@@ -121,7 +121,7 @@ def _looks_like_another_start(layout: PageLayout, own: str | None,
 # page again: a second form whose title was not read (tuning hard stack 36: a birth
 # registration after a form and its birth-certificate copy, title lost to the scan, 0.6+ of
 # the labels repeated). A form's own second page prints labels of its own; an attached copy
-# prints few of the form's (a birth-certificate copy: < 0.3).
+# prints few of the form's (a birth-certificate copy: < 0.3). Forms only: see below.
 REPEAT_MIN_SHARE = 0.4
 REPEAT_MAX_NEW = 0.25  # of the page's share: the labels it adds to its document's
 
@@ -131,7 +131,9 @@ def _repeats_its_document(layout: PageLayout, current: DocumentSpan,
     """Whether an untitled page prints its document's type's labels over again (see
     ``REPEAT_MIN_SHARE``)."""
     own = next((d for d in doctypes if d.id == current.opens), None)
-    if own is None:
+    if own is None or own.generic or own.markers:
+        # A generic type's markers («Kính gửi», «Nơi nhận») are printed by any letter: a
+        # letter after a notice repeats them (tuning hard stack 34, split wrongly).
         return False
     page = label_share(layout.rows, own)
     if page < REPEAT_MIN_SHARE:

@@ -200,3 +200,17 @@ def test_a_refused_code_names_its_second_reading_when_that_fails_too(doctypes):
                               "960.00.21.H27-241128-0001", {UNIT})
     reasons = "; ".join(document.analysis.assessment.review_reasons)
     assert "read again on its line: «960.00.21.H27-241128-0001»" in reasons
+
+
+@pytest.mark.parametrize(("received", "given"), [
+    ("16 giờ 60 phút, ngày 28 tháng 11 năm 2024", True),  # the time refused, its day read
+    ("08 giờ 30 phút, ngày 92 tháng 11 năm 2024", False),  # no valid day to check by
+])
+def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, received,
+                                                                      given):
+    first = "000.00. 21.H27-241128- 0001"
+    lines = [f"4. Thời gian nhận hồ sơ: {received}" if "Thời gian nhận" in line else line
+             for line in receipt_reading(first)]
+    document = reread_receipt(doctypes, first, CODE, {UNIT}, lines)
+    assert "received_at" not in document.analysis.extraction.fields
+    assert (document.own_code == CODE) is given

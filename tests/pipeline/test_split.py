@@ -203,3 +203,14 @@ def test_a_title_read_with_a_doubled_vowel_still_starts_its_document(doctypes):
     ("thuở", "thuở"), ("HOÀ", "HOÀ")])
 def test_only_a_vowel_before_its_own_marked_form_is_undone(read, word):
     assert undouble_word(read) == word
+
+
+def test_a_letter_after_a_notice_is_its_attachment_though_it_prints_the_same_markers(doctypes):
+    """A generic type's markers («Kính gửi», «Nơi nhận») are any letter's: a letter after an
+    administrative notice repeats them and is no second notice."""
+    notice = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "THÔNG BÁO", "Kính gửi: Ông Lê Văn Nam",
+              "Về việc bổ sung hồ sơ", "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    letter = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Kính gửi: Ủy ban nhân dân xã Thạch Hạ",
+              "Tôi xin gửi kèm giấy tờ.", "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    spans = split_document(pages_of(notice, letter), doctypes, {}, NEAR)
+    assert shape(spans) == [("official_document", 1, 2, None)]
