@@ -19,6 +19,7 @@ from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
 from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_as_read
+from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
 from schemas.ocr import CodeReading, PageOcr, union_bbox
@@ -178,9 +179,10 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
     """The type's dossier-code field as the second reading of its line says
     (pipeline/ocr/code_reread.py), where that reading passes every check: its unit is one of
     ``units`` (or one digit from exactly one), its day is the received day (which must have
-    been read), and its serial is the one the first reading ends with. Such a reading
-    confirms the code given, fills in a code refused or not found, and puts a different code
-    given in doubt (which reading is right cannot be told). Nothing is done without units."""
+    been read; failing that, the receipt's own date above the code), and its serial is the
+    one the first reading ends with. Such a reading confirms the code given, fills in a code
+    refused or not found, and puts a different code given in doubt (which reading is right
+    cannot be told). Nothing is done without units."""
     keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
     if not units or not keys:
         return extraction
@@ -223,6 +225,17 @@ def received_day(extraction: Extraction, key: str | None) -> str | None:
         return None
 
 
+def dated_above(page: PageOcr, bbox: tuple[int, int, int, int]) -> str | None:
+    """The first day (ISO) written on a line above ``bbox``: on a receipt, its place-and-date
+    line («Hà Tĩnh, ngày 02 tháng 12 năm 2024»), the day it was issued, which is the day the
+    dossier was received; the day a code's second reading is checked by when the received
+    time was misread past its day (tuning clean stack 4: «2024-12-92T13:20»)."""
+    for line in page.lines:
+        if line.words and line.bbox[3] <= bbox[1] and (day := normalize_date(line.text)):
+            return day
+    return None
+
+
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
                             ) -> Extraction:
     """The refusal of ``key`` naming the second readings of its line, if any."""
@@ -245,7 +258,8 @@ def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str
     for page in pages:
         for reading in page.code_readings:
             code = mend_unit(reading.code, units).code
-            if (code is not None and received is not None and carries_date(code, received)
+            day = received or dated_above(page, reading.bbox)
+            if (code is not None and day is not None and carries_date(code, day)
                     and serial_as_read(reading.first) == code[-4:]):
                 passed.append((page.number, reading.model_copy(update={"code": code})))
     return passed

@@ -214,3 +214,24 @@ def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, 
     document = reread_receipt(doctypes, first, CODE, {UNIT}, lines)
     assert "received_at" not in document.analysis.extraction.fields
     assert (document.own_code == CODE) is given
+
+
+@pytest.mark.parametrize(("dated", "given"), [
+    ("Thạch Hạ, ngày 28 tháng 11 năm 2024", True),  # the receipt's own day: the code's
+    ("Thạch Hạ, ngày 27 tháng 11 năm 2024", False),  # another day: refused
+])
+def test_a_receipts_own_date_above_the_code_checks_the_second_reading_when_no_received_day(
+        doctypes, dated, given):
+    """GIVEN a receipt whose received time was misread past its day («ngày 92») and whose code
+    the page split at low confidence WHEN its code's second reading is checked THEN the day it
+    is checked by is the receipt's place-and-date line above the code."""
+    first = "000.00. 21.H27-241128- 0001"
+    lines = [line.replace("ngày 28 tháng 11", "ngày 92 tháng 11")
+             if "Thời gian nhận" in line else line for line in receipt_reading(first)]
+    lines.insert(1, dated)
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    code_line = next(line for line in page.lines if line.text.startswith("Mã"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=first, bbox=code_line.bbox)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert (document.own_code == CODE) is given
