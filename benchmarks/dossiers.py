@@ -2,7 +2,7 @@
 
     python -m benchmarks.dossiers [--stacks 42] [--seed 5] [--dpi 200] [--tiers clean,mild,hard]
                                   [--parts tuning,held_out] [--keep DIR [--cached-only]]
-                                  [--errors]
+                                  [--read-again TEMPLATES] [--errors]
 
 A stack is what a station feeds through its scanner at once: 1–4 dossiers one after another,
 each a receipt (some printing their code as a QR code or Code 128, some after a cover sheet)
@@ -58,7 +58,7 @@ from samples.generate import CodeChances, generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
 from samples.official import HELD_OUT_FAMILIES, TUNING_FAMILIES, generate_official_file
 from samples.truth import Truth, load_truths
-from schemas.codes import is_dossier_code
+from schemas.codes import DOSSIER_CODE
 from schemas.errors import OcrTimeoutError
 from schemas.ocr import PageOcr
 from schemas.record import DocumentRole
@@ -108,7 +108,9 @@ class Outcome:
     late: bool
     why: str = ""  # the review reasons, for --errors (tuning part only)
     stack: int = 0  # which stack (file) it comes from, in the run's order
-    read_code: str | None = None  # a receipt's code as read but refused (its review reason)
+    # The dossier codes its review reasons name (a receipt's code as read but refused, and as
+    # read again), as office/report.py finds them.
+    read_codes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -296,11 +298,10 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         trues = [stack.pages[page.number - 1] for page in document.pages]
         why = "; ".join([*([assignment.doubt] if assignment.doubt else []),
                          *assessment.review_reasons])
-        refused = document.analysis.extraction.doubts.get("dossier_code")
         score.outcomes.append(Outcome(
             assignment.code, fact.role, reviewed, [t.dossier for t in trues],
             stack.folder is not None, f"{document.analysis.doc_type}: {why}", number,
-            str(refused.value) if refused and is_dossier_code(str(refused.value)) else None))
+            frozenset(DOSSIER_CODE.findall("; ".join(assessment.review_reasons)))))
         for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
@@ -340,7 +341,7 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
     receiptless = {code for code, members in by_code.items()
                    if not any(m.role is DocumentRole.RECEIPT for m in members)}
     unread = sum(o.code is None and o.role is DocumentRole.RECEIPT
-                 and o.read_code not in receiptless for o in outcomes)
+                 and not o.read_codes & receiptless for o in outcomes)
     digitized = electronic = 0
     for members in by_code.values():
         handed_in = [m for m in members if m.role is not DocumentRole.RESULT]
@@ -428,20 +429,32 @@ def kept_pages(cache: Path) -> dict[Job, PageOcr]:
     return kept
 
 
-def read_pages(stacks: list[Stack], cache: Path, cached_only: bool) -> dict[Job, PageOcr]:
+def read_pages(stacks: list[Stack], cache: Path, cached_only: bool,
+               again: frozenset[str] = frozenset()) -> dict[Job, PageOcr]:
     """Every page of the stacks through the page function, in processes, tiers taken in
     turn; each page is appended to ``cache`` as it is read, so that the split and assembly
     can be measured again after a change without OCR, and an interrupted run resumed (or
-    scored on the stacks read so far: ``cached_only``)."""
+    scored on the stacks read so far: ``cached_only``). Pages printing one of the ``again``
+    templates are read again once, into a cache of their own beside ``cache`` that wins over
+    it (``--read-again``: a change to the page function that only those pages feel)."""
     kept = kept_pages(cache)
+    again_cache = cache.with_name("read-again.pickles")
+    if again:
+        kept.update(kept_pages(again_cache))
     tiers = list(dict.fromkeys(s.tier for s in stacks))
     by_tier = [[s for s in stacks if s.tier == tier] for tier in tiers]
     order = [s for turn in itertools.zip_longest(*by_tier) for s in turn if s is not None]
-    todo = [job for stack in order for job in jobs_of(stack) if job not in kept]
+    read_again = set(kept_pages(again_cache)) if again else set()
+    todo = [job for stack in order for job, page in zip(jobs_of(stack), stack.pages, strict=True)
+            if job not in kept or (page.template in again and job not in read_again)]
+    todo = list(dict.fromkeys(todo))
     if cached_only or not todo:
         return kept
-    with ProcessPoolExecutor(Settings().ocr.worker_count()) as pool, cache.open("ab") as out:
+    with (ProcessPoolExecutor(Settings().ocr.worker_count()) as pool,
+          cache.open("ab") as out, again_cache.open("ab") as out_again):
         tries = dict.fromkeys(todo, 1)
+        templates = {job: page.template for stack in stacks
+                     for job, page in zip(jobs_of(stack), stack.pages, strict=True)}
         running = {pool.submit(read_page, job): job for job in todo}
         while running:
             future = next(as_completed(running))
@@ -456,8 +469,10 @@ def read_pages(stacks: list[Stack], cache: Path, cached_only: bool) -> dict[Job,
                 tries[job] += 1
                 running[pool.submit(read_page, job)] = job
                 continue
-            pickle.dump((job, page), out)  # as each comes, so an interruption loses little
-            out.flush()
+            # As each comes, so an interruption loses little.
+            stream = out_again if templates[job] in again else out
+            pickle.dump((job, page), stream)
+            stream.flush()
             kept[job] = page
     return kept
 
@@ -479,7 +494,8 @@ def measure(base: Path, args: argparse.Namespace) -> dict[tuple[str, str], Score
         units |= {unit_of(str(t.fields["dossier_code"])) for t in pool.receipts}
         stacks += make_stacks(pool, plan, rng, part, tier)
     os.environ["SOHOA_DATA_DIR"] = str(base / "data")
-    read = read_pages(stacks, base / "pages.pickles", args.cached_only)
+    read = read_pages(stacks, base / "pages.pickles", args.cached_only,
+                      frozenset(args.read_again.split(",")) if args.read_again else frozenset())
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
     done = [all(job in read for job in jobs_of(stack)) for stack in stacks]
     # A late result counts only with its dossier's stack (--cached-only may have read one
@@ -509,6 +525,9 @@ def main(argv: list[str] | None = None) -> None:
                              "them on the next run with the same arguments")
     parser.add_argument("--cached-only", action="store_true",
                         help="with --keep: score only the stacks whose pages were read")
+    parser.add_argument("--read-again", default="", metavar="TEMPLATES",
+                        help="with --keep: read the kept pages of these templates "
+                             "(e.g. dossier_receipt) again, once")
     parser.add_argument("--errors", action="store_true",
                         help="list the tuning part's wrong and reviewed documents")
     args = parser.parse_args(argv)

@@ -1,10 +1,10 @@
 """One page, decoded, to what the rest needs of it: its reading and its searchable PDF page.
 
 The page sequence as one plain function (read → re-read number words with digits only →
-searchable PDF page → barcodes and QR codes; a born-digital PDF page is read from its own
-text layer instead and kept as it is, pipeline/pdf/textlayer.py), so that the Prefect task only
-adds I/O, a slot and retries around it, as OCRmyPDF hands its page function to an executor, and the
-benchmarks run the very same steps without a server.
+re-read dossier codes → searchable PDF page → barcodes and QR codes; a born-digital PDF page
+is read from its own text layer instead and kept as it is, pipeline/pdf/textlayer.py), so that
+the Prefect task only adds I/O, a slot and retries around it, as OCRmyPDF hands its page
+function to an executor, and the benchmarks run the very same steps without a server.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pipeline.image.preprocess import PreprocessOptions
 from pipeline.image.seals import find_page_seals
 from pipeline.load import FileFormat
 from pipeline.ocr import OcrOptions, engine_for
+from pipeline.ocr.code_reread import reread_codes
 from pipeline.ocr.reread import reread_digits
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
 from pipeline.pdf import PageSource, archival_page_pdf, build_page_pdf
@@ -82,6 +83,9 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
     # Number words read again with digits only: a confident digit misread goes to review
     # instead of into the fields (pipeline/ocr/reread.py).
     checked = reread_digits(prepared.ocr_image, recognition.page, options.ocr, engine)
+    # A printed dossier code read again on its line only, for extraction to check and give
+    # (pipeline/ocr/code_reread.py): one small call, on pages that print a code.
+    checked = reread_codes(prepared.ocr_image, checked, options.ocr, engine)
     pdf = (archival_page_pdf(source, prepared, recognition.text_layer_pdf) if source else
            build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
                           options.pdf_jpeg_quality))

@@ -11,8 +11,10 @@ the copies of ID cards through the scanner at once, sometimes several dossiers i
   the sheet's dossier's, and a code it prints that differs is a conflict for review:
   office/dossiers.py).
 - A page without a title that looks like the start of another type (many of that type's
-  labels printed, more than of its own document's type) is a doubt: its document goes to
-  review naming the page, rather than being silently glued to the wrong document.
+  labels printed, more than of its own document's type), or like its own document's first
+  page over again (a second form whose title was not read), is a doubt: it starts a document
+  of its own, which goes to review naming the page, rather than being glued to the wrong
+  document.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipeline.classify import score_doctype
+from pipeline.classify import label_share, score_doctype
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, build_rows, title_score
 
@@ -114,11 +116,56 @@ def _looks_like_another_start(layout: PageLayout, own: str | None,
     return other
 
 
+# An untitled page that prints at least this share of its document's type's labels, nearly
+# all of them labels an earlier page of the document printed already, is that type's first
+# page again: a second form whose title was not read (tuning hard stack 36: a birth
+# registration after a form and its birth-certificate copy, title lost to the scan, 0.6+ of
+# the labels repeated). A form's own second page prints labels of its own; an attached copy
+# prints few of the form's (a birth-certificate copy: < 0.3). Forms only: see below.
+REPEAT_MIN_SHARE = 0.4
+REPEAT_MAX_NEW = 0.25  # of the page's share: the labels it adds to its document's
+
+
+def _repeats_its_document(layout: PageLayout, current: DocumentSpan,
+                          doctypes: list[DocTypeDefinition]) -> bool:
+    """Whether an untitled page prints its document's type's labels over again (see
+    ``REPEAT_MIN_SHARE``)."""
+    own = next((d for d in doctypes if d.id == current.opens), None)
+    if own is None or own.generic or own.markers:
+        # A generic type's markers («Kính gửi», «Nơi nhận») are printed by any letter: a
+        # letter after a notice repeats them (tuning hard stack 34, split wrongly).
+        return False
+    page = label_share(layout.rows, own)
+    if page < REPEAT_MIN_SHARE:
+        return False
+    before = [row for earlier in current.pages for row in earlier.rows]
+    added = label_share(before + layout.rows, own) - label_share(before, own)
+    return added <= REPEAT_MAX_NEW * page
+
+
+def _doubt_of(layout: PageLayout, current: DocumentSpan, doctypes: list[DocTypeDefinition],
+              near: float) -> str | None:
+    """Why an untitled page does not look like an attachment of the document before it, or
+    None when it does."""
+    number = layout.page.number
+    other = _looks_like_another_start(layout, current.opens, doctypes, near)
+    if other is not None:
+        return (f"page {number} has no title but fits {other} better than the document "
+                f"before it: is it a {other} whose title was not read?")
+    if _repeats_its_document(layout, current, doctypes):
+        return (f"page {number} has no title but prints the labels of the {current.opens} "
+                f"before it over again: is it a second {current.opens} whose title was not "
+                f"read?")
+    return None
+
+
 def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
                    cover_codes: Mapping[int, str], near_type_score: float) -> list[DocumentSpan]:
     """The documents in a file's pages. ``cover_codes`` maps the numbers of cover-sheet pages
     to the dossier code each carries; ``near_type_score`` is the review threshold
-    (``ReviewOptions.unknown_near_type_score``) above which an untitled page is a doubt."""
+    (``ReviewOptions.unknown_near_type_score``) above which an untitled page fitting another
+    type is a doubt. A page in doubt starts a document of its own, which goes to review
+    naming it, rather than being glued to the document before it."""
     receipts = {d.id for d in doctypes if d.dossier_role == "receipt"}
     receipt_seen = False  # the cover sheet's dossier has had its receipt
     spans: list[DocumentSpan] = []
@@ -144,10 +191,9 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
         if not current.pages:
             current.pages = [layout]
             continue
-        other = _looks_like_another_start(layout, current.opens, doctypes, near_type_score)
-        if other is not None:
-            current.doubts.append(
-                f"page {number} has no title but fits {other} better than this document: is "
-                f"it a {other} of its own whose title was not read?")
+        doubt = _doubt_of(layout, current, doctypes, near_type_score)
+        if doubt is not None:
+            spans.append(DocumentSpan([layout], None, dossier, [doubt]))
+            continue
         current.pages.append(layout)
     return [span for span in spans if span.pages]

@@ -65,6 +65,16 @@ class PageSeal(BaseModel):
     method: Literal["colour", "ring"]
 
 
+class CodeReading(BaseModel):
+    """A printed dossier code read a second time, on its line only and with only the code's
+    characters allowed (pipeline/ocr/code_reread.py): a candidate extraction still checks.
+    ``first`` is what the page's reading made of the same words, and the box theirs."""
+
+    code: str
+    first: str
+    bbox: BBox
+
+
 class PageOcr(BaseModel):
     """Everything recognised on one page, and how the page image was corrected first."""
 
@@ -80,6 +90,9 @@ class PageOcr(BaseModel):
                                   description="barcodes and QR codes read on the page")
     seals: list[PageSeal] = Field(default_factory=list,
                                   description="round seals found in the page image")
+    code_readings: list[CodeReading] = Field(
+        default_factory=list, description="dossier codes printed on the page, read a second "
+                                          "time on their line only")
     text_source: Literal["ocr", "pdf"] = Field(
         "ocr", description="where the text came from: OCR of the page image, or the PDF's "
                            "own text layer (a born-digital page, pipeline/pdf/textlayer.py)")

@@ -149,3 +149,14 @@ def codes_in_words(words: list[tuple[str, float, tuple[int, int, int, int]]]
             position += len(word[0]) + 1
         found.append(PrintedCode(code, [w[1] for w in inside], [w[2] for w in inside]))
     return found
+
+
+_LAST_SERIAL = re.compile(rf"(?<![0-9a-z])({_N}(?:\s?{_N}){{3}})[^0-9a-z]*$")
+
+
+def serial_as_read(text: str) -> str | None:
+    """The serial a reading ends with (its last four digits, the unmistakable look-alikes read
+    as digits: «ủ0.36.H14-240311-0363» → «0363», «…-6099-» → «6099»), or None. Nothing else
+    checks a serial, so a second reading of a code is given only where the first agrees."""
+    found = _LAST_SERIAL.search(fold(text))
+    return _digits(found.group(1), _SERIAL) if found else None

@@ -39,6 +39,6 @@ def test_a_result_in_review_is_no_electronic_result() -> None:
 def test_an_unread_receipt_read_as_the_code_of_a_receiptless_dossier_is_counted_once() -> None:
     """GIVEN dossier B's receipt refused (its code read with low confidence) and B's result
     arriving in B's folder THEN one dossier B, on both sides."""
-    receipt = Outcome(None, RECEIPT, True, [B], False, read_code=B)
+    receipt = Outcome(None, RECEIPT, True, [B], False, read_codes=frozenset({B}))
     outcomes = [receipt, outcome(B, RESULT, False, B, late=True)]
     assert assembled_indicators(outcomes).dossiers == true_indicators(outcomes).dossiers == 1

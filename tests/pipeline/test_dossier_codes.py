@@ -8,7 +8,8 @@ import pytest
 from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
-from pipeline.values.dossier_codes import mend_unit, normalize_dossier_code
+from pipeline.values.dossier_codes import mend_unit, normalize_dossier_code, serial_as_read
+from schemas.ocr import CodeReading
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
 
@@ -118,3 +119,119 @@ def test_a_code_found_on_the_page_on_another_day_than_received_is_refused(doctyp
     document = analysed_receipt(doctypes, "000. 00.21 ..H27-241126- 0001", {UNIT})
     assert document.own_code is None
     assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+@pytest.mark.parametrize(("read", "serial"), [
+    ("001.21. 16.H27-241202- 0136", "0136"), ("9600.31.38 .H14-251026 - 8457", "8457"),
+    ("999.31.36.H27-249617-6099-", "6099"), ("0Q0. ủ0.36.H14-240311-O363", "0363"),
+    ("000.00.21.H27-241128-00012", None), ("Mã hồ sơ:", None)])
+def test_the_serial_a_reading_ends_with(read, serial):
+    assert serial_as_read(read) == serial
+
+
+def reread_receipt(doctypes, first: str, second: str | None, units: set[str],
+                   lines: list[str] | None = None):
+    """A receipt whose code line was read ``first`` on the page, its words at confidence 20,
+    and ``second`` on its own (None: not read again)."""
+    page = make_page(lines or receipt_reading(first), confidences={
+        word: 20.0 for word in first.split()})
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=second, first=first, bbox=(100, 100, 900, 140))] if second else []})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset(units))
+    return document
+
+
+def test_a_code_the_page_split_at_low_confidence_is_given_from_its_second_reading(doctypes):
+    """
+    GIVEN a receipt whose code the page's reading split into words read at confidence 0.20
+    (refused), and whose line read again gives the code, its unit one of the office's, its day
+    the received day and its serial the one first read
+    WHEN analysed
+    THEN the code is given from the second reading, with a note saying so
+    """
+    first = "000.00. 21.H27-241128- 0001"
+    assert reread_receipt(doctypes, first, None, {UNIT}).own_code is None  # without: refused
+    document = reread_receipt(doctypes, first, CODE, {UNIT})
+    assert document.own_code == CODE
+    assert "second reading" in document.analysis.extraction.notes["dossier_code"]
+
+
+def test_a_garbled_first_reading_is_replaced_by_a_second_that_passes_every_check(doctypes):
+    document = reread_receipt(doctypes, "0Q0. ủ0.21.H27-241128-0001", CODE, {UNIT})
+    assert document.own_code == CODE
+
+
+@pytest.mark.parametrize(("first", "second", "why"), [
+    ("9600.00.21 .H27-241128 - 8001", CODE, "the serial is not the one first read"),
+    ("000.00. 21.H27-241128- 0001", "000.00.21.H27-241126-0001", "not the received day"),
+    ("000.00. 21.H27-241128- 0001", "960.00.21.H27-241128-0001", "no unit of the office"),
+])
+def test_a_second_reading_that_fails_a_check_is_not_given(doctypes, first, second, why):
+    document = reread_receipt(doctypes, first, second, {UNIT})
+    assert document.own_code is None, why
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_second_reading_without_a_received_day_to_check_it_is_not_given(doctypes):
+    first = "000.00. 21.H27-241128- 0001"
+    lines = [line for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    assert reread_receipt(doctypes, first, CODE, {UNIT}, lines).own_code is None
+
+
+def test_a_second_reading_is_not_given_without_units_configured(doctypes):
+    assert reread_receipt(doctypes, "000.00. 21.H27-241128- 0001", CODE, set()).own_code is None
+
+
+def test_a_code_given_that_its_second_reading_contradicts_goes_to_review(doctypes):
+    """GIVEN a code read surely on the page, and a second reading of its line that passes
+    every check yet names another unit of the office WHEN analysed THEN which reading is
+    right cannot be told: the code is left out naming both, the receipt goes to review."""
+    other = "000.31.20.H26-241128-0001"
+    page = make_page(receipt_reading(CODE)).model_copy(update={"code_readings": [
+        CodeReading(code=other, first=CODE, bbox=(100, 100, 900, 140))]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(),
+                               units=frozenset({UNIT, "000.31.20.H26"}))
+    assert document.own_code is None
+    assert any(other in reason for reason in document.analysis.assessment.review_reasons)
+
+
+def test_a_refused_code_names_its_second_reading_when_that_fails_too(doctypes):
+    document = reread_receipt(doctypes, "000.00. 21.H27-241128- 0001",
+                              "960.00.21.H27-241128-0001", {UNIT})
+    reasons = "; ".join(document.analysis.assessment.review_reasons)
+    assert "read again on its line: «960.00.21.H27-241128-0001»" in reasons
+
+
+@pytest.mark.parametrize(("received", "given"), [
+    ("16 giờ 60 phút, ngày 28 tháng 11 năm 2024", True),  # the time refused, its day read
+    ("08 giờ 30 phút, ngày 92 tháng 11 năm 2024", False),  # no valid day to check by
+])
+def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, received,
+                                                                      given):
+    first = "000.00. 21.H27-241128- 0001"
+    lines = [f"4. Thời gian nhận hồ sơ: {received}" if "Thời gian nhận" in line else line
+             for line in receipt_reading(first)]
+    document = reread_receipt(doctypes, first, CODE, {UNIT}, lines)
+    assert "received_at" not in document.analysis.extraction.fields
+    assert (document.own_code == CODE) is given
+
+
+@pytest.mark.parametrize(("dated", "given"), [
+    ("Thạch Hạ, ngày 28 tháng 11 năm 2024", True),  # the receipt's own day: the code's
+    ("Thạch Hạ, ngày 27 tháng 11 năm 2024", False),  # another day: refused
+])
+def test_a_receipts_own_date_above_the_code_checks_the_second_reading_when_no_received_day(
+        doctypes, dated, given):
+    """GIVEN a receipt whose received time was misread past its day («ngày 92») and whose code
+    the page split at low confidence WHEN its code's second reading is checked THEN the day it
+    is checked by is the receipt's place-and-date line above the code."""
+    first = "000.00. 21.H27-241128- 0001"
+    lines = [line.replace("ngày 28 tháng 11", "ngày 92 tháng 11")
+             if "Thời gian nhận" in line else line for line in receipt_reading(first)]
+    lines.insert(1, dated)
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    code_line = next(line for line in page.lines if line.text.startswith("Mã"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=first, bbox=code_line.bbox)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert (document.own_code == CODE) is given

@@ -82,18 +82,44 @@ def test_the_cover_sheets_receipt_may_come_after_a_form(doctypes):
     assert [s.dossier_code for s in spans] == [code_a] * 3
 
 
-def test_an_untitled_page_that_fits_another_type_is_a_doubt(doctypes):
+UNTITLED_FORM = [line for line in BIRTH_FORM if line != "TỜ KHAI ĐĂNG KÝ KHAI SINH"]
+
+
+def test_an_untitled_page_that_fits_another_type_is_a_doubt_of_its_own(doctypes):
     """
     GIVEN a receipt followed by a birth registration form whose title was not read
     WHEN split
-    THEN the form's page stays with the receipt (no title starts it) but the receipt's
-    document names the page as a doubt, so a person looks before anything is glued wrongly.
+    THEN the form's page is not glued to the receipt: it starts a document of its own (no
+    title opens it) that names the page as a doubt, and the receipt has none.
     """
-    untitled_form = [line for line in BIRTH_FORM if line != "TỜ KHAI ĐĂNG KÝ KHAI SINH"]
-    spans = split_document(pages_of(RECEIPT_FORM, untitled_form), doctypes, {}, NEAR)
-    assert shape(spans) == [("dossier_receipt", 1, 2, None)]
-    assert spans[0].doubts and "page 2" in spans[0].doubts[0]
-    assert "birth_registration" in spans[0].doubts[0]
+    spans = split_document(pages_of(RECEIPT_FORM, UNTITLED_FORM, ID_COPY), doctypes, {}, NEAR)
+    assert shape(spans) == [("dossier_receipt", 1, 1, None), (None, 2, 3, None)]
+    assert not spans[0].doubts
+    assert "page 2" in spans[1].doubts[0] and "birth_registration" in spans[1].doubts[0]
+
+
+def test_an_untitled_page_that_repeats_its_documents_labels_is_a_doubt_of_its_own(doctypes):
+    """
+    GIVEN a birth registration form, its ID copy, then a second form whose title was not read
+    WHEN split
+    THEN the second form's page prints the first's labels over again: it starts a document of
+    its own, in doubt; the ID copy stays the first form's attachment.
+    """
+    spans = split_document(pages_of(BIRTH_FORM, ID_COPY, UNTITLED_FORM), doctypes, {}, NEAR)
+    assert shape(spans) == [("birth_registration", 1, 2, None), (None, 3, 3, None)]
+    assert not spans[0].doubts
+    assert "second birth_registration" in spans[1].doubts[0]
+
+
+def test_a_forms_second_page_with_labels_of_its_own_is_no_doubt(doctypes):
+    """A form's page printing the rest of its labels (none of its first page's) is its own
+    document's next page."""
+    first = [line for line in BIRTH_FORM if not line.startswith(("Ngày", "Giới", "Dân", "Quốc",
+                                                                 "Nơi sinh", "Quê"))]
+    second = [line for line in BIRTH_FORM if line not in first]
+    spans = split_document(pages_of(first, second), doctypes, {}, NEAR)
+    assert shape(spans) == [("birth_registration", 1, 2, None)]
+    assert not spans[0].doubts
 
 
 def test_a_file_splits_into_records_each_with_its_own_type_and_status(doctypes):
@@ -108,11 +134,11 @@ def test_a_file_splits_into_records_each_with_its_own_type_and_status(doctypes):
 
 
 def test_a_doubt_sends_its_document_to_review_with_the_reason_first(doctypes):
-    untitled_form = [line for line in BIRTH_FORM if line != "TỜ KHAI ĐĂNG KÝ KHAI SINH"]
-    pages = [make_page(RECEIPT_FORM, number=1), make_page(untitled_form, number=2)]
-    (document,) = analyse_file(pages, doctypes, ReviewOptions())
-    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
-    assert document.analysis.assessment.review_reasons[0].startswith("page 2 has no title")
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(UNTITLED_FORM, number=2)]
+    receipt, doubted = analyse_file(pages, doctypes, ReviewOptions())
+    assert receipt.analysis.assessment.status is DigitizationStatus.DIGITIZED
+    assert doubted.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert doubted.analysis.assessment.review_reasons[0].startswith("page 2 has no title")
 
 
 CODE = "000.00.21.H27-241128-0001"
@@ -177,3 +203,14 @@ def test_a_title_read_with_a_doubled_vowel_still_starts_its_document(doctypes):
     ("thuở", "thuở"), ("HOÀ", "HOÀ")])
 def test_only_a_vowel_before_its_own_marked_form_is_undone(read, word):
     assert undouble_word(read) == word
+
+
+def test_a_letter_after_a_notice_is_its_attachment_though_it_prints_the_same_markers(doctypes):
+    """A generic type's markers («Kính gửi», «Nơi nhận») are any letter's: a letter after an
+    administrative notice repeats them and is no second notice."""
+    notice = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "THÔNG BÁO", "Kính gửi: Ông Lê Văn Nam",
+              "Về việc bổ sung hồ sơ", "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    letter = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Kính gửi: Ủy ban nhân dân xã Thạch Hạ",
+              "Tôi xin gửi kèm giấy tờ.", "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    spans = split_document(pages_of(notice, letter), doctypes, {}, NEAR)
+    assert shape(spans) == [("official_document", 1, 2, None)]

@@ -1,0 +1,127 @@
+"""A second reading of a printed dossier code, on its line only, with only its characters.
+
+A receipt prints its dossier code on one line («Mã hồ sơ: 000.00.21.H27-241128-0001»).
+Tesseract's Vietnamese model, reading the whole page, splits it into several words read at
+confidence 0.09–0.28, or garbles it («9600.31.38.H14-251026-8457»): on the session-8 stacks,
+every tuning receipt without a barcode whose code was refused was one of these, and its whole
+dossier went to review. Read again from the same pixels, cropped to the code (the words after
+the label, or the words a code's structure was found in) and with only digits, «.», «-» and
+«H» allowed, the code mostly comes out whole.
+
+The second reading is kept beside the first (``PageOcr.code_readings``), not put in its
+place: it is a candidate that extraction still checks, by structure here and by unit and
+received day (pipeline/document.py), and gives only when it passes; where the two readings
+disagree, the code is in doubt and the receipt stays in review.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+
+from pipeline.ocr import OcrEngine, OcrOptions, engine_for, parse_tsv
+from pipeline.ocr.reread import Band
+from pipeline.text import fold
+from pipeline.values.dossier_codes import CODE_PATTERN, read_code
+from schemas.errors import ConfigurationError, OcrError
+from schemas.ocr import CodeReading, OcrLine, OcrWord, PageOcr, union_bbox
+
+log = logging.getLogger(__name__)
+
+WHITELIST = "0123456789.-H"
+# Latin digits and one capital: English's model, as for the digit re-read (reread.py).
+CODE_LANGUAGE = "eng"
+# The labels a code is printed after (config/doctypes/dossier_receipt.yaml, cover captions),
+# folded; «:» may be read or not.
+_LABEL = re.compile(r"\bma\s*(?:so\s*)?ho\s*so\b\s*:?")
+_PAD = 8  # pixels kept around the code's words: a cut stroke makes a new misreading
+MAX_CODE_LINES = 3  # a receipt prints one code, a cover sheet one under its symbol
+
+
+def code_words(line: OcrLine) -> list[OcrWord]:
+    """The words of ``line`` that hold a dossier code: those after a code label («Mã hồ sơ:»),
+    else those a code's structure was found in (pipeline/values/dossier_codes.py); none when
+    the line has neither."""
+    words = line.words
+    starts, position = [], 0
+    for word in words:
+        starts.append(position)
+        position += len(word.text) + 1
+    folded = fold(line.text)
+    label = _LABEL.search(folded)
+    if label is not None:
+        after = [w for w, s in zip(words, starts, strict=True) if s >= label.end()]
+        if after:
+            return after
+    found = CODE_PATTERN.search(folded)
+    if found is None:
+        return []
+    return [w for w, s in zip(words, starts, strict=True)
+            if s < found.end() and found.start() < s + len(w.text)]
+
+
+def stack_code_crops(image: np.ndarray, page: PageOcr
+                     ) -> tuple[np.ndarray | None, list[Band], list[list[OcrWord]]]:
+    """The code lines' crops one under another on white, a line's height apart, where each
+    sits, and the first reading's words of each. None when the page prints no code."""
+    spans = [words for line in page.lines if (words := code_words(line))][:MAX_CODE_LINES]
+    if not spans:
+        return None, [], []
+    height, width = image.shape[:2]
+    crops, bands, top = [], [], 0
+    for index, words in enumerate(spans):
+        x0, y0, x1, y1 = union_bbox([w.bbox for w in words])
+        crop = image[max(0, y0 - _PAD):min(height, y1 + _PAD),
+                     max(0, x0 - _PAD):min(width, x1 + _PAD)]
+        crop = crop if crop.ndim == 2 else crop.mean(axis=2).astype(np.uint8)
+        crops.append((top, crop))
+        bands.append(Band(index, 0, top, top + crop.shape[0]))
+        top += 2 * crop.shape[0]
+    strip = np.full((top, max(c.shape[1] for _, c in crops) + 2 * _PAD), 255, dtype=np.uint8)
+    for offset, crop in crops:
+        strip[offset:offset + crop.shape[0], _PAD:_PAD + crop.shape[1]] = crop
+    return strip, bands, spans
+
+
+def _band_words(tsv: str, bands: list[Band]) -> list[list[OcrWord]]:
+    """The second reading's words of each band."""
+    found: list[list[OcrWord]] = [[] for _ in bands]
+    for word in (w for line in parse_tsv(tsv) for w in line.words):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        for index, band in enumerate(bands):
+            if band.top <= middle < band.bottom:
+                found[index].append(word)
+    return found
+
+
+def reading_of(words: list[OcrWord], first: list[OcrWord]) -> CodeReading | None:
+    """The code in a band's second reading, with the first reading of the same words and
+    their box; None when the reading has no code's structure. No confidence: Tesseract gives
+    a reading with a whitelist confidence 0 even when it is right (4 of 5 measured)."""
+    code = read_code(fold("".join(w.text for w in words)))
+    if code is None:
+        return None
+    return CodeReading(code=code, first=" ".join(w.text for w in first),
+                       bbox=union_bbox([w.bbox for w in first]))
+
+
+def reread_codes(image: np.ndarray, page: PageOcr, options: OcrOptions,
+                 engine: OcrEngine | None = None) -> PageOcr:
+    """The page with its printed dossier codes read a second time (see the module's doc) in
+    ``code_readings``; unchanged when it prints none or none reads as a code. ``image`` is
+    the image ``page`` was read from (its boxes' pixel grid)."""
+    strip, bands, spans = stack_code_crops(image, page)
+    if strip is None:
+        return page
+    try:
+        tsv = (engine or engine_for(options)).read_digits(strip, options, CODE_LANGUAGE,
+                                                          WHITELIST)
+    except (OcrError, ConfigurationError) as exc:
+        # The second reading is a candidate only: without it the page stands as first read.
+        log.warning("page %d: dossier code not read again: %s", page.number, exc)
+        return page
+    readings = [reading for words, first in zip(_band_words(tsv, bands), spans, strict=True)
+                if words and (reading := reading_of(words, first)) is not None]
+    return page.model_copy(update={"code_readings": readings}) if readings else page

@@ -1,0 +1,91 @@
+"""The second reading of a printed dossier code, on its line only (real Tesseract)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.ocr import OcrOptions
+from pipeline.ocr.code_reread import code_words, reread_codes
+from schemas.ocr import OcrLine, OcrWord, PageOcr
+from tests.pipeline.conftest import SANS
+
+CODE = "000.31.38.H14-251020-0457"
+LABEL = "Mã hồ sơ:"
+
+
+@pytest.fixture(scope="module")
+def code_line() -> tuple[np.ndarray, tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """A white 300-DPI page printing «Mã hồ sơ: <code>» at 12 pt: the image, the label's box
+    and the code's box."""
+    image = Image.new("L", (1800, 300), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SANS, 50)
+    draw.text((100, 100), LABEL, font=font, fill=0)
+    label = tuple(int(v) for v in draw.textbbox((100, 100), LABEL, font=font))
+    start = label[2] + 25
+    draw.text((start, 100), CODE, font=font, fill=0)
+    code = tuple(int(v) for v in draw.textbbox((start, 100), CODE, font=font))
+    return np.array(image), label, code  # type: ignore[return-value]
+
+
+def page_of(words: list[tuple[str, float, tuple[int, int, int, int]]]) -> PageOcr:
+    line = OcrLine(words=[OcrWord(text=t, confidence=c, bbox=b) for t, c, b in words])
+    return PageOcr(number=1, width=1800, height=300, lines=[line], text=line.text,
+                   mean_confidence=60)
+
+
+def split_code(label: tuple[int, int, int, int], code: tuple[int, int, int, int]
+               ) -> list[tuple[str, float, tuple[int, int, int, int]]]:
+    """The line as Tesseract's page reading garbled it on a receipt of the tuning stacks: the
+    code split into words at low confidence, two digits misread («9600…», «…-8457»)."""
+    x0, y0, x1, y1 = code
+    third = (x1 - x0) // 3
+    return [("Mã", 90, (label[0], y0, label[0] + 60, y1)),
+            ("hồ", 90, (label[0] + 70, y0, label[0] + 120, y1)),
+            ("sơ:", 90, (label[0] + 130, y0, label[2], y1)),
+            ("9600.31.38", 45, (x0, y0, x0 + third, y1)),
+            (".H14-251026", 45, (x0 + third, y0, x0 + 2 * third, y1)),
+            ("-", 92, (x0 + 2 * third, y0, x0 + 2 * third + 20, y1)),
+            ("8457", 84, (x0 + 2 * third + 30, y0, x1, y1))]
+
+
+def test_the_code_words_are_those_after_the_label(code_line):
+    _, label, code = code_line
+    line = page_of(split_code(label, code)).lines[0]
+    assert [w.text for w in code_words(line)] == ["9600.31.38", ".H14-251026", "-", "8457"]
+
+
+def test_a_line_without_label_gives_the_words_a_code_was_found_in():
+    words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
+             for i, t in enumerate(["Số", "000.00.21.H27-241128-0001", "ngày"])]
+    assert [w.text for w in code_words(OcrLine(words=words))] == ["000.00.21.H27-241128-0001"]
+
+
+def test_a_line_with_neither_gives_no_words():
+    words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
+             for i, t in enumerate(["Số", "điện", "thoại:", "0912345678"])]
+    assert code_words(OcrLine(words=words)) == []
+
+
+def test_a_garbled_code_is_read_whole_on_its_line(code_line):
+    """
+    GIVEN a receipt line whose code the page's reading split and misread
+    WHEN the code's words are read again with only a code's characters
+    THEN the second reading is the printed code, kept beside the first reading with its words
+    and box; the words themselves are not changed
+    """
+    image, label, code = code_line
+    page = page_of(split_code(label, code))
+    read = reread_codes(image, page, OcrOptions())
+    assert [(r.code, r.first) for r in read.code_readings] == [
+        (CODE, "9600.31.38 .H14-251026 - 8457")]
+    assert read.code_readings[0].bbox == (code[0], code[1], code[2], code[3])
+    assert read.lines == page.lines
+
+
+def test_a_page_without_a_code_is_not_read_again(code_line):
+    image, label, _ = code_line
+    page = page_of([("Số", 90, label)])
+    assert reread_codes(image, page, OcrOptions()) is page
