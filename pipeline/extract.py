@@ -25,8 +25,10 @@ from pipeline.fields import (
     agree_kind_and_symbol,
     agree_with_words,
     build_field,
+    check_due_days,
     check_fields,
     check_known_names,
+    date_from_code,
     place_as_in_authority,
     respell_from_copies,
 )
@@ -633,7 +635,9 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
         # The field's kind respells from the copies (names, communes) or leaves the value.
         candidates[key] = respell_from_copies(candidate, partial(_copies, rows),
                                               doctype.field(key), doctype)
-    checked = check_fields(check_known_names(candidates, doctype), doctype)
+    candidates = check_due_days(date_from_code(check_known_names(candidates, doctype),
+                                               doctype), doctype)
+    checked = check_fields(candidates, doctype)
     return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
 
 

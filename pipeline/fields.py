@@ -28,7 +28,7 @@ from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words
 from pipeline.values.official import symbol_kind
-from pipeline.values.validate import carries_date, is_in_order
+from pipeline.values.validate import carries_date, code_day, is_due_in, is_in_order
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
 
@@ -268,6 +268,70 @@ def check_known_names(candidates: dict[str, Candidate],
             checked[key] = replace(candidate,
                                    field=candidate.field.model_copy(update={"value": mended}))
     return checked
+
+
+def date_from_code(candidates: dict[str, Candidate],
+                   doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """A date one digit off the day its code carries (``dated_by``) spelt as the code has
+    it, when the code is sure and valid and the date is no valid date: the code and the date
+    are two printings of one day, and Tesseract misreads a 0 of a date as 6, 8 or 9
+    («2025-98-22», «2024-07-61» beside codes of 250822 and 240701: two tuning receipts).
+    The time is kept as read; the mend lowers the confidence and is noted."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        code, dated = candidates.get(fdef.key), candidates.get(fdef.dated_by or "")
+        if code is None or dated is None or not code.field.valid or code.problem \
+                or code.field.confidence < doctype.matching.drop_below_confidence:
+            continue
+        read = str(dated.field.value)
+        mended = code_day(str(code.field.value), read)
+        if mended is None or mended == read:
+            continue
+        # A valid date that disagrees may be the right one (the code misread): neither is given.
+        if dated.field.valid or not doctype.field(fdef.dated_by or "").checker.validate(mended):
+            continue
+        confidence = round(dated.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
+        checked[fdef.dated_by or ""] = replace(
+            dated, note=f"read «{read}», mended to the day of {fdef.key}",
+            field=dated.field.model_copy(update={"value": mended, "valid": True,
+                                                 "confidence": confidence}))
+    return checked
+
+
+# Confidence of a due day and a number of days that agree with the day received: three
+# readings of the form agree, which a misread digit in any of them breaks (Tesseract gives
+# digits of some faces low confidences it does not give the same digits elsewhere).
+DUE_AGREES_CONFIDENCE = 0.8
+
+
+def check_due_days(candidates: dict[str, Candidate],
+                   doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Due days checked against their start plus the working days (``due_after``): agreeing,
+    the due day and the days are given with at least ``DUE_AGREES_CONFIDENCE``; disagreeing,
+    neither is (which of them was misread cannot be told; the start has checks of its own)."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        if not fdef.due_after:
+            continue
+        keys = (fdef.key, *fdef.due_after)
+        due, start, days = (candidates.get(key) for key in keys)
+        if due is None or start is None or days is None \
+                or not all(c.field.valid for c in (due, start, days)) \
+                or not is_in_order(start.field.value, due.field.value):
+            continue  # judged by their validators, or by the order of the dates
+        agree = is_due_in(start.field.value, days.field.value, due.field.value)
+        for key, other in ((keys[0], keys[2]), (keys[2], keys[0])):
+            checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
+    return checked
+
+
+def _judged_by_due(candidate: Candidate, agree: bool, other: str, start: str) -> Candidate:
+    if not agree:
+        return replace(candidate, problem=candidate.problem
+                       or f"disagrees with {other} counted from {start}")
+    confidence = max(candidate.field.confidence, DUE_AGREES_CONFIDENCE)
+    return replace(candidate, field=candidate.field.model_copy(
+        update={"confidence": confidence}))
 
 
 def _out_of_order(fdef: FieldDefinition, values: dict[str, Value],

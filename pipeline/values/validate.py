@@ -181,3 +181,69 @@ def carries_date(code: str, moment: str) -> bool:
     if day is None or parsed is None:
         return True
     return day.group(1) == parsed.strftime("%y%m%d")
+
+
+def code_day(code: str, moment: str) -> str | None:
+    """``moment`` (ISO date or date-time, valid or not) with its date replaced by the day its
+    code carries, when they differ in one digit at most; None otherwise (or when the code
+    carries no day)."""
+    day = re.search(r"-(\d{6})-", code)
+    if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", moment):
+        return None
+    carried = f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}"
+    if sum(a != b for a, b in zip(carried, moment[:10], strict=True)) > 1:
+        return None
+    return carried + moment[10:]
+
+
+# Public holidays on fixed days of the solar calendar (Labour Code 2019, art. 112): New Year,
+# Reunification Day, Labour Day, National Day with a day next to it (1 or 3 September).
+FIXED_HOLIDAYS: frozenset[tuple[int, int]] = frozenset(
+    {(1, 1), (4, 30), (5, 1), (9, 1), (9, 2), (9, 3)})
+# Tết (five days off, moved by the lunar calendar, falls between 21 January and 20 February)
+# and Hùng Kings' day (10th of the third lunar month, in April) are not fixed: a due day may
+# lie this many working days further in a span that holds those seasons, plus a day given in
+# lieu of a holiday on a weekend.
+TET_SEASON = ((1, 20), (2, 25))
+TET_DAYS = 7
+IN_LIEU_DAYS = 1
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """``days`` working days (Monday–Friday) after ``day``."""
+    while days > 0:
+        day += dt.timedelta(days=1)
+        days -= day.weekday() < 5
+    return day
+
+
+def _holiday_allowance(start: dt.date, end: dt.date) -> int:
+    """Working days that holidays may take between two days (see ``FIXED_HOLIDAYS``)."""
+    allowance, day, tet_years, hung_years = 0, start, set(), set()
+    while day <= end:
+        if day.weekday() < 5 and (day.month, day.day) in FIXED_HOLIDAYS:
+            allowance += 1
+        if TET_SEASON[0] <= (day.month, day.day) <= TET_SEASON[1]:
+            tet_years.add(day.year)
+        if day.month == 4:
+            hung_years.add(day.year)
+        day += dt.timedelta(days=1)
+    holidays = allowance + TET_DAYS * len(tet_years) + len(hung_years)
+    return holidays + (IN_LIEU_DAYS if holidays else 0)
+
+
+def is_due_in(start: Value, days: Value, due: Value) -> bool:
+    """Whether a result due at ``due`` is due ``days`` working days after ``start`` (ISO dates
+    or date-times), as a one-stop-shop's software counts: weekends skipped, and holidays
+    (``_holiday_allowance``). Counted in calendar days instead also agrees (a few procedures'
+    laws count so), and so does the same or the next working day for a one-day procedure
+    (offices return some results the day they receive them)."""
+    first, last = _parse_date(str(start)[:10]), _parse_date(str(due)[:10])
+    if first is None or last is None or not isinstance(days, int) or days < 1:
+        return True  # not judged here: their own validators judge them
+    earliest = latest = add_working_days(first, days)
+    for _ in range(2):  # holidays move the end, and the span moved to may hold more
+        latest = add_working_days(first, days + _holiday_allowance(first, latest))
+    if days <= 1:
+        earliest = first
+    return earliest <= last <= latest or last == first + dt.timedelta(days=days)

@@ -7,6 +7,8 @@ import pytest
 from pipeline.values.registry import VALIDATORS
 from pipeline.values.validate import (
     carries_date,
+    code_day,
+    is_due_in,
     is_in_order,
     is_valid_birth_year,
     is_valid_date,
@@ -167,3 +169,30 @@ def test_the_public_suffix_list_is_loaded_only_when_an_email_is_checked():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.split() == ["False", "True", "True"]
+
+
+@pytest.mark.parametrize(("start", "days", "due", "agrees"), [
+    ("2024-11-28T08:30", 1, "2024-11-29T14:00", True),  # Thursday, next working day
+    ("2024-11-29T08:30", 1, "2024-12-02T08:30", True),  # Friday: the weekend is skipped
+    ("2024-11-29T08:30", 1, "2024-11-29T16:00", True),  # returned the same day
+    ("2024-03-04T10:00", 7, "2024-03-13T10:00", True),
+    ("2024-03-04T10:00", 7, "2024-03-16T10:00", False),  # a misread day
+    ("2024-03-04T10:00", 7, "2024-03-12T10:00", False),  # before the days have passed
+    ("2024-03-04T10:00", 1, "2024-03-08T10:00", False),  # «1» for «4», or a misread day
+    ("2024-03-04T10:00", 30, "2024-04-03T10:00", True),  # thirty calendar days
+    ("2024-02-05T10:00", 5, "2024-02-19T10:00", True),  # Tết falls in between
+    ("2024-04-26T10:00", 1, "2024-05-02T10:00", True),  # 30 April and 1 May
+])
+def test_a_due_day_is_its_start_plus_the_working_days(start, days, due, agrees):
+    assert is_due_in(start, days, due) is agrees
+
+
+@pytest.mark.parametrize(("code", "moment", "mended"), [
+    ("000.00.21.H27-250822-0001", "2025-98-22T15:55", "2025-08-22T15:55"),
+    ("000.00.21.H27-240701-0001", "2024-07-61T10:55", "2024-07-01T10:55"),
+    ("000.00.21.H27-240701-0001", "2024-07-01T10:55", "2024-07-01T10:55"),
+    ("000.00.21.H27-240701-0001", "2024-09-61T10:55", None),  # two digits off
+    ("000.00.21.H27", "2024-07-61T10:55", None),  # the code carries no day
+])
+def test_the_day_a_code_carries_replaces_a_date_one_digit_off(code, moment, mended):
+    assert code_day(code, moment) == mended
