@@ -69,9 +69,15 @@ def locate_value(kind: str, text: str) -> Span | None:
     return span_of(PATTERNS.get(kind), text)
 
 
+# An apostrophe that ends a word: Vietnamese writes one only inside a name, between letters
+# («H'Mông», «Ia H'Drai»); after a word it is a speck («Trạm y tế' phường», a tuning file).
+_TRAILING_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’‘`´]+(?=[\s,;]|$)")
+
+
 def normalize_text(text: str) -> str | None:
-    """NFC, single spaces, no leaders, footnote markers or edge punctuation."""
-    cleaned = clean_text(text)
+    """NFC, single spaces, no leaders, footnote markers, edge punctuation or apostrophes
+    after a word."""
+    cleaned = clean_text(_TRAILING_APOSTROPHE.sub("", nfc(text)))
     return cleaned if any(c.isalnum() for c in cleaned) else None
 
 

@@ -140,6 +140,17 @@ def is_valid_positive_integer(value: Value) -> bool:
     return isinstance(value, int) and value > 0
 
 
+# A dossier is handed in as one set of documents, some procedures ask for two or three copies
+# (a building permit's drawings: «02 bộ»); more than this is a misread «01» («61», «81»:
+# Tesseract reads a 0 of some faces as 6 or 8, and gave «61» with confidence on a tuning file).
+MAX_DOSSIER_SETS = 10
+
+
+def is_valid_set_count(value: Value) -> bool:
+    """A number of sets of a dossier: 1 to ``MAX_DOSSIER_SETS``."""
+    return is_valid_positive_integer(value) and int(value) <= MAX_DOSSIER_SETS
+
+
 def is_valid_gender(value: Value) -> bool:
     return value in ("Nam", "Nữ")
 

@@ -26,6 +26,8 @@ from pipeline.values.registry import normalize_value
     ("Nguye\u0302\u0303n", "Nguyễn"),  # NFC
     ("....", None),
     ("", None),
+    ("Trạm y tế' phường Hưng Bình", "Trạm y tế phường Hưng Bình"),  # a speck after a word
+    ("thôn Kon H'Drai, xã Ia H'Drai", "thôn Kon H'Drai, xã Ia H'Drai"),  # inside a name
 ])
 def test_normalize_text(text, expected):
     assert normalize_text(text) == expected

@@ -131,6 +131,12 @@ def test_gender_and_integer():
     assert not is_valid_positive_integer("1")
 
 
+def test_a_dossier_is_handed_in_as_a_few_sets_at_most():
+    """«61 (bộ)» is a misread «01 (bộ)»."""
+    assert VALIDATORS["set_count"](1) and VALIDATORS["set_count"](2)
+    assert not VALIDATORS["set_count"](61) and not VALIDATORS["set_count"](0)
+
+
 @pytest.mark.parametrize(("earlier", "later", "ordered"), [
     ("1990", "2024-05-12", True),
     ("2025", "2024-05-12", False),  # the mother's «birth year» read from the child's date
