@@ -117,6 +117,14 @@ def _add_former(provinces: dict[str, tuple[str, ...]], former: dict) -> None:
 
 
 @functools.cache
+def province_codes(divisions_file: Path = NESTED_DIVISIONS_JSON_PATH) -> frozenset[str]:
+    """The provinces' three-digit codes («042» Hà Tĩnh), which begin every CCCD number (the
+    Ministry of Public Security numbers cards by the statistics office's province codes)."""
+    divisions = json.loads(divisions_file.read_text(encoding="utf-8"))
+    return frozenset(f"{p['code']:03d}" for p in divisions)
+
+
+@functools.cache
 def load_gazetteer(divisions_file: Path = NESTED_DIVISIONS_JSON_PATH,
                    former_file: Traversable = FORMER_FILE) -> Gazetteer:
     """The gazetteer (read once; see the module's doc)."""

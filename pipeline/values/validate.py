@@ -12,6 +12,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.values.gazetteer import province_codes
 from pipeline.values.normalize import Value
 from pipeline.values.syllables import is_abbreviation, is_plausible_word, is_syllable
 
@@ -60,9 +61,18 @@ def is_valid_person_name(value: Value) -> bool:
 
 
 def is_valid_id_number(value: Value) -> bool:
-    """CCCD: 12 digits; old CMND: 9 digits."""
+    """CCCD: 12 digits; old CMND: 9 digits. A CCCD begins with its holder's province code,
+    then a digit of century and sex (0–3: born in the 1900s or 2000s), then the last two
+    digits of the year of birth, which is not in the future: Tesseract reads a leading 0 as
+    9 («940189917639», a tuning file)."""
     text = str(value)
-    return text.isdigit() and len(text) in ID_LENGTHS
+    if not (text.isdigit() and len(text) in ID_LENGTHS):
+        return False
+    if len(text) == 9:
+        return True
+    century = 1900 + 100 * (int(text[3]) // 2)
+    return (text[:3] in province_codes() and text[3] in "0123"
+            and century + int(text[4:6]) <= dt.date.today().year)
 
 
 def is_valid_date(value: Value) -> bool:

@@ -32,6 +32,9 @@ TODAY = dt.date(2025, 6, 1)
     ("183456789", True),  # old CMND
     ("0421900012", False),
     ("04219000123a", False),
+    ("940189917639", False),  # no province has the code 940: a 0 read as 9
+    ("042590001234", False),  # a century digit above 3
+    ("042299001234", False),  # born in 2099
     ("", False),
 ])
 def test_id_number(value, valid):
