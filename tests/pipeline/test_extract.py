@@ -818,3 +818,18 @@ def test_a_received_day_that_is_no_date_is_read_from_the_code_when_one_digit_off
     assert extraction["received_at"].value == "2024-11-28T08:30"
     assert extraction["received_at"].confidence < extraction["dossier_code"].confidence
     assert "mended to the day of dossier_code" in extraction.notes["received_at"]
+
+
+def test_a_value_read_glued_to_its_label_s_colon_is_found(receipt):
+    """
+    GIVEN «Mã hồ sơ:.000.00.21.H27-241128-0001» read as one word after «hồ» (the space after
+          the colon lost), and «Email:nam.le@gmail.com» likewise
+    WHEN extracted
+    THEN the labels are found and their values read
+    """
+    lines = replaced(RECEIPT_FORM, "Mã hồ sơ", "Mã hồ sơ:.000.00.21.H27-241128-0001")
+    lines = replaced(lines, "Số điện thoại", "Số điện thoại: 0912 345 678 Email:nam.le@gmail.com")
+    found = values(extract_fields([make_page(lines)], receipt))
+    assert found["dossier_code"] == "000.00.21.H27-241128-0001"
+    assert found["email"] == "nam.le@gmail.com"
+    assert found["received_at"] == "2024-11-28T08:30"  # a time's colon is no label's
