@@ -205,14 +205,28 @@ def _mend_words(read: str, spelt: str, mends: dict[str, str]) -> None:
             mends[old] = new
 
 
+# Letters whose capital is their small letter set larger: OCR tells them apart by height
+# alone, and reads an address's «xã», «số» as «Xã», «Số» (two tuning files).
+SAME_SHAPE_CAPITALS = frozenset("CKOSVWXZ")
+
+
+def _place_word_case(read: str, known: str) -> str:
+    """A place word is a common noun, written small before the name it introduces (Decree
+    30/2020, Appendix II): a capital that has its small letter's shape is taken small."""
+    spelt = respell(read, known)
+    if spelt[:1] in SAME_SHAPE_CAPITALS and spelt[1:].islower():
+        return spelt.lower()
+    return spelt
+
+
 def mend_place_words(value: str) -> str:
     """Each part's first word spelt as the place word («thôn», «tổ», «số» …) it equals but
-    for its diacritics, in the case it was printed in."""
+    for its diacritics, in the case it was printed in (see ``_place_word_case``)."""
     def spell(found: re.Match[str]) -> str:
         word = found.group(1)
         known = PLACE_WORD_SPELLINGS.get(fold(word))
         return found.group(0) if known is None else found.group(0).replace(
-            word, respell(word, known))
+            word, _place_word_case(word, known))
     return _PART_START.sub(spell, value)
 
 

@@ -93,12 +93,14 @@ def is_valid_datetime(value: Value) -> bool:
     return moment is not None and moment.year >= OLDEST_YEAR
 
 
-def is_valid_office_datetime(value: Value) -> bool:
+def is_valid_office_datetime(value: Value, today: dt.date | None = None) -> bool:
     """A real date and time within the working day (``OFFICE_HOURS``), when offices receive
-    dossiers and hand results back: «00 giờ 45» is a misread «10 giờ 45»."""
+    dossiers and hand results back: «00 giờ 45» is a misread «10 giờ 45»; and not after next
+    year, as no procedure takes longer: «2624» is a misread «2024» (a tuning file)."""
     moment = _parse_datetime(value)
     return (is_valid_datetime(value) and moment is not None
-            and OFFICE_HOURS[0] <= moment.hour <= OFFICE_HOURS[1])
+            and OFFICE_HOURS[0] <= moment.hour <= OFFICE_HOURS[1]
+            and moment.year <= (today or dt.date.today()).year + 1)
 
 
 def is_valid_birth_year(value: Value, today: dt.date | None = None) -> bool:

@@ -137,3 +137,13 @@ def test_the_gazetteer_lists_the_communes_of_each_district():
     assert len(gazetteer.commune_names) > 6000
     assert "Thạch Hạ" in gazetteer.communes_of("Hà Tĩnh", "Hà Tĩnh")
     assert "Thạch Hạ" not in gazetteer.communes_of("Cẩm Xuyên")
+
+
+@pytest.mark.parametrize(("read", "spelt"), [
+    ("Xã Hải Minh, huyện Hải Hậu, tỉnh Nam Định", "xã Hải Minh, huyện Hải Hậu, tỉnh Nam Định"),
+    ("Số 56 đường Lê Lợi, phường Thạch Thang", "số 56 đường Lê Lợi, phường Thạch Thang"),
+    ("Thôn Đông Tiến, xã Thạch Hạ", "Thôn Đông Tiến, xã Thạch Hạ"),  # «T» is no «t» misread
+    ("XÃ CHIỀNG MUNG", "XÃ CHIỀNG MUNG"),  # a line in capitals
+])
+def test_a_place_word_read_with_a_capital_of_its_small_letter_s_shape_is_small(read, spelt):
+    assert check_places(read).value == spelt

@@ -67,6 +67,7 @@ def test_datetime(value, valid):
     ("2024-11-28T07:30", True), ("2024-11-28T17:30", True), ("2024-11-28T06:00", True),
     ("2024-11-28T19:59", True), ("2024-11-28T00:45", False), ("2024-11-28T20:00", False),
     ("2024-11-28T05:59", False), ("2024-11-31T08:30", False),
+    ("2624-08-07T15:35", False),  # no procedure takes six centuries
 ])
 def test_office_datetime_is_in_the_working_day(value, valid):
     assert is_valid_office_datetime(value) is valid
