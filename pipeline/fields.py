@@ -18,6 +18,7 @@ day it was received (``dated_by``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -28,7 +29,14 @@ from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words
 from pipeline.values.official import symbol_kind
-from pipeline.values.validate import carries_date, code_day, is_due_in, is_in_order
+from pipeline.values.validate import (
+    add_working_days,
+    carries_date,
+    code_day,
+    is_due_in,
+    is_in_order,
+    with_day,
+)
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
 
@@ -315,6 +323,9 @@ def check_due_days(candidates: dict[str, Candidate],
             continue
         keys = (fdef.key, *fdef.due_after)
         due, start, days = (candidates.get(key) for key in keys)
+        if due is not None and start is not None and days is not None and not due.field.valid:
+            checked[keys[0]] = _due_from_start(due, start, days, fdef, doctype)
+            continue
         if due is None or start is None or days is None \
                 or not all(c.field.valid for c in (due, start, days)) \
                 or not is_in_order(start.field.value, due.field.value):
@@ -323,6 +334,28 @@ def check_due_days(candidates: dict[str, Candidate],
         for key, other in ((keys[0], keys[2]), (keys[2], keys[0])):
             checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
     return checked
+
+
+def _due_from_start(due: Candidate, start: Candidate, days: Candidate, fdef: FieldDefinition,
+                    doctype: DocTypeDefinition) -> Candidate:
+    """A due day that is no valid date but one digit off the start plus the working days
+    («2024-12-66» for «2024-12-06», a tuning file) spelt as that day, when the start and the
+    days are sure and valid; the time is kept as read, the confidence lowered, the mend
+    noted. A holiday may move a due day, but never by a digit's worth into an invalid one."""
+    sure = doctype.matching.drop_below_confidence
+    if not (start.field.valid and days.field.valid and min(
+            start.field.confidence, days.field.confidence) >= sure and start.problem is None
+            and days.problem is None and isinstance(days.field.value, int)):
+        return due
+    first = dt.date.fromisoformat(str(start.field.value)[:10])
+    read = str(due.field.value)
+    mended = with_day(add_working_days(first, days.field.value).isoformat(), read)
+    if mended is None or not fdef.checker.validate(mended):
+        return due
+    confidence = round(due.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
+    return replace(due, note=f"read «{read}», mended to the day counted from the start",
+                   field=due.field.model_copy(update={"value": mended, "valid": True,
+                                                      "confidence": confidence}))
 
 
 def _judged_by_due(candidate: Candidate, agree: bool, other: str, start: str) -> Candidate:

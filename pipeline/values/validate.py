@@ -211,12 +211,19 @@ def code_day(code: str, moment: str) -> str | None:
     code carries, when they differ in one digit at most; None otherwise (or when the code
     carries no day)."""
     day = re.search(r"-(\d{6})-", code)
-    if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", moment):
+    if day is None:
         return None
-    carried = f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}"
-    if sum(a != b for a, b in zip(carried, moment[:10], strict=True)) > 1:
+    return with_day(f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}", moment)
+
+
+def with_day(day: str, moment: str) -> str | None:
+    """``moment`` (ISO date or date-time, valid or not) with its date replaced by ``day``
+    (ISO), when they differ in one digit at most; None otherwise."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", moment):
         return None
-    return carried + moment[10:]
+    if sum(a != b for a, b in zip(day, moment[:10], strict=True)) > 1:
+        return None
+    return day + moment[10:]
 
 
 # Public holidays on fixed days of the solar calendar (Labour Code 2019, art. 112): New Year,

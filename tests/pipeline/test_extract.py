@@ -833,3 +833,18 @@ def test_a_value_read_glued_to_its_label_s_colon_is_found(receipt):
     assert found["dossier_code"] == "000.00.21.H27-241128-0001"
     assert found["email"] == "nam.le@gmail.com"
     assert found["received_at"] == "2024-11-28T08:30"  # a time's colon is no label's
+
+
+def test_a_due_day_that_is_no_date_is_counted_from_the_day_received_when_one_digit_off(receipt):
+    """
+    GIVEN «ngày 69 tháng 11» (a 2 read as 6) for the due day, 1 working day after Thursday
+          28 November
+    WHEN extracted
+    THEN the due day is Friday 29 November, with lowered confidence and a note
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", "5. Thời gian trả kết quả giải quyết "
+                     "hồ sơ: 14 giờ 00 phút, ngày 69 tháng 11 năm 2024")
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction["due_at"].value == "2024-11-29T14:00"
+    assert extraction["due_at"].confidence < extraction["received_at"].confidence
+    assert "mended" in extraction.notes["due_at"]
