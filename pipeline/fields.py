@@ -333,7 +333,23 @@ def check_due_days(candidates: dict[str, Candidate],
         agree = is_due_in(start.field.value, days.field.value, due.field.value)
         for key, other in ((keys[0], keys[2]), (keys[2], keys[0])):
             checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
+        if agree and _start_read_twice(start, due, candidates, fdef.due_after[0], doctype):
+            checked[keys[1]] = _judged_by_due(start, True, keys[2], keys[1])
     return checked
+
+
+def _start_read_twice(start: Candidate, due: Candidate, candidates: dict[str, Candidate],
+                      key: str, doctype: DocTypeDefinition) -> bool:
+    """Whether every part of a start that agrees with its due day was read twice: its day in
+    the code that carries it (``dated_by``), its time in the due day's (offices hand results
+    back at the hour they received the dossier). A received time read at 0.35 was the only
+    reason a clean tuning receipt went to review."""
+    codes = [candidates.get(f.key) for f in doctype.fields if f.dated_by == key]
+    code = codes[0] if codes else None
+    return (str(start.field.value)[10:] == str(due.field.value)[10:] and code is not None
+            and code.field.valid and code.problem is None
+            and code.field.confidence >= doctype.matching.drop_below_confidence
+            and carries_date(str(code.field.value), str(start.field.value)))
 
 
 def _due_from_start(due: Candidate, start: Candidate, days: Candidate, fdef: FieldDefinition,

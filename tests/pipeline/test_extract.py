@@ -848,3 +848,20 @@ def test_a_due_day_that_is_no_date_is_counted_from_the_day_received_when_one_dig
     assert extraction["due_at"].value == "2024-11-29T14:00"
     assert extraction["due_at"].confidence < extraction["received_at"].confidence
     assert "mended" in extraction.notes["due_at"]
+
+
+@pytest.mark.parametrize(("due_time", "raised"), [("08 giờ 30 phút", True),
+                                                   ("14 giờ 00 phút", False)])
+def test_a_received_time_read_unsurely_is_sure_when_every_part_was_read_twice(
+        receipt, due_time, raised):
+    """
+    GIVEN the time received read at 30 %, the code carrying its day and a due day 1 working
+          day later
+    WHEN extracted
+    THEN it is given surely when the due time repeats it, else at its own confidence
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", f"5. Thời gian trả kết quả giải quyết "
+                     f"hồ sơ: {due_time}, ngày 29 tháng 11 năm 2024")
+    extraction = extract_fields([make_page(lines, confidences={"08": 30.0})], receipt)
+    assert extraction["received_at"].value == "2024-11-28T08:30"
+    assert (extraction["received_at"].confidence >= 0.8) is raised
