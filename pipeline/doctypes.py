@@ -115,6 +115,11 @@ class FieldDefinition(BaseModel):
         None, description="key of the date this code carries as yymmdd (a dossier code is "
                           "made the day the dossier is received): when they disagree, neither "
                           "is given")
+    due_after: list[str] = Field(
+        default_factory=list, description="[start key, days key]: the value is due that many "
+        "working days after the start (a result, ``processing_days`` after the dossier was "
+        "received): when they disagree, neither this value nor the days is given; when they "
+        "agree, both are given however unsure their words were")
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
 
@@ -217,7 +222,10 @@ def _check_field(field: FieldDefinition, blocks: set[str], keys: set[str]) -> No
     if short:
         raise ValueError(f"field {field.key}: labels {short} are too short to match reliably "
                          "(a label with commas inside [a, list] must be quoted)")
-    unknown = set(field.before + field.after + ([field.dated_by] if field.dated_by else [])) - keys
+    if field.due_after and len(field.due_after) != 2:
+        raise ValueError(f"field {field.key}: due_after names a start key and a days key")
+    unknown = set(field.before + field.after + field.due_after
+                  + ([field.dated_by] if field.dated_by else [])) - keys
     if unknown:
         raise ValueError(f"field {field.key}: before/after name unknown keys {sorted(unknown)}")
 

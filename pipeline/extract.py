@@ -10,6 +10,7 @@ in doubt (blank after a leader, a block whose anchor was not read) is left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -25,8 +26,10 @@ from pipeline.fields import (
     agree_kind_and_symbol,
     agree_with_words,
     build_field,
+    check_due_days,
     check_fields,
     check_known_names,
+    date_from_code,
     place_as_in_authority,
     respell_from_copies,
 )
@@ -113,6 +116,26 @@ def _token(word: OcrWord, line: tuple[int, int, int]) -> Token:
     return Token(word=word, text=text, key=match_key(text), line=line)
 
 
+# A label's colon and the value read as one word («sơ:.000.21.45.H40-250619-0384», «Email:an@»:
+# Tesseract drops a narrow space after a colon): split after the colon, or the label's last
+# word is lost in the value's (a tuning receipt lost its dossier code so). A colon between
+# digits is a time's («08:30»), and stays.
+_GLUED_COLON = re.compile(r"(?<=[^\W\d_]):(?=[^\s:]*\w)")
+
+
+def split_glued(word: OcrWord) -> list[OcrWord]:
+    """The word, or a label's last word and the value glued to it, each with its share of the
+    box (by letters)."""
+    found = _GLUED_COLON.search(word.text)
+    if found is None:
+        return [word]
+    head, tail = word.text[:found.end()], word.text[found.end():]
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + round((x1 - x0) * len(head) / len(word.text))
+    return [word.model_copy(update={"text": head, "bbox": (x0, y0, cut, y1)}),
+            word.model_copy(update={"text": tail, "bbox": (cut, y0, x1, y1)})]
+
+
 def _overlaps(row: Row, top: int, bottom: int) -> bool:
     """Half the smaller height overlaps: the same printed line."""
     overlap = min(row.bottom, bottom) - max(row.top, top)
@@ -131,7 +154,8 @@ def build_rows(page: PageOcr) -> list[Row]:
     in none), and so are tall words no taller than that row allows (a title's words); specks
     with letters, and smears taller than their row allows, are noise and left out.
     """
-    tokens = [_token(w, (ln.block, ln.paragraph, ln.line)) for ln in page.lines for w in ln.words]
+    tokens = [_token(part, (ln.block, ln.paragraph, ln.line))
+              for ln in page.lines for w in ln.words for part in split_glued(w)]
     typical = _typical_height(tokens)
     core = [t for t in tokens if _is_core(t, typical)]
     rows: list[Row] = []
@@ -633,7 +657,9 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
         # The field's kind respells from the copies (names, communes) or leaves the value.
         candidates[key] = respell_from_copies(candidate, partial(_copies, rows),
                                               doctype.field(key), doctype)
-    checked = check_fields(check_known_names(candidates, doctype), doctype)
+    candidates = check_due_days(date_from_code(check_known_names(candidates, doctype),
+                                               doctype), doctype)
+    checked = check_fields(candidates, doctype)
     return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
 
 

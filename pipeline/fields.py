@@ -18,6 +18,7 @@ day it was received (``dated_by``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -28,7 +29,14 @@ from pipeline.text import fold, has_alnum, match_key
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words
 from pipeline.values.official import symbol_kind
-from pipeline.values.validate import carries_date, is_in_order
+from pipeline.values.validate import (
+    add_working_days,
+    carries_date,
+    code_day,
+    is_due_in,
+    is_in_order,
+    with_day,
+)
 from schemas.document import ExtractedField
 from schemas.ocr import BBox, union_bbox
 
@@ -268,6 +276,111 @@ def check_known_names(candidates: dict[str, Candidate],
             checked[key] = replace(candidate,
                                    field=candidate.field.model_copy(update={"value": mended}))
     return checked
+
+
+def date_from_code(candidates: dict[str, Candidate],
+                   doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """A date one digit off the day its code carries (``dated_by``) spelt as the code has
+    it, when the code is sure and valid and the date is no valid date: the code and the date
+    are two printings of one day, and Tesseract misreads a 0 of a date as 6, 8 or 9
+    («2025-98-22», «2024-07-61» beside codes of 250822 and 240701: two tuning receipts).
+    The time is kept as read; the mend lowers the confidence and is noted."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        code, dated = candidates.get(fdef.key), candidates.get(fdef.dated_by or "")
+        if code is None or dated is None or not code.field.valid or code.problem \
+                or code.field.confidence < doctype.matching.drop_below_confidence:
+            continue
+        read = str(dated.field.value)
+        mended = code_day(str(code.field.value), read)
+        if mended is None or mended == read:
+            continue
+        # A valid date that disagrees may be the right one (the code misread): neither is given.
+        if dated.field.valid or not doctype.field(fdef.dated_by or "").checker.validate(mended):
+            continue
+        confidence = round(dated.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
+        checked[fdef.dated_by or ""] = replace(
+            dated, note=f"read «{read}», mended to the day of {fdef.key}",
+            field=dated.field.model_copy(update={"value": mended, "valid": True,
+                                                 "confidence": confidence}))
+    return checked
+
+
+# Confidence of a due day and a number of days that agree with the day received: three
+# readings of the form agree, which a misread digit in any of them breaks (Tesseract gives
+# digits of some faces low confidences it does not give the same digits elsewhere).
+DUE_AGREES_CONFIDENCE = 0.8
+
+
+def check_due_days(candidates: dict[str, Candidate],
+                   doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Due days checked against their start plus the working days (``due_after``): agreeing,
+    the due day and the days are given with at least ``DUE_AGREES_CONFIDENCE``; disagreeing,
+    neither is (which of them was misread cannot be told; the start has checks of its own)."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        if not fdef.due_after:
+            continue
+        keys = (fdef.key, *fdef.due_after)
+        due, start, days = (candidates.get(key) for key in keys)
+        if due is not None and start is not None and days is not None and not due.field.valid:
+            checked[keys[0]] = _due_from_start(due, start, days, fdef, doctype)
+            continue
+        if due is None or start is None or days is None \
+                or not all(c.field.valid for c in (due, start, days)) \
+                or not is_in_order(start.field.value, due.field.value):
+            continue  # judged by their validators, or by the order of the dates
+        agree = is_due_in(start.field.value, days.field.value, due.field.value)
+        for key, other in ((keys[0], keys[2]), (keys[2], keys[0])):
+            checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
+        if agree and _start_read_twice(start, due, candidates, fdef.due_after[0], doctype):
+            checked[keys[1]] = _judged_by_due(start, True, keys[2], keys[1])
+    return checked
+
+
+def _start_read_twice(start: Candidate, due: Candidate, candidates: dict[str, Candidate],
+                      key: str, doctype: DocTypeDefinition) -> bool:
+    """Whether every part of a start that agrees with its due day was read twice: its day in
+    the code that carries it (``dated_by``), its time in the due day's (offices hand results
+    back at the hour they received the dossier). A received time read at 0.35 was the only
+    reason a clean tuning receipt went to review."""
+    codes = [candidates.get(f.key) for f in doctype.fields if f.dated_by == key]
+    code = codes[0] if codes else None
+    return (str(start.field.value)[10:] == str(due.field.value)[10:] and code is not None
+            and code.field.valid and code.problem is None
+            and code.field.confidence >= doctype.matching.drop_below_confidence
+            and carries_date(str(code.field.value), str(start.field.value)))
+
+
+def _due_from_start(due: Candidate, start: Candidate, days: Candidate, fdef: FieldDefinition,
+                    doctype: DocTypeDefinition) -> Candidate:
+    """A due day that is no valid date but one digit off the start plus the working days
+    («2024-12-66» for «2024-12-06», a tuning file) spelt as that day, when the start and the
+    days are sure and valid; the time is kept as read, the confidence lowered, the mend
+    noted. A holiday may move a due day, but never by a digit's worth into an invalid one."""
+    sure = doctype.matching.drop_below_confidence
+    if not (start.field.valid and days.field.valid and min(
+            start.field.confidence, days.field.confidence) >= sure and start.problem is None
+            and days.problem is None and isinstance(days.field.value, int)):
+        return due
+    first = dt.date.fromisoformat(str(start.field.value)[:10])
+    read = str(due.field.value)
+    mended = with_day(add_working_days(first, days.field.value).isoformat(), read)
+    if mended is None or not fdef.checker.validate(mended):
+        return due
+    confidence = round(due.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
+    return replace(due, note=f"read «{read}», mended to the day counted from the start",
+                   field=due.field.model_copy(update={"value": mended, "valid": True,
+                                                      "confidence": confidence}))
+
+
+def _judged_by_due(candidate: Candidate, agree: bool, other: str, start: str) -> Candidate:
+    if not agree:
+        return replace(candidate, problem=candidate.problem
+                       or f"disagrees with {other} counted from {start}")
+    confidence = max(candidate.field.confidence, DUE_AGREES_CONFIDENCE)
+    return replace(candidate, field=candidate.field.model_copy(
+        update={"confidence": confidence}))
 
 
 def _out_of_order(fdef: FieldDefinition, values: dict[str, Value],

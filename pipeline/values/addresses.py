@@ -1,6 +1,7 @@
 """Addresses: free text naming administrative units («xã …, huyện …, tỉnh …»), whose
 province and district names are checked against the gazetteer (``pipeline.values.places``)
-and whose commune names are spelt as the document spells them most often."""
+and whose commune names are spelt as the document spells them most often, then as the
+gazetteer lists them."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class Address(Text):
 
     def respell(self, value: str, weakest: float, copies: Copies,
                 context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:
-        """Commune names (which the gazetteer does not judge) as the document spells them
+        """Commune names (which the gazetteer never judges unknown) as the document spells them
         most often.
 
         The office's own commune is printed again and again (header, stamp line, every
@@ -61,11 +62,11 @@ class Address(Text):
         return None if spelt == value else (spelt, weakest)
 
     def check_known_names(self, value: str) -> PlaceCheck | None:
-        """Province and district names checked and mended (``places.check_places``)."""
+        """Unit names checked and mended (``places.check_places``)."""
         return check_places(value)
 
     def share_mends(self, value: Value, mends: dict[str, str]) -> Value:
         """Words spelt as the same misread word was mended in a known unit name elsewhere in
-        the document (commune names are not in the gazetteer, but «Cấm» in «xã Cấm Bình»
-        beside «huyện Cấm Xuyên» is the same misreading)."""
+        the document (a commune whose letters two listed communes share is not mended, but
+        «Cấm» in «xã Cấm Bình» beside «huyện Cấm Xuyên» is the same misreading)."""
         return apply_mends(str(value), mends)

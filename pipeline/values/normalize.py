@@ -69,9 +69,26 @@ def locate_value(kind: str, text: str) -> Span | None:
     return span_of(PATTERNS.get(kind), text)
 
 
+# An apostrophe that ends a word: Vietnamese writes one only inside a name, between letters
+# («H'Mông», «Ia H'Drai»); after a word it is a speck («Trạm y tế' phường», a tuning file),
+# as is a tilde or caret there («phường Hưng Bình~,»), and so is a closing quote no opening
+# quote stands before («Trung tâm y tế” huyện»): three tuning files.
+_TRAILING_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’‘`´~˜^]+(?=[\s,;]|$)")
+_TRAILING_QUOTE = re.compile(r"(?<=[^\W\d_])[”\"]+(?=[\s,;]|$)")
+_QUOTES = "“”\""
+
+
+def _drop_specks_after_words(text: str) -> str:
+    text = _TRAILING_APOSTROPHE.sub("", text)
+    if sum(text.count(q) for q in _QUOTES) == 1:
+        text = _TRAILING_QUOTE.sub("", text)
+    return text
+
+
 def normalize_text(text: str) -> str | None:
-    """NFC, single spaces, no leaders, footnote markers or edge punctuation."""
-    cleaned = clean_text(text)
+    """NFC, single spaces, no leaders, footnote markers, edge punctuation, or apostrophes
+    and unopened quotes after a word."""
+    cleaned = clean_text(_drop_specks_after_words(clean_text(text)))
     return cleaned if any(c.isalnum() for c in cleaned) else None
 
 

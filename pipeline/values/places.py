@@ -8,11 +8,18 @@ known name only by its diacritics is spelt as that name, and so is one whose spa
 («ĐàNẵng», «Hà Tï nh») or that ends the value with a speck read after it («Nghệ An Ta»); a
 name that is no known name (a wrong letter: «tỉnh Hừ Tĩnh», or a word run on in mid-value)
 is a problem, and the value is left out for review.
-Commune-level names (some 10,000, not listed) are judged only for looking cut off.
+
+Commune-level names (some 7,000 names of 10,051 units) are mended the same way, but never
+judged unknown: forms of 2019–2024 print communes merged away since, which the list no longer
+holds. A commune name that is no listed name but one of its district's (or, where the district
+is not named or not listed, the one name in the country with its letters) but for its
+diacritics is spelt as that name; a name of one word that is none of its district's looks cut
+off.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.text import fold
 from pipeline.values.gazetteer import PREFIX as _PREFIX
 from pipeline.values.gazetteer import PREFIXES, Gazetteer, load_gazetteer
+from pipeline.values.syllables import tone_placements
 
 _LEVELS = dict(PREFIXES)
 # A unit's name ends at a comma, a full stop, a line's end or the next unit's prefix.
@@ -145,20 +153,80 @@ def _province_of(value: str, units: list[Unit], gazetteer: Gazetteer) -> str | N
     return None
 
 
+def _district_of(value: str, units: list[Unit], gazetteer: Gazetteer,
+                 province: str | None) -> str | None:
+    """The district-level unit the value names (its last one that is known), if any."""
+    for unit in reversed(units):
+        if unit.level in ("district", "city"):
+            known = _spell(value[unit.start:unit.end],
+                           frozenset(gazetteer.provinces.get(province or "", ())
+                                     or gazetteer.districts))
+            if known is not None:
+                return known
+    return None
+
+
+def _is_listed(read: str, names: frozenset[str]) -> bool:
+    """Whether the name is one of ``names``, in either style of placing a final tone
+    («Hoà» or «Hòa»): forms print both."""
+    placed = [tone_placements(word) for word in read.split()]
+    lowered = {name.lower() for name in names}
+    return any(" ".join(words) in lowered for words in itertools.product(*placed))
+
+
+def spell_commune(read: str, gazetteer: Gazetteer, district: str | None,
+                  province: str | None) -> str | None:
+    """The listed commune a read name stands for (see the module's doc): itself when
+    listed; its district's name with the same letters; the country's one name with them.
+    None when it is none of these (a former commune, or a misreading not to be judged)."""
+    local = gazetteer.communes_of(district, province) if district else frozenset()
+    if _is_listed(read, local or gazetteer.commune_names):
+        return read
+    if local:
+        known = _spell(read, local)
+        if known is not None:
+            return known
+    same = gazetteer.communes_by_letters.get(fold(read), ())
+    if len(same) == 1 and Levenshtein.distance(read.lower(), same[0].lower()) <= MAX_MARK_EDITS:
+        return same[0]
+    return None
+
+
+def _commune_problem(read: str, known: str | None, prefix: str) -> str | None:
+    """A name of one word that is no listed commune looks cut off («phường Phú»)."""
+    if len(read.split()) < 2 and not read.isdigit() and known is None:
+        return f"names «{prefix} {read}», which looks cut off"
+    return None
+
+
 def _mend_words(read: str, spelt: str, mends: dict[str, str]) -> None:
     for old, new in zip(read.split(), spelt.split(), strict=False):
         if old != new:
             mends[old] = new
 
 
+# Letters whose capital is their small letter set larger: OCR tells them apart by height
+# alone, and reads an address's «xã», «số» as «Xã», «Số» (two tuning files).
+SAME_SHAPE_CAPITALS = frozenset("CKOSVWXZ")
+
+
+def _place_word_case(read: str, known: str) -> str:
+    """A place word is a common noun, written small before the name it introduces (Decree
+    30/2020, Appendix II): a capital that has its small letter's shape is taken small."""
+    spelt = respell(read, known)
+    if spelt[:1] in SAME_SHAPE_CAPITALS and spelt[1:].islower():
+        return spelt.lower()
+    return spelt
+
+
 def mend_place_words(value: str) -> str:
     """Each part's first word spelt as the place word («thôn», «tổ», «số» …) it equals but
-    for its diacritics, in the case it was printed in."""
+    for its diacritics, in the case it was printed in (see ``_place_word_case``)."""
     def spell(found: re.Match[str]) -> str:
         word = found.group(1)
         known = PLACE_WORD_SPELLINGS.get(fold(word))
         return found.group(0) if known is None else found.group(0).replace(
-            word, respell(word, known))
+            word, _place_word_case(word, known))
     return _PART_START.sub(spell, value)
 
 
@@ -184,18 +252,22 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
     value = separate_units(read)
     units = find_units(value)
     province = _province_of(value, units, gazetteer)
+    district = _district_of(value, units, gazetteer, province)
     result = PlaceCheck(value, repaired=value != read)
     # From the last unit back: a mend that changes a name's length moves only what follows it.
     for unit in reversed(units):
         read = value[unit.start:unit.end].strip()
+        name = read
         if unit.level == "commune":
-            if len(read.split()) < 2 and not read.isdigit():
-                result.problem = f"names «{unit.prefix} {read}», which looks cut off"
-            continue
-        candidates = _candidates(unit, gazetteer, province)
-        known, name = _spell(read, candidates), read
+            known = spell_commune(read, gazetteer, district, province) if read else None
+            result.problem = _commune_problem(read, known, unit.prefix) or result.problem
+            if known is None:
+                continue
+        else:
+            known = _spell(read, _candidates(unit, gazetteer, province))
         if known is None:
-            damaged = _spell_damaged(read, candidates, at_end=not value[unit.end:].strip())
+            damaged = _spell_damaged(read, _candidates(unit, gazetteer, province),
+                                     at_end=not value[unit.end:].strip())
             if damaged is None:
                 result.problem = f"names «{unit.prefix} {read}», which is no known unit"
                 continue

@@ -84,6 +84,8 @@ _VARIANTS = (
     _variant("year", "birth_year", v.is_valid_birth_year),
     # The name the integer kind's validator had before kinds: YAML may still name it.
     _variant("integer", "positive_integer", v.is_valid_positive_integer),
+    _variant("integer", "set_count", v.is_valid_set_count,
+             f"number of sets (1 to {v.MAX_DOSSIER_SETS})"),
     _variant("text", "none", v.is_anything),
 )
 KINDS: MappingProxyType[str, ValueKind] = MappingProxyType(

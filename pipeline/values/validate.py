@@ -12,6 +12,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.values.gazetteer import province_codes
 from pipeline.values.normalize import Value
 from pipeline.values.syllables import is_abbreviation, is_plausible_word, is_syllable
 
@@ -60,9 +61,18 @@ def is_valid_person_name(value: Value) -> bool:
 
 
 def is_valid_id_number(value: Value) -> bool:
-    """CCCD: 12 digits; old CMND: 9 digits."""
+    """CCCD: 12 digits; old CMND: 9 digits. A CCCD begins with its holder's province code,
+    then a digit of century and sex (0–3: born in the 1900s or 2000s), then the last two
+    digits of the year of birth, which is not in the future: Tesseract reads a leading 0 as
+    9 («940189917639», a tuning file)."""
     text = str(value)
-    return text.isdigit() and len(text) in ID_LENGTHS
+    if not (text.isdigit() and len(text) in ID_LENGTHS):
+        return False
+    if len(text) == 9:
+        return True
+    century = 1900 + 100 * (int(text[3]) // 2)
+    return (text[:3] in province_codes() and text[3] in "0123"
+            and century + int(text[4:6]) <= dt.date.today().year)
 
 
 def is_valid_date(value: Value) -> bool:
@@ -83,12 +93,14 @@ def is_valid_datetime(value: Value) -> bool:
     return moment is not None and moment.year >= OLDEST_YEAR
 
 
-def is_valid_office_datetime(value: Value) -> bool:
+def is_valid_office_datetime(value: Value, today: dt.date | None = None) -> bool:
     """A real date and time within the working day (``OFFICE_HOURS``), when offices receive
-    dossiers and hand results back: «00 giờ 45» is a misread «10 giờ 45»."""
+    dossiers and hand results back: «00 giờ 45» is a misread «10 giờ 45»; and not after next
+    year, as no procedure takes longer: «2624» is a misread «2024» (a tuning file)."""
     moment = _parse_datetime(value)
     return (is_valid_datetime(value) and moment is not None
-            and OFFICE_HOURS[0] <= moment.hour <= OFFICE_HOURS[1])
+            and OFFICE_HOURS[0] <= moment.hour <= OFFICE_HOURS[1]
+            and moment.year <= (today or dt.date.today()).year + 1)
 
 
 def is_valid_birth_year(value: Value, today: dt.date | None = None) -> bool:
@@ -140,6 +152,17 @@ def is_valid_positive_integer(value: Value) -> bool:
     return isinstance(value, int) and value > 0
 
 
+# A dossier is handed in as one set of documents, some procedures ask for two or three copies
+# (a building permit's drawings: «02 bộ»); more than this is a misread «01» («61», «81»:
+# Tesseract reads a 0 of some faces as 6 or 8, and gave «61» with confidence on a tuning file).
+MAX_DOSSIER_SETS = 10
+
+
+def is_valid_set_count(value: Value) -> bool:
+    """A number of sets of a dossier: 1 to ``MAX_DOSSIER_SETS``."""
+    return is_valid_positive_integer(value) and int(value) <= MAX_DOSSIER_SETS
+
+
 def is_valid_gender(value: Value) -> bool:
     return value in ("Nam", "Nữ")
 
@@ -181,3 +204,76 @@ def carries_date(code: str, moment: str) -> bool:
     if day is None or parsed is None:
         return True
     return day.group(1) == parsed.strftime("%y%m%d")
+
+
+def code_day(code: str, moment: str) -> str | None:
+    """``moment`` (ISO date or date-time, valid or not) with its date replaced by the day its
+    code carries, when they differ in one digit at most; None otherwise (or when the code
+    carries no day)."""
+    day = re.search(r"-(\d{6})-", code)
+    if day is None:
+        return None
+    return with_day(f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}", moment)
+
+
+def with_day(day: str, moment: str) -> str | None:
+    """``moment`` (ISO date or date-time, valid or not) with its date replaced by ``day``
+    (ISO), when they differ in one digit at most; None otherwise."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", moment):
+        return None
+    if sum(a != b for a, b in zip(day, moment[:10], strict=True)) > 1:
+        return None
+    return day + moment[10:]
+
+
+# Public holidays on fixed days of the solar calendar (Labour Code 2019, art. 112): New Year,
+# Reunification Day, Labour Day, National Day with a day next to it (1 or 3 September).
+FIXED_HOLIDAYS: frozenset[tuple[int, int]] = frozenset(
+    {(1, 1), (4, 30), (5, 1), (9, 1), (9, 2), (9, 3)})
+# Tết (five days off, moved by the lunar calendar, falls between 21 January and 20 February)
+# and Hùng Kings' day (10th of the third lunar month, in April) are not fixed: a due day may
+# lie this many working days further in a span that holds those seasons, plus a day given in
+# lieu of a holiday on a weekend.
+TET_SEASON = ((1, 20), (2, 25))
+TET_DAYS = 7
+IN_LIEU_DAYS = 1
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """``days`` working days (Monday–Friday) after ``day``."""
+    while days > 0:
+        day += dt.timedelta(days=1)
+        days -= day.weekday() < 5
+    return day
+
+
+def _holiday_allowance(start: dt.date, end: dt.date) -> int:
+    """Working days that holidays may take between two days (see ``FIXED_HOLIDAYS``)."""
+    allowance, day, tet_years, hung_years = 0, start, set(), set()
+    while day <= end:
+        if day.weekday() < 5 and (day.month, day.day) in FIXED_HOLIDAYS:
+            allowance += 1
+        if TET_SEASON[0] <= (day.month, day.day) <= TET_SEASON[1]:
+            tet_years.add(day.year)
+        if day.month == 4:
+            hung_years.add(day.year)
+        day += dt.timedelta(days=1)
+    holidays = allowance + TET_DAYS * len(tet_years) + len(hung_years)
+    return holidays + (IN_LIEU_DAYS if holidays else 0)
+
+
+def is_due_in(start: Value, days: Value, due: Value) -> bool:
+    """Whether a result due at ``due`` is due ``days`` working days after ``start`` (ISO dates
+    or date-times), as a one-stop-shop's software counts: weekends skipped, and holidays
+    (``_holiday_allowance``). Counted in calendar days instead also agrees (a few procedures'
+    laws count so), and so does the same or the next working day for a one-day procedure
+    (offices return some results the day they receive them)."""
+    first, last = _parse_date(str(start)[:10]), _parse_date(str(due)[:10])
+    if first is None or last is None or not isinstance(days, int) or days < 1:
+        return True  # not judged here: their own validators judge them
+    earliest = latest = add_working_days(first, days)
+    for _ in range(2):  # holidays move the end, and the span moved to may hold more
+        latest = add_working_days(first, days + _holiday_allowance(first, latest))
+    if days <= 1:
+        earliest = first
+    return earliest <= last <= latest or last == first + dt.timedelta(days=days)

@@ -86,7 +86,7 @@ RECEIPT_FORM = [
     "1. Thành phần hồ sơ nộp gồm:",
     "1) Tờ khai đăng ký khai sinh (bản chính)",
     "2. Số lượng hồ sơ: 01 (bộ)",
-    "3. Thời gian giải quyết hồ sơ theo quy định là: 15 ngày",
+    "3. Thời gian giải quyết hồ sơ theo quy định là: 01 ngày",
     "4. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 28 tháng 11 năm 2024",
     "5. Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 29 tháng 11 năm 2024",
     "6. Đăng ký nhận kết quả tại: Bộ phận Một cửa UBND xã Thạch Hạ",

@@ -69,7 +69,7 @@ def test_receipt_fields_all_come_out_normalised(receipt):
         "email": "nam.le@gmail.com",
         "request_content": "Đăng ký khai sinh",
         "document_count": 1,
-        "processing_days": 15,
+        "processing_days": 1,
         "received_at": "2024-11-28T08:30",
         "due_at": "2024-11-29T14:00",
         "result_delivery": "Bộ phận Một cửa UBND xã Thạch Hạ",
@@ -775,3 +775,93 @@ def test_a_colon_standing_after_a_value_is_no_labels_tail(receipt):
     lines = replaced(RECEIPT_FORM, "Số điện thoại",
                      "Số điện thoại: 0943.162.167 : Email: Nam.Le@Gmail.com")
     assert values(extract_fields([make_page(lines)], receipt))["phone"] == "0943162167"
+
+
+def test_a_due_day_that_is_not_the_day_received_plus_the_days_gives_neither(receipt):
+    """
+    GIVEN a receipt whose due day (5 December) is not 1 working day after the day received
+          (Thursday 28 November)
+    WHEN extracted
+    THEN neither the due day nor the days is given, each naming the other
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", "5. Thời gian trả kết quả giải quyết "
+                     "hồ sơ: 14 giờ 00 phút, ngày 05 tháng 12 năm 2024")
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction.fields.keys().isdisjoint({"due_at", "processing_days"})
+    assert extraction.doubts["due_at"].reason == (
+        "disagrees with processing_days counted from received_at")
+    assert extraction["received_at"].value == "2024-11-28T08:30"
+
+
+def test_a_due_day_that_agrees_is_given_though_its_digits_were_read_unsurely(receipt):
+    """
+    GIVEN the due day and the days read with word confidences of 20
+    WHEN extracted
+    THEN both are given: received plus the days is the due day
+    """
+    unsure = {"29": 20.0, "01": 20.0}
+    extraction = extract_fields([make_page(RECEIPT_FORM, confidences=unsure)], receipt)
+    assert extraction["due_at"].value == "2024-11-29T14:00"
+    assert extraction["processing_days"].value == 1
+    assert extraction["due_at"].confidence >= 0.8
+
+
+def test_a_received_day_that_is_no_date_is_read_from_the_code_when_one_digit_off(receipt):
+    """
+    GIVEN «ngày 28 tháng 91» (a 0 read as 9) beside the code's day 241128
+    WHEN extracted
+    THEN the day received is the code's, with lowered confidence and a note
+    """
+    lines = replaced(RECEIPT_FORM, "4. Thời gian nhận", "4. Thời gian nhận hồ sơ: 08 giờ 30 "
+                     "phút, ngày 28 tháng 91 năm 2024")
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction["received_at"].value == "2024-11-28T08:30"
+    assert extraction["received_at"].confidence < extraction["dossier_code"].confidence
+    assert "mended to the day of dossier_code" in extraction.notes["received_at"]
+
+
+def test_a_value_read_glued_to_its_label_s_colon_is_found(receipt):
+    """
+    GIVEN «Mã hồ sơ:.000.00.21.H27-241128-0001» read as one word after «hồ» (the space after
+          the colon lost), and «Email:nam.le@gmail.com» likewise
+    WHEN extracted
+    THEN the labels are found and their values read
+    """
+    lines = replaced(RECEIPT_FORM, "Mã hồ sơ", "Mã hồ sơ:.000.00.21.H27-241128-0001")
+    lines = replaced(lines, "Số điện thoại", "Số điện thoại: 0912 345 678 Email:nam.le@gmail.com")
+    found = values(extract_fields([make_page(lines)], receipt))
+    assert found["dossier_code"] == "000.00.21.H27-241128-0001"
+    assert found["email"] == "nam.le@gmail.com"
+    assert found["received_at"] == "2024-11-28T08:30"  # a time's colon is no label's
+
+
+def test_a_due_day_that_is_no_date_is_counted_from_the_day_received_when_one_digit_off(receipt):
+    """
+    GIVEN «ngày 69 tháng 11» (a 2 read as 6) for the due day, 1 working day after Thursday
+          28 November
+    WHEN extracted
+    THEN the due day is Friday 29 November, with lowered confidence and a note
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", "5. Thời gian trả kết quả giải quyết "
+                     "hồ sơ: 14 giờ 00 phút, ngày 69 tháng 11 năm 2024")
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction["due_at"].value == "2024-11-29T14:00"
+    assert extraction["due_at"].confidence < extraction["received_at"].confidence
+    assert "mended" in extraction.notes["due_at"]
+
+
+@pytest.mark.parametrize(("due_time", "raised"), [("08 giờ 30 phút", True),
+                                                   ("14 giờ 00 phút", False)])
+def test_a_received_time_read_unsurely_is_sure_when_every_part_was_read_twice(
+        receipt, due_time, raised):
+    """
+    GIVEN the time received read at 30 %, the code carrying its day and a due day 1 working
+          day later
+    WHEN extracted
+    THEN it is given surely when the due time repeats it, else at its own confidence
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", f"5. Thời gian trả kết quả giải quyết "
+                     f"hồ sơ: {due_time}, ngày 29 tháng 11 năm 2024")
+    extraction = extract_fields([make_page(lines, confidences={"08": 30.0})], receipt)
+    assert extraction["received_at"].value == "2024-11-28T08:30"
+    assert (extraction["received_at"].confidence >= 0.8) is raised

@@ -7,6 +7,8 @@ import pytest
 from pipeline.values.registry import VALIDATORS
 from pipeline.values.validate import (
     carries_date,
+    code_day,
+    is_due_in,
     is_in_order,
     is_valid_birth_year,
     is_valid_date,
@@ -30,6 +32,9 @@ TODAY = dt.date(2025, 6, 1)
     ("183456789", True),  # old CMND
     ("0421900012", False),
     ("04219000123a", False),
+    ("940189917639", False),  # no province has the code 940: a 0 read as 9
+    ("042590001234", False),  # a century digit above 3
+    ("042299001234", False),  # born in 2099
     ("", False),
 ])
 def test_id_number(value, valid):
@@ -62,6 +67,7 @@ def test_datetime(value, valid):
     ("2024-11-28T07:30", True), ("2024-11-28T17:30", True), ("2024-11-28T06:00", True),
     ("2024-11-28T19:59", True), ("2024-11-28T00:45", False), ("2024-11-28T20:00", False),
     ("2024-11-28T05:59", False), ("2024-11-31T08:30", False),
+    ("2624-08-07T15:35", False),  # no procedure takes six centuries
 ])
 def test_office_datetime_is_in_the_working_day(value, valid):
     assert is_valid_office_datetime(value) is valid
@@ -129,6 +135,12 @@ def test_gender_and_integer():
     assert not is_valid_positive_integer("1")
 
 
+def test_a_dossier_is_handed_in_as_a_few_sets_at_most():
+    """«61 (bộ)» is a misread «01 (bộ)»."""
+    assert VALIDATORS["set_count"](1) and VALIDATORS["set_count"](2)
+    assert not VALIDATORS["set_count"](61) and not VALIDATORS["set_count"](0)
+
+
 @pytest.mark.parametrize(("earlier", "later", "ordered"), [
     ("1990", "2024-05-12", True),
     ("2025", "2024-05-12", False),  # the mother's «birth year» read from the child's date
@@ -167,3 +179,30 @@ def test_the_public_suffix_list_is_loaded_only_when_an_email_is_checked():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=True)
     assert result.stdout.split() == ["False", "True", "True"]
+
+
+@pytest.mark.parametrize(("start", "days", "due", "agrees"), [
+    ("2024-11-28T08:30", 1, "2024-11-29T14:00", True),  # Thursday, next working day
+    ("2024-11-29T08:30", 1, "2024-12-02T08:30", True),  # Friday: the weekend is skipped
+    ("2024-11-29T08:30", 1, "2024-11-29T16:00", True),  # returned the same day
+    ("2024-03-04T10:00", 7, "2024-03-13T10:00", True),
+    ("2024-03-04T10:00", 7, "2024-03-16T10:00", False),  # a misread day
+    ("2024-03-04T10:00", 7, "2024-03-12T10:00", False),  # before the days have passed
+    ("2024-03-04T10:00", 1, "2024-03-08T10:00", False),  # «1» for «4», or a misread day
+    ("2024-03-04T10:00", 30, "2024-04-03T10:00", True),  # thirty calendar days
+    ("2024-02-05T10:00", 5, "2024-02-19T10:00", True),  # Tết falls in between
+    ("2024-04-26T10:00", 1, "2024-05-02T10:00", True),  # 30 April and 1 May
+])
+def test_a_due_day_is_its_start_plus_the_working_days(start, days, due, agrees):
+    assert is_due_in(start, days, due) is agrees
+
+
+@pytest.mark.parametrize(("code", "moment", "mended"), [
+    ("000.00.21.H27-250822-0001", "2025-98-22T15:55", "2025-08-22T15:55"),
+    ("000.00.21.H27-240701-0001", "2024-07-61T10:55", "2024-07-01T10:55"),
+    ("000.00.21.H27-240701-0001", "2024-07-01T10:55", "2024-07-01T10:55"),
+    ("000.00.21.H27-240701-0001", "2024-09-61T10:55", None),  # two digits off
+    ("000.00.21.H27", "2024-07-61T10:55", None),  # the code carries no day
+])
+def test_the_day_a_code_carries_replaces_a_date_one_digit_off(code, moment, mended):
+    assert code_day(code, moment) == mended
