@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.classify import classify_document
 from pipeline.doctypes import load_doctypes
-from pipeline.extract import extract_fields
+from pipeline.extract import build_rows, extract_fields
 from pipeline.regions import has_signature_block
 from schemas.ocr import OcrLine, OcrWord, PageOcr, PageSeal
 from tests.pipeline.ocr_builders import BIRTH_FORM, make_page
@@ -125,6 +125,54 @@ def test_the_signature_block_is_read_on_the_last_page():
     values = _values(pages)
     assert values["signer_name"] == "Nguyễn Văn Hùng"
     assert values["document_number"] == "12/QĐ-STP"
+
+
+def _shifted(page: PageOcr, moves: dict[str, tuple[int, int]]) -> PageOcr:
+    """The page with the words named moved down by ``dy`` and made ``dh`` taller."""
+    lines = []
+    for line in page.lines:
+        words = [w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] + moves[w.text][0],
+                                               w.bbox[2], w.bbox[3] + sum(moves[w.text]))})
+                 if w.text in moves else w for w in line.words]
+        lines.append(line.model_copy(update={"words": words}))
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_title_line_standing_lower_than_the_list_beside_it_is_read_whole():
+    """
+    GIVEN a signature block whose «PHÓ GIÁM ĐỐC» stands lower than the «- Như Điều 3;» line
+    beside it, its last word lowest (as a skewed scan prints it), so that the page's rows
+    cut it in two
+    WHEN it is extracted
+    THEN the signer's title is the whole line, not its last word
+    """
+    page = _shifted(placed_page(DECISION), {"-": (0, -10), "Như": (0, -10), "Điều": (0, -10),
+                                           "3;": (0, -10), "PHÓ": (8, 0), "GIÁM": (8, 0),
+                                           "ĐỐC": (20, 0)})
+    rows = [row.text for row in build_rows(page)]
+    assert "ĐỐC" in rows  # the rows do cut the title in two
+    assert _values([page])["signer_title"] == "Phó Giám đốc"
+
+
+def test_a_subject_filling_the_width_is_read_and_a_body_line_is_not():
+    """
+    GIVEN a decision whose subject's first line fills the text's width (centred as evenly
+    as a justified line), and one whose kind's name is followed by a body paragraph whose
+    first line is indented
+    WHEN they are extracted
+    THEN the first subject is read whole; the paragraph is no subject
+    """
+    rows = [list(row) for row in DECISION]
+    rows[5] = [("margin", "Về việc phê duyệt danh mục thủ tục hành chính tiếp nhận tại Bộ phận"
+                          " Một cửa cấp tỉnh năm nay")]
+    rows.insert(6, [("centre", "của Sở Tư pháp")])
+    assert _values([placed_page(rows)])["subject"] == (
+        "Phê duyệt danh mục thủ tục hành chính tiếp nhận tại Bộ phận Một cửa cấp tỉnh năm nay "
+        "của Sở Tư pháp")
+    rows = [list(row) for row in DECISION]
+    rows[5] = [("indent", "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
+                          " sửa đổi")]
+    assert "subject" not in _values([placed_page(rows)])
 
 
 def test_a_number_left_for_a_hand_is_left_out_with_its_reason():
