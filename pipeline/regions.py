@@ -44,6 +44,7 @@ BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban "
                  "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
 AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
+SPECK_MAX_CONFIDENCE = 50  # a lone letter read less surely than this is a speck's reading
 # How sure the image is of a seal (as a word's 0..100): red ink of a seal's size and shape is
 # all but certain; a ring on a grey page a little less; no seal where the signature block was
 # read is as sure as the block.
@@ -78,6 +79,14 @@ class Header:
 
 def _keyed(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.key]
+
+
+def _unspecked(tokens: list[Token]) -> list[Token]:
+    """The words but for specks read as a letter before them (a mark in the margin read «Ề»
+    at 16 hid a hard scan's «Số:», and its number, body and subject were lost)."""
+    start = next((i for i, t in enumerate(tokens)
+                  if len(t.key) > 1 or t.word.confidence >= SPECK_MAX_CONFIDENCE), len(tokens))
+    return tokens[start:]
 
 
 def _centre(tokens: list[Token]) -> float:
@@ -141,7 +150,7 @@ def read_header(layout: PageLayout) -> Header | None:
 def _number_row(header: Header) -> int | None:
     limit = (header.date_row or 6) + 3
     for index, tokens in enumerate(header.left[:limit]):
-        keyed = _keyed(tokens)
+        keyed = _keyed(_unspecked(tokens))
         # «Số:» and its number; «SỞ TƯ PHÁP» folds to the same «so».
         if keyed and keyed[0].key == "so" and (keyed[0].text.endswith(":")
                                                or any("/" in t.text for t in tokens)):
@@ -151,7 +160,7 @@ def _number_row(header: Header) -> int | None:
 
 def _after_first(tokens: list[Token]) -> list[Token]:
     """The words after a row's first keyed word («Số», «Kính gửi» read as one)."""
-    keyed = _keyed(tokens)
+    keyed = _keyed(_unspecked(tokens))
     return tokens[tokens.index(keyed[0]) + 1:] if keyed else []
 
 
@@ -254,21 +263,36 @@ def _is_centred(tokens: list[Token], width: int) -> bool:
     return bool(tokens) and abs(_centre(tokens) - width / 2) <= CENTRED_SHARE * width
 
 
-def _kind_row(layout: PageLayout, header: Header, kinds: list[str]) -> tuple[int, float] | None:
-    """The centred row in capitals naming a kind, and how well it does (0..100)."""
+def _kind_row(layout: PageLayout, header: Header,
+              kinds: list[str]) -> tuple[int, float, list[Token]] | None:
+    """The centred row in capitals naming a kind, how well it does (0..100) and its words
+    that do."""
     start = (header.date_row or 0) + 1
     keys = [match_key(k) for k in kinds]
     for index in range(start, min(start + HEAD_ROWS, len(layout.rows))):
-        row = layout.rows[index]
-        # «QUYẾT ĐỊNH:» opens a decision's articles: it is no kind's name.
-        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)
-                or row.text.rstrip().endswith(":")):
-            continue
-        key = match_key(row.text)
-        score = max((fuzz.ratio(key, k) for k in keys), default=0.0)
-        if score >= KIND_MIN_SCORE:
-            return index, score
+        for tokens in _row_parts(layout.rows[index]):
+            text = " ".join(t.text for t in tokens)
+            # «QUYẾT ĐỊNH:» opens a decision's articles: it is no kind's name.
+            if (uppercase_share(text) < 0.6 or not _is_centred(tokens, layout.page.width)
+                    or text.rstrip().endswith(":")):
+                continue
+            score = max((fuzz.ratio(match_key(text), k) for k in keys), default=0.0)
+            if score >= KIND_MIN_SCORE:
+                return index, score, tokens
     return None
+
+
+def _row_parts(row: Row) -> list[list[Token]]:
+    """The row's runs of words parted by gaps as wide as the header's columns': a received
+    stamp's words beside the kind's name share its row (measured: «VĂN PHÒNG UBND» of a
+    «ĐẾN» stamp, 3.8 row heights left of «QUYẾT ĐỊNH», made the row neither centred nor the
+    kind's name, and the kind and subject were lost)."""
+    parts = [[row.tokens[0]]] if row.tokens else []
+    for left, right in zip(row.tokens, row.tokens[1:], strict=False):
+        if right.word.bbox[0] - left.word.bbox[2] >= COLUMN_GAP_ROWS * row.height:
+            parts.append([])
+        parts[-1].append(right)
+    return parts
 
 
 def _letter_subject_rows(header: Header) -> list[int]:
@@ -301,8 +325,8 @@ def read_kind(layout: PageLayout, header: Header, fdef: FieldDefinition) -> Plac
     is a «Công văn»: its value is the word «Công văn» made from the «V/v» words' place."""
     found = _kind_row(layout, header, fdef.vocabulary)
     if found is not None:
-        index, score = found
-        return Placed(layout.rows[index].tokens, score, layout.page.number)
+        _, score, tokens = found
+        return Placed(tokens, score, layout.page.number)
     subject = _letter_subject_rows(header)
     if not subject:
         return None

@@ -175,6 +175,45 @@ def test_a_subject_filling_the_width_is_read_and_a_body_line_is_not():
     assert "subject" not in _values([placed_page(rows)])
 
 
+def test_a_received_stamps_words_beside_the_kind_leave_it_the_kinds_name():
+    """
+    GIVEN a decision whose «ĐẾN» stamp prints «VĂN PHÒNG UBND» left of «QUYẾT ĐỊNH», on its
+    row, and whose stamp's letters merged into the subject's first word, read at 4
+    WHEN it is extracted
+    THEN the kind is read from its own words; the subject, holding the stamp's letters, is
+    left out with a reason
+    """
+    rows = [list(row) for row in DECISION]
+    rows[4] = [("left", "VĂN PHÒNG UBND"), ("centre", "QUYẾT ĐỊNH")]
+    page = placed_page(rows)
+    assert _values([page])["document_kind"] == "Quyết định"
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"text": "ĐỀNVØGxiệc", "confidence": 4.0}) if w.text == "việc"
+        else w for w in line.words]}) for line in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})],
+                                _types()["official_document"])
+    assert extraction["document_kind"].value == "Quyết định"
+    assert "subject" not in extraction and "subject" in extraction.doubts
+
+
+def test_a_speck_in_the_margin_before_the_number_hides_nothing():
+    """
+    GIVEN a letter whose «Số:» line has a speck in the margin before it, read as «Ề» at 16
+    WHEN it is extracted
+    THEN the number, the body's name and the «V/v» subject are read as without it
+    """
+    page = placed_page(LETTER)
+    number = next(w for line in page.lines for w in line.words if w.text == "Số:")
+    speck = OcrWord(text="Ề", confidence=16.0,
+                    bbox=(180, number.bbox[1], 205, number.bbox[3]))
+    specked = page.model_copy(update={"lines": [
+        *page.lines, OcrLine(words=[speck], block=999, paragraph=1, line=1)]})
+    values = _values([specked])
+    assert {k: values.get(k) for k in ("document_number", "issuing_authority", "subject")} == {
+        "document_number": "575/UBND-KTTH", "issuing_authority": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "subject": "Đôn đốc giải quyết hồ sơ quá hạn"}
+
+
 def test_a_number_left_for_a_hand_is_left_out_with_its_reason():
     rows = [list(row) for row in LETTER]
     rows[2] = [("left", "Số: /UBND-KTTH"), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
