@@ -45,6 +45,8 @@ BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban "
 AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
 SPECK_MAX_CONFIDENCE = 50  # a lone letter read less surely than this is a speck's reading
+TITLE_MIN_CONFIDENCE = 60  # a title line has a word read at least this surely
+RECIPIENTS_AFTER = 1  # words (a speck's) «Nơi nhận» may stand after on its row
 # How sure the image is of a seal (as a word's 0..100): red ink of a seal's size and shape is
 # all but certain; a ring on a grey page a little less; no seal where the signature block was
 # read is as sure as the block.
@@ -420,10 +422,7 @@ def _recipient_list(rows: list[Row], index: int) -> list[Token]:
 def _signature_rows(layout: PageLayout) -> list[list[Token]]:
     """The right-hand words of the rows from «Nơi nhận:» down: authority, title, name."""
     rows = layout.rows
-    start = next((i for i, r in enumerate(rows)
-                  if len(_keyed(r.tokens)) >= 2
-                  and fuzz.ratio(" ".join(t.key for t in _keyed(r.tokens)[:2]), "noi nhan")
-                  >= 85), None)
+    start = next((i for i, r in enumerate(rows) if _opens_with_recipients(r)), None)
     split_x = 0.45 * layout.page.width
     if start is None:  # no «Nơi nhận» (a notice): from the signer's authority («TM. …»)
         start = next((i for i, r in enumerate(rows) if i > len(rows) // 3
@@ -458,6 +457,14 @@ def _same_line(line: list[Token], token: Token) -> bool:
     return first[1] <= middle <= first[3] and box[1] <= first_middle <= box[3]
 
 
+def _opens_with_recipients(row: Row) -> bool:
+    """Whether the row opens with «Nơi nhận», maybe after a mark in the margin (measured: a
+    speck read «l» at 74 left of it lost a hard scan's whole signature block)."""
+    keys = [t.key for t in _keyed(row.tokens)[:RECIPIENTS_AFTER + 2]]
+    return any(fuzz.ratio(" ".join(keys[i:i + 2]), "noi nhan") >= 85
+               for i in range(min(RECIPIENTS_AFTER + 1, len(keys) - 1)))
+
+
 def _opens_authority(tokens: list[Token]) -> bool:
     """Whether the words open with the signer's authority: «TM.», «KT.», «Q.», «TL.», «TUQ.»."""
     return bool(tokens) and tokens[0].text.rstrip(".,:").upper() in AUTHORITIES \
@@ -465,10 +472,14 @@ def _opens_authority(tokens: list[Token]) -> bool:
 
 
 def _is_title_line(tokens: list[Token]) -> bool:
-    text = " ".join(t.text for t in tokens if t.key)
-    # At least a short word's letters: a speck of the seal or signature reads as «Z».
+    keyed = [t for t in tokens if t.key]
+    text = " ".join(t.text for t in keyed)
+    # At least a short word's letters: a speck of the seal or signature reads as «Z»; and
+    # read as print is, not as a signature's strokes are («YYTr^-» at 35 under «Ó GIÁM ĐỐC»
+    # took the title's place).
     letters = sum(c.isalpha() for c in text)
-    return letters >= 3 and uppercase_share(text) >= 0.7 and not text.startswith("(")
+    sure = bool(keyed) and max(t.word.confidence for t in keyed) >= TITLE_MIN_CONFIDENCE
+    return letters >= 3 and uppercase_share(text) >= 0.7 and not text.startswith("(") and sure
 
 
 def _name_line(lines: list[list[Token]]) -> int | None:
@@ -500,7 +511,22 @@ def read_signer_title(layout: PageLayout) -> Placed | None:
     # a «Phó Chủ tịch»).
     if not titles or _opens_authority(titles[-1]):
         return None
-    return Placed(titles[-1], POSITIONED_SCORE, layout.page.number)
+    title = _deputy(titles[-1], titles[-2]) if len(titles) > 1 else titles[-1]
+    return Placed(title, POSITIONED_SCORE, layout.page.number)
+
+
+def _deputy(title: list[Token], above: list[Token]) -> list[Token]:
+    """Under «KT. X» the signer is X's deputy (Decree 30, Appendix I: a deputy signs «KT.»,
+    for the head): a title line read «…Ó X», its «PHÓ» under a seal's marks, is «PHÓ X»
+    (measured: «ZZ°zRHÓ CHỦ TỊCH» and «Ó GIÁM ĐỐC» on clean scans, seal over the title)."""
+    if not _opens_authority(above) or above[0].text.rstrip(".,:").upper() != "KT":
+        return title
+    head = match_key(" ".join(t.text for t in above[1:]))
+    first = title[0].text
+    if (first == "PHÓ" or not first.endswith("Ó")
+            or match_key(" ".join(t.text for t in title[1:])) != head):
+        return title
+    return [Token(title[0].word, "PHÓ", "pho", title[0].line), *title[1:]]
 
 
 def _signature_box(layout: PageLayout) -> BBox | None:

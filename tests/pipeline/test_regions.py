@@ -214,6 +214,57 @@ def test_a_speck_in_the_margin_before_the_number_hides_nothing():
         "subject": "Đôn đốc giải quyết hồ sơ quá hạn"}
 
 
+def test_a_speck_in_the_margin_before_the_recipients_hides_no_signature_block():
+    """
+    GIVEN a decision signed by the head himself (no «KT.» line to find the block by) with a
+    speck in the margin left of «Nơi nhận:», read as «l» at 74
+    WHEN the page step asks for its signature block, and it is extracted
+    THEN the block is there, and the signer's title and name are read
+    """
+    rows = [list(row) for row in DECISION]
+    rows[11] = [("left", "Nơi nhận:"), ("right", "GIÁM ĐỐC")]
+    rows[12] = [("left", "- Như Điều 3;")]
+    page = placed_page(rows)
+    label = next(w for line in page.lines for w in line.words if w.text == "Nơi")
+    speck = OcrWord(text="l", confidence=74.0, bbox=(110, label.bbox[1], 117, label.bbox[3]))
+    specked = page.model_copy(update={"lines": [
+        *page.lines, OcrLine(words=[speck], block=999, paragraph=1, line=1)]})
+    assert has_signature_block(specked)
+    values = _values([specked])
+    assert (values["signer_title"], values["signer_name"]) == ("Giám đốc", "Nguyễn Văn Hùng")
+
+
+def _unsure(page: PageOcr, confidences: dict[str, float]) -> PageOcr:
+    """The page with the words named read at the confidences given."""
+    return page.model_copy(update={"lines": [line.model_copy(update={"words": [
+        w.model_copy(update={"confidence": confidences[w.text]}) if w.text in confidences
+        else w for w in line.words]}) for line in page.lines]})
+
+
+@pytest.mark.parametrize(("authority", "given"), [
+    ("KT. GIÁM ĐỐC", "Phó Giám đốc"),  # a deputy signs for the head
+    ("TM. ỦY BAN NHÂN DÂN", None),  # no deputy's line: «…Ó» is not known to be «PHÓ»
+])
+def test_a_deputys_title_under_a_seal_is_read_by_the_kt_line_above_it(authority, given):
+    """
+    GIVEN a signature block whose title line a seal made «ZZ°zRHÓ GIÁM ĐỐC» (57), with the
+    signature's strokes read «YYTr^-» (35) under it
+    WHEN it is extracted
+    THEN under «KT. GIÁM ĐỐC» the signer is the deputy, «Phó Giám đốc»; under another
+    authority the title is left out; the strokes are never the title
+    """
+    rows = [list(row) for row in DECISION]
+    rows[11] = [("left", "Nơi nhận:"), ("right", authority)]
+    rows[12] = [("left", "- Như Điều 3;"), ("right", "ZZ°zRHÓ GIÁM ĐỐC")]
+    rows[14] = [("right", "YYTr^-")]
+    page = _unsure(placed_page(rows), {"ZZ°zRHÓ": 57.0, "YYTr^-": 35.0})
+    extraction = extract_fields([page], _types()["official_document"])
+    assert (extraction["signer_title"].value if given else None) == given
+    if given is None:
+        assert "signer_title" not in extraction
+        assert str(extraction.doubts["signer_title"].value).startswith("Zz°zrhó")
+
+
 def test_a_number_left_for_a_hand_is_left_out_with_its_reason():
     rows = [list(row) for row in LETTER]
     rows[2] = [("left", "Số: /UBND-KTTH"), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
