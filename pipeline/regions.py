@@ -84,11 +84,20 @@ def _keyed(tokens: list[Token]) -> list[Token]:
 
 
 def _unspecked(tokens: list[Token]) -> list[Token]:
-    """The words but for specks read as a letter before them (a mark in the margin read «Ề»
-    at 16 hid a hard scan's «Số:», and its number, body and subject were lost)."""
-    start = next((i for i, t in enumerate(tokens)
-                  if len(t.key) > 1 or t.word.confidence >= SPECK_MAX_CONFIDENCE), len(tokens))
+    """The words but for specks read as a letter before them: read unsurely, or standing in
+    the margin apart from the line (a mark read «Ề» at 16, and one read «Ệ» at 57 3.3 line
+    heights left of «Số:», hid hard scans' number rows: number, body and subject lost)."""
+    start = next((i for i, t in enumerate(tokens) if not _is_speck(t, tokens[i + 1:])),
+                 len(tokens))
     return tokens[start:]
+
+
+def _is_speck(token: Token, after: list[Token]) -> bool:
+    if len(token.key) > 1 or not after:
+        return False
+    nxt = after[0].word.bbox
+    apart = nxt[0] - token.word.bbox[2] >= COLUMN_GAP_ROWS * (nxt[3] - nxt[1])
+    return token.word.confidence < SPECK_MAX_CONFIDENCE or apart
 
 
 def _centre(tokens: list[Token]) -> float:
@@ -512,16 +521,20 @@ def read_signer_title(layout: PageLayout) -> Placed | None:
     if not titles or _opens_authority(titles[-1]):
         return None
     title = _deputy(titles[-1], titles[-2]) if len(titles) > 1 else titles[-1]
-    return Placed(title, POSITIONED_SCORE, layout.page.number)
+    return Placed(title, POSITIONED_SCORE, layout.page.number) if title else None
 
 
 def _deputy(title: list[Token], above: list[Token]) -> list[Token]:
     """Under «KT. X» the signer is X's deputy (Decree 30, Appendix I: a deputy signs «KT.»,
     for the head): a title line read «…Ó X», its «PHÓ» under a seal's marks, is «PHÓ X»
-    (measured: «ZZ°zRHÓ CHỦ TỊCH» and «Ó GIÁM ĐỐC» on clean scans, seal over the title)."""
+    (measured: «ZZ°zRHÓ CHỦ TỊCH» and «Ó GIÁM ĐỐC» on clean scans, seal over the title);
+    one read «X» lost a word no one can tell, and is no title (a hard scan's «CHỦ TỊCH»
+    under «KT. CHỦ TỊCH» was given for a «Phó Chủ tịch»)."""
     if not _opens_authority(above) or above[0].text.rstrip(".,:").upper() != "KT":
         return title
     head = match_key(" ".join(t.text for t in above[1:]))
+    if match_key(" ".join(t.text for t in title)) == head:
+        return []
     first = title[0].text
     if (first == "PHÓ" or not first.endswith("Ó")
             or match_key(" ".join(t.text for t in title[1:])) != head):

@@ -196,16 +196,18 @@ def test_a_received_stamps_words_beside_the_kind_leave_it_the_kinds_name():
     assert "subject" not in extraction and "subject" in extraction.doubts
 
 
-def test_a_speck_in_the_margin_before_the_number_hides_nothing():
+@pytest.mark.parametrize(("confidence", "x"), [(16.0, 300), (57.0, 180)])
+def test_a_speck_in_the_margin_before_the_number_hides_nothing(confidence, x):
     """
-    GIVEN a letter whose «Số:» line has a speck in the margin before it, read as «Ề» at 16
+    GIVEN a letter whose «Số:» line has a speck in the margin before it, read as «Ề» unsurely
+    beside it, or more surely but well apart from it
     WHEN it is extracted
     THEN the number, the body's name and the «V/v» subject are read as without it
     """
     page = placed_page(LETTER)
     number = next(w for line in page.lines for w in line.words if w.text == "Số:")
-    speck = OcrWord(text="Ề", confidence=16.0,
-                    bbox=(180, number.bbox[1], 205, number.bbox[3]))
+    speck = OcrWord(text="Ề", confidence=confidence,
+                    bbox=(x, number.bbox[1], x + 25, number.bbox[3]))
     specked = page.model_copy(update={"lines": [
         *page.lines, OcrLine(words=[speck], block=999, paragraph=1, line=1)]})
     values = _values([specked])
@@ -239,6 +241,16 @@ def _unsure(page: PageOcr, confidences: dict[str, float]) -> PageOcr:
     return page.model_copy(update={"lines": [line.model_copy(update={"words": [
         w.model_copy(update={"confidence": confidences[w.text]}) if w.text in confidences
         else w for w in line.words]}) for line in page.lines]})
+
+
+def test_a_title_under_kt_that_reads_as_the_heads_lost_a_word_and_is_left_out():
+    """«CHỦ TỊCH» under «KT. CHỦ TỊCH»: the head signs nothing «KT.» for himself, so a word
+    of the deputy's title was lost (a hard scan gave «Chủ tịch» for a «Phó Chủ tịch»)."""
+    rows = [list(row) for row in DECISION]
+    rows[11] = [("left", "Nơi nhận:"), ("right", "KT. CHỦ TỊCH")]
+    rows[12] = [("left", "- Như Điều 3;"), ("right", "CHỦ TỊCH")]
+    values = _values([placed_page(rows)])
+    assert "signer_title" not in values and values["signer_name"] == "Nguyễn Văn Hùng"
 
 
 @pytest.mark.parametrize(("authority", "given"), [
