@@ -44,6 +44,9 @@ BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban "
                  "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
 AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
+SPECK_MAX_CONFIDENCE = 50  # a lone letter read less surely than this is a speck's reading
+TITLE_MIN_CONFIDENCE = 60  # a title line has a word read at least this surely
+RECIPIENTS_AFTER = 1  # words (a speck's) «Nơi nhận» may stand after on its row
 # How sure the image is of a seal (as a word's 0..100): red ink of a seal's size and shape is
 # all but certain; a ring on a grey page a little less; no seal where the signature block was
 # read is as sure as the block.
@@ -78,6 +81,23 @@ class Header:
 
 def _keyed(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.key]
+
+
+def _unspecked(tokens: list[Token]) -> list[Token]:
+    """The words but for specks read as a letter before them: read unsurely, or standing in
+    the margin apart from the line (a mark read «Ề» at 16, and one read «Ệ» at 57 3.3 line
+    heights left of «Số:», hid hard scans' number rows: number, body and subject lost)."""
+    start = next((i for i, t in enumerate(tokens) if not _is_speck(t, tokens[i + 1:])),
+                 len(tokens))
+    return tokens[start:]
+
+
+def _is_speck(token: Token, after: list[Token]) -> bool:
+    if len(token.key) > 1 or not after:
+        return False
+    nxt = after[0].word.bbox
+    apart = nxt[0] - token.word.bbox[2] >= COLUMN_GAP_ROWS * (nxt[3] - nxt[1])
+    return token.word.confidence < SPECK_MAX_CONFIDENCE or apart
 
 
 def _centre(tokens: list[Token]) -> float:
@@ -141,7 +161,7 @@ def read_header(layout: PageLayout) -> Header | None:
 def _number_row(header: Header) -> int | None:
     limit = (header.date_row or 6) + 3
     for index, tokens in enumerate(header.left[:limit]):
-        keyed = _keyed(tokens)
+        keyed = _keyed(_unspecked(tokens))
         # «Số:» and its number; «SỞ TƯ PHÁP» folds to the same «so».
         if keyed and keyed[0].key == "so" and (keyed[0].text.endswith(":")
                                                or any("/" in t.text for t in tokens)):
@@ -151,7 +171,7 @@ def _number_row(header: Header) -> int | None:
 
 def _after_first(tokens: list[Token]) -> list[Token]:
     """The words after a row's first keyed word («Số», «Kính gửi» read as one)."""
-    keyed = _keyed(tokens)
+    keyed = _keyed(_unspecked(tokens))
     return tokens[tokens.index(keyed[0]) + 1:] if keyed else []
 
 
@@ -254,21 +274,36 @@ def _is_centred(tokens: list[Token], width: int) -> bool:
     return bool(tokens) and abs(_centre(tokens) - width / 2) <= CENTRED_SHARE * width
 
 
-def _kind_row(layout: PageLayout, header: Header, kinds: list[str]) -> tuple[int, float] | None:
-    """The centred row in capitals naming a kind, and how well it does (0..100)."""
+def _kind_row(layout: PageLayout, header: Header,
+              kinds: list[str]) -> tuple[int, float, list[Token]] | None:
+    """The centred row in capitals naming a kind, how well it does (0..100) and its words
+    that do."""
     start = (header.date_row or 0) + 1
     keys = [match_key(k) for k in kinds]
     for index in range(start, min(start + HEAD_ROWS, len(layout.rows))):
-        row = layout.rows[index]
-        # «QUYẾT ĐỊNH:» opens a decision's articles: it is no kind's name.
-        if (uppercase_share(row.text) < 0.6 or not _is_centred(row.tokens, layout.page.width)
-                or row.text.rstrip().endswith(":")):
-            continue
-        key = match_key(row.text)
-        score = max((fuzz.ratio(key, k) for k in keys), default=0.0)
-        if score >= KIND_MIN_SCORE:
-            return index, score
+        for tokens in _row_parts(layout.rows[index]):
+            text = " ".join(t.text for t in tokens)
+            # «QUYẾT ĐỊNH:» opens a decision's articles: it is no kind's name.
+            if (uppercase_share(text) < 0.6 or not _is_centred(tokens, layout.page.width)
+                    or text.rstrip().endswith(":")):
+                continue
+            score = max((fuzz.ratio(match_key(text), k) for k in keys), default=0.0)
+            if score >= KIND_MIN_SCORE:
+                return index, score, tokens
     return None
+
+
+def _row_parts(row: Row) -> list[list[Token]]:
+    """The row's runs of words parted by gaps as wide as the header's columns': a received
+    stamp's words beside the kind's name share its row (measured: «VĂN PHÒNG UBND» of a
+    «ĐẾN» stamp, 3.8 row heights left of «QUYẾT ĐỊNH», made the row neither centred nor the
+    kind's name, and the kind and subject were lost)."""
+    parts = [[row.tokens[0]]] if row.tokens else []
+    for left, right in zip(row.tokens, row.tokens[1:], strict=False):
+        if right.word.bbox[0] - left.word.bbox[2] >= COLUMN_GAP_ROWS * row.height:
+            parts.append([])
+        parts[-1].append(right)
+    return parts
 
 
 def _letter_subject_rows(header: Header) -> list[int]:
@@ -301,8 +336,8 @@ def read_kind(layout: PageLayout, header: Header, fdef: FieldDefinition) -> Plac
     is a «Công văn»: its value is the word «Công văn» made from the «V/v» words' place."""
     found = _kind_row(layout, header, fdef.vocabulary)
     if found is not None:
-        index, score = found
-        return Placed(layout.rows[index].tokens, score, layout.page.number)
+        _, score, tokens = found
+        return Placed(tokens, score, layout.page.number)
     subject = _letter_subject_rows(header)
     if not subject:
         return None
@@ -331,9 +366,13 @@ def read_subject(layout: PageLayout, header: Header, kinds: list[str]) -> Placed
     tokens: list[Token] = []
     previous = layout.rows[found[0]]
     for row in layout.rows[found[0] + 1:found[0] + 1 + SUBJECT_LINES]:
-        centred = (_is_centred(row.tokens, layout.page.width)
-                   and row.tokens[0].word.bbox[0] - left > indent
-                   and right - row.tokens[-1].word.bbox[2] > indent)
+        gaps = (row.tokens[0].word.bbox[0] - left, right - row.tokens[-1].word.bbox[2])
+        # A body's line fills the width or is indented on one side only; a subject's lines are
+        # indented on both, but for a first line long enough to fill the width, centred as
+        # evenly as a justified line (measured: a hard scan's 74-character subject stood 17
+        # and 19 px inside the margins and was lost).
+        centred = _is_centred(row.tokens, layout.page.width) and (
+            min(gaps) > indent or (not tokens and abs(gaps[0] - gaps[1]) <= indent / 2))
         # The subject's lines follow each other closely; a rule (or space) comes after them.
         close = row.top - previous.bottom <= LINE_GAP * previous.height
         # A line in capitals after the subject is the next part («GIÁM ĐỐC SỞ …», the
@@ -392,10 +431,7 @@ def _recipient_list(rows: list[Row], index: int) -> list[Token]:
 def _signature_rows(layout: PageLayout) -> list[list[Token]]:
     """The right-hand words of the rows from «Nơi nhận:» down: authority, title, name."""
     rows = layout.rows
-    start = next((i for i, r in enumerate(rows)
-                  if len(_keyed(r.tokens)) >= 2
-                  and fuzz.ratio(" ".join(t.key for t in _keyed(r.tokens)[:2]), "noi nhan")
-                  >= 85), None)
+    start = next((i for i, r in enumerate(rows) if _opens_with_recipients(r)), None)
     split_x = 0.45 * layout.page.width
     if start is None:  # no «Nơi nhận» (a notice): from the signer's authority («TM. …»)
         start = next((i for i, r in enumerate(rows) if i > len(rows) // 3
@@ -403,12 +439,39 @@ def _signature_rows(layout: PageLayout) -> list[list[Token]]:
                      None)
     if start is None:
         return []
-    found = []
-    for row in rows[start:]:
-        right = [t for t in row.tokens if t.word.bbox[0] >= split_x]
-        if any(t.key for t in right):
-            found.append(right)
-    return found
+    right = [t for row in rows[start:] for t in row.tokens if t.word.bbox[0] >= split_x]
+    return [line for line in _own_lines(right) if any(t.key for t in line)]
+
+
+def _own_lines(tokens: list[Token]) -> list[list[Token]]:
+    """The signature block's words grouped into lines by their own boxes, top down: the
+    page's rows are built across both columns, and a line of the block that stands a little
+    lower than the «Nơi nhận» line beside it is cut in two (measured: «PHÓ CHỦ» went with
+    «Lưu: VT; VP.», its «TỊCH» 11 px lower to a row of its own, and the title was lost)."""
+    lines: list[list[Token]] = []
+    for token in sorted(tokens, key=lambda t: (t.word.bbox[1] + t.word.bbox[3]) / 2):
+        if lines and _same_line(lines[-1], token):
+            lines[-1].append(token)
+        else:
+            lines.append([token])
+    return [sorted(line, key=lambda t: t.word.bbox[0]) for line in lines]
+
+
+def _same_line(line: list[Token], token: Token) -> bool:
+    """Whether a word's middle lies within the line's first word's height and that word's
+    middle within the word's (a tall signature stroke takes no line's words in)."""
+    first = line[0].word.bbox
+    box = token.word.bbox
+    middle, first_middle = (box[1] + box[3]) / 2, (first[1] + first[3]) / 2
+    return first[1] <= middle <= first[3] and box[1] <= first_middle <= box[3]
+
+
+def _opens_with_recipients(row: Row) -> bool:
+    """Whether the row opens with «Nơi nhận», maybe after a mark in the margin (measured: a
+    speck read «l» at 74 left of it lost a hard scan's whole signature block)."""
+    keys = [t.key for t in _keyed(row.tokens)[:RECIPIENTS_AFTER + 2]]
+    return any(fuzz.ratio(" ".join(keys[i:i + 2]), "noi nhan") >= 85
+               for i in range(min(RECIPIENTS_AFTER + 1, len(keys) - 1)))
 
 
 def _opens_authority(tokens: list[Token]) -> bool:
@@ -418,10 +481,14 @@ def _opens_authority(tokens: list[Token]) -> bool:
 
 
 def _is_title_line(tokens: list[Token]) -> bool:
-    text = " ".join(t.text for t in tokens if t.key)
-    # At least a short word's letters: a speck of the seal or signature reads as «Z».
+    keyed = [t for t in tokens if t.key]
+    text = " ".join(t.text for t in keyed)
+    # At least a short word's letters: a speck of the seal or signature reads as «Z»; and
+    # read as print is, not as a signature's strokes are («YYTr^-» at 35 under «Ó GIÁM ĐỐC»
+    # took the title's place).
     letters = sum(c.isalpha() for c in text)
-    return letters >= 3 and uppercase_share(text) >= 0.7 and not text.startswith("(")
+    sure = bool(keyed) and max(t.word.confidence for t in keyed) >= TITLE_MIN_CONFIDENCE
+    return letters >= 3 and uppercase_share(text) >= 0.7 and not text.startswith("(") and sure
 
 
 def _name_line(lines: list[list[Token]]) -> int | None:
@@ -453,7 +520,26 @@ def read_signer_title(layout: PageLayout) -> Placed | None:
     # a «Phó Chủ tịch»).
     if not titles or _opens_authority(titles[-1]):
         return None
-    return Placed(titles[-1], POSITIONED_SCORE, layout.page.number)
+    title = _deputy(titles[-1], titles[-2]) if len(titles) > 1 else titles[-1]
+    return Placed(title, POSITIONED_SCORE, layout.page.number) if title else None
+
+
+def _deputy(title: list[Token], above: list[Token]) -> list[Token]:
+    """Under «KT. X» the signer is X's deputy (Decree 30, Appendix I: a deputy signs «KT.»,
+    for the head): a title line read «…Ó X», its «PHÓ» under a seal's marks, is «PHÓ X»
+    (measured: «ZZ°zRHÓ CHỦ TỊCH» and «Ó GIÁM ĐỐC» on clean scans, seal over the title);
+    one read «X» lost a word no one can tell, and is no title (a hard scan's «CHỦ TỊCH»
+    under «KT. CHỦ TỊCH» was given for a «Phó Chủ tịch»)."""
+    if not _opens_authority(above) or above[0].text.rstrip(".,:").upper() != "KT":
+        return title
+    head = match_key(" ".join(t.text for t in above[1:]))
+    if match_key(" ".join(t.text for t in title)) == head:
+        return []
+    first = title[0].text
+    if (first == "PHÓ" or not first.endswith("Ó")
+            or match_key(" ".join(t.text for t in title[1:])) != head):
+        return title
+    return [Token(title[0].word, "PHÓ", "pho", title[0].line), *title[1:]]
 
 
 def _signature_box(layout: PageLayout) -> BBox | None:

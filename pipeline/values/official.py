@@ -50,14 +50,20 @@ _SUBJECT_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b\s*[.:]?\s*", re.IGN
 
 def normalize_document_number(text: str) -> str | None:
     """«Số: 575 / UBND - KTTH» → «575/UBND-KTTH»; «Số:    /UBND-KTTH» (a number to be
-    written by hand) → «/UBND-KTTH», which no validator accepts."""
+    written by hand) → «/UBND-KTTH», which no validator accepts; «9/2022» (a register's
+    number and year) as printed."""
     # Not ``clean_text``: it strips the «/» a blank number leaves first.
     found = _NUMBER.search(squeeze(nfc(text)).replace("–", "-"))
     if not found:
         return None
     symbol = re.sub(r"\s+", "", found.group(2)).replace("–", "-")
     number = found.group(1)
-    return f"{int(number):02d}/{symbol}" if number else f"/{symbol}"
+    if not number:
+        return f"/{symbol}"
+    # Appendix I, II.3.c: a document's number below 10 takes a 0 before its symbol; a
+    # register's number and year («9/2022» on a birth certificate) is kept as printed.
+    padded = any(c.isalpha() for c in symbol)
+    return f"{int(number):02d}/{symbol}" if padded else f"{number}/{symbol}"
 
 
 def is_valid_document_number(value: Value) -> bool:

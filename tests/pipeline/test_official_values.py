@@ -23,6 +23,7 @@ from pipeline.values.official import (
     ("Số: 5/QĐ-UBND", "05/QĐ-UBND"),  # numbers below 10 take a 0 (Appendix I, II.3.c)
     ("12/2024/QĐ-UBND", "12/2024/QĐ-UBND"),
     ("123/2024", "123/2024"),
+    ("Số: 9/2022", "9/2022"),  # a register's number and year, as printed (contract §1)
     ("Số:      /UBND-KTTH", "/UBND-KTTH"),
     ("21/TTr–UBND", "21/TTr-UBND"),
 ])

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.classify import classify_document
 from pipeline.doctypes import load_doctypes
-from pipeline.extract import extract_fields
+from pipeline.extract import build_rows, extract_fields
 from pipeline.regions import has_signature_block
 from schemas.ocr import OcrLine, OcrWord, PageOcr, PageSeal
 from tests.pipeline.ocr_builders import BIRTH_FORM, make_page
@@ -125,6 +125,156 @@ def test_the_signature_block_is_read_on_the_last_page():
     values = _values(pages)
     assert values["signer_name"] == "Nguyễn Văn Hùng"
     assert values["document_number"] == "12/QĐ-STP"
+
+
+def _shifted(page: PageOcr, moves: dict[str, tuple[int, int]]) -> PageOcr:
+    """The page with the words named moved down by ``dy`` and made ``dh`` taller."""
+    lines = []
+    for line in page.lines:
+        words = [w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] + moves[w.text][0],
+                                               w.bbox[2], w.bbox[3] + sum(moves[w.text]))})
+                 if w.text in moves else w for w in line.words]
+        lines.append(line.model_copy(update={"words": words}))
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_title_line_standing_lower_than_the_list_beside_it_is_read_whole():
+    """
+    GIVEN a signature block whose «PHÓ GIÁM ĐỐC» stands lower than the «- Như Điều 3;» line
+    beside it, its last word lowest (as a skewed scan prints it), so that the page's rows
+    cut it in two
+    WHEN it is extracted
+    THEN the signer's title is the whole line, not its last word
+    """
+    page = _shifted(placed_page(DECISION), {"-": (0, -10), "Như": (0, -10), "Điều": (0, -10),
+                                           "3;": (0, -10), "PHÓ": (8, 0), "GIÁM": (8, 0),
+                                           "ĐỐC": (20, 0)})
+    rows = [row.text for row in build_rows(page)]
+    assert "ĐỐC" in rows  # the rows do cut the title in two
+    assert _values([page])["signer_title"] == "Phó Giám đốc"
+
+
+def test_a_subject_filling_the_width_is_read_and_a_body_line_is_not():
+    """
+    GIVEN a decision whose subject's first line fills the text's width (centred as evenly
+    as a justified line), and one whose kind's name is followed by a body paragraph whose
+    first line is indented
+    WHEN they are extracted
+    THEN the first subject is read whole; the paragraph is no subject
+    """
+    rows = [list(row) for row in DECISION]
+    rows[5] = [("margin", "Về việc phê duyệt danh mục thủ tục hành chính tiếp nhận tại Bộ phận"
+                          " Một cửa cấp tỉnh năm nay")]
+    rows.insert(6, [("centre", "của Sở Tư pháp")])
+    assert _values([placed_page(rows)])["subject"] == (
+        "Phê duyệt danh mục thủ tục hành chính tiếp nhận tại Bộ phận Một cửa cấp tỉnh năm nay "
+        "của Sở Tư pháp")
+    rows = [list(row) for row in DECISION]
+    rows[5] = [("indent", "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
+                          " sửa đổi")]
+    assert "subject" not in _values([placed_page(rows)])
+
+
+def test_a_received_stamps_words_beside_the_kind_leave_it_the_kinds_name():
+    """
+    GIVEN a decision whose «ĐẾN» stamp prints «VĂN PHÒNG UBND» left of «QUYẾT ĐỊNH», on its
+    row, and whose stamp's letters merged into the subject's first word, read at 4
+    WHEN it is extracted
+    THEN the kind is read from its own words; the subject, holding the stamp's letters, is
+    left out with a reason
+    """
+    rows = [list(row) for row in DECISION]
+    rows[4] = [("left", "VĂN PHÒNG UBND"), ("centre", "QUYẾT ĐỊNH")]
+    page = placed_page(rows)
+    assert _values([page])["document_kind"] == "Quyết định"
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"text": "ĐỀNVØGxiệc", "confidence": 4.0}) if w.text == "việc"
+        else w for w in line.words]}) for line in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})],
+                                _types()["official_document"])
+    assert extraction["document_kind"].value == "Quyết định"
+    assert "subject" not in extraction and "subject" in extraction.doubts
+
+
+@pytest.mark.parametrize(("confidence", "x"), [(16.0, 300), (57.0, 180)])
+def test_a_speck_in_the_margin_before_the_number_hides_nothing(confidence, x):
+    """
+    GIVEN a letter whose «Số:» line has a speck in the margin before it, read as «Ề» unsurely
+    beside it, or more surely but well apart from it
+    WHEN it is extracted
+    THEN the number, the body's name and the «V/v» subject are read as without it
+    """
+    page = placed_page(LETTER)
+    number = next(w for line in page.lines for w in line.words if w.text == "Số:")
+    speck = OcrWord(text="Ề", confidence=confidence,
+                    bbox=(x, number.bbox[1], x + 25, number.bbox[3]))
+    specked = page.model_copy(update={"lines": [
+        *page.lines, OcrLine(words=[speck], block=999, paragraph=1, line=1)]})
+    values = _values([specked])
+    assert {k: values.get(k) for k in ("document_number", "issuing_authority", "subject")} == {
+        "document_number": "575/UBND-KTTH", "issuing_authority": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "subject": "Đôn đốc giải quyết hồ sơ quá hạn"}
+
+
+def test_a_speck_in_the_margin_before_the_recipients_hides_no_signature_block():
+    """
+    GIVEN a decision signed by the head himself (no «KT.» line to find the block by) with a
+    speck in the margin left of «Nơi nhận:», read as «l» at 74
+    WHEN the page step asks for its signature block, and it is extracted
+    THEN the block is there, and the signer's title and name are read
+    """
+    rows = [list(row) for row in DECISION]
+    rows[11] = [("left", "Nơi nhận:"), ("right", "GIÁM ĐỐC")]
+    rows[12] = [("left", "- Như Điều 3;")]
+    page = placed_page(rows)
+    label = next(w for line in page.lines for w in line.words if w.text == "Nơi")
+    speck = OcrWord(text="l", confidence=74.0, bbox=(110, label.bbox[1], 117, label.bbox[3]))
+    specked = page.model_copy(update={"lines": [
+        *page.lines, OcrLine(words=[speck], block=999, paragraph=1, line=1)]})
+    assert has_signature_block(specked)
+    values = _values([specked])
+    assert (values["signer_title"], values["signer_name"]) == ("Giám đốc", "Nguyễn Văn Hùng")
+
+
+def _unsure(page: PageOcr, confidences: dict[str, float]) -> PageOcr:
+    """The page with the words named read at the confidences given."""
+    return page.model_copy(update={"lines": [line.model_copy(update={"words": [
+        w.model_copy(update={"confidence": confidences[w.text]}) if w.text in confidences
+        else w for w in line.words]}) for line in page.lines]})
+
+
+def test_a_title_under_kt_that_reads_as_the_heads_lost_a_word_and_is_left_out():
+    """«CHỦ TỊCH» under «KT. CHỦ TỊCH»: the head signs nothing «KT.» for himself, so a word
+    of the deputy's title was lost (a hard scan gave «Chủ tịch» for a «Phó Chủ tịch»)."""
+    rows = [list(row) for row in DECISION]
+    rows[11] = [("left", "Nơi nhận:"), ("right", "KT. CHỦ TỊCH")]
+    rows[12] = [("left", "- Như Điều 3;"), ("right", "CHỦ TỊCH")]
+    values = _values([placed_page(rows)])
+    assert "signer_title" not in values and values["signer_name"] == "Nguyễn Văn Hùng"
+
+
+@pytest.mark.parametrize(("authority", "given"), [
+    ("KT. GIÁM ĐỐC", "Phó Giám đốc"),  # a deputy signs for the head
+    ("TM. ỦY BAN NHÂN DÂN", None),  # no deputy's line: «…Ó» is not known to be «PHÓ»
+])
+def test_a_deputys_title_under_a_seal_is_read_by_the_kt_line_above_it(authority, given):
+    """
+    GIVEN a signature block whose title line a seal made «ZZ°zRHÓ GIÁM ĐỐC» (57), with the
+    signature's strokes read «YYTr^-» (35) under it
+    WHEN it is extracted
+    THEN under «KT. GIÁM ĐỐC» the signer is the deputy, «Phó Giám đốc»; under another
+    authority the title is left out; the strokes are never the title
+    """
+    rows = [list(row) for row in DECISION]
+    rows[11] = [("left", "Nơi nhận:"), ("right", authority)]
+    rows[12] = [("left", "- Như Điều 3;"), ("right", "ZZ°zRHÓ GIÁM ĐỐC")]
+    rows[14] = [("right", "YYTr^-")]
+    page = _unsure(placed_page(rows), {"ZZ°zRHÓ": 57.0, "YYTr^-": 35.0})
+    extraction = extract_fields([page], _types()["official_document"])
+    assert (extraction["signer_title"].value if given else None) == given
+    if given is None:
+        assert "signer_title" not in extraction
+        assert str(extraction.doubts["signer_title"].value).startswith("Zz°zrhó")
 
 
 def test_a_number_left_for_a_hand_is_left_out_with_its_reason():

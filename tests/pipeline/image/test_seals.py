@@ -64,3 +64,23 @@ def test_a_red_received_stamp_is_not_a_seal(monkeypatch, mode):
     else:
         assert red_mask(page).sum() > 5000  # the stamp is there, in red
     assert find_page_seals(page[..., ::-1] if mode == "RGB" else page, 300) == []
+
+
+def _washed_out(page: np.ndarray, paper: int = 160, ink: int = 79) -> np.ndarray:
+    """The page as a dark, low-contrast colour scan prints it: every level squeezed between
+    ``ink`` and ``paper``, with the scanner's noise."""
+    squeezed = ink + page.astype(np.float32) * (paper - ink) / 255
+    noisy = squeezed + np.random.default_rng(0).normal(0, 8, page.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def test_a_red_seal_on_a_washed_out_colour_scan_is_found_by_its_colour():
+    """
+    GIVEN a sealed page scanned dark and washed out (paper 160, ink 79, as a hard tier's
+    colour scan), whose seal's red stands only ~40 levels above its green
+    WHEN seals are looked for
+    THEN the seal is found by its colour, and the same scan of an unsealed page has none
+    """
+    seal = find_seal(_washed_out(_last_page(1, sealed=True)), 300)
+    assert seal is not None and seal.method == "colour"
+    assert find_seal(_washed_out(_last_page(4, sealed=False)), 300) is None
