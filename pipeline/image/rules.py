@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.image.clean import components
+
 # A horizontal rule is at least this share of the page's width long (a table's narrowest
 # cell, a number column of 12 mm, is ~6 %; the widest letter run, «……» aside, ~2 %).
 MIN_HORIZONTAL_SHARE = 0.05
@@ -90,10 +92,7 @@ def letter_height(ink: np.ndarray) -> float:
     """The median height in pixels of the page's ink blobs of letter size (0 without any):
     specks under 3 px and blobs taller than a tenth of the page's larger side (rules, frames)
     are not letters."""
-    # Grana's labelling: the same statistics as the default's (clean.isolated_specks), in
-    # about half the time.
-    count, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    count, _, stats, _ = components(ink)
     heights = stats[1:count, cv2.CC_STAT_HEIGHT]
     letters = heights[(heights >= 3) & (heights <= max(3, max(ink.shape) // 10))]
     return float(np.median(letters)) if letters.size else 0.0
