@@ -18,6 +18,7 @@ from prefect.utilities.annotations import allow_failure
 from flows.artifacts import publish_report_artifact
 from flows.publishing import RunOutcome, finish_run, publish_document
 from flows.tasks import (
+    call_retrying,
     finish_dossiers,
     finish_duplicate,
     finish_record,
@@ -45,10 +46,11 @@ log = logging.getLogger(__name__)
 def keeping_leases(services: Services, record_ids: list[str]) -> Iterator[None]:
     """Renew, while the block runs, the processing lease of every record this run claimed.
 
-    A page renews its own record's lease when it is read, but the files of a run wait their
-    turn for an OCR slot: under load a file's pages may not start within the lease, and the
-    watcher's recovery sweep took such a record of a live run for abandoned, marked the run
-    Crashed and submitted the record again (tests/e2e/test_watch.py at load 17, 15 s lease).
+    The only renewal of a run's records (pages no longer renew their own): the files of a run
+    wait their turn for an OCR slot, and under load a file's pages may not start within the
+    lease; the watcher's recovery sweep took such a record of a live run for abandoned,
+    marked the run Crashed and submitted the record again (tests/e2e/test_watch.py at load
+    17, 15 s lease).
     """
     stop = threading.Event()
     every = max(1.0, min(60.0, services.settings.processing_lease.total_seconds()
@@ -90,7 +92,7 @@ def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
             if job.status is DigitizationStatus.DUPLICATE:
                 finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
             else:
-                opened = retrying(open_record, services)(job)
+                opened = call_retrying(open_record, services, job)
                 if opened.claimed:
                     claimed.append(opened.record_id)
                 finishing[submit_pages(services, opened, json_out)] = opened.claimed
@@ -200,13 +202,12 @@ def digitize_batch(paths: list[str], station: str | None = None,
     ``dossier``: the dossier code for documents the files give none of their own (§6)."""
     services = active_services()
     names = json_names(paths)
-    register = retrying(register_file, services)
     jobs: list[FileJob] = []
     for path in paths:
-        job = register(path, station)
+        job = call_retrying(register_file, services, path, station)
         if any(job.record_id == earlier.record_id for earlier in jobs):
             # A copy of a file earlier in this batch: that one is being processed here.
-            job = register(path, station, resume_received=False)
+            job = call_retrying(register_file, services, path, station, resume_received=False)
         jobs.append(job.model_copy(update={"json_name": names[path], "dossier_code": dossier}))
     run, elsewhere = run_jobs(services, jobs, json_out)
     counts = Counter(document.status.value for document in [*run.documents, *elsewhere])

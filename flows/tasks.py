@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -66,6 +67,26 @@ def retrying(step: Task[P, R], services: Services, tries: int | None = None) -> 
 def _with_retries(step: Task[P, R], delays: tuple[float, ...]) -> Task[P, R]:
     """Made once per task and waits, not once per file of a run."""
     return step.with_options(retries=len(delays), retry_delay_seconds=list(delays))
+
+
+def call_retrying(step: Task[P, R], services: Services, *args: P.args,
+                  **kwargs: P.kwargs) -> R:
+    """The step's function called in the flow itself, not as a task run, and tried again as
+    ``retrying`` would: after each configured wait, while the error says a later attempt
+    can fix it (``SohoaError.retryable``, as ``is_retryable``).
+
+    For a file's few-millisecond steps (registering, opening): a task run cost the local
+    Prefect server ~50 ms CPU (its start, run and end as events, recorded) besides the
+    flow's own bookkeeping, and these made two of a single-page file's four task runs.
+    """
+    for wait in [*services.settings.retry_delays_seconds, None]:
+        try:
+            return step.fn(*args, **kwargs)
+        except SohoaError as error:
+            if not error.retryable or wait is None:
+                raise
+            time.sleep(wait)
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 _ocr_slots: threading.BoundedSemaphore | None = None
@@ -184,7 +205,8 @@ def recognize_file_page(job: FileJob, index: int) -> PageOutcome:
                 job.filename, rename(error.message, local, job.filename)))
     pdf_path = work_dir_for(services, job.record_id) / f"page-{number:05d}.pdf"
     pdf_path.write_bytes(result.pdf)
-    services.repository.touch(job.record_id)  # renews the lease: this run is alive
+    # No lease renewal here: the run's lease-renewal thread (flows/digitize.keeping_leases)
+    # renews every record it holds, so a database write per page was one too many.
     return PageOutcome(number=number, page=result.page, pdf_path=str(pdf_path))
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.image.clean import downscale, ink_mask, to_gray
+from pipeline.image.clean import as_gray, components, downscale, ink_mask
 
 MAX_SKEW_DEGREES = 45.0
 _COARSE_STEP = 1.0  # the peak is ~1° either side (line height / line length: ~12/600 rad)
@@ -57,7 +57,7 @@ def estimate_skew(gray: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES,
 
     Robust within ``±max_degrees``; returns 0.0 for a page without enough ink to tell.
     """
-    small, _ = downscale(to_gray(gray), analysis_width)
+    small, _ = downscale(as_gray(gray), analysis_width)
     return skew_of_points(mask_points(text_ink(small)), max_degrees)
 
 
@@ -96,7 +96,7 @@ def text_ink(small: np.ndarray) -> np.ndarray:
     Scanner borders and page edges are straight at the scanner's angle, not the text's.
     """
     ink = ink_mask(small).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = components(ink)
     height, width = ink.shape
     x, y, w, h = (stats[:, i] for i in range(4))
     keep = ~((x == 0) | (y == 0) | (x + w == width) | (y + h == height))

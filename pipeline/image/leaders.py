@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from pipeline.image.clean import binarize, downscale, estimate_dpi
+from pipeline.image.clean import binarize, components, downscale, estimate_dpi
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def remove_dot_leaders(gray: np.ndarray, dpi: float | None = None,
 
 def round_blobs(ink: np.ndarray, dpi: float, rules: LeaderRules) -> Dots:
     """Ink components shaped like a printed dot: small, about square, filled."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = components(ink)
     x, y, w, h, area = (stats[1:, i] for i in range(5))
     small, large = max(1, rules.min_dot_in * dpi), rules.max_dot_in * dpi
     keep = ((np.minimum(w, h) >= small) & (np.maximum(w, h) <= large)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.image.clean import components
+
 # A horizontal rule is at least this share of the page's width long (a table's narrowest
 # cell, a number column of 12 mm, is ~6 %; the widest letter run, «……» aside, ~2 %).
 MIN_HORIZONTAL_SHARE = 0.05
@@ -26,6 +28,7 @@ INK_BELOW = 128  # grey level under which a pixel is ink (after background norma
 # letters) a share of the height is shorter than a letter's stem, and painting the stems out
 # took Tesseract's mean confidence on such a page down to 16 (tests/e2e/test_bad_inputs.py).
 MIN_LETTER_HEIGHTS = 2.0
+MIN_RULE_PX = 20  # pixels: no rule is shorter, whatever the page's size and letters
 MIN_VERTICAL_RULES = 3  # a table of labels and values has three (a received stamp's box two)
 
 
@@ -42,15 +45,31 @@ def mask_of(across: np.ndarray, down: np.ndarray) -> np.ndarray:
 
 def rule_lines(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ink (uint8 0/1) of the page's long horizontal rules, and of its vertical ones."""
-    height, width = gray.shape
     ink = (gray < INK_BELOW).astype(np.uint8)
-    floor = max(20, int(MIN_LETTER_HEIGHTS * letter_height(ink)))
-    across = cv2.getStructuringElement(cv2.MORPH_RECT,
-                                       (max(int(width * MIN_HORIZONTAL_SHARE), floor), 1))
-    down = cv2.getStructuringElement(cv2.MORPH_RECT,
-                                     (1, max(int(height * MIN_VERTICAL_SHARE), floor)))
-    return (cv2.morphologyEx(ink, cv2.MORPH_OPEN, across),
-            cv2.morphologyEx(ink, cv2.MORPH_OPEN, down))
+    floor = rule_floor(ink)
+    return opened(ink, across_kernel(ink, floor)), opened(ink, down_kernel(ink, floor))
+
+
+def rule_floor(ink: np.ndarray) -> int:
+    """The shortest rule in pixels whatever the page's size: two letter heights, 20 at least."""
+    return max(MIN_RULE_PX, int(MIN_LETTER_HEIGHTS * letter_height(ink)))
+
+
+def across_kernel(ink: np.ndarray, floor: int) -> np.ndarray:
+    return cv2.getStructuringElement(
+        cv2.MORPH_RECT, (max(int(ink.shape[1] * MIN_HORIZONTAL_SHARE), floor), 1))
+
+
+def down_kernel(ink: np.ndarray, floor: int) -> np.ndarray:
+    return cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, max(int(ink.shape[0] * MIN_VERTICAL_SHARE), floor)))
+
+
+def opened(ink: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``ink`` opened by ``kernel`` (runs at least as long as it): eroded, then dilated only
+    when some run survived (the opening of a page with none is empty; 5 ms saved)."""
+    eroded = cv2.erode(ink, kernel)
+    return cv2.dilate(eroded, kernel) if cv2.countNonZero(eroded) else eroded
 
 
 def has_table(gray: np.ndarray) -> bool:
@@ -73,7 +92,7 @@ def letter_height(ink: np.ndarray) -> float:
     """The median height in pixels of the page's ink blobs of letter size (0 without any):
     specks under 3 px and blobs taller than a tenth of the page's larger side (rules, frames)
     are not letters."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, _, stats, _ = components(ink)
     heights = stats[1:count, cv2.CC_STAT_HEIGHT]
     letters = heights[(heights >= 3) & (heights <= max(3, max(ink.shape) // 10))]
     return float(np.median(letters)) if letters.size else 0.0
@@ -81,11 +100,22 @@ def letter_height(ink: np.ndarray) -> float:
 
 def remove_ruled_lines(gray: np.ndarray) -> np.ndarray:
     """The page with its table and box rules painted white (a new array); the page itself
-    when it has no table (see has_table)."""
-    across, down = rule_lines(gray)  # once: two morphology passes over the whole page
+    when it has no table (see has_table).
+
+    Cheapest test first, each giving what ``rule_lines`` would (pixel-identical on the 20
+    throughput pages; 113 → 54 ms a page, one thread): a page with no vertical run of ink as
+    long as the shortest possible rule (the page-share length or ``MIN_RULE_PX``, which the
+    letter-height floor can only lengthen) has no vertical rules, so no table, and its letter
+    height is never measured; the horizontal rules are looked for only on a page with a table.
+    """
+    ink = (gray < INK_BELOW).astype(np.uint8)
+    if not cv2.countNonZero(cv2.erode(ink, down_kernel(ink, MIN_RULE_PX))):
+        return gray
+    floor = rule_floor(ink)
+    down = opened(ink, down_kernel(ink, floor))
     if not table_ruled(down):
         return gray
-    mask = mask_of(across, down)
+    mask = mask_of(opened(ink, across_kernel(ink, floor)), down)
     if not mask.any():
         return gray
     cleaned = gray.copy()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from pipeline.image.clean import downscale, to_gray
+from pipeline.image.clean import as_gray, downscale
 from pipeline.image.deskew import (
     COARSE_POINTS,
     MIN_INK_POINTS,
@@ -81,7 +81,7 @@ def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
     the PATH; limited to ``osd_timeout`` seconds) is consulted only when the ink statistics
     are not decisive: give the engine the page will be read with, so both use one program.
     """
-    gray = to_gray(gray)
+    gray = as_gray(gray)
     small, _ = downscale(gray, analysis_width)
     ink = text_ink(small)
     if int(ink.sum()) < MIN_INK_POINTS:

@@ -80,7 +80,9 @@ def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path
     assert {record_artifact_key(i) for i in ids} | {"run-records"} <= keys
     assert {f"status:{result[i]}" for i in ids} <= set(run.tags)
     assert {f"recognize-page {truth.file} p1", "recognize-page trắng.png p1",
-            f"finish-record {truth.file}", "open-record trắng.png"} <= names
+            f"finish-record {truth.file}", "finish-record trắng.png"} <= names
+    # Opening a file is a call in the flow, not a task run (~50 ms of the server's CPU each).
+    assert not any(name.startswith("open-record") for name in names)
     for record_id in ids:
         assert len(reviews[record_id]) == (result[record_id] == "needs_review"), record_id
 

@@ -131,5 +131,22 @@ def test_a_server_on_another_port_serves_a_ui_that_talks_to_its_own_api(
             ui_settings = json.load(response)
         assert ui_settings["api_url"] == state.url
         assert ui_settings["auth"] == "BASIC"
+        assert services_enabled(state.url, auth_file(settings).read_text().strip()) == {
+            "scheduler": False, "late_runs": False, "triggers": False, "foreman": False,
+            "event_persister": False, "task_run_recorder": True, "pause_expirations": True,
+            "cancellation_cleanup": True}
     finally:
         stop_server(settings)
+
+
+def services_enabled(url: str, auth: str) -> dict[str, bool]:
+    """Which of the server's loops it runs, as its /admin/settings says: the unused ones are
+    off (schedules, late runs, automations, worker health, the event feed: CPU for nothing);
+    task runs are still recorded, and review pauses still expire."""
+    request = urllib.request.Request(f"{url}/admin/settings")
+    request.add_header("Authorization", basic_header(auth))
+    with urllib.request.urlopen(request, timeout=30) as response:
+        services = json.load(response)["server"]["services"]
+    names = ("scheduler", "late_runs", "triggers", "foreman", "event_persister",
+             "task_run_recorder", "pause_expirations", "cancellation_cleanup")
+    return {name: services[name]["enabled"] for name in names}

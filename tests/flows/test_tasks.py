@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from config.settings import Settings
 from flows.tasks import (
     artifact_keys,
+    call_retrying,
     finish_duplicate,
     finish_record,
     open_record,
@@ -19,6 +20,7 @@ from flows.tasks import (
     store_json_and_status,
 )
 from office.services import Services
+from schemas.errors import CorruptFileError, StorageError
 from schemas.status import DigitizationStatus as Status
 
 
@@ -75,3 +77,33 @@ def test_no_step_is_served_from_prefect_s_cache(tmp_path: Path) -> None:
     for step in steps:
         assert step.cache_policy is NO_CACHE, step.name
         assert retrying(step, services).cache_policy is NO_CACHE, step.name
+
+
+def test_a_step_called_in_the_flow_is_tried_again_only_for_what_a_retry_can_fix(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN two waits configured WHEN a step called in the flow (no task run) fails with a
+    storage error twice THEN it is tried a third time after both waits and its result
+    returned; a bad file fails at once; a storage error on every try is raised at last."""
+    monkeypatch.setenv("SOHOA_RETRY_DELAYS_SECONDS", "[0.01, 0.02]")
+    services = Services(Settings(data_dir=tmp_path))
+    calls: list[str] = []
+
+    def failing(errors: list[Exception]):  # noqa: ANN202 - a step's stand-in
+        def fn(path: str) -> str:
+            calls.append(path)
+            if errors:
+                raise errors.pop(0)
+            return f"opened {path}"
+        return type("Step", (), {"fn": staticmethod(fn)})()
+
+    down = [StorageError("store down"), StorageError("store down")]
+    assert call_retrying(failing(down), services, "a.pdf") == "opened a.pdf"
+    assert calls == ["a.pdf"] * 3
+    calls.clear()
+    with pytest.raises(CorruptFileError):
+        call_retrying(failing([CorruptFileError("bad"), StorageError("x")]), services, "b.pdf")
+    assert calls == ["b.pdf"]
+    calls.clear()
+    with pytest.raises(StorageError):
+        call_retrying(failing([StorageError("down")] * 3), services, "c.pdf")
+    assert calls == ["c.pdf"] * 3

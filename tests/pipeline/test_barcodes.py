@@ -65,6 +65,26 @@ def test_a_receipt_symbol_is_read_with_its_format_and_place(kind: str, name: str
         assert width > 5 * height
 
 
+@pytest.mark.parametrize("turns", [1, 3])
+def test_a_sideways_barcode_is_boxed_where_it_is_on_the_page(turns: int) -> None:
+    """GIVEN a receipt whose Code 128 lies sideways (the page turned a quarter either way)
+    WHEN its codes are read (the bars across pixel rows: found on the page turned back) THEN
+    its box is the upright page's box turned likewise, tall and narrow (to 3 px: the bars'
+    ends are estimated from the rows scanned, which differ with the direction)."""
+    code, page = receipt("code128")
+    [upright] = read_codes(page)
+    height, width = page.shape[:2]
+    turned = np.ascontiguousarray(np.rot90(page, k=turns))  # counter-clockwise quarters
+    [found] = read_codes(turned)
+    x, y, w, h = upright.bbox
+    # np.rot90 once: (x, y) → (y, width - 1 - x); three times: (x, y) → (height - 1 - y, x).
+    expected = ((y, width - x - w, h, w) if turns == 1 else (height - y - h, x, h, w))
+    assert found.text == code and found.format == "code128"
+    assert all(abs(a - b) <= 3 for a, b in zip(found.bbox, expected, strict=True)), (
+        found.bbox, expected)
+    assert found.bbox[3] > 5 * found.bbox[2]
+
+
 @pytest.mark.parametrize("turns", [1, 2, 3])
 @pytest.mark.parametrize("kind", ["qr", "code128"])
 def test_a_page_scanned_sideways_or_upside_down_is_read(kind: str, turns: int) -> None:

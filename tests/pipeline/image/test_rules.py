@@ -67,3 +67,24 @@ def test_a_page_with_horizontal_rules_only_is_left_as_it_is() -> None:
     for x in (100, 400, 797):
         table[250:1000, x:x + 3] = 0
     assert not (remove_ruled_lines(table)[250:1000, 101] < 128).any()
+
+
+def test_the_quick_tests_paint_what_the_full_rule_search_finds() -> None:
+    """GIVEN a ruled table, a form without one and a page of short vertical strokes WHEN
+    rules are removed (a page with no vertical run as long as a rule is let go before its
+    letters are measured) THEN the result is, pixel for pixel, the full search's rule mask
+    painted white on a page with a table, and the page itself otherwise."""
+    from pipeline.image.rules import mask_of, rule_lines, table_ruled
+
+    _, table, _ = render_form("birth_registration", "ruled_table", dpi=DPI, seed=3)
+    _, form, _ = render_form("dossier_receipt", "classic", dpi=DPI, seed=3)
+    strokes = np.full((1200, 900), 255, np.uint8)
+    for x in range(100, 800, 40):
+        strokes[300:318, x:x + 3] = 0  # 18 px: shorter than any rule
+    for page in (table, form, strokes):
+        across, down = rule_lines(page)
+        expected = page.copy()
+        if table_ruled(down):
+            expected[mask_of(across, down)] = 255
+        assert np.array_equal(remove_ruled_lines(page), expected)
+    assert not np.array_equal(remove_ruled_lines(table), table)
