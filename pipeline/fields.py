@@ -240,9 +240,13 @@ def _against_words(candidate: Candidate, words: WordsDate) -> Candidate:
 def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinition,
                         doctype: DocTypeDefinition) -> Candidate:
     """The value as spelt where the document prints it again, as the field's kind decides
-    (a name read more surely in ordinary case, the commune most copies agree on)."""
-    respelt = fdef.kind.respell(str(candidate.field.value), candidate.weakest, copies,
-                                doctype.context(fdef))
+    (a name read more surely in ordinary case, the commune most copies agree on); refused
+    when its copies leave the spelling in doubt (``ValueKind.copies_problem``)."""
+    context = doctype.context(fdef)
+    doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context)
+    if doubt is not None:
+        return replace(candidate, problem=candidate.problem or doubt)
+    respelt = fdef.kind.respell(str(candidate.field.value), candidate.weakest, copies, context)
     if respelt is None:
         return candidate
     value, weakest = respelt

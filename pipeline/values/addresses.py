@@ -61,6 +61,20 @@ class Address(Text):
                 spelt = spelt[:unit.head] + respell(read, winner) + spelt[unit.end:]
         return None if spelt == value else (spelt, weakest)
 
+    def copies_problem(self, value: str, copies: Copies,
+                       context: ValueContext = NO_CONTEXT) -> str | None:
+        """A commune the document spells two ways equally often, as read: which one is right
+        cannot be told (a tuning letter read «Hoằng Quy» three times and «Hoằng Quỳ» three
+        times, both communes of Hoằng Hóa, and gave the wrong one in two fields)."""
+        for unit in find_units(value):
+            if unit.level != "commune":
+                continue
+            votes = sorted(_votes(value[unit.head:unit.end], copies).values(), reverse=True)
+            if len(votes) > 1 and votes[0][0] == votes[1][0]:
+                return (f"the document spells the commune «{votes[0][2]}» and «{votes[1][2]}» "
+                        f"equally often")
+        return None
+
     def check_known_names(self, value: str) -> PlaceCheck | None:
         """Unit names checked and mended (``places.check_places``)."""
         return check_places(value)

@@ -103,6 +103,12 @@ class ValueKind:
         confidence it comes with; None when the copies give none."""
         return None
 
+    def copies_problem(self, value: str, copies: Copies,
+                       context: ValueContext = NO_CONTEXT) -> str | None:
+        """Why the value's copies in the document leave its spelling in doubt (None: they
+        do not, or the kind does not judge them)."""
+        return None
+
     def check_known_names(self, value: str) -> PlaceCheck | None:
         """The value checked against lists of known names (None: the kind has none)."""
         return None

@@ -360,6 +360,23 @@ def test_a_commune_is_spelt_as_most_of_its_copies_in_the_document(receipt):
                                            "thành phố Hà Nội")
 
 
+def test_a_commune_spelt_two_ways_equally_often_is_left_out_for_review(receipt):
+    """
+    GIVEN a commune printed three times, read once with its tone mark and twice without
+    («Hoằng Quỳ», «Hoằng Quy»: both communes of Hoằng Hóa), the address being one of them
+    WHEN extracted
+    THEN the address is not given, and the doubt names both spellings
+    """
+    lines = ["UBND XÃ HOẰNG QUỲ", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Bộ phận tiếp nhận và trả kết quả UBND xã Hoằng Quy",
+             "Địa chỉ: thôn 2, xã Hoằng Quỳ, huyện Hoằng Hóa, tỉnh Thanh Hóa",
+             "Nơi trả kết quả: UBND xã Hoằng Quy"]
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert "applicant_address" not in extraction.fields
+    reason = extraction.doubts["applicant_address"].reason
+    assert "«xã Hoằng Quỳ»" in reason and "«xã Hoằng Quy»" in reason, reason
+
+
 def test_a_name_that_begins_with_no_family_name_is_left_out(receipt):
     lines = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Tiếp nhận hồ sơ của: Thùy Tuyết"]
     extraction = extract_fields([make_page(lines)], receipt)
