@@ -143,13 +143,30 @@ def _repeats_its_document(layout: PageLayout, current: DocumentSpan,
     return added <= REPEAT_MAX_NEW * page
 
 
+def _continues_untitled(layout: PageLayout, current: DocumentSpan, other: str,
+                        doctypes: list[DocTypeDefinition]) -> bool:
+    """Whether an untitled page fitting ``other`` goes on a document that opened with no
+    title and whose pages fit ``other`` too: the pages together fit it better than the page
+    alone. A letter without a kind's name («V/v …» under its number) spreads its markers
+    over its pages, «Kính gửi» on the first and «Nơi nhận» on the last, so that neither page
+    alone is typed; split, both came out ``unknown`` (tests/e2e/test_results.py's signed
+    scan)."""
+    if current.opens is not None:
+        return False
+    doctype = next(d for d in doctypes if d.id == other)
+    alone = score_doctype([(layout.page.number, layout.rows)], doctype).score
+    together = score_doctype([(page.page.number, page.rows)
+                              for page in [*current.pages, layout]], doctype).score
+    return together > alone
+
+
 def _doubt_of(layout: PageLayout, current: DocumentSpan, doctypes: list[DocTypeDefinition],
               near: float) -> str | None:
     """Why an untitled page does not look like an attachment of the document before it, or
     None when it does."""
     number = layout.page.number
     other = _looks_like_another_start(layout, current.opens, doctypes, near)
-    if other is not None:
+    if other is not None and not _continues_untitled(layout, current, other, doctypes):
         return (f"page {number} has no title but fits {other} better than the document "
                 f"before it: is it a {other} whose title was not read?")
     if _repeats_its_document(layout, current, doctypes):

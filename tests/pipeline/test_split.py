@@ -214,3 +214,24 @@ def test_a_letter_after_a_notice_is_its_attachment_though_it_prints_the_same_mar
               "Tôi xin gửi kèm giấy tờ.", "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
     spans = split_document(pages_of(notice, letter), doctypes, {}, NEAR)
     assert shape(spans) == [("official_document", 1, 2, None)]
+
+
+def test_an_untitled_letter_whose_markers_span_its_pages_is_one_document(doctypes):
+    """
+    GIVEN a letter with no kind's name («V/v …» under its number), «Kính gửi» on its first
+    page and «Nơi nhận» on its second
+    WHEN split
+    THEN its pages are one document, which fits an administrative document, with no doubt;
+    a page fitting that type after a form is still a doubt of its own
+    """
+    first = ["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 2300/UBND-KTTH",
+             "V/v triển khai thực hiện số hóa hồ sơ", "Kính gửi: Sở Nội vụ.",
+             "Kết quả số hóa phải được lưu trữ theo quy định của pháp luật."]
+    last = ["quan chịu trách nhiệm thi hành văn bản này.", "Nơi nhận: TM. ỦY BAN NHÂN DÂN",
+            "- Như trên; CHỦ TỊCH", "- Lưu: VT, KTTH."]
+    spans = split_document(pages_of(first, last), doctypes, {}, NEAR)
+    assert shape(spans) == [(None, 1, 2, None)]
+    assert not spans[0].doubts
+    after_a_form = split_document(pages_of(BIRTH_FORM, last), doctypes, {}, NEAR)
+    assert shape(after_a_form) == [("birth_registration", 1, 1, None), (None, 2, 2, None)]
+    assert "official_document" in after_a_form[1].doubts[0]
