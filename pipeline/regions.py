@@ -189,18 +189,25 @@ def _marked(token: Token) -> Token:
     return Token(token.word, HAND + printed, match_key(printed), token.line)
 
 
-def _number_by_hand(tokens: list[Token]) -> list[Token]:
+def _number_by_hand(tokens: list[Token], row: list[Token]) -> list[Token]:
     """The number's words with those a hand wrote marked: print sets the number and its
     symbol as one word («575/UBND-KTTH»), so words before the «/…» word stand in the blank,
-    and a «/…» word with anything but digits before its «/» has a hand's marks merged in."""
+    and a «/…» word with anything but digits before its «/» has a hand's marks merged in.
+    A hand's digits written close to the symbol are read as one word with it: such a word
+    that leaves the printed line's band, read unsurely, is marked too (``row``: the line's
+    words, which set the band; a tuning letter's «481» by hand read «487/QĐ-UBND» at 75, its
+    box 17 px above and 18 px below «Số:»)."""
+    words = [t.word for t in row]
     marked, slash = [], False
     for token in tokens:
         if slash or not has_alnum(token.text):
             marked.append(token)
         elif "/" in token.text:
             slash = True
-            marked.append(token if PRINTED_NUMBER.fullmatch(token.text) or token.text.startswith(
-                "/") else _marked(token))
+            printed = token.text.startswith("/") or (
+                PRINTED_NUMBER.fullmatch(token.text) is not None
+                and not is_handwritten(words, row.index(token)))
+            marked.append(token if printed else _marked(token))
         else:
             marked.append(_marked(token))
     return marked if slash else tokens
@@ -213,7 +220,7 @@ def read_number(layout: PageLayout, header: Header) -> Placed | None:
     if index is None:
         return None
     tokens = _number_by_hand([t for t in _after_first(header.left[index])
-                              if t.text not in (":",)])
+                              if t.text not in (":",)], header.left[index])
     return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
 
 

@@ -425,6 +425,19 @@ def test_a_day_written_by_hand_leaves_the_date_out_with_its_reason():
     assert _values([placed_page(rows)])["issued_date"] == "2025-03-09"
 
 
+def test_a_hands_number_read_as_one_word_with_its_symbol_is_left_out():
+    """A hand writing close to the printed «/symbol» is read with it as one word
+    («487/QĐ-UBND» for a hand's «481»): taller than the line's print and read unsurely, the
+    word's number is the hand's and is not given; the same word in the line's band is print."""
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 487/QĐ-UBND"), ("right", "Quảng Ngãi, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([_hand(placed_page(rows), "487/QĐ-UBND", rise=17)],
+                                _types()["official_document"])
+    assert "document_number" not in extraction
+    assert "by hand" in extraction.doubts["document_number"].reason
+    assert _values([placed_page(rows)])["document_number"] == "487/QĐ-UBND"
+
+
 @pytest.mark.parametrize(("printed", "given"), [
     ("Số: 575/UBND-KTTH", "575/UBND-KTTH"),  # number and symbol in one word: print
     ("Số: 4f§/UBND-KTTH", None),  # a hand's marks merged into the symbol's word
