@@ -104,11 +104,21 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
     pages = [layout.page for layout in layouts]
     classification = classify_document(layouts, doctypes, review.min_classification_margin)
     definition = next((d for d in doctypes if d.id == classification.doc_type), None)
-    extraction = (with_barcode_codes(with_code_readings(with_known_unit(
-        extract_fields(layouts, definition, classification.title_page), definition, units,
-        pages), definition, units, pages), definition, pages) if definition else Extraction())
+    extraction = Extraction()
+    if definition is not None:
+        # The dossier code: the printed one checked against the office's units, then its
+        # second reading, then the barcodes, which win over both.
+        extraction = extract_fields(layouts, definition, classification.title_page)
+        extraction = with_known_unit(extraction, definition, units, pages)
+        extraction = with_code_readings(extraction, definition, units, pages)
+        extraction = with_barcode_codes(extraction, definition, pages)
     assessment = assess_document(classification, extraction, pages, definition, review)
     return Analysis(classification, extraction, assessment)
+
+
+def dossier_code_key(definition: DocTypeDefinition) -> str | None:
+    """The key of the type's dossier-code field (its first, if several), or None."""
+    return next((f.key for f in definition.fields if f.kind.name == "dossier_code"), None)
 
 
 def with_known_unit(extraction: Extraction, definition: DocTypeDefinition,
@@ -116,10 +126,9 @@ def with_known_unit(extraction: Extraction, definition: DocTypeDefinition,
     """The type's dossier-code field with its unit checked against the office's ``units``
     (pipeline/values/dossier_codes.py): a unit one misread digit from exactly one of them is
     mended to it, with a note; a unit that is none of them is refused naming it."""
-    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
-    if not units or not keys:
+    key = dossier_code_key(definition)
+    if not units or key is None:
         return extraction
-    key = keys[0]
     if key not in extraction.fields and key not in extraction.doubts:
         extraction = with_code_found_on_page(extraction, definition, key, pages)
     if key not in extraction.fields:
@@ -183,10 +192,9 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
     one the first reading ends with. Such a reading confirms the code given, fills in a code
     refused or not found, and puts a different code given in doubt (which reading is right
     cannot be told). Nothing is done without units."""
-    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
-    if not units or not keys:
+    key = dossier_code_key(definition)
+    if not units or key is None:
         return extraction
-    key = keys[0]
     passed = {(number, reading.code): reading for number, reading in _checked_readings(
         pages, units, received_day(extraction, definition.field(key).dated_by))}
     if len({code for _, code in passed}) != 1:
@@ -270,16 +278,16 @@ def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,
     """The type's dossier-code field as its pages' barcodes or QR codes say (§6): a code read
     from a symbol is exact, so it is given with confidence 1.0 and wins over OCR; a printed
     code that differs, or two symbols that disagree, leave the field out naming both."""
-    keys = [f.key for f in definition.fields if f.kind.name == "dossier_code"]
+    key = dossier_code_key(definition)
     found = [(page.number, code) for page in pages for code in page.codes
              if is_dossier_code(code.text)]
     for page in pages:
         for code in codes_to_report(page.codes):
             log.info("page %d: a %s whose text is no dossier code is ignored: %r",
                      page.number, code.format, code.text[:80])
-    if not keys or not found:
+    if key is None or not found:
         return extraction
-    key, (number, symbol) = keys[0], found[0]
+    number, symbol = found[0]
     fields, doubts = dict(extraction.fields), dict(extraction.doubts)
     codes = sorted({code.text.strip() for _, code in found})
     printed = fields.pop(key, None)

@@ -292,8 +292,7 @@ def date_from_code(candidates: dict[str, Candidate],
     checked = dict(candidates)
     for fdef in doctype.fields:
         code, dated = candidates.get(fdef.key), candidates.get(fdef.dated_by or "")
-        if code is None or dated is None or not code.field.valid or code.problem \
-                or code.field.confidence < doctype.matching.drop_below_confidence:
+        if code is None or dated is None or not _is_sure(code, doctype):
             continue
         read = str(dated.field.value)
         mended = code_day(str(code.field.value), read)
@@ -302,12 +301,23 @@ def date_from_code(candidates: dict[str, Candidate],
         # A valid date that disagrees may be the right one (the code misread): neither is given.
         if dated.field.valid or not doctype.field(fdef.dated_by or "").checker.validate(mended):
             continue
-        confidence = round(dated.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
-        checked[fdef.dated_by or ""] = replace(
-            dated, note=f"read «{read}», mended to the day of {fdef.key}",
-            field=dated.field.model_copy(update={"value": mended, "valid": True,
-                                                 "confidence": confidence}))
+        checked[fdef.dated_by or ""] = _mended(
+            dated, mended, f"read «{read}», mended to the day of {fdef.key}", doctype)
     return checked
+
+
+def _is_sure(candidate: Candidate, doctype: DocTypeDefinition) -> bool:
+    """Valid, without a problem, and read at least as surely as a value is given."""
+    return (candidate.field.valid and candidate.problem is None
+            and candidate.field.confidence >= doctype.matching.drop_below_confidence)
+
+
+def _mended(candidate: Candidate, value: str, note: str, doctype: DocTypeDefinition
+            ) -> Candidate:
+    """The candidate spelt ``value`` (valid), its confidence lowered as for a mend, noted."""
+    confidence = round(candidate.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
+    return replace(candidate, note=note, field=candidate.field.model_copy(
+        update={"value": value, "valid": True, "confidence": confidence}))
 
 
 # Confidence of a due day and a number of days that agree with the day received: three
@@ -351,8 +361,7 @@ def _start_read_twice(start: Candidate, due: Candidate, candidates: dict[str, Ca
     codes = [candidates.get(f.key) for f in doctype.fields if f.dated_by == key]
     code = codes[0] if codes else None
     return (str(start.field.value)[10:] == str(due.field.value)[10:] and code is not None
-            and code.field.valid and code.problem is None
-            and code.field.confidence >= doctype.matching.drop_below_confidence
+            and _is_sure(code, doctype)
             and carries_date(str(code.field.value), str(start.field.value)))
 
 
@@ -362,20 +371,16 @@ def _due_from_start(due: Candidate, start: Candidate, days: Candidate, fdef: Fie
     («2024-12-66» for «2024-12-06», a tuning file) spelt as that day, when the start and the
     days are sure and valid; the time is kept as read, the confidence lowered, the mend
     noted. A holiday may move a due day, but never by a digit's worth into an invalid one."""
-    sure = doctype.matching.drop_below_confidence
-    if not (start.field.valid and days.field.valid and min(
-            start.field.confidence, days.field.confidence) >= sure and start.problem is None
-            and days.problem is None and isinstance(days.field.value, int)):
+    if not (_is_sure(start, doctype) and _is_sure(days, doctype)
+            and isinstance(days.field.value, int)):
         return due
     first = dt.date.fromisoformat(str(start.field.value)[:10])
     read = str(due.field.value)
     mended = with_day(add_working_days(first, days.field.value).isoformat(), read)
     if mended is None or not fdef.checker.validate(mended):
         return due
-    confidence = round(due.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
-    return replace(due, note=f"read «{read}», mended to the day counted from the start",
-                   field=due.field.model_copy(update={"value": mended, "valid": True,
-                                                      "confidence": confidence}))
+    return _mended(due, mended, f"read «{read}», mended to the day counted from the start",
+                   doctype)
 
 
 def _judged_by_due(candidate: Candidate, agree: bool, other: str, start: str) -> Candidate:
