@@ -35,6 +35,7 @@ PRINTED_NUMBER = re.compile(r"\d+/\S+")  # a number printed with its symbol, one
 COLUMN_GAP_ROWS = 1.5
 CENTRED_SHARE = 0.12  # a centred line's middle is within this share of the width of the page's
 KIND_MIN_SCORE = 85
+PHRASE_MIN_RATIO = 85  # a fixed phrase («Kính gửi», «Nơi nhận») read with a letter wrong
 # Rows after the date line in which the kind's name, «V/v …» and «Kính gửi» are looked for.
 HEAD_ROWS = 12
 SUBJECT_LINES = 3
@@ -129,7 +130,7 @@ def _motto_split(row: Row, width: int) -> float:
     # a speck or a stamp's letter in the row can make a wider gap than the columns' (a hard
     # scan gave the body's name the whole motto).
     for first, second in zip(keyed, keyed[1:], strict=False):
-        if (fuzz.ratio(f"{first.key} {second.key}", "cong hoa") >= 85
+        if (_read_as([first, second], "cong hoa")
                 and first.word.bbox[0] > 0.3 * width):
             return first.word.bbox[0] - 1
     gap = _split_at_gap(row)
@@ -398,7 +399,7 @@ def _is_salutation(row: Row) -> bool:
     above it as its own lines do (no rule between them on a born-digital page: measured,
     a notice's subject ran on into «Kính gửi: Các thôn, tổ dân phố»)."""
     keyed = _keyed(row.tokens)
-    return len(keyed) >= 2 and fuzz.ratio(f"{keyed[0].key} {keyed[1].key}", "kinh gui") >= 85
+    return len(keyed) >= 2 and _read_as(keyed[:2], "kinh gui")
 
 
 def read_recipients(layout: PageLayout, header: Header) -> Placed | None:
@@ -476,9 +477,14 @@ def _same_line(line: list[Token], token: Token) -> bool:
 def _opens_with_recipients(row: Row) -> bool:
     """Whether the row opens with «Nơi nhận», maybe after a mark in the margin (measured: a
     speck read «l» at 74 left of it lost a hard scan's whole signature block)."""
-    keys = [t.key for t in _keyed(row.tokens)[:RECIPIENTS_AFTER + 2]]
-    return any(fuzz.ratio(" ".join(keys[i:i + 2]), "noi nhan") >= 85
-               for i in range(min(RECIPIENTS_AFTER + 1, len(keys) - 1)))
+    keyed = _keyed(row.tokens)[:RECIPIENTS_AFTER + 2]
+    return any(_read_as(keyed[i:i + 2], "noi nhan")
+               for i in range(min(RECIPIENTS_AFTER + 1, len(keyed) - 1)))
+
+
+def _read_as(tokens: list[Token], phrase: str) -> bool:
+    """Whether the words read as ``phrase`` (match keys), a letter or two misread."""
+    return fuzz.ratio(" ".join(t.key for t in tokens), phrase) >= PHRASE_MIN_RATIO
 
 
 def _opens_authority(tokens: list[Token]) -> bool:
