@@ -82,11 +82,6 @@ def find_red_seals(pixels: np.ndarray, dpi: int) -> list[Seal]:
     return found
 
 
-def find_red_seal(pixels: np.ndarray, dpi: int) -> Seal | None:
-    """The largest round patch of red ink of a seal's size, on an RGB page."""
-    return next(iter(find_red_seals(pixels, dpi)), None)
-
-
 _ANGLES = np.linspace(0, 2 * np.pi, 180, endpoint=False)
 
 
@@ -131,33 +126,24 @@ def find_ring_seals(grey: np.ndarray, dpi: int) -> list[Seal]:
     return found
 
 
-def find_ring_seal(grey: np.ndarray, dpi: int) -> Seal | None:
-    """A ring of ink of a seal's size, on a grey or bilevel page."""
-    return next(iter(find_ring_seals(grey, dpi)), None)
+def find_seals(pixels: np.ndarray, dpi: int) -> list[Seal]:
+    """Every seal on an RGB or grey page: red patches on a colour page, else rings."""
+    if pixels.ndim == 3:
+        found = find_red_seals(pixels, dpi)
+        if found:
+            return found
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    return find_ring_seals(pixels, dpi)
 
 
 def find_seal(pixels: np.ndarray, dpi: int) -> Seal | None:
-    """A seal on the page: by its red on colour scans, else by its ring."""
-    if pixels.ndim == 3:
-        found = find_red_seal(pixels, dpi)
-        if found is not None:
-            return found
-        grey = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
-    else:
-        grey = pixels
-    return find_ring_seal(grey, dpi)
+    """A seal on the page (the first of ``find_seals``), or None."""
+    return next(iter(find_seals(pixels, dpi)), None)
 
 
 def find_page_seals(image: np.ndarray, dpi: int) -> list[Seal]:
     """Every seal on a page as the pipeline decodes it (grey, or BGR/BGRA in OpenCV's
     order): red patches on a colour page, else rings. Which one stands over the signature
     is for the layout to say (pipeline/regions.py)."""
-    if image.ndim == 3:
-        rgb = np.ascontiguousarray(image[..., 2::-1])  # BGR(A) → RGB
-        found = find_red_seals(rgb, dpi)
-        if found:
-            return found
-        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    else:
-        grey = image
-    return find_ring_seals(grey, dpi)
+    rgb = np.ascontiguousarray(image[..., 2::-1]) if image.ndim == 3 else image  # BGR(A) → RGB
+    return find_seals(rgb, dpi)
