@@ -76,16 +76,30 @@ def coloured_ink_boxes(bgr: np.ndarray) -> list[tuple[int, int, int, int]]:
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     height, width = bgr.shape[:2]
-    boxes = [(max(0, x * _BOX_SCALE - _BOX_SCALE), max(0, y * _BOX_SCALE - _BOX_SCALE),
-              min(width, (x + w + 1) * _BOX_SCALE), min(height, (y + h + 1) * _BOX_SCALE))
-             for x, y, w, h, _ in stats[1:count].tolist()]
-    return [box for box in boxes if not any(_inside(box, other) for other in boxes)]
+    x, y, w, h = (stats[1:count, i].astype(np.int64) for i in range(4))
+    boxes = np.column_stack([np.maximum(0, x * _BOX_SCALE - _BOX_SCALE),
+                             np.maximum(0, y * _BOX_SCALE - _BOX_SCALE),
+                             np.minimum(width, (x + w + 1) * _BOX_SCALE),
+                             np.minimum(height, (y + h + 1) * _BOX_SCALE)])
+    return [(int(x0), int(y0), int(x1), int(y1))
+            for x0, y0, x1, y1 in boxes[~inside_another(boxes)].tolist()]
 
 
-def _inside(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
-    """``box`` lies within ``other`` and is not it."""
-    return (box != other and other[0] <= box[0] and other[1] <= box[1]
-            and box[2] <= other[2] and box[3] <= other[3])
+_INSIDE_CHUNK = 256  # boxes compared against all others at once (bounds the memory)
+
+
+def inside_another(boxes: np.ndarray) -> np.ndarray:
+    """For each (x0, y0, x1, y1) row, whether it lies within another box that is not equal to
+    it. A speckled colour page gave ~1000 boxes, whose pairwise test in Python cost ~0.1 s."""
+    inside = np.zeros(len(boxes), bool)
+    for start in range(0, len(boxes), _INSIDE_CHUNK):
+        box = boxes[start:start + _INSIDE_CHUNK, None, :]
+        other = boxes[None, :, :]
+        within = ((other[..., 0] <= box[..., 0]) & (other[..., 1] <= box[..., 1])
+                  & (box[..., 2] <= other[..., 2]) & (box[..., 3] <= other[..., 3]))
+        differs = (box != other).any(axis=2)
+        inside[start:start + _INSIDE_CHUNK] = (within & differs).any(axis=1)
+    return inside
 
 
 def gray_without_coloured_ink(image: np.ndarray) -> np.ndarray:

@@ -18,17 +18,20 @@ from pydantic import BaseModel, Field
 
 from pipeline.image.clean import (
     CropBox,
+    as_gray,
     binarize,
     crop_borders,
     denoise,
+    downscale,
     normalize_background,
     to_gray,
 )
 from pipeline.image.colour import gray_without_coloured_ink
-from pipeline.image.deskew import NEGLIGIBLE_DEGREES, deskew, estimate_skew
+from pipeline.image.deskew import NEGLIGIBLE_DEGREES, deskew, estimate_skew, text_ink
 from pipeline.image.leaders import remove_dot_leaders
 from pipeline.image.rules import remove_ruled_lines
-from pipeline.ocr.orientation import detect_orientation, rotate_upright
+from pipeline.ocr.engine import OcrEngine
+from pipeline.ocr.orientation import OrientationResult, detect_orientation, rotate_upright
 from schemas.errors import InputFileError
 
 
@@ -81,24 +84,35 @@ class PreparedPage:
 
 
 def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None,
-                 rotation: int | None = None) -> PreparedPage:
+                 rotation: int | None = None, engine: OcrEngine | None = None) -> PreparedPage:
     """Orient, straighten, crop and clean one decoded page (uint8 grey or BGR).
 
     ``rotation`` (clockwise degrees) overrides the orientation detection: a second reading
-    of a page that was read upside down (pipeline/ocr/second_pass.py).
+    of a page that was read upside down (pipeline/ocr/second_pass.py). ``engine`` answers
+    OSD when the orientation asks it (by default the ``tesseract`` program).
+
+    The page's downscaled grey copy and its ink mask are made once: the orientation, the
+    crop and the skew each made their own, the same for a page kept as scanned (most), and
+    the orientation had measured that page's skew too (~0.08 CPU-s a page).
     """
     options = options or PreprocessOptions()
     check_page_image(image)
-    if rotation is None:
-        rotation = page_rotation(to_gray(image), options)
+    gray = as_gray(image)
+    small, _ = downscale(gray, options.analysis_width)
+    found = page_orientation(gray, small, options, engine) if rotation is None else None
+    rotation = found.rotation if found else rotation
     # No copy of the whole page where nothing changes it (no turn, no skew): each cost a
     # 300-DPI colour page ~8 ms; the display image may then be the decoded one, which no
     # step writes to.
     upright = rotate_upright(image, rotation) if rotation % 360 else image
-    box: CropBox = (0, 0, upright.shape[1], upright.shape[0])
+    uncut: CropBox = (0, 0, upright.shape[1], upright.shape[0])
+    box = uncut
     if options.crop_borders:
-        upright, box = crop_borders(upright, options.analysis_width)
-    skew = estimate_skew(upright, analysis_width=options.analysis_width) if options.deskew else 0.0
+        upright, box = crop_borders(upright, options.analysis_width,
+                                    small=None if rotation % 360 else small)
+    known_skew = found.upright_skew if found and box == uncut else None
+    skew = 0.0 if not options.deskew else known_skew if known_skew is not None else (
+        estimate_skew(upright, analysis_width=options.analysis_width))
     display = upright if abs(skew) < NEGLIGIBLE_DEGREES else deskew(upright, skew)
     gray = gray_without_coloured_ink(display) if options.drop_coloured_ink else to_gray(display)
     return PreparedPage(ocr_image=clean_for_ocr(gray, options),
@@ -114,12 +128,14 @@ def check_page_image(image: np.ndarray) -> None:
             f"page image is {image.dtype} {image.shape}; expected 8-bit grey or colour pixels")
 
 
-def page_rotation(gray: np.ndarray, options: PreprocessOptions) -> int:
-    """Clockwise quarter turns (in degrees) that make the page upright; 0 when disabled."""
+def page_orientation(gray: np.ndarray, small: np.ndarray, options: PreprocessOptions,
+                     engine: OcrEngine | None = None) -> OrientationResult:
+    """How to turn the grey page upright (``small``: it downscaled to the analysis width);
+    as scanned when disabled."""
     if not options.fix_orientation:
-        return 0
+        return OrientationResult(0, 0.0, "as scanned")
     return detect_orientation(gray, options.analysis_width, options.osd_timeout_seconds,
-                              options.use_osd).rotation
+                              options.use_osd, engine, ink=text_ink(small))
 
 
 def clean_for_ocr(gray: np.ndarray, options: PreprocessOptions) -> np.ndarray:

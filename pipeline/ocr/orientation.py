@@ -16,7 +16,7 @@ Vietnamese than these statistics) is asked only when they are unsure.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -67,11 +67,15 @@ class OrientationResult:
     ``confidence``: 0 (a guess, e.g. a blank page) to 1 (certain).
     ``method``: what decided — ``blank``, ``lines`` (the cheap measurements), ``osd``, or
     ``as scanned`` (lines running no clear way and OSD unsure: the page is not turned).
+    ``upright_skew``: for a page left as scanned (rotation 0), the skew of its text lines
+    measured on the way (``estimate_skew``'s answer for the page as scanned, so that
+    pipeline/image/preprocess.py need not measure it again); None when not measured.
     """
 
     rotation: int
     confidence: float
     method: str
+    upright_skew: float | None = field(default=None, compare=False)  # a by-product
 
 
 def rotate_upright(image: np.ndarray, rotation: int) -> np.ndarray:
@@ -84,30 +88,36 @@ def rotate_upright(image: np.ndarray, rotation: int) -> np.ndarray:
 
 def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
                        osd_timeout: float = 5.0, use_osd: bool = True,
-                       engine: OcrEngine | None = None) -> OrientationResult:
+                       engine: OcrEngine | None = None,
+                       ink: np.ndarray | None = None) -> OrientationResult:
     """Find the clockwise turn (0/90/180/270) that makes the page upright.
 
     ``gray`` is the page as scanned (grey or BGR, any size). A page without text gives
     rotation 0 with confidence 0. OSD (``engine``'s, by default the ``tesseract`` program on
     the PATH; limited to ``osd_timeout`` seconds) is consulted only when the ink statistics
     are not decisive: give the engine the page will be read with, so both use one program.
+    ``ink``: ``text_ink`` of the page downscaled to ``analysis_width``, when already made.
     """
     gray = as_gray(gray)
-    small, _ = downscale(gray, analysis_width)
-    ink = text_ink(small)
+    if ink is None:
+        ink = text_ink(downscale(gray, analysis_width)[0])
     if int(ink.sum()) < MIN_INK_POINTS:
         return OrientationResult(0, 0.0, "blank")
     vertical, direction_confidence = lines_are_vertical(mask_points(ink))
     if direction_confidence < _SURE_DIRECTION:
         return _unsure_direction(gray, direction_confidence, osd_timeout, use_osd, engine)
     turn = 90 if vertical else 0
-    level = level_lines(rotate_upright(ink, turn))
-    balance = upright_balance(level)
+    turned = rotate_upright(ink, turn)
+    skew = skew_of_points(mask_points(turned))
+    balance = upright_balance(level_lines(turned, skew))
     rotation = turn if balance >= 0 else (turn + 180) % 360
     confidence = min(direction_confidence, min(abs(balance) / _SURE_BALANCE, 1.0))
     if abs(balance) >= _SURE_BALANCE or not use_osd:
-        return OrientationResult(rotation, round(confidence, 3), "lines")
-    return _ask_osd(gray, turn, rotation, confidence, osd_timeout, engine or CliEngine())
+        found = OrientationResult(rotation, round(confidence, 3), "lines")
+    else:
+        found = _ask_osd(gray, turn, rotation, confidence, osd_timeout, engine or CliEngine())
+    # The lines were levelled on the ink as scanned: for a page kept so, that is its skew.
+    return replace(found, upright_skew=skew) if turn == 0 and found.rotation == 0 else found
 
 
 def lines_are_vertical(points: np.ndarray) -> tuple[bool, float]:
@@ -128,9 +138,10 @@ def profile_contrast(points: np.ndarray) -> float:
     return sharpest * span / len(points) ** 2 - 1
 
 
-def level_lines(mask: np.ndarray) -> np.ndarray:
-    """The mask turned so its (horizontal) text lines are exactly level."""
-    skew = skew_of_points(mask_points(mask))
+def level_lines(mask: np.ndarray, skew: float | None = None) -> np.ndarray:
+    """The mask turned so its (horizontal) text lines are exactly level (``skew``: theirs,
+    when already measured)."""
+    skew = skew_of_points(mask_points(mask)) if skew is None else skew
     if abs(skew) < 0.05:
         return mask
     height, width = mask.shape

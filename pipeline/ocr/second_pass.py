@@ -22,15 +22,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from pipeline.image.clean import to_gray
 from pipeline.image.preprocess import (
     PreparedPage,
     PreprocessOptions,
-    check_page_image,
     prepare_page,
 )
 from pipeline.ocr import OcrEngine, OcrOptions, PageRecognition, engine_for, recognize_page
-from pipeline.ocr.orientation import detect_orientation
 from schemas.ocr import PageOcr
 
 
@@ -74,7 +71,7 @@ def read_page(decode: Callable[[], np.ndarray], number: int, preprocess: Preproc
     # One engine for OSD and reading (``engine``, by default the one the settings name).
     engine = engine or engine_for(ocr)
     image = decode()
-    prepared = prepare_page(image, preprocess, rotation=page_rotation(image, preprocess, engine))
+    prepared = prepare_page(image, preprocess, engine=engine)
     del image  # not held while Tesseract reads (see above)
     recognition = recognize_page(prepared.ocr_image, number, ocr, work_dir, engine)
     if not needs_turn(recognition.page, options):
@@ -84,18 +81,3 @@ def read_page(decode: Callable[[], np.ndarray], number: int, preprocess: Preproc
     if again.page.mean_confidence > recognition.page.mean_confidence:
         return PageReading(turned, again, extra_calls=1, turned=True)
     return PageReading(prepared, recognition, extra_calls=1, turned=False)
-
-
-def page_rotation(image: np.ndarray, preprocess: PreprocessOptions, engine: OcrEngine) -> int:
-    """The page's clockwise quarter turns, OSD asked of ``engine`` (0 when disabled).
-
-    As pipeline/preprocess.py's ``page_rotation``, which takes no engine: its OSD ran the
-    default ``tesseract``, so a worker configured with another program failed (or read with
-    a different one) on the pages that needed OSD.
-    """
-    check_page_image(image)
-    if not preprocess.fix_orientation:
-        return 0
-    return detect_orientation(to_gray(image), preprocess.analysis_width,
-                              preprocess.osd_timeout_seconds, preprocess.use_osd,
-                              engine).rotation

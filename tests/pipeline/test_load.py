@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import struct
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from pipeline import load
 from pipeline.load import (
@@ -165,6 +167,32 @@ def test_jpeg_exif_orientation_is_applied(tmp_path: Path) -> None:
     grey_page(400, 300).save(path, "JPEG", exif=exif)
     info = inspect_file(path, LIMITS)
     assert load_page(path, info, 0, LIMITS).shape[:2] == (400, 300)
+
+
+def test_png_exif_orientation_is_applied(tmp_path: Path) -> None:
+    """GIVEN landscape PNGs tagged 'rotate 90' in an eXIf chunk and in a text chunk after the
+    pixels, and one untagged WHEN loaded THEN the tagged come out portrait (the chunk headers
+    say where EXIF may be), the untagged as stored."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    tagged = tmp_path / "tagged.png"
+    grey_page(400, 300).save(tagged, "PNG", exif=exif)
+    after = tmp_path / "after.png"
+    data = grey_page(400, 300)
+    data.save(after, "PNG")
+    raw = after.read_bytes()
+    text = b"Raw profile type exif\x00\nexif\n" + b"%8d\n" % len(b"Exif\x00\x00" + exif.tobytes())
+    text += (b"Exif\x00\x00" + exif.tobytes()).hex().encode() + b"\n"
+    chunk = struct.pack(">I4s", len(text), b"tEXt") + text
+    chunk += struct.pack(">I", zlib.crc32(b"tEXt" + text))
+    after.write_bytes(raw[:-12] + chunk + raw[-12:])  # before IEND
+    plain = tmp_path / "plain.png"
+    data.save(plain, "PNG")
+    for path, shape in ((tagged, (400, 300)), (after, (400, 300)), (plain, (300, 400))):
+        with Image.open(path) as image:
+            expected = load.to_array(ImageOps.exif_transpose(image))
+        assert expected.shape[:2] == shape
+        assert np.array_equal(load_page(path, inspect_file(path, LIMITS), 0, LIMITS), expected)
 
 
 def test_colour_png_comes_out_bgr(tmp_path: Path) -> None:

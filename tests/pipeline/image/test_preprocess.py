@@ -150,3 +150,23 @@ def test_a_given_rotation_is_used_instead_of_the_detected_one(text_page: np.ndar
     upright = prepare_page(text_page, PreprocessOptions())
     assert (turned.rotation, upright.rotation) == (180, 0)
     assert np.array_equal(turned.ocr_image, np.rot90(upright.ocr_image, 2))
+
+
+@pytest.mark.parametrize("bordered_scan", [False, True])
+def test_the_skew_measured_with_the_orientation_is_the_one_measured_again(
+        text_page: np.ndarray, bordered_scan: bool) -> None:
+    """
+    GIVEN an upright skewed scan, with or without a scanner border
+    WHEN it is prepared with its orientation detected, and again told it is upright
+    THEN both preparations are the same to the pixel: the skew and the downscaled copy the
+    orientation made, shared with the crop and the deskew, change nothing
+    """
+    scan = degrade(skew_page(text_page, 2.0), paper=225, ink=40, noise=6)
+    scan = bordered(scan) if bordered_scan else scan
+    detected = prepare_page(scan)
+    told = prepare_page(scan, rotation=0)
+    assert detected.rotation == 0
+    assert detected.skew_degrees == told.skew_degrees != 0
+    assert detected.crop_box == told.crop_box
+    assert np.array_equal(detected.ocr_image, told.ocr_image)
+    assert np.array_equal(detected.display_image, told.display_image)

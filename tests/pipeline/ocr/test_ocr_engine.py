@@ -12,10 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from pipeline.image.clean import downscale
 from pipeline.ocr import CliEngine, OcrOptions, engine_for, parse_tsv
-from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine
+from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine, write_page_image
 from schemas.errors import ConfigurationError, OcrError
 from tests.pipeline.ocr.test_ocr import rendered_lines
 
@@ -195,3 +196,23 @@ def test_without_tesserocr_the_warm_choice_falls_back_to_the_cli() -> None:
                           text=True, check=True)
     assert done.stdout.strip() == "CliEngine"
     assert "tesserocr is not installed" in done.stderr
+
+
+def test_a_black_and_white_page_goes_to_tesseract_as_one_bit(tmp_path: Path) -> None:
+    """
+    GIVEN a binarised page (only 0 and 255) and a grey one
+    WHEN each is written for Tesseract
+    THEN the binarised one is a 1-bit PBM holding exactly its pixels (Tesseract then skips
+    its own thresholding), the grey one a PGM
+    """
+    rng = np.random.default_rng(0)
+    page = np.where(rng.random((37, 53)) < 0.2, 0, 255).astype(np.uint8)
+    written = write_page_image(page, tmp_path)
+    assert written.suffix == ".pbm"
+    with Image.open(written) as image:
+        assert image.mode == "1"
+        assert np.array_equal(np.array(image.convert("L")), page)
+    grey = page.copy()
+    grey[3, 4] = 128
+    (tmp_path / "grey").mkdir()
+    assert write_page_image(grey, tmp_path / "grey").suffix == ".pgm"

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from pipeline.image.clean import as_gray, downscale
+from pipeline.image.deskew import estimate_skew
 from pipeline.ocr.orientation import (
     OrientationResult,
     detect_orientation,
@@ -119,3 +120,18 @@ def test_a_nearly_empty_last_page_is_never_turned_the_wrong_way(index: int) -> N
     assert detect_orientation(page).rotation == 0
     for rotation in (90, 180, 270):
         assert detect_orientation(turn_page(page, rotation)).rotation in (rotation, 0)
+
+
+@pytest.mark.parametrize("rotation", ROTATIONS)
+def test_an_upright_page_s_orientation_gives_its_skew(serif_page: np.ndarray,
+                                                      rotation: int) -> None:
+    """
+    GIVEN a skewed page, scanned upright or turned
+    WHEN its orientation is detected
+    THEN a page kept as scanned carries the skew estimate_skew finds for it (measured on the
+    way, so preprocessing need not measure it again), and a turned page carries none.
+    """
+    scanned = turn_page(skew_page(serif_page, 2.5), rotation)
+    result = detect_orientation(scanned)
+    assert result.rotation == rotation
+    assert result.upright_skew == (estimate_skew(scanned) if rotation == 0 else None)
