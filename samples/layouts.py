@@ -10,7 +10,9 @@ ruled_table, footnoted, and the analogues of the held-out phenomena in faces of 
 (issue 18): boxed_light (bordered cells, bold older labels; DejaVu Sans Light), leader_fill
 (lead-in leaders), label_above (value under its label at the margin; DejaVu Sans Mono),
 tab_leader (tab stop after dots), stacked_serif (value under its label, indented, older
-wordings), narrow_grid and narrow_tab (condensed: Liberation Sans and Noto Serif squeezed).
+wordings), narrow_grid and narrow_tab (condensed: Liberation Sans and Noto Serif squeezed),
+cond_fill and cond_below (a condensed face of its own: Roboto Condensed), garamond_fill (a
+fine serif whose figures are old-style by default: EB Garamond).
 Held out, measured only in aggregate: grid, fill_in, colon_below, bordered, stacked,
 condensed_tab, in ``HELD_OUT_FONTS`` only.
 """
@@ -105,6 +107,17 @@ LAYOUTS: dict[str, Layout] = {
         Layout("narrow_tab", "Noto Serif", 11.5, "tab", "dots", True,
                (22, 15, 15, 12), 1.45, tab_mm=70, wording="older", list_table=True,
                condense=0.85),
+        # A condensed face of its own (Roboto Condensed, fonts-roboto-unhinted; no held-out
+        # face resembles it): values after a lead-in leader, and values on the line below.
+        Layout("cond_fill", "Roboto Condensed", 11.5, "inline", "dots", True,
+               (22, 15, 16, 12), 1.45, lead_in_mm=12, footnotes=True),
+        Layout("cond_below", "Roboto Condensed", 11, "next_line", "dots", False,
+               (20, 14, 14, 10), 1.35, upper_names=True, value_indent_mm=0, wording="older"),
+        # A serif of fine strokes, a small x-height and old-style figures (EB Garamond,
+        # fonts-ebgaramond), values after a lead-in leader: its digits read as letters
+        # («1O/O6/202⁄4», «1o8s», «Quận ¡»), as a face never tuned on may print them.
+        Layout("garamond_fill", "EB Garamond", 12.5, "inline", "dots", True,
+               (22, 15, 16, 12), 1.45, lead_in_mm=12),
         # Held out: no test tunes extraction on these; benchmarks/accuracy.py runs on them.
         # They print only in the held-out fonts (HELD_OUT_FONTS).
         Layout("grid", "DejaVu Sans Condensed", 11, "grid", "none", True,
@@ -160,6 +173,14 @@ _DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
                           "noto/NotoSansDisplay-Italic.ttf"),
     "Noto Serif Display": ("noto/NotoSerifDisplay-Regular.ttf", "noto/NotoSerifDisplay-Bold.ttf",
                            "noto/NotoSerifDisplay-Italic.ttf"),
+    "Roboto Condensed": ("roboto/unhinted/RobotoCondensed-Regular.ttf",
+                         "roboto/unhinted/RobotoCondensed-Bold.ttf",
+                         "roboto/unhinted/RobotoCondensed-Italic.ttf"),
+    # Its bold lacks the Vietnamese letters: the regular face stands for it. (Debian installs
+    # it under opentype/, hence the full paths.)
+    "EB Garamond": ("/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf",
+                    "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf",
+                    "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Italic.otf"),
     "DejaVu Sans Condensed": ("dejavu/DejaVuSansCondensed.ttf",
                               "dejavu/DejaVuSansCondensed-Bold.ttf",
                               "dejavu/DejaVuSansCondensed-Oblique.ttf"),

@@ -392,6 +392,21 @@ def test_held_out_layouts_are_real_layouts_that_tests_do_not_use() -> None:
     assert set(tuning_layouts()) | set(HELD_OUT_LAYOUTS) == set(LAYOUTS)
 
 
+def test_condensed_tuning_family_prints_in_its_own_condensed_face() -> None:
+    """GIVEN the tuning family in a condensed face of its own (cond_fill, cond_below) WHEN
+    its font is looked up THEN it is Roboto Condensed's own file (not the DejaVu fallback),
+    no held-out face, and its glyphs are narrower than the regular faces' at the same size."""
+    from samples.layouts import HELD_OUT_FONTS, font_path, load_font, tuning_layouts
+
+    for name in ("cond_fill", "cond_below"):
+        assert name in tuning_layouts()
+        assert LAYOUTS[name].family == "Roboto Condensed" not in HELD_OUT_FONTS
+    assert font_path("Roboto Condensed").name == "RobotoCondensed-Regular.ttf"
+    text = "Họ, chữ đệm, tên người yêu cầu"
+    narrow = load_font("Roboto Condensed", 48).getlength(text)
+    assert narrow < 0.9 * load_font("Liberation Sans", 48).getlength(text)
+
+
 def test_held_out_fonts_print_only_held_out_layouts() -> None:
     """GIVEN the font split WHEN the layouts are listed THEN no tuning layout prints in a
     held-out font and every held-out layout does (the benchmark's held-out part is new type

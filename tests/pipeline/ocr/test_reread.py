@@ -7,7 +7,12 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import OcrOptions
-from pipeline.ocr.reread import is_number_word, reread_digits
+from pipeline.ocr.reread import (
+    agreed_digits,
+    is_lookalike_word,
+    is_number_word,
+    reread_digits,
+)
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS
 
@@ -57,3 +62,33 @@ def test_a_digit_the_second_reading_does_not_confirm_makes_the_word_unsure(numbe
     ("1.", False), ("12", False), ("0854/TNHS", False), ("Nguyễn", False)])
 def test_number_words_are_those_with_four_digits_or_more(text, number):
     assert is_number_word(text) is number
+
+
+def test_a_number_read_with_letters_takes_the_digit_reading_that_agrees(numbers_page):
+    """
+    GIVEN a date whose digits a face's old-style figures made letters («28/1l/2o24»)
+    WHEN read again with digits only
+    THEN the two readings agree through the look-alike table, and the word is spelt with
+    the digits at a confidence extraction accepts
+    """
+    image, boxes = numbers_page
+    page = page_of([("28/1l/2o24", boxes["28/11/2024"])])
+    page = page.model_copy(update={"lines": [page.lines[0].model_copy(update={"words": [
+        page.lines[0].words[0].model_copy(update={"confidence": 40.0})]})]})
+    word = reread_digits(image, page, OcrOptions()).lines[0].words[0]
+    assert (word.text, word.confidence) == ("28/11/2024", 80.0)
+
+
+@pytest.mark.parametrize(("text", "lookalike"), [
+    ("1o8s", True), ("1O/O6/2024", True), ("o6/oo/2o22„", True), ("09l2345678", True),
+    ("1984", False), ("o3", False), ("Lo", False), ("so", False), ("Quận", False), ("Io+", False),
+    ("000.00.21.H27", False)])
+def test_lookalike_words_mix_digits_with_letters_that_stand_for_digits(text, lookalike):
+    assert is_lookalike_word(text) is lookalike
+
+
+def test_a_digit_reading_that_disagrees_with_the_letters_is_not_taken():
+    assert agreed_digits("1o8s", "1985") == "1985"
+    assert agreed_digits("o6/oo/2o22„", "06/09/2022.") == "06/09/2022„"
+    assert agreed_digits("1o8s", "1988") is None  # «s» never stands for 8
+    assert agreed_digits("1O/O6/202⁄4", "10/06/2024") is None  # a letter too many
