@@ -70,12 +70,16 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     it then join no dossier and go to review, rather than the dossier before it."""
     receipt_codes = [d.own_code for d in documents if d.role is DocumentRole.RECEIPT]
     only = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
+    # The folder's or command line's code is the next way in for a file's one receipt whose
+    # own code could not be read (a late file dropped in its dossier's folder); with several
+    # receipts it could name only one of them.
+    receipt_fallback = fallback if len(receipt_codes) == 1 else None
     assignments: list[Assignment] = []
     current: Assignment | None = None  # what the last receipt (without cover) gave
     disputed: str | None = None  # a cover sheet's code its receipt contradicts
     for document in documents:
         if document.role is DocumentRole.RECEIPT:
-            current = _receipt_assignment(document)
+            current = _receipt_assignment(document, receipt_fallback)
             assignments.append(current)
             disputed = document.cover_code if current.doubt else None
         elif document.cover_code and document.cover_code == disputed:
@@ -98,13 +102,14 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     return assignments
 
 
-def _receipt_assignment(receipt: DocumentFacts) -> Assignment:
-    """A receipt's own dossier: its cover sheet's code, which must agree with its own."""
+def _receipt_assignment(receipt: DocumentFacts, fallback: str | None) -> Assignment:
+    """A receipt's own dossier: its cover sheet's code, which must agree with its own; else
+    its own; else ``fallback`` (the folder's or command line's)."""
     own, cover = receipt.own_code, receipt.cover_code
     if own and cover and own != cover:
         return Assignment(None, f"the receipt's dossier code «{own}» differs from its cover "
                                 f"sheet's «{cover}»")
-    return Assignment(cover or own)
+    return Assignment(cover or own or fallback)
 
 
 def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:

@@ -123,3 +123,18 @@ def test_a_receipt_whose_code_was_not_read_is_never_merged_into_the_dossier_befo
 ])
 def test_a_result_type_is_a_result_only_in_a_file_of_results(doc_types, expected):
     assert roles_in_file(doc_types, load_doctypes()) == expected
+
+
+def test_a_receipt_whose_code_was_not_read_takes_its_folders_code():
+    """GIVEN a file dropped in the station sub-folder named B, holding a receipt whose code was
+    not read and a form WHEN assigned THEN both join B: the folder is the next way in (§6)."""
+    receipt, form = assign_dossiers([facts(RECEIPT), facts(COMPONENT)], B)
+    assert (receipt, form) == (Assignment(B), Assignment(B))
+
+
+def test_a_folders_code_is_given_to_no_receipt_of_several():
+    """GIVEN two receipts with unread codes in a file under a folder named B WHEN assigned
+    THEN neither takes B: it could be the code of one of them only."""
+    first, form, second = assign_dossiers([facts(RECEIPT), facts(COMPONENT), facts(RECEIPT)], B)
+    assert first.code is None and second.code is None
+    assert form.code is None and "no readable dossier code" in form.doubt
