@@ -57,9 +57,16 @@ class DocumentAnalysis:
     @property
     def own_code(self) -> str | None:
         """The dossier code the document carries itself (a receipt's, exact from its
-        barcode), when it was given and valid."""
+        barcode), when it was given and valid; else the one its symbols carry, when its type
+        has a dossier code: a barcode is exact and wins over OCR (§6), so a receipt whose
+        printed code was read otherwise (left out for review naming both) is still of the
+        barcode's dossier."""
         found = self.analysis.extraction.fields.get("dossier_code")
-        return str(found.value) if found is not None and found.valid else None
+        if found is not None and found.valid:
+            return str(found.value)
+        if "dossier_code" not in self.analysis.extraction.doubts:
+            return None
+        return dossier_code_of([code for page in self.pages for code in page.codes])
 
 
 def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
