@@ -5,7 +5,9 @@ its receipt carries (from the barcode when it has one: pipeline/document.py); th
 sub-folder the file was dropped in (`<station>/<dossier_code>/…`); `sohoa process --dossier`.
 Documents of one file without a code of their own join the dossier of the receipt before
 them in that file (or of the file's only receipt, for pages before it). A document whose
-dossier is in doubt joins none and goes to review saying why: never silently merged.
+dossier is in doubt goes to review saying why, never silently merged: it joins the dossier
+its place in the stack gives (under a cover sheet its receipt contradicts: the sheet's),
+and none when that dossier's code is unknown (after a receipt whose code was not read).
 
 A dossier is recomputed from all its records whenever one of them changes (processing,
 review, a result arriving weeks later) and its document stored as ``dossiers/<code>.json``.
@@ -70,19 +72,24 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     it then join no dossier and go to review, rather than the dossier before it."""
     receipt_codes = [d.own_code for d in documents if d.role is DocumentRole.RECEIPT]
     only = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
+    # The folder's or command line's code is the next way in for a file's one receipt whose
+    # own code could not be read (a late file dropped in its dossier's folder); with several
+    # receipts it could name only one of them.
+    receipt_fallback = fallback if len(receipt_codes) == 1 else None
     assignments: list[Assignment] = []
     current: Assignment | None = None  # what the last receipt (without cover) gave
     disputed: str | None = None  # a cover sheet's code its receipt contradicts
     for document in documents:
         if document.role is DocumentRole.RECEIPT:
-            current = _receipt_assignment(document)
+            current = _receipt_assignment(document, receipt_fallback)
             assignments.append(current)
             disputed = document.cover_code if current.doubt else None
         elif document.cover_code and document.cover_code == disputed:
-            # Either the sheet or the receipt is of another dossier: so may these be.
-            assignments.append(Assignment(None, f"its cover sheet says «{disputed}» but the "
-                                                f"receipt after the sheet disagrees: which "
-                                                f"dossier is it part of?"))
+            # Either the sheet or the receipt is of another dossier, and so may these be: they
+            # join the sheet's dossier by their place in the stack, and go to review.
+            assignments.append(Assignment(disputed, f"its cover sheet says «{disputed}» but "
+                                                    f"the receipt after the sheet disagrees: "
+                                                    f"is it part of that dossier?"))
         elif document.cover_code:
             assignments.append(Assignment(document.cover_code))
         elif current is not None:
@@ -98,13 +105,15 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     return assignments
 
 
-def _receipt_assignment(receipt: DocumentFacts) -> Assignment:
-    """A receipt's own dossier: its cover sheet's code, which must agree with its own."""
+def _receipt_assignment(receipt: DocumentFacts, fallback: str | None) -> Assignment:
+    """A receipt's own dossier: its cover sheet's code, which must agree with its own; else
+    its own; else ``fallback`` (the folder's or command line's)."""
     own, cover = receipt.own_code, receipt.cover_code
     if own and cover and own != cover:
-        return Assignment(None, f"the receipt's dossier code «{own}» differs from its cover "
-                                f"sheet's «{cover}»")
-    return Assignment(cover or own)
+        # The cover sheet is the first way in (§6): the receipt joins its dossier, in review.
+        return Assignment(cover, f"the receipt's dossier code «{own}» differs from its cover "
+                                 f"sheet's «{cover}»")
+    return Assignment(cover or own or fallback)
 
 
 def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
-from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_as_read
+from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_as_read, unit_of
 from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
@@ -57,9 +57,16 @@ class DocumentAnalysis:
     @property
     def own_code(self) -> str | None:
         """The dossier code the document carries itself (a receipt's, exact from its
-        barcode), when it was given and valid."""
+        barcode), when it was given and valid; else the one its symbols carry, when its type
+        has a dossier code: a barcode is exact and wins over OCR (§6), so a receipt whose
+        printed code was read otherwise (left out for review naming both) is still of the
+        barcode's dossier."""
         found = self.analysis.extraction.fields.get("dossier_code")
-        return str(found.value) if found is not None and found.valid else None
+        if found is not None and found.valid:
+            return str(found.value)
+        if "dossier_code" not in self.analysis.extraction.doubts:
+            return None
+        return dossier_code_of([code for page in self.pages for code in page.codes])
 
 
 def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
@@ -195,8 +202,12 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
     key = dossier_code_key(definition)
     if not units or key is None:
         return extraction
+    received = received_day(extraction, definition.field(key).dated_by)
     passed = {(number, reading.code): reading for number, reading in _checked_readings(
-        pages, units, received_day(extraction, definition.field(key).dated_by))}
+        pages, units, received)}
+    if not passed and (confirmed := _confirmed_first_reading(extraction, key, units, received,
+                                                             pages)) is not None:
+        return confirmed
     if len({code for _, code in passed}) != 1:
         # None passed, or two different codes: the first reading stands, and a refusal names
         # the second reading too, for the person who reviews it.
@@ -216,6 +227,34 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         doubts.pop(key, None)
         notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
                       f"only a code's characters gives «{code}»")
+    return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def _confirmed_first_reading(extraction: Extraction, key: str, units: frozenset[str],
+                             received: str | None, pages: list[PageOcr]) -> Extraction | None:
+    """The extraction with a refused first reading of the code given, when every part of it
+    is checked by something else, as a second reading's are (:func:`with_code_readings`):
+    its unit is one of ``units`` as read, its day is the received day, and a second reading
+    of its line ends with its serial. A tuning mild receipt's code was read whole but at
+    confidence 0.00, and read again with its day wrong («…-246725-0138»): its dossier went
+    to review. None when a part fails or no second reading was made."""
+    doubt = extraction.doubts.get(key)
+    code = str(doubt.value) if doubt is not None else ""
+    if (not is_dossier_code(code) or unit_of(code) not in units or received is None
+            or not carries_date(code, received)):
+        return None
+    found = [(page.number, r) for page in pages for r in page.code_readings
+             if r.code[-4:] == code[-4:]]
+    if not found:
+        return None
+    number, reading = found[0]
+    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
+    del doubts[key]
+    fields[key] = ExtractedField(value=code, confidence=CHECKED_CODE_CONFIDENCE, page=number,
+                                 bbox=reading.bbox, valid=True)
+    notes[key] = (f"read at first with low confidence; its unit is this office's, its day the "
+                  f"day received, and a second reading of its line («{reading.code}») ends "
+                  f"with the same serial")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
 
 

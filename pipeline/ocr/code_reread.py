@@ -34,8 +34,9 @@ WHITELIST = "0123456789.-H"
 # Latin digits and one capital: English's model, as for the digit re-read (reread.py).
 CODE_LANGUAGE = "eng"
 # The labels a code is printed after (config/doctypes/dossier_receipt.yaml, cover captions),
-# folded; «:» may be read or not.
-_LABEL = re.compile(r"\bma\s*(?:so\s*)?ho\s*so\b\s*:?")
+# folded; «:» may be read or not, and a mark OCR read apart from its letter may stand between
+# the words («Mã hô` sơ:» on a tuning mild receipt, whose code the structure alone found).
+_LABEL = re.compile(r"\bma[\W_]*(?:so[\W_]*)?ho[\W_]*so\b\s*:?")
 _PAD = 8  # pixels kept around the code's words: a cut stroke makes a new misreading
 MAX_CODE_LINES = 3  # a receipt prints one code, a cover sheet one under its symbol
 

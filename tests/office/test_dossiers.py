@@ -50,20 +50,22 @@ def test_a_document_before_receipts_of_two_dossiers_is_a_doubt_not_a_guess():
     assert first.code is None and "several dossiers" in first.doubt
 
 
-def test_a_receipt_whose_code_differs_from_its_cover_sheet_joins_neither():
+def test_a_receipt_whose_code_differs_from_its_cover_sheet_joins_the_sheets_in_review():
+    """The cover sheet is the first way in (§6): the receipt joins its dossier, naming both."""
     (receipt,) = assign_dossiers([facts(RECEIPT, cover=A, own=B)], None)
-    assert receipt == Assignment(None, f"the receipt's dossier code «{B}» differs from its "
-                                       f"cover sheet's «{A}»")
+    assert receipt == Assignment(A, f"the receipt's dossier code «{B}» differs from its "
+                                    f"cover sheet's «{A}»")
 
 
 def test_documents_under_a_cover_sheet_its_receipt_contradicts_go_to_review():
     """GIVEN a cover sheet for A whose receipt reads B, and a form after them WHEN assigned
-    THEN neither joins a dossier: the sheet or the receipt belongs elsewhere, and so may the
-    form; a later cover sheet starts afresh."""
+    THEN both join A by their place in the stack, and go to review (the sheet or the receipt
+    may belong elsewhere, and so may the form); a later cover sheet starts afresh."""
     receipt, form, other = assign_dossiers([facts(RECEIPT, cover=A, own=B),
                                             facts(COMPONENT, cover=A),
                                             facts(COMPONENT, cover=B)], None)
-    assert receipt.code is None and form.code is None and "disagrees" in form.doubt
+    assert (receipt.code, form.code) == (A, A)
+    assert "differs" in receipt.doubt and "disagrees" in form.doubt
     assert other == Assignment(B)
 
 
@@ -123,3 +125,18 @@ def test_a_receipt_whose_code_was_not_read_is_never_merged_into_the_dossier_befo
 ])
 def test_a_result_type_is_a_result_only_in_a_file_of_results(doc_types, expected):
     assert roles_in_file(doc_types, load_doctypes()) == expected
+
+
+def test_a_receipt_whose_code_was_not_read_takes_its_folders_code():
+    """GIVEN a file dropped in the station sub-folder named B, holding a receipt whose code was
+    not read and a form WHEN assigned THEN both join B: the folder is the next way in (§6)."""
+    receipt, form = assign_dossiers([facts(RECEIPT), facts(COMPONENT)], B)
+    assert (receipt, form) == (Assignment(B), Assignment(B))
+
+
+def test_a_folders_code_is_given_to_no_receipt_of_several():
+    """GIVEN two receipts with unread codes in a file under a folder named B WHEN assigned
+    THEN neither takes B: it could be the code of one of them only."""
+    first, form, second = assign_dossiers([facts(RECEIPT), facts(COMPONENT), facts(RECEIPT)], B)
+    assert first.code is None and second.code is None
+    assert form.code is None and "no readable dossier code" in form.doubt

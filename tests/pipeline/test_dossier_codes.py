@@ -163,13 +163,30 @@ def test_a_garbled_first_reading_is_replaced_by_a_second_that_passes_every_check
 
 @pytest.mark.parametrize(("first", "second", "why"), [
     ("9600.00.21 .H27-241128 - 8001", CODE, "the serial is not the one first read"),
-    ("000.00. 21.H27-241128- 0001", "000.00.21.H27-241126-0001", "not the received day"),
-    ("000.00. 21.H27-241128- 0001", "960.00.21.H27-241128-0001", "no unit of the office"),
+    ("000.00. 21.H27-241126- 0001", "000.00.21.H27-241126-0001", "not the received day"),
+    ("960.00. 21.H27-241128- 0001", "960.00.21.H27-241128-0001", "no unit of the office"),
 ])
 def test_a_second_reading_that_fails_a_check_is_not_given(doctypes, first, second, why):
     document = reread_receipt(doctypes, first, second, {UNIT})
     assert document.own_code is None, why
     assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_first_reading_refused_at_low_confidence_is_given_when_each_part_is_checked(doctypes):
+    """
+    GIVEN a receipt whose code was read whole but at low confidence (refused), and whose line
+    read again gives its day wrong («…-241126-…») but the same serial
+    WHEN analysed with the office's units
+    THEN the first reading is given: its unit is the office's, its day the received day, its
+    serial the second reading's; with a unit of no office, or another serial, it is not
+    """
+    first = "000.00.21.H27-241128-0001"
+    document = reread_receipt(doctypes, first, "000.00.21.H27-241126-0001", {UNIT})
+    assert document.own_code == CODE
+    assert "same serial" in document.analysis.extraction.notes["dossier_code"]
+    assert reread_receipt(doctypes, first, "000.00.21.H27-241126-0007", {UNIT}).own_code is None
+    assert reread_receipt(doctypes, first, "000.00.21.H27-241126-0001",
+                          {"000.00.22.H27"}).own_code is None
 
 
 def test_a_second_reading_without_a_received_day_to_check_it_is_not_given(doctypes):
@@ -196,10 +213,12 @@ def test_a_code_given_that_its_second_reading_contradicts_goes_to_review(doctype
 
 
 def test_a_refused_code_names_its_second_reading_when_that_fails_too(doctypes):
+    # (Its serial not the first reading's either: else that reading, checked part by part,
+    # would be given.)
     document = reread_receipt(doctypes, "000.00. 21.H27-241128- 0001",
-                              "960.00.21.H27-241128-0001", {UNIT})
+                              "960.00.21.H27-241128-0007", {UNIT})
     reasons = "; ".join(document.analysis.assessment.review_reasons)
-    assert "read again on its line: «960.00.21.H27-241128-0001»" in reasons
+    assert "read again on its line: «960.00.21.H27-241128-0007»" in reasons
 
 
 @pytest.mark.parametrize(("received", "given"), [

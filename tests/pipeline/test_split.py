@@ -184,6 +184,25 @@ def test_the_barcode_is_exact_and_wins_over_ocr(doctypes, printed, symbols, give
         assert (fields["dossier_code"].confidence == 1.0) is exact
 
 
+@pytest.mark.parametrize(("printed", "symbols", "own"), [
+    ("000.00.21.H27-241128-0009", [CODE], CODE),
+    (CODE, [CODE, "000.00.21.H27-241128-0002"], None),
+    (None, [], None),
+], ids=["disagree", "two-symbols", "none"])
+def test_a_receipts_own_code_is_its_barcodes_even_when_the_print_disagrees(
+        doctypes, printed, symbols, own):
+    """GIVEN a receipt whose printed code differs from its barcode's WHEN analysed THEN its
+    field is left out for review naming both, but the receipt is of the barcode's dossier
+    (exact, it wins over OCR: §6); two symbols that disagree name none."""
+    lines = [line for line in RECEIPT_FORM if not line.startswith("Mã hồ sơ")]
+    if printed:
+        lines.insert(3, f"Mã hồ sơ: {printed}")
+    (document,) = analyse_file([with_codes(make_page(lines), *symbols)], doctypes,
+                               ReviewOptions())
+    assert document.own_code == own
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
 def test_a_title_read_with_a_doubled_vowel_still_starts_its_document(doctypes):
     """GIVEN a birth registration form and a commune's notice attached to it, whose large
     capital «Ô» Tesseract read as «OÔ» («THOÔNG BAO», as on every attached notice of the

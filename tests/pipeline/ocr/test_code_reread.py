@@ -57,6 +57,14 @@ def test_the_code_words_are_those_after_the_label(code_line):
     assert [w.text for w in code_words(line)] == ["9600.31.38", ".H14-251026", "-", "8457"]
 
 
+def test_the_label_is_found_with_a_mark_read_apart_from_its_letter():
+    """GIVEN «Mã hô` sơ:» (the circumflex's tone read as a backtick) before a code too garbled
+    for its structure WHEN the code's words are looked for THEN they are those after it."""
+    words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
+             for i, t in enumerate(["Mã", "hô`", "sơ:", "96x0.31", "38.H14", "25IO26"])]
+    assert [w.text for w in code_words(OcrLine(words=words))] == ["96x0.31", "38.H14", "25IO26"]
+
+
 def test_a_line_without_label_gives_the_words_a_code_was_found_in():
     words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
              for i, t in enumerate(["Số", "000.00.21.H27-241128-0001", "ngày"])]
