@@ -62,6 +62,13 @@ def test_mends_learnt_in_one_name_apply_to_the_same_misread_word_elsewhere():
     assert apply_mends("Ủy ban nhân dân xã Cấm Bình", mends) == "Ủy ban nhân dân xã Cẩm Bình"
 
 
+def test_a_word_mended_in_a_place_name_is_left_alone_outside_place_names():
+    # A commune «Ủy Nỗ» spelt as listed («Uy Nỗ») does not make «Ủy ban nhân dân» «Uy ban».
+    mends = {"Ủy": "Uy", "Cấm": "Cẩm"}
+    assert (apply_mends("Ủy ban nhân dân xã Ủy Nỗ, huyện Cấm Xuyên", mends)
+            == "Ủy ban nhân dân xã Uy Nỗ, huyện Cẩm Xuyên")
+
+
 def test_the_gazetteer_lists_every_province_and_their_districts():
     gazetteer = load_gazetteer()
     assert len(gazetteer.provinces) == 63
@@ -147,3 +154,15 @@ def test_the_gazetteer_lists_the_communes_of_each_district():
 ])
 def test_a_place_word_read_with_a_capital_of_its_small_letter_s_shape_is_small(read, spelt):
     assert check_places(read).value == spelt
+
+
+def test_an_unlisted_commune_with_a_word_of_its_district_in_other_marks_is_a_problem():
+    # «Cẩm Bình» (merged away) read «Cấm Bình»: «Cẩm» is every commune of Cẩm Xuyên's word.
+    check = check_places("thôn Trung Đông, xã Cấm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh")
+    assert check.problem is not None and "Cấm" in check.problem
+
+
+def test_an_unlisted_commune_spelt_like_its_district_passes():
+    # The former commune as printed: its words are spelt as its district spells them.
+    check = check_places("thôn Trung Đông, xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh")
+    assert check.problem is None
