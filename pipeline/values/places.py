@@ -194,11 +194,13 @@ def spell_commune(read: str, gazetteer: Gazetteer, district: str | None,
 
 def _marks_unlike_district(read: str, known: str | None, gazetteer: Gazetteer,
                            district: str | None, province: str | None,
-                           prefix: str) -> str | None:
+                           prefix: str, mends: dict[str, str]) -> str | None:
     """An unlisted commune (a former one, or a misreading) with a word that its district's
     names spell with the same letters but other marks: «xã Cấm Bình» in «huyện Cẩm Xuyên»,
     whose communes are «Cẩm Duệ», «Cẩm Hà» … (a tuning hard form gave «Cấm Bình» for the
-    former «Cẩm Bình» as digitized). Which marks are right cannot be told: review."""
+    former «Cẩm Bình» as digitized). Which marks are right cannot be told: review, unless the
+    same misread word was mended in the district's own name (``mends``): then it is mended
+    alike (``apply_mends``)."""
     if known is not None or not district:
         return None
     names = [district, *gazetteer.communes_of(district, province)]
@@ -208,7 +210,7 @@ def _marks_unlike_district(read: str, known: str | None, gazetteer: Gazetteer,
         by_letters.setdefault(letters.lower(), set()).add(word.lower())
     for word in read.split():
         listed = by_letters.get(fold(word).lower())
-        if listed and word.lower() not in listed:
+        if listed and word.lower() not in listed and word not in mends:
             return (f"names «{prefix} {read}», no listed commune, whose «{word}» its district "
                     f"spells «{sorted(listed)[0]}»: a misread mark?")
     return None
@@ -284,7 +286,7 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
             known = spell_commune(read, gazetteer, district, province) if read else None
             result.problem = (_commune_problem(read, known, unit.prefix)
                               or _marks_unlike_district(read, known, gazetteer, district,
-                                                        province, unit.prefix)
+                                                        province, unit.prefix, result.mends)
                               or result.problem)
             if known is None:
                 continue
