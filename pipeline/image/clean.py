@@ -232,23 +232,20 @@ def isolated_specks(ink: np.ndarray, max_area: int,
 
 
 def crop_borders(image: np.ndarray, analysis_width: int = 1000,
-                 small: np.ndarray | None = None) -> tuple[np.ndarray, CropBox]:
+                 small: tuple[np.ndarray, float] | None = None) -> tuple[np.ndarray, CropBox]:
     """Cut dark scanner borders (the lid seen beyond the paper) off the page edges.
 
     Returns the cropped image and the box kept, ``(left, top, right, bottom)`` in pixels of
     ``image``, right/bottom exclusive. A side is cut only if a dark band connected to the
     edge runs along it, and never past the outermost ink that is not part of a border,
-    so content is kept even when the band's inner edge is ragged or tilted. ``small``: the
-    image's grey copy ``downscale`` gives for ``analysis_width``, when already made.
+    so content is kept even when the band's inner edge is ragged or tilted. ``small``: what
+    ``downscale`` gives for the image's grey copy and ``analysis_width``, when already made.
     """
     height, width = image.shape[:2]
     box: CropBox = (0, 0, width, height)
     if min(height, width) < 8:
         return image.copy(), box
-    if small is None:
-        small, scale = downscale(as_gray(image), analysis_width)
-    else:
-        scale = min(1.0, analysis_width / min(height, width))
+    small, scale = small or downscale(as_gray(image), analysis_width)
     border, content = border_and_content_masks(small)
     cuts = _border_cuts(border, content)
     box = _to_full_resolution(cuts, scale, width, height)

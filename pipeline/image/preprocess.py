@@ -98,8 +98,8 @@ def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None,
     options = options or PreprocessOptions()
     check_page_image(image)
     gray = as_gray(image)
-    small, _ = downscale(gray, options.analysis_width)
-    found = page_orientation(gray, small, options, engine) if rotation is None else None
+    shrunk = downscale(gray, options.analysis_width)
+    found = page_orientation(gray, shrunk[0], options, engine) if rotation is None else None
     rotation = found.rotation if found else rotation
     # No copy of the whole page where nothing changes it (no turn, no skew): each cost a
     # 300-DPI colour page ~8 ms; the display image may then be the decoded one, which no
@@ -109,7 +109,7 @@ def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None,
     box = uncut
     if options.crop_borders:
         upright, box = crop_borders(upright, options.analysis_width,
-                                    small=None if rotation % 360 else small)
+                                    small=None if rotation % 360 else shrunk)
     known_skew = found.upright_skew if found and box == uncut else None
     skew = 0.0 if not options.deskew else known_skew if known_skew is not None else (
         estimate_skew(upright, analysis_width=options.analysis_width))
