@@ -11,7 +11,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -120,6 +120,24 @@ class Office:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         process.wait(timeout=30)
+
+    def kill_all(self) -> None:
+        """SIGKILL every process still running: a fixture's tear-down."""
+        for name in list(self.processes):
+            self.kill(name)
+
+    @contextlib.contextmanager
+    def serving(self, workers: int = 1) -> Iterator[Office]:
+        """The office with ``workers`` workers and a watcher running, all killed on leaving:
+        one worker is named ``worker``, several ``worker-1``, ``worker-2``, …."""
+        names = ["worker"] if workers == 1 else [f"worker-{i}" for i in range(1, workers + 1)]
+        for name in names:
+            self.start(name, "worker")
+        self.start("watcher", "watch")
+        try:
+            yield self
+        finally:
+            self.kill_all()
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name)

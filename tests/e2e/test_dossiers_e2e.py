@@ -50,14 +50,8 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
             "sohoa-dossiers-test", SOHOA_WATCH__RESCAN_SECONDS="3",
             SOHOA_WATCH__RECOVERY_SECONDS="5", SOHOA_WORKER__LIMIT="1",
             SOHOA_API_TOKEN=TOKEN))
-    office.start("worker-1", "worker")
-    office.start("worker-2", "worker")
-    office.start("watcher", "watch")
-    try:
+    with office.serving(workers=2):
         yield office
-    finally:
-        for name in list(office.processes):
-            office.kill(name)
 
 
 def generated(folder: Path, index: int, templates: tuple[str, ...], **codes: str) -> Truth:

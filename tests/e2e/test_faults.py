@@ -60,8 +60,7 @@ def test_watch_with_the_database_unreachable_says_so_and_moves_nothing(tmp_path:
 
 
 def stop_all(office: Office, proxy: SwitchableProxy) -> None:
-    for name in list(office.processes):
-        office.kill(name)
+    office.kill_all()
     proxy.down()
 
 

@@ -55,13 +55,8 @@ def office(tmp_path: Path, s3_server: S3Server, postgres_url: str,
     # The default processing lease (30 min): no worker dies here, and under a load of 20 on
     # 2 cores a run waits longer than a short lease to start, so that the sweep would crash
     # and resubmit live runs over and over.
-    office.start("worker", "worker")
-    office.start("watcher", "watch")
-    try:
+    with office.serving():
         yield office
-    finally:
-        for name in list(office.processes):
-            office.kill(name)
 
 
 def test_the_watcher_killed_mid_batch_loses_nothing(office: Office) -> None:

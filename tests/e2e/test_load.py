@@ -83,14 +83,8 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
             "sohoa-load-test", SOHOA_WATCH__RESCAN_SECONDS="10",
             SOHOA_WATCH__RECOVERY_SECONDS="20", SOHOA_WORKER__LIMIT="1",
             SOHOA_WATCH__MAX_FILES_PER_RUN="20", SOHOA_WATCH__GROUP_SECONDS="5"))
-    office.start("worker-1", "worker")
-    office.start("worker-2", "worker")
-    office.start("watcher", "watch")
-    try:
+    with office.serving(workers=2):
         yield office
-    finally:
-        for name in list(office.processes):
-            office.kill(name)
 
 
 def scan_bytes(label: str, i: int) -> bytes:

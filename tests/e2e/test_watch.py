@@ -44,14 +44,8 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
             POOL, SOHOA_WATCH__SETTLE_SECONDS="1.5", SOHOA_WATCH__RESCAN_SECONDS="5",
             SOHOA_WORKER__LIMIT="1", SOHOA_WATCH__MAX_FILES_PER_RUN="4",
             SOHOA_PROCESSING_LEASE_MINUTES=str(LEASE_MINUTES)))
-    office.start("worker-1", "worker")
-    office.start("worker-2", "worker")
-    office.start("watcher", "watch")
-    try:
+    with office.serving(workers=2):
         yield office
-    finally:
-        for name in list(office.processes):
-            office.kill(name)
 
 
 def test_thirty_files_from_two_stations_become_thirty_records(office: Office) -> None:

@@ -82,8 +82,7 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
     try:
         yield office
     finally:
-        for name in list(office.processes):
-            office.kill(name)
+        office.kill_all()
         proxy.listener.close()
 
 

@@ -43,13 +43,8 @@ def office(tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server, postgr
             POOL, SOHOA_WATCH__SETTLE_SECONDS="1.5", SOHOA_WATCH__RESCAN_SECONDS="5",
             SOHOA_WORKER__DEPLOYMENT=DEPLOYMENT, SOHOA_WATCH__MAX_FILES_PER_RUN="4",
             SOHOA_REVIEW__OPEN_REVIEW_RUNS="true"))
-    office.start("worker", "worker")
-    office.start("watcher", "watch")
-    try:
+    with office.serving():
         yield office
-    finally:
-        for name in list(office.processes):
-            office.kill(name)
 
 
 def test_a_record_in_doubt_from_a_station_gets_one_review_run_on_the_offices_deployment(
