@@ -12,17 +12,13 @@ import pytest
 
 from schemas.errors import IntegrityError, StorageError
 from storage.local import LocalObjectStore
-from storage.objects import ObjectNotFoundError, ObjectStore, atomic_write
+from storage.objects import atomic_write
 
 UNIT = {"unit": "UBND xã Thạch Hạ", "station": "mot-cua-thach-ha"}
 
 
 def hidden_files(folder: Path) -> list[Path]:
     return [path for path in folder.rglob(".*") if path.is_file() and ".meta" not in path.parts]
-
-
-def test_it_is_an_object_store(local_store: LocalObjectStore) -> None:
-    assert isinstance(local_store, ObjectStore)
 
 
 def test_put_file_records_the_checksum_and_reads_back(local_store: LocalObjectStore,
@@ -133,45 +129,6 @@ def test_a_symlink_cannot_lead_writes_outside_the_root(local_store: LocalObjectS
     with pytest.raises(ValueError, match="outside the store"):
         local_store.put_bytes("link/evil.txt", b"x", "text/plain")
     assert list(outside.iterdir()) == []
-
-
-def test_copy_keeps_content_type_metadata_and_tags(local_store: LocalObjectStore) -> None:
-    source = local_store.put_bytes("originals/r1/original.png", b"\x89PNG data", "image/png",
-                                   UNIT)
-    local_store.set_tags(source.key, {"status": "failed", "lý-do": "Tệp hỏng"})
-
-    copied = local_store.copy(source.key, "quarantine/r1/original.png")
-
-    assert copied.model_dump(exclude={"key"}) == source.model_dump(exclude={"key"})
-    assert local_store.get_bytes(copied.key) == b"\x89PNG data"
-    assert local_store.get_tags(copied.key) == {"status": "failed", "lý-do": "Tệp hỏng"}
-
-
-def test_tags_are_replaced_and_limited(local_store: LocalObjectStore) -> None:
-    local_store.put_bytes("a.txt", b"a", "text/plain")
-    local_store.set_tags("a.txt", {"status": "received"})
-    local_store.set_tags("a.txt", {"status": "digitized", "unit": "Phường Bến Nghé"})
-
-    assert local_store.get_tags("a.txt") == {"status": "digitized", "unit": "Phường Bến Nghé"}
-    with pytest.raises(ValueError, match="at most 10 tags"):
-        local_store.set_tags("a.txt", {f"t{i}": "v" for i in range(11)})
-    assert local_store.get_bytes("a.txt") == b"a"  # tagging leaves the content alone
-
-
-def test_metadata_names_are_checked(local_store: LocalObjectStore) -> None:
-    with pytest.raises(ValueError, match="reserved"):
-        local_store.put_bytes("a.txt", b"a", "text/plain", {"sha256": "forged"})
-    with pytest.raises(ValueError, match="invalid metadata name"):
-        local_store.put_bytes("a.txt", b"a", "text/plain", {"Đơn vị": "x"})
-
-
-def test_missing_objects(local_store: LocalObjectStore) -> None:
-    assert local_store.stat("nothing/here.txt") is None
-    with pytest.raises(ObjectNotFoundError) as raised:
-        local_store.get_bytes("nothing/here.txt")
-    assert raised.value.retryable is False
-    with pytest.raises(ObjectNotFoundError):
-        local_store.set_tags("nothing/here.txt", {"a": "b"})
 
 
 def test_content_without_its_sidecar_counts_as_absent(local_store: LocalObjectStore) -> None:
