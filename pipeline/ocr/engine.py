@@ -195,6 +195,8 @@ class TesserocrEngine:
     and PDF exactly (measured on the sample scans: same words, boxes and confidences; the PDF
     the same but for its date). The PDF comes from ``ProcessPages`` on a file: ``ProcessPage``
     on an in-memory image skips the renderer's document start and end and writes a broken PDF.
+    That call goes through libtesseract's C API (pipeline/ocr/capi.py), not tesserocr's,
+    which held the GIL for the whole page; OSD and the digits stay with tesserocr.
     Unlike the CLI a crash takes the worker with it, and a time limit is only checked during
     recognition (not layout analysis nor OSD).
 
