@@ -19,6 +19,7 @@ from flows.artifacts import publish_report_artifact
 from flows.publishing import RunOutcome, finish_run, publish_document
 from flows.tasks import (
     call_retrying,
+    digitize_single_page,
     finish_dossiers,
     finish_duplicate,
     finish_record,
@@ -134,10 +135,13 @@ def opencv_threads() -> Iterator[Callable[[int, int], None]]:
 def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> PrefectFuture:
     """Submit the OCR of every page of an opened file, and its finishing task.
 
-    A page is tried twice at most: a page that crashed Tesseract twice is the page's fault."""
+    A page is tried twice at most: a page that crashed Tesseract twice is the page's fault.
+    A single-page file is one task run (``digitize_single_page``), not two."""
     finish = retrying(finish_record, services)
     if not opened.claimed:
         return finish.submit(opened, [], json_out)
+    if opened.page_count == 1 and not opened.error:
+        return digitize_single_page.submit(opened, json_out)
     recognize = retrying(recognize_file_page, services, tries=2)
     pages = [recognize.submit(opened, i) for i in range(opened.page_count)]
     return finish.submit(opened, [allow_failure(p) for p in pages], json_out)

@@ -210,25 +210,55 @@ def isolated_specks(ink: np.ndarray, max_area: int,
     """Ink components of at most ``max_area`` pixels with no other ink within ``distance``
     pixels (measured along rows and columns).
 
-    Returns the component label image and ``(label, (x, y, w, h))`` of each speck.
+    Returns a label image holding the specks (0 elsewhere) and ``(label, (x, y, w, h))`` of
+    each speck.
+
+    All ink is grown by half the distance, so marks closer than it merge: a component is
+    alone when its grown blob holds no more ink than the component itself, and its centroid
+    (rounded half to even, as round()) lies in that blob. Only a blob holding at most
+    ``max_area`` ink pixels can be one speck's, so the ink is labelled inside those blobs
+    only, not over the whole page: the same specks as labelling every component of the page
+    first, as this did (tests/pipeline/image/test_clean.py; the 20 throughput pages), in
+    less time: a 300-DPI page 117 → 72 ms CPU.
     """
-    _, labels, stats, centroids = components(ink)
-    areas = stats[:, cv2.CC_STAT_AREA]
-    candidates = np.flatnonzero(areas <= max_area)
-    candidates = candidates[candidates > 0]
-    if not candidates.size:
-        return labels, []
-    # Grow all ink by half the distance, so marks closer than it merge: a component is alone
-    # when its grown blob holds no more ink than the component itself.
     size = distance + 1
     grown = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    _, blobs = cv2.connectedComponents(grown, connectivity=8)
-    blob_ink = np.bincount(blobs[ink.astype(bool)], minlength=int(blobs.max()) + 1)
-    # A small blob's centroid lies within its grown area (rounded half to even, as round()).
-    cx, cy = (np.round(centroids[candidates, k]).astype(int) for k in (0, 1))
-    blob = blobs[cy, cx]
-    alone = candidates[(blob > 0) & (blob_ink[blob] == areas[candidates])]
-    return labels, [(int(i), tuple(int(v) for v in stats[i, :4])) for i in alone]
+    _, blobs = cv2.connectedComponentsWithAlgorithm(grown, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    found = cv2.findNonZero(ink)  # every ink pixel as (x, y): numpy's nonzero is ~8× slower
+    if found is None:
+        return np.zeros(ink.shape, np.int32), []
+    found = found.reshape(-1, 2)
+    cols, rows = found[:, 0], found[:, 1]
+    owner = blobs[rows, cols]
+    blob_ink = np.bincount(owner)  # every blob holds ink: it was grown from it
+    small = blob_ink <= max_area
+    small[0] = False
+    keep = small[owner]
+    cols, rows, owner = cols[keep], rows[keep], owner[keep]
+    # The ink box of each small blob (statistics of every blob cost a labelling again).
+    order = np.argsort(owner, kind="stable")
+    cols, rows, owner = cols[order], rows[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
+    boxes = zip(owner[starts].tolist(), np.minimum.reduceat(cols, starts).tolist(),
+                np.minimum.reduceat(rows, starts).tolist(),
+                np.maximum.reduceat(cols, starts).tolist(),
+                np.maximum.reduceat(rows, starts).tolist(), strict=True) if owner.size else []
+    labels = np.zeros(ink.shape, np.int32)
+    specks: list[tuple[int, tuple[int, ...]]] = []
+    for blob, x, y, right, bottom in boxes:
+        window = (slice(y, bottom + 1), slice(x, right + 1))
+        inside = (ink[window] != 0) & (blobs[window] == blob)
+        found, local, stats, centroids = components(inside.astype(np.uint8))
+        if found != 2:  # not one component alone in its blob
+            continue
+        cx, cy = (int(np.round(centroids[1, k])) + offset for k, offset in ((0, x), (1, y)))
+        if blobs[cy, cx] != blob:
+            continue
+        label = len(specks) + 1
+        labels[window][local == 1] = label
+        left, top, width, height = (int(v) for v in stats[1, :4])
+        specks.append((label, (x + left, y + top, width, height)))
+    return labels, specks
 
 
 def crop_borders(image: np.ndarray, analysis_width: int = 1000,

@@ -26,12 +26,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from pipeline.ocr.capi import NativeApi
 from pipeline.ocr.options import OcrOptions
 from schemas.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
 
@@ -194,6 +195,8 @@ class TesserocrEngine:
     and PDF exactly (measured on the sample scans: same words, boxes and confidences; the PDF
     the same but for its date). The PDF comes from ``ProcessPages`` on a file: ``ProcessPage``
     on an in-memory image skips the renderer's document start and end and writes a broken PDF.
+    That call goes through libtesseract's C API (pipeline/ocr/capi.py), not tesserocr's,
+    which held the GIL for the whole page; OSD and the digits stay with tesserocr.
     Unlike the CLI a crash takes the worker with it, and a time limit is only checked during
     recognition (not layout analysis nor OSD).
 
@@ -205,7 +208,7 @@ class TesserocrEngine:
 
     def __init__(self, tessdata_dir: str) -> None:
         self.tessdata_dir = tessdata_dir.rstrip("/") + "/"
-        self._free: dict[str, list[tesserocr.PyTessBaseAPI]] = {}
+        self._free: dict[tuple[str, str], list[Any]] = {}
         self._lock = threading.Lock()
 
     def languages(self) -> set[str]:
@@ -226,13 +229,16 @@ class TesserocrEngine:
                   work_dir: Path) -> Recognition:
         """Word table and text-only PDF from one recognition of the page."""
         source, base = write_page_image(image, work_dir), work_dir / "out"
-        with self._lent(options.languages, options.page_segmentation_mode, options.dpi) as api:
+        # Through the C API (pipeline/ocr/capi.py): tesserocr's ProcessPages keeps the GIL
+        # for the whole recognition, so a second page's reading and all its Python waited.
+        with self._lent(options.languages, options.page_segmentation_mode, options.dpi,
+                        native=True) as api:
             started = time.monotonic()
-            if not api.ProcessPages(str(base), str(source), None,
-                                    int(options.timeout_seconds * 1000)):
+            rows = api.read_to_pdf(source, base, int(options.timeout_seconds * 1000))
+            if rows is None:
                 raise self._failed(started, options.timeout_seconds, f"reading page {number}",
                                    number)
-            tsv = _TSV_HEADER + api.GetTSVText(0)
+            tsv = _TSV_HEADER + rows
         try:
             pdf = base.with_suffix(".pdf").read_bytes()
         except FileNotFoundError as exc:
@@ -250,32 +256,41 @@ class TesserocrEngine:
             return _TSV_HEADER + api.GetTSVText(0)
 
     @contextlib.contextmanager
-    def _lent(self, language: str, psm: int, dpi: int = 0,
-              whitelist: str = "") -> Iterator[tesserocr.PyTessBaseAPI]:
+    def _lent(self, language: str, psm: int, dpi: int = 0, whitelist: str = "",
+              native: bool = False) -> Iterator[Any]:
         """A free API for ``language``, set for this call (setting is cheap; loading a model
-        is not: ~0.3 s for vie), given back when the call ends."""
+        is not: ~0.3 s for vie), given back when the call ends: tesserocr's, or with
+        ``native`` one of the C API's (pipeline/ocr/capi.py)."""
+        kind = ("native" if native else "tesserocr", language)
         with self._lock:
-            free = self._free.setdefault(language, [])
+            free = self._free.setdefault(kind, [])
             api = free.pop() if free else None
-        api = api or self._load(language)
+        api = api or self._load(language, native)
         try:
-            api.SetPageSegMode(psm)
-            for name, value in (("user_defined_dpi", str(dpi)), ("tessedit_create_pdf", "1"),
-                                ("textonly_pdf", "1"), ("tessedit_char_whitelist", whitelist)):
-                api.SetVariable(name, value)
+            variables = {"user_defined_dpi": str(dpi), "tessedit_create_pdf": "1",
+                         "textonly_pdf": "1", "tessedit_char_whitelist": whitelist}
+            if native:
+                api.set(psm, variables)
+            else:
+                api.SetPageSegMode(psm)
+                for name, value in variables.items():
+                    api.SetVariable(name, value)
             yield api
         finally:
             with self._lock:
-                self._free[language].append(api)
+                self._free[kind].append(api)
 
     def loaded(self) -> int:
-        """APIs loaded so far, all languages (each holds its model in memory)."""
+        """APIs loaded so far, all languages and kinds (each holds its model in memory)."""
         with self._lock:
             return sum(len(free) for free in self._free.values())
 
-    def _load(self, language: str) -> tesserocr.PyTessBaseAPI:
+    def _load(self, language: str, native: bool) -> tesserocr.PyTessBaseAPI | NativeApi:
         try:
-            return _tesserocr().PyTessBaseAPI(path=self.tessdata_dir, lang=language)
+            tesserocr = _tesserocr()  # first: it sets OMP_THREAD_LIMIT before the library loads
+            if native:
+                return NativeApi(self.tessdata_dir, language)
+            return tesserocr.PyTessBaseAPI(path=self.tessdata_dir, lang=language)
         except RuntimeError as exc:
             raise ConfigurationError(
                 f"Tesseract language data missing: {language} in {self.tessdata_dir}; "

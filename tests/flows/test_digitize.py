@@ -51,9 +51,9 @@ def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path) -> None:
     """GIVEN a generated receipt and a blank page registered as the watcher does WHEN one
     `digitize-files` run digitizes both THEN each record has its artifact on the run, the
-    run's tags and its table tell the statuses apart, its task runs name file and page, and
-    the blank page (needs_review) has a review run waiting; the receipt has none unless it
-    needs review too."""
+    run's tags and its table tell the statuses apart, its task runs name the file (one
+    task run per single-page file), and the blank page (needs_review) has a review run
+    waiting; the receipt has none unless it needs review too."""
     scans = tmp_path / "scans"
     [truth] = generate_corpus(scans, count=1, seed=11, tiers=("clean",), dpi=200,
                               doc_types=("dossier_receipt",), truth_dir=tmp_path / "truth")
@@ -79,8 +79,14 @@ def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path
             for i in ids}
     assert {record_artifact_key(i) for i in ids} | {"run-records"} <= keys
     assert {f"status:{result[i]}" for i in ids} <= set(run.tags)
-    assert {f"recognize-page {truth.file} p1", "recognize-page trắng.png p1",
-            f"finish-record {truth.file}", "finish-record trắng.png"} <= names
+    # A single-page file is one task run, its page read and its record finished; a
+    # longer file a run per page and one to finish it.
+    assert truth.page_count > 1
+    assert {"digitize-page trắng.png", f"recognize-page {truth.file} p1",
+            f"recognize-page {truth.file} p{truth.page_count}",
+            f"finish-record {truth.file}"} <= names
+    assert not any(name.startswith(("recognize-page trắng", "finish-record trắng"))
+                   for name in names)
     # Opening a file is a call in the flow, not a task run (~50 ms of the server's CPU each).
     assert not any(name.startswith("open-record") for name in names)
     for record_id in ids:

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from prefect.cache_policies import NO_CACHE
 
+import flows.tasks
 from config.settings import Settings
 from flows.tasks import (
     artifact_keys,
     call_retrying,
+    digitize_single_page,
     finish_duplicate,
     finish_record,
     open_record,
@@ -19,8 +21,9 @@ from flows.tasks import (
     retrying,
     store_json_and_status,
 )
+from office.jobs import FileJob, PageOutcome
 from office.services import Services
-from schemas.errors import CorruptFileError, StorageError
+from schemas.errors import CorruptFileError, OcrTimeoutError, StorageError
 from schemas.status import DigitizationStatus as Status
 
 
@@ -72,7 +75,8 @@ def test_no_step_is_served_from_prefect_s_cache(tmp_path: Path) -> None:
     inputs into a cache key — for finish-record, every page's words — also once wrapped
     with retries."""
     services = Services(Settings(data_dir=tmp_path))
-    steps = (register_file, open_record, recognize_file_page, finish_record, finish_duplicate)
+    steps = (register_file, open_record, recognize_file_page, finish_record, finish_duplicate,
+             digitize_single_page)
 
     for step in steps:
         assert step.cache_policy is NO_CACHE, step.name
@@ -107,3 +111,43 @@ def test_a_step_called_in_the_flow_is_tried_again_only_for_what_a_retry_can_fix(
     with pytest.raises(StorageError):
         call_retrying(failing([StorageError("down")] * 3), services, "c.pdf")
     assert calls == ["c.pdf"] * 3
+
+
+def test_a_single_page_file_is_read_and_finished_in_one_task(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a page whose reading times out once WHEN a single-page file runs as one task
+    THEN its page is read again (twice at most, as recognize-page) and finish-record gets
+    the page; a page that times out twice reaches finish-record as its error, and a bad
+    page is not read again."""
+    monkeypatch.setenv("SOHOA_RETRY_DELAYS_SECONDS", "[0.01, 0.02]")
+    services = Services(Settings(data_dir=tmp_path))
+    monkeypatch.setattr(flows.tasks, "active_services", lambda: services)
+    job = FileJob(record_id="r1", source_path="a.png", filename="a.png",
+                  status=Status.PROCESSING, page_count=1)
+    page = PageOutcome(number=1)
+    reads: list[int] = []
+    finished: list[list] = []
+
+    def reading(errors: list[Exception]):  # noqa: ANN202 - recognize-page's stand-in
+        def fn(job: FileJob, index: int) -> PageOutcome:
+            reads.append(index)
+            if errors:
+                raise errors.pop(0)
+            return page
+        return type("Step", (), {"fn": staticmethod(fn)})()
+
+    def finish(job: FileJob, outcomes: list, json_out: str | None = None) -> list:
+        finished.append(outcomes)
+        return []
+
+    monkeypatch.setattr(flows.tasks, "finish_record",
+                        type("Step", (), {"fn": staticmethod(finish)})())
+    slow = OcrTimeoutError("took too long")
+    for errors, expected_reads, outcome in (([slow], 2, page), ([slow, slow], 2, slow),
+                                            ([CorruptFileError("bad")], 1, None)):
+        reads.clear()
+        monkeypatch.setattr(flows.tasks, "recognize_file_page", reading(list(errors)))
+        assert digitize_single_page.fn(job) == []
+        assert len(reads) == expected_reads
+        given = finished[-1][0]
+        assert given is outcome if outcome is not None else isinstance(given, CorruptFileError)

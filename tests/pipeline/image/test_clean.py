@@ -8,9 +8,11 @@ import pytest
 
 from pipeline.image.clean import (
     binarize,
+    components,
     crop_borders,
     denoise,
     downscale,
+    isolated_specks,
     normalize_background,
     to_gray,
 )
@@ -197,3 +199,46 @@ def test_helpers_convert_colour_and_shrink_by_the_shorter_side() -> None:
     assert small.shape == (1500, 1000) and scale == 0.5
     sideways, _ = downscale(np.zeros((2000, 3000), np.uint8), 1000)
     assert sideways.shape == (1000, 1500)
+
+
+def specks_labelling_the_whole_page(ink: np.ndarray, max_area: int,
+                                    distance: int) -> list[tuple[int, ...]]:
+    """The specks as ``isolated_specks`` found them before: every component of the page
+    labelled, each small one looked up in the grown blobs at its centroid."""
+    _, _, stats, centroids = components(ink)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    candidates = np.flatnonzero(areas <= max_area)
+    candidates = candidates[candidates > 0]
+    if not candidates.size:
+        return []
+    size = distance + 1
+    grown = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    _, blobs = cv2.connectedComponents(grown, connectivity=8)
+    blob_ink = np.bincount(blobs[ink.astype(bool)], minlength=int(blobs.max()) + 1)
+    cx, cy = (np.round(centroids[candidates, k]).astype(int) for k in (0, 1))
+    blob = blobs[cy, cx]
+    alone = candidates[(blob > 0) & (blob_ink[blob] == areas[candidates])]
+    return sorted(tuple(int(v) for v in stats[i, :4]) for i in alone)
+
+
+def test_specks_found_in_small_blobs_are_those_of_the_whole_page(
+        text_page: np.ndarray) -> None:
+    """GIVEN random ink (dots, clusters, strokes) and a degraded text page WHEN specks are
+    looked for inside the small grown blobs only THEN the very specks (boxes) labelling
+    every component of the page gave, and the label image holds each speck's pixels."""
+    rng = np.random.default_rng(3)
+    pages = [(np.zeros((50, 60), np.uint8), 9, 4)]
+    for _ in range(150):
+        ink = (rng.random((110, 150)) < rng.uniform(0.0005, 0.06)).astype(np.uint8)
+        ink = cv2.dilate(ink, np.ones((int(rng.integers(1, 4)),) * 2, np.uint8))
+        pages.append((ink, int(rng.integers(1, 60)), int(rng.integers(2, 14))))
+    noisy = degrade(text_page, seed=5, noise=40.0)
+    pages.append(((noisy < 135).astype(np.uint8), 92, 12))
+    for ink, max_area, distance in pages:
+        labels, specks = isolated_specks(ink, max_area, distance)
+        assert sorted(box for _, box in specks) == specks_labelling_the_whole_page(
+            ink, max_area, distance)
+        for label, (x, y, w, h) in specks:
+            window = (slice(y, y + h), slice(x, x + w))
+            assert (labels == label).sum() == (labels[window] == label).sum() > 0
+            assert ink[labels == label].min() != 0

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -184,6 +185,40 @@ def test_the_warm_engine_loads_a_model_per_concurrent_call_not_per_thread(
     for thread in pair:
         thread.join()
     assert answers == [first, first] and engine.loaded() in (1, 2)
+
+
+def test_a_page_read_by_the_warm_engine_lets_other_threads_run(warm: TesserocrEngine,
+                                                               text_page: np.ndarray,
+                                                               tmp_path: Path) -> None:
+    """GIVEN a thread that counts while a page is read WHEN the warm engine reads the page
+    THEN the counting went on during the reading: the reading holds no GIL, so a second
+    page's reading and Python work run beside it (tesserocr's ProcessPages held it for the
+    whole page: pages read two at a time used one core between them)."""
+    warm.recognize(text_page, 1, OcrOptions(dpi=200), tmp_path)  # the model loaded first
+    stop, ticks = threading.Event(), []
+
+    def count() -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    started = time.perf_counter()
+    warm.recognize(text_page, 1, OcrOptions(dpi=200), tmp_path)
+    ended = time.perf_counter()
+    stop.set()
+    counter.join()
+    during = [t for t in ticks if started <= t <= ended]
+    gaps = [later - earlier for earlier, later in zip(during, during[1:], strict=False)]
+    assert len(during) >= 2 and max(gaps) < 0.5 * (ended - started), (len(during), ended - started)
+
+
+def test_the_warm_engine_says_which_model_is_missing_for_a_page(warm: TesserocrEngine,
+                                                                 tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="klingon"):
+        warm.recognize(np.full((60, 200), 255, np.uint8), 1, OcrOptions(languages="klingon"),
+                       tmp_path)
 
 
 def test_without_tesserocr_the_warm_choice_falls_back_to_the_cli() -> None:
