@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline.image.preprocess import PreprocessOptions
-from pipeline.ocr import OcrOptions
-from pipeline.ocr import text_in_rows
+from pipeline.ocr import OcrOptions, text_in_rows
 from pipeline.ocr.second_pass import SecondPassOptions, has_ruled_table, needs_turn, read_page
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import DPI, TITLE, render_page, turn_page
