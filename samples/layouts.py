@@ -60,6 +60,9 @@ class Layout:
     # Glyph width as a share of the face's: below 1 the page is typeset wider and squeezed to
     # A4, as a condensed face prints (narrow letters and spaces, heights kept).
     condense: float = 1.0
+    # Strokes printed a pixel thinner (samples.render.thinned): a face of hairline strokes,
+    # whose hairlines break apart at scan resolution.
+    thin_ink: bool = False
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -119,15 +122,17 @@ LAYOUTS: dict[str, Layout] = {
         # («1O/O6/202⁄4», «1o8s», «Quận ¡»), as a face never tuned on may print them.
         Layout("garamond_fill", "EB Garamond", 12.5, "inline", "dots", True,
                (22, 15, 16, 12), 1.45, lead_in_mm=12),
-        # A book serif of high stroke contrast, hairline serifs and joins (TeX Gyre Pagella,
-        # fonts-texgyre), values after a lead-in leader and in bordered cells with bold older
-        # labels: the tuning side of a high-contrast display serif, whose hairlines break
-        # apart at scan resolution and under a degraded scan.
+        # A book serif of high stroke contrast (TeX Gyre Pagella, fonts-texgyre) printed a
+        # pixel thinner (thin_ink), so that its hairlines break apart as a high-contrast
+        # display serif's do, values after a lead-in leader and in bordered cells with bold
+        # older labels. Pagella as it prints read 0.958/0.954/0.853 (16 files), nothing like
+        # a face never tuned on; thinned 0.931/0.800/0.693, its digits read as letters
+        # («tháng 0Š», «ngàu Đ3 tháng ĐH»), «ngày» as «ngàu», «y» as «v».
         Layout("contrast_fill", "TeX Gyre Pagella", 12.5, "inline", "dots", True,
-               (24, 16, 16, 12), 1.45, lead_in_mm=14),
+               (24, 16, 16, 12), 1.45, lead_in_mm=14, thin_ink=True),
         Layout("contrast_boxed", "TeX Gyre Pagella", 11.5, "grid", "none", True,
                (16, 14, 14, 10), 1.5, tab_mm=60, bold_labels=True, wording="older",
-               footnotes=True, list_table=True),
+               footnotes=True, list_table=True, thin_ink=True),
         # Held out: no test tunes extraction on these; benchmarks/accuracy.py runs on them.
         # They print only in the held-out fonts (HELD_OUT_FONTS).
         Layout("grid", "DejaVu Sans Condensed", 11, "grid", "none", True,
