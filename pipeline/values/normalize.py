@@ -45,7 +45,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "id_number": re.compile(r"(?<![\d/.\-])\d(?:[ .]?\d){7,11}(?![\d/])"),
     "phone": re.compile(r"(?:\+\s*84|\b84|\b0)(?:[\s.\-]?\d){8,10}(?!\d)"),
     "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
-    "integer": re.compile(r"(?<!\d)\d{1,6}(?!\d)"),
+    # Not beside a letter Tesseract reads for a digit: «3Ö ngày» is «30» with its 0 misread
+    # (a thin tuning face), never 3.
+    "integer": re.compile(r"(?<![\dosilzø+])\d{1,6}(?![\dosilzø+])"),
     "year": re.compile(r"(?<!\d)\d{4}(?!\d)"),
     "dossier_code": re.compile(rf"{_CODE_PARTS}|{_CODE_FRAME}"),
     "digits": re.compile(r"\d(?:[ .]?\d)*"),

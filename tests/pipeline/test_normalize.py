@@ -118,6 +118,7 @@ def test_normalize_email(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("01 (bộ)", 1), ("15 ngày", 15), ("02", 2), ("bộ", None),
+    ("3Ö ngày", None), ("1o ngày", None), ("Ø7 ngày", None),  # a digit read as a letter
 ])
 def test_normalize_integer(text, expected):
     assert normalize_integer(text) == expected
