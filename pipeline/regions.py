@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.extract import PageLayout, Row, Token, build_rows
+from pipeline.extract import PageLayout, Row, Token, laid_out
 from pipeline.handwriting import is_handwritten
 from pipeline.text import has_alnum, match_key, uppercase_share
 from pipeline.values.official import HAND
@@ -570,10 +570,10 @@ def _signature_box(layout: PageLayout) -> BBox | None:
     return x0, min(y0, round(name_top - SIGNATURE_SPACE * height)), x1, y1
 
 
-def has_signature_block(page: PageOcr) -> bool:
+def has_signature_block(page: PageOcr | PageLayout) -> bool:
     """Whether the page shows a signature block, the one place a seal counts (``read_seal``):
-    the page step looks for seals only then."""
-    return _signature_box(PageLayout(page, build_rows(page))) is not None
+    the page step looks for seals only then. A page already laid out is not laid out again."""
+    return _signature_box(laid_out([page])[0]) is not None
 
 
 def _over(seal: BBox, block: BBox) -> bool:

@@ -12,7 +12,8 @@ ruled_table, footnoted, and the analogues of the held-out phenomena in faces of 
 tab_leader (tab stop after dots), stacked_serif (value under its label, indented, older
 wordings), narrow_grid and narrow_tab (condensed: Liberation Sans and Noto Serif squeezed),
 cond_fill and cond_below (a condensed face of its own: Roboto Condensed), garamond_fill (a
-fine serif whose figures are old-style by default: EB Garamond).
+fine serif whose figures are old-style by default: EB Garamond), contrast_fill and
+contrast_boxed (a serif of high stroke contrast and hairline serifs: TeX Gyre Pagella).
 Held out, measured only in aggregate: grid, fill_in, colon_below, bordered, stacked,
 condensed_tab, in ``HELD_OUT_FONTS`` only.
 """
@@ -59,6 +60,9 @@ class Layout:
     # Glyph width as a share of the face's: below 1 the page is typeset wider and squeezed to
     # A4, as a condensed face prints (narrow letters and spaces, heights kept).
     condense: float = 1.0
+    # Strokes printed a pixel thinner (samples.render.thinned): a face of hairline strokes,
+    # whose hairlines break apart at scan resolution.
+    thin_ink: bool = False
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -118,6 +122,17 @@ LAYOUTS: dict[str, Layout] = {
         # («1O/O6/202⁄4», «1o8s», «Quận ¡»), as a face never tuned on may print them.
         Layout("garamond_fill", "EB Garamond", 12.5, "inline", "dots", True,
                (22, 15, 16, 12), 1.45, lead_in_mm=12),
+        # A book serif of high stroke contrast (TeX Gyre Pagella, fonts-texgyre) printed a
+        # pixel thinner (thin_ink), so that its hairlines break apart as a high-contrast
+        # display serif's do, values after a lead-in leader and in bordered cells with bold
+        # older labels. Pagella as it prints read 0.958/0.954/0.853 (16 files), nothing like
+        # a face never tuned on; thinned 0.931/0.800/0.693, its digits read as letters
+        # («tháng 0Š», «ngàu Đ3 tháng ĐH»), «ngày» as «ngàu», «y» as «v».
+        Layout("contrast_fill", "TeX Gyre Pagella", 12.5, "inline", "dots", True,
+               (24, 16, 16, 12), 1.45, lead_in_mm=14, thin_ink=True),
+        Layout("contrast_boxed", "TeX Gyre Pagella", 11.5, "grid", "none", True,
+               (16, 14, 14, 10), 1.5, tab_mm=60, bold_labels=True, wording="older",
+               footnotes=True, list_table=True, thin_ink=True),
         # Held out: no test tunes extraction on these; benchmarks/accuracy.py runs on them.
         # They print only in the held-out fonts (HELD_OUT_FONTS).
         Layout("grid", "DejaVu Sans Condensed", 11, "grid", "none", True,
@@ -144,6 +159,7 @@ HELD_OUT_LAYOUTS: tuple[str, ...] = ("grid", "fill_in", "colon_below", "bordered
 HELD_OUT_FONTS: tuple[str, ...] = ("DejaVu Sans Condensed", "Noto Serif Display",
                                    "Noto Sans Display", "DejaVu Serif Condensed")
 
+_TEX_GYRE = "/usr/share/texmf/fonts/opentype/public/tex-gyre"
 # Fonts Debian ships with Vietnamese glyphs, by family: regular, bold, italic file names.
 _DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
     "DejaVu Sans": ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf",
@@ -181,6 +197,10 @@ _DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
     "EB Garamond": ("/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf",
                     "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf",
                     "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Italic.otf"),
+    # Debian installs TeX Gyre under the TeX tree, hence the full paths.
+    "TeX Gyre Pagella": (f"{_TEX_GYRE}/texgyrepagella-regular.otf",
+                         f"{_TEX_GYRE}/texgyrepagella-bold.otf",
+                         f"{_TEX_GYRE}/texgyrepagella-italic.otf"),
     "DejaVu Sans Condensed": ("dejavu/DejaVuSansCondensed.ttf",
                               "dejavu/DejaVuSansCondensed-Bold.ttf",
                               "dejavu/DejaVuSansCondensed-Oblique.ttf"),

@@ -11,6 +11,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from samples.codes import symbol_image
@@ -468,10 +469,26 @@ def draw_rows(rows: list[Row], setter: Typesetter, rng: random.Random) -> Image.
         y += row.height
     if image.size != page_size_px(setter.dpi):  # a condensed face (Layout.condense)
         image = image.resize(page_size_px(setter.dpi), Image.Resampling.LANCZOS)
+    # A pixel at 300 DPI (0.085 mm) thinner, in whole pixels: none on a page of 100 DPI,
+    # where a pixel is a third of a stem.
+    for _ in range(round(setter.dpi / 300) if setter.layout.thin_ink else 0):
+        image = thinned(image)
     for symbol, top in symbols:
         image.paste(symbol.image, (round(symbol.x * setter.layout.condense),
                                    round(top + symbol.top)))
     return image
+
+
+def thinned(image: Image.Image) -> Image.Image:
+    """The page with every stroke a pixel thinner (each pixel the lightest of itself and its
+    neighbours right, below and diagonally): a face of hairline strokes and joins, whose
+    hairlines print under a pixel wide at 300 DPI and break apart (Layout.thin_ink)."""
+    grey = np.asarray(image)
+    light = grey.copy()
+    light[:, :-1] = np.maximum(light[:, :-1], grey[:, 1:])
+    light[:-1, :] = np.maximum(light[:-1, :], grey[1:, :])
+    light[:-1, :-1] = np.maximum(light[:-1, :-1], grey[1:, 1:])
+    return Image.fromarray(light)
 
 
 def draw_grid(draw: ImageDraw.ImageDraw, op: GridOp, y: float, height: float,

@@ -10,7 +10,8 @@ with_tests=false
 [[ "${1:-}" == "--test" ]] && with_tests=true
 
 packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils
-          fonts-dejavu-core fonts-liberation2 fonts-noto-core fonts-roboto-unhinted fonts-ebgaramond fontconfig
+          fonts-dejavu-core fonts-liberation2 fonts-noto-core fonts-roboto-unhinted fonts-ebgaramond
+          fonts-texgyre fontconfig
           libtesseract-dev libleptonica-dev pkg-config g++ python3-dev)
 $with_tests && packages+=(postgresql chromium chromium-driver)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)

@@ -12,6 +12,7 @@ from pipeline.ocr.recognize import (
     parse_tsv,
     recognize_page,
     tesseract_languages,
+    text_in_rows,
     text_of,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "parse_tsv",
     "recognize_page",
     "tesseract_languages",
+    "text_in_rows",
     "text_of",
 ]

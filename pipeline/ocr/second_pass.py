@@ -16,18 +16,28 @@ nearly doubled the hard pages' OCR time, since almost every hard page has some w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 from pydantic import BaseModel, Field
 
+from pipeline.image.clean import to_gray
 from pipeline.image.preprocess import (
     PreparedPage,
     PreprocessOptions,
     prepare_page,
 )
-from pipeline.ocr import OcrEngine, OcrOptions, PageRecognition, engine_for, recognize_page
+from pipeline.image.rules import INK_BELOW, MIN_RULE_PX, down_kernel, has_table
+from pipeline.ocr import (
+    OcrEngine,
+    OcrOptions,
+    PageRecognition,
+    engine_for,
+    recognize_page,
+    text_in_rows,
+)
 from schemas.ocr import PageOcr
 
 
@@ -75,9 +85,31 @@ def read_page(decode: Callable[[], np.ndarray], number: int, preprocess: Preproc
     del image  # not held while Tesseract reads (see above)
     recognition = recognize_page(prepared.ocr_image, number, ocr, work_dir, engine)
     if not needs_turn(recognition.page, options):
-        return PageReading(prepared, recognition, extra_calls=0, turned=False)
+        return _in_rows(PageReading(prepared, recognition, extra_calls=0, turned=False),
+                        preprocess)
     turned = prepare_page(decode(), preprocess, rotation=(prepared.rotation + 180) % 360)
     again = recognize_page(turned.ocr_image, number, ocr, work_dir, engine)
     if again.page.mean_confidence > recognition.page.mean_confidence:
-        return PageReading(turned, again, extra_calls=1, turned=True)
-    return PageReading(prepared, recognition, extra_calls=1, turned=False)
+        return _in_rows(PageReading(turned, again, extra_calls=1, turned=True), preprocess)
+    return _in_rows(PageReading(prepared, recognition, extra_calls=1, turned=False), preprocess)
+
+
+def _in_rows(reading: PageReading, preprocess: PreprocessOptions) -> PageReading:
+    """The reading with its page text in printed rows (``text_in_rows``) when the page holds
+    a ruled table, whose columns Tesseract reads one after the other; as read otherwise."""
+    if not preprocess.remove_rules or not has_ruled_table(reading.prepared.display_image):
+        return reading
+    page = reading.recognition.page
+    page = page.model_copy(update={"text": text_in_rows(page.lines)})
+    return replace(reading, recognition=replace(reading.recognition, page=page))
+
+
+def has_ruled_table(image: np.ndarray) -> bool:
+    """Whether the page (as displayed, deskewed) holds a ruled table (``has_table``); a page
+    without a vertical run of ink as long as the shortest rule is answered without looking
+    for rules (as ``remove_ruled_lines`` does)."""
+    gray = to_gray(image)
+    ink = (gray < INK_BELOW).astype(np.uint8)
+    if not cv2.countNonZero(cv2.erode(ink, down_kernel(ink, MIN_RULE_PX))):
+        return False
+    return has_table(gray)

@@ -5,6 +5,7 @@ gazetteer lists them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.text import match_key, strip_edges
@@ -13,6 +14,10 @@ from pipeline.values.normalize import Value
 from pipeline.values.places import PlaceCheck, apply_mends, check_places, find_units, respell
 
 CUT_OFF_PROBLEM = "ends in a comma: the line it goes on to was not read"
+# A number with a letter Tesseract reads for a digit in it («số s6» for «số 56», a tuning
+# form): a word of digits and such letters only. A house number's own letter («12A», «5B»)
+# or an abbreviated unit («Q1», «P5») is none of these.
+_MISREAD_NUMBER = re.compile(r"(?<!\w)(?=\w*\d)(?=\w*[osOSlIzZ])[0-9osOSlIzZ]{2,}(?!\w)")
 
 
 def _votes(read: str, copies: Copies) -> dict[str, tuple[int, float, str]]:
@@ -37,6 +42,9 @@ class Address(Text):
         the problems of free text."""
         if read.rstrip().endswith(","):
             return CUT_OFF_PROBLEM
+        number = _MISREAD_NUMBER.search(value)
+        if number:
+            return f"has «{number.group()}», a number with a letter read for a digit?"
         return super().problem(value, read, context)
 
     def respell(self, value: str, weakest: float, copies: Copies,

@@ -63,6 +63,21 @@ def domain_doubt(address: str) -> str | None:
     return None
 
 
+# In the name before «@», digits stand in runs (a year «96», «1996», a birthday): one digit,
+# or three, right after a letter Tesseract reads for a digit («o» for 9 or 0, «l», «i» for 1,
+# «s» for 5, «z» for 2) is most likely such a run with its first digit misread
+# («cuongtruongo6» for «…96», a tuning receipt).
+_LOOKALIKE_RUN = re.compile(r"(?<=[a-z])[oilsz](?:\d|\d{3})(?!\d)")
+
+
+def local_doubt(address: str) -> str | None:
+    """Why the name before «@» may hold a misread digit (``_LOOKALIKE_RUN``); None if not."""
+    found = _LOOKALIKE_RUN.search(address.rpartition("@")[0].lower())
+    if found:
+        return f"has «{found.group()}» in its name: a digit read as a letter?"
+    return None
+
+
 @dataclass(frozen=True)
 class Email(ValueKind):
     """An e-mail address; its domain mended to a major provider's when one letter off
@@ -74,5 +89,6 @@ class Email(ValueKind):
 
     def problem(self, value: str, read: str,
                 context: ValueContext = NO_CONTEXT) -> str | None:
-        """A domain OCR seems to have made up (see ``domain_doubt``)."""
-        return domain_doubt(value)
+        """A domain OCR seems to have made up (see ``domain_doubt``), or a digit of the name
+        read as a letter (``local_doubt``)."""
+        return domain_doubt(value) or local_doubt(value)

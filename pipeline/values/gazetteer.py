@@ -63,11 +63,43 @@ class Gazetteer:
             found.setdefault(fold(name), []).append(name)
         return {letters: tuple(names) for letters, names in found.items()}
 
+    @functools.cached_property
+    def _communes_by_district(self) -> dict[str, dict[str, frozenset[str]]]:
+        """District name -> province -> its communes (``communes`` turned round, once: a
+        look-up by district scanned all ~700 districts)."""
+        found: dict[str, dict[str, frozenset[str]]] = {}
+        for (province, district), names in self.communes.items():
+            found.setdefault(district, {})[province] = names
+        return found
+
     def communes_of(self, district: str, province: str | None = None) -> frozenset[str]:
         """The communes of a district (of every district so named, without its province:
         «Châu Thành» is a district of eight provinces)."""
-        return frozenset(name for (p, d), names in self.communes.items()
-                         if d == district and province in (None, p) for name in names)
+        by_province = self._communes_by_district.get(district, {})
+        if province is not None:
+            return by_province.get(province, frozenset())
+        if len(by_province) == 1:  # the same object each time (``places`` caches by it)
+            return next(iter(by_province.values()))
+        return frozenset().union(*by_province.values())
+
+    def district_words(self, district: str, province: str | None = None
+                       ) -> dict[str, frozenset[str]]:
+        """The words of a district's name and its communes' names, small, by their letters
+        without accents (``fold``), built once per district (``places``' check of marks)."""
+        key = (district, province)
+        words = self._district_words.get(key)
+        if words is None:
+            found: dict[str, set[str]] = {}
+            for name in (district, *self.communes_of(district, province)):
+                for word in name.split():
+                    found.setdefault(fold(word).lower(), set()).add(word.lower())
+            words = {letters: frozenset(spelt) for letters, spelt in found.items()}
+            self._district_words[key] = words
+        return words
+
+    @functools.cached_property
+    def _district_words(self) -> dict[tuple[str, str | None], dict[str, frozenset[str]]]:
+        return {}
 
 
 def unit_name(entry: str) -> str:

@@ -21,8 +21,10 @@ Span = tuple[int, int]
 
 _DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
 # «ngày … tháng … năm …»: the digits carry the date, so the words may be OCR-damaged
-# («thúng», «nẵm») as long as they keep their first letters and length.
-_LONG_DATE = (r"ng[a-z]{1,3}\s*(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*"
+# («thúng», «nẵm») as long as they keep their first letters and length. «tháng» and «năm»
+# between the three numbers frame the date alone: the «ngày» before it may be read as
+# anything short («nsàu», «rrsàu» in a serif of hairline joins, tuning contrast_fill).
+_LONG_DATE = (r"(?:[a-z]{2,5}\s*)?(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*"
               r"n[a-z]{1,3}\s*(\d{4})")
 # Dossier code in the contract's shape, read loosely: Tesseract drops or spaces the dots
 # (monospace type prints a dot in a wide cell) and reads «-» as «–»; the fixed digit counts
@@ -43,7 +45,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "id_number": re.compile(r"(?<![\d/.\-])\d(?:[ .]?\d){7,11}(?![\d/])"),
     "phone": re.compile(r"(?:\+\s*84|\b84|\b0)(?:[\s.\-]?\d){8,10}(?!\d)"),
     "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
-    "integer": re.compile(r"(?<!\d)\d{1,6}(?!\d)"),
+    # Not beside a letter Tesseract reads for a digit: «3Ö ngày» is «30» with its 0 misread
+    # (a thin tuning face), never 3.
+    "integer": re.compile(r"(?<![\dosilzø+])\d{1,6}(?![\dosilzø+])"),
     "year": re.compile(r"(?<!\d)\d{4}(?!\d)"),
     "dossier_code": re.compile(rf"{_CODE_PARTS}|{_CODE_FRAME}"),
     "digits": re.compile(r"\d(?:[ .]?\d)*"),

@@ -48,8 +48,9 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
     """Words that spell a known phrase but for their accents get the phrase's accents, each
     letter keeping its printed case («Ủy ban nhần dân» → «Ủy ban nhân dân», «Nghệ Án» →
     «Nghệ An»), except that a value opening with a phrase that opens with a capital takes
-    the capital («ủy ban …» → «Ủy ban …»). Phrases of one word are not used: alone, «xa»
-    could be «xã» or «xa»."""
+    the capital («ủy ban …» → «Ủy ban …»), and a phrase of small letters read with its
+    first word small is small throughout («thành Lập» → «thành lập»). Phrases of one word
+    are not used: alone, «xa» could be «xã» or «xa»."""
     folded = fold(value)
     for phrase in phrases:
         target = fold(phrase)
@@ -59,7 +60,11 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
             start, end = found.span()
             mended = "".join(p.upper() if o.isupper() else p.lower()
                              for o, p in zip(value[start:end], phrase, strict=True))
-            if start == 0 and phrase[0].isupper():
+            if phrase.islower() and value[start].islower():
+                # A phrase of small letters whose first word is read small is small
+                # throughout: «thành Lập» is a capital misread (tuning receipt).
+                mended = phrase
+            elif start == 0 and phrase[0].isupper():
                 # The phrase is a name («Ủy ban nhân dân», a province): opening the value,
                 # it is written with its capital whatever OCR made of it.
                 mended = mended[0].upper() + mended[1:]

@@ -19,6 +19,7 @@ off.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -170,8 +171,15 @@ def _is_listed(read: str, names: frozenset[str]) -> bool:
     """Whether the name is one of ``names``, in either style of placing a final tone
     («Hoà» or «Hòa»): forms print both."""
     placed = [tone_placements(word) for word in read.split()]
-    lowered = {name.lower() for name in names}
+    lowered = _lowered(names)
     return any(" ".join(words) in lowered for words in itertools.product(*placed))
+
+
+@functools.lru_cache(maxsize=256)
+def _lowered(names: frozenset[str]) -> frozenset[str]:
+    """The names in small letters, kept: the country's ~10,000 communes were lowered anew
+    for every name checked (a district's own list is the same object each time too)."""
+    return frozenset(name.lower() for name in names)
 
 
 def spell_commune(read: str, gazetteer: Gazetteer, district: str | None,
@@ -203,11 +211,7 @@ def _marks_unlike_district(read: str, known: str | None, gazetteer: Gazetteer,
     alike (``apply_mends``)."""
     if known is not None or not district:
         return None
-    names = [district, *gazetteer.communes_of(district, province)]
-    spellings = {word: fold(word) for name in names for word in name.split()}
-    by_letters: dict[str, set[str]] = {}
-    for word, letters in spellings.items():
-        by_letters.setdefault(letters.lower(), set()).add(word.lower())
+    by_letters = gazetteer.district_words(district, province)
     for word in read.split():
         listed = by_letters.get(fold(word).lower())
         if listed and word.lower() not in listed and word not in mends:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.values.emails import domain_doubt, mend_domain, nearest_provider
+from pipeline.values.emails import domain_doubt, local_doubt, mend_domain, nearest_provider
 
 
 @pytest.mark.parametrize(("read", "mended"), [
@@ -36,3 +36,13 @@ def test_a_domain_as_near_to_two_providers_is_not_mended() -> None:
 ])
 def test_other_domains_in_doubt_are_named(address: str, doubtful: bool) -> None:
     assert (domain_doubt(address) is not None) is doubtful
+
+
+@pytest.mark.parametrize(("address", "doubtful"), [
+    ("cuongtruongo6@gmail.com", True),  # «…96» with its 9 read «o»
+    ("hoa.nguyens985@gmail.com", True),  # «1985» with its 1 read «s»… a run of three
+    ("cuongtruong96@gmail.com", False), ("thao1996@gmail.com", False),
+    ("lan.nguyen@gmail.com", False), ("an2k@yahoo.com", False),
+])
+def test_a_digit_of_the_name_read_as_a_letter_is_a_doubt(address: str, doubtful: bool) -> None:
+    assert (local_doubt(address) is not None) is doubtful

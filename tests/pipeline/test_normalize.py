@@ -61,6 +61,10 @@ def test_organisation_names_keep_their_case():
     ("ngày 05 tháng 3 năm 2024", "2024-03-05"),
     ("xã Thạch Hạ, ngày 20 tháng 05 năm 2024", "2024-05-20"),
     ("Ngay 20 thang 05 nam 2024", "2024-05-20"),  # OCR lost the accents
+    # «ngày» misread in a serif of hairline joins (tuning contrast_fill): «tháng» and «năm»
+    # between the numbers frame the date.
+    ("phường Bến Nghé, Quận 1, nsàu 26 tháng 08 năm 2024", "2024-08-26"),
+    ("rrsàu 01 tháng 07 năm 2024", "2024-07-01"),
     ("31/02/2024", "2024-02-31"),  # well-formed; the validator rejects it
     ("năm hai nghìn", None),
 ])
@@ -114,6 +118,7 @@ def test_normalize_email(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("01 (bộ)", 1), ("15 ngày", 15), ("02", 2), ("bộ", None),
+    ("3Ö ngày", None), ("1o ngày", None), ("Ø7 ngày", None),  # a digit read as a letter
 ])
 def test_normalize_integer(text, expected):
     assert normalize_integer(text) == expected

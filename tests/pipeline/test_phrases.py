@@ -19,6 +19,9 @@ PHRASES = ["Ủy ban nhân dân", "thành phố", "Đăng ký", "khai sinh", "H�
     # hyphens that belong: joining a word, or set apart
     ("dân tộc Ê-đê", "dân tộc Ê-đê"), ("tỉnh Bà Rịa - Vũng Tàu", "tỉnh Bà Rịa - Vũng Tàu"),
     ("xã Thạch-Hạ", "xã Thạch-Hạ"),  # not a phrase: left for the value check to refuse
+    # a phrase of small letters read with a capital inside it is small throughout
+    ("Đăng ký thành Phố", "Đăng ký thành phố"), ("Thành Phố", "Thành Phố"),
+    ("THÀNH PHỐ", "THÀNH PHỐ"),
 ])
 def test_mend_text(read, mended):
     assert mend_text(read, PHRASES) == mended

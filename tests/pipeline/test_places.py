@@ -166,3 +166,16 @@ def test_an_unlisted_commune_spelt_like_its_district_passes():
     # The former commune as printed: its words are spelt as its district spells them.
     check = check_places("thôn Trung Đông, xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh")
     assert check.problem is None
+
+
+def test_a_district_s_communes_and_words_are_those_of_its_own_province_or_of_all_so_named():
+    gazetteer = load_gazetteer()
+    scanned = frozenset(name for (p, d), names in gazetteer.communes.items()
+                        if d == "Châu Thành" for name in names)
+    assert gazetteer.communes_of("Châu Thành") == scanned
+    assert gazetteer.communes_of("Cẩm Xuyên", "Hà Tĩnh") == gazetteer.communes[
+        ("Hà Tĩnh", "Cẩm Xuyên")]
+    assert gazetteer.communes_of("Cẩm Xuyên", "Nam Định") == frozenset()
+    words = gazetteer.district_words("Cẩm Xuyên", "Hà Tĩnh")
+    assert "cẩm" in words["cam"]  # «Cẩm Duệ», «Cẩm Hà» …
+    assert gazetteer.district_words("Cẩm Xuyên", "Hà Tĩnh") is words  # built once

@@ -38,3 +38,14 @@ def test_places_text_is_an_address_and_so_is_type_address():
 def test_an_unknown_kind_is_a_configuration_error_naming_the_known_ones():
     with pytest.raises(ConfigurationError, match="person_name"):
         kind_named("money")
+
+
+@pytest.mark.parametrize(("value", "doubtful"), [
+    ("số s6 đường Lê Lợi, phường Thạch Thang", True),  # «56» with its 5 read «s»
+    ("số 1o8 đường Trần Phú", True),
+    ("số 12A ngõ 5, phường 5, Quận 1", False),  # a house number's own letter
+    ("số 7/3 hẻm 12, khu phố 2", False),
+])
+def test_an_address_number_with_a_letter_read_for_a_digit_is_a_problem(value, doubtful):
+    problem = KINDS["address"].problem(value, value)
+    assert (problem is not None and "letter read for a digit" in problem) is doubtful

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from pipeline.image.preprocess import PreprocessOptions
-from pipeline.ocr import OcrOptions
-from pipeline.ocr.second_pass import SecondPassOptions, needs_turn, read_page
+from pipeline.ocr import OcrOptions, text_in_rows
+from pipeline.ocr.second_pass import SecondPassOptions, has_ruled_table, needs_turn, read_page
 from schemas.ocr import OcrLine, OcrWord, PageOcr
-from tests.pipeline.conftest import DPI, TITLE, turn_page
+from tests.pipeline.conftest import DPI, TITLE, render_page, turn_page
 
 OCR = OcrOptions(dpi=DPI)
 # The orientation check off: the page is taken as it lies, as when the check misjudges it.
@@ -81,3 +81,43 @@ def test_a_blank_page_is_not_read_again():
     blank = np.full((1200, 900), 255, dtype=np.uint8)
     reading = read_page(lambda: blank, 1, AS_IT_LIES, OCR, SecondPassOptions())
     assert (reading.extra_calls, reading.turned) == (0, False)
+
+
+def line_at(text: str, x: int, y: int, block: int) -> OcrLine:
+    return OcrLine(words=[OcrWord(text=word, confidence=90.0,
+                                  bbox=(x + 60 * i, y, x + 60 * i + 50, y + 20))
+                          for i, word in enumerate(text.split())], block=block)
+
+
+def test_lines_read_a_column_at_a_time_are_put_in_printed_rows():
+    """
+    GIVEN a label/value table read as Tesseract reads one whose rules were painted out: the
+          labels' column first, then the values' column, a value wrapped onto a second line
+    WHEN its text is put in rows
+    THEN each label stands before its value on its line, and the wrapped part on the next
+    """
+    lines = [line_at("Họ và tên", 100, 100, 1), line_at("Nơi cư trú", 100, 150, 1),
+             line_at("Giới tính", 100, 230, 1),
+             line_at("Nguyễn Văn An", 700, 102, 2), line_at("xã Hải Minh,", 700, 148, 2),
+             line_at("huyện Hải Hậu", 700, 188, 2), line_at("Nam", 700, 231, 2)]
+    assert text_in_rows(lines).splitlines() == [
+        "Họ và tên Nguyễn Văn An", "Nơi cư trú xã Hải Minh,", "huyện Hải Hậu",
+        "Giới tính Nam"]
+
+
+def ruled_page() -> np.ndarray:
+    """A page of the conftest's text with a two-column ruled table drawn over its body."""
+    page = render_page()
+    height, width = page.shape
+    top, bottom, left, middle, right = 600, 1500, 150, 700, width - 150
+    page[top:bottom, left:left + 3] = 0
+    page[top:bottom, middle:middle + 3] = 0
+    page[top:bottom, right:right + 3] = 0
+    for y in range(top, bottom + 1, 100):
+        page[y:y + 3, left:right + 3] = 0
+    return page
+
+
+def test_a_ruled_table_is_told_from_a_page_of_plain_text(text_page: np.ndarray):
+    assert has_ruled_table(ruled_page())
+    assert not has_ruled_table(text_page)
