@@ -18,7 +18,7 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
-from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_as_read, unit_of
+from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_agrees
 from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
@@ -233,18 +233,17 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
 def _confirmed_first_reading(extraction: Extraction, key: str, units: frozenset[str],
                              received: str | None, pages: list[PageOcr]) -> Extraction | None:
     """The extraction with a refused first reading of the code given, when every part of it
-    is checked by something else, as a second reading's are (:func:`with_code_readings`):
-    its unit is one of ``units`` as read, its day is the received day, and a second reading
-    of its line ends with its serial. A tuning mild receipt's code was read whole but at
-    confidence 0.00, and read again with its day wrong («…-246725-0138»): its dossier went
-    to review. None when a part fails or no second reading was made."""
+    is checked by something else, as a second reading's are (:func:`checked_code`), its unit
+    as read and its day the received day: a second reading of its line ends with its serial.
+    A tuning mild receipt's code was read whole but at confidence 0.00, and read again with
+    its day wrong («…-246725-0138»): its dossier went to review. None when a part fails or
+    no second reading was made."""
     doubt = extraction.doubts.get(key)
     code = str(doubt.value) if doubt is not None else ""
-    if (not is_dossier_code(code) or unit_of(code) not in units or received is None
-            or not carries_date(code, received)):
+    if not is_dossier_code(code):
         return None
     found = [(page.number, r) for page in pages for r in page.code_readings
-             if r.code[-4:] == code[-4:]]
+             if checked_code(code, r.code, units, received) == code]
     if not found:
         return None
     number, reading = found[0]
@@ -256,6 +255,19 @@ def _confirmed_first_reading(extraction: Extraction, key: str, units: frozenset[
                   f"day received, and a second reading of its line («{reading.code}») ends "
                   f"with the same serial")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def checked_code(code: str, other: str, units: frozenset[str], day: str | None,
+                 barred_zeros: int = 0) -> str | None:
+    """``code`` (its unit mended) when each of its parts is checked by something other than
+    the reading it comes from: its unit is one of ``units`` or one misread digit from exactly
+    one (pipeline/values/dossier_codes.py), its day is ``day`` (the received day), and its
+    serial the one ``other``, another reading of the same print, ends with (``barred_zeros``:
+    see :func:`serial_agrees`). None when a part fails."""
+    mended = mend_unit(code, units).code
+    if mended is None or day is None or not carries_date(mended, day):
+        return None
+    return mended if serial_agrees(mended, other, barred_zeros) else None
 
 
 def received_day(extraction: Extraction, key: str | None) -> str | None:
@@ -299,15 +311,16 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
 
 def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str | None
                       ) -> list[tuple[int, CodeReading]]:
-    """The pages' second readings of codes that pass the checks (see
-    :func:`with_code_readings`), their units mended, with their page numbers."""
+    """The pages' second readings of codes that pass the checks (:func:`checked_code`, the
+    serial against the first reading; the day, failing a received one, the receipt's own date
+    above the code), their units mended, with their page numbers."""
     passed = []
     for page in pages:
         for reading in page.code_readings:
-            code = mend_unit(reading.code, units).code
-            day = received or dated_above(page, reading.bbox)
-            if (code is not None and day is not None and carries_date(code, day)
-                    and serial_as_read(reading.first) == code[-4:]):
+            code = checked_code(reading.code, reading.first, units,
+                                received or dated_above(page, reading.bbox),
+                                reading.barred_zeros)
+            if code is not None:
                 passed.append((page.number, reading.model_copy(update={"code": code})))
     return passed
 
