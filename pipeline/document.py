@@ -60,11 +60,15 @@ class DocumentAnalysis:
         barcode), when it was given and valid; else the one its symbols carry, when its type
         has a dossier code: a barcode is exact and wins over OCR (§6), so a receipt whose
         printed code was read otherwise (left out for review naming both) is still of the
-        barcode's dossier."""
+        barcode's dossier. A document of no known type carrying a dossier code's symbol
+        names that code too: only receipts and cover sheets print one (§5, §6), so it is a
+        receipt whose title was not read (or a cover sheet with more on it than a caption),
+        and the documents after it are of its dossier, not of the one before it."""
         found = self.analysis.extraction.fields.get("dossier_code")
         if found is not None and found.valid:
             return str(found.value)
-        if "dossier_code" not in self.analysis.extraction.doubts:
+        if ("dossier_code" not in self.analysis.extraction.doubts
+                and self.analysis.doc_type != "unknown"):
             return None
         return dossier_code_of([code for page in self.pages for code in page.codes])
 
