@@ -44,13 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
 from config.settings import Settings
 from office.dossiers import DocumentFacts, assign_dossiers, roles_in_file
 from pipeline.doctypes import load_doctypes
-from pipeline.document import analyse_file
+from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
 from pipeline.page import process_page
 from pipeline.values.dossier_codes import unit_of
@@ -58,7 +59,7 @@ from samples.generate import CodeChances, generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
 from samples.official import HELD_OUT_FAMILIES, TUNING_FAMILIES, generate_official_file
 from samples.truth import Truth, load_truths
-from schemas.codes import DOSSIER_CODE
+from schemas.codes import DOSSIER_CODE, is_dossier_code
 from schemas.errors import OcrTimeoutError
 from schemas.ocr import PageOcr
 from schemas.record import DocumentRole
@@ -111,6 +112,12 @@ class Outcome:
     # The dossier codes its review reasons name (a receipt's code as read but refused, and as
     # read again), as office/report.py finds them.
     read_codes: frozenset[str] = frozenset()
+    # What became of its dossier-code field (receipts): given, refused (read, failed its
+    # checks) or not found.
+    code_state: str = ""
+    doc_type: str = ""
+    templates: tuple[str, ...] = ()  # its pages' true templates
+    barcoded: bool = False  # a dossier code was read from a symbol on its pages
 
 
 @dataclass
@@ -130,6 +137,7 @@ class Score:
     outcomes: list[Outcome] = field(default_factory=list)
     true_late: set[str] = field(default_factory=set)  # dossiers given a late file
     boundary_misses: list[str] = field(default_factory=list)  # for --errors (tuning only)
+    misses: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # pages by cause
 
     @property
     def f1(self) -> float:
@@ -145,6 +153,8 @@ class Score:
         self.outcomes += other.outcomes
         self.true_late |= other.true_late
         self.boundary_misses += other.boundary_misses
+        for cause, count in other.misses.items():
+            self.misses[cause] += count
 
 
 @dataclass
@@ -286,6 +296,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     truth = true_starts(stack)
     score.starts_true, score.starts_found = len(truth), len(found)
     score.starts_right = len(found & truth)
+    missed: list[tuple[Outcome, str]] = []  # pages on a wrong dossier or none, for misses
     score.boundary_misses = [
         f"stack {number} page {n} ({stack.pages[n - 1].template}): "
         f"{'a start not found' if n in truth else 'split where no document starts'}"
@@ -301,7 +312,9 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         score.outcomes.append(Outcome(
             assignment.code, fact.role, reviewed, [t.dossier for t in trues],
             stack.folder is not None, f"{document.analysis.doc_type}: {why}", number,
-            frozenset(DOSSIER_CODE.findall("; ".join(assessment.review_reasons)))))
+            frozenset(DOSSIER_CODE.findall("; ".join(assessment.review_reasons))),
+            code_state(document), document.analysis.doc_type, tuple(t.template for t in trues),
+            any(is_dossier_code(c.text) for p in document.pages for c in p.codes)))
         for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
@@ -309,7 +322,55 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
             score.coded_right += true.coded and right
             score.wrong_unreviewed += (not right and assignment.code is not None
                                        and not reviewed)
+            if not right:
+                missed.append((score.outcomes[-1], true.dossier))
+    for outcome, dossier in missed:
+        score.misses[miss_cause(outcome, dossier, score.outcomes)] += 1
     return score
+
+
+def code_state(document: DocumentAnalysis) -> str:
+    """What became of a document's dossier-code field: given, refused or not found ("" for
+    a type without one)."""
+    extraction = document.analysis.extraction
+    if "dossier_code" in extraction.fields:
+        return "given"
+    if "dossier_code" in extraction.doubts:
+        return "refused"
+    return "not found" if document.analysis.doc_type == "dossier_receipt" else ""
+
+
+# Why a page misses its dossier, in the order they are told apart (see miss_cause).
+MISS_CAUSES = ("boundary", "late result", "receipt typed unknown", "receipt typed otherwise",
+               "receipt code refused",
+               "receipt code not found", "receipt code refused (barcoded)",
+               "receipt code not found (barcoded)", "receipt code wrong", "left without dossier",
+               "joined another dossier")
+
+
+def miss_cause(outcome: Outcome, dossier: str, outcomes: list[Outcome]) -> str:
+    """Why a page of ``dossier`` in the document ``outcome`` missed it (counts only are
+    printed, for both parts): its document spans several dossiers (a boundary missed); it
+    is of a late file; its dossier has no receipt document in the stack; the receipt's code
+    was refused, not found or read wrong (the pages after it follow it); else its own
+    document joined no dossier or another one."""
+    if len(set(outcome.true_dossiers)) > 1:
+        return "boundary"
+    if outcome.late:
+        return "late result"
+    receipt = next((o for o in outcomes if o.role is DocumentRole.RECEIPT and not o.late
+                    and o.stack == outcome.stack and dossier in o.true_dossiers), None)
+    if receipt is None:
+        found = next((o for o in outcomes if o.stack == outcome.stack and not o.late
+                      and dossier in o.true_dossiers and "dossier_receipt" in o.templates), None)
+        return ("receipt typed unknown" if found is not None and found.doc_type == "unknown"
+                else "receipt typed otherwise")
+    if receipt.code != dossier:
+        if receipt.code is not None:
+            return "receipt code wrong"
+        state = receipt.code_state if receipt.code_state != "given" else "wrong"
+        return f"receipt code {state}" + (" (barcoded)" if receipt.barcoded else "")
+    return "left without dossier" if outcome.code is None else "joined another dossier"
 
 
 @dataclass
@@ -388,6 +449,14 @@ def print_scores(scores: dict[tuple[str, str], Score], seconds: float) -> None:
                       assembled_indicators(s.outcomes).rates(),
                       true_indicators(s.outcomes).rates())
     Console(width=240).print(table)
+    misses = Table(title="pages that miss their dossier, by cause")
+    for column in ("part", "tier", "missed", *MISS_CAUSES):
+        misses.add_column(column, justify="left" if column in ("part", "tier") else "right")
+    for (part, tier), s in scores.items():
+        if s.stacks:
+            misses.add_row(part, tier, str(s.pages - s.right_dossier),
+                           *(str(s.misses.get(cause, 0)) for cause in MISS_CAUSES))
+    Console(width=240).print(misses)
 
 
 def print_errors(scores: dict[tuple[str, str], Score]) -> None:
@@ -424,9 +493,19 @@ def kept_pages(cache: Path) -> dict[Job, PageOcr]:
                 except (EOFError, pickle.UnpicklingError):
                     break  # the end, or a page still being written by a running benchmark
                 # Validated again: a page kept by an older version lacks newer fields
-                # (seals), which take their defaults.
-                kept[job] = PageOcr.model_validate(dict(page.__dict__))
+                # (seals, a code reading's barred zeros), which take their defaults.
+                kept[job] = PageOcr.model_validate(_plain(page))
     return kept
+
+
+def _plain(value: Any) -> Any:
+    """A kept model as plain data, its nested models too (as unpickled: their fields as the
+    version that kept them had them)."""
+    if isinstance(value, BaseModel):
+        return {key: _plain(item) for key, item in value.__dict__.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item) for item in value)
+    return value
 
 
 def read_pages(stacks: list[Stack], cache: Path, cached_only: bool,

@@ -37,7 +37,7 @@ class DocumentFacts:
 
     role: DocumentRole
     cover_code: str | None  # from a cover sheet before it
-    own_code: str | None  # a receipt's dossier_code field, as given
+    own_code: str | None  # a receipt's dossier_code field, as given, or its symbol's
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
 
     A receipt starts its dossier even when its code could not be read: the documents after
     it then join no dossier and go to review, rather than the dossier before it."""
-    receipt_codes = [d.own_code for d in documents if d.role is DocumentRole.RECEIPT]
+    receipt_codes = [d.own_code for d in documents if _opens_dossier(d)]
     only = receipt_codes[0] if len(set(receipt_codes)) == 1 else None
     # The folder's or command line's code is the next way in for a file's one receipt whose
     # own code could not be read (a late file dropped in its dossier's folder); with several
@@ -80,9 +80,10 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     current: Assignment | None = None  # what the last receipt (without cover) gave
     disputed: str | None = None  # a cover sheet's code its receipt contradicts
     for document in documents:
-        if document.role is DocumentRole.RECEIPT:
+        if _opens_dossier(document):
             current = _receipt_assignment(document, receipt_fallback)
-            assignments.append(current)
+            assignments.append(current if document.role is DocumentRole.RECEIPT
+                               or current.doubt else Assignment(current.code, _UNTITLED_DOUBT))
             disputed = document.cover_code if current.doubt else None
         elif document.cover_code and document.cover_code == disputed:
             # Either the sheet or the receipt is of another dossier, and so may these be: they
@@ -103,6 +104,19 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
                                                 "(or one whose code could not be read) after "
                                                 "this document: which dossier is it part of?"))
     return assignments
+
+
+_UNTITLED_DOUBT = ("no receipt's title was read on it, but it carries its dossier code as a "
+                   "barcode or QR code: is it the dossier's receipt?")
+
+
+def _opens_dossier(document: DocumentFacts) -> bool:
+    """Whether a document opens its dossier as a receipt does: a receipt, or a document of
+    no receipt's type that carries a dossier code's symbol (pipeline/document.py's
+    ``own_code``: a receipt whose title was not read). It goes to review; the documents
+    after it join its dossier by the symbol, exact as a cover sheet's."""
+    return document.role is DocumentRole.RECEIPT or (
+        document.role is DocumentRole.COMPONENT and document.own_code is not None)
 
 
 def _receipt_assignment(receipt: DocumentFacts, fallback: str | None) -> Assignment:

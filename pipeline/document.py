@@ -18,7 +18,7 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
-from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_as_read, unit_of
+from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_agrees
 from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
@@ -60,11 +60,15 @@ class DocumentAnalysis:
         barcode), when it was given and valid; else the one its symbols carry, when its type
         has a dossier code: a barcode is exact and wins over OCR (§6), so a receipt whose
         printed code was read otherwise (left out for review naming both) is still of the
-        barcode's dossier."""
+        barcode's dossier. A document of no known type carrying a dossier code's symbol
+        names that code too: only receipts and cover sheets print one (§5, §6), so it is a
+        receipt whose title was not read (or a cover sheet with more on it than a caption),
+        and the documents after it are of its dossier, not of the one before it."""
         found = self.analysis.extraction.fields.get("dossier_code")
         if found is not None and found.valid:
             return str(found.value)
-        if "dossier_code" not in self.analysis.extraction.doubts:
+        if ("dossier_code" not in self.analysis.extraction.doubts
+                and self.analysis.doc_type != "unknown"):
             return None
         return dossier_code_of([code for page in self.pages for code in page.codes])
 
@@ -233,18 +237,17 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
 def _confirmed_first_reading(extraction: Extraction, key: str, units: frozenset[str],
                              received: str | None, pages: list[PageOcr]) -> Extraction | None:
     """The extraction with a refused first reading of the code given, when every part of it
-    is checked by something else, as a second reading's are (:func:`with_code_readings`):
-    its unit is one of ``units`` as read, its day is the received day, and a second reading
-    of its line ends with its serial. A tuning mild receipt's code was read whole but at
-    confidence 0.00, and read again with its day wrong («…-246725-0138»): its dossier went
-    to review. None when a part fails or no second reading was made."""
+    is checked by something else, as a second reading's are (:func:`checked_code`), its unit
+    as read and its day the received day: a second reading of its line ends with its serial.
+    A tuning mild receipt's code was read whole but at confidence 0.00, and read again with
+    its day wrong («…-246725-0138»): its dossier went to review. None when a part fails or
+    no second reading was made."""
     doubt = extraction.doubts.get(key)
     code = str(doubt.value) if doubt is not None else ""
-    if (not is_dossier_code(code) or unit_of(code) not in units or received is None
-            or not carries_date(code, received)):
+    if not is_dossier_code(code):
         return None
     found = [(page.number, r) for page in pages for r in page.code_readings
-             if r.code[-4:] == code[-4:]]
+             if checked_code(code, r.code, units, received) == code]
     if not found:
         return None
     number, reading = found[0]
@@ -256,6 +259,19 @@ def _confirmed_first_reading(extraction: Extraction, key: str, units: frozenset[
                   f"day received, and a second reading of its line («{reading.code}») ends "
                   f"with the same serial")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def checked_code(code: str, other: str, units: frozenset[str], day: str | None,
+                 barred_zeros: int = 0) -> str | None:
+    """``code`` (its unit mended) when each of its parts is checked by something other than
+    the reading it comes from: its unit is one of ``units`` or one misread digit from exactly
+    one (pipeline/values/dossier_codes.py), its day is ``day`` (the received day), and its
+    serial the one ``other``, another reading of the same print, ends with (``barred_zeros``:
+    see :func:`serial_agrees`). None when a part fails."""
+    mended = mend_unit(code, units).code
+    if mended is None or day is None or not carries_date(mended, day):
+        return None
+    return mended if serial_agrees(mended, other, barred_zeros) else None
 
 
 def received_day(extraction: Extraction, key: str | None) -> str | None:
@@ -299,15 +315,16 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
 
 def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str | None
                       ) -> list[tuple[int, CodeReading]]:
-    """The pages' second readings of codes that pass the checks (see
-    :func:`with_code_readings`), their units mended, with their page numbers."""
+    """The pages' second readings of codes that pass the checks (:func:`checked_code`, the
+    serial against the first reading; the day, failing a received one, the receipt's own date
+    above the code), their units mended, with their page numbers."""
     passed = []
     for page in pages:
         for reading in page.code_readings:
-            code = mend_unit(reading.code, units).code
-            day = received or dated_above(page, reading.bbox)
-            if (code is not None and day is not None and carries_date(code, day)
-                    and serial_as_read(reading.first) == code[-4:]):
+            code = checked_code(reading.code, reading.first, units,
+                                received or dated_above(page, reading.bbox),
+                                reading.barred_zeros)
+            if code is not None:
                 passed.append((page.number, reading.model_copy(update={"code": code})))
     return passed
 

@@ -10,6 +10,8 @@ the copies of ID cards through the scanner at once, sometimes several dossiers i
   so a receipt after the sheet's dossier's own opens a dossier of its own (the first one is
   the sheet's dossier's, and a code it prints that differs is a conflict for review:
   office/dossiers.py).
+- A page without a title that carries a dossier code's symbol (and is no cover sheet) starts
+  a document: only receipts print one, so it is a receipt whose title was not read.
 - A page without a title that looks like the start of another type (many of that type's
   labels printed, more than of its own document's type), or like its own document's first
   page over again (a second form whose title was not read), is a doubt: it starts a document
@@ -23,6 +25,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pipeline.barcodes import dossier_code_of
 from pipeline.classify import label_share, score_doctype
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, build_rows, title_score
@@ -195,8 +198,11 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
             continue
         opens = opened_type(layout, doctypes)
         current = spans[-1] if spans else None
-        if opens is not None or current is None:
-            if opens in receipts:
+        # A page carrying a dossier code's symbol, and more than a cover sheet, is a receipt
+        # whose title was not read: no attachment prints one.
+        symbol = opens is None and dossier_code_of(layout.page.codes) is not None
+        if opens is not None or current is None or symbol:
+            if opens in receipts or symbol:
                 if receipt_seen:
                     dossier = None  # a second receipt: the cover sheet's reach ends
                 receipt_seen = True

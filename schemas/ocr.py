@@ -73,6 +73,9 @@ class CodeReading(BaseModel):
     code: str
     first: str
     bbox: BBox
+    # Islands of ink inside the glyphs' holes erased before this reading: the bars or dots of
+    # a face's zeros (no other character of a code has any), which Tesseract reads 6, 8 or 9.
+    barred_zeros: int = 0
 
 
 class PageOcr(BaseModel):

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from pipeline.text import fold, nfc
 from pipeline.values.normalize import PATTERNS
-from pipeline.values.normalize import normalize_dossier_code as frame_code
 from schemas.codes import is_dossier_code
 
 UNIT_LENGTH = 13  # «000.00.21.H27»
@@ -111,12 +110,21 @@ def normalize_dossier_code(text: str) -> str | None:
     «000.00.21.H27-241128-0001», «OO0. 21.32 ..H14-…» → «000.21.32.H14-…» (see
     :func:`read_code`); failing that, any code of the same frame as read, for the validator to
     refuse with what was read."""
-    code = read_code(fold(text))
+    folded = fold(text)
+    code = read_code(folded)
     if code is not None:
         return code
-    framed = frame_code(text)
-    if framed is not None and is_dossier_code(framed):
-        # The frame matched inside a longer reading («…-00001»): refuse what was read.
+    found = PATTERNS["dossier_code"].search(folded)
+    if found is None:
+        return None
+    if found.group(1) is None:
+        framed = re.sub(r"\s+", "", found.group()).upper()
+    else:
+        office, sector, unit, province, day, serial = found.groups()
+        framed = f"{office}.{sector}.{unit}.H{province}-{day}-{serial}"
+    if is_dossier_code(framed):
+        # A code matched inside a longer reading («…-00001»), which read_code refuses: what
+        # was read is given, for the validator to refuse.
         return re.sub(r"\s+", "", nfc(text)).upper()
     return framed
 
@@ -160,3 +168,25 @@ def serial_as_read(text: str) -> str | None:
     checks a serial, so a second reading of a code is given only where the first agrees."""
     found = _LAST_SERIAL.search(fold(text))
     return _digits(found.group(1), _SERIAL) if found else None
+
+
+# What the first reading makes of a zero whose face bars or dots it (DejaVu Sans Mono: «6440»
+# for «0440»); an 8 is left out: a barred zero taken for an 8 could be one.
+_BARRED_ZERO_READS = frozenset("69")
+
+
+def serial_agrees(code: str, read: str, barred_zeros: int = 0) -> bool:
+    """Whether ``code``'s serial is the one ``read`` (another reading of the same print) ends
+    with. A reading made with the bars of ``barred_zeros`` zeros erased
+    (pipeline/ocr/code_reread.py) may differ where the other read such a zero as a 6 or 9,
+    when it reads exactly as many zeros as bars were erased: every zero it reads is one the
+    glyphs' shapes show, and every other digit agrees."""
+    serial = serial_as_read(read)
+    if serial is None:
+        return False
+    if serial == code[-4:]:
+        return True
+    if not barred_zeros or code.count("0") != barred_zeros:
+        return False
+    return all(a == b or (b == "0" and a in _BARRED_ZERO_READS)
+               for a, b in zip(serial, code[-4:], strict=True))

@@ -214,18 +214,6 @@ def normalize_year(text: str) -> str | None:
     return found.group() if found else None
 
 
-def normalize_dossier_code(text: str) -> str | None:
-    """Uppercase, no spaces: «000.00.21.h27 - 241128-0001» → «000.00.21.H27-241128-0001»;
-    a dot OCR lost or read as a space is put back («000 21.32.H14-…» → «000.21.32.H14-…»)."""
-    found = _search("dossier_code", text)
-    if not found:
-        return None
-    if found.group(1) is None:
-        return re.sub(r"\s+", "", found.group()).upper()
-    office, sector, unit, province, day, serial = found.groups()
-    return f"{office}.{sector}.{unit}.H{province}-{day}-{serial}"
-
-
 def normalize_gender(text: str) -> str | None:
     """«Nam» or «Nữ», also from OCR-damaged «Nu», «NỮ», «nừ»; failing that, the first word
     one letter from exactly one of them («NữỮ» read for «Nữ»; «Narn», with «m» read as

@@ -3,7 +3,7 @@ dossiers and from the truth, so that a difference between the two is the assembl
 
 from __future__ import annotations
 
-from benchmarks.dossiers import Outcome, assembled_indicators, true_indicators
+from benchmarks.dossiers import Outcome, assembled_indicators, miss_cause, true_indicators
 from schemas.record import DocumentRole
 
 A, B = "000.00.21.H27-241128-0001", "000.00.21.H27-241128-0002"
@@ -42,3 +42,23 @@ def test_an_unread_receipt_read_as_the_code_of_a_receiptless_dossier_is_counted_
     receipt = Outcome(None, RECEIPT, True, [B], False, read_codes=frozenset({B}))
     outcomes = [receipt, outcome(B, RESULT, False, B, late=True)]
     assert assembled_indicators(outcomes).dossiers == true_indicators(outcomes).dossiers == 1
+
+
+def test_a_missed_page_is_counted_under_the_cause_that_sent_it_astray() -> None:
+    """GIVEN B's receipt refused, its form following it into no dossier, a document glued
+    across A and B, and a form of A that joined B THEN each is told by its cause: a form
+    follows its receipt's."""
+    refused = Outcome(None, RECEIPT, True, [B], False, code_state="refused",
+                      templates=("dossier_receipt",))
+    form = Outcome(None, COMPONENT, True, [B], False)
+    glued = Outcome(A, COMPONENT, False, [A, B], False)
+    receipt_a = Outcome(A, RECEIPT, False, [A], False, code_state="given")
+    strayed = Outcome(B, COMPONENT, False, [A], False)
+    outcomes = [receipt_a, strayed, refused, form, glued]
+    assert miss_cause(refused, B, outcomes) == miss_cause(form, B, outcomes) == (
+        "receipt code refused")
+    assert miss_cause(glued, B, outcomes) == "boundary"
+    assert miss_cause(strayed, A, outcomes) == "joined another dossier"
+    untyped = Outcome(None, COMPONENT, True, [B], False, doc_type="unknown",
+                      templates=("dossier_receipt",))
+    assert miss_cause(form, B, [untyped, form]) == "receipt typed unknown"

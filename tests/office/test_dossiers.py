@@ -140,3 +140,18 @@ def test_a_folders_code_is_given_to_no_receipt_of_several():
     first, form, second = assign_dossiers([facts(RECEIPT), facts(COMPONENT), facts(RECEIPT)], B)
     assert first.code is None and second.code is None
     assert form.code is None and "no readable dossier code" in form.doubt
+
+
+def test_a_document_carrying_a_dossier_codes_symbol_opens_that_dossier_in_review():
+    """
+    GIVEN a receipt of A and its form, then a document of no receipt's type that carries
+    B's code as a barcode (a receipt whose title was not read), and a form after it
+    WHEN assigned
+    THEN that document opens B and goes to review asking whether it is the receipt; the
+    form after it joins B by the symbol, exact as under a cover sheet, not A
+    """
+    assigned = assign_dossiers([facts(RECEIPT, own=A), facts(COMPONENT),
+                                facts(COMPONENT, own=B), facts(COMPONENT)], None)
+    assert [a.code for a in assigned] == [A, A, B, B]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, False]
+    assert "receipt" in (assigned[2].doubt or "")

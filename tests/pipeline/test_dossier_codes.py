@@ -8,7 +8,12 @@ import pytest
 from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
-from pipeline.values.dossier_codes import mend_unit, normalize_dossier_code, serial_as_read
+from pipeline.values.dossier_codes import (
+    mend_unit,
+    normalize_dossier_code,
+    serial_agrees,
+    serial_as_read,
+)
 from schemas.ocr import CodeReading
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
@@ -33,6 +38,19 @@ def doctypes() -> list[DocTypeDefinition]:
 ])
 def test_a_code_is_read_by_its_structure(read, code):
     assert normalize_dossier_code(f"Mã hồ sơ: {read}") == code
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("000.00.21.H27-241128-0001", "000.00.21.H27-241128-0001"),
+    ("000.00.21.h27 - 241128 - 0001", "000.00.21.H27-241128-0001"),
+    ("000 21.32.H14-250522-0030", "000.21.32.H14-250522-0030"),  # a dot read as a space
+    ("00021.32.H14–250522–0030 (bộ)", "000.21.32.H14-250522-0030"),  # lost dot, en dashes
+    # A code inside a longer reading is given as read, for the validator to refuse.
+    ("000.00.21.H27-241128-00001", "000.00.21.H27-241128-00001"),
+    ("số 0439/TNHS", None),
+])
+def test_the_one_normaliser_of_dossier_codes(text, expected):
+    assert normalize_dossier_code(text) == expected
 
 
 @pytest.mark.parametrize("read", [
@@ -129,14 +147,29 @@ def test_the_serial_a_reading_ends_with(read, serial):
     assert serial_as_read(read) == serial
 
 
+@pytest.mark.parametrize(("read", "bars", "agrees"), [
+    ("…-0001", 0, True),  # the same serial
+    ("…-6001", 8, True),  # a barred zero read as a 6: as many zeros as bars erased
+    ("…-6091", 8, True),  # … or as a 9
+    ("…-6001", 0, False),  # no bar erased: nothing says the 6 is a zero
+    ("…-6001", 7, False),  # one zero more than bars: one of them is not shown by a bar
+    ("…-8001", 8, False),  # an 8: a barred zero could be taken for one, and an 8 for it
+    ("…-6002", 8, False),  # another digit differs
+])
+def test_a_serial_agrees_with_another_reading(read, bars, agrees):
+    assert serial_agrees(CODE, read, bars) is agrees
+
+
 def reread_receipt(doctypes, first: str, second: str | None, units: set[str],
-                   lines: list[str] | None = None):
+                   lines: list[str] | None = None, barred_zeros: int = 0):
     """A receipt whose code line was read ``first`` on the page, its words at confidence 20,
-    and ``second`` on its own (None: not read again)."""
+    and ``second`` on its own (None: not read again) with ``barred_zeros`` zeros' bars
+    erased."""
     page = make_page(lines or receipt_reading(first), confidences={
         word: 20.0 for word in first.split()})
     page = page.model_copy(update={"code_readings": [
-        CodeReading(code=second, first=first, bbox=(100, 100, 900, 140))] if second else []})
+        CodeReading(code=second, first=first, bbox=(100, 100, 900, 140),
+                    barred_zeros=barred_zeros)] if second else []})
     (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset(units))
     return document
 
@@ -254,3 +287,20 @@ def test_a_receipts_own_date_above_the_code_checks_the_second_reading_when_no_re
         CodeReading(code=CODE, first=first, bbox=code_line.bbox)]})
     (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
     assert (document.own_code == CODE) is given
+
+
+def test_a_code_printed_with_barred_zeros_is_given_when_the_bars_account_for_its_zeros(doctypes):
+    """
+    GIVEN a receipt printing its code in a face whose zeros carry a bar (DejaVu Sans Mono
+    bold, a tuning mild receipt), read «968…-6001» on the page and exactly on its line once
+    the 8 zeros' bars were erased
+    WHEN analysed with the office's units
+    THEN the code is given: unit and day are checked as ever, and the serial's 6 is a zero
+    whose bar was erased; with fewer bars than zeros, or none, it goes to review
+    """
+    first = "9680.00.21 .H27-241128-6001"
+    assert reread_receipt(doctypes, first, CODE, {UNIT}, barred_zeros=8).own_code == CODE
+    for bars in (0, 7):
+        document = reread_receipt(doctypes, first, CODE, {UNIT}, barred_zeros=bars)
+        assert document.own_code is None
+        assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW

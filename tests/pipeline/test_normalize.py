@@ -7,7 +7,6 @@ from pipeline.values.normalize import (
     normalize_date,
     normalize_datetime,
     normalize_digits,
-    normalize_dossier_code,
     normalize_email,
     normalize_gender,
     normalize_id_number,
@@ -129,17 +128,6 @@ def test_normalize_integer(text, expected):
 ])
 def test_normalize_year(text, expected):
     assert normalize_year(text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("000.00.21.H27-241128-0001", "000.00.21.H27-241128-0001"),
-    ("000.00.21.h27 - 241128 - 0001", "000.00.21.H27-241128-0001"),
-    ("000 21.32.H14-250522-0030", "000.21.32.H14-250522-0030"),  # a dot read as a space
-    ("00021.32.H14–250522–0030 (bộ)", "000.21.32.H14-250522-0030"),  # lost dot, en dashes
-    ("số 0439/TNHS", None),
-])
-def test_normalize_dossier_code(text, expected):
-    assert normalize_dossier_code(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -254,3 +254,21 @@ def test_an_untitled_letter_whose_markers_span_its_pages_is_one_document(doctype
     after_a_form = split_document(pages_of(BIRTH_FORM, last), doctypes, {}, NEAR)
     assert shape(after_a_form) == [("birth_registration", 1, 1, None), (None, 2, 2, None)]
     assert "official_document" in after_a_form[1].doubts[0]
+
+
+def test_an_untitled_page_carrying_a_dossier_codes_symbol_starts_its_dossier(doctypes):
+    """
+    GIVEN a receipt of dossier A and its form, then a receipt whose title was not read but
+    whose barcode carries dossier B's code (a hard scan), and a form after it
+    WHEN the file is analysed
+    THEN the untitled receipt is a document of its own, not an attachment of the form before
+    it, and names dossier B by its symbol, whatever type it was given
+    """
+    other = "000.00.21.H27-241128-0002"
+    untitled = [line for line in RECEIPT_FORM if not line.startswith("GIẤY TIẾP NHẬN")
+                and not line.startswith("Mã hồ sơ")]
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             with_codes(make_page(untitled, number=3), other), make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert [d.own_code for d in documents] == [CODE, None, other, None]
