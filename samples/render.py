@@ -11,6 +11,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -482,12 +483,9 @@ def draw_rows(rows: list[Row], setter: Typesetter, rng: random.Random) -> Image.
 def thinned(image: Image.Image) -> Image.Image:
     """The page with every stroke a pixel thinner (each pixel the lightest of itself and its
     neighbours right, below and diagonally): a face of hairline strokes and joins, whose
-    hairlines print under a pixel wide at 300 DPI and break apart (Layout.thin_ink)."""
-    grey = np.asarray(image)
-    light = grey.copy()
-    light[:, :-1] = np.maximum(light[:, :-1], grey[:, 1:])
-    light[:-1, :] = np.maximum(light[:-1, :], grey[1:, :])
-    light[:-1, :-1] = np.maximum(light[:-1, :-1], grey[1:, 1:])
+    hairlines print under a pixel wide at 300 DPI and break apart (Layout.thin_ink): a grey
+    dilation by a 2×2 square anchored at its top left."""
+    light = cv2.dilate(np.asarray(image), np.ones((2, 2), np.uint8), anchor=(0, 0))
     return Image.fromarray(light)
 
 

@@ -26,7 +26,7 @@ from samples.generate import (
     render_form,
 )
 from samples.layouts import LAYOUTS
-from samples.render import render_page
+from samples.render import render_page, thinned
 from samples.truth import MANIFEST_NAME, Truth, load_truths
 from samples.vietnamese import date_words, number_words
 
@@ -425,3 +425,14 @@ def test_grid_layout_rules_a_table_and_prints_labels_without_colons() -> None:
     # A table rule: some pixel row is dark across most of the text width.
     dark_share = (pixels < 128).mean(axis=1)
     assert dark_share.max() > 0.7
+
+
+def test_thinned_strokes_lose_one_pixel_on_their_bottom_right() -> None:
+    page = np.full((8, 8), 255, np.uint8)
+    page[2:5, 2:6] = 0  # a stroke 3 px high, 4 px wide
+
+    thin = np.asarray(thinned(Image.fromarray(page)))
+
+    assert (thin[2:4, 2:5] == 0).all()
+    assert int((thin == 0).sum()) == 2 * 3  # one row and one column fewer, nothing moved
+    assert thin.shape == page.shape
