@@ -77,6 +77,28 @@ def wait_for_warnings(office: Office, names: list[str], *words: str) -> None:
                     f"the watcher's «{' '.join(words)}» about {names}", timeout=120)
 
 
+def cut_in_the_middle_of_a_batch(office: Office, proxy: SwitchableProxy,
+                                 *warning_words: str) -> list[dict]:
+    """Six scans under way, the proxy cut, four more dropped: the watcher can neither store
+    nor record them, so they wait in the inbox, unrecorded. Once the proxy is back every file
+    ends as exactly one record (returned)."""
+    before = drop_batch(office, "trước", 6, writers=(write_at_once,))
+    office.wait_for(lambda: under_way(office, set(before), 6), "the batch under way",
+                    timeout=300)
+    proxy.down()
+    during = drop_batch(office, "trong", 4, writers=(write_at_once,))
+    wait_for_warnings(office, [name.split("/")[1] for name in during.values()],
+                      "not taken yet", *warning_words)
+    assert {p.name for p in office.inbox_files()} == {n.split("/")[1] for n in during.values()}
+    assert office.records_of(set(during)) == []
+
+    proxy.up()
+    expected = set(before) | set(during)
+    office.wait_for(all_final(office, expected, 10), "every file after the outage",
+                    timeout=420)
+    return assert_one_record_per_file(office, expected)
+
+
 def assert_each_processed_by_one_run(office: Office, records: list[dict]) -> None:
     """Each record processed by exactly one run that completed; none of its runs still
     going (a run that failed against the dead server and was replaced is finished too)."""
@@ -107,23 +129,7 @@ def office_with_proxy(tmp_path: Path, s3_server: S3Server, postgres_url: str,
 def test_a_store_outage_in_the_middle_of_a_batch_loses_nothing(
         office_with_proxy: tuple[Office, SwitchableProxy]) -> None:
     office, proxy = office_with_proxy
-    before = drop_batch(office, "trước", 6, writers=(write_at_once,))
-    office.wait_for(lambda: under_way(office, set(before), 6), "the batch under way",
-                    timeout=300)
-    proxy.down()
-    during = drop_batch(office, "trong", 4, writers=(write_at_once,))
-    wait_for_warnings(office, [name.split("/")[1] for name in during.values()],
-                      "not taken yet")
-    # The watcher tried to store these originals and could not: they wait in the inbox,
-    # unrecorded.
-    assert {p.name for p in office.inbox_files()} == {n.split("/")[1] for n in during.values()}
-    assert office.records_of(set(during)) == []
-
-    proxy.up()
-    expected = set(before) | set(during)
-    office.wait_for(all_final(office, expected, 10), "every file after the outage",
-                    timeout=420)
-    assert_one_record_per_file(office, expected)
+    cut_in_the_middle_of_a_batch(office, proxy)
 
 
 @pytest.fixture
@@ -198,19 +204,5 @@ def office_with_cut_database(tmp_path: Path, s3_server: S3Server, postgres_url: 
 def test_a_database_outage_in_the_middle_of_a_batch_loses_nothing(
         office_with_cut_database: tuple[Office, SwitchableProxy]) -> None:
     office, proxy = office_with_cut_database
-    before = drop_batch(office, "trước", 6, writers=(write_at_once,))
-    office.wait_for(lambda: under_way(office, set(before), 6), "the batch under way",
-                    timeout=300)
-    proxy.down()
-    during = drop_batch(office, "trong", 4, writers=(write_at_once,))
-    wait_for_warnings(office, [name.split("/")[1] for name in during.values()],
-                      "not taken yet", "Database")
-    assert {p.name for p in office.inbox_files()} == {n.split("/")[1] for n in during.values()}
-    assert office.records_of(set(during)) == []
-
-    proxy.up()
-    expected = set(before) | set(during)
-    office.wait_for(all_final(office, expected, 10), "every file after the outage",
-                    timeout=420)
-    records = assert_one_record_per_file(office, expected)
+    records = cut_in_the_middle_of_a_batch(office, proxy, "Database")
     assert_each_processed_by_one_run(office, records)
