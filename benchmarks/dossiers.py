@@ -285,7 +285,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     doctypes = load_doctypes(settings.doctypes_dir)
     analysed = analyse_file(pages, doctypes, settings.review, units=units)
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
-    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code)
+    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
              for d, role in zip(analysed, roles, strict=True)]
     # Cover sheets are no document (§5): the pages that must join a dossier are the others.
     score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,

@@ -12,7 +12,13 @@ import logging
 from dataclasses import dataclass, replace
 
 from pipeline.assess import Assessment, ReviewOptions, assess_document
-from pipeline.barcodes import codes_to_report, dossier_code_of, is_cover_sheet, is_dossier_code
+from pipeline.barcodes import (
+    codes_to_report,
+    dossier_code_of,
+    is_cover_sheet,
+    is_dossier_code,
+    untitled_receipt_code,
+)
 from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
@@ -67,10 +73,19 @@ class DocumentAnalysis:
         found = self.analysis.extraction.fields.get("dossier_code")
         if found is not None and found.valid:
             return str(found.value)
-        if ("dossier_code" not in self.analysis.extraction.doubts
-                and self.analysis.doc_type != "unknown"):
-            return None
-        return dossier_code_of([code for page in self.pages for code in page.codes])
+        codes = [code for page in self.pages for code in page.codes]
+        if "dossier_code" in self.analysis.extraction.doubts:
+            return dossier_code_of(codes)
+        return untitled_receipt_code(self.analysis.doc_type, codes)
+
+    @property
+    def untitled_receipt(self) -> bool:
+        """Whether it acts as its dossier's receipt without being typed one: a document of no
+        known type carrying a dossier code's symbol (pipeline/barcodes.py
+        ``untitled_receipt_code``, the rule the split started it by)."""
+        return untitled_receipt_code(
+            self.analysis.doc_type, [code for page in self.pages for code in page.codes]
+        ) is not None
 
 
 def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:

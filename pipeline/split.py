@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipeline.barcodes import dossier_code_of
+from pipeline.barcodes import untitled_receipt_code
 from pipeline.classify import label_share, score_doctype
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, build_rows, title_score
@@ -200,7 +200,7 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
         current = spans[-1] if spans else None
         # A page carrying a dossier code's symbol, and more than a cover sheet, is a receipt
         # whose title was not read: no attachment prints one.
-        symbol = opens is None and dossier_code_of(layout.page.codes) is not None
+        symbol = untitled_receipt_code(opens, layout.page.codes) is not None
         if opens is not None or current is None or symbol:
             if opens in receipts or symbol:
                 if receipt_seen:
