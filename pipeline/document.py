@@ -82,7 +82,11 @@ class DocumentAnalysis:
     def untitled_receipt(self) -> bool:
         """Whether it acts as its dossier's receipt without being typed one: a document of no
         known type carrying a dossier code's symbol (pipeline/barcodes.py
-        ``untitled_receipt_code``, the rule the split started it by)."""
+        ``untitled_receipt_code``, the rule the split started it by), or one whose first page
+        prints a dossier code no page of its dossier printed before (pipeline/split.py): its
+        own code is then not known, and the documents after it go to review."""
+        if self.analysis.doc_type == "unknown" and self.span.prints_new_code:
+            return True
         return untitled_receipt_code(
             self.analysis.doc_type, [code for page in self.pages for code in page.codes]
         ) is not None

@@ -325,3 +325,40 @@ def test_splitting_analysis_and_assembly_apply_one_rule_to_an_untitled_symbol_pa
                                 for role, d in zip(roles, documents, strict=True)], None)
     assert [a.code for a in assigned] == [CODE, CODE, other, other]
     assert [a.doubt is not None for a in assigned] == [False, False, True, False]
+
+
+def test_an_untitled_page_printing_a_new_dossier_code_does_not_carry_the_next_form_astray(
+        doctypes):
+    """
+    GIVEN a receipt of dossier A and its form, then a receipt of dossier B without a symbol
+    whose title and most labels were not read (its code still printed), and B's form
+    WHEN the file is analysed and its documents assigned
+    THEN the page printing B's code starts a document of its own in review, and B's form
+    joins no dossier, in review (the receipt before it has no code that was read), rather
+    than A without review as when the page was glued to A's form
+    """
+    other = "000.00.21.H27-241128-0002"
+    lost = [line.replace(CODE, other) for line in RECEIPT_FORM
+            if not line.startswith("GIẤY TIẾP NHẬN")][:6]
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             make_page(lost, number=3), make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert documents[2].analysis.doc_type == "unknown"
+    assert other in documents[2].analysis.assessment.review_reasons[0]
+    assert [d.untitled_receipt for d in documents] == [False, False, True, False]
+    roles = roles_in_file([d.analysis.doc_type for d in documents], doctypes)
+    assigned = assign_dossiers([DocumentFacts(role, d.span.dossier_code, d.own_code,
+                                              d.untitled_receipt)
+                                for role, d in zip(roles, documents, strict=True)], None)
+    assert [a.code for a in assigned] == [CODE, CODE, None, None]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, True]
+
+
+def test_an_untitled_page_printing_its_own_dossiers_code_stays_an_attachment(doctypes):
+    """GIVEN a receipt and an untitled page printing the receipt's own code again WHEN split
+    THEN the page is the receipt's attachment, no doubt."""
+    again = ["Ghi chú kèm theo giấy tiếp nhận", f"Mã hồ sơ: {CODE}", *PLAIN_PAGE]
+    documents = analyse_file([make_page(RECEIPT_FORM, number=1), make_page(again, number=2)],
+                             doctypes, ReviewOptions())
+    assert [(d.span.first, d.span.last) for d in documents] == [(1, 2)]
