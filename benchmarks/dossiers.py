@@ -2,7 +2,7 @@
 
     python -m benchmarks.dossiers [--stacks 42] [--seed 5] [--dpi 200] [--tiers clean,mild,hard]
                                   [--parts tuning,held_out] [--keep DIR [--cached-only]]
-                                  [--read-again TEMPLATES] [--errors]
+                                  [--read-again TEMPLATES] [--without-symbols] [--errors]
 
 A stack is what a station feeds through its scanner at once: 1–4 dossiers one after another,
 each a receipt (some printing their code as a QR code or Code 128, some after a cover sheet)
@@ -40,7 +40,7 @@ import tempfile
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -285,7 +285,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     doctypes = load_doctypes(settings.doctypes_dir)
     analysed = analyse_file(pages, doctypes, settings.review, units=units)
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
-    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code)
+    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
              for d, role in zip(analysed, roles, strict=True)]
     # Cover sheets are no document (§5): the pages that must join a dossier are the others.
     score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,
@@ -556,6 +556,19 @@ def read_pages(stacks: list[Stack], cache: Path, cached_only: bool,
     return kept
 
 
+def without_symbols(stack: Stack, pages: list[PageOcr]) -> tuple[Stack, list[PageOcr]]:
+    """The stack as if no page carried a barcode or QR code (``--without-symbols``): cover
+    sheets left out, the other pages renumbered and their symbols dropped, so that every
+    receipt's dossier comes from its print alone. The tuning part's receipts are half of
+    them barcoded, which hides how their print is read; the held-out part's misses are all
+    plain receipts'."""
+    kept = [(true, page) for true, page in zip(stack.pages, pages, strict=True)
+            if true.template != "cover_sheet"]
+    return (replace(stack, pages=[replace(true, coded=False) for true, _ in kept]),
+            [page.model_copy(update={"number": number, "codes": []})
+             for number, (_, page) in enumerate(kept, start=1)])
+
+
 def measure(base: Path, args: argparse.Namespace) -> dict[tuple[str, str], Score]:
     """Generate (or take the kept) stacks under ``base``, read them, and score each part and
     tier."""
@@ -584,8 +597,10 @@ def measure(base: Path, args: argparse.Namespace) -> dict[tuple[str, str], Score
     for number, stack in enumerate(stacks):
         if not done[number] or (stack.folder is not None and stack.folder not in handed_in):
             continue  # not read yet (--cached-only)
-        jobs = jobs_of(stack)
-        score = score_stack(stack, [read[job] for job in jobs], frozenset(units), number)
+        pages = [read[job] for job in jobs_of(stack)]
+        if args.without_symbols:
+            stack, pages = without_symbols(stack, pages)
+        score = score_stack(stack, pages, frozenset(units), number)
         for key in ((stack.part, stack.tier), (stack.part, "all"), ("all", "all")):
             scores[key].add(score)
     return dict(sorted(scores.items(), key=lambda item: (
@@ -607,6 +622,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--read-again", default="", metavar="TEMPLATES",
                         help="with --keep: read the kept pages of these templates "
                              "(e.g. dossier_receipt) again, once")
+    parser.add_argument("--without-symbols", action="store_true",
+                        help="score the stacks as if no page carried a barcode or QR code "
+                             "(cover sheets left out): every receipt read from its print")
     parser.add_argument("--errors", action="store_true",
                         help="list the tuning part's wrong and reviewed documents")
     args = parser.parse_args(argv)

@@ -296,7 +296,7 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
                             units=frozenset(services.settings.dossier_units))
     roles = roles_in_file([d.analysis.doc_type for d in analysed], services.doctypes)
     assignments = assign_dossiers(
-        [DocumentFacts(role, d.span.dossier_code, d.own_code)
+        [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
          for role, d in zip(roles, analysed, strict=True)],
         folder_code(record.source_path, station_folder(services, record.station))
         or job.dossier_code)

@@ -38,6 +38,9 @@ class DocumentFacts:
     role: DocumentRole
     cover_code: str | None  # from a cover sheet before it
     own_code: str | None  # a receipt's dossier_code field, as given, or its symbol's
+    # Of no known type but carrying a dossier code's symbol: a receipt whose title was not
+    # read (pipeline/document.py ``DocumentAnalysis.untitled_receipt``).
+    untitled_receipt: bool
 
 
 @dataclass(frozen=True)
@@ -106,17 +109,17 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     return assignments
 
 
-_UNTITLED_DOUBT = ("no receipt's title was read on it, but it carries its dossier code as a "
-                   "barcode or QR code: is it the dossier's receipt?")
+_UNTITLED_DOUBT = ("no receipt's title was read on it, but it carries a dossier code (as a "
+                   "barcode, a QR code or printed): is it the dossier's receipt?")
 
 
 def _opens_dossier(document: DocumentFacts) -> bool:
     """Whether a document opens its dossier as a receipt does: a receipt, or a document of
-    no receipt's type that carries a dossier code's symbol (pipeline/document.py's
-    ``own_code``: a receipt whose title was not read). It goes to review; the documents
-    after it join its dossier by the symbol, exact as a cover sheet's."""
-    return document.role is DocumentRole.RECEIPT or (
-        document.role is DocumentRole.COMPONENT and document.own_code is not None)
+    no known type that carries a dossier code's symbol (pipeline/barcodes.py
+    ``untitled_receipt_code``: a receipt whose title was not read) or prints a code new to
+    its dossier (pipeline/split.py). It goes to review; the documents after it join its
+    dossier by the symbol, exact as a cover sheet's, or none, when its code is not known."""
+    return document.role is DocumentRole.RECEIPT or document.untitled_receipt
 
 
 def _receipt_assignment(receipt: DocumentFacts, fallback: str | None) -> Assignment:

@@ -172,6 +172,22 @@ def dossier_code_of(codes: Sequence[PageCode]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def untitled_receipt_code(doc_type: str | None, codes: Sequence[PageCode]) -> str | None:
+    """The dossier code by which a page or document of no known type acts as its dossier's
+    receipt, or None. Only receipts and cover sheets print a dossier code's symbol (§5, §6),
+    so a page without a title that carries one (and is no cover sheet), or a document typed
+    ``unknown`` that does, is a receipt whose title was not read.
+
+    ``doc_type`` is the type whose title the page opens (splitting) or the one the document
+    was given (analysis); None or ``unknown`` for none. The one rule behind three decisions:
+    such a page starts a document (pipeline/split.py), the document names the symbol's code
+    as its own (pipeline/document.py), and it opens that dossier in review, the documents
+    after it joining it (office/dossiers.py)."""
+    if doc_type is not None and doc_type != "unknown":
+        return None
+    return dossier_code_of(codes)
+
+
 def codes_to_report(codes: Sequence[PageCode]) -> list[PageCode]:
     """The symbols the caller should note: texts that are no dossier code, and every
     dossier-code symbol when they disagree (then :func:`dossier_code_of` gives None)."""

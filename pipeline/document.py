@@ -12,7 +12,13 @@ import logging
 from dataclasses import dataclass, replace
 
 from pipeline.assess import Assessment, ReviewOptions, assess_document
-from pipeline.barcodes import codes_to_report, dossier_code_of, is_cover_sheet, is_dossier_code
+from pipeline.barcodes import (
+    codes_to_report,
+    dossier_code_of,
+    is_cover_sheet,
+    is_dossier_code,
+    untitled_receipt_code,
+)
 from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
@@ -67,10 +73,23 @@ class DocumentAnalysis:
         found = self.analysis.extraction.fields.get("dossier_code")
         if found is not None and found.valid:
             return str(found.value)
-        if ("dossier_code" not in self.analysis.extraction.doubts
-                and self.analysis.doc_type != "unknown"):
-            return None
-        return dossier_code_of([code for page in self.pages for code in page.codes])
+        codes = [code for page in self.pages for code in page.codes]
+        if "dossier_code" in self.analysis.extraction.doubts:
+            return dossier_code_of(codes)
+        return untitled_receipt_code(self.analysis.doc_type, codes)
+
+    @property
+    def untitled_receipt(self) -> bool:
+        """Whether it acts as its dossier's receipt without being typed one: a document of no
+        known type carrying a dossier code's symbol (pipeline/barcodes.py
+        ``untitled_receipt_code``, the rule the split started it by), or one whose first page
+        prints a dossier code no page of its dossier printed before (pipeline/split.py): its
+        own code is then not known, and the documents after it go to review."""
+        if self.analysis.doc_type == "unknown" and self.span.prints_new_code:
+            return True
+        return untitled_receipt_code(
+            self.analysis.doc_type, [code for page in self.pages for code in page.codes]
+        ) is not None
 
 
 def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
@@ -121,6 +140,7 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
         # second reading, then the barcodes, which win over both.
         extraction = extract_fields(layouts, definition, classification.title_page)
         extraction = with_known_unit(extraction, definition, units, pages)
+        extraction = with_day_of_issue(extraction, definition, units, pages)
         extraction = with_code_readings(extraction, definition, units, pages)
         extraction = with_barcode_codes(extraction, definition, pages)
     assessment = assess_document(classification, extraction, pages, definition, review)
@@ -183,6 +203,32 @@ def with_code_found_on_page(extraction: Extraction, definition: DocTypeDefinitio
     else:
         fields[key] = ExtractedField(value=code.code, confidence=confidence, page=page,
                                      bbox=union_bbox(code.boxes), valid=True)
+    return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
+
+
+def with_day_of_issue(extraction: Extraction, definition: DocTypeDefinition,
+                      units: frozenset[str], pages: list[PageOcr]) -> Extraction:
+    """The type's dossier-code field refused when its day is not the day the dossier was
+    received: the received day as read (given or refused, :func:`received_day`), failing
+    that the receipt's own date above the code (:func:`dated_above`). Extraction checks the
+    code against a received time it read valid; when that time was misread, a code read
+    with a wrong day was given all the same (a tuning hard receipt's «…-260403-0022», dated
+    «ngày 03 tháng 04 năm 2025» above it), and a wrong code given is a whole dossier
+    misfiled. The second reading (:func:`with_code_readings`) may then fill it in. Nothing is
+    done without units, as for the other checks of a code."""
+    key = dossier_code_key(definition)
+    given = extraction.fields.get(key or "")
+    if not units or key is None or given is None:
+        return extraction
+    page = next((p for p in pages if p.number == given.page), None)
+    day = received_day(extraction, definition.field(key).dated_by) or (
+        dated_above(page, given.bbox) if page is not None and given.bbox else None)
+    if day is None or carries_date(str(given.value), day):
+        return extraction
+    fields, doubts = dict(extraction.fields), dict(extraction.doubts)
+    del fields[key]
+    doubts[key] = Doubt(given.value, f"was read, but its day is not the day the dossier was "
+                                     f"received ({day})", given.confidence)
     return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
 
 

@@ -25,10 +25,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pipeline.barcodes import dossier_code_of
+from pipeline.barcodes import untitled_receipt_code
 from pipeline.classify import label_share, score_doctype
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, build_rows, title_score
+from pipeline.values.dossier_codes import codes_in_words
 
 
 @dataclass
@@ -39,6 +40,9 @@ class DocumentSpan:
     opens: str | None = None  # the type whose title starts it; None: no title on its first page
     dossier_code: str | None = None  # from the cover sheet before it, if any
     doubts: list[str] = field(default_factory=list)
+    # Its first page has no title but prints a dossier code its dossier's pages did not:
+    # perhaps a receipt whose title was not read (see :func:`printed_codes`).
+    prints_new_code: bool = False
 
     @property
     def first(self) -> int:
@@ -179,6 +183,12 @@ def _doubt_of(layout: PageLayout, current: DocumentSpan, doctypes: list[DocTypeD
     return None
 
 
+def printed_codes(layout: PageLayout) -> set[str]:
+    """The dossier codes printed on a page, found by their structure (not yet checked)."""
+    return {found.code for line in layout.page.lines
+            for found in codes_in_words([(w.text, w.confidence, w.bbox) for w in line.words])}
+
+
 def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
                    cover_codes: Mapping[int, str], near_type_score: float) -> list[DocumentSpan]:
     """The documents in a file's pages. ``cover_codes`` maps the numbers of cover-sheet pages
@@ -190,22 +200,42 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
     receipt_seen = False  # the cover sheet's dossier has had its receipt
     spans: list[DocumentSpan] = []
     dossier: str | None = None
+    seen_codes: set[str] = set()  # printed on the pages since the last receipt or cover
     for layout in layouts:
         number = layout.page.number
         if number in cover_codes:
-            dossier, receipt_seen = cover_codes[number], False
+            dossier, receipt_seen, seen_codes = cover_codes[number], False, {cover_codes[number]}
             spans.append(DocumentSpan([], dossier_code=dossier))  # closes the one before
             continue
         opens = opened_type(layout, doctypes)
         current = spans[-1] if spans else None
+        codes = printed_codes(layout)
         # A page carrying a dossier code's symbol, and more than a cover sheet, is a receipt
         # whose title was not read: no attachment prints one.
-        symbol = opens is None and dossier_code_of(layout.page.codes) is not None
+        symbol = untitled_receipt_code(opens, layout.page.codes) is not None
+        new_code = (opens is None and not symbol and current is not None
+                    and bool(codes - seen_codes))
+        if new_code:
+            # An untitled page printing a dossier code its dossier's pages did not print: a
+            # receipt whose title was not read, perhaps of the next dossier. Glued to the form
+            # before it, the form after it joined that form's dossier without review
+            # (tests/pipeline/test_split.py). Its own document, in review; the documents
+            # after it join no dossier by it (office/dossiers.py).
+            spans.append(DocumentSpan([layout], None, dossier, [
+                f"page {number} has no title but prints a dossier code of no document before "
+                f"it («{sorted(codes)[0]}»): is it a receipt whose title was not read?"],
+                prints_new_code=True))
+            if receipt_seen:
+                dossier = None
+            receipt_seen, seen_codes = True, codes
+            continue
         if opens is not None or current is None or symbol:
             if opens in receipts or symbol:
                 if receipt_seen:
                     dossier = None  # a second receipt: the cover sheet's reach ends
                 receipt_seen = True
+                seen_codes = set()
+            seen_codes |= codes
             if current is not None and not current.pages:
                 current.pages, current.opens = [layout], opens  # right after a cover sheet
             else:

@@ -3,8 +3,20 @@ dossiers and from the truth, so that a difference between the two is the assembl
 
 from __future__ import annotations
 
-from benchmarks.dossiers import Outcome, assembled_indicators, miss_cause, true_indicators
+from pathlib import Path
+
+from benchmarks.dossiers import (
+    Outcome,
+    Stack,
+    TruePage,
+    assembled_indicators,
+    miss_cause,
+    true_indicators,
+    without_symbols,
+)
+from schemas.ocr import PageCode
 from schemas.record import DocumentRole
+from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
 
 A, B = "000.00.21.H27-241128-0001", "000.00.21.H27-241128-0002"
 RECEIPT, COMPONENT, RESULT = DocumentRole.RECEIPT, DocumentRole.COMPONENT, DocumentRole.RESULT
@@ -62,3 +74,22 @@ def test_a_missed_page_is_counted_under_the_cause_that_sent_it_astray() -> None:
     untyped = Outcome(None, COMPONENT, True, [B], False, doc_type="unknown",
                       templates=("dossier_receipt",))
     assert miss_cause(form, B, [untyped, form]) == "receipt typed unknown"
+
+
+def test_a_stack_without_symbols_drops_its_cover_sheets_and_every_pages_codes() -> None:
+    """GIVEN a stack of a cover sheet, a barcoded receipt and a form WHEN scored
+    ``--without-symbols`` THEN the cover sheet is left out, the other pages are renumbered
+    from 1 and carry no symbol, and no page counts as coded."""
+    code = "000.00.21.H27-241128-0001"
+    symbol = [PageCode(text=code, format="qr", bbox=(0, 0, 10, 10))]
+    true = [TruePage(Path("r.pdf"), 0, "cover_sheet", "unknown", code, True),
+            TruePage(Path("r.pdf"), 1, "dossier_receipt", "dossier_receipt", code, True),
+            TruePage(Path("f.pdf"), 0, "birth_registration", "birth_registration", code, True)]
+    pages = [make_page(["PHIẾU BÌA HỒ SƠ"], number=1),
+             make_page(RECEIPT_FORM, number=2), make_page(["TỜ KHAI"], number=3)]
+    pages = [p.model_copy(update={"codes": symbol}) for p in pages[:2]] + pages[2:]
+    stack, read = without_symbols(Stack("tuning", "clean", true), pages)
+    assert [p.template for p in stack.pages] == ["dossier_receipt", "birth_registration"]
+    assert not any(p.coded for p in stack.pages)
+    assert [(p.number, p.codes) for p in read] == [(1, []), (2, [])]
+    assert read[0].lines == pages[1].lines

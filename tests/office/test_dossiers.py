@@ -20,8 +20,9 @@ A, B = "000.00.21.H27-241128-0001", "000.00.21.H27-241128-0002"
 RECEIPT, COMPONENT, RESULT = DocumentRole.RECEIPT, DocumentRole.COMPONENT, DocumentRole.RESULT
 
 
-def facts(role: DocumentRole, cover: str | None = None, own: str | None = None) -> DocumentFacts:
-    return DocumentFacts(role, cover, own)
+def facts(role: DocumentRole, cover: str | None = None, own: str | None = None,
+          untitled: bool = False) -> DocumentFacts:
+    return DocumentFacts(role, cover, own, untitled)
 
 
 @pytest.mark.parametrize(("documents", "fallback", "expected"), [
@@ -151,7 +152,8 @@ def test_a_document_carrying_a_dossier_codes_symbol_opens_that_dossier_in_review
     form after it joins B by the symbol, exact as under a cover sheet, not A
     """
     assigned = assign_dossiers([facts(RECEIPT, own=A), facts(COMPONENT),
-                                facts(COMPONENT, own=B), facts(COMPONENT)], None)
+                                facts(COMPONENT, own=B, untitled=True), facts(COMPONENT)],
+                               None)
     assert [a.code for a in assigned] == [A, A, B, B]
     assert [a.doubt is not None for a in assigned] == [False, False, True, False]
     assert "receipt" in (assigned[2].doubt or "")

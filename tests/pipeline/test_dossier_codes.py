@@ -304,3 +304,36 @@ def test_a_code_printed_with_barred_zeros_is_given_when_the_bars_account_for_its
         document = reread_receipt(doctypes, first, CODE, {UNIT}, barred_zeros=bars)
         assert document.own_code is None
         assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def dated_receipt(doctypes, first: str, second: str | None):
+    """A receipt dated «ngày 28 tháng 11 năm 2024» above its code, whose received time was
+    not read (its line lost), its code read ``first`` surely and ``second`` on its own."""
+    lines = [line for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    lines.insert(1, "Thạch Hạ, ngày 28 tháng 11 năm 2024")
+    page = make_page(lines)
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=second, first=first, bbox=code_line.bbox)] if second else []})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    return document
+
+
+def test_a_code_whose_day_is_not_the_receipts_date_is_refused_and_read_again(doctypes):
+    """
+    GIVEN a receipt whose received time was not read and whose code was read surely but
+    with a wrong day («…-261128-…» under «ngày 28 tháng 11 năm 2024», as a tuning hard
+    receipt's «…-260403-0022» under 03/04/2025 was given before)
+    WHEN analysed with the office's units
+    THEN the code is refused naming the day, the receipt goes to review; when its line read
+    again gives a code passing every check (unit, the date above it, the serial first read),
+    that code is given
+    """
+    misread = "000.00.21.H27-261128-0001"
+    document = dated_receipt(doctypes, misread, None)
+    assert document.own_code is None
+    assert "2024-11-28" in document.analysis.extraction.doubts["dossier_code"].reason
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert dated_receipt(doctypes, misread, CODE).own_code == CODE
+    # A code whose day is the receipt's date is given as before.
+    assert dated_receipt(doctypes, CODE, None).own_code == CODE

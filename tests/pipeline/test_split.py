@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from office.dossiers import DocumentFacts, assign_dossiers, roles_in_file
 from pipeline.assess import ReviewOptions
+from pipeline.barcodes import untitled_receipt_code
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.extract import laid_out
@@ -272,3 +274,91 @@ def test_an_untitled_page_carrying_a_dossier_codes_symbol_starts_its_dossier(doc
     documents = analyse_file(pages, doctypes, ReviewOptions())
     assert [d.span.first for d in documents] == [1, 2, 3, 4]
     assert [d.own_code for d in documents] == [CODE, None, other, None]
+
+
+@pytest.mark.parametrize(("doc_type", "symbols", "expected"), [
+    (None, [CODE], CODE),  # an untitled page (splitting)
+    ("unknown", [CODE], CODE),  # a document of no known type (analysis)
+    ("unknown", [CODE, CODE], CODE),  # QR code and Code 128 of one code
+    ("dossier_receipt", [CODE], None),  # typed: its field says its code (document.py)
+    ("birth_registration", [CODE], None),
+    (None, ["https://dichvucong.gov.vn"], None),  # no dossier code
+    (None, [CODE, "000.00.21.H27-241128-0002"], None),  # two codes: neither
+    (None, [], None),
+])
+def test_an_untitled_page_with_a_dossier_codes_symbol_acts_as_a_receipt(
+        doc_type, symbols, expected):
+    """GIVEN a page or document's type (None or ``unknown``: none) and the symbols on it
+    WHEN asked whether it acts as a receipt THEN it does, naming the code, only without a
+    type and with exactly one dossier code among its symbols."""
+    codes = [PageCode(text=text, format="qr", bbox=(0, 0, 10, 10)) for text in symbols]
+    assert untitled_receipt_code(doc_type, codes) == expected
+
+
+# Words of no type's title or labels, enough not to be a cover sheet (MAX_COVER_WORDS).
+PLAIN_PAGE = ["Ghi chép của bộ phận một cửa về việc sắp xếp giấy tờ trong ngày làm việc",
+              "các bản chụp được đóng dấu và chuyển sang lưu trữ theo thứ tự thời gian nhận",
+              "mọi thắc mắc xin liên hệ cán bộ trực tại quầy số ba trong giờ hành chính",
+              "xin cảm ơn quý khách đã hợp tác và giữ trật tự tại nơi làm việc chung"]
+
+
+def test_splitting_analysis_and_assembly_apply_one_rule_to_an_untitled_symbol_page(doctypes):
+    """
+    GIVEN a receipt of dossier A and its form, then a page of no known type carrying dossier
+    B's code as a QR code (a receipt whose title and labels were not read), and a form
+    WHEN the file is analysed and its documents assigned
+    THEN the split starts a document at it, the document names B as its own code and acts
+    as a receipt, and assembly opens B there in review: the form after it joins B, not A
+    """
+    other = "000.00.21.H27-241128-0002"
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             with_codes(make_page(PLAIN_PAGE, number=3), other),
+             make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert documents[2].analysis.doc_type == "unknown"
+    assert [d.own_code for d in documents] == [CODE, None, other, None]
+    assert [d.untitled_receipt for d in documents] == [False, False, True, False]
+    roles = roles_in_file([d.analysis.doc_type for d in documents], doctypes)
+    assigned = assign_dossiers([DocumentFacts(role, d.span.dossier_code, d.own_code,
+                                              d.untitled_receipt)
+                                for role, d in zip(roles, documents, strict=True)], None)
+    assert [a.code for a in assigned] == [CODE, CODE, other, other]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, False]
+
+
+def test_an_untitled_page_printing_a_new_dossier_code_does_not_carry_the_next_form_astray(
+        doctypes):
+    """
+    GIVEN a receipt of dossier A and its form, then a receipt of dossier B without a symbol
+    whose title and most labels were not read (its code still printed), and B's form
+    WHEN the file is analysed and its documents assigned
+    THEN the page printing B's code starts a document of its own in review, and B's form
+    joins no dossier, in review (the receipt before it has no code that was read), rather
+    than A without review as when the page was glued to A's form
+    """
+    other = "000.00.21.H27-241128-0002"
+    lost = [line.replace(CODE, other) for line in RECEIPT_FORM
+            if not line.startswith("GIẤY TIẾP NHẬN")][:6]
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             make_page(lost, number=3), make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert documents[2].analysis.doc_type == "unknown"
+    assert other in documents[2].analysis.assessment.review_reasons[0]
+    assert [d.untitled_receipt for d in documents] == [False, False, True, False]
+    roles = roles_in_file([d.analysis.doc_type for d in documents], doctypes)
+    assigned = assign_dossiers([DocumentFacts(role, d.span.dossier_code, d.own_code,
+                                              d.untitled_receipt)
+                                for role, d in zip(roles, documents, strict=True)], None)
+    assert [a.code for a in assigned] == [CODE, CODE, None, None]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, True]
+
+
+def test_an_untitled_page_printing_its_own_dossiers_code_stays_an_attachment(doctypes):
+    """GIVEN a receipt and an untitled page printing the receipt's own code again WHEN split
+    THEN the page is the receipt's attachment, no doubt."""
+    again = ["Ghi chú kèm theo giấy tiếp nhận", f"Mã hồ sơ: {CODE}", *PLAIN_PAGE]
+    documents = analyse_file([make_page(RECEIPT_FORM, number=1), make_page(again, number=2)],
+                             doctypes, ReviewOptions())
+    assert [(d.span.first, d.span.last) for d in documents] == [(1, 2)]
