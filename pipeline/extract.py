@@ -211,19 +211,26 @@ def _best_window(keys: list[str], position: int, phrase: Phrase) -> tuple[float,
     A window of fewer words than the phrase, but about as many letters, is also compared
     without spaces: on blurred scans Tesseract loses the space between a label's words
     («Giớitính:», «Kínhgửi»), which costs a short label more than one wrong letter does. (A
-    window short of letters is a label cut short, «… tên người» of «… tên người mẹ».)"""
-    best = (0.0, 0)
-    for width in (phrase.words - 1, phrase.words, phrase.words + 1):
-        if width < 1 or position + width > len(keys):
+    window short of letters is a label cut short, «… tên người» of «… tên người mẹ».)
+
+    The widths grow, so a later width is the best when it scores at least the best so far;
+    each ratio is asked with that score as ``score_cutoff`` (rapidfuzz answers 0 below it,
+    the exact ratio otherwise), which keeps the answer and skips what cannot win."""
+    best_score, best_width = 0.0, 0
+    words, key = phrase.words, phrase.key
+    room = len(keys) - position
+    for width in (words - 1, words, words + 1):
+        if width < 1 or width > room:
             continue
         window = " ".join(keys[position:position + width])
-        score = fuzz.ratio(window, phrase.key)
-        if width < phrase.words:
+        score = fuzz.ratio(window, key, score_cutoff=best_score)
+        if width < words:
             joined = window.replace(" ", "")
             if abs(len(joined) - len(phrase.joined)) <= 1:
-                score = max(score, fuzz.ratio(joined, phrase.joined))
-        best = max(best, (score, width))
-    return best
+                score = max(score, fuzz.ratio(joined, phrase.joined, score_cutoff=best_score))
+        if score >= best_score:
+            best_score, best_width = score, width
+    return best_score, best_width
 
 
 def _min_score(phrase: Phrase, matching: MatchingSettings) -> float:

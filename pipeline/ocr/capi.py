@@ -1,4 +1,4 @@
-"""libtesseract's C API through ctypes, for the one call tesserocr makes while holding the GIL.
+"""libtesseract's C API through ctypes: every Tesseract call of the warm engine.
 
 tesserocr's ``ProcessPages`` (a page's recognition with its PDF renderer) keeps Python's
 global interpreter lock for the whole recognition: two pages read at once in two threads
@@ -10,6 +10,12 @@ pages side by side. Same library (the one tesserocr links), same calls as tesser
 (``TessBaseAPI::Init``, ``ProcessPages`` with a ``TessPDFRenderer``, ``GetTSVText``), so the
 same reading.
 
+OSD and the digits-only reading take the image in memory as tesserocr's ``SetImage`` gave it:
+the image written as BMP by Pillow and read back by Leptonica's ``pixReadMem`` (so the same
+Pix, with the 96 DPI the BMP header carries, which OSD reads), then ``SetImage2``,
+``DetectOrientationScript`` or ``Recognize`` with a deadline and ``GetTsvText``. One kind of
+API object then serves every call: tesserocr's kept a second model loaded per language.
+
 Only pipeline/ocr/engine.py uses this module; a handle is lent to one call at a time.
 """
 
@@ -18,9 +24,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import io
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 _LIBRARY = "libtesseract.so.5"  # tesserocr's (scripts/setup.sh builds it against this one)
+_LEPTONICA = "liblept.so.5"  # the Leptonica libtesseract links
 
 
 @functools.cache
@@ -41,10 +52,49 @@ def library() -> ctypes.CDLL:
         ("TessDeleteText", None, [ctypes.c_void_p]),
         ("TessPDFRendererCreate", handle, [text, text, ctypes.c_int]),
         ("TessDeleteResultRenderer", None, [handle]),
+        ("TessBaseAPISetImage2", None, [handle, handle]),
+        ("TessBaseAPIDetectOrientationScript", ctypes.c_int,
+         [handle, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_float),
+          ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_float)]),
+        ("TessBaseAPIRecognize", ctypes.c_int, [handle, handle]),
+        ("TessBaseAPIClear", None, [handle]),
+        ("TessMonitorCreate", handle, []),
+        ("TessMonitorDelete", None, [handle]),
+        ("TessMonitorSetDeadlineMSecs", None, [handle, ctypes.c_int]),
     ):
         function = getattr(lib, name)
         function.restype, function.argtypes = result, arguments
     return lib
+
+
+@functools.cache
+def leptonica() -> ctypes.CDLL:
+    """Leptonica, for the Pix an in-memory image becomes (the copy libtesseract loaded)."""
+    lib = ctypes.CDLL(ctypes.util.find_library("lept") or _LEPTONICA)
+    lib.pixReadMem.restype = ctypes.c_void_p
+    lib.pixReadMem.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    lib.pixDestroy.restype = None
+    lib.pixDestroy.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+    return lib
+
+
+class _Pix:
+    """An 8-bit grey image as the Pix tesserocr's ``SetImage`` made of it (Pillow's BMP read
+    by ``pixReadMem``), destroyed when the block ends."""
+
+    def __init__(self, image: np.ndarray) -> None:
+        with io.BytesIO() as out:
+            Image.fromarray(image).save(out, "BMP")
+            data = out.getvalue()
+        self._pointer = ctypes.c_void_p(leptonica().pixReadMem(data, len(data)))
+        if not self._pointer:
+            raise RuntimeError(f"Leptonica could not read a {image.dtype} {image.shape} image")
+
+    def __enter__(self) -> ctypes.c_void_p:
+        return self._pointer
+
+    def __exit__(self, *_: object) -> None:
+        leptonica().pixDestroy(ctypes.byref(self._pointer))
 
 
 class NativeApi:
@@ -76,11 +126,47 @@ class NativeApi:
                 return None
         finally:
             lib.TessDeleteResultRenderer(renderer)  # closes the PDF: it is complete after
-        rows = lib.TessBaseAPIGetTsvText(self._handle, 0)
+        return self._tsv_rows()
+
+    def detect_orientation(self, image: np.ndarray) -> tuple[int, float] | None:
+        """OSD on the image: (counter-clockwise degrees the page is turned, orientation
+        confidence), or None when Tesseract cannot tell (too few characters)."""
+        degrees, confidence = ctypes.c_int(0), ctypes.c_float(0.0)
+        script, script_confidence = ctypes.c_char_p(), ctypes.c_float(0.0)
+        with _Pix(image) as pix:
+            self._lib.TessBaseAPISetImage2(self._handle, pix)
+            found = self._lib.TessBaseAPIDetectOrientationScript(
+                self._handle, ctypes.byref(degrees), ctypes.byref(confidence),
+                ctypes.byref(script), ctypes.byref(script_confidence))
+            self._lib.TessBaseAPIClear(self._handle)  # the API holds the Pix until cleared
+        return (degrees.value, confidence.value) if found else None
+
+    def read_tsv(self, image: np.ndarray, timeout_ms: int) -> str | None:
+        """Recognise the image in memory; its TSV rows, None when Tesseract fails or runs out
+        of time (``timeout_ms`` > 0; 0: no limit)."""
+        lib = self._lib
+        monitor = lib.TessMonitorCreate() if timeout_ms > 0 else None
+        try:
+            if monitor:
+                lib.TessMonitorSetDeadlineMSecs(monitor, timeout_ms)
+            with _Pix(image) as pix:
+                lib.TessBaseAPISetImage2(self._handle, pix)
+                try:
+                    if lib.TessBaseAPIRecognize(self._handle, monitor):
+                        return None
+                    return self._tsv_rows()
+                finally:
+                    lib.TessBaseAPIClear(self._handle)
+        finally:
+            if monitor:
+                lib.TessMonitorDelete(monitor)
+
+    def _tsv_rows(self) -> str:
+        rows = self._lib.TessBaseAPIGetTsvText(self._handle, 0)
         try:
             return ctypes.string_at(rows).decode("utf-8") if rows else ""
         finally:
-            lib.TessDeleteText(rows)
+            self._lib.TessDeleteText(rows)
 
     def __del__(self) -> None:
         if getattr(self, "_handle", None):

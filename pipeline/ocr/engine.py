@@ -26,18 +26,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from pipeline.ocr.capi import NativeApi
 from pipeline.ocr.options import OcrOptions
 from schemas.errors import ConfigurationError, OcrCrashError, OcrError, OcrTimeoutError
-
-if TYPE_CHECKING:
-    import tesserocr
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +192,8 @@ class TesserocrEngine:
     the same but for its date). The PDF comes from ``ProcessPages`` on a file: ``ProcessPage``
     on an in-memory image skips the renderer's document start and end and writes a broken PDF.
     That call goes through libtesseract's C API (pipeline/ocr/capi.py), not tesserocr's,
-    which held the GIL for the whole page; OSD and the digits stay with tesserocr.
+    which held the GIL for the whole page; OSD and the digits too, with the image in memory,
+    so one kind of API (one model per language and concurrent call) serves them all.
     Unlike the CLI a crash takes the worker with it, and a time limit is only checked during
     recognition (not layout analysis nor OSD).
 
@@ -208,7 +205,7 @@ class TesserocrEngine:
 
     def __init__(self, tessdata_dir: str) -> None:
         self.tessdata_dir = tessdata_dir.rstrip("/") + "/"
-        self._free: dict[tuple[str, str], list[Any]] = {}
+        self._free: dict[str, list[NativeApi]] = {}
         self._lock = threading.Lock()
 
     def languages(self) -> set[str]:
@@ -218,12 +215,12 @@ class TesserocrEngine:
     def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
         """OSD on the image in memory (``timeout`` unused: OSD takes ~1 s and cannot be cut)."""
         with self._lent("osd", psm=0) as api:
-            api.SetImage(_pil(gray))
-            found = api.DetectOrientationScript()
-        if not found:
+            found = api.detect_orientation(gray)
+        if found is None:
             raise OcrError("Tesseract failed while detecting orientation: too few characters")
-        # orient_deg is the page's turn counter-clockwise; the CLI's «Rotate» undoes it.
-        return Orientation((360 - found["orient_deg"]) % 360, float(found["orient_conf"]))
+        # The page's turn counter-clockwise; the CLI's «Rotate» undoes it.
+        degrees, confidence = found
+        return Orientation((360 - degrees) % 360, confidence)
 
     def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
                   work_dir: Path) -> Recognition:
@@ -231,8 +228,8 @@ class TesserocrEngine:
         source, base = write_page_image(image, work_dir), work_dir / "out"
         # Through the C API (pipeline/ocr/capi.py): tesserocr's ProcessPages keeps the GIL
         # for the whole recognition, so a second page's reading and all its Python waited.
-        with self._lent(options.languages, options.page_segmentation_mode, options.dpi,
-                        native=True) as api:
+        with self._lent(options.languages, options.page_segmentation_mode,
+                        options.dpi) as api:
             started = time.monotonic()
             rows = api.read_to_pdf(source, base, int(options.timeout_seconds * 1000))
             if rows is None:
@@ -249,48 +246,39 @@ class TesserocrEngine:
                     whitelist: str) -> str:
         """The strip in memory, read one line per row with only ``whitelist``."""
         with self._lent(language, 6, options.dpi, whitelist) as api:
-            api.SetImage(_pil(strip))
             started = time.monotonic()
-            if not api.Recognize(int(options.timeout_seconds * 1000)):
+            rows = api.read_tsv(strip, int(options.timeout_seconds * 1000))
+            if rows is None:
                 raise self._failed(started, options.timeout_seconds, "reading digits", None)
-            return _TSV_HEADER + api.GetTSVText(0)
+            return _TSV_HEADER + rows
 
     @contextlib.contextmanager
-    def _lent(self, language: str, psm: int, dpi: int = 0, whitelist: str = "",
-              native: bool = False) -> Iterator[Any]:
+    def _lent(self, language: str, psm: int, dpi: int = 0,
+              whitelist: str = "") -> Iterator[NativeApi]:
         """A free API for ``language``, set for this call (setting is cheap; loading a model
-        is not: ~0.3 s for vie), given back when the call ends: tesserocr's, or with
-        ``native`` one of the C API's (pipeline/ocr/capi.py)."""
-        kind = ("native" if native else "tesserocr", language)
+        is not: ~0.3 s for vie), given back when the call ends. One kind for every call (the
+        C API's, pipeline/ocr/capi.py): a page's reading and its digits share the models."""
         with self._lock:
-            free = self._free.setdefault(kind, [])
+            free = self._free.setdefault(language, [])
             api = free.pop() if free else None
-        api = api or self._load(language, native)
+        api = api or self._load(language)
         try:
-            variables = {"user_defined_dpi": str(dpi), "tessedit_create_pdf": "1",
-                         "textonly_pdf": "1", "tessedit_char_whitelist": whitelist}
-            if native:
-                api.set(psm, variables)
-            else:
-                api.SetPageSegMode(psm)
-                for name, value in variables.items():
-                    api.SetVariable(name, value)
+            api.set(psm, {"user_defined_dpi": str(dpi), "tessedit_create_pdf": "1",
+                          "textonly_pdf": "1", "tessedit_char_whitelist": whitelist})
             yield api
         finally:
             with self._lock:
-                self._free[kind].append(api)
+                self._free[language].append(api)
 
     def loaded(self) -> int:
-        """APIs loaded so far, all languages and kinds (each holds its model in memory)."""
+        """APIs loaded so far, all languages (each holds its model in memory)."""
         with self._lock:
             return sum(len(free) for free in self._free.values())
 
-    def _load(self, language: str, native: bool) -> tesserocr.PyTessBaseAPI | NativeApi:
+    def _load(self, language: str) -> NativeApi:
         try:
-            tesserocr = _tesserocr()  # first: it sets OMP_THREAD_LIMIT before the library loads
-            if native:
-                return NativeApi(self.tessdata_dir, language)
-            return tesserocr.PyTessBaseAPI(path=self.tessdata_dir, lang=language)
+            _tesserocr()  # first: it sets OMP_THREAD_LIMIT before the library loads
+            return NativeApi(self.tessdata_dir, language)
         except RuntimeError as exc:
             raise ConfigurationError(
                 f"Tesseract language data missing: {language} in {self.tessdata_dir}; "
@@ -316,10 +304,6 @@ def _tesserocr():  # noqa: ANN202 - the module
         raise ConfigurationError("the tesserocr engine is chosen but tesserocr is not "
                                  "installed; run scripts/setup.sh or choose engine 'cli'") from exc
     return tesserocr
-
-
-def _pil(image: np.ndarray) -> Image.Image:
-    return Image.fromarray(image)
 
 
 def write_page_image(image: np.ndarray, work_dir: Path) -> Path:

@@ -882,3 +882,22 @@ def test_a_received_time_read_unsurely_is_sure_when_every_part_was_read_twice(
     extraction = extract_fields([make_page(lines, confidences={"08": 30.0})], receipt)
     assert extraction["received_at"].value == "2024-11-28T08:30"
     assert (extraction["received_at"].confidence >= 0.8) is raised
+
+
+def test_best_window_keeps_the_widest_of_equal_scores_and_the_best_score():
+    """GIVEN row words and a label WHEN the windows of its word count ±1 are scored THEN the
+    best score wins, a wider window wins a tie, and a window of fewer words is also compared
+    without its spaces (a label whose space OCR lost)."""
+    from rapidfuzz import fuzz
+
+    from pipeline.extract import Phrase, _best_window
+
+    label = Phrase("Ngày sinh", "ngay sinh")
+    assert _best_window(["ngay", "sinh", "x"], 0, label) == (100.0, 2)
+    assert _best_window(["ngaysinh", "01"], 0, label) == (100.0, 1)  # joined: «ngaysinh»
+    assert _best_window(["ngay", "sinn", "a"], 0, label) == (
+        max(fuzz.ratio("ngay sinn", "ngay sinh"), fuzz.ratio("ngay sinn a", "ngay sinh")),
+        2)
+    tie = Phrase("ab", "ab")
+    assert _best_window(["xy", "zz"], 0, tie) == (0.0, 2)  # nothing alike: widest, score 0
+    assert _best_window(["ab"], 0, Phrase("ab cd ef", "ab cd ef")) == (0.0, 0)  # no room

@@ -20,6 +20,18 @@ def test_fold_strips_vietnamese_diacritics_and_d_bar():
     assert fold("Họ, chữ đệm, TÊN Đường") == "ho, chu dem, ten duong"
 
 
+def test_fold_folds_every_character_as_the_one_character_rule_does():
+    """GIVEN every Unicode scalar value WHEN folded alone and within text THEN what the
+    one-character rule (``_fold_char``) gives: the remembered table changes nothing."""
+    from pipeline.text import _fold_char
+
+    characters = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+    assert [fold(c) for c in characters] == [
+        "".join(_fold_char(part) for part in nfc(c)) for c in characters]
+    text = "Ngày 05 tháng 3 năm 2024 — Đ/c NGUYỄN Thị Ánh Tuyết, ﬁ İ ß \u0301e"
+    assert fold(text) == "".join(_fold_char(c) for c in nfc(text))
+
+
 def test_fold_keeps_length_of_nfc_text_so_positions_carry_over():
     decomposed = "Nguye\u0302\u0303n"  # «Nguyễn» with combining marks
     assert len(fold(decomposed)) == len(nfc(decomposed)) == 6

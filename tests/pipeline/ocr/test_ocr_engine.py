@@ -19,6 +19,7 @@ from pipeline.image.clean import downscale
 from pipeline.ocr import CliEngine, OcrOptions, engine_for, parse_tsv
 from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine, write_page_image
 from schemas.errors import ConfigurationError, OcrError
+from tests.pipeline.conftest import turn_page
 from tests.pipeline.ocr.test_ocr import rendered_lines
 
 REPO = Path(__file__).parents[3]
@@ -147,6 +148,82 @@ def test_the_warm_engine_answers_osd_and_digits(warm: TesserocrEngine,
     options = OcrOptions(dpi=200)
     assert (warm.read_digits(text_page, options, "eng", "0123456789")
             == CliEngine().read_digits(text_page, options, "eng", "0123456789"))
+
+
+def tesserocr_api(language: str, psm: int, dpi: int, whitelist: str = ""):  # noqa: ANN201
+    """A tesserocr API set as the warm engine set its own before OSD and the digits went
+    through the C API."""
+    import tesserocr
+
+    api = tesserocr.PyTessBaseAPI(path=CliEngine().tessdata_dir(), lang=language)
+    api.SetPageSegMode(psm)
+    for name, value in {"user_defined_dpi": str(dpi), "tessedit_create_pdf": "1",
+                        "textonly_pdf": "1", "tessedit_char_whitelist": whitelist}.items():
+        api.SetVariable(name, value)
+    return api
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_osd_through_the_c_api_answers_as_tesserocr_did(warm: TesserocrEngine,
+                                                        text_page: np.ndarray,
+                                                        turn: int) -> None:
+    """GIVEN a rendered page turned four ways, at OSD's 1240-pixel width WHEN the warm
+    engine's OSD (C API) and tesserocr's DetectOrientationScript look at it THEN the same
+    turn and the same confidence, to the last bit (the same Pix: Pillow's BMP, 96 DPI)."""
+    image, _ = downscale(turn_page(text_page, turn), 1240)
+    api = tesserocr_api("osd", 0, 0)
+    api.SetImage(Image.fromarray(image))
+    before = api.DetectOrientationScript()
+    answer = warm.orientation(image, 30)
+    assert answer.rotation == (360 - before["orient_deg"]) % 360 == turn
+    assert answer.confidence == before["orient_conf"]
+
+
+def test_digits_through_the_c_api_read_as_tesserocr_did(warm: TesserocrEngine,
+                                                        text_page: np.ndarray) -> None:
+    """GIVEN strips of a rendered page WHEN read digits-only by the warm engine (C API) and
+    by tesserocr set alike THEN the same word table (words, boxes, confidences)."""
+    api = tesserocr_api("vie", 6, 300, "0123456789")
+    for top in range(300, text_page.shape[0] - 150, 600):
+        strip = np.ascontiguousarray(text_page[top:top + 150])
+        api.SetImage(Image.fromarray(strip))
+        assert api.Recognize(30000)
+        before = api.GetTSVText(0)
+        assert warm.read_digits(strip, OcrOptions(dpi=300), "vie", "0123456789") == (
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+            "\theight\tconf\ttext\n" + before)
+
+
+def test_osd_lets_other_threads_run_and_shares_no_second_model(tmp_path: Path,
+                                                               text_page: np.ndarray) -> None:
+    """GIVEN a fresh warm engine WHEN it reads a page, its digits and its orientation THEN
+    one API per language served them all (a page and its digits share the vie model), and a
+    counting thread went on counting while OSD ran (no GIL held)."""
+    engine = TesserocrEngine(CliEngine().tessdata_dir())
+    options = OcrOptions(dpi=300)
+    engine.recognize(text_page, 1, options, tmp_path)
+    engine.read_digits(text_page[300:450], options, "vie", "0123456789")
+    small, _ = downscale(text_page, 1240)
+    engine.orientation(small, 30)
+    assert engine.loaded() == 2  # vie and osd
+    stop, ticks = threading.Event(), []
+
+    def count() -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    started = time.perf_counter()
+    for _ in range(3):
+        engine.orientation(small, 30)
+    ended = time.perf_counter()
+    stop.set()
+    counter.join()
+    during = [t for t in ticks if started <= t <= ended]
+    gaps = [later - earlier for earlier, later in zip(during, during[1:], strict=False)]
+    assert len(during) >= 2 and max(gaps) < 0.5 * (ended - started), (len(during), ended - started)
 
 
 def test_the_warm_engine_says_which_model_is_missing(warm: TesserocrEngine) -> None:
