@@ -196,10 +196,24 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
             CLOSED_VOCABULARY_MIN_WORD:
         confidence = max(confidence, round(CLOSED_VOCABULARY_CONFIDENCE * label_score / 100, 3))
     # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
-    problem = fdef.kind.problem(str(value), text, context)
+    problem = fdef.kind.problem(str(value), text, context) or read_two_ways(used)
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem, note=note)
+
+
+READ_TWO_WAYS = "has a number the digits-only reading read otherwise"
+
+
+def read_two_ways(words: list[ValueWord]) -> str | None:
+    """Why a value cannot be given when one of its words with digits is at confidence 0,
+    as the digits-only second reading leaves a number it read otherwise
+    (``pipeline.ocr.reread``): in a long value («10 giờ 55 phút, ngày 04 tháng 07 năm 2024»)
+    one word at 0 leaves the mean confidence high enough to give it, with a digit either
+    reading may have wrong."""
+    if any(w.confidence <= 0 and any(c.isdigit() for c in w.text) for w in words):
+        return READ_TWO_WAYS
+    return None
 
 
 # Confidence of a date the form writes again in words and the words agree with: two readings

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.extract import build_rows, extract_fields
+from pipeline.fields import READ_TWO_WAYS
 from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
@@ -882,3 +883,19 @@ def test_a_received_time_read_unsurely_is_sure_when_every_part_was_read_twice(
     extraction = extract_fields([make_page(lines, confidences={"08": 30.0})], receipt)
     assert extraction["received_at"].value == "2024-11-28T08:30"
     assert (extraction["received_at"].confidence >= 0.8) is raised
+
+
+def test_a_date_with_a_number_the_digit_reading_read_otherwise_is_left_out(receipt):
+    """
+    GIVEN a receipt whose received time has one short part the digits-only reading read
+          otherwise (pipeline/ocr/reread.py sets it to confidence 0), among eight sure words
+    WHEN extracted
+    THEN the time is not given (the mean confidence alone would still give it) but kept as a
+         doubt naming why
+    """
+    lines = [line.replace("08 giờ", "09 giờ") if line.startswith("4. Thời gian nhận") else line
+             for line in RECEIPT_FORM]
+    fields = extract_fields([make_page(lines, confidences={"09": 0.0})], receipt)
+    assert "received_at" not in fields
+    assert fields.doubts["received_at"].reason == READ_TWO_WAYS
+
