@@ -899,3 +899,23 @@ def test_a_date_with_a_number_the_digit_reading_read_otherwise_is_left_out(recei
     assert "received_at" not in fields
     assert fields.doubts["received_at"].reason == READ_TWO_WAYS
 
+
+def test_without_the_received_time_the_due_day_is_judged_by_the_codes_day(receipt):
+    """
+    GIVEN a receipt whose received time was not read, its code made on 28/11/2024, one
+          working day to process and the result due on 29/11/2024, read at a low confidence
+    WHEN extracted
+    THEN the due day agrees with the code's day plus the days and is given; the same receipt
+         with the due day a year early (a misread year) gives neither it nor the days
+    """
+    lines = [line for line in RECEIPT_FORM if not line.startswith("4. Thời gian nhận")]
+    unsure = {word: 5.0 for word in ("14", "giờ", "00", "phút,", "29")}
+    fields = extract_fields([make_page(lines, confidences=unsure)], receipt)
+    assert fields["due_at"].value == "2024-11-29T14:00"
+    wrong = [line.replace("năm 2024", "năm 2023") if line.startswith("5.") else line
+             for line in lines]
+    fields = extract_fields([make_page(wrong)], receipt)
+    assert "due_at" not in fields and "processing_days" not in fields
+    assert fields.doubts["due_at"].reason == ("disagrees with processing_days counted from "
+                                              "the day of the code")
+
