@@ -919,3 +919,11 @@ def test_without_the_received_time_the_due_day_is_judged_by_the_codes_day(receip
     assert fields.doubts["due_at"].reason == ("disagrees with processing_days counted from "
                                               "the day of the code")
 
+
+def test_a_procedure_read_with_a_wrong_letter_is_spelt_as_the_catalogue_has_it(receipt):
+    """GIVEN «xây dựng» read «xây đựng» (a hairline serif's d, a tuning contrast_fill
+    receipt) WHEN extracted THEN the procedure is spelt as the national catalogue has it."""
+    lines = replaced(RECEIPT_FORM, "Nội dung yêu cầu",
+                     "Nội dung yêu cầu giải quyết: Cấp giấy phép xây đựng nhà ở riêng lẻ")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["request_content"].value == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
