@@ -245,7 +245,7 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
-                and _same_shape(page.lines[band.line].words[band.word].text, text)]
+                and _votes(page.lines[band.line].words[band.word].text, text)]
     if not doubtful:
         return {}
     crops, third_bands, top = [], [], 0
@@ -275,6 +275,16 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
             "text": with_digits(word.text, digits_of(digits)),
             "confidence": VOTED_CONFIDENCE})
     return voted
+
+
+def _votes(first: str, digits: str) -> bool:
+    """Whether a word the first two readings read otherwise is put to a third: a number of
+    four digits or more (or one read with look-alike letters) of the digit reading's shape.
+    A date's short part is not: both digit readings of a condensed face's «01» read «07»
+    (a clean tuning cond_below form, seed 23: its signing date given a wrong month), so a
+    short part read two ways stays at confidence 0."""
+    return ((is_number_word(first) or is_lookalike_word(first))
+            and _same_shape(first, digits))
 
 
 def _same_shape(first: str, digits: str) -> bool:
