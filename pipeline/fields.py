@@ -19,6 +19,7 @@ day it was received (``dated_by``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -196,10 +197,24 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
             CLOSED_VOCABULARY_MIN_WORD:
         confidence = max(confidence, round(CLOSED_VOCABULARY_CONFIDENCE * label_score / 100, 3))
     # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
-    problem = fdef.kind.problem(str(value), text, context)
+    problem = fdef.kind.problem(str(value), text, context) or read_two_ways(used)
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem, note=note)
+
+
+READ_TWO_WAYS = "has a number the digits-only reading read otherwise"
+
+
+def read_two_ways(words: list[ValueWord]) -> str | None:
+    """Why a value cannot be given when one of its words with digits is at confidence 0,
+    as the digits-only second reading leaves a number it read otherwise
+    (``pipeline.ocr.reread``): in a long value («10 giờ 55 phút, ngày 04 tháng 07 năm 2024»)
+    one word at 0 leaves the mean confidence high enough to give it, with a digit either
+    reading may have wrong."""
+    if any(w.confidence <= 0 and any(c.isdigit() for c in w.text) for w in words):
+        return READ_TWO_WAYS
+    return None
 
 
 # Confidence of a date the form writes again in words and the words agree with: two readings
@@ -337,6 +352,10 @@ def check_due_days(candidates: dict[str, Candidate],
             continue
         keys = (fdef.key, *fdef.due_after)
         due, start, days = (candidates.get(key) for key in keys)
+        if start is None or not _is_sure(start, doctype):
+            checked = _due_by_code_day(checked, due, days, keys, doctype)
+            if start is None:
+                continue
         if due is not None and start is not None and days is not None and not due.field.valid:
             checked[keys[0]] = _due_from_start(due, start, days, fdef, doctype)
             continue
@@ -349,6 +368,47 @@ def check_due_days(candidates: dict[str, Candidate],
             checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
         if agree and _start_read_twice(start, due, candidates, fdef.due_after[0], doctype):
             checked[keys[1]] = _judged_by_due(start, True, keys[2], keys[1])
+    return checked
+
+
+def _code_day(candidates: Mapping[str, Candidate], key: str,
+              doctype: DocTypeDefinition) -> str | None:
+    """The day (ISO) a sure code carries for ``key`` (``dated_by``), if any."""
+    for fdef in doctype.fields:
+        code = candidates.get(fdef.key)
+        if fdef.dated_by != key or code is None or not _is_sure(code, doctype):
+            continue
+        day = re.search(r"-(\d{6})-", str(code.field.value))
+        if day is None:
+            continue
+        iso = f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}"
+        try:
+            return dt.date.fromisoformat(iso).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _due_by_code_day(checked: dict[str, Candidate], due: Candidate | None,
+                     days: Candidate | None, keys: tuple[str, ...],
+                     doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Due day and days judged against the day the dossier code carries, when the start
+    itself was not found or is unsure: the code is made the day the dossier is received, so
+    it is the start's second printing. Agreeing, both are given as surely as against the
+    start; disagreeing (or due before that day), neither is. Without it a due day whose
+    received time was not read was judged by nothing (a tuning receipt's due day read a
+    year early, its received time refused, was only stopped by its digit re-read)."""
+    if due is None or days is None or not (due.field.valid and days.field.valid) \
+            or due.problem is not None:
+        return checked  # a due day refused anyway judges nothing
+    start = _code_day(checked, keys[1], doctype)
+    if start is None:
+        return checked
+    agree = is_in_order(start, due.field.value) and is_due_in(start, days.field.value,
+                                                               due.field.value)
+    checked = dict(checked)
+    for key, other in ((keys[0], keys[2]), (keys[2], keys[0])):
+        checked[key] = _judged_by_due(checked[key], agree, other, "the day of the code")
     return checked
 
 

@@ -21,9 +21,11 @@ import logging
 import re
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for, parse_tsv
+from pipeline.text import fold
 from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import OcrWord, PageOcr
 
@@ -50,6 +52,15 @@ _TRAILING = ",.;:„"
 # The confidence of a look-alike word whose digit reading agrees with it (its first reading's
 # confidence is the letters', which says nothing about the digits).
 AGREED_CONFIDENCE = 80.0
+# A date's or time's short parts: one or two digits (or letters read for them: «tháng Ö7»,
+# «ngàu U1» in a serif of hairline strokes, tuning contrast_boxed) after «ngày», «tháng»,
+# «giờ» or before «giờ», «phút». A misread one gives another date as confidently as a
+# misread year does, and is read again the same way.
+SHORT_LOOKALIKES: dict[str, str] = {**LOOKALIKES, "Ö": "0", "Ø": "0", "ø": "0", "ö": "0",
+                                    "U": "0"}
+_SHORT_PART = re.compile(r"[0-9oODQIl|¡iSszZÖØøöU]{1,2}[,.;:]?")
+_BEFORE_PART = re.compile(r"(?:ng[a-z]{1,3}|th[a-z]{2,4}|gio|h)[,:]?")
+_AFTER_PART = re.compile(r"(?:gio|phut|h|thang|nam)[,.]?")
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,56 @@ def agreed_digits(first: str, second: str) -> str | None:
     return digits + first[len(core):]
 
 
+def is_date_part(text: str, before: str, after: str) -> bool:
+    """Whether a short word is a date's or time's part (see ``SHORT_LOOKALIKES``): one or two
+    digits or look-alikes, at least one a digit, between the words that frame such a part
+    (``before`` and ``after``, folded by the caller: lower case without accents)."""
+    core = text.rstrip(_TRAILING)
+    return (bool(_SHORT_PART.fullmatch(text)) and any(c.isdigit() for c in core)
+            and (bool(_BEFORE_PART.fullmatch(before)) or bool(_AFTER_PART.fullmatch(after))))
+
+
+def agreed_part(first: str, second: str) -> str | None:
+    """The digit reading of a date part when it agrees with the first reading letter by
+    letter (``SHORT_LOOKALIKES``); else None."""
+    core, digits = first.rstrip(_TRAILING), second.rstrip(_TRAILING)
+    if len(core) != len(digits) or not digits.isdigit():
+        return None
+    for letter, digit in zip(core, digits, strict=True):
+        if letter != digit and digit not in SHORT_LOOKALIKES.get(letter, ""):
+            return None
+    return digits + first[len(core):]
+
+
+_DIGIT_GROUP = re.compile(r"[0-9]{2,3}[.,;]?")
+_NUMBER_START = re.compile(r"[0-9]{2,}[0-9.\-]*[.,;]?")
+
+
+def is_number_group(text: str, before: str, after: str) -> bool:
+    """Whether a word of two or three digits is a group of a number printed in groups
+    («0835 182 824»: a misread last group gave a tuning phone number wrong), i.e. stands
+    beside another group of digits."""
+    return bool(_DIGIT_GROUP.fullmatch(text)) and any(
+        bool(_NUMBER_START.fullmatch(w)) for w in (before, after))
+
+
+def _short_parts(line_words: list[OcrWord]) -> set[int]:
+    """Indices of a line's short words read again: date or time parts (``is_date_part``)
+    and groups of a number printed in groups (``is_number_group``)."""
+    texts = [w.text for w in line_words]
+    folded = [fold(t) for t in texts]
+    parts = set()
+    for i, text in enumerate(texts):
+        before, after = (i - 1, i + 1)
+        fb = folded[before] if before >= 0 else ""
+        fa = folded[after] if after < len(folded) else ""
+        tb = texts[before] if before >= 0 else ""
+        ta = texts[after] if after < len(texts) else ""
+        if is_date_part(text, fb, fa) or is_number_group(text, tb, ta):
+            parts.add(i)
+    return parts
+
+
 def digits_of(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
@@ -105,8 +166,9 @@ def stack_crops(image: np.ndarray, page: PageOcr) -> tuple[np.ndarray | None, li
     Tesseract sees each as its own line), and where each sits. None when there are none."""
     crops, bands, top = [], [], 0
     for li, line in enumerate(page.lines):
+        parts = _short_parts(line.words)
         for wi, word in enumerate(line.words):
-            if is_number_word(word.text) or is_lookalike_word(word.text):
+            if is_number_word(word.text) or is_lookalike_word(word.text) or wi in parts:
                 crop = _crop(image, word)
                 crops.append((top, crop))
                 bands.append(Band(li, wi, top, top + crop.shape[0]))
@@ -152,15 +214,94 @@ def reread_digits(image: np.ndarray, page: PageOcr, options: OcrOptions,
     changed: dict[tuple[int, int], OcrWord] = {}
     for band, text in zip(bands, second, strict=True):
         word = page.lines[band.line].words[band.word]
-        changed_word = checked_word(word, text)
+        changed_word = (checked_word(word, text) if is_number_word(word.text)
+                        or is_lookalike_word(word.text) else checked_part(word, text))
         if changed_word is not word:
             changed[(band.line, band.word)] = changed_word
+    changed.update(_voted(image, page, changed, second, bands, options, engine))
     if not changed:
         return page
     lines = [line.model_copy(update={"words": [changed.get((li, wi), w)
                                                for wi, w in enumerate(line.words)]})
              for li, line in enumerate(page.lines)]
     return page.model_copy(update={"lines": lines})
+
+
+# The third reading of a word the first two read otherwise is of its crop enlarged by this
+# much (the strokes of a hairline face a pixel thicker to the model), and a word whose third
+# reading agrees with the digits-only one, digit for digit, takes it at this confidence.
+VOTE_SCALE = 1.5
+VOTED_CONFIDENCE = 70.0
+
+
+def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrWord],
+           second: list[str], bands: list[Band], options: OcrOptions,
+           engine: OcrEngine | None) -> dict[tuple[int, int], OcrWord]:
+    """Words of digits the first two readings read otherwise, decided by a third reading
+    of their crops enlarged (``VOTE_SCALE``, digits only, one engine call): when it reads
+    exactly what the digits-only reading read, and that has as many digits as the first
+    reading, the word is spelt with those digits (separators as first read) at
+    ``VOTED_CONFIDENCE``; otherwise it stays at confidence 0."""
+    doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
+                if (band.line, band.word) in changed
+                and changed[(band.line, band.word)].confidence <= 0
+                and _votes(page.lines[band.line].words[band.word].text, text)]
+    if not doubtful:
+        return {}
+    crops, third_bands, top = [], [], 0
+    for band, _ in doubtful:
+        crop = _crop(image, page.lines[band.line].words[band.word])
+        crop = cv2.resize(crop, None, fx=VOTE_SCALE, fy=VOTE_SCALE,
+                          interpolation=cv2.INTER_CUBIC)
+        crops.append((top, crop))
+        third_bands.append(Band(band.line, band.word, top, top + crop.shape[0]))
+        top += 2 * crop.shape[0]
+    width = max(c.shape[1] for _, c in crops) + 2 * _PAD
+    strip = np.full((top, width), 255, dtype=np.uint8)
+    for offset, crop in crops:
+        grey = crop if crop.ndim == 2 else crop.mean(axis=2).astype(np.uint8)
+        strip[offset:offset + grey.shape[0], _PAD:_PAD + grey.shape[1]] = grey
+    try:
+        third = read_strip(strip, third_bands, options, engine)
+    except (OcrError, ConfigurationError) as exc:
+        log.warning("page %d: digits not read a third time: %s", page.number, exc)
+        return {}
+    voted = {}
+    for (band, digits), again in zip(doubtful, third, strict=True):
+        if digits_of(again) != digits_of(digits):
+            continue
+        word = page.lines[band.line].words[band.word]
+        voted[(band.line, band.word)] = word.model_copy(update={
+            "text": with_digits(word.text, digits_of(digits)),
+            "confidence": VOTED_CONFIDENCE})
+    return voted
+
+
+def _votes(first: str, digits: str) -> bool:
+    """Whether a word the first two readings read otherwise is put to a third: a number of
+    four digits or more (or one read with look-alike letters) of the digit reading's shape.
+    A date's short part is not: both digit readings of a condensed face's «01» read «07»
+    (a clean tuning cond_below form, seed 23: its signing date given a wrong month), so a
+    short part read two ways stays at confidence 0."""
+    return ((is_number_word(first) or is_lookalike_word(first))
+            and _same_shape(first, digits))
+
+
+def _same_shape(first: str, digits: str) -> bool:
+    """Whether a digits-only reading has as many digits as the first reading's digits and
+    look-alike letters (so that it can be spelt in the first reading's frame)."""
+    count = sum(c.isdigit() or c in SHORT_LOOKALIKES for c in first.rstrip(_TRAILING))
+    return count > 0 and len(digits_of(digits)) == count
+
+
+def with_digits(first: str, digits: str) -> str:
+    """The first reading with its digits and look-alike letters replaced, in order, by
+    ``digits`` (its separators and trailing marks kept)."""
+    out, rest = [], iter(digits)
+    core = first.rstrip(_TRAILING)
+    for c in core:
+        out.append(next(rest) if c.isdigit() or c in SHORT_LOOKALIKES else c)
+    return "".join(out) + first[len(core):]
 
 
 def checked_word(word: OcrWord, digits: str) -> OcrWord:
@@ -176,3 +317,19 @@ def checked_word(word: OcrWord, digits: str) -> OcrWord:
     if digits_of(digits) != digits_of(word.text):
         return word.model_copy(update={"confidence": 0.0})
     return word
+
+
+def checked_part(word: OcrWord, digits: str) -> OcrWord:
+    """A date part after its digit reading: digits read the same kept; a part the digit
+    reading agrees with through ``SHORT_LOOKALIKES`` spelt with the digits; any other at
+    confidence 0 (its date is refused: see ``pipeline.fields``)."""
+    core = word.text.rstrip(_TRAILING)
+    if core.isdigit():
+        if digits.rstrip(_TRAILING) == core:
+            return word
+        return word.model_copy(update={"confidence": 0.0})
+    agreed = agreed_part(word.text, digits)
+    if agreed is None:
+        return word.model_copy(update={"confidence": 0.0})
+    return word.model_copy(update={"text": agreed, "confidence": max(word.confidence,
+                                                                     AGREED_CONFIDENCE)})

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.extract import build_rows, extract_fields
+from pipeline.fields import READ_TWO_WAYS
 from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
@@ -901,3 +902,47 @@ def test_best_window_keeps_the_widest_of_equal_scores_and_the_best_score():
     tie = Phrase("ab", "ab")
     assert _best_window(["xy", "zz"], 0, tie) == (0.0, 2)  # nothing alike: widest, score 0
     assert _best_window(["ab"], 0, Phrase("ab cd ef", "ab cd ef")) == (0.0, 0)  # no room
+
+
+def test_a_date_with_a_number_the_digit_reading_read_otherwise_is_left_out(receipt):
+    """
+    GIVEN a receipt whose received time has one short part the digits-only reading read
+          otherwise (pipeline/ocr/reread.py sets it to confidence 0), among eight sure words
+    WHEN extracted
+    THEN the time is not given (the mean confidence alone would still give it) but kept as a
+         doubt naming why
+    """
+    lines = [line.replace("08 giờ", "09 giờ") if line.startswith("4. Thời gian nhận") else line
+             for line in RECEIPT_FORM]
+    fields = extract_fields([make_page(lines, confidences={"09": 0.0})], receipt)
+    assert "received_at" not in fields
+    assert fields.doubts["received_at"].reason == READ_TWO_WAYS
+
+
+def test_without_the_received_time_the_due_day_is_judged_by_the_codes_day(receipt):
+    """
+    GIVEN a receipt whose received time was not read, its code made on 28/11/2024, one
+          working day to process and the result due on 29/11/2024, read at a low confidence
+    WHEN extracted
+    THEN the due day agrees with the code's day plus the days and is given; the same receipt
+         with the due day a year early (a misread year) gives neither it nor the days
+    """
+    lines = [line for line in RECEIPT_FORM if not line.startswith("4. Thời gian nhận")]
+    unsure = {word: 5.0 for word in ("14", "giờ", "00", "phút,", "29")}
+    fields = extract_fields([make_page(lines, confidences=unsure)], receipt)
+    assert fields["due_at"].value == "2024-11-29T14:00"
+    wrong = [line.replace("năm 2024", "năm 2023") if line.startswith("5.") else line
+             for line in lines]
+    fields = extract_fields([make_page(wrong)], receipt)
+    assert "due_at" not in fields and "processing_days" not in fields
+    assert fields.doubts["due_at"].reason == ("disagrees with processing_days counted from "
+                                              "the day of the code")
+
+
+def test_a_procedure_read_with_a_wrong_letter_is_spelt_as_the_catalogue_has_it(receipt):
+    """GIVEN «xây dựng» read «xây đựng» (a hairline serif's d, a tuning contrast_fill
+    receipt) WHEN extracted THEN the procedure is spelt as the national catalogue has it."""
+    lines = replaced(RECEIPT_FORM, "Nội dung yêu cầu",
+                     "Nội dung yêu cầu giải quyết: Cấp giấy phép xây đựng nhà ở riêng lẻ")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["request_content"].value == "Cấp giấy phép xây dựng nhà ở riêng lẻ"

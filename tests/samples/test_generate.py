@@ -201,6 +201,7 @@ def test_first_form_page_decides_the_file_type(tmp_path: Path) -> None:
     notice = generate_file(spec(5, ("letter", "notice"), "tiff"), tmp_path)
     assert notice.doc_type == "official_document"
     assert notice.fields["document_kind"] == "Thông báo"
+    assert notice.fields["sealed"] is False  # no seal is drawn on it
     form_first = generate_file(spec(6, ("notice", "dossier_receipt"), "pdf"), tmp_path)
     assert form_first.doc_type == "dossier_receipt" and "dossier_code" in form_first.fields
     assert file_doc_type([]) == "unknown"

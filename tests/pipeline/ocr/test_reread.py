@@ -8,8 +8,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import (
+    VOTED_CONFIDENCE,
     agreed_digits,
+    is_date_part,
     is_lookalike_word,
+    is_number_group,
     is_number_word,
     reread_digits,
 )
@@ -44,17 +47,18 @@ def test_words_read_the_same_twice_keep_their_confidence(numbers_page):
     assert reread_digits(image, page, OcrOptions()) == page
 
 
-def test_a_digit_the_second_reading_does_not_confirm_makes_the_word_unsure(numbers_page):
+def test_a_digit_two_readings_of_three_read_otherwise_is_spelt_as_they_read(numbers_page):
     """
     GIVEN a number word whose first reading has one digit wrong («0912845678»)
-    WHEN read again with digits only
-    THEN the readings disagree and the word's confidence is 0 (its value goes to review);
-    the other number keeps its confidence
+    WHEN read again with digits only, and a third time enlarged (real Tesseract)
+    THEN the second and third readings agree: the word is spelt as they read it at the
+    voted confidence; the other number keeps its reading and confidence
     """
     image, boxes = numbers_page
     page = page_of([("0912845678", boxes["0912345678"]), ("28/11/2024", boxes["28/11/2024"])])
     words = reread_digits(image, page, OcrOptions()).lines[0].words
-    assert [w.confidence for w in words] == [0.0, 95]
+    assert [(w.text, w.confidence) for w in words] == [("0912345678", VOTED_CONFIDENCE),
+                                                       ("28/11/2024", 95)]
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -92,3 +96,133 @@ def test_a_digit_reading_that_disagrees_with_the_letters_is_not_taken():
     assert agreed_digits("o6/oo/2o22„", "06/09/2022.") == "06/09/2022„"
     assert agreed_digits("1o8s", "1988") is None  # «s» never stands for 8
     assert agreed_digits("1O/O6/202⁄4", "10/06/2024") is None  # a letter too many
+
+
+DATE_WORDS = ["ngày", "04", "tháng", "07", "năm", "2024"]
+
+
+@pytest.fixture(scope="module")
+def date_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white 300-DPI page with «ngày 04 tháng 07 năm 2024» printed at 12 pt, a word at a
+    time, and the words' boxes."""
+    image = Image.new("L", (1400, 300), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SANS, 50)
+    boxes, x = [], 100
+    for text in DATE_WORDS:
+        left, top, right, bottom = draw.textbbox((x, 100), text, font=font)
+        draw.text((x, 100), text, font=font, fill=0)
+        boxes.append((int(left), int(top), int(right), int(bottom)))
+        x = int(right) + 30
+    return np.array(image), boxes
+
+
+def read_date(date_page, texts: list[str]) -> list[OcrWord]:
+    image, boxes = date_page
+    return reread_digits(image, page_of(list(zip(texts, boxes, strict=True))),
+                         OcrOptions()).lines[0].words
+
+
+def test_date_parts_read_the_same_twice_keep_their_confidence(date_page):
+    assert [w.confidence for w in read_date(date_page, DATE_WORDS)] == [95] * 6
+
+
+def test_a_misread_day_of_a_date_makes_the_word_unsure(date_page):
+    """
+    GIVEN «ngày 04 tháng 07 năm 2024» whose day was first read «01»
+    WHEN its short parts are read again with digits only
+    THEN the day's readings disagree and its confidence is 0 (the date goes to review); a
+    short part is never put to a third reading (see ``_votes``)
+    """
+    words = read_date(date_page, ["ngày", "01", "tháng", "07", "năm", "2024"])
+    assert [w.confidence for w in words] == [95, 0.0, 95, 95, 95, 95]
+
+
+def test_a_short_part_read_two_ways_takes_no_third_reading(date_page):
+    """GIVEN a day first read «01», then «04» with digits only THEN the word is at
+    confidence 0 without a third reading, even one that would agree with the second."""
+    image, boxes = date_page
+    page = page_of(list(zip(["ngày", "01", "tháng", "07", "năm", "2024"], boxes, strict=True)))
+    engine = ScriptedDigits(["04", "07", "2024"], ["04"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert [w.confidence for w in words] == [95, 0.0, 95, 95, 95, 95]
+    assert engine.calls == 1  # no third reading of a short part
+
+
+def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_page):
+    """
+    GIVEN the month first read «Ö7» (a hairline serif's 0, tuning contrast_boxed)
+    WHEN read again with digits only («07»)
+    THEN the readings agree through the look-alikes and the month is spelt «07»
+    """
+    words = read_date(date_page, ["ngày", "04", "tháng", "Ö7", "năm", "2024"])
+    assert (words[3].text, words[3].confidence) == ("07", 95)
+
+
+@pytest.mark.parametrize(("text", "before", "after", "part"), [
+    ("07", "thang", "nam", True), ("Ö7", "thang", "", True), ("U1", "ngau", "thang", True),
+    ("10", "", "gio", True), ("55", "gio", "phut", True), ("12", "so", "", False),
+    ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False)])
+def test_date_parts_are_short_numbers_framed_by_date_words(text, before, after, part):
+    assert is_date_part(text, before, after) is part
+
+
+@pytest.mark.parametrize(("text", "before", "after", "group"), [
+    ("182", "0835", "824", True), ("824", "182", "", True), ("24", "0835.182.8", "", True),
+    ("02", "số", "bộ", False), ("12", "", "", False), ("1234", "0835", "", False)])
+def test_number_groups_are_short_digit_words_beside_other_digits(text, before, after, group):
+    """A phone printed in groups («0835 182 824») is read again group by group: a misread
+    last group gave a tuning phone number wrong (its words are under four digits)."""
+    assert is_number_group(text, before, after) is group
+
+
+class ScriptedDigits:
+    """An engine whose digit readings are given: each call reads the next list of texts,
+    one per band of ink in the strip (top to bottom)."""
+
+    def __init__(self, *readings: list[str]) -> None:
+        self.readings = list(readings)
+        self.calls = 0
+
+    def read_digits(self, strip, options, language, whitelist) -> str:
+        texts = self.readings[self.calls]
+        self.calls += 1
+        inked = np.flatnonzero((strip < 128).any(axis=1))
+        runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
+        rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+                "\theight\tconf\ttext"]
+        for number, (run, text) in enumerate(zip(runs, texts, strict=True), start=1):
+            rows.append(f"5\t1\t1\t1\t{number}\t1\t0\t{run[0]}\t10\t{run[-1] - run[0] + 1}"
+                        f"\t90\t{text}")
+        return "\n".join(rows) + "\n"
+
+
+def test_a_third_reading_that_agrees_with_the_digit_reading_settles_the_word(numbers_page):
+    """
+    GIVEN a phone number first read «0912845678» and «0912345678» with digits only
+    WHEN a third reading of its crop enlarged reads «0912345678»
+    THEN two readings of three agree: the word is spelt with their digits, at the voted
+         confidence
+    """
+    image, boxes = numbers_page
+    page = page_of([("0912845678", boxes["0912345678"])])
+    engine = ScriptedDigits(["0912345678"], ["0912345678"])
+    word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
+    assert (word.text, word.confidence, engine.calls) == ("0912345678", VOTED_CONFIDENCE, 2)
+
+
+def test_a_third_reading_that_agrees_with_neither_leaves_the_word_unsure(numbers_page):
+    image, boxes = numbers_page
+    page = page_of([("0912845678", boxes["0912345678"])])
+    for third in ("0912845678", "0912395678", ""):
+        engine = ScriptedDigits(["0912345678"], [third])
+        word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
+        assert (word.text, word.confidence) == ("0912845678", 0.0)
+
+
+def test_words_read_the_same_twice_take_no_third_reading(numbers_page):
+    image, boxes = numbers_page
+    engine = ScriptedDigits(["0912345678", "28/11/2024"])
+    page = page_of([(text, boxes[text]) for text in PRINTED])
+    assert reread_digits(image, page, OcrOptions(), engine) == page
+    assert engine.calls == 1
