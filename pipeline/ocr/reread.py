@@ -162,24 +162,29 @@ def _crop(image: np.ndarray, word: OcrWord) -> np.ndarray:
 
 
 def stack_crops(image: np.ndarray, page: PageOcr) -> tuple[np.ndarray | None, list[Band]]:
-    """The number words' crops one under another on white, a word's height apart (so that
-    Tesseract sees each as its own line), and where each sits. None when there are none."""
-    crops, bands, top = [], [], 0
+    """The number words' crops one under another on white (:func:`stacked`), and where each
+    sits. None when there are none."""
+    crops = []
     for li, line in enumerate(page.lines):
         parts = _short_parts(line.words)
         for wi, word in enumerate(line.words):
             if is_number_word(word.text) or is_lookalike_word(word.text) or wi in parts:
-                crop = _crop(image, word)
-                crops.append((top, crop))
-                bands.append(Band(li, wi, top, top + crop.shape[0]))
-                top += 2 * crop.shape[0]
-    if not crops:
-        return None, []
-    width = max(c.shape[1] for _, c in crops) + 2 * _PAD
+                crops.append((li, wi, _crop(image, word)))
+    return stacked(crops) if crops else (None, [])
+
+
+def stacked(crops: list[tuple[int, int, np.ndarray]]) -> tuple[np.ndarray, list[Band]]:
+    """Crops of words (line, word, pixels) one under another on white, a word's height apart
+    (so that Tesseract sees each as its own line), and the band where each sits."""
+    bands, top = [], 0
+    for li, wi, crop in crops:
+        bands.append(Band(li, wi, top, top + crop.shape[0]))
+        top += 2 * crop.shape[0]
+    width = max(crop.shape[1] for _, _, crop in crops) + 2 * _PAD
     strip = np.full((top, width), 255, dtype=np.uint8)
-    for offset, crop in crops:
+    for band, (_, _, crop) in zip(bands, crops, strict=True):
         grey = crop if crop.ndim == 2 else crop.mean(axis=2).astype(np.uint8)
-        strip[offset:offset + grey.shape[0], _PAD:_PAD + grey.shape[1]] = grey
+        strip[band.top:band.bottom, _PAD:_PAD + grey.shape[1]] = grey
     return strip, bands
 
 
@@ -248,19 +253,11 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
                 and _votes(page.lines[band.line].words[band.word].text, text)]
     if not doubtful:
         return {}
-    crops, third_bands, top = [], [], 0
-    for band, _ in doubtful:
-        crop = _crop(image, page.lines[band.line].words[band.word])
-        crop = cv2.resize(crop, None, fx=VOTE_SCALE, fy=VOTE_SCALE,
-                          interpolation=cv2.INTER_CUBIC)
-        crops.append((top, crop))
-        third_bands.append(Band(band.line, band.word, top, top + crop.shape[0]))
-        top += 2 * crop.shape[0]
-    width = max(c.shape[1] for _, c in crops) + 2 * _PAD
-    strip = np.full((top, width), 255, dtype=np.uint8)
-    for offset, crop in crops:
-        grey = crop if crop.ndim == 2 else crop.mean(axis=2).astype(np.uint8)
-        strip[offset:offset + grey.shape[0], _PAD:_PAD + grey.shape[1]] = grey
+    strip, third_bands = stacked([
+        (band.line, band.word,
+         cv2.resize(_crop(image, page.lines[band.line].words[band.word]), None,
+                    fx=VOTE_SCALE, fy=VOTE_SCALE, interpolation=cv2.INTER_CUBIC))
+        for band, _ in doubtful])
     try:
         third = read_strip(strip, third_bands, options, engine)
     except (OcrError, ConfigurationError) as exc:
