@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +195,28 @@ def test_digits_through_the_c_api_read_as_tesserocr_did(warm: TesserocrEngine,
             "\theight\tconf\ttext\n" + before)
 
 
+def assert_other_threads_run(call: Callable[[], object]) -> None:
+    """A thread counting every millisecond went on counting while ``call`` ran: no gap in
+    its counts is half the call's time (a call holding the GIL stops it for the whole call)."""
+    stop, ticks = threading.Event(), []
+
+    def count() -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    started = time.perf_counter()
+    call()
+    ended = time.perf_counter()
+    stop.set()
+    counter.join()
+    during = [t for t in ticks if started <= t <= ended]
+    gaps = [later - earlier for earlier, later in zip(during, during[1:], strict=False)]
+    assert len(during) >= 2 and max(gaps) < 0.5 * (ended - started), (len(during), ended - started)
+
+
 def test_osd_lets_other_threads_run_and_shares_no_second_model(tmp_path: Path,
                                                                text_page: np.ndarray) -> None:
     """GIVEN a fresh warm engine WHEN it reads a page, its digits and its orientation THEN
@@ -206,24 +229,7 @@ def test_osd_lets_other_threads_run_and_shares_no_second_model(tmp_path: Path,
     small, _ = downscale(text_page, 1240)
     engine.orientation(small, 30)
     assert engine.loaded() == 2  # vie and osd
-    stop, ticks = threading.Event(), []
-
-    def count() -> None:
-        while not stop.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.001)
-
-    counter = threading.Thread(target=count)
-    counter.start()
-    started = time.perf_counter()
-    for _ in range(3):
-        engine.orientation(small, 30)
-    ended = time.perf_counter()
-    stop.set()
-    counter.join()
-    during = [t for t in ticks if started <= t <= ended]
-    gaps = [later - earlier for earlier, later in zip(during, during[1:], strict=False)]
-    assert len(during) >= 2 and max(gaps) < 0.5 * (ended - started), (len(during), ended - started)
+    assert_other_threads_run(lambda: [engine.orientation(small, 30) for _ in range(3)])
 
 
 def test_the_warm_engine_says_which_model_is_missing(warm: TesserocrEngine) -> None:
@@ -272,23 +278,8 @@ def test_a_page_read_by_the_warm_engine_lets_other_threads_run(warm: TesserocrEn
     page's reading and Python work run beside it (tesserocr's ProcessPages held it for the
     whole page: pages read two at a time used one core between them)."""
     warm.recognize(text_page, 1, OcrOptions(dpi=200), tmp_path)  # the model loaded first
-    stop, ticks = threading.Event(), []
-
-    def count() -> None:
-        while not stop.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.001)
-
-    counter = threading.Thread(target=count)
-    counter.start()
-    started = time.perf_counter()
-    warm.recognize(text_page, 1, OcrOptions(dpi=200), tmp_path)
-    ended = time.perf_counter()
-    stop.set()
-    counter.join()
-    during = [t for t in ticks if started <= t <= ended]
-    gaps = [later - earlier for earlier, later in zip(during, during[1:], strict=False)]
-    assert len(during) >= 2 and max(gaps) < 0.5 * (ended - started), (len(during), ended - started)
+    assert_other_threads_run(
+        lambda: warm.recognize(text_page, 1, OcrOptions(dpi=200), tmp_path))
 
 
 def test_the_warm_engine_says_which_model_is_missing_for_a_page(warm: TesserocrEngine,
