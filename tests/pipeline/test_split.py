@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from office.dossiers import DocumentFacts, assign_dossiers, roles_in_file
+from office.dossiers import Assignment, DocumentFacts, assign_dossiers, roles_in_file
 from pipeline.assess import ReviewOptions
 from pipeline.barcodes import untitled_receipt_code
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
-from pipeline.document import analyse_file
+from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.extract import laid_out
 from pipeline.split import split_document, undouble_word
 from schemas.ocr import PageCode
@@ -302,6 +302,16 @@ PLAIN_PAGE = ["Ghi chép của bộ phận một cửa về việc sắp xếp g
               "xin cảm ơn quý khách đã hợp tác và giữ trật tự tại nơi làm việc chung"]
 
 
+def assigned_in_file(documents: list[DocumentAnalysis],
+                     doctypes: list[DocTypeDefinition]) -> list[Assignment]:
+    """The dossier assignments of a file's analysed documents, as flows/tasks.py makes them
+    (no folder or command-line code)."""
+    roles = roles_in_file([d.analysis.doc_type for d in documents], doctypes)
+    return assign_dossiers([DocumentFacts(role, d.span.dossier_code, d.own_code,
+                                          d.untitled_receipt)
+                            for role, d in zip(roles, documents, strict=True)], None)
+
+
 def test_splitting_analysis_and_assembly_apply_one_rule_to_an_untitled_symbol_page(doctypes):
     """
     GIVEN a receipt of dossier A and its form, then a page of no known type carrying dossier
@@ -319,10 +329,7 @@ def test_splitting_analysis_and_assembly_apply_one_rule_to_an_untitled_symbol_pa
     assert documents[2].analysis.doc_type == "unknown"
     assert [d.own_code for d in documents] == [CODE, None, other, None]
     assert [d.untitled_receipt for d in documents] == [False, False, True, False]
-    roles = roles_in_file([d.analysis.doc_type for d in documents], doctypes)
-    assigned = assign_dossiers([DocumentFacts(role, d.span.dossier_code, d.own_code,
-                                              d.untitled_receipt)
-                                for role, d in zip(roles, documents, strict=True)], None)
+    assigned = assigned_in_file(documents, doctypes)
     assert [a.code for a in assigned] == [CODE, CODE, other, other]
     assert [a.doubt is not None for a in assigned] == [False, False, True, False]
 
@@ -347,10 +354,7 @@ def test_an_untitled_page_printing_a_new_dossier_code_does_not_carry_the_next_fo
     assert documents[2].analysis.doc_type == "unknown"
     assert other in documents[2].analysis.assessment.review_reasons[0]
     assert [d.untitled_receipt for d in documents] == [False, False, True, False]
-    roles = roles_in_file([d.analysis.doc_type for d in documents], doctypes)
-    assigned = assign_dossiers([DocumentFacts(role, d.span.dossier_code, d.own_code,
-                                              d.untitled_receipt)
-                                for role, d in zip(roles, documents, strict=True)], None)
+    assigned = assigned_in_file(documents, doctypes)
     assert [a.code for a in assigned] == [CODE, CODE, None, None]
     assert [a.doubt is not None for a in assigned] == [False, False, True, True]
 
