@@ -19,7 +19,6 @@ day it was received (``dated_by``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -34,6 +33,7 @@ from pipeline.values.validate import (
     add_working_days,
     carries_date,
     code_day,
+    code_iso_day,
     is_due_in,
     is_in_order,
     with_day,
@@ -378,10 +378,9 @@ def _code_day(candidates: Mapping[str, Candidate], key: str,
         code = candidates.get(fdef.key)
         if fdef.dated_by != key or code is None or not _is_sure(code, doctype):
             continue
-        day = re.search(r"-(\d{6})-", str(code.field.value))
-        if day is None:
+        iso = code_iso_day(str(code.field.value))
+        if iso is None:
             continue
-        iso = f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}"
         try:
             return dt.date.fromisoformat(iso).isoformat()
         except ValueError:

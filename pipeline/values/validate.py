@@ -210,10 +210,17 @@ def code_day(code: str, moment: str) -> str | None:
     """``moment`` (ISO date or date-time, valid or not) with its date replaced by the day its
     code carries, when they differ in one digit at most; None otherwise (or when the code
     carries no day)."""
+    day = code_iso_day(code)
+    return None if day is None else with_day(day, moment)
+
+
+def code_iso_day(code: str) -> str | None:
+    """The day part of a dossier code («…-241128-…», yymmdd) as an ISO date, «2024-11-28»
+    (not checked to be a real day), or None when the code has none."""
     day = re.search(r"-(\d{6})-", code)
     if day is None:
         return None
-    return with_day(f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}", moment)
+    return f"20{day.group(1)[:2]}-{day.group(1)[2:4]}-{day.group(1)[4:]}"
 
 
 def with_day(day: str, moment: str) -> str | None:
