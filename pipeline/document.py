@@ -28,7 +28,7 @@ from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_agre
 from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date
 from schemas.document import ExtractedField
-from schemas.ocr import CodeReading, PageOcr, union_bbox
+from schemas.ocr import CodeReading, PageCode, PageOcr, union_bbox
 from schemas.status import DigitizationStatus
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,9 @@ class DocumentAnalysis:
         found = self.analysis.extraction.fields.get("dossier_code")
         if found is not None and found.valid:
             return str(found.value)
-        codes = [code for page in self.pages for code in page.codes]
         if "dossier_code" in self.analysis.extraction.doubts:
-            return dossier_code_of(codes)
-        return untitled_receipt_code(self.analysis.doc_type, codes)
+            return dossier_code_of(self.codes)
+        return untitled_receipt_code(self.analysis.doc_type, self.codes)
 
     @property
     def untitled_receipt(self) -> bool:
@@ -87,9 +86,12 @@ class DocumentAnalysis:
         own code is then not known, and the documents after it go to review."""
         if self.analysis.doc_type == "unknown" and self.span.prints_new_code:
             return True
-        return untitled_receipt_code(
-            self.analysis.doc_type, [code for page in self.pages for code in page.codes]
-        ) is not None
+        return untitled_receipt_code(self.analysis.doc_type, self.codes) is not None
+
+    @property
+    def codes(self) -> list[PageCode]:
+        """The barcodes and QR codes read on its pages, in page order."""
+        return [code for page in self.pages for code in page.codes]
 
 
 def cover_sheets(pages: list[PageOcr]) -> dict[int, str]:
