@@ -23,7 +23,7 @@ from pipeline.image.clean import (
     crop_borders,
     denoise,
     downscale,
-    normalize_background,
+    normalized,
     to_gray,
 )
 from pipeline.image.colour import gray_without_coloured_ink
@@ -141,10 +141,11 @@ def page_orientation(gray: np.ndarray, small: np.ndarray, options: PreprocessOpt
 def clean_for_ocr(gray: np.ndarray, options: PreprocessOptions) -> np.ndarray:
     """The cleanup steps the options enable, in order: background, specks, dot leaders,
     ruled lines, binarisation."""
+    histogram = None  # the grey histogram of the page as it is now, when known
     if options.normalize_background:
-        gray = normalize_background(gray)
+        gray, histogram = normalized(gray)
     if options.denoise:
-        gray = denoise(gray)
+        gray = denoise(gray, histogram=histogram)
     if options.remove_leaders:
         gray = remove_dot_leaders(gray)
     if options.remove_rules:
