@@ -294,16 +294,21 @@ def crop_borders(image: np.ndarray, analysis_width: int = 1000,
     so content is kept even when the band's inner edge is ragged or tilted. ``small``: what
     ``downscale`` gives for the image's grey copy and ``analysis_width``, when already made.
     """
-    height, width = image.shape[:2]
-    box: CropBox = (0, 0, width, height)
-    if min(height, width) < 8:
-        return image.copy(), box
-    small, scale = small or downscale(as_gray(image), analysis_width)
-    border, content = border_and_content_masks(small)
-    cuts = _border_cuts(border, content)
-    box = _to_full_resolution(cuts, scale, width, height)
+    box = border_box(image, analysis_width, small)
     left, top, right, bottom = box
     return image[top:bottom, left:right].copy(), box
+
+
+def border_box(image: np.ndarray, analysis_width: int = 1000,
+               small: tuple[np.ndarray, float] | None = None) -> CropBox:
+    """The box ``crop_borders`` keeps, ``(left, top, right, bottom)`` in pixels of ``image``
+    (the whole image when it has no border)."""
+    height, width = image.shape[:2]
+    if min(height, width) < 8:
+        return (0, 0, width, height)
+    small, scale = small or downscale(as_gray(image), analysis_width)
+    border, content = border_and_content_masks(small)
+    return _to_full_resolution(_border_cuts(border, content), scale, width, height)
 
 
 def border_and_content_masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
