@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from config.settings import Settings
@@ -27,6 +27,7 @@ DIGITIZE_ENTRYPOINT = "flows.digitize.digitize_file"
 DIGITIZE_MANY_ENTRYPOINT = "flows.digitize.digitize_files"
 REVIEW_ENTRYPOINT = "flows.review.review_record"
 WORK_POOL_TYPE = "process"
+PENDING_LEASES = 4  # a run taken but not started yet is judged dead after this many leases
 
 
 def ensure_work_pool(settings: Settings) -> None:
@@ -157,10 +158,14 @@ def recover_record(settings: Settings, record: DossierRecord,
                    now: datetime | None = None) -> UUID | None:
     """Submit a new run for an unfinished record when none is alive; returns its id.
 
-    Alive means waiting for a worker (Scheduled), or taken by one (Pending/Running) within
-    the processing lease: a record that stays `received` that long after a worker took its
-    run, or `processing` without a sign of life, lost its worker (killed, machine down). Such
-    runs are marked Crashed, so that the UI shows what happened, and a new run is submitted.
+    Alive means waiting for a worker (Scheduled), started by one (Running) within the
+    processing lease, or taken by one (Pending) within `PENDING_LEASES` leases: a record
+    that stays `received` or `processing` without a sign of life that long lost its worker
+    (killed, machine down). Such runs are marked Crashed, so that the UI shows what
+    happened, and a new run is submitted. A Pending run has not started its flow process
+    yet: under load (2 cores, load 7-9, 15 s lease in tests/e2e/test_watch.py) a worker
+    took longer than one lease to start it, and the sweep crashed live runs and submitted
+    their records again, so the work was done twice.
     """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
@@ -179,15 +184,25 @@ def recover_record(settings: Settings, record: DossierRecord,
             return None
         taken = [run for run in runs if run.state_type in (StateType.PENDING, StateType.RUNNING)]
         if taken:
-            stale = not alive and all(
-                run.state and run.state.timestamp < now - lease for run in taken)
-            if not stale:
+            if alive or not all(run_is_stale(run, now, lease) for run in taken):
                 return None
             for run in taken:
                 client.set_flow_run_state(run.id, Crashed(
                     message=f"no sign of life for {lease}; the record is taken up again"),
                     force=True)
     return submit_digitize(settings, [record], attempt=len(runs))
+
+
+def run_is_stale(run, now: datetime, lease: timedelta) -> bool:  # noqa: ANN001 - a FlowRun
+    """Whether a taken run (Pending or Running) has been in its state too long to be alive:
+    one lease for a Running run, `PENDING_LEASES` leases for a Pending one, whose worker
+    may merely be slow to start its process."""
+    from prefect.client.schemas.objects import StateType
+
+    if run.state is None:
+        return False
+    allowed = lease * (PENDING_LEASES if run.state_type is StateType.PENDING else 1)
+    return run.state.timestamp < now - allowed
 
 
 def open_review(settings: Settings, record: DossierRecord) -> UUID:

@@ -101,23 +101,43 @@ def normalize_background(gray: np.ndarray) -> np.ndarray:
     The result has white paper (255) and ink near black. Large solid dark areas (wider
     than ~6 mm, e.g. a scanner border) become paper too, which is what OCR wants.
     """
+    return normalized(gray)[0]
+
+
+def normalized(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``normalize_background`` of the page, and the result's ``grey_histogram`` when it
+    comes for free (None otherwise): the next cleanup step (``denoise``) needs it, and a
+    300-DPI page's histogram is a pass of ~10–20 ms over its pixels."""
     if gray.size == 0:
-        return gray.copy()
+        return gray.copy(), None
     background = np.maximum(estimate_background(gray), 1)
     even = cv2.divide(gray, background, scale=255)
-    return stretch_contrast(even)
+    return stretched(even)
 
 
 def stretch_contrast(even: np.ndarray) -> np.ndarray:
     """Map the paper level to 255 and the typical ink level to near black."""
+    return stretched(even)[0]
+
+
+# calcHist counts in integers and hands them over as float32: exact below 2**24 pixels
+# (a 600-DPI A4 page is more), so sums of its bins are exact below that size only.
+_EXACT_HISTOGRAM_PIXELS = 2 ** 24
+
+
+def stretched(even: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``stretch_contrast`` of the page and the result's histogram, the input's mapped
+    through the same table as the pixels (None on a page too large for exact bins)."""
     histogram = grey_histogram(even)
     paper = histogram_median(histogram)
     ink = histogram_median(histogram[: otsu_threshold(histogram) + 1])
+    exact = even.size < _EXACT_HISTOGRAM_PIXELS
     if ink is None or paper - ink < _MIN_STRETCH_CONTRAST:
-        return even
+        return even, histogram
     gain = (255 - _INK_TARGET) / (paper - ink)
     lut = np.clip(_INK_TARGET + (np.arange(256) - ink) * gain, 0, 255).astype(np.uint8)
-    return cv2.LUT(even, lut)
+    mapped = np.bincount(lut, weights=histogram, minlength=256).astype(np.float32)
+    return cv2.LUT(even, lut), mapped if exact else None
 
 
 def grey_histogram(gray: np.ndarray) -> np.ndarray:
@@ -160,13 +180,15 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return binary
 
 
-def denoise(gray: np.ndarray, dpi: float | None = None) -> np.ndarray:
+def denoise(gray: np.ndarray, dpi: float | None = None,
+            histogram: np.ndarray | None = None) -> np.ndarray:
     """Whiten isolated specks (dust, toner dots) and keep every mark that has a neighbour.
 
     A dark blob is a speck when it is tiny *and* nothing else is inked within ~1 mm, so
     diacritics — small, but always next to their letter — survive, as do dot leaders
     (each dot is near the next). Expects a page with white paper (``normalize_background``);
-    ``dpi`` defaults to the A4 estimate.
+    ``dpi`` defaults to the A4 estimate; ``histogram``: the page's ``grey_histogram``,
+    when already made.
     """
     if gray.size == 0:
         return gray.copy()
@@ -174,7 +196,7 @@ def denoise(gray: np.ndarray, dpi: float | None = None) -> np.ndarray:
     smooth = cv2.medianBlur(gray, 3)
     # Grain the size of a pixel makes Tesseract's own thresholding fail on noisy scans
     # (measured: whole pages lost); a 3×3 median removes it and keeps strokes and dots.
-    if paper_noise(gray) > _NOISY_PAPER:
+    if paper_noise(gray, histogram) > _NOISY_PAPER:
         gray = smooth
     # Specks are found on the smoothed copy: noisy pixels would otherwise count as
     # neighbours and keep every speck.
@@ -191,9 +213,10 @@ def denoise(gray: np.ndarray, dpi: float | None = None) -> np.ndarray:
     return cleaned
 
 
-def paper_noise(gray: np.ndarray) -> float:
-    """Spread (≈ standard deviation) of the paper's grey levels: the scan's grain."""
-    histogram = grey_histogram(gray)
+def paper_noise(gray: np.ndarray, histogram: np.ndarray | None = None) -> float:
+    """Spread (≈ standard deviation) of the paper's grey levels: the scan's grain
+    (``histogram``: the page's ``grey_histogram``, when already made)."""
+    histogram = grey_histogram(gray) if histogram is None else histogram
     paper = histogram[otsu_threshold(histogram) + 1:]
     total = paper.sum()
     if total <= 0:
@@ -271,16 +294,21 @@ def crop_borders(image: np.ndarray, analysis_width: int = 1000,
     so content is kept even when the band's inner edge is ragged or tilted. ``small``: what
     ``downscale`` gives for the image's grey copy and ``analysis_width``, when already made.
     """
-    height, width = image.shape[:2]
-    box: CropBox = (0, 0, width, height)
-    if min(height, width) < 8:
-        return image.copy(), box
-    small, scale = small or downscale(as_gray(image), analysis_width)
-    border, content = border_and_content_masks(small)
-    cuts = _border_cuts(border, content)
-    box = _to_full_resolution(cuts, scale, width, height)
+    box = border_box(image, analysis_width, small)
     left, top, right, bottom = box
     return image[top:bottom, left:right].copy(), box
+
+
+def border_box(image: np.ndarray, analysis_width: int = 1000,
+               small: tuple[np.ndarray, float] | None = None) -> CropBox:
+    """The box ``crop_borders`` keeps, ``(left, top, right, bottom)`` in pixels of ``image``
+    (the whole image when it has no border)."""
+    height, width = image.shape[:2]
+    if min(height, width) < 8:
+        return (0, 0, width, height)
+    small, scale = small or downscale(as_gray(image), analysis_width)
+    border, content = border_and_content_masks(small)
+    return _to_full_resolution(_border_cuts(border, content), scale, width, height)
 
 
 def border_and_content_masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

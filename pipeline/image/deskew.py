@@ -61,11 +61,14 @@ def estimate_skew(gray: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES,
     return skew_of_points(mask_points(text_ink(small)), max_degrees)
 
 
-def skew_of_points(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) -> float:
-    """Skew (counter-clockwise positive) of the lines formed by (x, y) ink coordinates."""
+def skew_of_points(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES,
+                   scores: np.ndarray | None = None) -> float:
+    """Skew (counter-clockwise positive) of the lines formed by (x, y) ink coordinates.
+
+    ``scores``: ``coarse_scores`` of these points (and ``max_degrees``), when already made."""
     if len(points) < MIN_INK_POINTS:
         return 0.0
-    best = coarse_skew(thin_points(points, COARSE_POINTS), max_degrees)
+    best = coarse_skew(thin_points(points, COARSE_POINTS), max_degrees, scores)
     span = _COARSE_STEP
     for step in _FINE_STEPS:
         best = _best_angle(points, np.arange(best - span, best + span + 1e-9, step))
@@ -73,16 +76,23 @@ def skew_of_points(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) ->
     return round(float(np.clip(best, -max_degrees, max_degrees)), 2) + 0.0  # no "-0.0"
 
 
-def coarse_skew(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) -> float:
+def coarse_skew(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES,
+                scores: np.ndarray | None = None) -> float:
     """The coarse grid's best angle; one beyond ±10° only when its peak is a text page's
-    (``_WIDE_PEAK``), else the best within ±10°, as before the range was widened."""
+    (``_WIDE_PEAK``), else the best within ±10°, as before the range was widened.
+    ``scores``: ``coarse_scores(points, max_degrees)``, when already made."""
     angles = coarse_angles(max_degrees)
-    scores = np.array([profile_sharpness(points, float(a)) for a in angles])
+    scores = coarse_scores(points, max_degrees) if scores is None else scores
     best = int(np.argmax(scores))
     if abs(angles[best]) <= _NARROW_DEGREES or scores[best] >= _WIDE_PEAK * np.median(scores):
         return float(angles[best])
     narrow = np.abs(angles) <= _NARROW_DEGREES
     return float(angles[narrow][int(np.argmax(scores[narrow]))])
+
+
+def coarse_scores(points: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) -> np.ndarray:
+    """``profile_sharpness`` of the points at each angle of the coarse grid."""
+    return np.array([profile_sharpness(points, float(a)) for a in coarse_angles(max_degrees)])
 
 
 def coarse_angles(max_degrees: float = MAX_SKEW_DEGREES) -> np.ndarray:

@@ -25,9 +25,8 @@ from pipeline.image.clean import as_gray, downscale
 from pipeline.image.deskew import (
     COARSE_POINTS,
     MIN_INK_POINTS,
-    coarse_angles,
+    coarse_scores,
     mask_points,
-    profile_sharpness,
     skew_of_points,
     text_ink,
     thin_points,
@@ -103,12 +102,16 @@ def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
         ink = text_ink(downscale(gray, analysis_width)[0])
     if int(ink.sum()) < MIN_INK_POINTS:
         return OrientationResult(0, 0.0, "blank")
-    vertical, direction_confidence = lines_are_vertical(mask_points(ink))
+    points = mask_points(ink)
+    # The coarse grid of the rows' profile serves the direction and, for a page whose lines
+    # run across as scanned (most), its skew: the same points, so the same scores.
+    across = coarse_scores(thin_points(points, COARSE_POINTS))
+    vertical, direction_confidence = lines_are_vertical(points, across)
     if direction_confidence < _SURE_DIRECTION:
         return _unsure_direction(gray, direction_confidence, osd_timeout, use_osd, engine)
     turn = 90 if vertical else 0
-    turned = rotate_upright(ink, turn)
-    skew = skew_of_points(mask_points(turned))
+    turned = rotate_upright(ink, turn) if turn else ink
+    skew = skew_of_points(mask_points(turned)) if turn else skew_of_points(points, scores=across)
     balance = upright_balance(level_lines(turned, skew))
     rotation = turn if balance >= 0 else (turn + 180) % 360
     confidence = min(direction_confidence, min(abs(balance) / _SURE_BALANCE, 1.0))
@@ -120,9 +123,11 @@ def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
     return replace(found, upright_skew=skew) if turn == 0 and found.rotation == 0 else found
 
 
-def lines_are_vertical(points: np.ndarray) -> tuple[bool, float]:
-    """Whether the text lines run up/down the image, and how sure (0..1) that is."""
-    across_rows = profile_contrast(points)
+def lines_are_vertical(points: np.ndarray,
+                       across: np.ndarray | None = None) -> tuple[bool, float]:
+    """Whether the text lines run up/down the image, and how sure (0..1) that is.
+    ``across``: ``coarse_scores`` of the points' coarse sample, when already made."""
+    across_rows = profile_contrast(points, across)
     across_columns = profile_contrast(points[:, ::-1])
     vertical = across_columns > across_rows
     # A text page gives a contrast ratio of 3–20 between the two; 1 means no lines at all.
@@ -130,10 +135,11 @@ def lines_are_vertical(points: np.ndarray) -> tuple[bool, float]:
     return vertical, float(np.clip((ratio - 1) / 2, 0.0, 1.0))
 
 
-def profile_contrast(points: np.ndarray) -> float:
-    """Best (over the skew range) squared coefficient of variation of the row profile."""
+def profile_contrast(points: np.ndarray, scores: np.ndarray | None = None) -> float:
+    """Best (over the skew range) squared coefficient of variation of the row profile
+    (``scores``: ``coarse_scores`` of the coarse sample, when already made)."""
     points = thin_points(points, COARSE_POINTS)  # the coarse grid's sample: ±45° in 1° steps
-    sharpest = max(profile_sharpness(points, float(a)) for a in coarse_angles())
+    sharpest = float(max(coarse_scores(points) if scores is None else scores))
     span = float(np.ptp(points[:, 1])) + 1  # the profile's length, margins excluded
     return sharpest * span / len(points) ** 2 - 1
 

@@ -12,8 +12,10 @@ from pipeline.image.clean import (
     crop_borders,
     denoise,
     downscale,
+    grey_histogram,
     isolated_specks,
     normalize_background,
+    normalized,
     to_gray,
 )
 from tests.pipeline.conftest import DPI, degrade, ink_bbox, render_page
@@ -242,3 +244,20 @@ def test_specks_found_in_small_blobs_are_those_of_the_whole_page(
             window = (slice(y, y + h), slice(x, x + w))
             assert (labels == label).sum() == (labels[window] == label).sum() > 0
             assert ink[labels == label].min() != 0
+
+
+@pytest.mark.parametrize("kind", ["stretched", "blank"])
+def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kind: str) -> None:
+    """
+    GIVEN a faded shadowed page (its contrast is stretched) or a blank grey one (it is not)
+    WHEN it is normalised with its histogram
+    THEN the image is normalize_background's and the histogram is exactly the result's own
+    (denoise takes it instead of counting the page's pixels again)
+    """
+    page = (shadowed_low_contrast(text_page) if kind == "stretched"
+            else np.full((300, 200), 180, np.uint8))
+    image, histogram = normalized(page)
+    assert np.array_equal(image, normalize_background(page))
+    assert histogram is not None and histogram.dtype == np.float32
+    assert np.array_equal(histogram, grey_histogram(image))
+    assert np.array_equal(denoise(image, histogram=histogram), denoise(image))

@@ -6,7 +6,17 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.image.deskew import deskew, estimate_skew
+from pipeline.image.clean import downscale
+from pipeline.image.deskew import (
+    COARSE_POINTS,
+    coarse_scores,
+    deskew,
+    estimate_skew,
+    mask_points,
+    skew_of_points,
+    text_ink,
+    thin_points,
+)
 from tests.pipeline.conftest import degrade, ink_bbox, skew_page
 
 
@@ -112,3 +122,12 @@ def test_estimate_skew_ignores_a_scanner_border(text_page: np.ndarray) -> None:
     """
     page = cv2.rectangle(skew_page(text_page, 3), (0, 0), (text_page.shape[1] - 1, 59), 20, -1)
     assert estimate_skew(page) == pytest.approx(3, abs=0.2)
+
+
+def test_a_skew_from_coarse_scores_made_before_is_the_same(text_page: np.ndarray) -> None:
+    """GIVEN a skewed page's ink points WHEN its skew is found from coarse scores made
+    before (as the orientation check hands them on) THEN it is the skew found afresh."""
+    points = mask_points(text_ink(downscale(skew_page(text_page, 2.3), 1000)[0]))
+    scores = coarse_scores(thin_points(points, COARSE_POINTS))
+    assert skew_of_points(points, scores=scores) == skew_of_points(points)
+    assert abs(skew_of_points(points) - 2.3) < 0.1
