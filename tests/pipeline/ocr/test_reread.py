@@ -1,4 +1,5 @@
-"""The digits-only second reading of number words (real Tesseract)."""
+"""The second readings: number words with digits only, words of letters enlarged (real
+Tesseract)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import (
+    LETTER_BELOW,
     VOTED_CONFIDENCE,
     agreed_digits,
     is_date_part,
+    is_letter_word,
     is_lookalike_word,
     is_number_group,
     is_number_word,
+    letter_pieces,
     reread_digits,
+    reread_letters,
 )
+from schemas.errors import OcrError
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS
 
@@ -226,3 +232,84 @@ def test_words_read_the_same_twice_take_no_third_reading(numbers_page):
     page = page_of([(text, boxes[text]) for text in PRINTED])
     assert reread_digits(image, page, OcrOptions(), engine) == page
     assert engine.calls == 1
+
+
+HAMLET = ["thôn", "Đồng", "Hòa"]
+
+
+@pytest.fixture(scope="module")
+def hamlet_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white 300-DPI page printing «thôn Đồng Hòa» at 12 pt, and its words' boxes."""
+    image = Image.new("L", (1400, 400), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SANS, 50)
+    boxes, x = [], 200
+    for text in HAMLET:
+        left, top, right, bottom = draw.textbbox((x, 150), text, font=font)
+        draw.text((x, 150), text, font=font, fill=0)
+        boxes.append((int(left), int(top), int(right), int(bottom)))
+        x = int(right) + 30
+    return np.array(image), boxes
+
+
+def hamlet_read_as(hamlet_page, texts: list[str], confidence: float = 80) -> list[OcrWord]:
+    image, boxes = hamlet_page
+    line = OcrLine(words=[OcrWord(text=t, confidence=confidence, bbox=b)
+                          for t, b in zip(texts, boxes, strict=True)])
+    page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
+    return reread_letters(image, page, OcrOptions()).lines[0].words
+
+
+def test_words_of_letters_read_the_same_enlarged_carry_no_second_reading(hamlet_page):
+    assert [w.reread for w in hamlet_read_as(hamlet_page, HAMLET)] == [None, None, None]
+
+
+def test_a_wrong_tone_mark_is_read_otherwise_enlarged(hamlet_page):
+    """
+    GIVEN «thôn Đồng Hòa» first read «thôn Đông Hoà» at confidence 80 (tuning contrast_fill,
+          mild: wrong marks at 69–95; «Hoà» the same spelling with its mark placed otherwise)
+    WHEN its words of letters are read again from their piece of line enlarged (real
+         Tesseract)
+    THEN the misread word carries the second reading; the others carry none
+    """
+    words = hamlet_read_as(hamlet_page, ["thôn", "Đông", "Hoà"])
+    assert [(w.text, w.reread) for w in words] == [("thôn", None), ("Đông", "Đồng"),
+                                                   ("Hoà", None)]
+    assert [w.confidence for w in words] == [80, 80, 80]  # the reading alone is not changed
+
+
+def test_words_read_surely_are_not_read_again(hamlet_page):
+    words = hamlet_read_as(hamlet_page, ["thôn", "Đông", "Hoà"], confidence=LETTER_BELOW)
+    assert [w.reread for w in words] == [None, None, None]
+
+
+@pytest.mark.parametrize(("text", "confidence", "again"), [
+    ("Đông", 80, True), ("Lăn,", 95, True), ("xã", 60, True), ("Đông", 96, False),
+    ("a", 50, False), ("12A", 50, False), ("«»", 50, False)])
+def test_letter_words_are_unsure_words_of_two_letters_or_more_without_digits(text, confidence,
+                                                                              again):
+    word = OcrWord(text=text, confidence=confidence, bbox=(0, 0, 10, 10))
+    assert is_letter_word(word) is again
+
+
+def test_a_page_whose_words_cannot_be_read_again_stands_as_read(hamlet_page):
+    image, boxes = hamlet_page
+    line = OcrLine(words=[OcrWord(text="Đông", confidence=80, bbox=boxes[1])])
+    page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
+    assert reread_letters(image, page, OcrOptions(), FailingEngine()) == page
+
+
+class FailingEngine:
+    def read_digits(self, *args, **kwargs) -> str:
+        raise OcrError("timed out")
+
+
+def test_pieces_of_lines_hold_each_unsure_word_with_its_neighbours():
+    words = [OcrWord(text=t, confidence=c, bbox=(i * 10, 0, i * 10 + 8, 10))
+             for i, (t, c) in enumerate([("Nơi", 99), ("cư", 99), ("trú:", 99), ("thôn", 99),
+                                         ("Đông", 80), ("Lăn,", 90), ("xã", 99), ("Cẩm", 99),
+                                         ("Bình,", 99), ("huyện", 99), ("Cẩm", 99),
+                                         ("Xuyên", 70)])]
+    page = PageOcr(number=1, width=200, height=20, lines=[OcrLine(words=words)], text="",
+                   mean_confidence=90)
+    assert letter_pieces(page) == [(0, [2, 3, 4, 5, 6, 7]), (0, [9, 10, 11])]
