@@ -252,7 +252,7 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
-                and _votes(page.lines[band.line].words[band.word].text, text)]
+                and _votes(page.lines[band.line].words[band.word], text)]
     if not doubtful:
         return {}
     strip, third_bands = stacked([
@@ -276,14 +276,23 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     return voted
 
 
-def _votes(first: str, digits: str) -> bool:
+# A date's short part the first reading read less surely than this is put to the third
+# reading too (a mild typewriter receipt's month first read «98» at 89, «08» by both digit
+# readings); one read surer is not (see ``_votes``).
+SHORT_VOTE_BELOW = 95.0
+
+
+def _votes(word: OcrWord, digits: str) -> bool:
     """Whether a word the first two readings read otherwise is put to a third: a number of
-    four digits or more (or one read with look-alike letters) of the digit reading's shape.
-    A date's short part is not: both digit readings of a condensed face's «01» read «07»
-    (a clean tuning cond_below form, seed 23: its signing date given a wrong month), so a
-    short part read two ways stays at confidence 0."""
-    return ((is_number_word(first) or is_lookalike_word(first))
-            and _same_shape(first, digits))
+    four digits or more (or one read with look-alike letters) of the digit reading's shape,
+    or a date's short part the first reading was unsure of (``SHORT_VOTE_BELOW``). A short
+    part read surely is not: both digit readings of a condensed face's «01» read «07» (a
+    clean tuning cond_below form, seed 23: its signing date given a wrong month), so a short
+    part read surely two ways stays at confidence 0."""
+    first = word.text
+    if is_number_word(first) or is_lookalike_word(first):
+        return _same_shape(first, digits)
+    return word.confidence < SHORT_VOTE_BELOW and _same_shape(first, digits)
 
 
 def _same_shape(first: str, digits: str) -> bool:
@@ -324,7 +333,10 @@ def checked_part(word: OcrWord, digits: str) -> OcrWord:
     confidence 0 (its date is refused: see ``pipeline.fields``)."""
     core = word.text.rstrip(_TRAILING)
     if core.isdigit():
-        if digits.rstrip(_TRAILING) == core:
+        # A separator the digit reading put inside a part («0-4» for «04», the leader before
+        # it, tuning contrast_boxed) is no other digit.
+        if digits.rstrip(_TRAILING) == core or (
+                digits_of(digits) == core and not digits.strip(WHITELIST)):
             return word
         return word.model_copy(update={"confidence": 0.0})
     agreed = agreed_part(word.text, digits)

@@ -155,6 +155,46 @@ def test_a_short_part_read_two_ways_takes_no_third_reading(date_page):
     assert engine.calls == 1  # no third reading of a short part
 
 
+def unsure_date(date_page, texts: list[str], unsure: str) -> PageOcr:
+    image, boxes = date_page
+    line = OcrLine(words=[OcrWord(text=t, confidence=80 if t == unsure else 97, bbox=b)
+                          for t, b in zip(texts, boxes, strict=True)])
+    return PageOcr(number=1, width=1400, height=300, lines=[line], text="", mean_confidence=90)
+
+
+def test_an_unsure_short_part_read_two_ways_takes_the_third_reading_that_agrees(date_page):
+    """
+    GIVEN a month first read «98» at confidence 80 (a mild typewriter receipt: 89), «08» by
+          the digits-only reading
+    WHEN its crop enlarged is read a third time, digits only, and reads «08» too
+    THEN the month is spelt «08» at the voted confidence
+    """
+    image, _ = date_page
+    page = unsure_date(date_page, ["ngày", "04", "tháng", "98", "năm", "2024"], "98")
+    engine = ScriptedDigits(["04", "08", "2024"], ["08"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert (words[3].text, words[3].confidence) == ("08", VOTED_CONFIDENCE)
+    assert engine.calls == 2
+
+
+def test_an_unsure_short_part_whose_third_reading_disagrees_stays_unsure(date_page):
+    image, _ = date_page
+    page = unsure_date(date_page, ["ngày", "04", "tháng", "98", "năm", "2024"], "98")
+    engine = ScriptedDigits(["04", "08", "2024"], ["09"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert (words[3].text, words[3].confidence) == ("98", 0.0)
+
+
+def test_a_separator_read_inside_a_short_part_is_no_other_digit(date_page):
+    """GIVEN a day «04» read «0-4» with digits only (tuning contrast_boxed: the leader before
+    it) THEN the readings agree and the day keeps its confidence."""
+    image, boxes = date_page
+    page = page_of(list(zip(DATE_WORDS, boxes, strict=True)))
+    engine = ScriptedDigits(["0-4", "07", "2024"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert [w.confidence for w in words] == [95] * 6
+
+
 def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_page):
     """
     GIVEN the month first read «Ö7» (a hairline serif's 0, tuning contrast_boxed)
