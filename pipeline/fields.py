@@ -258,17 +258,20 @@ def _listed_words(value: str, context: ValueContext) -> set[str]:
     listed = _listed_unit_names()
     for unit in find_units(value):
         name = value[unit.start:unit.end].strip()
-        if name.lower() in listed:
+        if fold(name).lower() in listed:
             words |= {letters_key(w) for w in name.split()}
     return words
 
 
 @functools.cache
 def _listed_unit_names() -> frozenset[str]:
-    """Every province, district and commune name the gazetteer lists, in lower case."""
+    """Every province, district and commune name the gazetteer lists, without accents in
+    lower case: a name listed but for its marks is spelt by the gazetteer afterwards
+    (``check_known_names``), whichever reading had its marks right («Cầm», enlarged «Cẩm»:
+    «xã Cẩm Bình»)."""
     gazetteer = load_gazetteer()
     names = {*gazetteer.provinces, *gazetteer.districts, *gazetteer.commune_names}
-    return frozenset(name.lower() for name in names)
+    return frozenset(fold(name).lower() for name in names)
 
 
 # Confidence of a date the form writes again in words and the words agree with: two readings
