@@ -625,7 +625,7 @@ def _text_after(ctx: PageContext, index: int, label: LabelMatch) -> str:
 
 
 def _words_of(tokens: list[Token]) -> list[ValueWord]:
-    return [ValueWord(t.text, t.word.confidence, t.word.bbox) for t in tokens]
+    return [ValueWord(t.text, t.word.confidence, t.word.bbox, t.word.reread) for t in tokens]
 
 
 def _reading_pages(pages: list[PageLayout], title_page: int | None) -> list[PageLayout]:

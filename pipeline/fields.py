@@ -19,16 +19,20 @@ day it was received (``dated_by``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
-from pipeline.text import fold, has_alnum, match_key
+from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words
+from pipeline.values.gazetteer import load_gazetteer
+from pipeline.values.kinds import ValueContext
 from pipeline.values.official import symbol_kind
+from pipeline.values.places import PLACE_WORDS, find_units
 from pipeline.values.validate import (
     add_working_days,
     carries_date,
@@ -49,6 +53,7 @@ class ValueWord:
     text: str
     confidence: float
     bbox: BBox
+    reread: str | None = None  # an enlarged second reading that read it otherwise
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,8 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
             CLOSED_VOCABULARY_MIN_WORD:
         confidence = max(confidence, round(CLOSED_VOCABULARY_CONFIDENCE * label_score / 100, 3))
     # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
-    problem = fdef.kind.problem(str(value), text, context) or read_two_ways(used)
+    problem = (fdef.kind.problem(str(value), text, context) or read_two_ways(used)
+               or letters_read_two_ways(used, str(value), fdef, context))
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem, note=note)
@@ -215,6 +221,57 @@ def read_two_ways(words: list[ValueWord]) -> str | None:
     if any(w.confidence <= 0 and any(c.isdigit() for c in w.text) for w in words):
         return READ_TWO_WAYS
     return None
+
+
+# Kinds of free text whose words no list spells: their words read two ways are doubted
+# (``letters_read_two_ways``). Person names are checked against the name lists instead.
+CHECKED_TWICE_KINDS = frozenset({"text", "address", "body_name"})
+
+
+def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinition,
+                          context: ValueContext) -> str | None:
+    """Why a free-text value cannot be given when one of its words an enlarged second
+    reading read otherwise (``pipeline.ocr.reread.reread_letters``: a wrong tone mark on a
+    hamlet's name, read at confidence 69–95) and no list spells the word: the type's fixed
+    phrases, the place words, or a unit name the gazetteer lists that the value names (a
+    word such a list mended is decided by the list, not by either reading)."""
+    if fdef.kind.name not in CHECKED_TWICE_KINDS or context.vocabulary:
+        return None
+    doubted = [w for w in words if w.reread is not None]
+    if not doubted:
+        return None
+    spelt = _listed_words(value, context)
+    in_value = {letters_key(word) for word in value.split()}
+    for word in doubted:
+        first, second = letters_key(word.text), letters_key(word.reread or "")
+        if first not in in_value or first in spelt or second in spelt:
+            continue
+        return f"has a word read two ways («{strip_edges(word.text)}», enlarged «{word.reread}»)"
+    return None
+
+
+def _listed_words(value: str, context: ValueContext) -> set[str]:
+    """Words of a value that a list spells (see ``letters_read_two_ways``), as
+    ``letters_key`` writes them."""
+    words = {letters_key(w) for phrase in context.phrases for w in phrase.split()}
+    words |= {letters_key(w) for w in PLACE_WORDS}
+    listed = _listed_unit_names()
+    for unit in find_units(value):
+        name = value[unit.start:unit.end].strip()
+        if fold(name).lower() in listed:
+            words |= {letters_key(w) for w in name.split()}
+    return words
+
+
+@functools.cache
+def _listed_unit_names() -> frozenset[str]:
+    """Every province, district and commune name the gazetteer lists, without accents in
+    lower case: a name listed but for its marks is spelt by the gazetteer afterwards
+    (``check_known_names``), whichever reading had its marks right («Cầm», enlarged «Cẩm»:
+    «xã Cẩm Bình»)."""
+    gazetteer = load_gazetteer()
+    names = {*gazetteer.provinces, *gazetteer.districts, *gazetteer.commune_names}
+    return frozenset(fold(name).lower() for name in names)
 
 
 # Confidence of a date the form writes again in words and the words agree with: two readings

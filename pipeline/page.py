@@ -21,7 +21,7 @@ from pipeline.image.seals import find_page_seals
 from pipeline.load import FileFormat
 from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.code_reread import reread_codes
-from pipeline.ocr.reread import reread_digits
+from pipeline.ocr.reread import reread_digits, reread_letters
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
 from pipeline.pdf import PageSource, archival_page_pdf, build_page_pdf
 from pipeline.pdf.textlayer import (
@@ -83,6 +83,9 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
     # Number words read again with digits only: a confident digit misread goes to review
     # instead of into the fields (pipeline/ocr/reread.py).
     checked = reread_digits(prepared.ocr_image, recognition.page, options.ocr, engine)
+    # Words of letters read unsurely read again enlarged: a wrong tone mark in a free-text
+    # value goes to review where the readings differ (pipeline/ocr/reread.py).
+    checked = reread_letters(prepared.ocr_image, checked, options.ocr, engine)
     # A printed dossier code read again on its line only, for extraction to check and give
     # (pipeline/ocr/code_reread.py): one small call, on pages that print a code.
     checked = reread_codes(prepared.ocr_image, checked, options.ocr, engine)

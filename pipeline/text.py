@@ -144,3 +144,17 @@ def uppercase_share(text: str) -> float:
     """Share of letters that are capitals (titles are printed in capitals)."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave acute tilde hook dot
+
+
+def letters_key(text: str) -> str:
+    """A word's reading as compared with another reading of it: lower case, without spaces
+    and the punctuation at its edges (a quote or comma a crop cut or kept is no other
+    letter), its tone marks after its letters (placed on either vowel, «Hòa» and «Hoà» are
+    one spelling)."""
+    plain = unicodedata.normalize("NFD", strip_edges("".join(text.split())).lower())
+    tones = "".join(c for c in plain if c in _TONE_MARKS)
+    letters = "".join(c for c in plain if c not in _TONE_MARKS)
+    return unicodedata.normalize("NFC", letters) + tones

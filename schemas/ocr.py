@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 BBox = tuple[int, int, int, int]
 
@@ -29,6 +29,18 @@ class OcrWord(BaseModel):
     text: str
     confidence: float = Field(ge=0, le=100)
     bbox: BBox
+    reread: str | None = Field(
+        None, description="what a second, enlarged reading of the word's crop read where it "
+        "read other letters (pipeline/ocr/reread.py); None when it agreed or was not read")
+
+    @model_serializer(mode="wrap")
+    def _without_agreed(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """``reread`` only where a second reading disagreed: a page's words stay as small
+        in the stored JSON as before."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("reread") is None:
+            data.pop("reread", None)
+        return data
 
 
 class OcrLine(BaseModel):

@@ -25,9 +25,9 @@ import cv2
 import numpy as np
 
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for, parse_tsv
-from pipeline.text import fold
+from pipeline.text import fold, letters_key, strip_edges
 from schemas.errors import ConfigurationError, OcrError
-from schemas.ocr import OcrWord, PageOcr
+from schemas.ocr import OcrWord, PageOcr, union_bbox
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ WHITELIST = "0123456789./-"
 # Digits are Latin: English's model (installed with Tesseract itself) read them with fewer
 # false disagreements than Vietnamese's in measurements (0 vs 2 on 60 scans).
 DIGIT_LANGUAGE = "eng"
+# Words of letters are read again in the pages' own language (``reread_letters``).
+LETTER_LANGUAGE = "vie"
 _PAD = 6  # pixels kept around a word's box, so that no stroke is cut
 # Letters a face's digits are read as, by the digits they may stand for. Old-style figures
 # (EB Garamond's default, tuning layout garamond_fill) come out as «1O/O6/202⁄4», «1o8s»:
@@ -250,7 +252,7 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
-                and _votes(page.lines[band.line].words[band.word].text, text)]
+                and _votes(page.lines[band.line].words[band.word], text)]
     if not doubtful:
         return {}
     strip, third_bands = stacked([
@@ -274,14 +276,23 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     return voted
 
 
-def _votes(first: str, digits: str) -> bool:
+# A date's short part the first reading read less surely than this is put to the third
+# reading too (a mild typewriter receipt's month first read «98» at 89, «08» by both digit
+# readings); one read surer is not (see ``_votes``).
+SHORT_VOTE_BELOW = 95.0
+
+
+def _votes(word: OcrWord, digits: str) -> bool:
     """Whether a word the first two readings read otherwise is put to a third: a number of
-    four digits or more (or one read with look-alike letters) of the digit reading's shape.
-    A date's short part is not: both digit readings of a condensed face's «01» read «07»
-    (a clean tuning cond_below form, seed 23: its signing date given a wrong month), so a
-    short part read two ways stays at confidence 0."""
-    return ((is_number_word(first) or is_lookalike_word(first))
-            and _same_shape(first, digits))
+    four digits or more (or one read with look-alike letters) of the digit reading's shape,
+    or a date's short part the first reading was unsure of (``SHORT_VOTE_BELOW``). A short
+    part read surely is not: both digit readings of a condensed face's «01» read «07» (a
+    clean tuning cond_below form, seed 23: its signing date given a wrong month), so a short
+    part read surely two ways stays at confidence 0."""
+    first = word.text
+    if is_number_word(first) or is_lookalike_word(first):
+        return _same_shape(first, digits)
+    return word.confidence < SHORT_VOTE_BELOW and _same_shape(first, digits)
 
 
 def _same_shape(first: str, digits: str) -> bool:
@@ -322,7 +333,10 @@ def checked_part(word: OcrWord, digits: str) -> OcrWord:
     confidence 0 (its date is refused: see ``pipeline.fields``)."""
     core = word.text.rstrip(_TRAILING)
     if core.isdigit():
-        if digits.rstrip(_TRAILING) == core:
+        # A separator the digit reading put inside a part («0-4» for «04», the leader before
+        # it, tuning contrast_boxed) is no other digit.
+        if digits.rstrip(_TRAILING) == core or (
+                digits_of(digits) == core and not digits.strip(WHITELIST)):
             return word
         return word.model_copy(update={"confidence": 0.0})
     agreed = agreed_part(word.text, digits)
@@ -330,3 +344,115 @@ def checked_part(word: OcrWord, digits: str) -> OcrWord:
         return word.model_copy(update={"confidence": 0.0})
     return word.model_copy(update={"text": agreed, "confidence": max(word.confidence,
                                                                      AGREED_CONFIDENCE)})
+
+
+# --- letters -----------------------------------------------------------------------------------
+# Tesseract reads a hamlet's or street's name with one wrong tone mark («Đông» for «Đồng»,
+# «Lăn» for «Lãn») at word confidences 69–95 (tuning contrast_fill / contrast_boxed, mild),
+# where right words stand too: no threshold tells them apart, and no gazetteer lists such
+# names. Read a second time from the word's crop enlarged (``LETTER_SCALE``: a hairline
+# face's marks a pixel or two larger to the model), a misread word mostly comes out otherwise;
+# where the two readings disagree on a letter or a mark the word carries the second reading
+# (``OcrWord.reread``), and extraction leaves a free-text value built on it out for review
+# unless a list it checks against spells the word (pipeline/fields.py).
+# Only words read below ``LETTER_BELOW``: a word read surer than that was never found misread.
+LETTER_SCALE = 1.5
+LETTER_BELOW = 96.0
+
+
+def is_letter_word(word: OcrWord) -> bool:
+    """Whether a word is read again enlarged: two letters or more, no digit, read less
+    surely than ``LETTER_BELOW``."""
+    core = strip_edges(word.text)
+    return (word.confidence < LETTER_BELOW and sum(c.isalpha() for c in core) >= 2
+            and not any(c.isdigit() for c in core))
+
+
+def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
+                   engine: OcrEngine | None = None) -> PageOcr:
+    """The page with every word of letters (``is_letter_word``) that a second reading of its
+    piece of line enlarged reads otherwise carrying that reading (``OcrWord.reread``); one
+    engine call for the page, the pieces stacked into one strip. A page whose second reading
+    cannot be had stands as first read."""
+    pieces = letter_pieces(page)
+    if not pieces:
+        return page
+    crops = [(li, index, cv2.resize(_crop(image, _piece_word(page, li, words)), None,
+                                    fx=LETTER_SCALE, fy=LETTER_SCALE,
+                                    interpolation=cv2.INTER_CUBIC))
+             for index, (li, words) in enumerate(pieces)]
+    strip, bands = stacked(crops)
+    try:
+        tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
+    except (OcrError, ConfigurationError) as exc:
+        log.warning("page %d: words not read again: %s", page.number, exc)
+        return page
+    second: list[list[OcrWord]] = [[] for _ in bands]
+    for word in (w for line in parse_tsv(tsv) for w in line.words):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        for index, band in enumerate(bands):
+            if band.top <= middle < band.bottom:
+                second[index].append(word)
+    changed: dict[tuple[int, int], OcrWord] = {}
+    for (li, words), read in zip(pieces, second, strict=True):
+        line = page.lines[li]
+        left = _piece_word(page, li, words).bbox[0] - _PAD
+        for wi, text in zip(words, _aligned(line.words, words, read, left), strict=True):
+            word = line.words[wi]
+            if (is_letter_word(word) and letters_key(text)
+                    and letters_key(text) != letters_key(word.text)):
+                changed[(li, wi)] = word.model_copy(update={"reread": text})
+    if not changed:
+        return page
+    lines = [line.model_copy(update={"words": [changed.get((li, wi), w)
+                                               for wi, w in enumerate(line.words)]})
+             for li, line in enumerate(page.lines)]
+    return page.model_copy(update={"lines": lines})
+
+
+# Words either side of an unsure word read with it: Tesseract's model reads a word alone
+# otherwise than in its line (DejaVu «Lãn» alone read «Lăn» or «Lần» at one size or another,
+# «Sặt» «Sát»; in a line of five words the same every time).
+LETTER_CONTEXT = 2
+
+
+def letter_pieces(page: PageOcr) -> list[tuple[int, list[int]]]:
+    """The pieces of lines read again: each unsure word of letters with ``LETTER_CONTEXT``
+    words either side, overlapping pieces of a line joined (line index, word indices)."""
+    pieces = []
+    for li, line in enumerate(page.lines):
+        current: list[int] = []
+        for wi, word in enumerate(line.words):
+            if not is_letter_word(word):
+                continue
+            window = range(max(0, wi - LETTER_CONTEXT),
+                           min(len(line.words), wi + LETTER_CONTEXT + 1))
+            if current and window.start <= current[-1] + 1:
+                current.extend(i for i in window if i > current[-1])
+            else:
+                if current:
+                    pieces.append((li, current))
+                current = list(window)
+        if current:
+            pieces.append((li, current))
+    return pieces
+
+
+def _piece_word(page: PageOcr, li: int, words: list[int]) -> OcrWord:
+    """A piece of a line as one word whose box holds its words."""
+    line = page.lines[li]
+    return OcrWord(text="", confidence=0, bbox=union_bbox([line.words[i].bbox for i in words]))
+
+
+def _aligned(line: list[OcrWord], words: list[int], read: list[OcrWord],
+             left: int) -> list[str]:
+    """What the second reading read at each word of the piece: the words read whose middle
+    stands within the word's box (the strip's boxes scaled back to the page and moved to
+    where the piece's crop begins), joined."""
+    texts = []
+    for wi in words:
+        x0, _, x1, _ = line[wi].bbox
+        found = [w.text for w in read
+                 if x0 <= left + (w.bbox[0] + w.bbox[2]) / 2 / LETTER_SCALE - _PAD < x1]
+        texts.append(" ".join(found))
+    return texts

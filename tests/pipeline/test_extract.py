@@ -946,3 +946,47 @@ def test_a_procedure_read_with_a_wrong_letter_is_spelt_as_the_catalogue_has_it(r
                      "Nội dung yêu cầu giải quyết: Cấp giấy phép xây đựng nhà ở riêng lẻ")
     fields = extract_fields([make_page(lines)], receipt)
     assert fields["request_content"].value == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+
+
+def reread_as(page, second: dict[str, str]):
+    """The page with the words named read otherwise by the enlarged second reading
+    (pipeline/ocr/reread.py ``reread_letters``)."""
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"reread": second[w.text]}) if w.text in second else w
+        for w in line.words]}) for line in page.lines]
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_hamlet_name_read_two_ways_sends_its_address_to_review(birth):
+    """
+    GIVEN a form whose requester's hamlet «Tân Học» the enlarged second reading read «Tấn»
+          (a wrong tone mark no gazetteer can catch: hamlets are not listed)
+    WHEN extracted
+    THEN the residence is not given but kept as a doubt naming both readings; the other
+         fields, none of whose words were read two ways, are given
+    """
+    lines = replaced(BIRTH_FORM, "Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ, thành phố",
+                     "Nơi cư trú: thôn Tân Học, xã Thạch Hạ, thành phố Hà Tĩnh")
+    page = reread_as(make_page(lines), {"Tân": "Tấn"})
+    fields = extract_fields([page], birth)
+    assert "requester_residence" not in fields
+    assert "read two ways («Tân», enlarged «Tấn»)" in fields.doubts["requester_residence"].reason
+    assert fields["registration_authority"].value == "Ủy ban nhân dân xã Thạch Hạ"
+    assert fields["child_name"].value == "Nguyễn Văn An"
+
+
+def test_words_a_list_spells_may_be_read_two_ways(birth):
+    """
+    GIVEN the enlarged reading disagreeing on words that lists spell: a listed commune's
+          name («Thạch Hạ» / «Thạch Hà»), a place word («thôn» / «thồn»), a fixed phrase's
+          word («Ủy» / «Uỷ»), and a person's name, which the name lists check («Hương»)
+    WHEN extracted
+    THEN the values are given as read: the lists, not either reading, decide those words
+    """
+    page = reread_as(make_page(BIRTH_FORM), {"Hạ": "Hà", "thôn": "thồn", "Ủy": "Ùy",
+                                             "HƯƠNG": "HƯỞNG"})
+    fields = extract_fields([page], birth)
+    assert fields["registration_authority"].value == "Ủy ban nhân dân xã Thạch Hạ"
+    assert fields["requester_residence"].value == "thôn Hòa Bình, xã Thạch Hạ, thành phố Hà Tĩnh"
+    assert fields["child_hometown"].value == "xã Thạch Hạ, thành phố Hà Tĩnh"
+    assert fields["mother_name"].value == "Nguyễn Thị Hương"

@@ -7,6 +7,7 @@ from pipeline.text import (
     cut_at_leader,
     fold,
     is_debris,
+    letters_key,
     match_key,
     nfc,
     remove_footnotes,
@@ -92,3 +93,14 @@ def test_uppercase_share():
 ])
 def test_clean_text_removes_noise_marks_but_keeps_value_punctuation(text, expected):
     assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize(("first", "second", "same"), [
+    ("Hòa,", "Hoà", True),  # a tone mark placed on either vowel, a comma kept or cut
+    ("ĐỒNG", "Đồng", True),
+    ("Đông", "Đồng", False),  # a wrong tone mark
+    ("Lăn", "Lãn", False),
+    ("Tan", "Tân", False),
+])
+def test_readings_are_compared_by_their_letters_and_marks(first, second, same):
+    assert (letters_key(first) == letters_key(second)) is same

@@ -1,4 +1,5 @@
-"""The digits-only second reading of number words (real Tesseract)."""
+"""The second readings: number words with digits only, words of letters enlarged (real
+Tesseract)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.ocr import OcrOptions
 from pipeline.ocr.reread import (
+    LETTER_BELOW,
     VOTED_CONFIDENCE,
     agreed_digits,
     is_date_part,
+    is_letter_word,
     is_lookalike_word,
     is_number_group,
     is_number_word,
+    letter_pieces,
     reread_digits,
+    reread_letters,
 )
+from schemas.errors import OcrError
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS
 
@@ -149,6 +155,46 @@ def test_a_short_part_read_two_ways_takes_no_third_reading(date_page):
     assert engine.calls == 1  # no third reading of a short part
 
 
+def unsure_date(date_page, texts: list[str], unsure: str) -> PageOcr:
+    image, boxes = date_page
+    line = OcrLine(words=[OcrWord(text=t, confidence=80 if t == unsure else 97, bbox=b)
+                          for t, b in zip(texts, boxes, strict=True)])
+    return PageOcr(number=1, width=1400, height=300, lines=[line], text="", mean_confidence=90)
+
+
+def test_an_unsure_short_part_read_two_ways_takes_the_third_reading_that_agrees(date_page):
+    """
+    GIVEN a month first read «98» at confidence 80 (a mild typewriter receipt: 89), «08» by
+          the digits-only reading
+    WHEN its crop enlarged is read a third time, digits only, and reads «08» too
+    THEN the month is spelt «08» at the voted confidence
+    """
+    image, _ = date_page
+    page = unsure_date(date_page, ["ngày", "04", "tháng", "98", "năm", "2024"], "98")
+    engine = ScriptedDigits(["04", "08", "2024"], ["08"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert (words[3].text, words[3].confidence) == ("08", VOTED_CONFIDENCE)
+    assert engine.calls == 2
+
+
+def test_an_unsure_short_part_whose_third_reading_disagrees_stays_unsure(date_page):
+    image, _ = date_page
+    page = unsure_date(date_page, ["ngày", "04", "tháng", "98", "năm", "2024"], "98")
+    engine = ScriptedDigits(["04", "08", "2024"], ["09"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert (words[3].text, words[3].confidence) == ("98", 0.0)
+
+
+def test_a_separator_read_inside_a_short_part_is_no_other_digit(date_page):
+    """GIVEN a day «04» read «0-4» with digits only (tuning contrast_boxed: the leader before
+    it) THEN the readings agree and the day keeps its confidence."""
+    image, boxes = date_page
+    page = page_of(list(zip(DATE_WORDS, boxes, strict=True)))
+    engine = ScriptedDigits(["0-4", "07", "2024"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert [w.confidence for w in words] == [95] * 6
+
+
 def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_page):
     """
     GIVEN the month first read «Ö7» (a hairline serif's 0, tuning contrast_boxed)
@@ -226,3 +272,84 @@ def test_words_read_the_same_twice_take_no_third_reading(numbers_page):
     page = page_of([(text, boxes[text]) for text in PRINTED])
     assert reread_digits(image, page, OcrOptions(), engine) == page
     assert engine.calls == 1
+
+
+HAMLET = ["thôn", "Đồng", "Hòa"]
+
+
+@pytest.fixture(scope="module")
+def hamlet_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white 300-DPI page printing «thôn Đồng Hòa» at 12 pt, and its words' boxes."""
+    image = Image.new("L", (1400, 400), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SANS, 50)
+    boxes, x = [], 200
+    for text in HAMLET:
+        left, top, right, bottom = draw.textbbox((x, 150), text, font=font)
+        draw.text((x, 150), text, font=font, fill=0)
+        boxes.append((int(left), int(top), int(right), int(bottom)))
+        x = int(right) + 30
+    return np.array(image), boxes
+
+
+def hamlet_read_as(hamlet_page, texts: list[str], confidence: float = 80) -> list[OcrWord]:
+    image, boxes = hamlet_page
+    line = OcrLine(words=[OcrWord(text=t, confidence=confidence, bbox=b)
+                          for t, b in zip(texts, boxes, strict=True)])
+    page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
+    return reread_letters(image, page, OcrOptions()).lines[0].words
+
+
+def test_words_of_letters_read_the_same_enlarged_carry_no_second_reading(hamlet_page):
+    assert [w.reread for w in hamlet_read_as(hamlet_page, HAMLET)] == [None, None, None]
+
+
+def test_a_wrong_tone_mark_is_read_otherwise_enlarged(hamlet_page):
+    """
+    GIVEN «thôn Đồng Hòa» first read «thôn Đông Hoà» at confidence 80 (tuning contrast_fill,
+          mild: wrong marks at 69–95; «Hoà» the same spelling with its mark placed otherwise)
+    WHEN its words of letters are read again from their piece of line enlarged (real
+         Tesseract)
+    THEN the misread word carries the second reading; the others carry none
+    """
+    words = hamlet_read_as(hamlet_page, ["thôn", "Đông", "Hoà"])
+    assert [(w.text, w.reread) for w in words] == [("thôn", None), ("Đông", "Đồng"),
+                                                   ("Hoà", None)]
+    assert [w.confidence for w in words] == [80, 80, 80]  # the reading alone is not changed
+
+
+def test_words_read_surely_are_not_read_again(hamlet_page):
+    words = hamlet_read_as(hamlet_page, ["thôn", "Đông", "Hoà"], confidence=LETTER_BELOW)
+    assert [w.reread for w in words] == [None, None, None]
+
+
+@pytest.mark.parametrize(("text", "confidence", "again"), [
+    ("Đông", 80, True), ("Lăn,", 95, True), ("xã", 60, True), ("Đông", 96, False),
+    ("a", 50, False), ("12A", 50, False), ("«»", 50, False)])
+def test_letter_words_are_unsure_words_of_two_letters_or_more_without_digits(text, confidence,
+                                                                              again):
+    word = OcrWord(text=text, confidence=confidence, bbox=(0, 0, 10, 10))
+    assert is_letter_word(word) is again
+
+
+def test_a_page_whose_words_cannot_be_read_again_stands_as_read(hamlet_page):
+    image, boxes = hamlet_page
+    line = OcrLine(words=[OcrWord(text="Đông", confidence=80, bbox=boxes[1])])
+    page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
+    assert reread_letters(image, page, OcrOptions(), FailingEngine()) == page
+
+
+class FailingEngine:
+    def read_digits(self, *args, **kwargs) -> str:
+        raise OcrError("timed out")
+
+
+def test_pieces_of_lines_hold_each_unsure_word_with_its_neighbours():
+    words = [OcrWord(text=t, confidence=c, bbox=(i * 10, 0, i * 10 + 8, 10))
+             for i, (t, c) in enumerate([("Nơi", 99), ("cư", 99), ("trú:", 99), ("thôn", 99),
+                                         ("Đông", 80), ("Lăn,", 90), ("xã", 99), ("Cẩm", 99),
+                                         ("Bình,", 99), ("huyện", 99), ("Cẩm", 99),
+                                         ("Xuyên", 70)])]
+    page = PageOcr(number=1, width=200, height=20, lines=[OcrLine(words=words)], text="",
+                   mean_confidence=90)
+    assert letter_pieces(page) == [(0, [2, 3, 4, 5, 6, 7]), (0, [9, 10, 11])]
