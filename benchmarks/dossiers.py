@@ -3,6 +3,7 @@
     python -m benchmarks.dossiers [--stacks 42] [--seed 5] [--dpi 200] [--tiers clean,mild,hard]
                                   [--parts tuning,held_out] [--keep DIR [--cached-only]]
                                   [--read-again TEMPLATES] [--without-symbols] [--errors]
+                                  [--restack SEEDS]
 
 A stack is what a station feeds through its scanner at once: 1–4 dossiers one after another,
 each a receipt (some printing their code as a QR code or Code 128, some after a cover sheet)
@@ -14,6 +15,11 @@ is read with the pipeline's page function and every stack analysed in-process as
 process` does (pipeline/document.py, office/dossiers.py: split, classify, extract, assign), with
 the default settings and the province's unit codes configured (the agency part of every
 generated receipt's code: what `Settings.dossier_units` lists in production).
+
+``--restack 1,2,3`` (with ``--keep`` and ``--cached-only``) stacks the files whose pages were
+read already again, in an order and into plans drawn from each seed: new stacks (receipts
+after other forms, other dossier sizes, other late results) at no OCR cost, to look for what
+depends on a page's neighbours (a split, a dossier's assignment).
 
 Two parts, like benchmarks/accuracy.py: **tuning** (forms in the tuning layouts, results in
 the tuning fonts) and **held_out** (the held-out layouts and fonts). ``--errors`` lists the
@@ -95,6 +101,7 @@ class Stack:
     tier: str
     pages: list[TruePage]
     folder: str | None = None
+    run: int = 0  # the --restack seed it was stacked by (0: the kept stacks)
 
 
 @dataclass
@@ -118,6 +125,9 @@ class Outcome:
     doc_type: str = ""
     templates: tuple[str, ...] = ()  # its pages' true templates
     barcoded: bool = False  # a dossier code was read from a symbol on its pages
+    # The --restack seed of its stack: a file stacked again by another seed is another
+    # dossier for the indicators, though its code is the same.
+    run: int = 0
 
 
 @dataclass
@@ -166,7 +176,8 @@ class Pool:
     late: list[Truth]
 
 
-def pool_of(folder: Path, dossiers: int, seed: int, tier: str, dpi: int, part: str) -> Pool:
+def pool_of(folder: Path, dossiers: int, seed: int, tier: str, dpi: int, part: str,
+            cached_only: bool = False) -> Pool:
     """Generated receipts (half of them coded, a third after a cover sheet), forms in the
     part's layouts, and results (in the part's fonts) enough for ``dossiers``. Kept files are
     read back instead of generated again (``--keep``)."""
@@ -189,14 +200,19 @@ def pool_of(folder: Path, dossiers: int, seed: int, tier: str, dpi: int, part: s
     forms = made("forms", dossiers * 3, seed + 1, doc_types=["birth_registration"])
     families = TUNING_FAMILIES if part == "tuning" else HELD_OUT_FAMILIES
     return Pool(receipts, forms, results_of(folder / "late", dossiers // 2 + 1, seed + 2, tier,
-                                            dpi, families))
+                                            dpi, families, cached_only))
 
 
 def results_of(out: Path, count: int, seed: int, tier: str, dpi: int,
-               families: tuple[str, ...]) -> list[Truth]:
+               families: tuple[str, ...], cached_only: bool = False) -> list[Truth]:
     """``count`` results (samples.official), each a file of its own as a station scans a
-    result on its way back; kept ones are read back."""
+    result on its way back; kept ones are read back. Kept ones are never made again under
+    ``--cached-only``: other arguments than the kept set's (another --stacks, --parts or
+    --tiers) would write other files over the ones read."""
     if len(kept := load_truths(out) if out.exists() else []) < count:
+        if cached_only:
+            raise SystemExit(f"{out} holds {len(kept)} results where these arguments want "
+                             f"{count}: run --cached-only with the kept set's own arguments")
         kept = []
         for index in range(1, count + 1):
             rng = random.Random(f"{seed}:{index}:result")
@@ -314,7 +330,8 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
             stack.folder is not None, f"{document.analysis.doc_type}: {why}", number,
             frozenset(DOSSIER_CODE.findall("; ".join(assessment.review_reasons))),
             code_state(document), document.analysis.doc_type, tuple(t.template for t in trues),
-            any(is_dossier_code(c.text) for p in document.pages for c in p.codes)))
+            any(is_dossier_code(c.text) for p in document.pages for c in p.codes),
+            stack.run))
         for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
@@ -394,15 +411,15 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
     components are all digitized (none in review); it has an electronic result when one of
     its results is digitized. A receipt whose code could not be read is a dossier received
     all the same, not digitized (its receipt is in review), as are the documents after it."""
-    by_code: dict[str, list[Outcome]] = defaultdict(list)
+    by_code: dict[tuple[int, str], list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         if outcome.code is not None:
-            by_code[outcome.code].append(outcome)
+            by_code[(outcome.run, outcome.code)].append(outcome)
     # ... unless the code it was read as names a dossier without receipt (office/report.py).
     receiptless = {code for code, members in by_code.items()
                    if not any(m.role is DocumentRole.RECEIPT for m in members)}
     unread = sum(o.code is None and o.role is DocumentRole.RECEIPT
-                 and not o.read_codes & receiptless for o in outcomes)
+                 and not {(o.run, c) for c in o.read_codes} & receiptless for o in outcomes)
     digitized = electronic = 0
     for members in by_code.values():
         handed_in = [m for m in members if m.role is not DocumentRole.RESULT]
@@ -417,10 +434,11 @@ def true_indicators(outcomes: list[Outcome]) -> Indicators:
     digitized when every page handed in lies in a document that is digitized; it has an
     electronic result when its late file (a result) is. Equal to the assembled ones only
     when no page joined the wrong dossier or none."""
-    pages: dict[str, list[bool]] = defaultdict(list)
-    late_done: dict[str, bool] = {}
+    pages: dict[tuple[int, str], list[bool]] = defaultdict(list)
+    late_done: dict[tuple[int, str], bool] = {}
     for outcome in outcomes:
-        for dossier in outcome.true_dossiers:
+        for code in outcome.true_dossiers:
+            dossier = (outcome.run, code)
             if outcome.late:
                 late_done[dossier] = late_done.get(dossier, True) and not outcome.reviewed
             else:
@@ -569,6 +587,24 @@ def without_symbols(stack: Stack, pages: list[PageOcr]) -> tuple[Stack, list[Pag
              for number, (_, page) in enumerate(kept, start=1)])
 
 
+def restacked(pool: Pool, read: set[tuple[str, int]], seed: int) -> Pool:
+    """The pool's files whose every page was read (``read``: file, 0-based page), shuffled by
+    ``seed`` (``--restack``)."""
+    rng = random.Random(f"restack:{seed}")
+
+    def kept(truths: list[Truth]) -> list[Truth]:
+        whole = [t for t in truths if all((t.file, i) in read for i in range(len(t.pages)))]
+        rng.shuffle(whole)
+        return whole
+
+    return Pool(kept(pool.receipts), kept(pool.forms), kept(pool.late))
+
+
+def read_by_page(read: dict[Job, PageOcr]) -> dict[tuple[str, int], PageOcr]:
+    """The pages read, by file and 0-based page (whatever stack page they were read as)."""
+    return {(file, index): page for (file, index, _), page in read.items()}
+
+
 def measure(base: Path, args: argparse.Namespace) -> dict[tuple[str, str], Score]:
     """Generate (or take the kept) stacks under ``base``, read them, and score each part and
     tier."""
@@ -577,17 +613,30 @@ def measure(base: Path, args: argparse.Namespace) -> dict[tuple[str, str], Score
     per_group = -(-args.stacks // (len(tiers) * len(parts)))
     stacks: list[Stack] = []
     units: set[str] = set()
+    pools: list[tuple[str, str, list[int], Pool]] = []
     for number, (part, tier) in enumerate(itertools.product(parts, tiers)):
         plan = [rng.randint(1, 4) for _ in range(per_group)]
         pool = pool_of(base / part / tier, sum(plan), args.seed + 10 * number, tier, args.dpi,
-                       part)
+                       part, args.cached_only)
         # The province's units: every unit whose receipts its stations print (the agency
         # part of the code), as Settings.dossier_units lists them in production.
         units |= {unit_of(str(t.fields["dossier_code"])) for t in pool.receipts}
         stacks += make_stacks(pool, plan, rng, part, tier)
+        pools.append((part, tier, plan, pool))
     os.environ["SOHOA_DATA_DIR"] = str(base / "data")
     read = read_pages(stacks, base / "pages.pickles", args.cached_only,
                       frozenset(args.read_again.split(",")) if args.read_again else frozenset())
+    if args.restack:
+        by_page = read_by_page(read)
+        stacks = []
+        for seed in (int(s) for s in args.restack.split(",")):
+            again = random.Random(f"restack plan:{seed}")
+            for part, tier, plan, pool in pools:
+                stacks += [replace(stack, run=seed) for stack in make_stacks(
+                    restacked(pool, set(by_page), seed), [again.randint(1, 4) for _ in plan],
+                    again, part, tier)]
+        read = {job: by_page[job[:2]].model_copy(update={"number": job[2]})
+                for stack in stacks for job in jobs_of(stack)}
     scores: dict[tuple[str, str], Score] = defaultdict(Score)
     done = [all(job in read for job in jobs_of(stack)) for stack in stacks]
     # A late result counts only with its dossier's stack (--cached-only may have read one
@@ -625,6 +674,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--without-symbols", action="store_true",
                         help="score the stacks as if no page carried a barcode or QR code "
                              "(cover sheets left out): every receipt read from its print")
+    parser.add_argument("--restack", default="", metavar="SEEDS",
+                        help="with --keep --cached-only: stack the files read already again, "
+                             "once for each of these seeds (e.g. 1,2,3)")
     parser.add_argument("--errors", action="store_true",
                         help="list the tuning part's wrong and reviewed documents")
     args = parser.parse_args(argv)

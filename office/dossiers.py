@@ -38,8 +38,9 @@ class DocumentFacts:
     role: DocumentRole
     cover_code: str | None  # from a cover sheet before it
     own_code: str | None  # a receipt's dossier_code field, as given, or its symbol's
-    # Of no known type but carrying a dossier code's symbol: a receipt whose title was not
-    # read (pipeline/document.py ``DocumentAnalysis.untitled_receipt``).
+    # Of no known type but carrying a dossier code's symbol, printing a new one, or looking
+    # like a receipt: a receipt whose title was not read (pipeline/document.py
+    # ``DocumentAnalysis.untitled_receipt``).
     untitled_receipt: bool
 
 
@@ -86,7 +87,8 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
         if _opens_dossier(document):
             current = _receipt_assignment(document, receipt_fallback)
             assignments.append(current if document.role is DocumentRole.RECEIPT
-                               or current.doubt else Assignment(current.code, _UNTITLED_DOUBT))
+                               or current.doubt else Assignment(current.code, (
+                                   _UNTITLED_DOUBT if document.own_code else _LIKE_A_RECEIPT)))
             disputed = document.cover_code if current.doubt else None
         elif document.cover_code and document.cover_code == disputed:
             # Either the sheet or the receipt is of another dossier, and so may these be: they
@@ -113,12 +115,17 @@ _UNTITLED_DOUBT = ("no receipt's title was read on it, but it carries a dossier 
                    "barcode, a QR code or printed): is it the dossier's receipt?")
 
 
+_LIKE_A_RECEIPT = ("it looks like a receipt whose title and dossier code were not read: is it "
+                   "the receipt of a dossier of its own?")
+
+
 def _opens_dossier(document: DocumentFacts) -> bool:
     """Whether a document opens its dossier as a receipt does: a receipt, or a document of
     no known type that carries a dossier code's symbol (pipeline/barcodes.py
-    ``untitled_receipt_code``: a receipt whose title was not read) or prints a code new to
-    its dossier (pipeline/split.py). It goes to review; the documents after it join its
-    dossier by the symbol, exact as a cover sheet's, or none, when its code is not known."""
+    ``untitled_receipt_code``: a receipt whose title was not read), prints a code new to
+    its dossier, or looks like a receipt (pipeline/split.py, pipeline/document.py). It goes
+    to review; the documents after it join its dossier by the symbol, exact as a cover
+    sheet's, or none, when its code is not known."""
     return document.role is DocumentRole.RECEIPT or document.untitled_receipt
 
 

@@ -54,6 +54,7 @@ class DocumentAnalysis:
 
     span: DocumentSpan
     analysis: Analysis
+    receipt_types: frozenset[str] = frozenset({"dossier_receipt"})
 
     @property
     def pages(self) -> list[PageOcr]:
@@ -82,9 +83,15 @@ class DocumentAnalysis:
         """Whether it acts as its dossier's receipt without being typed one: a document of no
         known type carrying a dossier code's symbol (pipeline/barcodes.py
         ``untitled_receipt_code``, the rule the split started it by), or one whose first page
-        prints a dossier code no page of its dossier printed before (pipeline/split.py): its
-        own code is then not known, and the documents after it go to review."""
+        prints a dossier code no page of its dossier printed before (pipeline/split.py), or
+        one that looks like a receipt whose title and code were not read (its page fits a
+        receipt better than the document before it, or it nearly fits one:
+        ``DocumentSpan.fits_receipt``): its own code is then not known, and the documents
+        after it go to review rather than join the dossier before it unseen."""
         if self.analysis.doc_type == "unknown" and self.span.prints_new_code:
+            return True
+        if self.span.fits_receipt and self.analysis.classification.doc_type not in (
+                self.receipt_types):
             return True
         return untitled_receipt_code(self.analysis.doc_type, self.codes) is not None
 
@@ -114,9 +121,18 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
                            review.unknown_near_type_score)
     if not spans:
         spans = [DocumentSpan(layouts)]
-    return [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review, units),
-                                                span.doubts))
-            for span in spans]
+    receipts = frozenset(d.id for d in doctypes if d.dossier_role == "receipt")
+    documents = [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review,
+                                                             units), span.doubts), receipts)
+                 for span in spans]
+    for document in documents:
+        # A document of no type that nearly fits a receipt (its labels printed, its title not
+        # found: assess.type_reasons sends it to review) may be one whose code was not read.
+        found = document.analysis.classification
+        if (found.doc_type == "unknown" and found.runner_up in receipts
+                and found.runner_up_score >= review.unknown_near_type_score):
+            document.span.fits_receipt = True
+    return documents
 
 
 def _with_doubts(analysis: Analysis, doubts: list[str]) -> Analysis:

@@ -16,14 +16,15 @@ the copies of ID cards through the scanner at once, sometimes several dossiers i
   labels printed, more than of its own document's type), or like its own document's first
   page over again (a second form whose title was not read), is a doubt: it starts a document
   of its own, which goes to review naming the page, rather than being glued to the wrong
-  document.
+  document. One that looks like a receipt may open the next dossier (``fits_receipt``):
+  the documents after it join no dossier by the one before it (office/dossiers.py).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.barcodes import untitled_receipt_code
 from pipeline.classify import label_share, score_doctype
@@ -43,6 +44,10 @@ class DocumentSpan:
     # Its first page has no title but prints a dossier code its dossier's pages did not:
     # perhaps a receipt whose title was not read (see :func:`printed_codes`).
     prints_new_code: bool = False
+    # Its first page has no title but fits a receipt type better than the document before
+    # it (a doubt): perhaps a receipt whose title and code were not read. Set too by
+    # analysis for a document of no type that nearly fits a receipt (pipeline/document.py).
+    fits_receipt: bool = False
 
     @property
     def first(self) -> int:
@@ -168,18 +173,21 @@ def _continues_untitled(layout: PageLayout, current: DocumentSpan, other: str,
 
 
 def _doubt_of(layout: PageLayout, current: DocumentSpan, doctypes: list[DocTypeDefinition],
-              near: float) -> str | None:
-    """Why an untitled page does not look like an attachment of the document before it, or
-    None when it does."""
+              near: float) -> tuple[str, str | None] | None:
+    """Why an untitled page does not look like an attachment of the document before it, and
+    the type it looks like the start of (None: not known), or None when it is one."""
     number = layout.page.number
     other = _looks_like_another_start(layout, current.opens, doctypes, near)
     if other is not None and not _continues_untitled(layout, current, other, doctypes):
         return (f"page {number} has no title but fits {other} better than the document "
-                f"before it: is it a {other} whose title was not read?")
-    if _repeats_its_document(layout, current, doctypes):
-        return (f"page {number} has no title but prints the labels of the {current.opens} "
-                f"before it over again: is it a second {current.opens} whose title was not "
-                f"read?")
+                f"before it: is it a {other} whose title was not read?", other)
+    # A document that opened without a title is taken for the type its pages fit together,
+    # so that a second one after it is told apart as after a titled one: two receipts whose
+    # titles were not read, one after the other, are not one document.
+    own = current.opens or other
+    if _repeats_its_document(layout, replace(current, opens=own), doctypes):
+        return (f"page {number} has no title but prints the labels of the {own} before it "
+                f"over again: is it a second {own} whose title was not read?", own)
     return None
 
 
@@ -246,7 +254,17 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
             continue
         doubt = _doubt_of(layout, current, doctypes, near_type_score)
         if doubt is not None:
-            spans.append(DocumentSpan([layout], None, dossier, [doubt]))
+            reason, like = doubt
+            # A page that may be a receipt whose title and code were not read may open the
+            # next dossier: the documents after it must not join the one before it unseen
+            # (office/dossiers.py), and it ends a cover sheet's reach as a receipt would.
+            maybe_receipt = like in receipts
+            spans.append(DocumentSpan([layout], None, dossier, [reason],
+                                      fits_receipt=maybe_receipt))
+            if maybe_receipt:
+                if receipt_seen:
+                    dossier = None
+                receipt_seen, seen_codes = True, codes
             continue
         current.pages.append(layout)
     return [span for span in spans if span.pages]

@@ -3,17 +3,21 @@ dossiers and from the truth, so that a difference between the two is the assembl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.dossiers import (
     Outcome,
+    Pool,
     Stack,
     TruePage,
     assembled_indicators,
     miss_cause,
+    restacked,
     true_indicators,
     without_symbols,
 )
+from samples.truth import Truth
 from schemas.ocr import PageCode
 from schemas.record import DocumentRole
 from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
@@ -93,3 +97,27 @@ def test_a_stack_without_symbols_drops_its_cover_sheets_and_every_pages_codes() 
     assert not any(p.coded for p in stack.pages)
     assert [(p.number, p.codes) for p in read] == [(1, []), (2, [])]
     assert read[0].lines == pages[1].lines
+
+
+def test_a_dossier_stacked_again_by_another_seed_is_another_dossier_for_the_indicators() -> None:
+    """GIVEN dossier A assembled in the kept stacks and again in a --restack run THEN both
+    sides count two dossiers (the same files, two stackings), not one."""
+    first = [outcome(A, RECEIPT, False, A), outcome(A, COMPONENT, False, A)]
+    again = [replace(o, run=1) for o in first]
+    for indicators in (assembled_indicators(first + again), true_indicators(first + again)):
+        assert (indicators.dossiers, indicators.digitized) == (2, 2)
+
+
+def test_restacking_takes_only_files_whose_every_page_was_read() -> None:
+    """GIVEN a pool of two receipts, one of whose pages was not read WHEN restacked THEN
+    only the receipt read whole is kept, and the same seed shuffles alike."""
+    whole, part = truth_of("a.pdf", 2), truth_of("b.pdf", 2)
+    read = {("a.pdf", 0), ("a.pdf", 1), ("b.pdf", 0)}
+    pool = restacked(Pool([whole, part], [], []), read, seed=3)
+    assert [t.file for t in pool.receipts] == ["a.pdf"]
+    assert restacked(Pool([whole, part], [], []), read, seed=3) == pool
+
+
+def truth_of(file: str, pages: int) -> Truth:
+    """A generated file's truth as far as restacking reads it: its path and page count."""
+    return Truth.model_construct(file=file, pages=[None] * pages)

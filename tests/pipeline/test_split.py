@@ -366,3 +366,72 @@ def test_an_untitled_page_printing_its_own_dossiers_code_stays_an_attachment(doc
     documents = analyse_file([make_page(RECEIPT_FORM, number=1), make_page(again, number=2)],
                              doctypes, ReviewOptions())
     assert [(d.span.first, d.span.last) for d in documents] == [(1, 2)]
+
+
+# A receipt whose title and dossier code were not read, its labels half read: of no type,
+# but it fits a receipt better than the form before it (tuning stacks with the receipts'
+# titles and code lines taken out: benchmarks/dossiers.py).
+RECEIPT_WITHOUT_TITLE_OR_CODE = [line for line in RECEIPT_FORM
+                                 if not line.startswith(("GIẤY TIẾP NHẬN", "Mã hồ sơ"))][:10]
+
+
+def test_a_page_like_a_receipt_whose_code_was_not_read_does_not_carry_the_next_form_astray(
+        doctypes):
+    """
+    GIVEN a receipt of dossier A and its form, then dossier B's receipt whose title and code
+    were not read (of no type, but fitting a receipt better than A's form), and B's form
+    WHEN the file is analysed and its documents assigned
+    THEN the receipt-like page is a document of its own in review that acts as a receipt,
+    and B's form joins no dossier, in review, rather than A without review as before
+    """
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             make_page(RECEIPT_WITHOUT_TITLE_OR_CODE, number=3), make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert documents[2].analysis.doc_type == "unknown"
+    assert [d.untitled_receipt for d in documents] == [False, False, True, False]
+    assigned = assigned_in_file(documents, doctypes)
+    assert [a.code for a in assigned] == [CODE, CODE, None, None]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, True]
+    assert "looks like a receipt" in (assigned[2].doubt or "")
+
+
+def test_a_document_of_no_type_nearly_fitting_a_receipt_acts_as_one(doctypes):
+    """
+    GIVEN a file opening with a receipt whose title and code were not read, then its form
+    WHEN analysed and assigned
+    THEN the first document, of no type but nearly a receipt, acts as a receipt whose code
+    is not known: the form after it joins no dossier, in review
+    """
+    pages = [make_page(RECEIPT_WITHOUT_TITLE_OR_CODE, number=1), make_page(BIRTH_FORM, number=2)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.analysis.doc_type for d in documents] == ["unknown", "birth_registration"]
+    assert [d.untitled_receipt for d in documents] == [True, False]
+    assigned = assigned_in_file(documents, doctypes)
+    assert [a.code for a in assigned] == [None, None]
+    assert all(a.doubt for a in assigned)
+
+
+def test_a_plain_attachment_of_no_type_is_no_receipt(doctypes):
+    """An ID copy or a letter of no type after a form stays an attachment, and no document
+    of the file acts as a receipt by it."""
+    documents = analyse_file([make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+                              make_page(ID_COPY, number=3), make_page(LETTER, number=4)],
+                             doctypes, ReviewOptions())
+    assert not any(d.untitled_receipt for d in documents)
+    assert [a.code for a in assigned_in_file(documents, doctypes)] == [CODE, CODE]
+
+
+def test_two_untitled_receipts_in_a_row_are_two_documents(doctypes):
+    """
+    GIVEN a file opening with two receipts whose titles were not read, one after the other,
+    the second's code not read either
+    WHEN split
+    THEN the second, printing the first's labels over again, starts a document of its own
+    in doubt, rather than being glued to the first because the two together fit a receipt
+    """
+    untitled = [line for line in RECEIPT_FORM if not line.startswith("GIẤY TIẾP NHẬN")]
+    other = [line for line in untitled if not line.startswith("Mã hồ sơ")]
+    spans = split_document(pages_of(untitled, other), doctypes, {}, NEAR)
+    assert [(s.first, s.last) for s in spans] == [(1, 1), (2, 2)]
+    assert spans[1].doubts
