@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from rich.console import Console
 from typer.testing import CliRunner
 
 from config.settings import Settings
+from interfaces import cli_reports
 from interfaces.cli_reports import reports_app
 from office.services import Services
 from schemas.status import DigitizationStatus as Status
@@ -32,6 +34,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SOHOA_DATA_DIR", str(folder))
     monkeypatch.setenv("COLUMNS", "160")
+    # The command's console was made at import, with the width of that moment (80 in a
+    # pytest-xdist worker, whose environment sets COLUMNS): one made now has this width.
+    monkeypatch.setattr(cli_reports, "console", Console())
     return folder
 
 
