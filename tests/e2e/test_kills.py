@@ -51,7 +51,8 @@ def office(tmp_path: Path, s3_server: S3Server, postgres_url: str,
            prefect_api_url: str) -> Iterator[Office]:
     office = open_office(
         tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS, "sohoa-kill-watch",
-        **office_settings("sohoa-kill-watch-test"))
+        # Runs of four: three runs for the batch (each run is a new process on the worker).
+        **office_settings("sohoa-kill-watch-test", SOHOA_WATCH__MAX_FILES_PER_RUN="4"))
     # The default processing lease (30 min): no worker dies here, and under a load of 20 on
     # 2 cores a run waits longer than a short lease to start, so that the sweep would crash
     # and resubmit live runs over and over.
