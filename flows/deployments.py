@@ -14,11 +14,15 @@ import contextlib
 import hashlib
 import socket
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from config.settings import Settings
 from schemas.record import DossierRecord, utc_now
 from schemas.status import DigitizationStatus
+
+if TYPE_CHECKING:  # Prefect is imported where it is used: `sohoa` commands start faster
+    from prefect.client.schemas.objects import FlowRun
 
 DIGITIZE_FLOW = "digitize-file"
 DIGITIZE_MANY_FLOW = "digitize-files"
@@ -193,7 +197,7 @@ def recover_record(settings: Settings, record: DossierRecord,
     return submit_digitize(settings, [record], attempt=len(runs))
 
 
-def run_is_stale(run, now: datetime, lease: timedelta) -> bool:  # noqa: ANN001 - a FlowRun
+def run_is_stale(run: FlowRun, now: datetime, lease: timedelta) -> bool:
     """Whether a taken run (Pending or Running) has been in its state too long to be alive:
     one lease for a Running run, `PENDING_LEASES` leases for a Pending one, whose worker
     may merely be slow to start its process."""
