@@ -44,6 +44,7 @@ STEPS = [
     ("pipeline.ocr.recognize", "recognize_page", "reading (Tesseract)"),
     ("pipeline.ocr.second_pass", "_in_rows", "ruled-table rows"),
     ("pipeline.ocr.reread", "reread_digits", "digit re-read"),
+    ("pipeline.ocr.reread", "reread_letters", "letter re-read"),
     ("pipeline.ocr.code_reread", "reread_codes", "code re-read"),
     ("pipeline.pdf", "archival_page_pdf", "page PDF"),
     ("pipeline.pdf", "build_page_pdf", "page PDF"),
