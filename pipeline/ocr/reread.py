@@ -226,6 +226,11 @@ def reread_digits(image: np.ndarray, page: PageOcr, options: OcrOptions,
         if changed_word is not word:
             changed[(band.line, band.word)] = changed_word
     changed.update(_voted(image, page, changed, second, bands, options, engine))
+    return with_words(page, changed)
+
+
+def with_words(page: PageOcr, changed: dict[tuple[int, int], OcrWord]) -> PageOcr:
+    """``page`` with the words at (line, word) replaced by ``changed``'s; itself when none."""
     if not changed:
         return page
     lines = [line.model_copy(update={"words": [changed.get((li, wi), w)
@@ -402,12 +407,7 @@ def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
             if (is_letter_word(word) and letters_key(text)
                     and letters_key(text) != letters_key(word.text)):
                 changed[(li, wi)] = word.model_copy(update={"reread": text})
-    if not changed:
-        return page
-    lines = [line.model_copy(update={"words": [changed.get((li, wi), w)
-                                               for wi, w in enumerate(line.words)]})
-             for li, line in enumerate(page.lines)]
-    return page.model_copy(update={"lines": lines})
+    return with_words(page, changed)
 
 
 # Words either side of an unsure word read with it: Tesseract's model reads a word alone
