@@ -28,6 +28,7 @@ from interfaces.cli_operators import operator_app
 from interfaces.cli_reports import reports_app
 from interfaces.cli_review import review_app
 from interfaces.cli_search import search_app
+from interfaces.console import output_console
 from interfaces.startup import loading_modules
 from office.inputs import collect_inputs
 from office.services import Services, pipeline_version
@@ -43,7 +44,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(review_app)  # review: a top-level command
 app.add_typer(operator_app, name="operator")
 app.add_typer(search_app)  # search, reindex: top-level commands
-console = Console()
+console = output_console()
 errors = Console(stderr=True, soft_wrap=True)
 
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from interfaces.boundary import exits_on_failure, open_services
+from interfaces.console import output_console
 from schemas.errors import ExitCode
 from storage.database import (
     check_database,
@@ -29,7 +30,7 @@ from storage.database import (
 
 db_app = typer.Typer(help="The record database's schema: show it, migrate it.",
                      no_args_is_help=True, add_completion=False)
-console = Console()
+console = output_console()
 errors = Console(stderr=True)
 
 

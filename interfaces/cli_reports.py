@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from interfaces.boundary import exits_on_failure, open_services
+from interfaces.console import output_console
 from schemas.errors import ConfigurationError
 from schemas.status import DigitizationStatus
 
 reports_app = typer.Typer(help="Export records, report digitization rates, serve the read API.")
-console = Console()
+console = output_console()
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 

@@ -25,6 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from interfaces.boundary import exits_on_failure, fail, open_services
+from interfaces.console import output_console
 from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
@@ -43,7 +44,7 @@ from schemas.status import DigitizationStatus as Status
 from storage.reviews import ReviewRepository
 
 review_app = typer.Typer(help="Review records that need a person's eye.")
-console = Console()
+console = output_console()
 errors = Console(stderr=True, soft_wrap=True)
 CLEAR = "-"  # typed at a prompt: the document does not carry this field
 

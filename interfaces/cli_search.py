@@ -10,17 +10,17 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from interfaces.boundary import exits_on_failure, open_services
+from interfaces.console import output_console
 from schemas.status import DigitizationStatus
 from storage.objects import ObjectNotFoundError
 from storage.records import RecordFilter
 from storage.search import SearchHit
 
 search_app = typer.Typer(help="Full-text search over records.")
-console = Console()
+console = output_console()
 DEFAULT_LIMIT = 20
 
 

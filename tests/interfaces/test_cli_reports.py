@@ -3,19 +3,21 @@ SQLite database and local object store chosen by SOHOA_DATA_DIR."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from rich.console import Console
 from typer.testing import CliRunner
 
 from config.settings import Settings
 from interfaces import cli_reports
 from interfaces.cli_reports import reports_app
+from interfaces.console import output_console
 from office.services import Services
 from schemas.status import DigitizationStatus as Status
 from tests.office.test_export import START, insert_rows, record_row, store_json
@@ -33,10 +35,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  "SOHOA_API_TOKEN", "SOHOA_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SOHOA_DATA_DIR", str(folder))
-    monkeypatch.setenv("COLUMNS", "160")
-    # The command's console was made at import, with the width of that moment (80 in a
-    # pytest-xdist worker, whose environment sets COLUMNS): one made now has this width.
-    monkeypatch.setattr(cli_reports, "console", Console())
+    # 80 columns, as a pytest-xdist worker's environment and a pipe give: the report's table
+    # is still drawn whole when its output is no terminal (interfaces/console.py). The
+    # command's console was made at import; one made now, on a redirected stdout, is the one
+    # `sohoa report > file` gets.
+    monkeypatch.setenv("COLUMNS", "80")
+    with contextlib.redirect_stdout(io.StringIO()):
+        monkeypatch.setattr(cli_reports, "console", output_console())
     return folder
 
 
@@ -133,6 +138,9 @@ def test_report_prints_rates_and_writes_csv_and_chart(services: Services,
     # Each unit's own row: «0.0%» is also inside «50.0%», so the whole output proves nothing.
     assert "50.0%" in row_of(result.stdout, UNIT_A).split()  # A: 1 digitized of 2
     assert "0.0%" in row_of(result.stdout, UNIT_B).split()  # B: 1 received, 1 duplicate
+    # Piped at 80 columns, no cell is cut short («tot…») and no row wraps onto a second line.
+    assert "…" not in result.stdout
+    assert len(row_of(result.stdout, UNIT_A)) > 80
     with csv_path.open(encoding="utf-8-sig", newline="") as stream:
         rates = {line["group"]: line["rate"] for line in csv.DictReader(stream)}
     assert rates == {UNIT_A: "0.5", UNIT_B: "0.0"}
