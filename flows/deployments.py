@@ -158,9 +158,10 @@ def submit_digitize(settings: Settings, records: list[DossierRecord],
     return run.id
 
 
-def recover_record(settings: Settings, record: DossierRecord,
-                   now: datetime | None = None) -> UUID | None:
-    """Submit a new run for an unfinished record when none is alive; returns its id.
+def rerun_attempt(settings: Settings, record: DossierRecord,
+                  now: datetime | None = None) -> int | None:
+    """The attempt number of the new run an unfinished record needs (the idempotency key of
+    `submit_digitize`), or None while a run of it is alive; the watcher submits it.
 
     Alive means waiting for a worker (Scheduled), started by one (Running) within the
     processing lease, or taken by one (Pending) within `PENDING_LEASES` leases: a record
@@ -194,7 +195,7 @@ def recover_record(settings: Settings, record: DossierRecord,
                 client.set_flow_run_state(run.id, Crashed(
                     message=f"no sign of life for {lease}; the record is taken up again"),
                     force=True)
-    return submit_digitize(settings, [record], attempt=len(runs))
+    return len(runs)
 
 
 def run_is_stale(run: FlowRun, now: datetime, lease: timedelta) -> bool:

@@ -57,19 +57,23 @@ from storage.records import RecordRepository
 
 log = logging.getLogger("sohoa.watch")
 UNFINISHED = (DigitizationStatus.RECEIVED, DigitizationStatus.PROCESSING)
-Submit = Callable[[Settings, list[DossierRecord]], UUID]
-Recover = Callable[[Settings, DossierRecord], UUID | None]
+# Submits one run for records (flows/deployments.py submit_digitize); ``attempt`` makes its
+# idempotency key new for a record submitted again.
+Submit = Callable[..., UUID]
+# The attempt number of the new run a record needs, None while a run of it is alive
+# (flows/deployments.py rerun_attempt).
+Recover = Callable[[Settings, DossierRecord], int | None]
 
 
 class Watcher:
     """Every configured station folder, watched by one loop."""
 
-    def __init__(self, services: Services, submit: Submit, recover_one: Recover,
+    def __init__(self, services: Services, submit: Submit, rerun_attempt: Recover,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.services = services
         self.settings = services.settings
         self.submit = submit
-        self.recover_one = recover_one
+        self.rerun_attempt = rerun_attempt
         self.clock = clock
         self.stations = [Station.from_settings(s, self.settings.watch)
                          for s in self.settings.stations]
@@ -324,15 +328,19 @@ class Watcher:
 
     def recover(self) -> int:
         """Submit runs for records no run is working on: never submitted (Prefect was down),
-        or left by a worker that died (see deployments.recover_record).
-        Returns how many were submitted."""
+        or left by a worker that died (see deployments.rerun_attempt). They go a station's
+        at a time in runs of at most ``max_files_per_run``, as fresh files do: one run each
+        was one worker process each (~4 CPU-s of imports before any work), so that after a
+        watcher's crash 8 tiny files took 4 rounds of 45 s on 2 cores
+        (tests/e2e/test_kills.py). Returns how many records were submitted."""
         try:
             unfinished = self.repository.list_unfinished()
         except SohoaError as error:
             log.warning("cannot look for unfinished records: %s", error.message)
             return 0
-        submitted = 0
         mine = {record.id for record, _ in self.pending}  # taken here; submitted shortly
+        needing: dict[str, list[tuple[DossierRecord, int]]] = {}
+        submitted = 0
         for listed in unfinished:
             if listed.id in mine:
                 continue
@@ -344,18 +352,44 @@ class Watcher:
                 record = self.repository.get(listed.id)
             except SohoaError as error:
                 log.warning("cannot look for unfinished records: %s", error.message)
-                return submitted
+                break
             if record is None or record.status not in UNFINISHED:
                 continue
             try:
-                run_id = self.recover_one(self.settings, record)
+                attempt = self.rerun_attempt(self.settings, record)
             except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep
                 log.warning("cannot recover %s/%s yet (%s: %s)", shown(record.station),
                             shown(record.filename), type(error).__name__, error)
-                return submitted
-            if run_id is not None:
-                submitted += 1
-                log.info("%s/%s (record %s, %s) submitted again: run %s",
-                         shown(record.station), shown(record.filename), record.id,
-                         record.status.value, run_id)
+                break
+            if attempt is None:
+                continue
+            group = needing.setdefault(record.station, [])
+            group.append((record, attempt))
+            # A full run goes at once, while what it holds was just read.
+            if len(group) >= self.settings.watch.max_files_per_run:
+                count = self.resubmit(needing.pop(record.station))
+                if count is None:
+                    return submitted
+                submitted += count
+        for group in needing.values():
+            count = self.resubmit(group)
+            if count is None:
+                break
+            submitted += count
         return submitted
+
+    def resubmit(self, group: list[tuple[DossierRecord, int]]) -> int | None:
+        """Submit one run again for one station's records (with the attempt each needs);
+        returns how many were submitted, None when Prefect refuses (the sweep stops; the
+        next one tries again)."""
+        records = [record for record, _ in group]
+        names = shown(", ".join(f"{r.station}/{r.filename}" for r in records))
+        try:
+            run_id = self.submit(self.settings, records,
+                                 attempt=max(attempt for _, attempt in group))
+        except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep
+            log.warning("cannot recover %s yet (%s: %s)", names, type(error).__name__, error)
+            return None
+        log.info("%s (%s) submitted again: run %s", names,
+                 ", ".join(f"record {r.id}, {r.status.value}" for r in records), run_id)
+        return len(records)

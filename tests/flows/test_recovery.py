@@ -1,10 +1,9 @@
-"""The recovery sweep's judgement of a record's runs (flows/deployments.py `recover_record`),
+"""The recovery sweep's judgement of a record's runs (flows/deployments.py `rerun_attempt`),
 on the test's Prefect server: a run taken by a worker but not started yet (Pending) is given
 several leases, a started one (Running) one lease without a sign of life from its record."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -13,11 +12,10 @@ from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.states import Pending, Running
+from prefect.states import Pending, Running, Scheduled
 
-import flows.deployments
 from config.settings import Settings
-from flows.deployments import PENDING_LEASES, record_tag, recover_record
+from flows.deployments import PENDING_LEASES, record_tag, rerun_attempt
 from schemas.record import DossierRecord, utc_now
 from schemas.status import DigitizationStatus
 
@@ -30,19 +28,13 @@ def nothing() -> None:
 
 
 @pytest.fixture
-def submitted(prefect_api_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The ids of records the sweep submits again (recorded, not queued: no worker here)."""
-    recorded: list[str] = []
-
-    def submit(_: Settings, records: list[DossierRecord], attempt: int = 0) -> uuid.UUID:
-        recorded.extend(record.id for record in records)
-        return uuid.uuid4()
-    monkeypatch.setattr(flows.deployments, "submit_digitize", submit)
+def prefect(prefect_api_url: str) -> Iterator[None]:
+    """The test's Prefect server for the client calls (no worker: nothing runs)."""
     with temporary_settings({PREFECT_API_URL: prefect_api_url}):
-        yield recorded
+        yield
 
 
-def taken_run(record: DossierRecord, state: Pending | Running) -> FlowRun:
+def taken_run(record: DossierRecord, state: Pending | Running | Scheduled) -> FlowRun:
     """A flow run for ``record``, put in ``state`` as a worker would; read back."""
     with get_client(sync_client=True) as client:
         run = client.create_flow_run(nothing, tags=[record_tag(record.id)])
@@ -61,7 +53,7 @@ def unfinished_record(status: DigitizationStatus, since: timedelta) -> DossierRe
 
 
 def test_a_pending_run_is_left_to_its_slow_worker_for_several_leases(
-        submitted: list[str]) -> None:
+        prefect: None) -> None:
     """GIVEN a `received` record whose run a worker took (Pending) longer than a lease ago
     but has not started yet (its process slow to start under load) WHEN the sweep looks at
     it THEN the run is left alone and nothing is submitted again; once the run has been
@@ -71,17 +63,18 @@ def test_a_pending_run_is_left_to_its_slow_worker_for_several_leases(
     run = taken_run(record, Pending())
     taken_at = run.state.timestamp
 
-    assert recover_record(settings, record, now=taken_at + 2 * LEASE) is None
-    assert recover_record(settings, record, now=taken_at + PENDING_LEASES * LEASE
-                          - timedelta(seconds=1)) is None
-    assert state_of(run) == "Pending" and submitted == []
+    assert rerun_attempt(settings, record, now=taken_at + 2 * LEASE) is None
+    assert rerun_attempt(settings, record, now=taken_at + PENDING_LEASES * LEASE
+                         - timedelta(seconds=1)) is None
+    assert state_of(run) == "Pending"
 
-    assert recover_record(settings, record, now=taken_at + (PENDING_LEASES + 1) * LEASE)
-    assert state_of(run) == "Crashed" and submitted == [record.id]
+    # Its second run: the attempt number makes the new run's idempotency key new.
+    assert rerun_attempt(settings, record, now=taken_at + (PENDING_LEASES + 1) * LEASE) == 1
+    assert state_of(run) == "Crashed"
 
 
 def test_a_started_run_without_a_sign_of_life_for_a_lease_is_recovered(
-        submitted: list[str]) -> None:
+        prefect: None) -> None:
     """GIVEN a `processing` record untouched for two leases whose run started (Running) two
     leases ago WHEN the sweep looks at it THEN the run is marked Crashed and the record
     submitted again (a killed worker); while the record's lease is renewed it is left."""
@@ -92,9 +85,21 @@ def test_a_started_run_without_a_sign_of_life_for_a_lease_is_recovered(
     now = started + 2 * LEASE
 
     record.updated_at = now - LEASE + timedelta(seconds=1)  # its run renewed the lease
-    assert recover_record(settings, record, now=now) is None
-    assert state_of(run) == "Running" and submitted == []
+    assert rerun_attempt(settings, record, now=now) is None
+    assert state_of(run) == "Running"
 
     record.updated_at = started  # not since the run started
-    assert recover_record(settings, record, now=now)
-    assert state_of(run) == "Crashed" and submitted == [record.id]
+    assert rerun_attempt(settings, record, now=now) == 1
+    assert state_of(run) == "Crashed"
+
+
+def test_a_record_never_submitted_needs_its_first_run_and_a_waiting_one_none(
+        prefect: None) -> None:
+    """GIVEN a `received` record with no run (Prefect was down when it was taken) THEN it
+    needs attempt 0; once a run of it waits for a worker (Scheduled) it needs none."""
+    settings = Settings(processing_lease_minutes=LEASE.total_seconds() / 60)
+    record = unfinished_record(DigitizationStatus.RECEIVED, since=10 * LEASE)
+
+    assert rerun_attempt(settings, record) == 0
+    taken_run(record, Scheduled())
+    assert rerun_attempt(settings, record) is None

@@ -49,14 +49,18 @@ def watcher(tmp_path: Path) -> tuple[Watcher, list[DossierRecord], Clock]:
     submitted: list[DossierRecord] = []
     runs: list[list[str]] = []
 
-    def submit(_: Settings, records: list[DossierRecord]) -> uuid.UUID:
+    attempts: list[int] = []
+
+    def submit(_: Settings, records: list[DossierRecord], attempt: int = 0) -> uuid.UUID:
         submitted.extend(records)
         runs.append([record.filename for record in records])
+        attempts.append(attempt)
         return uuid.uuid4()
 
     clock = Clock()
     watcher = Watcher(Services(settings), submit, lambda *_: None, clock=clock)
     watcher.runs = runs  # type: ignore[attr-defined] - what each submitted run holds
+    watcher.attempts = attempts  # type: ignore[attr-defined] - and its attempt number
     return watcher, submitted, clock
 
 
@@ -133,7 +137,7 @@ def test_a_restarted_watcher_does_not_count_a_file_twice(
     assert settle(w, clock) == 1
     monkeypatch.undo()
 
-    restarted = Watcher(w.services, w.submit, w.recover_one, clock=clock)
+    restarted = Watcher(w.services, w.submit, w.rerun_attempt, clock=clock)
     assert settle(restarted, clock) == 1
 
     (record,) = w.repository.list_records()
@@ -324,16 +328,41 @@ def test_the_sweep_skips_a_record_finished_since_it_was_listed(
     first, second = sorted(w.repository.list_unfinished(), key=lambda r: r.filename)
     recovered: list[str] = []
 
-    def recover_one(_: Settings, record: DossierRecord) -> uuid.UUID:
+    def rerun_attempt(_: Settings, record: DossierRecord) -> int:
         recovered.append(record.filename)
         if record.id == first.id:  # meanwhile the other record's run ends
             w.repository.set_status(second.id, Status.PROCESSING)
             w.repository.set_status(second.id, Status.DIGITIZED)
-        return uuid.uuid4()
+        return 0
 
-    w.recover_one = recover_one
+    w.rerun_attempt = rerun_attempt
     w.pending.clear()
     # Listed in this order, as the sweep's list would have them.
     w.repository.list_unfinished = lambda limit=1000: [first, second]  # type: ignore[method-assign]
     assert w.recover() == 1
     assert recovered == ["a.png"]
+
+
+def test_the_sweep_submits_a_stations_records_again_in_runs_of_max_files(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes) -> None:
+    """GIVEN six received records whose runs are gone (the watcher was killed before it
+    submitted them) WHEN the sweep takes them up THEN they go in runs of at most
+    ``max_files_per_run`` (each run is a worker process of its own), each run's attempt
+    the highest its records need, and a record whose run is alive is left out."""
+    w, _, clock = watcher
+    for shade in range(6):
+        (w.stations[0].inbox / f"{shade}.png").write_bytes(other_png(60 + 10 * shade))
+    assert settle(w, clock) == 6
+    w.settings.watch.max_files_per_run = 2
+    w.pending.clear()
+    w.runs.clear()  # type: ignore[attr-defined]
+    w.attempts.clear()  # type: ignore[attr-defined]
+    needed = {"0.png": 0, "1.png": 2, "2.png": None, "3.png": 0, "4.png": 1, "5.png": 0}
+    w.rerun_attempt = lambda _, record: needed[record.filename]
+    w.repository.list_unfinished = lambda limit=1000: sorted(  # type: ignore[method-assign]
+        w.repository.list_records(), key=lambda r: r.filename)
+
+    assert w.recover() == 5
+    assert w.runs == [["0.png", "1.png"], ["3.png", "4.png"],  # type: ignore[attr-defined]
+                      ["5.png"]]
+    assert w.attempts == [2, 1, 0]  # type: ignore[attr-defined]
