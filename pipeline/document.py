@@ -401,10 +401,21 @@ def _real_day(day: str) -> str | None:
 
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
                             ) -> Extraction:
-    """The refusal of ``key`` naming the second readings of its line, if any."""
+    """The refusal of ``key`` naming the second readings of its line, if any. A code the
+    first reading did not find at all is left out as its second reading gives it, failing
+    its checks: the person who reviews it sees the code, and `sohoa report` does not count
+    its dossier twice when a result came in that code's folder (office/report.py; a tuning
+    hard receipt read «ooi.oo.35.EFl43-240815-0257», its received day not read)."""
     doubt = extraction.doubts.get(key)
-    read = sorted({r.code for page in pages for r in page.code_readings} - {str(doubt.value)}
-                  if doubt else set())
+    codes = sorted({r.code for page in pages for r in page.code_readings})
+    if doubt is None and key not in extraction.fields and codes:
+        named = ", ".join(f"«{code}»" for code in codes[1:])
+        doubt = Doubt(codes[0], "is the code's line read again on its own; the page's "
+                                "reading found none, and it fails its checks"
+                                + (f" (read also: {named})" if named else ""), 0.0)
+        return Extraction(fields=dict(extraction.fields),
+                          doubts={**extraction.doubts, key: doubt}, notes=dict(extraction.notes))
+    read = sorted(set(codes) - {str(doubt.value)} if doubt else set())
     if doubt is None or not read:
         return extraction
     named = ", ".join(f"«{code}»" for code in read)

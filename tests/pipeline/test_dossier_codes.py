@@ -392,3 +392,21 @@ def test_a_second_reading_is_checked_by_a_received_date_misread_in_a_barred_face
     assert (document.own_code == APRIL) is given
     if not given:
         assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_code_found_only_by_its_second_reading_is_named_when_it_fails_its_checks(doctypes):
+    """
+    GIVEN a receipt whose code line the page's reading garbled past any code
+    («ooi.oo.35.EFl43-…», tuning hard seed 23), read again exactly on its own, and whose
+    received time was not read (nothing checks the second reading's day)
+    WHEN analysed with the office's units
+    THEN no code is given and the receipt goes to review, its refusal naming the code read
+    again (for the reviewer, and for the report to know its dossier)
+    """
+    first = "ooi.oo.21.EFl27-241128-0001"
+    lines = [line for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    document = reread_receipt(doctypes, first, CODE, {UNIT}, lines)
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert document.analysis.extraction.doubts["dossier_code"].value == CODE
+    assert any(CODE in reason for reason in document.analysis.assessment.review_reasons)
