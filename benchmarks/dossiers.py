@@ -55,7 +55,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import Settings
-from office.dossiers import DocumentFacts, assign_dossiers, roles_in_file
+from office.dossiers import DocumentFacts, assign_dossiers, assigned_roles, roles_in_file
 from pipeline.doctypes import load_doctypes
 from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
@@ -303,6 +303,10 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
     facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
              for d, role in zip(analysed, roles, strict=True)]
+    assignments = assign_dossiers(facts, stack.folder)
+    # As flows/tasks.py stores them: an untitled receipt of no known code is a receipt.
+    facts = [replace(fact, role=role)
+             for fact, role in zip(facts, assigned_roles(facts, assignments), strict=True)]
     # Cover sheets are no document (§5): the pages that must join a dossier are the others.
     score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,
                   pages=sum(p.template != "cover_sheet" for p in stack.pages))
@@ -317,8 +321,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         f"stack {number} page {n} ({stack.pages[n - 1].template}): "
         f"{'a start not found' if n in truth else 'split where no document starts'}"
         for n in sorted(found ^ truth)]
-    for document, fact, assignment in zip(analysed, facts, assign_dossiers(facts, stack.folder),
-                                          strict=True):
+    for document, fact, assignment in zip(analysed, facts, assignments, strict=True):
         assessment = document.analysis.assessment
         reviewed = (assignment.doubt is not None
                     or assessment.status is DigitizationStatus.NEEDS_REVIEW)
