@@ -55,7 +55,8 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import Settings
-from office.dossiers import DocumentFacts, assign_dossiers, roles_in_file
+from office.dossiers import DocumentFacts, assign_dossiers, assigned_roles, roles_in_file
+from office.report import day_serials
 from pipeline.doctypes import load_doctypes
 from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
@@ -128,6 +129,8 @@ class Outcome:
     # The --restack seed of its stack: a file stacked again by another seed is another
     # dossier for the indicators, though its code is the same.
     run: int = 0
+    # The days and serials of the dossier codes its review reasons name (office/report.py).
+    read_tails: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -303,6 +306,10 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
     facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
              for d, role in zip(analysed, roles, strict=True)]
+    assignments = assign_dossiers(facts, stack.folder)
+    # As flows/tasks.py stores them: an untitled receipt of no known code is a receipt.
+    facts = [replace(fact, role=role)
+             for fact, role in zip(facts, assigned_roles(facts, assignments), strict=True)]
     # Cover sheets are no document (§5): the pages that must join a dossier are the others.
     score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,
                   pages=sum(p.template != "cover_sheet" for p in stack.pages))
@@ -317,8 +324,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         f"stack {number} page {n} ({stack.pages[n - 1].template}): "
         f"{'a start not found' if n in truth else 'split where no document starts'}"
         for n in sorted(found ^ truth)]
-    for document, fact, assignment in zip(analysed, facts, assign_dossiers(facts, stack.folder),
-                                          strict=True):
+    for document, fact, assignment in zip(analysed, facts, assignments, strict=True):
         assessment = document.analysis.assessment
         reviewed = (assignment.doubt is not None
                     or assessment.status is DigitizationStatus.NEEDS_REVIEW)
@@ -331,7 +337,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
             frozenset(DOSSIER_CODE.findall("; ".join(assessment.review_reasons))),
             code_state(document), document.analysis.doc_type, tuple(t.template for t in trues),
             any(is_dossier_code(c.text) for p in document.pages for c in p.codes),
-            stack.run))
+            stack.run, frozenset(day_serials(assessment.review_reasons))))
         for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
@@ -419,7 +425,7 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
     receiptless = {code for code, members in by_code.items()
                    if not any(m.role is DocumentRole.RECEIPT for m in members)}
     unread = sum(o.code is None and o.role is DocumentRole.RECEIPT
-                 and not {(o.run, c) for c in o.read_codes} & receiptless for o in outcomes)
+                 and not _counted_already(o, receiptless) for o in outcomes)
     digitized = electronic = 0
     for members in by_code.values():
         handed_in = [m for m in members if m.role is not DocumentRole.RESULT]
@@ -427,6 +433,17 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
                       and not any(m.reviewed for m in handed_in))
         electronic += any(m.role is DocumentRole.RESULT and not m.reviewed for m in members)
     return Indicators(len(by_code) + unread, digitized, electronic)
+
+
+def _counted_already(receipt: Outcome, receiptless: set[tuple[int, str]]) -> bool:
+    """Whether a receipt of no dossier is one of the dossiers without receipt already (as
+    office/report.py decides): a code it was read as names one, or its day and serial end
+    exactly one."""
+    if {(receipt.run, code) for code in receipt.read_codes} & receiptless:
+        return True
+    ending = {code for run, code in receiptless if run == receipt.run
+              for tail in receipt.read_tails if code.endswith(f"-{tail}")}
+    return len(ending) == 1
 
 
 def true_indicators(outcomes: list[Outcome]) -> Indicators:

@@ -19,6 +19,7 @@ from office.dossiers import (
     DocumentFacts,
     assemble,
     assign_dossiers,
+    assigned_roles,
     folder_code,
     index_people,
     roles_in_file,
@@ -294,12 +295,13 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
     record = services.repository.require(job.record_id)
     analysed = analyse_file(pages, services.doctypes, services.settings.review,
                             units=frozenset(services.settings.dossier_units))
-    roles = roles_in_file([d.analysis.doc_type for d in analysed], services.doctypes)
+    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
+             for role, d in zip(roles_in_file([d.analysis.doc_type for d in analysed],
+                                              services.doctypes), analysed, strict=True)]
     assignments = assign_dossiers(
-        [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
-         for role, d in zip(roles, analysed, strict=True)],
-        folder_code(record.source_path, station_folder(services, record.station))
+        facts, folder_code(record.source_path, station_folder(services, record.station))
         or job.dossier_code)
+    roles = assigned_roles(facts, assignments)
     parts = len(analysed)
     return [store_document(services, job, record if part == 1
                            else services.repository.part_record(record, part, parts),

@@ -111,6 +111,21 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     return assignments
 
 
+def assigned_roles(documents: list[DocumentFacts], assignments: list[Assignment]
+                   ) -> list[DocumentRole]:
+    """What each document of one file is to its dossier once assigned: its type's role
+    (``DocumentFacts.role``), but a document acting as a receipt whose title was not read
+    (``untitled_receipt``) that opened a dossier whose code is not known is that dossier's
+    receipt: a dossier received, whose code could not be read. As a component of no
+    dossier it was counted nowhere (`sohoa report` counts such receipts, office/report.py:
+    held-out hard, one dossier fewer than the truth). One that joined a dossier by its code
+    stays what its type makes it: that dossier has no receipt, and is listed as such."""
+    return [DocumentRole.RECEIPT if (document.untitled_receipt and assignment.code is None
+                                     and document.role is DocumentRole.COMPONENT)
+            else document.role
+            for document, assignment in zip(documents, assignments, strict=True)]
+
+
 _UNTITLED_DOUBT = ("no receipt's title was read on it, but it carries a dossier code (as a "
                    "barcode, a QR code or printed): is it the dossier's receipt?")
 

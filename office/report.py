@@ -15,6 +15,7 @@ three queries.
 from __future__ import annotations
 
 import csv
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -112,8 +113,26 @@ def unfiled_counts(repository: RecordRepository, dossiers: DossierRepository, by
         if any((known := dossiers.get(code)) is not None and known.receipt_id is None
                for code in read):
             continue
+        # Its code read with another part damaged (a unit misread) but its day and serial
+        # whole: the one dossier without receipt ending so is its dossier (only one; with
+        # none or several, it is counted, as ever).
+        ending = {code for tail in day_serials(reasons)
+                  for code in dossiers.receiptless_ending(tail)}
+        if len(ending) == 1:
+            continue
         counts[group] = counts.get(group, 0) + 1
     return counts
+
+
+# A dossier code's day and serial («-241128-0001»), as a refused code's reading names them.
+DAY_SERIAL = re.compile(r"(?<![0-9])(\d{6}-\d{4})(?![0-9])")
+
+
+def day_serials(reasons: list[str]) -> set[str]:
+    """The days and serials («241128-0001») of the dossier codes a receipt's review reasons
+    name as read (those about its dossier-code field only)."""
+    return {tail for reason in reasons if "dossier_code" in reason
+            for tail in DAY_SERIAL.findall(reason)}
 
 
 def report_records(rows: list[ReportRow]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, replace
 
 from pipeline.assess import Assessment, ReviewOptions, assess_document
@@ -24,9 +25,15 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
 from pipeline.split import DocumentSpan, split_document
-from pipeline.values.dossier_codes import codes_in_words, mend_unit, serial_agrees
+from pipeline.text import fold
+from pipeline.values.dossier_codes import (
+    codes_in_words,
+    mend_unit,
+    serial_agrees,
+    written_day_agrees,
+)
 from pipeline.values.normalize import normalize_date
-from pipeline.values.validate import carries_date
+from pipeline.values.validate import carries_date, code_iso_day
 from schemas.document import ExtractedField
 from schemas.ocr import CodeReading, PageCode, PageOcr, union_bbox
 from schemas.status import DigitizationStatus
@@ -363,12 +370,52 @@ def dated_above(page: PageOcr, bbox: tuple[int, int, int, int]) -> str | None:
     return None
 
 
+# The line a receipt writes the day it received the dossier on («4. Thời gian nhận hồ sơ: 08 giờ
+# 19 phút, ngày 28 tháng 04 năm 2025»), folded; «sơ» is often misread («sq»).
+_RECEIVED_LINE = re.compile(r"thoi\W*gian\W*nhan\b")
+
+
+def written_day(page: PageOcr, reading: CodeReading) -> str | None:
+    """The day ``reading``'s code carries (ISO), when the receipt writes that day on its
+    received-time line or on a line above the code as read, its digits agreeing but for the
+    zeros a barred face reads 6 or 9 (:func:`written_day_agrees`): the day a second reading
+    is checked by when neither date could be read as a date (a tuning hard receipt in a
+    barred face: received «ngày 28 tháng 64 năm 2625», dated «ngày 28 tháng 94 năm .20925»,
+    its code read again «…-250428-…» with two bars erased). None otherwise."""
+    for line in page.lines:
+        if not line.words or not (line.bbox[3] <= reading.bbox[1]
+                                  or _RECEIVED_LINE.search(fold(line.text))):
+            continue
+        if written_day_agrees(reading.code, line.text, reading.barred_zeros):
+            return _real_day(code_iso_day(reading.code) or "")
+    return None
+
+
+def _real_day(day: str) -> str | None:
+    """``day`` (ISO) when it is a day of the calendar, else None."""
+    try:
+        return dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        return None
+
+
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
                             ) -> Extraction:
-    """The refusal of ``key`` naming the second readings of its line, if any."""
+    """The refusal of ``key`` naming the second readings of its line, if any. A code the
+    first reading did not find at all is left out as its second reading gives it, failing
+    its checks: the person who reviews it sees the code, and `sohoa report` does not count
+    its dossier twice when a result came in that code's folder (office/report.py; a tuning
+    hard receipt read «ooi.oo.35.EFl43-240815-0257», its received day not read)."""
     doubt = extraction.doubts.get(key)
-    read = sorted({r.code for page in pages for r in page.code_readings} - {str(doubt.value)}
-                  if doubt else set())
+    codes = sorted({r.code for page in pages for r in page.code_readings})
+    if doubt is None and key not in extraction.fields and codes:
+        named = ", ".join(f"«{code}»" for code in codes[1:])
+        doubt = Doubt(codes[0], "is the code's line read again on its own; the page's "
+                                "reading found none, and it fails its checks"
+                                + (f" (read also: {named})" if named else ""), 0.0)
+        return Extraction(fields=dict(extraction.fields),
+                          doubts={**extraction.doubts, key: doubt}, notes=dict(extraction.notes))
+    read = sorted(set(codes) - {str(doubt.value)} if doubt else set())
     if doubt is None or not read:
         return extraction
     named = ", ".join(f"«{code}»" for code in read)
@@ -385,9 +432,9 @@ def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str
     passed = []
     for page in pages:
         for reading in page.code_readings:
-            code = checked_code(reading.code, reading.first, units,
-                                received or dated_above(page, reading.bbox),
-                                reading.barred_zeros)
+            day = (received or dated_above(page, reading.bbox)
+                   or written_day(page, reading))
+            code = checked_code(reading.code, reading.first, units, day, reading.barred_zeros)
             if code is not None:
                 passed.append((page.number, reading.model_copy(update={"code": code})))
     return passed

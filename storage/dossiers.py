@@ -97,6 +97,14 @@ class DossierRepository:
         with database_session(self.engine) as session:
             return list(session.exec(statement).all())
 
+    def receiptless_ending(self, tail: str) -> list[str]:
+        """The codes of dossiers without receipt whose code ends with ``tail`` (a code's day
+        and serial, «241128-0001»: digits and a dash only)."""
+        statement = select(col(Dossier.code)).where(col(Dossier.receipt_id).is_(None),
+                                                    col(Dossier.code).endswith(f"-{tail}"))
+        with database_session(self.engine) as session:
+            return list(session.exec(statement).all())
+
     def count_by_group(self, by: GroupBy, since: datetime | None = None,
                        utc_offset: timedelta = timedelta(0)) -> dict[str, DossierCounts]:
         """Dossiers, digitized dossiers and dossiers with an electronic result per unit,

@@ -163,12 +163,24 @@ def _band_words(tsv: str, bands: list[Band]) -> list[list[OcrWord]]:
     return found
 
 
+# The unit part as the digits-only reading reads it when the «H» comes out as two strokes
+# («001.00.35.1143-…» for «001.00.35.H43-…» in an old-style face, tuning hard seed 23): four
+# digits where the format has «H» and two, so the first two stand for the H. The unit is
+# still checked against the office's units, the day and serial as ever.
+_H_AS_ONES = re.compile(r"(?<![0-9])(\d{3}\.\d{2}\.\d{2}\.)11(\d{2}-\d{6}-\d{4})(?![0-9])")
+
+
+def _with_h(text: str) -> str:
+    """A second reading with an «H» read «11» put back (see ``_H_AS_ONES``)."""
+    return _H_AS_ONES.sub(r"\1H\2", text)
+
+
 def reading_of(words: list[OcrWord], first: list[OcrWord], bars: int = 0) -> CodeReading | None:
     """The code in a band's second reading, with the first reading of the same words, their
     box and the zeros' bars erased on the line; None when the reading has no code's
     structure. No confidence: Tesseract gives a reading with a whitelist confidence 0 even
     when it is right (4 of 5 measured)."""
-    code = read_code(fold("".join(w.text for w in words)))
+    code = read_code(fold(_with_h("".join(w.text for w in words))))
     if code is None:
         return None
     return CodeReading(code=code, first=" ".join(w.text for w in first),

@@ -190,3 +190,28 @@ def serial_agrees(code: str, read: str, barred_zeros: int = 0) -> bool:
         return False
     return all(a == b or (b == "0" and a in _BARRED_ZERO_READS)
                for a, b in zip(serial, code[-4:], strict=True))
+
+
+# A date as a receipt writes it, its parts as read («ngày 28 tháng 64: năm 2625»), in folded
+# text: two digits, two digits, four (a part read with another count is no match).
+_WRITTEN_DATE = re.compile(rf"\bngay\W{{0,3}}({_N}{{2}})\W{{0,3}}thang\W{{0,3}}({_N}{{2}})"
+                           rf"\W{{0,3}}nam\W{{0,3}}({_N}{{4}})(?![0-9a-z])")
+
+
+def written_day_agrees(code: str, text: str, barred_zeros: int = 0) -> bool:
+    """Whether a date written in ``text`` («ngày 28 tháng 04 năm 2025», as read) is the day
+    ``code`` carries (yymmdd), digit for digit. When the code's line was read with the bars
+    of ``barred_zeros`` zeros erased (pipeline/ocr/code_reread.py), the face bars its zeros,
+    and the date, printed in the receipt's face too, may read such a zero 6 or 9 where the
+    code has one (a tuning hard receipt: code «…-250428-…», received «ngày 28 tháng 64 năm
+    2625»): those digits agree too. A date read with any other digit otherwise disagrees."""
+    day = re.search(r"-(\d{6})-", code)
+    if day is None:
+        return False
+    wanted = f"20{day.group(1)}"  # yyyymmdd
+    for found in _WRITTEN_DATE.finditer(fold(text)):
+        written = "".join(_digits(part, _SERIAL) for part in found.group(3, 2, 1))
+        if all(a == b or (barred_zeros and b == "0" and a in _BARRED_ZERO_READS)
+               for a, b in zip(written, wanted, strict=True)):
+            return True
+    return False

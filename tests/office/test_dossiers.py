@@ -8,6 +8,7 @@ from office.dossiers import (
     Assignment,
     DocumentFacts,
     assign_dossiers,
+    assigned_roles,
     derive_dossier,
     folder_code,
     roles_in_file,
@@ -157,3 +158,23 @@ def test_a_document_carrying_a_dossier_codes_symbol_opens_that_dossier_in_review
     assert [a.code for a in assigned] == [A, A, B, B]
     assert [a.doubt is not None for a in assigned] == [False, False, True, False]
     assert "receipt" in (assigned[2].doubt or "")
+
+
+def test_an_untitled_receipt_whose_code_is_not_known_is_its_dossiers_receipt():
+    """
+    GIVEN a receipt of A and its form, then a document of no type that looks like a receipt
+    whose title and code were not read, and a form after it; and, in another file, a
+    document of no type carrying B's code as a barcode
+    WHEN assigned
+    THEN the first untitled one is stored as a receipt (of no dossier, in review): a dossier
+    received whose code could not be read, which `sohoa report` counts; the one that joined
+    B by its symbol stays a component (B is listed as a dossier without receipt), as do
+    the forms
+    """
+    documents = [facts(RECEIPT, own=A), facts(COMPONENT), facts(COMPONENT, untitled=True),
+                 facts(COMPONENT)]
+    assigned = assign_dossiers(documents, None)
+    assert [a.code for a in assigned] == [A, A, None, None]
+    assert assigned_roles(documents, assigned) == [RECEIPT, COMPONENT, RECEIPT, COMPONENT]
+    coded = [facts(COMPONENT, own=B, untitled=True), facts(COMPONENT)]
+    assert assigned_roles(coded, assign_dossiers(coded, None)) == [COMPONENT, COMPONENT]

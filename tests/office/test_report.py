@@ -309,3 +309,48 @@ def test_a_receipt_whose_code_was_not_read_counts_as_a_dossier_not_digitized(
     assert (rows[UNIT_B].dossiers, rows[UNIT_B].dossiers_digitized) == (3, 1)
     assert rows[UNIT_B].dossier_rate == pytest.approx(1 / 3)
     assert rows[UNIT_A].dossiers == 2
+
+
+@pytest.mark.parametrize(("read", "dossiers_b"), [
+    # Its unit misread, its day and serial whole: dossier 4 (a result without receipt), the
+    # only one without receipt ending so, is its dossier: not counted twice.
+    ("«960.00.21.H27-241128-0004» names unit «960.00.21.H27», which is no unit of this "
+     "office", 2),
+    # Its day misread: nothing says which dossier it is: counted.
+    ("«000.00.21.H27-241126-0004» was read, but its day is not the day the dossier was "
+     "received (2024-11-28)", 3),
+    # A day and serial no dossier without receipt ends with (dossier 3 has its receipt).
+    ("«960.00.21.H27-241128-0003» names unit «960.00.21.H27», which is no unit of this "
+     "office", 3),
+])
+def test_a_receipt_whose_code_was_read_damaged_is_matched_by_its_day_and_serial(
+        repository: RecordRepository, read: str, dossiers_b: int) -> None:
+    """GIVEN the hand-counted dossiers and, in unit B, a receipt in review whose code was
+    refused as ``read`` THEN it is dossier 4 (counted once) when exactly one dossier without
+    receipt ends with the day and serial it was read with; else a dossier of its own."""
+    dossiers = seed_dossiers(repository)
+    reason = f"required field dossier_code («Mã hồ sơ») was left out: {read}"
+    insert_rows(repository, [record_row(602, unit=UNIT_B, status=Status.NEEDS_REVIEW,
+                                        role="receipt", dossier_code=None, created_at=DAY2,
+                                        review_reasons=[reason])])
+    rows = by_group(digitization_report(repository, by="unit", dossiers=dossiers))
+    assert rows[UNIT_B].dossiers == dossiers_b
+
+
+def test_a_day_and_serial_two_dossiers_without_receipt_end_with_matches_neither(
+        repository: RecordRepository) -> None:
+    """GIVEN two results without receipt in different units' codes ending with one day and
+    serial, and a receipt whose unit was misread with that day and serial THEN which one it
+    is cannot be told: it is counted as a dossier of its own."""
+    dossiers = seed_dossiers(repository)
+    other = "000.31.20.H26-241128-0004"
+    insert_rows(repository, [record_row(603, unit=UNIT_B, status=Status.DIGITIZED,
+                                        role="result", dossier_code=other, created_at=DAY2)])
+    dossiers.recompute(other, derive_dossier)
+    reason = ("required field dossier_code («Mã hồ sơ») was left out: «960.00.21.H27-241128-0004» "
+              "names unit «960.00.21.H27», which is no unit of this office")
+    insert_rows(repository, [record_row(602, unit=UNIT_B, status=Status.NEEDS_REVIEW,
+                                        role="receipt", dossier_code=None, created_at=DAY2,
+                                        review_reasons=[reason])])
+    rows = by_group(digitization_report(repository, by="unit", dossiers=dossiers))
+    assert rows[UNIT_B].dossiers == 4

@@ -13,6 +13,7 @@ from pipeline.values.dossier_codes import (
     normalize_dossier_code,
     serial_agrees,
     serial_as_read,
+    written_day_agrees,
 )
 from schemas.ocr import CodeReading
 from schemas.status import DigitizationStatus
@@ -337,3 +338,75 @@ def test_a_code_whose_day_is_not_the_receipts_date_is_refused_and_read_again(doc
     assert dated_receipt(doctypes, misread, CODE).own_code == CODE
     # A code whose day is the receipt's date is given as before.
     assert dated_receipt(doctypes, CODE, None).own_code == CODE
+
+
+@pytest.mark.parametrize(("text", "bars", "agrees"), [
+    ("ngày 28 tháng 11 năm 2024", 0, True),  # the code's day, as printed
+    ("08 giờ 30 phút, ngày-28 tháng 11 năm 2O24", 0, True),  # an «O» for a zero
+    ("ngày 28 tháng 11 năm 2624", 2, True),  # a barred face's zero read as a 6 …
+    ("ngày 28 tháng 11 năm 2924", 2, True),  # … or a 9
+    ("ngày 28 tháng 11 năm 2624", 0, False),  # no bar erased on the code's line
+    ("ngày 28 tháng 11 năm 2824", 2, False),  # an 8: not what a barred zero is taken for
+    ("ngày 27 tháng 11 năm 2624", 2, False),  # another digit differs
+    ("ngày 28 tháng 11 năm .20925", 2, False),  # a part of another length
+    ("ngày 28 tháng 1s năm 2024", 0, False),  # a look-alike letter no check could catch
+    ("Mã hồ sơ:", 2, False),
+])
+def test_a_written_date_agrees_with_a_codes_day(text, bars, agrees):
+    assert written_day_agrees(CODE, text, bars) is agrees
+
+
+APRIL = "000.00.21.H27-250428-0001"
+
+
+def barred_receipt(doctypes, received: str, bars: int):
+    """A receipt printed in a face that bars its zeros (tuning hard, seed 23): its code
+    «000.00.21.H27-250428-0001» read «6000.00.21.H27-259428-0001» on the page (refused) and
+    exactly on its line with ``bars`` bars erased, its received time read ``received`` and
+    no place-and-date line read."""
+    first = "6000.00.21.H27-259428-0001"
+    lines = [f"4: Thời gian nhận hồ sq: {received}" if "Thời gian nhận" in line else line
+             for line in receipt_reading(first)]
+    return reread_receipt(doctypes, first, APRIL, {UNIT}, lines, barred_zeros=bars)
+
+
+@pytest.mark.parametrize(("received", "bars", "given"), [
+    # The zeros of the date read as 6s: no valid received day, yet every digit agrees with
+    # the second reading's day, the code's face being one that bars its zeros.
+    ("69 giờ 19 phút, ngày 28 tháng 64: năm 2625", 2, True),
+    ("69 giờ 19 phút, ngày 28 tháng 64: năm 2625", 0, False),  # nothing says it bars zeros
+    ("69 giờ 19 phút, ngày 27 tháng 64: năm 2625", 2, False),  # another day
+    ("69 giờ 19 phút, ngày 28 tháng 84: năm 2625", 2, False),  # an 8 for a zero
+])
+def test_a_second_reading_is_checked_by_a_received_date_misread_in_a_barred_face(
+        doctypes, received, bars, given):
+    """
+    GIVEN a receipt in a face whose zeros carry a bar, its received time misread past a date
+    («ngày 28 tháng 64 năm 2625») and no other date read, and its code read again exactly
+    WHEN analysed with the office's units
+    THEN the code is given when the written date agrees with its day but for zeros read 6
+    or 9, and the code's line had bars erased; otherwise it goes to review
+    """
+    document = barred_receipt(doctypes, received, bars)
+    assert "received_at" not in document.analysis.extraction.fields
+    assert (document.own_code == APRIL) is given
+    if not given:
+        assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_code_found_only_by_its_second_reading_is_named_when_it_fails_its_checks(doctypes):
+    """
+    GIVEN a receipt whose code line the page's reading garbled past any code
+    («ooi.oo.35.EFl43-…», tuning hard seed 23), read again exactly on its own, and whose
+    received time was not read (nothing checks the second reading's day)
+    WHEN analysed with the office's units
+    THEN no code is given and the receipt goes to review, its refusal naming the code read
+    again (for the reviewer, and for the report to know its dossier)
+    """
+    first = "ooi.oo.21.EFl27-241128-0001"
+    lines = [line for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    document = reread_receipt(doctypes, first, CODE, {UNIT}, lines)
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert document.analysis.extraction.doubts["dossier_code"].value == CODE
+    assert any(CODE in reason for reason in document.analysis.assessment.review_reasons)

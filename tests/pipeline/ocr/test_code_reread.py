@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from pipeline.ocr import OcrOptions
-from pipeline.ocr.code_reread import code_words, erase_bars, reread_codes
+from pipeline.ocr.code_reread import code_words, erase_bars, reading_of, reread_codes
 from pipeline.ocr.reread import Band
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS, SANS_BOLD
@@ -139,3 +139,21 @@ def test_a_code_printed_with_barred_zeros_is_read_exactly_with_their_bars_erased
                     (".H26-240792-6440", 0, (start + 300, 5, strip.shape[1] - 20, 60))])
     (reading,) = reread_codes(strip, page, OcrOptions()).code_readings
     assert (reading.code, reading.barred_zeros) == (code, code.count("0"))
+
+
+@pytest.mark.parametrize(("read", "code"), [
+    # An old-style face's «H» read as two strokes (tuning hard, seed 23): four digits where
+    # the format has «H» and two.
+    ("001.00.35.1143-240815-0257", "001.00.35.H43-240815-0257"),
+    ("001.00.35.H43-240815-0257", "001.00.35.H43-240815-0257"),
+    # Anything else of another shape is no code: nothing is guessed.
+    ("001.00.35.1243-240815-0257", None),
+    ("001.00.35.11143-240815-0257", None),
+    ("001.00.351143-240815-0257", None),
+])
+def test_an_h_read_as_two_ones_is_put_back_in_the_second_reading(read, code):
+    reading = reading_of([OcrWord(text=read, confidence=0, bbox=(0, 0, 10, 10))],
+                         [OcrWord(text="ooi.oo.35.EFl43-240815-0257", confidence=0,
+                                  bbox=(0, 0, 10, 10))])
+    assert (reading.code if reading else None) == code
+
