@@ -65,7 +65,10 @@ SHORT_LOOKALIKES: dict[str, str] = {**LOOKALIKES, "Ö": "0", "Ø": "0", "ø": "0
                                     "U": "0"}
 _SHORT_PART = re.compile(r"[0-9oODQIl|¡iSszZÖØøöU]{1,2}[,.;:]?")
 _BEFORE_PART = re.compile(r"(?:ng[a-z]{1,3}|th[a-z]{2,4}|gio|h)[,:]?")
-_AFTER_PART = re.compile(r"(?:gio|phut|h|thang|nam)[,.]?")
+# A count of sets is such a part too («01 (bộ)»: a receipt's «01» read «61», or «oi» in
+# old-style figures, tuning typewriter and garamond_fill).
+_AFTER_PART = re.compile(r"(?:gio|phut|h|thang|nam|\(bo\)|bo)[,.]?")
+_COUNT_UNIT = re.compile(r"\(?bo\)?[,.]?")
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,9 @@ def is_date_part(text: str, before: str, after: str) -> bool:
     digits or look-alikes, at least one a digit, between the words that frame such a part
     (``before`` and ``after``, folded by the caller: lower case without accents)."""
     core = text.rstrip(_TRAILING)
-    return (bool(_SHORT_PART.fullmatch(text)) and any(c.isdigit() for c in core)
+    # A count's two figures may both be look-alikes («oi (bộ)»): its unit says it is a number.
+    return (bool(_SHORT_PART.fullmatch(text))
+            and (any(c.isdigit() for c in core) or bool(_COUNT_UNIT.fullmatch(after)))
             and (bool(_BEFORE_PART.fullmatch(before)) or bool(_AFTER_PART.fullmatch(after))))
 
 

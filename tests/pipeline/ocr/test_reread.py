@@ -208,7 +208,10 @@ def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_pag
 @pytest.mark.parametrize(("text", "before", "after", "part"), [
     ("07", "thang", "nam", True), ("Ö7", "thang", "", True), ("U1", "ngau", "thang", True),
     ("10", "", "gio", True), ("55", "gio", "phut", True), ("12", "so", "", False),
-    ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False)])
+    ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False),
+    # a count of sets («01 (bộ)», read «61» or in old-style figures «oi»)
+    ("61", "so:", "(bo)", True), ("oi", "so:", "(bo)", True), ("oi", "so:", "nam", False),
+    ("oi", "so:", "", False)])
 def test_date_parts_are_short_numbers_framed_by_date_words(text, before, after, part):
     assert is_date_part(text, before, after) is part
 
