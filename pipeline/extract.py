@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition, MatchingSettings
 from pipeline.fields import (
+    CHECKED_TWICE_KINDS,
     Candidate,
     Extraction,
     ValueWord,
@@ -30,6 +31,7 @@ from pipeline.fields import (
     check_fields,
     check_known_names,
     date_from_code,
+    fixed_spellings,
     place_as_in_authority,
     respell_from_copies,
 )
@@ -38,6 +40,7 @@ from pipeline.text import (
     has_alnum,
     has_leader,
     is_debris,
+    letters_key,
     match_key,
     nfc,
     remove_footnotes,
@@ -696,3 +699,75 @@ def _copies(rows: list[Row], key: str, size: int) -> list[Copy]:
     confidence."""
     return [Copy(tuple(t.text for t in window), min(t.word.confidence for t in window))
             for window in _windows(rows, key, size)]
+
+
+# --- words a free-text value may hold ----------------------------------------------------------
+
+
+def doubted_field(fdef: FieldDefinition) -> bool:
+    """Whether a field's value is doubted for a word read two ways
+    (``pipeline.fields.letters_read_two_ways``): free text that no closed list spells."""
+    return fdef.kind.name in CHECKED_TWICE_KINDS and not fdef.vocabulary
+
+
+def free_text_words(page: PageOcr, doctypes: Sequence[DocTypeDefinition]) -> set[tuple[int, int]]:
+    """The (line, word) indices of the page's words that a free-text value of any of the
+    types may be read from (``doubted_field``): what follows each such field's label as
+    ``read_value`` reads it, whichever block the label stands in, and what the positioned
+    fields' places hold (``pipeline.regions``), the page taken as the type's title page;
+    less the words a list spells (``pipeline.fields.fixed_spellings``), which are never
+    doubted.
+
+    A superset of what ``extract_fields`` reads for such fields on the page: labels are
+    found as extraction finds them, but every field a label may mean is read (the block
+    state is not followed) and a value already found is read again. The letter re-read
+    (``pipeline.ocr.reread.reread_letters``) reads only pieces of line holding these words,
+    the only ones whose second reading extraction uses."""
+    from pipeline.regions import read_positions  # regions reads this module's rows
+
+    layout = laid_out([page])[0]
+    found: set[tuple[int, int]] = set()
+    for doctype in doctypes:
+        tokens: list[Token] = []
+        fields = [f for f in doctype.fields if doubted_field(f)]
+        labelled = [f for f in fields if f.labels]
+        if labelled:
+            # Only these fields' labels are looked for: fewer labels found can only make a
+            # value longer (it ends at the next label found), so no word is missed; every
+            # label of every type took 0.15 CPU s a page to look for, these 0.04 (all types,
+            # the throughput benchmark's 20 pages).
+            labels = phrases_of([label for f in labelled for label in f.labels])
+            matching = doctype.matching
+            matches = [find_labels(r, labels, matching.label_min_score, matching)
+                       for r in layout.rows]
+            ctx = PageContext(layout.rows, matches, doctype)
+            for index, row_matches in enumerate(matches):
+                for position, match in enumerate(row_matches):
+                    for fdef in _labelled(doctype, match.phrase.key):
+                        if doubted_field(fdef):
+                            tokens += read_value(ctx, index, position, fdef)
+        if any(f.position is not None for f in fields):
+            keys = {f.key for f in fields}
+            tokens += [t for key, placed in read_positions([layout], doctype).items()
+                       if key in keys for t in placed.tokens]
+        # A word a list spells is never doubted, whatever its second reading.
+        spelt = fixed_spellings(tuple(doctype.phrases))
+        found |= _word_indices(page, [t for t in tokens if letters_key(t.text) not in spelt])
+    return found
+
+
+def _word_indices(page: PageOcr, tokens: list[Token]) -> set[tuple[int, int]]:
+    """The (line, word) indices of the page's words the tokens were made from (a word split
+    at a glued colon, ``split_glued``, gives parts within its box)."""
+    boxes = {w.bbox: (li, wi) for li, line in enumerate(page.lines)
+             for wi, w in enumerate(line.words)}
+    found = set()
+    for token in tokens:
+        x0, y0, x1, y1 = token.word.bbox
+        index = boxes.get(token.word.bbox)
+        if index is None:
+            index = next(((li, wi) for (a0, b0, a1, b1), (li, wi) in boxes.items()
+                          if b0 == y0 and b1 == y1 and a0 <= x0 and x1 <= a1), None)
+        if index is not None:
+            found.add(index)
+    return found

@@ -253,14 +253,22 @@ def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinit
 def _listed_words(value: str, context: ValueContext) -> set[str]:
     """Words of a value that a list spells (see ``letters_read_two_ways``), as
     ``letters_key`` writes them."""
-    words = {letters_key(w) for phrase in context.phrases for w in phrase.split()}
-    words |= {letters_key(w) for w in PLACE_WORDS}
+    words = set(fixed_spellings(context.phrases))
     listed = _listed_unit_names()
     for unit in find_units(value):
         name = value[unit.start:unit.end].strip()
         if fold(name).lower() in listed:
             words |= {letters_key(w) for w in name.split()}
     return words
+
+
+@functools.cache
+def fixed_spellings(phrases: tuple[str, ...]) -> frozenset[str]:
+    """The words a list spells whatever the value (see ``letters_read_two_ways``): the
+    type's fixed phrases' and the place words, as ``letters_key`` writes them. A word read
+    so is never doubted for a second reading, whichever it was."""
+    words = {letters_key(w) for phrase in phrases for w in phrase.split()}
+    return frozenset(words | {letters_key(w) for w in PLACE_WORDS})
 
 
 @functools.cache

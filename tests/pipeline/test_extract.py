@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
-from pipeline.extract import build_rows, extract_fields
+from pipeline.extract import build_rows, extract_fields, free_text_words
 from pipeline.fields import READ_TWO_WAYS
 from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
@@ -990,3 +990,46 @@ def test_words_a_list_spells_may_be_read_two_ways(birth):
     assert fields["requester_residence"].value == "thôn Hòa Bình, xã Thạch Hạ, thành phố Hà Tĩnh"
     assert fields["child_hometown"].value == "xã Thạch Hạ, thành phố Hà Tĩnh"
     assert fields["mother_name"].value == "Nguyễn Thị Hương"
+
+
+def doubted_words(page, doctype: DocTypeDefinition, monkeypatch) -> set:
+    """The boxes of the words extraction judges for a second reading
+    (``letters_read_two_ways``, free-text kinds only), less those a list spells."""
+    import pipeline.fields as fields_module
+
+    judged: set = set()
+    original = fields_module.letters_read_two_ways
+
+    def record(words, value, fdef, context):
+        if fdef.kind.name in fields_module.CHECKED_TWICE_KINDS and not context.vocabulary:
+            spelt = fields_module.fixed_spellings(context.phrases)
+            judged.update(w.bbox for w in words
+                          if fields_module.letters_key(w.text) not in spelt)
+        return original(words, value, fdef, context)
+
+    monkeypatch.setattr(fields_module, "letters_read_two_ways", record)
+    extract_fields([page], doctype)
+    return judged
+
+
+@pytest.mark.parametrize(("form", "type_id"), [(BIRTH_FORM, "birth_registration"),
+                                               (RECEIPT_FORM, "dossier_receipt")])
+def test_free_text_words_hold_every_word_extraction_judges_for_a_second_reading(
+        form, type_id, doctypes, monkeypatch):
+    """
+    GIVEN a form, and its variants with values on the line below their label and at a tab
+          stop
+    WHEN the words a free-text value may hold are looked for on the page alone, for every
+         bundled type (as the letter re-read does before the type is known)
+    THEN every word extraction judges for a second reading is among them, and the labels'
+         own words and the fixed phrases' are not
+    """
+    for lines in (form, [part for line in form for part in line.split(": ", 1)],
+                  [line.replace(": ", ":\t", 1) for line in form]):
+        page = make_page(lines)
+        wanted = free_text_words(page, list(doctypes.values()))
+        boxes = {page.lines[li].words[wi].bbox for li, wi in wanted}
+        judged = doubted_words(page, doctypes[type_id], monkeypatch)
+        assert judged and judged <= boxes
+        texts = {page.lines[li].words[wi].text for li, wi in wanted}
+        assert not texts & {"Nơi", "trú:", "Địa", "chỉ:", "Ủy", "xã", "thành", "phố"}

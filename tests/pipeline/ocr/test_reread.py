@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.ocr import OcrOptions
+from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.reread import (
     LETTER_BELOW,
     VOTED_CONFIDENCE,
@@ -208,7 +208,10 @@ def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_pag
 @pytest.mark.parametrize(("text", "before", "after", "part"), [
     ("07", "thang", "nam", True), ("Ö7", "thang", "", True), ("U1", "ngau", "thang", True),
     ("10", "", "gio", True), ("55", "gio", "phut", True), ("12", "so", "", False),
-    ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False)])
+    ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False),
+    # a count of sets («01 (bộ)», read «61» or in old-style figures «oi»)
+    ("61", "so:", "(bo)", True), ("oi", "so:", "(bo)", True), ("oi", "so:", "nam", False),
+    ("oi", "so:", "", False)])
 def test_date_parts_are_short_numbers_framed_by_date_words(text, before, after, part):
     assert is_date_part(text, before, after) is part
 
@@ -274,17 +277,19 @@ def test_words_read_the_same_twice_take_no_third_reading(numbers_page):
     assert engine.calls == 1
 
 
+LABEL = ["Địa", "chỉ:"]
 HAMLET = ["thôn", "Đồng", "Hòa"]
 
 
 @pytest.fixture(scope="module")
 def hamlet_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """A white 300-DPI page printing «thôn Đồng Hòa» at 12 pt, and its words' boxes."""
+    """A white 300-DPI page printing «Địa chỉ: thôn Đồng Hòa» at 12 pt (a receipt's address
+    and its label), and its words' boxes."""
     image = Image.new("L", (1400, 400), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(SANS, 50)
-    boxes, x = [], 200
-    for text in HAMLET:
+    boxes, x = [], 100
+    for text in LABEL + HAMLET:
         left, top, right, bottom = draw.textbbox((x, 150), text, font=font)
         draw.text((x, 150), text, font=font, fill=0)
         boxes.append((int(left), int(top), int(right), int(bottom)))
@@ -292,16 +297,19 @@ def hamlet_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     return np.array(image), boxes
 
 
-def hamlet_read_as(hamlet_page, texts: list[str], confidence: float = 80) -> list[OcrWord]:
+def hamlet_read_as(hamlet_page, texts: list[str], confidence: float = 80,
+                   engine: object | None = None, label: bool = True) -> list[OcrWord]:
+    """The hamlet's words as first read ``texts`` at ``confidence`` (after its label, read
+    surely, unless ``label`` is False), after the letter re-read."""
     image, boxes = hamlet_page
-    line = OcrLine(words=[OcrWord(text=t, confidence=confidence, bbox=b)
-                          for t, b in zip(texts, boxes, strict=True)])
-    page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
-    return reread_letters(image, page, OcrOptions()).lines[0].words
-
-
-def test_words_of_letters_read_the_same_enlarged_carry_no_second_reading(hamlet_page):
-    assert [w.reread for w in hamlet_read_as(hamlet_page, HAMLET)] == [None, None, None]
+    words = [OcrWord(text=t, confidence=confidence, bbox=b)
+             for t, b in zip(texts, boxes[len(LABEL):], strict=True)]
+    if label:
+        words = [OcrWord(text=t, confidence=99, bbox=b)
+                 for t, b in zip(LABEL, boxes, strict=False)] + words
+    page = PageOcr(number=1, width=1400, height=400, lines=[OcrLine(words=words)], text="",
+                   mean_confidence=80)
+    return reread_letters(image, page, OcrOptions(), engine).lines[0].words[-len(texts):]
 
 
 def test_a_wrong_tone_mark_is_read_otherwise_enlarged(hamlet_page):
@@ -332,9 +340,37 @@ def test_letter_words_are_unsure_words_of_two_letters_or_more_without_digits(tex
     assert is_letter_word(word) is again
 
 
+class CountingEngine:
+    """The real engine, its calls counted."""
+
+    def __init__(self) -> None:
+        self.engine, self.calls = engine_for(OcrOptions()), 0
+
+    def read_digits(self, *args, **kwargs) -> str:
+        self.calls += 1
+        return self.engine.read_digits(*args, **kwargs)
+
+
+def test_words_no_free_text_value_may_hold_are_not_read_again(hamlet_page):
+    """
+    GIVEN the same words misread («Đông»), but on a line no label of a free-text value
+          stands on (body text, a title, a label's own words)
+    WHEN the words of letters are read again
+    THEN nothing is read (extraction would not use the second reading): no engine call
+    """
+    engine = CountingEngine()
+    words = hamlet_read_as(hamlet_page, ["thôn", "Đông", "Hoà"], engine=engine, label=False)
+    assert [w.reread for w in words] == [None, None, None]
+    assert engine.calls == 0
+    hamlet_read_as(hamlet_page, ["thôn", "Đông", "Hoà"], engine=engine)
+    assert engine.calls == 1  # after its label, the same line is read again
+
+
 def test_a_page_whose_words_cannot_be_read_again_stands_as_read(hamlet_page):
     image, boxes = hamlet_page
-    line = OcrLine(words=[OcrWord(text="Đông", confidence=80, bbox=boxes[1])])
+    line = OcrLine(words=[OcrWord(text="Địa", confidence=99, bbox=boxes[0]),
+                          OcrWord(text="chỉ:", confidence=99, bbox=boxes[1]),
+                          OcrWord(text="Đông", confidence=80, bbox=boxes[3])])
     page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
     assert reread_letters(image, page, OcrOptions(), FailingEngine()) == page
 
@@ -353,3 +389,13 @@ def test_pieces_of_lines_hold_each_unsure_word_with_its_neighbours():
     page = PageOcr(number=1, width=200, height=20, lines=[OcrLine(words=words)], text="",
                    mean_confidence=90)
     assert letter_pieces(page) == [(0, [2, 3, 4, 5, 6, 7]), (0, [9, 10, 11])]
+
+
+def test_pieces_of_lines_hold_only_the_unsure_words_asked_for_with_their_neighbours():
+    words = [OcrWord(text=t, confidence=c, bbox=(i * 10, 0, i * 10 + 8, 10))
+             for i, (t, c) in enumerate([("Nơi", 80), ("cư", 80), ("trú:", 80), ("thôn", 99),
+                                         ("Đông", 80), ("Lăn,", 90), ("xã", 99)])]
+    page = PageOcr(number=1, width=200, height=20, lines=[OcrLine(words=words)], text="",
+                   mean_confidence=90)
+    assert letter_pieces(page, {(0, 4), (0, 5)}) == [(0, [2, 3, 4, 5, 6])]
+    assert letter_pieces(page, set()) == []
