@@ -145,6 +145,21 @@ def grey_histogram(gray: np.ndarray) -> np.ndarray:
     return cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
 
 
+def grey_percentile(gray: np.ndarray, percent: float) -> float:
+    """``float(np.percentile(gray, percent))`` of a uint8 image, read off its histogram when
+    the pixels around that rank share one level (np.percentile's interpolation between
+    them then gives that level exactly), else np.percentile's own: a 1000-pixel analysis
+    copy's is ~4 ms where np.percentile's partition took 6–24."""
+    size = gray.size
+    if not 4 <= size < _EXACT_HISTOGRAM_PIXELS:
+        return float(np.percentile(gray, percent))
+    rank = int(percent / 100 * (size - 1))
+    cumulative = np.cumsum(grey_histogram(gray))
+    low, high = np.searchsorted(cumulative, [max(rank - 1, 0), min(rank + 2, size - 1)],
+                                side="right")
+    return float(low) if low == high else float(np.percentile(gray, percent))
+
+
 def histogram_median(histogram: np.ndarray) -> float | None:
     """Median grey level of the pixels counted in ``histogram`` (None if it is empty)."""
     total = histogram.sum()
@@ -370,7 +385,7 @@ def border_and_content_masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
     Specks are neither: dust in the margin must not stop the crop.
     """
-    paper = float(np.percentile(small, 90))
+    paper = grey_percentile(small, 90)
     dark = (small < paper * 0.5).astype(np.uint8)
     _, labels, stats, _ = components(dark)
     edge_labels = np.unique(np.concatenate(
@@ -380,13 +395,16 @@ def border_and_content_masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     max_speck = (_SPECK_MAX_DIAMETER_IN * estimate_dpi(small)) ** 2
     is_content = ~is_border & (stats[:, cv2.CC_STAT_AREA] > max_speck)
     is_border[0] = is_content[0] = False  # label 0 is the paper
-    return is_border[labels], is_content[labels]
+    # One look-up of every pixel's label, not one for each mask.
+    classes = (is_border + 2 * is_content).astype(np.uint8)[labels]
+    return classes == 1, classes == 2
 
 
 def _border_cuts(border: np.ndarray, content: np.ndarray) -> CropBox:
     """Where to cut each side, in analysis pixels, kept outside the content's bounding box."""
     height, width = border.shape
-    rows, cols = np.nonzero(content)
+    # The content's rows and columns (its bounding box) without listing its every pixel.
+    rows, cols = np.flatnonzero(content.any(axis=1)), np.flatnonzero(content.any(axis=0))
     if rows.size:
         # A small margin, so the cut never touches the outermost ink itself.
         inner = (cols.min() - _CONTENT_MARGIN, rows.min() - _CONTENT_MARGIN,
@@ -398,13 +416,22 @@ def _border_cuts(border: np.ndarray, content: np.ndarray) -> CropBox:
     box = (width // 5, height // 5, width - width // 5, height - height // 5)
     for _ in range(2):
         left, top, right, bottom = box
-        column_share = border[top:bottom].mean(axis=0)
-        row_share = border[:, left:right].mean(axis=1)
+        column_share = _share(border[top:bottom], axis=0)
+        row_share = _share(border[:, left:right], axis=1)
         box = (max(0, min(_band_depth(column_share), inner[0])),
                max(0, min(_band_depth(row_share), inner[1])),
                width - max(0, min(_band_depth(column_share[::-1]), width - inner[2])),
                height - max(0, min(_band_depth(row_share[::-1]), height - inner[3])))
     return box
+
+
+def _share(mask: np.ndarray, axis: int) -> np.ndarray:
+    """``mask.mean(axis=axis)`` of a bool mask (the same float64 numbers: counts, exact,
+    over the length) without its float copy of the mask."""
+    length = mask.shape[axis]
+    if not length:
+        return mask.mean(axis=axis)
+    return np.count_nonzero(mask, axis=axis) / length
 
 
 def _band_depth(share: np.ndarray) -> int:

@@ -15,6 +15,7 @@ from pipeline.image.clean import (
     downscale,
     estimate_dpi,
     grey_histogram,
+    grey_percentile,
     isolated_specks,
     normalize_background,
     normalized,
@@ -294,3 +295,17 @@ def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kin
     assert histogram is not None and histogram.dtype == np.float32
     assert np.array_equal(histogram, grey_histogram(image))
     assert np.array_equal(denoise(image, histogram=histogram), denoise(image))
+
+
+def test_grey_percentile_is_numpys(text_page: np.ndarray) -> None:
+    """GIVEN pages and random pixel sets (one level, few pixels, spread levels) WHEN a
+    percentile is read off the histogram THEN it is np.percentile's number exactly."""
+    rng = np.random.default_rng(7)
+    samples = [text_page, degrade(text_page, seed=1), np.full((3, 5), 77, np.uint8)]
+    samples += [rng.integers(0, 256, (1, int(rng.integers(1, 400))), dtype=np.uint8)
+                for _ in range(300)]
+    samples += [np.clip(rng.normal(200, 25, (1, int(rng.integers(1, 3000)))), 0, 255)
+                .astype(np.uint8) for _ in range(300)]
+    for pixels in samples:
+        for percent in (0, 10, 50, 90, 99, 100):
+            assert grey_percentile(pixels, percent) == float(np.percentile(pixels, percent))
