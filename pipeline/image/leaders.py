@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from pipeline.image.clean import binarize, components, downscale, estimate_dpi
+from pipeline.image.clean import components, dark_ink, downscale, estimate_dpi
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def remove_dot_leaders(gray: np.ndarray, dpi: float | None = None,
     rules = rules or LeaderRules()
     dpi = dpi or estimate_dpi(gray)
     small, scale = downscale(gray, round(min(gray.shape[:2]) * rules.analysis_dpi / dpi))
-    ink = (binarize(small) == 0).astype(np.uint8)
+    ink = dark_ink(small)
     integral = cv2.integral(ink)
     dots = free_dots(round_blobs(ink, dpi * scale, rules), integral, rules)
     chains = leader_chains(dots, integral, rules)

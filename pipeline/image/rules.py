@@ -45,7 +45,7 @@ def mask_of(across: np.ndarray, down: np.ndarray) -> np.ndarray:
 
 def rule_lines(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ink (uint8 0/1) of the page's long horizontal rules, and of its vertical ones."""
-    ink = (gray < INK_BELOW).astype(np.uint8)
+    ink = ink_below(gray)
     floor = rule_floor(ink)
     return opened(ink, across_kernel(ink, floor)), opened(ink, down_kernel(ink, floor))
 
@@ -88,6 +88,13 @@ def table_ruled(down: np.ndarray) -> bool:
     return count - 1 >= MIN_VERTICAL_RULES
 
 
+def ink_below(gray: np.ndarray) -> np.ndarray:
+    """``(gray < INK_BELOW)`` as uint8 0/1, in one pass over the page instead of two."""
+    if gray.size == 0:
+        return np.zeros(gray.shape, np.uint8)
+    return cv2.threshold(gray, INK_BELOW - 1, 1, cv2.THRESH_BINARY_INV)[1]
+
+
 def letter_height(ink: np.ndarray) -> float:
     """The median height in pixels of the page's ink blobs of letter size (0 without any):
     specks under 3 px and blobs taller than a tenth of the page's larger side (rules, frames)
@@ -108,7 +115,7 @@ def remove_ruled_lines(gray: np.ndarray) -> np.ndarray:
     letter-height floor can only lengthen) has no vertical rules, so no table, and its letter
     height is never measured; the horizontal rules are looked for only on a page with a table.
     """
-    ink = (gray < INK_BELOW).astype(np.uint8)
+    ink = ink_below(gray)
     if not cv2.countNonZero(cv2.erode(ink, down_kernel(ink, MIN_RULE_PX))):
         return gray
     floor = rule_floor(ink)

@@ -10,12 +10,16 @@ from pipeline.image.clean import (
     binarize,
     components,
     crop_borders,
+    dark_ink,
     denoise,
     downscale,
+    estimate_dpi,
     grey_histogram,
+    grey_percentile,
     isolated_specks,
     normalize_background,
     normalized,
+    paper_noise,
     to_gray,
 )
 from tests.pipeline.conftest import DPI, degrade, ink_bbox, render_page
@@ -246,6 +250,36 @@ def test_specks_found_in_small_blobs_are_those_of_the_whole_page(
             assert ink[labels == label].min() != 0
 
 
+def denoised_speck_by_speck(gray: np.ndarray) -> np.ndarray:
+    """``denoise`` as it was: each speck of ``isolated_specks`` grown by a 3×3 square in its
+    box (one pixel more all round) and whitened, one speck at a time."""
+    dpi = estimate_dpi(gray)
+    smooth = cv2.medianBlur(gray, 3)
+    ink = (binarize(smooth) == 0).astype(np.uint8)
+    labels, boxes = isolated_specks(ink, round((0.032 * dpi) ** 2), max(2, round(0.04 * dpi)))
+    cleaned = (smooth if paper_noise(gray) > 12.0 else gray).copy()
+    for label, (x, y, w, h) in boxes:
+        window = (slice(max(y - 1, 0), y + h + 1), slice(max(x - 1, 0), x + w + 1))
+        speck = cv2.dilate((labels[window] == label).astype(np.uint8), np.ones((3, 3), np.uint8))
+        cleaned[window][speck.astype(bool)] = 255
+    return cleaned
+
+
+def test_denoise_whitens_the_very_pixels_it_did_speck_by_speck(text_page: np.ndarray) -> None:
+    """GIVEN a dusty page (specks at its edges too), a quiet and a grainy degraded one
+    WHEN denoised
+    THEN every speck's pixels, grown by one all round, are white and nothing else changed:
+    the same image as whitening each speck in its own box; and ``dark_ink`` is
+    ``binarize``'s ink."""
+    dusty, _ = scatter_specks(text_page, 40, seed=2)
+    dusty[0:3, 0:3] = dusty[-2:, -3:] = 40  # specks on the edges: their growth is cut there
+    quiet, grainy = (degrade(text_page, seed=4, noise=noise) for noise in (6.0, 30.0))
+    for page in (dusty, quiet, grainy):
+        assert np.array_equal(denoise(page), denoised_speck_by_speck(page))
+        assert np.array_equal(dark_ink(page), (binarize(page) == 0).astype(np.uint8))
+    assert not np.array_equal(denoise(dusty), dusty)
+
+
 @pytest.mark.parametrize("kind", ["stretched", "blank"])
 def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kind: str) -> None:
     """
@@ -261,3 +295,17 @@ def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kin
     assert histogram is not None and histogram.dtype == np.float32
     assert np.array_equal(histogram, grey_histogram(image))
     assert np.array_equal(denoise(image, histogram=histogram), denoise(image))
+
+
+def test_grey_percentile_is_numpys(text_page: np.ndarray) -> None:
+    """GIVEN pages and random pixel sets (one level, few pixels, spread levels) WHEN a
+    percentile is read off the histogram THEN it is np.percentile's number exactly."""
+    rng = np.random.default_rng(7)
+    samples = [text_page, degrade(text_page, seed=1), np.full((3, 5), 77, np.uint8)]
+    samples += [rng.integers(0, 256, (1, int(rng.integers(1, 400))), dtype=np.uint8)
+                for _ in range(300)]
+    samples += [np.clip(rng.normal(200, 25, (1, int(rng.integers(1, 3000)))), 0, 255)
+                .astype(np.uint8) for _ in range(300)]
+    for pixels in samples:
+        for percent in (0, 10, 50, 90, 99, 100):
+            assert grey_percentile(pixels, percent) == float(np.percentile(pixels, percent))
