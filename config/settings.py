@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from pipeline.assess import ReviewOptions
+from pipeline.doctypes import load_doctypes
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.load import PageLimits
 from pipeline.ocr import OcrOptions
@@ -247,7 +248,8 @@ class Settings(BaseSettings):
                            tesseract_cmd=ocr.tesseract_cmd, engine=ocr.engine),
             preprocess=self.preprocess, second_pass=self.second_pass,
             text_layer=self.text_layer, pdf_jpeg_quality=ocr.pdf_jpeg_quality,
-            work_dir=self.resolved_work_dir)
+            work_dir=self.resolved_work_dir,
+            doctypes=tuple(load_doctypes(self.doctypes_dir)) if self.doctypes_dir else None)
 
     @field_validator("dossier_units")
     @classmethod

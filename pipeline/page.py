@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.barcodes import read_codes
+from pipeline.doctypes import DocTypeDefinition
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.image.seals import find_page_seals
 from pipeline.load import FileFormat
@@ -46,6 +47,9 @@ class PageOptions:
     text_layer: TextLayerOptions = field(default_factory=TextLayerOptions)
     pdf_jpeg_quality: int = 85
     work_dir: Path | None = None
+    # The document types whose free-text values the letter re-read checks (None: the bundled
+    # ones; pipeline/ocr/reread.py): a configured type's own labels too.
+    doctypes: tuple[DocTypeDefinition, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
     checked = reread_digits(prepared.ocr_image, recognition.page, options.ocr, engine)
     # Words of letters read unsurely read again enlarged: a wrong tone mark in a free-text
     # value goes to review where the readings differ (pipeline/ocr/reread.py).
-    checked = reread_letters(prepared.ocr_image, checked, options.ocr, engine)
+    checked = reread_letters(prepared.ocr_image, checked, options.ocr, engine, options.doctypes)
     # A printed dossier code read again on its line only, for extraction to check and give
     # (pipeline/ocr/code_reread.py): one small call, on pages that print a code.
     checked = reread_codes(prepared.ocr_image, checked, options.ocr, engine)

@@ -67,3 +67,19 @@ def test_dossier_units_are_agency_codes_as_dossier_codes_print_them() -> None:
     assert Settings(dossier_units=["000.00.21.H27"]).dossier_units == ["000.00.21.H27"]
     with pytest.raises(ValidationError, match="000.00.21.27"):
         Settings(dossier_units=["000.00.21.H27", "000.00.21.27"])
+
+
+def test_the_page_sequence_is_told_the_offices_own_document_types(clean_env: Path) -> None:
+    """The letter re-read checks the free-text values of every type extraction knows: a
+    type in SOHOA_DOCTYPES_DIR reaches the page options; without one, the bundled types
+    (None) are used."""
+    types = clean_env / "types"
+    types.mkdir()
+    (types / "land.yaml").write_text(
+        "id: land_request\ntitles: [ĐƠN ĐỀ NGHỊ ĐĂNG KÝ ĐẤT ĐAI]\n"
+        "fields: [{key: field_place, labels: [Xứ đồng]}]\n", encoding="utf-8")
+
+    assert Settings().page_options(300).doctypes is None
+    told = Settings(doctypes_dir=types).page_options(300).doctypes
+    assert told is not None
+    assert {"land_request", "birth_registration"} <= {doctype.id for doctype in told}

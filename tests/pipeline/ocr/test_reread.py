@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.doctypes import load_doctypes
 from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.reread import (
     LETTER_BELOW,
@@ -20,6 +21,7 @@ from pipeline.ocr.reread import (
     letter_pieces,
     reread_digits,
     reread_letters,
+    value_pieces,
 )
 from schemas.errors import OcrError
 from schemas.ocr import OcrLine, OcrWord, PageOcr
@@ -399,3 +401,20 @@ def test_pieces_of_lines_hold_only_the_unsure_words_asked_for_with_their_neighbo
                    mean_confidence=90)
     assert letter_pieces(page, {(0, 4), (0, 5)}) == [(0, [2, 3, 4, 5, 6])]
     assert letter_pieces(page, set()) == []
+
+
+def test_a_configured_types_free_text_value_is_read_again_as_a_bundled_ones(tmp_path):
+    """GIVEN a document type of the office's own (Settings.doctypes_dir) whose free-text
+    field is labelled «Xứ đồng» WHEN a page prints that label before unsure words THEN those
+    words are the pieces read again with that type given, and none with the bundled ones."""
+    (tmp_path / "land.yaml").write_text(
+        "id: land_request\ntitles: [ĐƠN ĐỀ NGHỊ ĐĂNG KÝ ĐẤT ĐAI]\n"
+        "fields: [{key: field_place, labels: [Xứ đồng]}]\n", encoding="utf-8")
+    words = [OcrWord(text=t, confidence=c, bbox=(i * 10, 0, i * 10 + 8, 10))
+             for i, (t, c) in enumerate([("Xứ", 99), ("đồng:", 99), ("Đồng", 80),
+                                         ("Lăn", 85)])]
+    page = PageOcr(number=1, width=200, height=20, lines=[OcrLine(words=words)], text="",
+                   mean_confidence=90)
+
+    assert value_pieces(page) == []
+    assert value_pieces(page, tuple(load_doctypes(tmp_path))) == [(0, [0, 1, 2, 3])]
