@@ -33,6 +33,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
+from prefect.exceptions import PrefectHTTPStatusError
 from prefect.flow_runs import resume_flow_run
 from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -117,11 +118,22 @@ def paused_run(record_id: str, flow: FlowInThread | None, key: str) -> FlowRun:
 
 
 def form_of(run_id: UUID, key: str, state: str = "paused") -> tuple[dict, str]:
-    """The schema and description the paused (or suspended) run saved for the UI's form."""
+    """The schema and description the paused (or suspended) run saved for the UI's form.
+
+    Prefect sets the run Paused first and saves the form just after (prefect/flow_runs.py
+    pause_flow_run), so a run seen paused may not have its form yet: CI once read it in that
+    gap (404 «Flow run input not found»). Waited for, as the UI's next refresh does."""
+    deadline = time.monotonic() + WAIT_SECONDS
     with get_client(sync_client=True) as client:
-        schema = json.loads(client.read_flow_run_input(run_id, f"{state}-{key}-schema"))
-        description = json.loads(client.read_flow_run_input(run_id, f"{state}-{key}-description"))
-    return schema, description
+        while True:
+            try:
+                schema = client.read_flow_run_input(run_id, f"{state}-{key}-schema")
+                description = client.read_flow_run_input(run_id, f"{state}-{key}-description")
+                return json.loads(schema), json.loads(description)
+            except PrefectHTTPStatusError as error:
+                if error.response.status_code != 404 or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.2)
 
 
 def as_sent(schema: dict, **answers: Any) -> dict[str, Any]:
