@@ -188,8 +188,14 @@ def serial_agrees(code: str, read: str, barred_zeros: int = 0) -> bool:
         return True
     if not barred_zeros or code.count("0") != barred_zeros:
         return False
+    return _agree_but_barred_zeros(serial, code[-4:])
+
+
+def _agree_but_barred_zeros(read: str, printed: str) -> bool:
+    """Whether digits ``read`` are ``printed`` digit for digit, a zero of ``printed`` read as
+    a 6 or 9 (a face that bars its zeros) agreeing too."""
     return all(a == b or (b == "0" and a in _BARRED_ZERO_READS)
-               for a, b in zip(serial, code[-4:], strict=True))
+               for a, b in zip(read, printed, strict=True))
 
 
 # A date as a receipt writes it, its parts as read («ngày 28 tháng 64: năm 2625»), in folded
@@ -211,7 +217,6 @@ def written_day_agrees(code: str, text: str, barred_zeros: int = 0) -> bool:
     wanted = f"20{day.group(1)}"  # yyyymmdd
     for found in _WRITTEN_DATE.finditer(fold(text)):
         written = "".join(_digits(part, _SERIAL) for part in found.group(3, 2, 1))
-        if all(a == b or (barred_zeros and b == "0" and a in _BARRED_ZERO_READS)
-               for a, b in zip(written, wanted, strict=True)):
+        if written == wanted or (barred_zeros and _agree_but_barred_zeros(written, wanted)):
             return True
     return False
