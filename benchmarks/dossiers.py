@@ -55,7 +55,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import Settings
-from office.dossiers import DocumentFacts, assign_dossiers, assigned_roles, roles_in_file
+from office.dossiers import file_dossiers
 from office.report import day_serials
 from pipeline.doctypes import load_doctypes
 from pipeline.document import DocumentAnalysis, analyse_file
@@ -303,13 +303,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     settings = Settings()
     doctypes = load_doctypes(settings.doctypes_dir)
     analysed = analyse_file(pages, doctypes, settings.review, units=units)
-    roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
-    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
-             for d, role in zip(analysed, roles, strict=True)]
-    assignments = assign_dossiers(facts, stack.folder)
-    # As flows/tasks.py stores them: an untitled receipt of no known code is a receipt.
-    facts = [replace(fact, role=role)
-             for fact, role in zip(facts, assigned_roles(facts, assignments), strict=True)]
+    facts, assignments = file_dossiers(analysed, doctypes, stack.folder)
     # Cover sheets are no document (§5): the pages that must join a dossier are the others.
     score = Score(stacks=stack.folder is None, late_files=stack.folder is not None,
                   pages=sum(p.template != "cover_sheet" for p in stack.pages))

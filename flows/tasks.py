@@ -16,13 +16,10 @@ from prefect.cache_policies import NO_CACHE
 from office.documents import build_document, document_text, write_json_out
 from office.dossiers import (
     Assignment,
-    DocumentFacts,
     assemble,
-    assign_dossiers,
-    assigned_roles,
+    file_dossiers,
     folder_code,
     index_people,
-    roles_in_file,
     write_dossier_out,
 )
 from office.intake import register
@@ -295,19 +292,16 @@ def store_results(services: Services, job: FileJob, pages: list[PageOcr],
     record = services.repository.require(job.record_id)
     analysed = analyse_file(pages, services.doctypes, services.settings.review,
                             units=frozenset(services.settings.dossier_units))
-    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
-             for role, d in zip(roles_in_file([d.analysis.doc_type for d in analysed],
-                                              services.doctypes), analysed, strict=True)]
-    assignments = assign_dossiers(
-        facts, folder_code(record.source_path, station_folder(services, record.station))
+    facts, assignments = file_dossiers(
+        analysed, services.doctypes,
+        folder_code(record.source_path, station_folder(services, record.station))
         or job.dossier_code)
-    roles = assigned_roles(facts, assignments)
     parts = len(analysed)
     return [store_document(services, job, record if part == 1
                            else services.repository.part_record(record, part, parts),
-                           document, Membership(part, parts, role, assignment), pdf_paths)
-            for part, (document, role, assignment)
-            in enumerate(zip(analysed, roles, assignments, strict=True), start=1)]
+                           document, Membership(part, parts, fact.role, assignment), pdf_paths)
+            for part, (document, fact, assignment)
+            in enumerate(zip(analysed, facts, assignments, strict=True), start=1)]
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ review, a result arriving weeks later) and its document stored as ``dossiers/<co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
 
 from office.documents import write_atomically
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition
+from pipeline.document import DocumentAnalysis
 from schemas.codes import is_dossier_code
 from schemas.dossier import Dossier, DossierJson, DossierMember
 from schemas.record import DocumentRole, DossierRecord
@@ -124,6 +125,21 @@ def assigned_roles(documents: list[DocumentFacts], assignments: list[Assignment]
                                      and document.role is DocumentRole.COMPONENT)
             else document.role
             for document, assignment in zip(documents, assignments, strict=True)]
+
+
+def file_dossiers(analysed: list[DocumentAnalysis], doctypes: list[DocTypeDefinition],
+                  fallback: str | None) -> tuple[list[DocumentFacts], list[Assignment]]:
+    """The documents of one file (``pipeline.document.analyse_file``, page order) with the
+    role each is stored with (``assigned_roles``) and the dossier each joins
+    (``assign_dossiers``, ``fallback`` the code of the folder it came from): as
+    flows/tasks.py stores them and benchmarks/dossiers.py scores them."""
+    roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
+    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
+             for d, role in zip(analysed, roles, strict=True)]
+    assignments = assign_dossiers(facts, fallback)
+    return ([replace(fact, role=role)
+             for fact, role in zip(facts, assigned_roles(facts, assignments), strict=True)],
+            assignments)
 
 
 _UNTITLED_DOUBT = ("no receipt's title was read on it, but it carries a dossier code (as a "
