@@ -12,11 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
@@ -24,6 +22,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from tests.e2e.office import Office, all_final, office_settings, open_office, tiny_scan
+from tests.memory import MemorySampler
 from tests.services import S3Server
 
 STATIONS = {"thach-ha": "UBND xã Thạch Hạ", "cam-xuyen": "UBND huyện Cẩm Xuyên",
@@ -35,43 +34,6 @@ BURST = int(os.environ.get("SOHOA_TEST_BURST", "50"))
 SOAK_SECONDS = 40
 SOAK_INTERVAL = 1.0  # a new scan every second, somewhere (a busy office: 3600 an hour)
 FLAT_MEMORY_MB = 40  # the watcher may grow this much while files keep arriving
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, in MB (from /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmRSS for process {pid}")
-
-
-class MemorySampler:
-    """Samples a process's resident memory every second in the background."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.samples: list[tuple[float, float]] = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self) -> None:
-        while not self.stopped.wait(1.0):
-            try:
-                self.samples.append((time.monotonic(), rss_mb(self.pid)))
-            except FileNotFoundError:
-                return  # the process ended; Office.wait_for reports why
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join(timeout=10)
-
-    def peak(self) -> float:
-        return max(mb for _, mb in self.samples)
-
-    def at(self, moment: float) -> float:
-        """The sample nearest after ``moment``."""
-        return next(mb for when, mb in self.samples if when >= moment)
 
 
 @pytest.fixture(scope="module")
