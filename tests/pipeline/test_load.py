@@ -127,6 +127,29 @@ def test_image_over_the_pixel_limit_is_refused(tmp_path: Path) -> None:
         inspect_file(path, PageLimits(max_page_pixels=8_000_000))
 
 
+@pytest.mark.parametrize(("kind", "damage"), [("PNG", "cut short"), ("PNG", "one byte changed"),
+                                            ("JPEG", "cut short")])
+def test_a_damaged_image_is_corrupt_before_its_pages_are_read(
+        tmp_path: Path, kind: str, damage: str) -> None:
+    """GIVEN a scan cut short or with a byte of its pixel data changed WHEN inspected THEN
+    it is a corrupt file naming itself (a PNG by its chunks' checksums, undecoded)."""
+    noise = np.random.default_rng(3).integers(0, 256, (300, 400), dtype=np.uint8)
+    good = io.BytesIO()
+    Image.fromarray(noise).save(good, kind)
+    data = bytearray(good.getvalue())
+    if damage == "cut short":
+        data = data[: len(data) * 2 // 3]
+    else:  # a PNG's pixel data, which its chunk's checksum covers (a JPEG has none)
+        data[data.index(b"IDAT") + 200] ^= 0xFF
+    path = tmp_path / f"scan.{kind.lower()}"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptFileError, match=f"scan.{kind.lower()}: image is damaged"):
+        inspect_file(path, LIMITS)
+    Image.fromarray(noise).save(path, kind)
+    assert inspect_file(path, LIMITS) == FileInfo(format=FileFormat[kind], page_count=1,
+                                                  dpi=LIMITS.dpi)
+
+
 def test_multi_frame_tiff_pages(tmp_path: Path) -> None:
     path = tmp_path / "pages.tif"
     frames = [grey_page(shade=s) for s in (10, 120, 240)]
