@@ -93,6 +93,38 @@ def test_pdf_pages_are_counted_and_rasterised_one_at_a_time(tmp_path: Path) -> N
     assert page.dtype == np.uint8
 
 
+def test_a_grey_scan_s_pdf_page_is_rendered_grey_with_the_colour_rendering_s_values(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN PDF pages of a grey scan, of a colour scan, and of a grey scan with text or an
+    annotation on it WHEN rasterised THEN the grey scan's page is one channel holding the
+    values of its colour rendering, and the others are rendered in colour as before."""
+    grey = tmp_path / "grey.pdf"
+    page = grey_page(300, 400)
+    page.save(grey, "PDF", resolution=100)
+    colour = tmp_path / "colour.pdf"
+    page.convert("RGB").save(colour, "PDF", resolution=100)
+    with_text = tmp_path / "text.pdf"
+    with pikepdf.open(grey) as pdf:
+        pdf.pages[0].contents_add(pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (x) Tj ET"))
+        pdf.save(with_text)
+    annotated = tmp_path / "annotated.pdf"
+    with pikepdf.open(grey) as pdf:
+        pdf.pages[0].obj["/Annots"] = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Square,
+            Rect=[10, 10, 100, 100], C=[1, 0, 0])]))
+        pdf.save(annotated)
+    assert [load.draws_grey_images_only(p, 0) for p in (grey, colour, with_text, annotated)
+            ] == [True, False, False, False]
+
+    info = inspect_file(grey, LIMITS)
+    rendered = load_page(grey, info, 0, LIMITS)
+    monkeypatch.setattr(load, "draws_grey_images_only", lambda *_: False)
+    in_colour = load_page(grey, info, 0, LIMITS)
+    assert rendered.ndim == 2 and in_colour.ndim == 3
+    assert all(np.array_equal(rendered, in_colour[..., c]) for c in range(3))
+    assert rendered.min() < 255  # the page's grey patch is there
+
+
 def test_truncated_pdf_is_corrupt(tmp_path: Path) -> None:
     whole = write_pdf(tmp_path / "whole.pdf", 2).read_bytes()
     path = tmp_path / "cut.pdf"
@@ -125,6 +157,29 @@ def test_image_over_the_pixel_limit_is_refused(tmp_path: Path) -> None:
         inspect_file(path, PageLimits(max_page_pixels=1_000_000))
     with pytest.raises(ImageTooLargeError, match="3000×3000"):
         inspect_file(path, PageLimits(max_page_pixels=8_000_000))
+
+
+@pytest.mark.parametrize(("kind", "damage"), [("PNG", "cut short"), ("PNG", "one byte changed"),
+                                            ("JPEG", "cut short")])
+def test_a_damaged_image_is_corrupt_before_its_pages_are_read(
+        tmp_path: Path, kind: str, damage: str) -> None:
+    """GIVEN a scan cut short or with a byte of its pixel data changed WHEN inspected THEN
+    it is a corrupt file naming itself (a PNG by its chunks' checksums, undecoded)."""
+    noise = np.random.default_rng(3).integers(0, 256, (300, 400), dtype=np.uint8)
+    good = io.BytesIO()
+    Image.fromarray(noise).save(good, kind)
+    data = bytearray(good.getvalue())
+    if damage == "cut short":
+        data = data[: len(data) * 2 // 3]
+    else:  # a PNG's pixel data, which its chunk's checksum covers (a JPEG has none)
+        data[data.index(b"IDAT") + 200] ^= 0xFF
+    path = tmp_path / f"scan.{kind.lower()}"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptFileError, match=f"scan.{kind.lower()}: image is damaged"):
+        inspect_file(path, LIMITS)
+    Image.fromarray(noise).save(path, kind)
+    assert inspect_file(path, LIMITS) == FileInfo(format=FileFormat[kind], page_count=1,
+                                                  dpi=LIMITS.dpi)
 
 
 def test_multi_frame_tiff_pages(tmp_path: Path) -> None:
