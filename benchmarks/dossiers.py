@@ -56,7 +56,7 @@ from rich.table import Table
 
 from config.settings import Settings
 from office.dossiers import file_dossiers
-from office.report import day_serials
+from office.report import counted_already, day_serials
 from pipeline.doctypes import load_doctypes
 from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
@@ -430,14 +430,10 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
 
 
 def _counted_already(receipt: Outcome, receiptless: set[tuple[int, str]]) -> bool:
-    """Whether a receipt of no dossier is one of the dossiers without receipt already (as
-    office/report.py decides): a code it was read as names one, or its day and serial end
-    exactly one."""
-    if {(receipt.run, code) for code in receipt.read_codes} & receiptless:
-        return True
-    ending = {code for run, code in receiptless if run == receipt.run
-              for tail in receipt.read_tails if code.endswith(f"-{tail}")}
-    return len(ending) == 1
+    """Whether a receipt of no dossier is one of its run's dossiers without receipt already
+    (office.report.counted_already, as `sohoa report` decides)."""
+    return counted_already(receipt.read_codes, receipt.read_tails,
+                           {code for run, code in receiptless if run == receipt.run})
 
 
 def true_indicators(outcomes: list[Outcome]) -> Indicators:
