@@ -354,19 +354,31 @@ def received_day(extraction: Extraction, key: str | None) -> str | None:
     found = extraction.fields.get(key) or extraction.doubts.get(key)
     day = str(found.value)[:10] if found is not None else ""
     try:
-        return dt.date.fromisoformat(day).isoformat() if len(day) == 10 else None
+        return code_era_day(dt.date.fromisoformat(day)) if len(day) == 10 else None
     except ValueError:
         return None
+
+
+def code_era_day(day: dt.date) -> str | None:
+    """``day`` (ISO) when a dossier code can carry it: a code writes the year in two digits
+    (yymmdd, read as 20yy), so a day is checked against a code's whole year only when its
+    year lies between 2000 and next year; a year misread past them («2624» for 2024, whose
+    last two digits a code's «24» would match) is no day to check a code by, and the
+    receipt's own date is taken instead. None otherwise."""
+    return day.isoformat() if 2000 <= day.year <= dt.date.today().year + 1 else None
 
 
 def dated_above(page: PageOcr, bbox: tuple[int, int, int, int]) -> str | None:
     """The first day (ISO) written on a line above ``bbox``: on a receipt, its place-and-date
     line («Hà Tĩnh, ngày 02 tháng 12 năm 2024»), the day it was issued, which is the day the
     dossier was received; the day a code's second reading is checked by when the received
-    time was misread past its day (tuning clean stack 4: «2024-12-92T13:20»)."""
+    time was misread past its day (tuning clean stack 4: «2024-12-92T13:20»). None when that
+    line's day is no day of the calendar or of a code's era (:func:`code_era_day`)."""
     for line in page.lines:
         if line.words and line.bbox[3] <= bbox[1] and (day := normalize_date(line.text)):
-            return day
+            # A day misread past the calendar («2024-12-92») or the era checks no code.
+            real = _real_day(day)
+            return code_era_day(dt.date.fromisoformat(real)) if real else None
     return None
 
 

@@ -258,6 +258,9 @@ def test_a_refused_code_names_its_second_reading_when_that_fails_too(doctypes):
 @pytest.mark.parametrize(("received", "given"), [
     ("16 giờ 60 phút, ngày 28 tháng 11 năm 2024", True),  # the time refused, its day read
     ("08 giờ 30 phút, ngày 92 tháng 11 năm 2024", False),  # no valid day to check by
+    # A year misread past a code's era: its last two digits are the code's, yet it is no day
+    # to check by (only the last two digits were compared, and the code was given).
+    ("08 giờ 30 phút, ngày 28 tháng 11 năm 2624", False),
 ])
 def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, received,
                                                                       given):
@@ -272,6 +275,7 @@ def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, 
 @pytest.mark.parametrize(("dated", "given"), [
     ("Thạch Hạ, ngày 28 tháng 11 năm 2024", True),  # the receipt's own day: the code's
     ("Thạch Hạ, ngày 27 tháng 11 năm 2024", False),  # another day: refused
+    ("Thạch Hạ, ngày 28 tháng 11 năm 2624", False),  # a year past the era: no day
 ])
 def test_a_receipts_own_date_above_the_code_checks_the_second_reading_when_no_received_day(
         doctypes, dated, given):
