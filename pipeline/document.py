@@ -24,10 +24,12 @@ from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
+from pipeline.ocr.code_reread import code_words
 from pipeline.split import DocumentSpan, split_document
 from pipeline.text import fold
 from pipeline.values.dossier_codes import (
     codes_in_words,
+    day_serial_as_read,
     mend_unit,
     serial_agrees,
     written_day_agrees,
@@ -420,6 +422,8 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
     hard receipt read «ooi.oo.35.EFl43-240815-0257», its received day not read)."""
     doubt = extraction.doubts.get(key)
     codes = sorted({r.code for page in pages for r in page.code_readings})
+    if doubt is None and key not in extraction.fields and not codes:
+        return _naming_line_as_read(extraction, key, pages)
     if doubt is None and key not in extraction.fields and codes:
         named = ", ".join(f"«{code}»" for code in codes[1:])
         doubt = Doubt(codes[0], "is the code's line read again on its own; the page's "
@@ -434,6 +438,27 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
     doubts = {**extraction.doubts, key: replace(
         doubt, reason=f"{doubt.reason} (read again on its line: {named}, which fails its checks)")}
     return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))
+
+
+def _naming_line_as_read(extraction: Extraction, key: str, pages: list[PageOcr]
+                         ) -> Extraction:
+    """The code left out as its line reads (the words after its label, «Mã hồ sơ:») when
+    neither reading found a code there, naming the day and serial it ends with when those
+    can be read (:func:`day_serial_as_read`): the person who reviews it sees what is printed,
+    and `sohoa report` does not count its dossier twice when a result came in that code's
+    folder (office/report.py matches the day and serial to the one dossier without receipt
+    ending so). Unchanged when no page has such a line."""
+    line = next((words for page in pages for line in page.lines
+                 if (words := code_words(line))), None)
+    if line is None:
+        return extraction
+    read = " ".join(word.text for word in line).strip()
+    tail = day_serial_as_read(read)
+    reason = ("is what the code's line reads; no dossier code could be read from it"
+              + (f" (its day and serial read «{tail}»)" if tail else ""))
+    return Extraction(fields=dict(extraction.fields),
+                      doubts={**extraction.doubts, key: Doubt(read, reason, 0.0)},
+                      notes=dict(extraction.notes))
 
 
 def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str | None

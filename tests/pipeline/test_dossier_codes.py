@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from office.report import day_serials
 from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.values.dossier_codes import (
+    day_serial_as_read,
     mend_unit,
     normalize_dossier_code,
     serial_agrees,
@@ -414,3 +416,37 @@ def test_a_code_found_only_by_its_second_reading_is_named_when_it_fails_its_chec
     assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
     assert document.analysis.extraction.doubts["dossier_code"].value == CODE
     assert any(CODE in reason for reason in document.analysis.assessment.review_reasons)
+
+
+@pytest.mark.parametrize(("read", "tail"), [
+    ("0#0.0 .2 H2?-24ll28-0O01", "241128-0001"),  # its unit lost, its day and serial whole
+    ("0#0.0 .2 H2?-24?128-0O01", None),  # its day lost too: nothing to name
+])
+def test_a_code_line_no_reading_reads_as_a_code_is_left_out_as_read(doctypes, read, tail):
+    """
+    GIVEN a receipt whose code line neither the page's reading nor its own second reading
+    reads as a code
+    WHEN analysed with the office's units
+    THEN the code is left out as its line reads (not «not found»), naming the day and serial
+    it ends with when those read whole, so that the report can count its dossier once; the
+    receipt goes to review and is of no dossier
+    """
+    document = reread_receipt(doctypes, read, None, {UNIT})
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    doubt = document.analysis.extraction.doubts["dossier_code"]
+    assert doubt.value == read
+    assert (f"its day and serial read «{tail}»" in doubt.reason) is (tail is not None)
+    assert day_serials(document.analysis.assessment.review_reasons) == ({tail} if tail else set())
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("000.00.2 .H27-24ll28-0O04", "241128-0004"),
+    ("96.0.21 H2-241128 - 0004.", "241128-0004"),
+    ("0.21.H27-2411 28-00 04", "241128-0004"),
+    ("000.00.21.H27-241128-0004x", None),  # not what it ends with
+    ("000.00.21.H27-24S128-0004", None),  # «S»: 5 or 8, nothing checks it here
+    ("1234567-0004", None),
+])
+def test_the_day_and_serial_a_reading_ends_with(read, expected):
+    assert day_serial_as_read(read) == expected
