@@ -385,6 +385,10 @@ def miss_cause(outcome: Outcome, dossier: str, outcomes: list[Outcome]) -> str:
     if receipt.code != dossier:
         if receipt.code is not None:
             return "receipt code wrong"
+        if receipt.doc_type == "unknown":
+            # An untitled receipt of unknown code, stored as its dossier's receipt
+            # (office/dossiers.assigned_roles): its type, not its code, was missed.
+            return "receipt typed unknown"
         state = receipt.code_state if receipt.code_state != "given" else "wrong"
         return f"receipt code {state}" + (" (barcoded)" if receipt.barcoded else "")
     return "left without dossier" if outcome.code is None else "joined another dossier"
