@@ -450,3 +450,26 @@ def test_a_code_line_no_reading_reads_as_a_code_is_left_out_as_read(doctypes, re
 ])
 def test_the_day_and_serial_a_reading_ends_with(read, expected):
     assert day_serial_as_read(read) == expected
+
+
+def test_a_code_given_whose_line_reads_another_serial_again_goes_to_review(doctypes):
+    """
+    GIVEN a code read surely on the page («…-8459», a tuning mild receipt of seed 23 whose
+    printed serial is 0459) and a second reading of its line that reads another serial and
+    fails its checks (one bar erased, three zeros read)
+    WHEN analysed with the office's units
+    THEN the code is left out naming the second reading: nothing else checks a serial, and
+    two readings disagree on it; a second reading of the same serial leaves it given
+    """
+    given = "000.00.21.H27-241128-8001"
+    page = make_page(receipt_reading(given)).model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=given, bbox=(100, 100, 900, 140), barred_zeros=1)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert any(f"another serial: «{CODE}»" in reason
+               for reason in document.analysis.assessment.review_reasons)
+    same = make_page(receipt_reading(CODE)).model_copy(update={"code_readings": [
+        CodeReading(code="960.00.21.H27-241128-0001", first=CODE, bbox=(100, 100, 900, 140))]})
+    (document,) = analyse_file([same], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert document.own_code == CODE
