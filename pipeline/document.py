@@ -252,10 +252,16 @@ def with_day_of_issue(extraction: Extraction, definition: DocTypeDefinition,
         dated_above(page, given.bbox) if page is not None and given.bbox else None)
     if day is None or carries_date(str(given.value), day):
         return extraction
+    return _given_in_doubt(extraction, key, f"was read, but its day is not the day the dossier "
+                                            f"was received ({day})")
+
+
+def _given_in_doubt(extraction: Extraction, key: str, reason: str) -> Extraction:
+    """The extraction with its given ``key`` field left out for ``reason`` (a doubt at the
+    confidence it was read with)."""
     fields, doubts = dict(extraction.fields), dict(extraction.doubts)
-    del fields[key]
-    doubts[key] = Doubt(given.value, f"was read, but its day is not the day the dossier was "
-                                     f"received ({day})", given.confidence)
+    given = fields.pop(key)
+    doubts[key] = Doubt(given.value, reason, given.confidence)
     return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
 
 
@@ -429,11 +435,8 @@ def _doubting_other_serials(extraction: Extraction, key: str, pages: list[PageOc
                      if r.code[-4:] != str(given.value)[-4:]})
     if not others:
         return extraction
-    fields, doubts = dict(extraction.fields), dict(extraction.doubts)
-    del fields[key]
-    doubts[key] = Doubt(given.value, f"was read, but a second reading of its line reads "
-                                     f"another serial: «{others[0]}»", given.confidence)
-    return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
+    return _given_in_doubt(extraction, key, f"was read, but a second reading of its line reads "
+                                            f"another serial: «{others[0]}»")
 
 
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
