@@ -480,7 +480,7 @@ def _naming_line_as_read(extraction: Extraction, key: str, pages: list[PageOcr]
         return extraction
     read = " ".join(word.text for word in line).strip()
     tail = day_serial_as_read(read)
-    reason = ("is what the code's line reads; no dossier code could be read from it"
+    reason = ("is what the code's line reads, and no dossier code could be read from it"
               + (f" (its day and serial read «{tail}»)" if tail else ""))
     return Extraction(fields=dict(extraction.fields),
                       doubts={**extraction.doubts, key: Doubt(read, reason, 0.0)},
