@@ -56,7 +56,7 @@ from rich.table import Table
 
 from config.settings import Settings
 from office.dossiers import file_dossiers
-from office.report import day_serials
+from office.report import counted_already, day_serials
 from pipeline.doctypes import load_doctypes
 from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
@@ -385,6 +385,10 @@ def miss_cause(outcome: Outcome, dossier: str, outcomes: list[Outcome]) -> str:
     if receipt.code != dossier:
         if receipt.code is not None:
             return "receipt code wrong"
+        if receipt.doc_type == "unknown":
+            # An untitled receipt of unknown code, stored as its dossier's receipt
+            # (office/dossiers.assigned_roles): its type, not its code, was missed.
+            return "receipt typed unknown"
         state = receipt.code_state if receipt.code_state != "given" else "wrong"
         return f"receipt code {state}" + (" (barcoded)" if receipt.barcoded else "")
     return "left without dossier" if outcome.code is None else "joined another dossier"
@@ -430,14 +434,10 @@ def assembled_indicators(outcomes: list[Outcome]) -> Indicators:
 
 
 def _counted_already(receipt: Outcome, receiptless: set[tuple[int, str]]) -> bool:
-    """Whether a receipt of no dossier is one of the dossiers without receipt already (as
-    office/report.py decides): a code it was read as names one, or its day and serial end
-    exactly one."""
-    if {(receipt.run, code) for code in receipt.read_codes} & receiptless:
-        return True
-    ending = {code for run, code in receiptless if run == receipt.run
-              for tail in receipt.read_tails if code.endswith(f"-{tail}")}
-    return len(ending) == 1
+    """Whether a receipt of no dossier is one of its run's dossiers without receipt already
+    (office.report.counted_already, as `sohoa report` decides)."""
+    return counted_already(receipt.read_codes, receipt.read_tails,
+                           {code for run, code in receiptless if run == receipt.run})
 
 
 def true_indicators(outcomes: list[Outcome]) -> Indicators:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -110,18 +111,29 @@ def unfiled_counts(repository: RecordRepository, dossiers: DossierRepository, by
     counts: dict[str, int] = {}
     for group, reasons in repository.unfiled_receipts(by, since, utc_offset):
         read = {code for reason in reasons for code in DOSSIER_CODE.findall(reason)}
-        if any((known := dossiers.get(code)) is not None and known.receipt_id is None
-               for code in read):
-            continue
-        # Its code read with another part damaged (a unit misread) but its day and serial
-        # whole: the one dossier without receipt ending so is its dossier (only one; with
-        # none or several, it is counted, as ever).
-        ending = {code for tail in day_serials(reasons)
-                  for code in dossiers.receiptless_ending(tail)}
-        if len(ending) == 1:
-            continue
-        counts[group] = counts.get(group, 0) + 1
+        tails = day_serials(reasons)
+        # The dossiers without receipt the rule may name: those of the codes as read, and
+        # those ending with a day and serial as read (the database finds them).
+        receiptless = {code for code in read
+                       if (known := dossiers.get(code)) is not None and known.receipt_id is None}
+        receiptless |= {code for tail in tails for code in dossiers.receiptless_ending(tail)}
+        if not counted_already(read, tails, receiptless):
+            counts[group] = counts.get(group, 0) + 1
     return counts
+
+
+def counted_already(read_codes: Collection[str], read_tails: Collection[str],
+                    receiptless: Collection[str]) -> bool:
+    """Whether a receipt whose code was refused is one of the dossiers without receipt
+    (``receiptless``: their codes) already, and so no dossier of its own: a code it was read
+    as (``read_codes``) names one, or its code was read with another part damaged (a unit
+    misread) but its day and serial whole (``read_tails``, «241128-0001») and exactly one
+    ends so (with none or several, it is a dossier of its own, as ever). `sohoa report`
+    and benchmarks/dossiers.py both count by this rule."""
+    if not set(read_codes).isdisjoint(receiptless):
+        return True
+    ending = {code for code in receiptless for tail in read_tails if code.endswith(f"-{tail}")}
+    return len(ending) == 1
 
 
 # A dossier code's day and serial («-241128-0001»), as a refused code's reading names them.

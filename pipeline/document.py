@@ -24,10 +24,12 @@ from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
 from pipeline.fields import Doubt, Extraction
+from pipeline.ocr.code_reread import code_words
 from pipeline.split import DocumentSpan, split_document
 from pipeline.text import fold
 from pipeline.values.dossier_codes import (
     codes_in_words,
+    day_serial_as_read,
     mend_unit,
     serial_agrees,
     written_day_agrees,
@@ -250,10 +252,16 @@ def with_day_of_issue(extraction: Extraction, definition: DocTypeDefinition,
         dated_above(page, given.bbox) if page is not None and given.bbox else None)
     if day is None or carries_date(str(given.value), day):
         return extraction
+    return _given_in_doubt(extraction, key, f"was read, but its day is not the day the dossier "
+                                            f"was received ({day})")
+
+
+def _given_in_doubt(extraction: Extraction, key: str, reason: str) -> Extraction:
+    """The extraction with its given ``key`` field left out for ``reason`` (a doubt at the
+    confidence it was read with)."""
     fields, doubts = dict(extraction.fields), dict(extraction.doubts)
-    del fields[key]
-    doubts[key] = Doubt(given.value, f"was read, but its day is not the day the dossier was "
-                                     f"received ({day})", given.confidence)
+    given = fields.pop(key)
+    doubts[key] = Doubt(given.value, reason, given.confidence)
     return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
 
 
@@ -285,8 +293,10 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         return confirmed
     if len({code for _, code in passed}) != 1:
         # None passed, or two different codes: the first reading stands, and a refusal names
-        # the second reading too, for the person who reviews it.
-        return _naming_second_readings(extraction, key, pages)
+        # the second reading too, for the person who reviews it; a code given whose line
+        # reads another serial the second time is in doubt.
+        return _naming_second_readings(_doubting_other_serials(extraction, key, pages), key,
+                                       pages)
     (page, code), reading = next(iter(passed.items()))
     fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
     given = fields.get(key)
@@ -354,19 +364,31 @@ def received_day(extraction: Extraction, key: str | None) -> str | None:
     found = extraction.fields.get(key) or extraction.doubts.get(key)
     day = str(found.value)[:10] if found is not None else ""
     try:
-        return dt.date.fromisoformat(day).isoformat() if len(day) == 10 else None
+        return code_era_day(dt.date.fromisoformat(day)) if len(day) == 10 else None
     except ValueError:
         return None
+
+
+def code_era_day(day: dt.date) -> str | None:
+    """``day`` (ISO) when a dossier code can carry it: a code writes the year in two digits
+    (yymmdd, read as 20yy), so a day is checked against a code's whole year only when its
+    year lies between 2000 and next year; a year misread past them («2624» for 2024, whose
+    last two digits a code's «24» would match) is no day to check a code by, and the
+    receipt's own date is taken instead. None otherwise."""
+    return day.isoformat() if 2000 <= day.year <= dt.date.today().year + 1 else None
 
 
 def dated_above(page: PageOcr, bbox: tuple[int, int, int, int]) -> str | None:
     """The first day (ISO) written on a line above ``bbox``: on a receipt, its place-and-date
     line («Hà Tĩnh, ngày 02 tháng 12 năm 2024»), the day it was issued, which is the day the
     dossier was received; the day a code's second reading is checked by when the received
-    time was misread past its day (tuning clean stack 4: «2024-12-92T13:20»)."""
+    time was misread past its day (tuning clean stack 4: «2024-12-92T13:20»). None when that
+    line's day is no day of the calendar or of a code's era (:func:`code_era_day`)."""
     for line in page.lines:
         if line.words and line.bbox[3] <= bbox[1] and (day := normalize_date(line.text)):
-            return day
+            # A day misread past the calendar («2024-12-92») or the era checks no code.
+            real = _real_day(day)
+            return code_era_day(dt.date.fromisoformat(real)) if real else None
     return None
 
 
@@ -399,6 +421,24 @@ def _real_day(day: str) -> str | None:
         return None
 
 
+def _doubting_other_serials(extraction: Extraction, key: str, pages: list[PageOcr]
+                            ) -> Extraction:
+    """The code given left out when a second reading of its line (pipeline/ocr/
+    code_reread.py) reads another serial, which that reading's other checks failing does not
+    make right: nothing else checks a serial, and two readings disagreeing on it leave it in
+    doubt (a tuning mild receipt, seed 23: «…-241122-8459» read at 0.70–0.76 and given, its
+    line read again «…-0459», the printed serial; its dossier's pages went to «…-8459»)."""
+    given = extraction.fields.get(key)
+    if given is None:
+        return extraction
+    others = sorted({r.code for page in pages for r in page.code_readings
+                     if r.code[-4:] != str(given.value)[-4:]})
+    if not others:
+        return extraction
+    return _given_in_doubt(extraction, key, f"was read, but a second reading of its line reads "
+                                            f"another serial: «{others[0]}»")
+
+
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
                             ) -> Extraction:
     """The refusal of ``key`` naming the second readings of its line, if any. A code the
@@ -408,6 +448,8 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
     hard receipt read «ooi.oo.35.EFl43-240815-0257», its received day not read)."""
     doubt = extraction.doubts.get(key)
     codes = sorted({r.code for page in pages for r in page.code_readings})
+    if doubt is None and key not in extraction.fields and not codes:
+        return _naming_line_as_read(extraction, key, pages)
     if doubt is None and key not in extraction.fields and codes:
         named = ", ".join(f"«{code}»" for code in codes[1:])
         doubt = Doubt(codes[0], "is the code's line read again on its own; the page's "
@@ -422,6 +464,27 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
     doubts = {**extraction.doubts, key: replace(
         doubt, reason=f"{doubt.reason} (read again on its line: {named}, which fails its checks)")}
     return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))
+
+
+def _naming_line_as_read(extraction: Extraction, key: str, pages: list[PageOcr]
+                         ) -> Extraction:
+    """The code left out as its line reads (the words after its label, «Mã hồ sơ:») when
+    neither reading found a code there, naming the day and serial it ends with when those
+    can be read (:func:`day_serial_as_read`): the person who reviews it sees what is printed,
+    and `sohoa report` does not count its dossier twice when a result came in that code's
+    folder (office/report.py matches the day and serial to the one dossier without receipt
+    ending so). Unchanged when no page has such a line."""
+    line = next((words for page in pages for line in page.lines
+                 if (words := code_words(line))), None)
+    if line is None:
+        return extraction
+    read = " ".join(word.text for word in line).strip()
+    tail = day_serial_as_read(read)
+    reason = ("is what the code's line reads, and no dossier code could be read from it"
+              + (f" (its day and serial read «{tail}»)" if tail else ""))
+    return Extraction(fields=dict(extraction.fields),
+                      doubts={**extraction.doubts, key: Doubt(read, reason, 0.0)},
+                      notes=dict(extraction.notes))
 
 
 def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str | None

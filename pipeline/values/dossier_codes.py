@@ -170,6 +170,22 @@ def serial_as_read(text: str) -> str | None:
     return _digits(found.group(1), _SERIAL) if found else None
 
 
+_LAST_DAY_SERIAL = re.compile(
+    rf"(?<![0-9a-z])({_N}(?:\s?{_N}){{5}})(?:{_DASH})({_N}(?:\s?{_N}){{3}})[^0-9a-z]*$")
+
+
+def day_serial_as_read(text: str) -> str | None:
+    """The day and serial a reading of a code ends with («241128-0004»), the unmistakable
+    look-alikes read as digits («…H2 7-24ll28-0O04» → «241128-0004»), or None: what is left
+    of a code whose other parts could not be read. It names no dossier by itself; `sohoa
+    report` matches it to the one dossier without receipt ending so, to count a dossier
+    once (office/report.py)."""
+    found = _LAST_DAY_SERIAL.search(fold(text))
+    if found is None:
+        return None
+    return f"{_digits(found.group(1), _SERIAL)}-{_digits(found.group(2), _SERIAL)}"
+
+
 # What the first reading makes of a zero whose face bars or dots it (DejaVu Sans Mono: «6440»
 # for «0440»); an 8 is left out: a barred zero taken for an 8 could be one.
 _BARRED_ZERO_READS = frozenset("69")

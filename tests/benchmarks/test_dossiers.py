@@ -78,6 +78,11 @@ def test_a_missed_page_is_counted_under_the_cause_that_sent_it_astray() -> None:
     untyped = Outcome(None, COMPONENT, True, [B], False, doc_type="unknown",
                       templates=("dossier_receipt",))
     assert miss_cause(form, B, [untyped, form]) == "receipt typed unknown"
+    # … and so is one stored as its dossier's receipt (an untitled receipt of unknown code):
+    # no «receipt code» cause, which no column counts.
+    stored = replace(untyped, role=RECEIPT)
+    assert miss_cause(stored, B, [stored, form]) == miss_cause(form, B, [stored, form]) == (
+        "receipt typed unknown")
 
 
 def test_a_stack_without_symbols_drops_its_cover_sheets_and_every_pages_codes() -> None:

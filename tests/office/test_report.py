@@ -20,6 +20,7 @@ from flows.artifacts import publish_report_artifact
 from office.dossiers import derive_dossier
 from office.report import (
     ReportRow,
+    counted_already,
     digitization_report,
     render_table,
     report_row,
@@ -354,3 +355,25 @@ def test_a_day_and_serial_two_dossiers_without_receipt_end_with_matches_neither(
                                         review_reasons=[reason])])
     rows = by_group(digitization_report(repository, by="unit", dossiers=dossiers))
     assert rows[UNIT_B].dossiers == 4
+
+
+@pytest.mark.parametrize(("read_codes", "read_tails", "expected"), [
+    # A code it was read as names a dossier without receipt.
+    ({"000.00.21.H27-241128-0004"}, set(), True),
+    # Its unit misread, its day and serial those of exactly one dossier without receipt.
+    ({"960.00.21.H27-241128-0004"}, {"241128-0004"}, True),
+    # Two dossiers without receipt end with its day and serial: neither is named.
+    (set(), {"241128-0005"}, False),
+    # Its day and serial end none of them.
+    (set(), {"241128-0003"}, False),
+    # Nothing read at all.
+    (set(), set(), False),
+])
+def test_counted_already_is_one_rule_for_the_report_and_the_benchmark(
+        read_codes: set[str], read_tails: set[str], expected: bool) -> None:
+    """The rule `sohoa report` and benchmarks/dossiers.py share, over plain codes: a receipt
+    whose code was refused is a dossier without receipt already when a code it was read as
+    names one, or exactly one ends with the day and serial it was read with."""
+    receiptless = {"000.00.21.H27-241128-0004", "000.00.21.H27-241128-0005",
+                   "000.00.22.H27-241128-0005"}
+    assert counted_already(read_codes, read_tails, receiptless) is expected

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from office.report import day_serials
 from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.values.dossier_codes import (
+    day_serial_as_read,
     mend_unit,
     normalize_dossier_code,
     serial_agrees,
@@ -258,6 +260,9 @@ def test_a_refused_code_names_its_second_reading_when_that_fails_too(doctypes):
 @pytest.mark.parametrize(("received", "given"), [
     ("16 giờ 60 phút, ngày 28 tháng 11 năm 2024", True),  # the time refused, its day read
     ("08 giờ 30 phút, ngày 92 tháng 11 năm 2024", False),  # no valid day to check by
+    # A year misread past a code's era: its last two digits are the code's, yet it is no day
+    # to check by (only the last two digits were compared, and the code was given).
+    ("08 giờ 30 phút, ngày 28 tháng 11 năm 2624", False),
 ])
 def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, received,
                                                                       given):
@@ -272,6 +277,7 @@ def test_a_refused_received_time_still_checks_the_second_readings_day(doctypes, 
 @pytest.mark.parametrize(("dated", "given"), [
     ("Thạch Hạ, ngày 28 tháng 11 năm 2024", True),  # the receipt's own day: the code's
     ("Thạch Hạ, ngày 27 tháng 11 năm 2024", False),  # another day: refused
+    ("Thạch Hạ, ngày 28 tháng 11 năm 2624", False),  # a year past the era: no day
 ])
 def test_a_receipts_own_date_above_the_code_checks_the_second_reading_when_no_received_day(
         doctypes, dated, given):
@@ -410,3 +416,60 @@ def test_a_code_found_only_by_its_second_reading_is_named_when_it_fails_its_chec
     assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
     assert document.analysis.extraction.doubts["dossier_code"].value == CODE
     assert any(CODE in reason for reason in document.analysis.assessment.review_reasons)
+
+
+@pytest.mark.parametrize(("read", "tail"), [
+    ("0#0.0 .2 H2?-24ll28-0O01", "241128-0001"),  # its unit lost, its day and serial whole
+    ("0#0.0 .2 H2?-24?128-0O01", None),  # its day lost too: nothing to name
+])
+def test_a_code_line_no_reading_reads_as_a_code_is_left_out_as_read(doctypes, read, tail):
+    """
+    GIVEN a receipt whose code line neither the page's reading nor its own second reading
+    reads as a code
+    WHEN analysed with the office's units
+    THEN the code is left out as its line reads (not «not found»), naming the day and serial
+    it ends with when those read whole, so that the report can count its dossier once; the
+    receipt goes to review and is of no dossier
+    """
+    document = reread_receipt(doctypes, read, None, {UNIT})
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    doubt = document.analysis.extraction.doubts["dossier_code"]
+    assert doubt.value == read
+    assert (f"its day and serial read «{tail}»" in doubt.reason) is (tail is not None)
+    assert day_serials(document.analysis.assessment.review_reasons) == ({tail} if tail else set())
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("000.00.2 .H27-24ll28-0O04", "241128-0004"),
+    ("96.0.21 H2-241128 - 0004.", "241128-0004"),
+    ("0.21.H27-2411 28-00 04", "241128-0004"),
+    ("000.00.21.H27-241128-0004x", None),  # not what it ends with
+    ("000.00.21.H27-24S128-0004", None),  # «S»: 5 or 8, nothing checks it here
+    ("1234567-0004", None),
+])
+def test_the_day_and_serial_a_reading_ends_with(read, expected):
+    assert day_serial_as_read(read) == expected
+
+
+def test_a_code_given_whose_line_reads_another_serial_again_goes_to_review(doctypes):
+    """
+    GIVEN a code read surely on the page («…-8459», a tuning mild receipt of seed 23 whose
+    printed serial is 0459) and a second reading of its line that reads another serial and
+    fails its checks (one bar erased, three zeros read)
+    WHEN analysed with the office's units
+    THEN the code is left out naming the second reading: nothing else checks a serial, and
+    two readings disagree on it; a second reading of the same serial leaves it given
+    """
+    given = "000.00.21.H27-241128-8001"
+    page = make_page(receipt_reading(given)).model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=given, bbox=(100, 100, 900, 140), barred_zeros=1)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert any(f"another serial: «{CODE}»" in reason
+               for reason in document.analysis.assessment.review_reasons)
+    same = make_page(receipt_reading(CODE)).model_copy(update={"code_readings": [
+        CodeReading(code="960.00.21.H27-241128-0001", first=CODE, bbox=(100, 100, 900, 140))]})
+    (document,) = analyse_file([same], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert document.own_code == CODE
