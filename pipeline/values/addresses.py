@@ -18,6 +18,11 @@ CUT_OFF_PROBLEM = "ends in a comma: the line it goes on to was not read"
 # form): a word of digits and such letters only. A house number's own letter («12A», «5B»)
 # or an abbreviated unit («Q1», «P5») is none of these.
 _MISREAD_NUMBER = re.compile(r"(?<!\w)(?=\w*\d)(?=\w*[osOSlIzZ])[0-9osOSlIzZ]{2,}(?!\w)")
+# A unit numbered after its place word whose number is one letter a digit is read as
+# («xóm ó» for «xóm 6» in old-style figures, given on a clean tuning form at seed 31).
+_MISREAD_UNIT_NUMBER = re.compile(
+    r"(?<!\w)(?:xóm|tổ|khối|số|đội|ấp|quận|phường|Quận|Phường|Xóm|Tổ|Khối|Số|Đội|Ấp)"
+    r"\s+[oóòỏõọôốồổỗộơớờởỡợOÓÒÔƠsSlzZ](?=[\s,.;]|$)")  # not «I»: «Phường I» is a name
 
 
 def _votes(read: str, copies: Copies) -> dict[str, tuple[int, float, str]]:
@@ -42,7 +47,7 @@ class Address(Text):
         the problems of free text."""
         if read.rstrip().endswith(","):
             return CUT_OFF_PROBLEM
-        number = _MISREAD_NUMBER.search(value)
+        number = _MISREAD_NUMBER.search(value) or _MISREAD_UNIT_NUMBER.search(value)
         if number:
             return f"has «{number.group()}», a number with a letter read for a digit?"
         return super().problem(value, read, context)

@@ -82,7 +82,13 @@ _TRAILING_QUOTE = re.compile(r"(?<=[^\W\d_])[”\"]+(?=[\s,;]|$)")
 _QUOTES = "“”\""
 
 
+# A comma with a stop beside it («Quận 1,. Thành phố», a speck read after the comma on a tuning
+# form, given so): one mark is a speck, and a list of parts is joined by commas.
+_COMMA_AND_STOP = re.compile(r",\.|\.,(?=\s)")
+
+
 def _drop_specks_after_words(text: str) -> str:
+    text = _COMMA_AND_STOP.sub(",", text)
     text = _TRAILING_APOSTROPHE.sub("", text)
     if sum(text.count(q) for q in _QUOTES) == 1:
         text = _TRAILING_QUOTE.sub("", text)
@@ -90,8 +96,8 @@ def _drop_specks_after_words(text: str) -> str:
 
 
 def normalize_text(text: str) -> str | None:
-    """NFC, single spaces, no leaders, footnote markers, edge punctuation, or apostrophes
-    and unopened quotes after a word."""
+    """NFC, single spaces, no leaders, footnote markers, edge punctuation, apostrophes and
+    unopened quotes after a word, or a stop beside a comma."""
     cleaned = clean_text(_drop_specks_after_words(clean_text(text)))
     return cleaned if any(c.isalnum() for c in cleaned) else None
 

@@ -31,6 +31,10 @@ from pipeline.values.registry import normalize_value
     # cleaning drops the mark a word starts with, and then its closing quote is unopened
     ("Công ty “Hoàng Long” Hà Tĩnh", "Công ty Hoàng Long Hà Tĩnh"),
     ("thôn Kon H'Drai, xã Ia H'Drai", "thôn Kon H'Drai, xã Ia H'Drai"),  # inside a name
+    # a stop beside a comma is a speck (a tuning form's «Quận 1,. Thành phố» given so)
+    ("phường Bến Nghé, Quận 1,. Thành phố Hồ Chí Minh",
+     "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"),
+    ("Quận 1., Thành phố", "Quận 1, Thành phố"), ("số 1.2,3", "số 1.2,3"),
 ])
 def test_normalize_text(text, expected):
     assert normalize_text(text) == expected

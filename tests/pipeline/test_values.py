@@ -45,6 +45,10 @@ def test_an_unknown_kind_is_a_configuration_error_naming_the_known_ones():
     ("số 1o8 đường Trần Phú", True),
     ("số 12A ngõ 5, phường 5, Quận 1", False),  # a house number's own letter
     ("số 7/3 hẻm 12, khu phố 2", False),
+    ("xóm ó, xã Hải Minh", True),  # «xóm 6» in old-style figures (a clean tuning form)
+    ("tổ s, phường Hưng Bình", True),
+    ("xóm 6, xã Hải Minh", False), ("tổ A, phường 5", False),
+    ("Phường I, thành phố Vị Thanh", False),
 ])
 def test_an_address_number_with_a_letter_read_for_a_digit_is_a_problem(value, doubtful):
     problem = KINDS["address"].problem(value, value)
