@@ -61,9 +61,10 @@ AGREED_CONFIDENCE = 80.0
 # «ngàu U1» in a serif of hairline strokes, tuning contrast_boxed) after «ngày», «tháng»,
 # «giờ» or before «giờ», «phút». A misread one gives another date as confidently as a
 # misread year does, and is read again the same way.
+# A high-contrast serif's «1» (a flag, a slab foot) is read «T» too: «ngàu T3 tháng» for «13».
 SHORT_LOOKALIKES: dict[str, str] = {**LOOKALIKES, "Ö": "0", "Ø": "0", "ø": "0", "ö": "0",
-                                    "U": "0"}
-_SHORT_PART = re.compile(r"[0-9oODQIl|¡iSszZÖØøöU]{1,2}[,.;:]?")
+                                    "U": "0", "T": "1"}
+_SHORT_PART = re.compile(r"[0-9oODQIl|¡iSszZÖØøöUT]{1,2}[,.;:]?")
 _BEFORE_PART = re.compile(r"(?:ng[a-z]{1,3}|th[a-z]{2,4}|gio|h)[,:]?")
 # A count of sets is such a part too («01 (bộ)»: a receipt's «01» read «61», or «oi» in
 # old-style figures, tuning typewriter and garamond_fill).

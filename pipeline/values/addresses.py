@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.text import match_key, strip_edges
+from pipeline.text import fold, match_key, strip_edges
 from pipeline.values.kinds import NO_CONTEXT, Copies, Text, ValueContext
 from pipeline.values.normalize import Value
 from pipeline.values.places import PlaceCheck, apply_mends, check_places, find_units, respell
+from pipeline.values.syllables import tone_placements
 
 CUT_OFF_PROBLEM = "ends in a comma: the line it goes on to was not read"
 # A number with a letter Tesseract reads for a digit in it («số s6» for «số 56», a tuning
@@ -38,6 +39,35 @@ def _votes(read: str, copies: Copies) -> dict[str, tuple[int, float, str]]:
     return votes
 
 
+# Letters (without marks) a hamlet's word has at least to be judged by its units' marks.
+MARKED_WORD_LETTERS = 5
+
+
+def marks_unlike_units(value: str) -> str | None:
+    """Why a hamlet's or street's word looks misread: the units named after it (checked
+    against the gazetteer, and spelt by it) spell a word of the same letters with other marks
+    («bản Chiêng Cang, xã Chiềng Mung», a mild tuning form at seed 37, given so). A hamlet is
+    mostly named with its commune's words; which marks are right the value cannot tell.
+    Only words of ``MARKED_WORD_LETTERS`` letters or more: short syllables with other marks
+    are mostly other words («ấp Nhơn Thọ» of «Cần Thơ», «thôn Phú Quý» of «xã Hoằng Quỳ»)."""
+    units = find_units(value)
+    if not units:
+        return None
+    spelt: dict[str, set[str]] = {}
+    for unit in units:
+        for word in value[unit.start:unit.end].split():
+            word = strip_edges(word).lower()
+            spelt.setdefault(fold(word), set()).update(tone_placements(word))
+    for word in value[:units[0].head].split():
+        word = strip_edges(word)
+        others = spelt.get(fold(word).lower())
+        if others and len(fold(word)) >= MARKED_WORD_LETTERS \
+                and not tone_placements(word.lower()) & others:
+            return (f"has «{word}», which its units spell «{sorted(others)[0]}»: a misread "
+                    f"mark?")
+    return None
+
+
 @dataclass(frozen=True)
 class Address(Text):
     """Free text whose unit names are known; see the module's doc."""
@@ -51,6 +81,11 @@ class Address(Text):
         if number:
             return f"has «{number.group()}», a number with a letter read for a digit?"
         return super().problem(value, read, context)
+
+    def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """A word of the part before the units (a hamlet, a street) that a unit name of the
+        same address spells with the same letters but other marks (``marks_unlike_units``)."""
+        return marks_unlike_units(value)
 
     def respell(self, value: str, weakest: float, copies: Copies,
                 context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:

@@ -19,13 +19,17 @@ from pipeline.text import clean_text, fold, nfc
 Value = str | int
 Span = tuple[int, int]
 
-_DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+# A day or month is never a digit with a letter of one glued before it: «ngàu T3 tháng 08»
+# is a «13» whose 1 a serif face printed like a «T» (a mild tuning contrast_boxed form at seed
+# 37 gave 2025-08-03), not a 3. A word glued before («ngày05») is no such letter.
+_NO_LETTER = r"(?<!\b[a-z])"
+_DMY = rf"{_NO_LETTER}(\d{{1,2}})\s*[/.\-]\s*(\d{{1,2}})\s*[/.\-]\s*(\d{{4}})"
 # «ngày … tháng … năm …»: the digits carry the date, so the words may be OCR-damaged
 # («thúng», «nẵm») as long as they keep their first letters and length. «tháng» and «năm»
 # between the three numbers frame the date alone: the «ngày» before it may be read as
 # anything short («nsàu», «rrsàu» in a serif of hairline joins, tuning contrast_fill).
-_LONG_DATE = (r"(?:[a-z]{2,5}\s*)?(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*"
-              r"n[a-z]{1,3}\s*(\d{4})")
+_LONG_DATE = (rf"(?:[a-z]{{2,5}}\s*)?{_NO_LETTER}(\d{{1,2}})\s*,?\s*th[a-z]{{2,4}}\s*"
+              rf"{_NO_LETTER}(\d{{1,2}})\s*,?\s*n[a-z]{{1,3}}\s*(\d{{4}})")
 # Dossier code in the contract's shape, read loosely: Tesseract drops or spaces the dots
 # (monospace type prints a dot in a wide cell) and reads «-» as «–»; the fixed digit counts
 # keep it exact. Failing that, any code of the same frame (the validator judges it).

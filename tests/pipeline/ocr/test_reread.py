@@ -13,6 +13,7 @@ from pipeline.ocr.reread import (
     LETTER_BELOW,
     VOTED_CONFIDENCE,
     agreed_digits,
+    agreed_part,
     is_date_part,
     is_letter_word,
     is_lookalike_word,
@@ -207,8 +208,21 @@ def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_pag
     assert (words[3].text, words[3].confidence) == ("07", 95)
 
 
+def test_a_day_read_with_a_t_for_its_one_agrees_only_with_a_one():
+    """«T3» (a high-contrast serif's 1 read «T», tuning contrast_boxed) agrees with a digit
+    reading «13», not «03»; the date's «04» on the page first read «T4» is unsure."""
+    assert agreed_part("T3", "13") == "13"
+    assert agreed_part("T3", "03") is None
+
+
+def test_a_day_read_t_where_the_page_prints_a_zero_is_unsure(date_page):
+    words = read_date(date_page, ["ngày", "T4", "tháng", "07", "năm", "2024"])
+    assert words[1].confidence == 0
+
+
 @pytest.mark.parametrize(("text", "before", "after", "part"), [
     ("07", "thang", "nam", True), ("Ö7", "thang", "", True), ("U1", "ngau", "thang", True),
+    ("T3", "ngau", "thang", True),
     ("10", "", "gio", True), ("55", "gio", "phut", True), ("12", "so", "", False),
     ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False),
     # a count of sets («01 (bộ)», read «61» or in old-style figures «oi»)
