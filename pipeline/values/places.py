@@ -167,6 +167,11 @@ def _district_of(value: str, units: list[Unit], gazetteer: Gazetteer,
     return None
 
 
+def is_listed_commune(name: str) -> bool:
+    """Whether a commune-level name (without its prefix) is one the gazetteer lists."""
+    return _is_listed(name, load_gazetteer().commune_names)
+
+
 def _is_listed(read: str, names: frozenset[str]) -> bool:
     """Whether the name is one of ``names``, in either style of placing a final tone
     («Hoà» or «Hòa»): forms print both."""

@@ -361,6 +361,22 @@ def test_a_commune_is_spelt_as_most_of_its_copies_in_the_document(receipt):
                                            "thành phố Hà Nội")
 
 
+def test_a_tie_of_spellings_only_one_of_which_is_listed_is_decided_by_the_gazetteer(receipt):
+    """
+    GIVEN a commune read twice «Uy Nỗ» (listed in Đông Anh) and twice «Ủy Nỗ» (no commune)
+    WHEN extracted
+    THEN the address spelt «Uy Nỗ» is given: the gazetteer breaks the tie (a mild tuning form
+         lost three addresses so)
+    """
+    lines = ["UBND XÃ UY NỖ", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+             "Bộ phận tiếp nhận và trả kết quả UBND xã Ủy Nỗ",
+             "Địa chỉ: thôn Phúc Lộc, xã Uy Nỗ, huyện Đông Anh, thành phố Hà Nội",
+             "Số điện thoại: 0912345678", "Người nộp: xã Ủy Nỗ"]
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction["applicant_address"].value == ("thôn Phúc Lộc, xã Uy Nỗ, huyện Đông Anh, "
+                                                     "thành phố Hà Nội")
+
+
 def test_a_commune_spelt_two_ways_equally_often_is_left_out_for_review(receipt):
     """
     GIVEN a commune printed three times, read once with its tone mark and twice without
