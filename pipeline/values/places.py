@@ -109,6 +109,10 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\s\-–]+", "", text)
 
 
+_NUMBER_LOOKALIKE = re.compile(r"(?=.*[Il|])[0-9Il|]{1,2}")
+_TO_DIGITS = str.maketrans("Il|", "111")
+
+
 def _spell_damaged(read: str, names: tuple[str, ...], at_end: bool) -> tuple[str, str] | None:
     """The known name a damaged reading stands for, and the part of the reading that is the
     name: its words run together or broken apart, or a hyphen read between them («ĐàNẵng»,
@@ -119,6 +123,10 @@ def _spell_damaged(read: str, names: tuple[str, ...], at_end: bool) -> tuple[str
     debris = re.fullmatch(r"(.*?\w)[\s\-–]+[^\W\d_]{1,2}", read) if at_end else None
     if debris:
         readings.append(debris.group(1))
+    if _NUMBER_LOOKALIKE.fullmatch(read):
+        # A numbered district whose «1» a serif face printed like «I» («Quận I», a mild
+        # tuning contrast_boxed form at seed 37): no district is named by a Roman numeral.
+        readings.append(read.translate(_TO_DIGITS))
     squeezed = {_squeezed(name): name for name in names}
     for reading in readings:
         known = _spell(_squeezed(reading), frozenset(squeezed))

@@ -187,3 +187,11 @@ def test_an_unlisted_commune_one_letter_from_one_of_its_district_s_is_a_problem(
     assert check.problem == ("names «phường Bến Thàn», no listed commune, one letter from "
                              "«Bến Thành»")
     assert check_places("phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh").problem is None
+
+
+def test_a_numbered_district_read_with_a_letter_for_its_one_is_that_district():
+    # «Quận I» (a serif's 1, mild tuning form): no district is named by a Roman numeral.
+    check = check_places("phường Bến Nghé, Quận I, Thành phố Hồ Chí Minh")
+    assert (check.value, check.problem, check.repaired) == (
+        "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", None, True)
+    assert check_places("phường Bến Nghé, Quận X, Thành phố Hồ Chí Minh").problem is not None
