@@ -421,10 +421,20 @@ def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
         left = _piece_word(page, li, words).bbox[0] - _PAD
         for wi, text in zip(words, _aligned(line.words, words, read, left), strict=True):
             word = line.words[wi]
-            if (is_letter_word(word) and letters_key(text)
-                    and letters_key(text) != letters_key(word.text)):
+            if is_letter_word(word) and read_otherwise(word.text, text):
                 changed[(li, wi)] = word.model_copy(update={"reread": text})
     return with_words(page, changed)
+
+
+def read_otherwise(first: str, second: str) -> bool:
+    """Whether the second reading at a word (``_aligned``: what it read within the word's
+    box, joined) reads it otherwise: letters, and none of its words the first reading's
+    («1141U Đông,» at «Đông» read the word the same, with a speck beside it: a right hamlet
+    of a hard tuning form was refused for it)."""
+    if not letters_key(second):
+        return False
+    return letters_key(first) not in {letters_key(second),
+                                      *(letters_key(w) for w in second.split())}
 
 
 # Words either side of an unsure word read with it: Tesseract's model reads a word alone

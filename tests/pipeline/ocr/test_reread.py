@@ -20,6 +20,7 @@ from pipeline.ocr.reread import (
     is_number_group,
     is_number_word,
     letter_pieces,
+    read_otherwise,
     reread_digits,
     reread_letters,
     value_pieces,
@@ -340,6 +341,15 @@ def test_a_wrong_tone_mark_is_read_otherwise_enlarged(hamlet_page):
     assert [(w.text, w.reread) for w in words] == [("thôn", None), ("Đông", "Đồng"),
                                                    ("Hoà", None)]
     assert [w.confidence for w in words] == [80, 80, 80]  # the reading alone is not changed
+
+
+@pytest.mark.parametrize(("first", "second", "otherwise"), [
+    ("Đông", "Đồng", True), ("Đông", "Đông,", False), ("Đông", "", False),
+    # a speck read beside the word within its box: the word itself read the same
+    ("Đông", "1141U Đông,", False), ("Pát", "Bát,", True), ("Kniết", "Khniết,", True)])
+def test_a_second_reading_reads_a_word_otherwise_unless_one_of_its_words_is_it(
+        first, second, otherwise):
+    assert read_otherwise(first, second) is otherwise
 
 
 def test_words_read_surely_are_not_read_again(hamlet_page):
