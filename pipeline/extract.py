@@ -30,6 +30,7 @@ from pipeline.fields import (
     check_due_days,
     check_fields,
     check_known_names,
+    check_same_person,
     date_from_code,
     fixed_spellings,
     place_as_in_authority,
@@ -669,6 +670,7 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
                                               doctype.field(key), doctype)
     candidates = check_due_days(date_from_code(check_known_names(candidates, doctype),
                                                doctype), doctype)
+    candidates = check_same_person(candidates, doctype)
     checked = check_fields(candidates, doctype)
     return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
 

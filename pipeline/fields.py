@@ -400,6 +400,40 @@ def _mended(candidate: Candidate, value: str, note: str, doctype: DocTypeDefinit
         update={"value": value, "valid": True, "confidence": confidence}))
 
 
+# Confidence of a name the form prints twice (``same_person``) whose two readings agree.
+SAME_PERSON_CONFIDENCE = 0.8
+
+
+def check_same_person(candidates: dict[str, Candidate],
+                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Names of one person printed twice (``same_person``: the requester who is the mother,
+    and the mother), when the field that says so is sure: both valid and without problem
+    and spelt alike, both are given at ``SAME_PERSON_CONFIDENCE`` or more; spelt otherwise,
+    neither is (which was misread cannot be told: a tuning form gave the requester «Phan
+    Hằng Trâm» beside the mother «Phan Hồng Trâm»)."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        for key, persons in fdef.same_person.items():
+            said = candidates.get(key)
+            other_key = persons.get(str(said.field.value)) if said is not None else None
+            own, other = candidates.get(fdef.key), candidates.get(other_key or "")
+            if said is None or not _is_sure(said, doctype) or own is None or other is None \
+                    or not (own.field.valid and other.field.valid) \
+                    or own.problem is not None or other.problem is not None:
+                continue
+            if str(own.field.value).lower() == str(other.field.value).lower():
+                for name in (fdef.key, other_key or ""):
+                    confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
+                    checked[name] = replace(checked[name], field=checked[name].field.model_copy(
+                        update={"confidence": confidence}))
+                continue
+            for name, against in ((fdef.key, other_key), (other_key or "", fdef.key)):
+                checked[name] = replace(checked[name], problem=(
+                    f"disagrees with {against} («{candidates[against or ''].field.value}»), "
+                    f"the same person as {key} «{said.field.value}» says"))
+    return checked
+
+
 # Confidence of a due day and a number of days that agree with the day received: three
 # readings of the form agree, which a misread digit in any of them breaks (Tesseract gives
 # digits of some faces low confidences it does not give the same digits elsewhere).

@@ -154,6 +154,8 @@ def test_ocr_damaged_labels_still_match(birth):
                      "Ho, chu dem, ten nguoi yeu cau: NGUYỄN THỊ HƯƠNG")
     lines = replaced(lines, "Họ, chữ đệm, tên người mẹ", "Họ, chữ đêm, tến ngưới rnẹ: LÊ THỊ MAI")
     lines = replaced(lines, "Quê quán", "Quẽ quản: xã Thạch Hạ")
+    # The requester is then no longer the mother (two printings of one name disagree).
+    lines = replaced(lines, "Quan hệ", "Quan hệ với người được khai sinh: Bà ngoại")
     fields = values(extract_fields([make_page(lines)], birth))
     assert fields["requester_name"] == "Nguyễn Thị Hương"
     assert fields["mother_name"] == "Lê Thị Mai"
@@ -1079,3 +1081,32 @@ def test_a_receipts_phrases_are_given_their_accents(receipt):
     lines[1] = "Nội dung yêu cầu giải quyết: Bổ sung, hoàn thiện hô sơ"
     extraction = extract_fields([make_page(lines)], receipt)
     assert extraction["request_content"].value == "Bổ sung, hoàn thiện hồ sơ"
+
+
+def test_a_requester_who_is_the_mother_and_the_mother_spelt_otherwise_are_neither_given(birth):
+    """
+    GIVEN the requester, who is the mother («Mẹ»), read «NGUYỄN THỊ HƯỜNG», and the mother
+          read «NGUYỄN THỊ HƯƠNG» (a tuning form gave «Phan Hằng Trâm» beside «Phan Hồng Trâm»)
+    WHEN extracted
+    THEN neither name is given, each naming the other
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người yêu cầu",
+                     "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ HƯỜNG")
+    extraction = extract_fields([make_page(lines)], birth)
+    assert extraction.fields.keys().isdisjoint({"requester_name", "mother_name"})
+    assert extraction.doubts["requester_name"].reason.startswith("disagrees with mother_name")
+    assert extraction["father_name"].value == "Trần Văn Bình"
+
+
+def test_a_requester_who_is_the_mother_spelt_as_the_mother_is_given_however_unsure(birth):
+    """Two printings of one name read alike are given though one word was read at 40."""
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người yêu cầu",
+                     "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ HƯƠNG")
+    extraction = extract_fields([make_page(lines, confidences={"HƯƠNG": 10.0})], birth)
+    assert extraction["requester_name"].value == "Nguyễn Thị Hương"
+    assert extraction["requester_name"].confidence >= 0.8
+    # A requester who is no parent is judged alone.
+    lines = replaced(lines, "Quan hệ với người được khai sinh",
+                     "Quan hệ với người được khai sinh: Bà ngoại")
+    extraction = extract_fields([make_page(lines, confidences={"HƯƠNG": 10.0})], birth)
+    assert extraction["requester_name"].confidence < 0.5
