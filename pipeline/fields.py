@@ -434,6 +434,40 @@ def check_same_person(candidates: dict[str, Candidate],
     return checked
 
 
+def check_holder_born(candidates: dict[str, Candidate],
+                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """A CCCD's year of birth (its 4th digit the century, its 5th and 6th the year) against
+    the holder's year of birth the form prints (``holder_born``: the requester who is the
+    mother, and the mother's «Năm sinh»), when the field that says who holds it is sure:
+    agreeing, both are given at ``SAME_PERSON_CONFIDENCE`` or more; disagreeing, neither
+    (a digit of one of them was misread)."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        for key, years in fdef.holder_born.items():
+            said = candidates.get(key)
+            year_key = years.get(str(said.field.value)) if said is not None else None
+            own, year = candidates.get(fdef.key), candidates.get(year_key or "")
+            if said is None or not _is_sure(said, doctype) or own is None or year is None \
+                    or not (own.field.valid and year.field.valid) \
+                    or own.problem is not None or year.problem is not None:
+                continue
+            number = str(own.field.value)
+            if len(number) != 12:
+                continue  # an old CMND writes no year
+            born = 1900 + 100 * (int(number[3]) // 2) + int(number[4:6])
+            if str(born) == str(year.field.value):
+                for name in (fdef.key, year_key or ""):
+                    confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
+                    checked[name] = replace(checked[name], field=checked[name].field.model_copy(
+                        update={"confidence": confidence}))
+                continue
+            for name, against in ((fdef.key, year_key), (year_key or "", fdef.key)):
+                checked[name] = replace(checked[name], problem=(
+                    f"disagrees with {against}: the CCCD writes its holder born in {born}, "
+                    f"the form «{year.field.value}»"))
+    return checked
+
+
 # Confidence of a due day and a number of days that agree with the day received: three
 # readings of the form agree, which a misread digit in any of them breaks (Tesseract gives
 # digits of some faces low confidences it does not give the same digits elsewhere).

@@ -223,7 +223,9 @@ def test_a_block_begins_at_its_anchor_even_when_a_misread_label_entered_it_early
 
 
 def test_value_bbox_and_confidence_come_from_the_value_words(birth):
-    page = make_page(BIRTH_FORM, confidences={"042190001234,": 50.0})
+    # A requester who is no parent: her CCCD's year is checked against no «Năm sinh».
+    lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được khai sinh: Bà ngoại")
+    page = make_page(lines, confidences={"042190001234,": 50.0})
     field = extract_fields([page], birth)["requester_id_number"]
     words = {w.text: w for w in page.words}
     assert field.bbox == words["042190001234,"].bbox  # not the whole «CCCD số …, cấp ngày …»
@@ -246,6 +248,7 @@ def test_invalid_values_are_left_out_and_kept_as_doubts(birth):
 
 def test_a_birth_year_after_the_childs_birth_is_refused(birth):
     lines = replaced(BIRTH_FORM, "Năm sinh: 1990", "Năm sinh: 2025 Dân tộc: Kinh")
+    lines = replaced(lines, "Quan hệ", "Quan hệ với người được khai sinh: Bà ngoại")
     fields = extract_fields([make_page(lines)], birth)
     assert "mother_birth_year" not in fields
     assert fields.doubts["mother_birth_year"].reason == "is out of order with child_dob"
@@ -1110,3 +1113,19 @@ def test_a_requester_who_is_the_mother_spelt_as_the_mother_is_given_however_unsu
                      "Quan hệ với người được khai sinh: Bà ngoại")
     extraction = extract_fields([make_page(lines, confidences={"HƯƠNG": 10.0})], birth)
     assert extraction["requester_name"].confidence < 0.5
+
+
+def test_a_parent_s_cccd_and_birth_year_are_two_printings_of_the_year(birth):
+    """
+    GIVEN the requester, the mother, with CCCD 042190001234 (born 1990) and the mother's
+          «Năm sinh» read at confidence 10, then read «1996»
+    WHEN extracted
+    THEN agreeing, both are given however unsure; disagreeing, neither
+    """
+    extraction = extract_fields([make_page(BIRTH_FORM, confidences={"1990": 10.0})], birth)
+    assert extraction["mother_birth_year"].value == "1990"
+    assert extraction["mother_birth_year"].confidence >= 0.8
+    lines = replaced(BIRTH_FORM, "Năm sinh: 1990", "Năm sinh: 1996 Dân tộc: Kinh")
+    extraction = extract_fields([make_page(lines)], birth)
+    assert extraction.fields.keys().isdisjoint({"mother_birth_year", "requester_id_number"})
+    assert "born in 1990" in extraction.doubts["mother_birth_year"].reason
