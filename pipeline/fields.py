@@ -400,37 +400,52 @@ def _mended(candidate: Candidate, value: str, note: str, doctype: DocTypeDefinit
         update={"value": value, "valid": True, "confidence": confidence}))
 
 
-# Confidence of a name the form prints twice (``same_person``) whose two readings agree.
+# Confidence of two printings of one fact (``same_person``, ``holder_born``) read alike.
 SAME_PERSON_CONFIDENCE = 0.8
+
+
+def _printed_twice(candidates: dict[str, Candidate], doctype: DocTypeDefinition,
+                   rule: str) -> Iterator[tuple[str, str, Candidate, Candidate, Candidate]]:
+    """(this key, the other key, this value, the other, the value that says so) for each
+    field's ``rule`` (``same_person`` or ``holder_born``: {key: {value: other key}}) that
+    applies: the field that says so sure, both values valid and without a problem."""
+    for fdef in doctype.fields:
+        for key, others in getattr(fdef, rule).items():
+            said = candidates.get(key)
+            other_key = others.get(str(said.field.value)) if said is not None else None
+            own, other = candidates.get(fdef.key), candidates.get(other_key or "")
+            if said is None or other_key is None or own is None or other is None \
+                    or not _is_sure(said, doctype) or not (own.field.valid and other.field.valid) \
+                    or own.problem is not None or other.problem is not None:
+                continue
+            yield fdef.key, other_key, own, other, said
+
+
+def _judged_twice(checked: dict[str, Candidate], keys: tuple[str, str], doubt: str | None
+                  ) -> None:
+    """Both values given at ``SAME_PERSON_CONFIDENCE`` or more (``doubt`` None), or both
+    refused for ``doubt``."""
+    for name in keys:
+        if doubt is not None:
+            checked[name] = replace(checked[name], problem=doubt)
+            continue
+        confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
+        checked[name] = replace(checked[name], field=checked[name].field.model_copy(
+            update={"confidence": confidence}))
 
 
 def check_same_person(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """Names of one person printed twice (``same_person``: the requester who is the mother,
-    and the mother), when the field that says so is sure: both valid and without problem
-    and spelt alike, both are given at ``SAME_PERSON_CONFIDENCE`` or more; spelt otherwise,
-    neither is (which was misread cannot be told: a tuning form gave the requester «Phan
-    Hằng Trâm» beside the mother «Phan Hồng Trâm»)."""
+    and the mother): spelt alike, both are given however unsure; spelt otherwise, neither is
+    (which was misread cannot be told: a tuning form gave the requester «Phan Hằng Trâm»
+    beside the mother «Phan Hồng Trâm»)."""
     checked = dict(candidates)
-    for fdef in doctype.fields:
-        for key, persons in fdef.same_person.items():
-            said = candidates.get(key)
-            other_key = persons.get(str(said.field.value)) if said is not None else None
-            own, other = candidates.get(fdef.key), candidates.get(other_key or "")
-            if said is None or not _is_sure(said, doctype) or own is None or other is None \
-                    or not (own.field.valid and other.field.valid) \
-                    or own.problem is not None or other.problem is not None:
-                continue
-            if str(own.field.value).lower() == str(other.field.value).lower():
-                for name in (fdef.key, other_key or ""):
-                    confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
-                    checked[name] = replace(checked[name], field=checked[name].field.model_copy(
-                        update={"confidence": confidence}))
-                continue
-            for name, against in ((fdef.key, other_key), (other_key or "", fdef.key)):
-                checked[name] = replace(checked[name], problem=(
-                    f"disagrees with {against} («{candidates[against or ''].field.value}»), "
-                    f"the same person as {key} «{said.field.value}» says"))
+    for key, other_key, own, other, said in _printed_twice(candidates, doctype, "same_person"):
+        alike = str(own.field.value).lower() == str(other.field.value).lower()
+        _judged_twice(checked, (key, other_key), None if alike else (
+            f"disagrees with {other_key} «{other.field.value}» / {key} «{own.field.value}», "
+            f"one person as {said.field.value!s} says"))
     return checked
 
 
@@ -438,33 +453,17 @@ def check_holder_born(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """A CCCD's year of birth (its 4th digit the century, its 5th and 6th the year) against
     the holder's year of birth the form prints (``holder_born``: the requester who is the
-    mother, and the mother's «Năm sinh»), when the field that says who holds it is sure:
-    agreeing, both are given at ``SAME_PERSON_CONFIDENCE`` or more; disagreeing, neither
-    (a digit of one of them was misread)."""
+    mother, and the mother's «Năm sinh»): agreeing, both are given however unsure;
+    disagreeing, neither (a digit of one of them was misread)."""
     checked = dict(candidates)
-    for fdef in doctype.fields:
-        for key, years in fdef.holder_born.items():
-            said = candidates.get(key)
-            year_key = years.get(str(said.field.value)) if said is not None else None
-            own, year = candidates.get(fdef.key), candidates.get(year_key or "")
-            if said is None or not _is_sure(said, doctype) or own is None or year is None \
-                    or not (own.field.valid and year.field.valid) \
-                    or own.problem is not None or year.problem is not None:
-                continue
-            number = str(own.field.value)
-            if len(number) != 12:
-                continue  # an old CMND writes no year
-            born = 1900 + 100 * (int(number[3]) // 2) + int(number[4:6])
-            if str(born) == str(year.field.value):
-                for name in (fdef.key, year_key or ""):
-                    confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
-                    checked[name] = replace(checked[name], field=checked[name].field.model_copy(
-                        update={"confidence": confidence}))
-                continue
-            for name, against in ((fdef.key, year_key), (year_key or "", fdef.key)):
-                checked[name] = replace(checked[name], problem=(
-                    f"disagrees with {against}: the CCCD writes its holder born in {born}, "
-                    f"the form «{year.field.value}»"))
+    for key, year_key, own, year, _ in _printed_twice(candidates, doctype, "holder_born"):
+        number = str(own.field.value)
+        if len(number) != 12:
+            continue  # an old CMND writes no year
+        born = 1900 + 100 * (int(number[3]) // 2) + int(number[4:6])
+        _judged_twice(checked, (key, year_key), None if str(born) == str(year.field.value) else
+                      f"disagrees with the year of birth: the CCCD writes {born}, the form "
+                      f"«{year.field.value}»")
     return checked
 
 
