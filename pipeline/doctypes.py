@@ -120,6 +120,16 @@ class FieldDefinition(BaseModel):
         "working days after the start (a result, ``processing_days`` after the dossier was "
         "received): when they disagree, neither this value nor the days is given; when they "
         "agree, both are given however unsure their words were")
+    same_person: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="{key: {value: other key}}: when the field ``key`` "
+        "has that value, this value names the person ``other key`` names (the requester "
+        "whose relationship is «Mẹ» is the mother): two printings of one name, which when "
+        "they disagree are neither given, and when they agree are given however unsure")
+    holder_born: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="{key: {value: year key}}: when the field ``key`` "
+        "has that value, this identity number's holder was born in the year ``year key`` "
+        "gives, which a CCCD writes in its 4th to 6th digits: agreeing, both are given however "
+        "unsure; disagreeing, neither")
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
 

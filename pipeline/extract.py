@@ -29,7 +29,9 @@ from pipeline.fields import (
     build_field,
     check_due_days,
     check_fields,
+    check_holder_born,
     check_known_names,
+    check_same_person,
     date_from_code,
     fixed_spellings,
     place_as_in_authority,
@@ -669,6 +671,7 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
                                               doctype.field(key), doctype)
     candidates = check_due_days(date_from_code(check_known_names(candidates, doctype),
                                                doctype), doctype)
+    candidates = check_holder_born(check_same_person(candidates, doctype), doctype)
     checked = check_fields(candidates, doctype)
     return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
 

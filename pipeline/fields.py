@@ -400,6 +400,73 @@ def _mended(candidate: Candidate, value: str, note: str, doctype: DocTypeDefinit
         update={"value": value, "valid": True, "confidence": confidence}))
 
 
+# Confidence of two printings of one fact (``same_person``, ``holder_born``) read alike.
+SAME_PERSON_CONFIDENCE = 0.8
+
+
+def _printed_twice(candidates: dict[str, Candidate], doctype: DocTypeDefinition,
+                   rule: str) -> Iterator[tuple[str, str, Candidate, Candidate, Candidate]]:
+    """(this key, the other key, this value, the other, the value that says so) for each
+    field's ``rule`` (``same_person`` or ``holder_born``: {key: {value: other key}}) that
+    applies: the field that says so sure, both values valid and without a problem."""
+    for fdef in doctype.fields:
+        for key, others in getattr(fdef, rule).items():
+            said = candidates.get(key)
+            other_key = others.get(str(said.field.value)) if said is not None else None
+            own, other = candidates.get(fdef.key), candidates.get(other_key or "")
+            if said is None or other_key is None or own is None or other is None \
+                    or not _is_sure(said, doctype) or not (own.field.valid and other.field.valid) \
+                    or own.problem is not None or other.problem is not None:
+                continue
+            yield fdef.key, other_key, own, other, said
+
+
+def _judged_twice(checked: dict[str, Candidate], keys: tuple[str, str], doubt: str | None
+                  ) -> None:
+    """Both values given at ``SAME_PERSON_CONFIDENCE`` or more (``doubt`` None), or both
+    refused for ``doubt``."""
+    for name in keys:
+        if doubt is not None:
+            checked[name] = replace(checked[name], problem=doubt)
+            continue
+        confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
+        checked[name] = replace(checked[name], field=checked[name].field.model_copy(
+            update={"confidence": confidence}))
+
+
+def check_same_person(candidates: dict[str, Candidate],
+                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Names of one person printed twice (``same_person``: the requester who is the mother,
+    and the mother): spelt alike, both are given however unsure; spelt otherwise, neither is
+    (which was misread cannot be told: a tuning form gave the requester «Phan Hằng Trâm»
+    beside the mother «Phan Hồng Trâm»)."""
+    checked = dict(candidates)
+    for key, other_key, own, other, said in _printed_twice(candidates, doctype, "same_person"):
+        alike = str(own.field.value).lower() == str(other.field.value).lower()
+        _judged_twice(checked, (key, other_key), None if alike else (
+            f"disagrees with {other_key} «{other.field.value}» / {key} «{own.field.value}», "
+            f"one person as {said.field.value!s} says"))
+    return checked
+
+
+def check_holder_born(candidates: dict[str, Candidate],
+                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """A CCCD's year of birth (its 4th digit the century, its 5th and 6th the year) against
+    the holder's year of birth the form prints (``holder_born``: the requester who is the
+    mother, and the mother's «Năm sinh»): agreeing, both are given however unsure;
+    disagreeing, neither (a digit of one of them was misread)."""
+    checked = dict(candidates)
+    for key, year_key, own, year, _ in _printed_twice(candidates, doctype, "holder_born"):
+        number = str(own.field.value)
+        if len(number) != 12:
+            continue  # an old CMND writes no year
+        born = 1900 + 100 * (int(number[3]) // 2) + int(number[4:6])
+        _judged_twice(checked, (key, year_key), None if str(born) == str(year.field.value) else
+                      f"disagrees with the year of birth: the CCCD writes {born}, the form "
+                      f"«{year.field.value}»")
+    return checked
+
+
 # Confidence of a due day and a number of days that agree with the day received: three
 # readings of the form agree, which a misread digit in any of them breaks (Tesseract gives
 # digits of some faces low confidences it does not give the same digits elsewhere).
@@ -433,6 +500,30 @@ def check_due_days(candidates: dict[str, Candidate],
             checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
         if agree and _start_read_twice(start, due, candidates, fdef.due_after[0], doctype):
             checked[keys[1]] = _judged_by_due(start, True, keys[2], keys[1])
+    return _unchecked_days(checked, doctype)
+
+
+# A number of days no due day checked (the due day not read, or refused) is given only when
+# read this surely: one or two digits, whose misread («5» for «15» in a thin face, given at
+# 0.45 on a tuning receipt at seed 23) no other reading of the form can catch.
+UNCHECKED_DAYS_CONFIDENCE = 0.6
+
+
+def _unchecked_days(checked: dict[str, Candidate],
+                    doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """Days refused when the due day that would check them is not given and they were read
+    less surely than ``UNCHECKED_DAYS_CONFIDENCE`` (see there)."""
+    for fdef in doctype.fields:
+        if not fdef.due_after:
+            continue
+        due, days = checked.get(fdef.key), checked.get(fdef.due_after[1])
+        if days is None or days.problem is not None \
+                or days.field.confidence >= UNCHECKED_DAYS_CONFIDENCE:
+            continue
+        if due is not None and _is_sure(due, doctype):
+            continue  # checked against it above, or judged by the order of the dates
+        checked[fdef.due_after[1]] = replace(days, problem=(
+            f"was read with confidence {days.field.confidence:.2f} and no due day checks it"))
     return checked
 
 

@@ -61,9 +61,10 @@ AGREED_CONFIDENCE = 80.0
 # «ngàu U1» in a serif of hairline strokes, tuning contrast_boxed) after «ngày», «tháng»,
 # «giờ» or before «giờ», «phút». A misread one gives another date as confidently as a
 # misread year does, and is read again the same way.
+# A high-contrast serif's «1» (a flag, a slab foot) is read «T» too: «ngàu T3 tháng» for «13».
 SHORT_LOOKALIKES: dict[str, str] = {**LOOKALIKES, "Ö": "0", "Ø": "0", "ø": "0", "ö": "0",
-                                    "U": "0"}
-_SHORT_PART = re.compile(r"[0-9oODQIl|¡iSszZÖØøöU]{1,2}[,.;:]?")
+                                    "U": "0", "T": "1"}
+_SHORT_PART = re.compile(r"[0-9oODQIl|¡iSszZÖØøöUT]{1,2}[,.;:]?")
 _BEFORE_PART = re.compile(r"(?:ng[a-z]{1,3}|th[a-z]{2,4}|gio|h)[,:]?")
 # A count of sets is such a part too («01 (bộ)»: a receipt's «01» read «61», or «oi» in
 # old-style figures, tuning typewriter and garamond_fill).
@@ -420,10 +421,20 @@ def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
         left = _piece_word(page, li, words).bbox[0] - _PAD
         for wi, text in zip(words, _aligned(line.words, words, read, left), strict=True):
             word = line.words[wi]
-            if (is_letter_word(word) and letters_key(text)
-                    and letters_key(text) != letters_key(word.text)):
+            if is_letter_word(word) and read_otherwise(word.text, text):
                 changed[(li, wi)] = word.model_copy(update={"reread": text})
     return with_words(page, changed)
+
+
+def read_otherwise(first: str, second: str) -> bool:
+    """Whether the second reading at a word (``_aligned``: what it read within the word's
+    box, joined) reads it otherwise: letters, and none of its words the first reading's
+    («1141U Đông,» at «Đông» read the word the same, with a speck beside it: a right hamlet
+    of a hard tuning form was refused for it)."""
+    if not letters_key(second):
+        return False
+    return letters_key(first) not in {letters_key(second),
+                                      *(letters_key(w) for w in second.split())}
 
 
 # Words either side of an unsure word read with it: Tesseract's model reads a word alone

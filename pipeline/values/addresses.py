@@ -8,16 +8,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.text import match_key, strip_edges
+from pipeline.text import fold, match_key, strip_edges
 from pipeline.values.kinds import NO_CONTEXT, Copies, Text, ValueContext
 from pipeline.values.normalize import Value
-from pipeline.values.places import PlaceCheck, apply_mends, check_places, find_units, respell
+from pipeline.values.places import (
+    PlaceCheck,
+    apply_mends,
+    check_places,
+    find_units,
+    is_listed_commune,
+    respell,
+)
+from pipeline.values.syllables import tone_placements
 
 CUT_OFF_PROBLEM = "ends in a comma: the line it goes on to was not read"
 # A number with a letter Tesseract reads for a digit in it («số s6» for «số 56», a tuning
 # form): a word of digits and such letters only. A house number's own letter («12A», «5B»)
 # or an abbreviated unit («Q1», «P5») is none of these.
 _MISREAD_NUMBER = re.compile(r"(?<!\w)(?=\w*\d)(?=\w*[osOSlIzZ])[0-9osOSlIzZ]{2,}(?!\w)")
+# A unit numbered after its place word whose number is one letter a digit is read as
+# («xóm ó» for «xóm 6» in old-style figures, given on a clean tuning form at seed 31).
+_MISREAD_UNIT_NUMBER = re.compile(
+    r"(?<!\w)(?:xóm|tổ|khối|số|đội|ấp|quận|phường|Quận|Phường|Xóm|Tổ|Khối|Số|Đội|Ấp)"
+    r"\s+[oóòỏõọôốồổỗộơớờởỡợOÓÒÔƠsSlzZ](?=[\s,.;]|$)")  # not «I»: «Phường I» is a name
+
+
+def _listed_breaks_tie(name: str, votes: list[tuple[int, float, str]], prefix: str) -> bool:
+    """Whether the gazetteer decides a tie of spellings for the value's own: its spelling is
+    a listed commune's name and the other spelling as often read is none («xã Uy Nỗ» and
+    «xã Ủy Nỗ» read twice each, a mild tuning form at seed 37, three addresses refused)."""
+    tied = [text[len(prefix):].strip() for count, _, text in votes if count == votes[0][0]]
+    listed = [text for text in tied if is_listed_commune(text)]
+    return len(listed) == 1 and listed[0].lower() == name.strip().lower()
 
 
 def _votes(read: str, copies: Copies) -> dict[str, tuple[int, float, str]]:
@@ -33,6 +55,35 @@ def _votes(read: str, copies: Copies) -> dict[str, tuple[int, float, str]]:
     return votes
 
 
+# Letters (without marks) a hamlet's word has at least to be judged by its units' marks.
+MARKED_WORD_LETTERS = 5
+
+
+def marks_unlike_units(value: str) -> str | None:
+    """Why a hamlet's or street's word looks misread: the units named after it (checked
+    against the gazetteer, and spelt by it) spell a word of the same letters with other marks
+    («bản Chiêng Cang, xã Chiềng Mung», a mild tuning form at seed 37, given so). A hamlet is
+    mostly named with its commune's words; which marks are right the value cannot tell.
+    Only words of ``MARKED_WORD_LETTERS`` letters or more: short syllables with other marks
+    are mostly other words («ấp Nhơn Thọ» of «Cần Thơ», «thôn Phú Quý» of «xã Hoằng Quỳ»)."""
+    units = find_units(value)
+    if not units:
+        return None
+    spelt: dict[str, set[str]] = {}
+    for unit in units:
+        for word in value[unit.start:unit.end].split():
+            word = strip_edges(word).lower()
+            spelt.setdefault(fold(word), set()).update(tone_placements(word))
+    for word in value[:units[0].head].split():
+        word = strip_edges(word)
+        others = spelt.get(fold(word).lower())
+        if others and len(fold(word)) >= MARKED_WORD_LETTERS \
+                and not tone_placements(word.lower()) & others:
+            return (f"has «{word}», which its units spell «{sorted(others)[0]}»: a misread "
+                    f"mark?")
+    return None
+
+
 @dataclass(frozen=True)
 class Address(Text):
     """Free text whose unit names are known; see the module's doc."""
@@ -42,10 +93,15 @@ class Address(Text):
         the problems of free text."""
         if read.rstrip().endswith(","):
             return CUT_OFF_PROBLEM
-        number = _MISREAD_NUMBER.search(value)
+        number = _MISREAD_NUMBER.search(value) or _MISREAD_UNIT_NUMBER.search(value)
         if number:
             return f"has «{number.group()}», a number with a letter read for a digit?"
         return super().problem(value, read, context)
+
+    def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """A word of the part before the units (a hamlet, a street) that a unit name of the
+        same address spells with the same letters but other marks (``marks_unlike_units``)."""
+        return marks_unlike_units(value)
 
     def respell(self, value: str, weakest: float, copies: Copies,
                 context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:
@@ -78,7 +134,8 @@ class Address(Text):
             if unit.level != "commune":
                 continue
             votes = sorted(_votes(value[unit.head:unit.end], copies).values(), reverse=True)
-            if len(votes) > 1 and votes[0][0] == votes[1][0]:
+            if len(votes) > 1 and votes[0][0] == votes[1][0] \
+                    and not _listed_breaks_tie(value[unit.start:unit.end], votes, unit.prefix):
                 return (f"the document spells the commune «{votes[0][2]}» and «{votes[1][2]}» "
                         f"equally often")
         return None

@@ -50,10 +50,26 @@ def mend_domain(address: str) -> str:
     return f"{local}@{provider}" if provider else address
 
 
+def more_common_neighbour(domain: str) -> str | None:
+    """The provider listed before ``domain`` (the list runs from the most used) one edit from
+    it, if any: «ymail.com» and «mail.com» are one letter from «gmail.com», and a thin face's
+    «g» read «y», or lost, makes the one of the other as surely as any misread letter."""
+    listed = providers()
+    if domain not in listed:
+        return None
+    earlier = listed[:listed.index(domain)]
+    return next((p for p in earlier
+                 if Levenshtein.distance(domain, p, score_cutoff=1) <= 1), None)
+
+
 def domain_doubt(address: str) -> str | None:
-    """Why a domain that is no provider's may be misread (None: it looks an organisation's):
-    two letters from a provider's («gnnail.com»), or a name with digits or stray hyphens."""
+    """Why a domain may be misread (None: it looks right): a provider's one letter from a
+    more used provider's («ymail.com», «gmail.com»: see ``more_common_neighbour``), two
+    letters from a provider's («gnnail.com»), or a name with digits or stray hyphens."""
     domain = address.rpartition("@")[2]
+    neighbour = more_common_neighbour(domain)
+    if neighbour is not None:
+        return f"has a domain «{domain}» one letter from «{neighbour}»"
     if domain in providers():
         return None
     name = domain.split(".")[0]

@@ -19,13 +19,17 @@ from pipeline.text import clean_text, fold, nfc
 Value = str | int
 Span = tuple[int, int]
 
-_DMY = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+# A day or month is never a digit with a letter of one glued before it: «ngàu T3 tháng 08»
+# is a «13» whose 1 a serif face printed like a «T» (a mild tuning contrast_boxed form at seed
+# 37 gave 2025-08-03), not a 3. A word glued before («ngày05») is no such letter.
+_NO_LETTER = r"(?<!\b[a-z])"
+_DMY = rf"{_NO_LETTER}(\d{{1,2}})\s*[/.\-]\s*(\d{{1,2}})\s*[/.\-]\s*(\d{{4}})"
 # «ngày … tháng … năm …»: the digits carry the date, so the words may be OCR-damaged
 # («thúng», «nẵm») as long as they keep their first letters and length. «tháng» and «năm»
 # between the three numbers frame the date alone: the «ngày» before it may be read as
 # anything short («nsàu», «rrsàu» in a serif of hairline joins, tuning contrast_fill).
-_LONG_DATE = (r"(?:[a-z]{2,5}\s*)?(\d{1,2})\s*,?\s*th[a-z]{2,4}\s*(\d{1,2})\s*,?\s*"
-              r"n[a-z]{1,3}\s*(\d{4})")
+_LONG_DATE = (rf"(?:[a-z]{{2,5}}\s*)?{_NO_LETTER}(\d{{1,2}})\s*,?\s*th[a-z]{{2,4}}\s*"
+              rf"{_NO_LETTER}(\d{{1,2}})\s*,?\s*n[a-z]{{1,3}}\s*(\d{{4}})")
 # Dossier code in the contract's shape, read loosely: Tesseract drops or spaces the dots
 # (monospace type prints a dot in a wide cell) and reads «-» as «–»; the fixed digit counts
 # keep it exact. Failing that, any code of the same frame (the validator judges it).
@@ -82,7 +86,13 @@ _TRAILING_QUOTE = re.compile(r"(?<=[^\W\d_])[”\"]+(?=[\s,;]|$)")
 _QUOTES = "“”\""
 
 
+# A comma with a stop beside it («Quận 1,. Thành phố», a speck read after the comma on a tuning
+# form, given so): one mark is a speck, and a list of parts is joined by commas.
+_COMMA_AND_STOP = re.compile(r",\.|\.,(?=\s)")
+
+
 def _drop_specks_after_words(text: str) -> str:
+    text = _COMMA_AND_STOP.sub(",", text)
     text = _TRAILING_APOSTROPHE.sub("", text)
     if sum(text.count(q) for q in _QUOTES) == 1:
         text = _TRAILING_QUOTE.sub("", text)
@@ -90,8 +100,8 @@ def _drop_specks_after_words(text: str) -> str:
 
 
 def normalize_text(text: str) -> str | None:
-    """NFC, single spaces, no leaders, footnote markers, edge punctuation, or apostrophes
-    and unopened quotes after a word."""
+    """NFC, single spaces, no leaders, footnote markers, edge punctuation, apostrophes and
+    unopened quotes after a word, or a stop beside a comma."""
     cleaned = clean_text(_drop_specks_after_words(clean_text(text)))
     return cleaned if any(c.isalnum() for c in cleaned) else None
 

@@ -109,6 +109,10 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\s\-–]+", "", text)
 
 
+_NUMBER_LOOKALIKE = re.compile(r"(?=.*[Il|])[0-9Il|]{1,2}")
+_TO_DIGITS = str.maketrans("Il|", "111")
+
+
 def _spell_damaged(read: str, names: tuple[str, ...], at_end: bool) -> tuple[str, str] | None:
     """The known name a damaged reading stands for, and the part of the reading that is the
     name: its words run together or broken apart, or a hyphen read between them («ĐàNẵng»,
@@ -119,6 +123,10 @@ def _spell_damaged(read: str, names: tuple[str, ...], at_end: bool) -> tuple[str
     debris = re.fullmatch(r"(.*?\w)[\s\-–]+[^\W\d_]{1,2}", read) if at_end else None
     if debris:
         readings.append(debris.group(1))
+    if _NUMBER_LOOKALIKE.fullmatch(read):
+        # A numbered district whose «1» a serif face printed like «I» («Quận I», a mild
+        # tuning contrast_boxed form at seed 37): no district is named by a Roman numeral.
+        readings.append(read.translate(_TO_DIGITS))
     squeezed = {_squeezed(name): name for name in names}
     for reading in readings:
         known = _spell(_squeezed(reading), frozenset(squeezed))
@@ -165,6 +173,11 @@ def _district_of(value: str, units: list[Unit], gazetteer: Gazetteer,
             if known is not None:
                 return known
     return None
+
+
+def is_listed_commune(name: str) -> bool:
+    """Whether a commune-level name (without its prefix) is one the gazetteer lists."""
+    return _is_listed(name, load_gazetteer().commune_names)
 
 
 def _is_listed(read: str, names: frozenset[str]) -> bool:
@@ -218,6 +231,22 @@ def _marks_unlike_district(read: str, known: str | None, gazetteer: Gazetteer,
             return (f"names «{prefix} {read}», no listed commune, whose «{word}» its district "
                     f"spells «{sorted(listed)[0]}»: a misread mark?")
     return None
+
+
+def _letter_from_district(read: str, known: str | None, gazetteer: Gazetteer,
+                          district: str | None, province: str | None,
+                          prefix: str) -> str | None:
+    """An unlisted commune one letter from one of its district's listed communes: «phường Bê
+    Nghé» in Quận 1, whose ward is «Bến Nghé» (a thin face lost the «n»; given on a tuning
+    form at seed 31). A former commune may be unlisted, but one a letter from a listed
+    neighbour is more likely that neighbour misread: review."""
+    if known is not None or not district:
+        return None
+    near = sorted(name for name in gazetteer.communes_of(district, province)
+                  if Levenshtein.distance(read.lower(), name.lower(), score_cutoff=1) <= 1)
+    if not near:
+        return None
+    return f"names «{prefix} {read}», no listed commune, one letter from «{near[0]}»"
 
 
 def _commune_problem(read: str, known: str | None, prefix: str) -> str | None:
@@ -291,6 +320,8 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
             result.problem = (_commune_problem(read, known, unit.prefix)
                               or _marks_unlike_district(read, known, gazetteer, district,
                                                         province, unit.prefix, result.mends)
+                              or _letter_from_district(read, known, gazetteer, district,
+                                                       province, unit.prefix)
                               or result.problem)
             if known is None:
                 continue

@@ -31,6 +31,10 @@ from pipeline.values.registry import normalize_value
     # cleaning drops the mark a word starts with, and then its closing quote is unopened
     ("Công ty “Hoàng Long” Hà Tĩnh", "Công ty Hoàng Long Hà Tĩnh"),
     ("thôn Kon H'Drai, xã Ia H'Drai", "thôn Kon H'Drai, xã Ia H'Drai"),  # inside a name
+    # a stop beside a comma is a speck (a tuning form's «Quận 1,. Thành phố» given so)
+    ("phường Bến Nghé, Quận 1,. Thành phố Hồ Chí Minh",
+     "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"),
+    ("Quận 1., Thành phố", "Quận 1, Thành phố"), ("số 1.2,3", "số 1.2,3"),
 ])
 def test_normalize_text(text, expected):
     assert normalize_text(text) == expected
@@ -66,6 +70,11 @@ def test_organisation_names_keep_their_case():
     ("rrsàu 01 tháng 07 năm 2024", "2024-07-01"),
     ("31/02/2024", "2024-02-31"),  # well-formed; the validator rejects it
     ("năm hai nghìn", None),
+    # a day or month with a letter glued before it is a misread number, not its last digit
+    # («T3» for «13» in a high-contrast serif: 2025-08-03 given on a mild tuning form)
+    ("phường Bến Nghé, Quận 1 ngàu T3 tháng 08 năm 2025", None),
+    ("ngày 13 tháng D8 năm 2025", None), ("T3/08/2025", None),
+    ("ngày05 tháng 08 năm 2025", "2025-08-05"),  # a word glued before: no such letter
 ])
 def test_normalize_date(text, expected):
     assert normalize_date(text) == expected

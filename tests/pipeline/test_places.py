@@ -179,3 +179,19 @@ def test_a_district_s_communes_and_words_are_those_of_its_own_province_or_of_all
     words = gazetteer.district_words("Cẩm Xuyên", "Hà Tĩnh")
     assert "cẩm" in words["cam"]  # «Cẩm Duệ», «Cẩm Hà» …
     assert gazetteer.district_words("Cẩm Xuyên", "Hà Tĩnh") is words  # built once
+
+
+def test_an_unlisted_commune_one_letter_from_one_of_its_district_s_is_a_problem():
+    # A letter lost or misread in a listed ward's name: that ward misread, not a former one.
+    check = check_places("phường Bến Thàn, Quận 1, Thành phố Hồ Chí Minh")
+    assert check.problem == ("names «phường Bến Thàn», no listed commune, one letter from "
+                             "«Bến Thành»")
+    assert check_places("phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh").problem is None
+
+
+def test_a_numbered_district_read_with_a_letter_for_its_one_is_that_district():
+    # «Quận I» (a serif's 1, mild tuning form): no district is named by a Roman numeral.
+    check = check_places("phường Bến Nghé, Quận I, Thành phố Hồ Chí Minh")
+    assert (check.value, check.problem, check.repaired) == (
+        "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", None, True)
+    assert check_places("phường Bến Nghé, Quận X, Thành phố Hồ Chí Minh").problem is not None

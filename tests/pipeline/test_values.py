@@ -45,7 +45,24 @@ def test_an_unknown_kind_is_a_configuration_error_naming_the_known_ones():
     ("số 1o8 đường Trần Phú", True),
     ("số 12A ngõ 5, phường 5, Quận 1", False),  # a house number's own letter
     ("số 7/3 hẻm 12, khu phố 2", False),
+    ("xóm ó, xã Hải Minh", True),  # «xóm 6» in old-style figures (a clean tuning form)
+    ("tổ s, phường Hưng Bình", True),
+    ("xóm 6, xã Hải Minh", False), ("tổ A, phường 5", False),
+    ("Phường I, thành phố Vị Thanh", False),
 ])
 def test_an_address_number_with_a_letter_read_for_a_digit_is_a_problem(value, doubtful):
     problem = KINDS["address"].problem(value, value)
     assert (problem is not None and "letter read for a digit" in problem) is doubtful
+
+
+@pytest.mark.parametrize(("value", "doubtful"), [
+    # a hamlet named with its commune's word, read with another mark (a mild tuning form)
+    ("bản Chiêng Cang, xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La", True),
+    ("bản Chiềng Cang, xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La", False),
+    ("thôn Hoà Bình, xã Hòa Bình, huyện Tân Lạc, tỉnh Hòa Bình", False),  # tone placement
+    # short syllables with other marks are other words
+    ("ấp Nhơn Thọ, xã Nhơn Ái, huyện Phong Điền, thành phố Cần Thơ", False),
+    ("thôn Phú Quý, xã Hoằng Quỳ, huyện Hoằng Hóa, tỉnh Thanh Hóa", False),
+])
+def test_a_hamlet_word_its_units_spell_with_other_marks_is_a_misreading(value, doubtful):
+    assert (KINDS["address"].misread(value) is not None) is doubtful

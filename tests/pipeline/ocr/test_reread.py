@@ -13,12 +13,14 @@ from pipeline.ocr.reread import (
     LETTER_BELOW,
     VOTED_CONFIDENCE,
     agreed_digits,
+    agreed_part,
     is_date_part,
     is_letter_word,
     is_lookalike_word,
     is_number_group,
     is_number_word,
     letter_pieces,
+    read_otherwise,
     reread_digits,
     reread_letters,
     value_pieces,
@@ -207,8 +209,21 @@ def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_pag
     assert (words[3].text, words[3].confidence) == ("07", 95)
 
 
+def test_a_day_read_with_a_t_for_its_one_agrees_only_with_a_one():
+    """«T3» (a high-contrast serif's 1 read «T», tuning contrast_boxed) agrees with a digit
+    reading «13», not «03»; the date's «04» on the page first read «T4» is unsure."""
+    assert agreed_part("T3", "13") == "13"
+    assert agreed_part("T3", "03") is None
+
+
+def test_a_day_read_t_where_the_page_prints_a_zero_is_unsure(date_page):
+    words = read_date(date_page, ["ngày", "T4", "tháng", "07", "năm", "2024"])
+    assert words[1].confidence == 0
+
+
 @pytest.mark.parametrize(("text", "before", "after", "part"), [
     ("07", "thang", "nam", True), ("Ö7", "thang", "", True), ("U1", "ngau", "thang", True),
+    ("T3", "ngau", "thang", True),
     ("10", "", "gio", True), ("55", "gio", "phut", True), ("12", "so", "", False),
     ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False),
     # a count of sets («01 (bộ)», read «61» or in old-style figures «oi»)
@@ -326,6 +341,15 @@ def test_a_wrong_tone_mark_is_read_otherwise_enlarged(hamlet_page):
     assert [(w.text, w.reread) for w in words] == [("thôn", None), ("Đông", "Đồng"),
                                                    ("Hoà", None)]
     assert [w.confidence for w in words] == [80, 80, 80]  # the reading alone is not changed
+
+
+@pytest.mark.parametrize(("first", "second", "otherwise"), [
+    ("Đông", "Đồng", True), ("Đông", "Đông,", False), ("Đông", "", False),
+    # a speck read beside the word within its box: the word itself read the same
+    ("Đông", "1141U Đông,", False), ("Pát", "Bát,", True), ("Kniết", "Khniết,", True)])
+def test_a_second_reading_reads_a_word_otherwise_unless_one_of_its_words_is_it(
+        first, second, otherwise):
+    assert read_otherwise(first, second) is otherwise
 
 
 def test_words_read_surely_are_not_read_again(hamlet_page):
