@@ -421,13 +421,15 @@ def _printed_twice(candidates: dict[str, Candidate], doctype: DocTypeDefinition,
             yield fdef.key, other_key, own, other, said
 
 
-def _judged_twice(checked: dict[str, Candidate], keys: tuple[str, str], doubt: str | None
-                  ) -> None:
-    """Both values given at ``SAME_PERSON_CONFIDENCE`` or more (``doubt`` None), or both
-    refused for ``doubt``."""
+def _judged_twice(checked: dict[str, Candidate], keys: tuple[str, str], doubt: str | None,
+                  confirmed: tuple[str, ...] | None = None) -> None:
+    """Both values refused for ``doubt``; else the ``confirmed`` ones (both by default)
+    given at ``SAME_PERSON_CONFIDENCE`` or more."""
     for name in keys:
         if doubt is not None:
             checked[name] = replace(checked[name], problem=doubt)
+            continue
+        if confirmed is not None and name not in confirmed:
             continue
         confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
         checked[name] = replace(checked[name], field=checked[name].field.model_copy(
@@ -453,8 +455,10 @@ def check_holder_born(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """A CCCD's year of birth (its 4th digit the century, its 5th and 6th the year) against
     the holder's year of birth the form prints (``holder_born``: the requester who is the
-    mother, and the mother's «Năm sinh»): agreeing, both are given however unsure;
-    disagreeing, neither (a digit of one of them was misread)."""
+    mother, and the mother's «Năm sinh»): agreeing, the year is given however unsure (the
+    CCCD confirms all of it) and the CCCD keeps its own confidence (three of its twelve
+    digits agreeing say nothing of the other nine); disagreeing, neither is given (a digit
+    of one of them was misread)."""
     checked = dict(candidates)
     for key, year_key, own, year, _ in _printed_twice(candidates, doctype, "holder_born"):
         number = str(own.field.value)
@@ -463,7 +467,7 @@ def check_holder_born(candidates: dict[str, Candidate],
         born = 1900 + 100 * (int(number[3]) // 2) + int(number[4:6])
         _judged_twice(checked, (key, year_key), None if str(born) == str(year.field.value) else
                       f"disagrees with the year of birth: the CCCD writes {born}, the form "
-                      f"«{year.field.value}»")
+                      f"«{year.field.value}»", confirmed=(year_key,))
     return checked
 
 

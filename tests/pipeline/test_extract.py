@@ -1121,11 +1121,17 @@ def test_a_parent_s_cccd_and_birth_year_are_two_printings_of_the_year(birth):
     GIVEN the requester, the mother, with CCCD 042190001234 (born 1990) and the mother's
           «Năm sinh» read at confidence 10, then read «1996»
     WHEN extracted
-    THEN agreeing, both are given however unsure; disagreeing, neither
+    THEN agreeing, the year is given however unsure, and an unsure CCCD stays unsure (the
+         year confirms three of its twelve digits); disagreeing, neither is given
     """
     extraction = extract_fields([make_page(BIRTH_FORM, confidences={"1990": 10.0})], birth)
     assert extraction["mother_birth_year"].value == "1990"
     assert extraction["mother_birth_year"].confidence >= 0.8
+    unsure_id = extract_fields([make_page(BIRTH_FORM, confidences={"042190001234,": 40.0})],
+                               birth)
+    assert unsure_id["mother_birth_year"].confidence >= 0.8
+    assert ("requester_id_number" not in unsure_id.fields
+            or unsure_id["requester_id_number"].confidence < 0.8)
     lines = replaced(BIRTH_FORM, "Năm sinh: 1990", "Năm sinh: 1996 Dân tộc: Kinh")
     extraction = extract_fields([make_page(lines)], birth)
     assert extraction.fields.keys().isdisjoint({"mother_birth_year", "requester_id_number"})
