@@ -195,14 +195,12 @@ def with_known_unit(extraction: Extraction, definition: DocTypeDefinition,
     checked = mend_unit(str(given.value), units)
     if checked.code == given.value:
         return extraction
-    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
     if checked.code is None:
-        del fields[key]
-        doubts[key] = Doubt(given.value, checked.note or "", given.confidence)
-    else:
-        fields[key] = given.model_copy(update={"value": checked.code})
-        notes[key] = checked.note or ""
-    return Extraction(fields=fields, doubts=doubts, notes=notes)
+        return _given_in_doubt(extraction, key, checked.note or "")
+    fields, notes = dict(extraction.fields), dict(extraction.notes)
+    fields[key] = given.model_copy(update={"value": checked.code})
+    notes[key] = checked.note or ""
+    return Extraction(fields=fields, doubts=dict(extraction.doubts), notes=notes)
 
 
 def with_code_found_on_page(extraction: Extraction, definition: DocTypeDefinition, key: str,
@@ -298,20 +296,18 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         return _naming_second_readings(_doubting_other_serials(extraction, key, pages), key,
                                        pages)
     (page, code), reading = next(iter(passed.items()))
-    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
-    given = fields.get(key)
+    given = extraction.fields.get(key)
     if given is not None and given.value == code:
         return extraction
     if given is not None:
-        del fields[key]
-        doubts[key] = Doubt(given.value, f"was read, but a second reading of its line gives "
-                                         f"«{code}»", given.confidence)
-    else:
-        fields[key] = ExtractedField(value=code, confidence=CHECKED_CODE_CONFIDENCE, page=page,
-                                     bbox=reading.bbox, valid=True)
-        doubts.pop(key, None)
-        notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
-                      f"only a code's characters gives «{code}»")
+        return _given_in_doubt(extraction, key, f"was read, but a second reading of its line "
+                                                f"gives «{code}»")
+    fields, doubts, notes = dict(extraction.fields), dict(extraction.doubts), dict(extraction.notes)
+    fields[key] = ExtractedField(value=code, confidence=CHECKED_CODE_CONFIDENCE, page=page,
+                                 bbox=reading.bbox, valid=True)
+    doubts.pop(key, None)
+    notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
+                  f"only a code's characters gives «{code}»")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
 
 
@@ -363,19 +359,21 @@ def received_day(extraction: Extraction, key: str | None) -> str | None:
         return None
     found = extraction.fields.get(key) or extraction.doubts.get(key)
     day = str(found.value)[:10] if found is not None else ""
+    return code_era_day(day) if len(day) == 10 else None
+
+
+def code_era_day(day: str) -> str | None:
+    """``day`` (ISO) when it is a day of the calendar a dossier code can carry: a code writes
+    the year in two digits (yymmdd, read as 20yy), so a day is checked against a code's whole
+    year only when its year lies between 2000 and next year; a year misread past them
+    («2624» for 2024, whose last two digits a code's «24» would match) is no day to check a
+    code by, and the receipt's own date is taken instead. None otherwise (a day misread past
+    the calendar, «2024-12-92», too)."""
     try:
-        return code_era_day(dt.date.fromisoformat(day)) if len(day) == 10 else None
+        parsed = dt.date.fromisoformat(day)
     except ValueError:
         return None
-
-
-def code_era_day(day: dt.date) -> str | None:
-    """``day`` (ISO) when a dossier code can carry it: a code writes the year in two digits
-    (yymmdd, read as 20yy), so a day is checked against a code's whole year only when its
-    year lies between 2000 and next year; a year misread past them («2624» for 2024, whose
-    last two digits a code's «24» would match) is no day to check a code by, and the
-    receipt's own date is taken instead. None otherwise."""
-    return day.isoformat() if 2000 <= day.year <= dt.date.today().year + 1 else None
+    return parsed.isoformat() if 2000 <= parsed.year <= dt.date.today().year + 1 else None
 
 
 def dated_above(page: PageOcr, bbox: tuple[int, int, int, int]) -> str | None:
@@ -387,8 +385,7 @@ def dated_above(page: PageOcr, bbox: tuple[int, int, int, int]) -> str | None:
     for line in page.lines:
         if line.words and line.bbox[3] <= bbox[1] and (day := normalize_date(line.text)):
             # A day misread past the calendar («2024-12-92») or the era checks no code.
-            real = _real_day(day)
-            return code_era_day(dt.date.fromisoformat(real)) if real else None
+            return code_era_day(day)
     return None
 
 
