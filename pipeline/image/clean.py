@@ -256,25 +256,12 @@ def paper_noise(gray: np.ndarray, histogram: np.ndarray | None = None) -> float:
     return float(median - low)
 
 
-def isolated_specks(ink: np.ndarray, max_area: int,
-                    distance: int) -> tuple[np.ndarray, list[tuple[int, tuple[int, ...]]]]:
-    """Ink components of at most ``max_area`` pixels with no other ink within ``distance``
-    pixels (measured along rows and columns).
-
-    Returns a label image holding the specks (0 elsewhere) and ``(label, (x, y, w, h))`` of
-    each speck (``speck_pixels`` gives the same without the full-page label image).
-    """
-    rows, cols, labels_of, specks = speck_pixels(ink, max_area, distance)
-    labels = np.zeros(ink.shape, np.int32)
-    labels[rows, cols] = labels_of
-    return labels, specks
-
-
 def speck_pixels(ink: np.ndarray, max_area: int, distance: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                             list[tuple[int, tuple[int, ...]]]]:
-    """The specks of ``isolated_specks``: the rows, columns and speck labels (1, 2, …) of
-    their pixels, and each speck's label and box ``(x, y, w, h)``.
+    """Ink components of at most ``max_area`` pixels with no other ink within ``distance``
+    pixels (measured along rows and columns): the rows, columns and speck labels (1, 2, …)
+    of their pixels, and each speck's label and box ``(x, y, w, h)``.
 
     All ink is grown by half the distance, so marks closer than it merge: a component is
     alone when its grown blob holds no more ink than the component itself, and its centroid

@@ -16,10 +16,10 @@ from pipeline.image.clean import (
     estimate_dpi,
     grey_histogram,
     grey_percentile,
-    isolated_specks,
     normalize_background,
     normalized,
     paper_noise,
+    speck_pixels,
     to_gray,
 )
 from tests.pipeline.conftest import DPI, degrade, ink_bbox, render_page
@@ -205,6 +205,16 @@ def test_helpers_convert_colour_and_shrink_by_the_shorter_side() -> None:
     assert small.shape == (1500, 1000) and scale == 0.5
     sideways, _ = downscale(np.zeros((2000, 3000), np.uint8), 1000)
     assert sideways.shape == (1000, 1500)
+
+
+def isolated_specks(ink: np.ndarray, max_area: int,
+                    distance: int) -> tuple[np.ndarray, list[tuple[int, tuple[int, ...]]]]:
+    """``speck_pixels`` as a label image holding the specks (0 elsewhere), with each
+    speck's ``(label, (x, y, w, h))``: what the checks below compare."""
+    rows, cols, labels_of, specks = speck_pixels(ink, max_area, distance)
+    labels = np.zeros(ink.shape, np.int32)
+    labels[rows, cols] = labels_of
+    return labels, specks
 
 
 def specks_labelling_the_whole_page(ink: np.ndarray, max_area: int,
