@@ -59,9 +59,17 @@ def test_watch_with_the_database_unreachable_says_so_and_moves_nothing(tmp_path:
     assert scan.exists() and sorted(p.name for p in inbox.iterdir()) == ["tờ khai.png"]
 
 
-def stop_all(office: Office, proxy: SwitchableProxy) -> None:
-    office.kill_all()
-    proxy.down()
+def serving_behind(office: Office, proxy: SwitchableProxy,
+                   watcher_env: dict[str, str] | None = None
+                   ) -> Iterator[tuple[Office, SwitchableProxy]]:
+    """A worker and a watcher started for ``office``, both stopped with ``proxy`` at the end."""
+    office.start("worker", "worker")
+    office.start("watcher", "watch", env=watcher_env)
+    try:
+        yield office, proxy
+    finally:
+        office.kill_all()
+        proxy.down()
 
 
 def under_way(office: Office, shas: set[str], count: int) -> bool:
@@ -118,12 +126,7 @@ def office_with_proxy(tmp_path: Path, s3_server: S3Server, postgres_url: str,
         tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS, "sohoa-outage",
         **office_settings("sohoa-outage-test", SOHOA_S3__ENDPOINT=proxy.endpoint,
                           SOHOA_PROCESSING_LEASE_MINUTES="0.25"))
-    office.start("worker", "worker")
-    office.start("watcher", "watch")
-    try:
-        yield office, proxy
-    finally:
-        stop_all(office, proxy)
+    yield from serving_behind(office, proxy)
 
 
 def test_a_store_outage_in_the_middle_of_a_batch_loses_nothing(
@@ -141,13 +144,7 @@ def office_with_cut_api(tmp_path: Path, s3_server: S3Server, postgres_url: str,
     proxy.up()
     office = open_office(tmp_path, s3_server, postgres_url, prefect_api_url, STATIONS,
                          "sohoa-api-outage", **office_settings("sohoa-api-outage-test"))
-    office.start("worker", "worker")
-    office.start("watcher", "watch",
-                 env={"PREFECT_API_URL": f"http://{proxy.endpoint}/api"})
-    try:
-        yield office, proxy
-    finally:
-        stop_all(office, proxy)
+    yield from serving_behind(office, proxy, {"PREFECT_API_URL": f"http://{proxy.endpoint}/api"})
 
 
 def test_runs_not_submitted_while_the_prefect_api_is_cut_are_submitted_once_it_is_back(
@@ -193,12 +190,7 @@ def office_with_cut_database(tmp_path: Path, s3_server: S3Server, postgres_url: 
     proxy.up()
     office.env["SOHOA_DATABASE_URL"] = database.set(port=proxy.port).render_as_string(
         hide_password=False)
-    office.start("worker", "worker")
-    office.start("watcher", "watch")
-    try:
-        yield office, proxy
-    finally:
-        stop_all(office, proxy)
+    yield from serving_behind(office, proxy)
 
 
 def test_a_database_outage_in_the_middle_of_a_batch_loses_nothing(
