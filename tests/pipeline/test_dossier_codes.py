@@ -158,6 +158,11 @@ def test_the_serial_a_reading_ends_with(read, serial):
     ("…-6001", 7, False),  # one zero more than bars: one of them is not shown by a bar
     ("…-8001", 8, False),  # an 8: a barred zero could be taken for one, and an 8 for it
     ("…-6002", 8, False),  # another digit differs
+    # The dash between day and serial lost, or read as a digit: the day and serial agree.
+    ("000.00.21.H27:2411280001", 0, True), ("000.00.21.H27:24112850001", 0, True),
+    ("000.00.21.H27:24112850007", 0, False),  # another serial
+    ("000.00.21.H27:24112650001", 0, False),  # another day
+    ("000.00.21.H27:241128550001", 0, False),  # twelve digits: which is the serial?
 ])
 def test_a_serial_agrees_with_another_reading(read, bars, agrees):
     assert serial_agrees(CODE, read, bars) is agrees
@@ -311,6 +316,23 @@ def test_a_code_printed_with_barred_zeros_is_given_when_the_bars_account_for_its
         document = reread_receipt(doctypes, first, CODE, {UNIT}, barred_zeros=bars)
         assert document.own_code is None
         assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_second_reading_is_given_when_the_first_ran_day_and_serial_together(doctypes):
+    """
+    GIVEN a receipt whose code the page read with the dash before its serial read as a «5»
+    («…H27:24112850001», refused), and whose line read again gives the code whole
+    WHEN analysed with the office's units
+    THEN the second reading is given: its unit is the office's, its day the received day, and
+    the first reading's last ten digits are its day and serial; a run ending in another
+    serial leaves it in review
+    """
+    first = "000.00.21.H27:24112850001"
+    assert reread_receipt(doctypes, first, None, {UNIT}).own_code is None
+    assert reread_receipt(doctypes, first, CODE, {UNIT}).own_code == CODE
+    other = reread_receipt(doctypes, "000.00.21.H27:24112850007", CODE, {UNIT})
+    assert other.own_code is None
+    assert other.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
 
 
 def dated_receipt(doctypes, first: str, second: str | None):
