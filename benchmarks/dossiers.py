@@ -29,7 +29,8 @@ Printed per part and tier:
 
 - document-boundary F1: pages that start a document, as the contract's rules (§5) place them
   on the truth (titled pages start one; cover sheets start a dossier and are none);
-- pages assigned to the right dossier, overall and on stacks whose receipts are barcoded;
+- pages assigned to the right dossier, overall and on stacks whose receipts are barcoded, and
+  how many of them joined it in doubt (in review saying so: assembled, to be confirmed);
 - pages assigned to a wrong dossier without their document going to review (the costly error);
 - both indicators (contract §6) as the assembled dossiers give them and as the true dossiers
   do, given the same documents' statuses: equal unless assembly erred.
@@ -144,6 +145,9 @@ class Score:
     starts_found: int = 0
     starts_right: int = 0
     right_dossier: int = 0
+    # Of those, pages whose document joined it in doubt (in review saying why: a receipt's
+    # code that could not be checked, office/dossiers.py): assembled, but to be confirmed.
+    right_in_doubt: int = 0
     coded_pages: int = 0
     coded_right: int = 0
     wrong_unreviewed: int = 0
@@ -160,7 +164,8 @@ class Score:
 
     def add(self, other: Score) -> None:
         for name in ("stacks", "late_files", "pages", "starts_true", "starts_found",
-                     "starts_right", "right_dossier", "coded_pages", "coded_right",
+                     "starts_right", "right_dossier", "right_in_doubt", "coded_pages",
+                     "coded_right",
                      "wrong_unreviewed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.outcomes += other.outcomes
@@ -335,6 +340,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
         for true in (t for t in trues if t.template != "cover_sheet"):
             right = assignment.code == true.dossier
             score.right_dossier += right
+            score.right_in_doubt += right and assignment.doubt is not None
             score.coded_pages += true.coded
             score.coded_right += true.coded and right
             score.wrong_unreviewed += (not right and assignment.code is not None
@@ -464,7 +470,7 @@ def print_scores(scores: dict[tuple[str, str], Score], seconds: float) -> None:
     table = Table(title=f"sohoa dossiers ({total.stacks} stacks and {total.late_files} late "
                         f"results, {total.pages} pages, {seconds:.0f} s)")
     for column in ("part", "tier", "stacks", "late", "pages", "boundary F1", "right dossier",
-                   "right dossier (coded)", "wrong, not reviewed", "in review",
+                   "… in doubt", "right dossier (coded)", "wrong, not reviewed", "in review",
                    "digitized / e-result rate, assembled", "… from the truth"):
         table.add_column(column, justify="left" if column in ("part", "tier") else "right")
     for (part, tier), s in scores.items():
@@ -473,7 +479,8 @@ def print_scores(scores: dict[tuple[str, str], Score], seconds: float) -> None:
         coded = f"{s.coded_right / s.coded_pages:.3f}" if s.coded_pages else "–"
         reviewed = sum(o.reviewed for o in s.outcomes)
         table.add_row(part, tier, str(s.stacks), str(s.late_files), str(s.pages), f"{s.f1:.3f}",
-                      f"{s.right_dossier / s.pages:.3f}", coded,
+                      f"{s.right_dossier / s.pages:.3f}", f"{s.right_in_doubt / s.pages:.3f}",
+                      coded,
                       f"{s.wrong_unreviewed / s.pages:.2%}", f"{reviewed}/{len(s.outcomes)}",
                       assembled_indicators(s.outcomes).rates(),
                       true_indicators(s.outcomes).rates())

@@ -43,6 +43,9 @@ class DocumentFacts:
     # like a receipt: a receipt whose title was not read (pipeline/document.py
     # ``DocumentAnalysis.untitled_receipt``).
     untitled_receipt: bool
+    # A receipt's code left out in doubt that readings of its line agree on
+    # (pipeline/document.py ``provisional_code``): its dossier is assembled under it, in review.
+    provisional_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,12 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     disputed: str | None = None  # a cover sheet's code its receipt contradicts
     for document in documents:
         if _opens_dossier(document):
-            current = _receipt_assignment(document, receipt_fallback)
-            assignments.append(current if document.role is DocumentRole.RECEIPT
-                               or current.doubt else Assignment(current.code, (
+            opened = _receipt_assignment(document, receipt_fallback)
+            assignments.append(opened if document.role is DocumentRole.RECEIPT
+                               or opened.doubt else Assignment(opened.code, (
                                    _UNTITLED_DOUBT if document.own_code else _LIKE_A_RECEIPT)))
-            disputed = document.cover_code if current.doubt else None
+            disputed = document.cover_code if opened.doubt else None
+            current = _after_provisional(opened, document)
         elif document.cover_code and document.cover_code == disputed:
             # Either the sheet or the receipt is of another dossier, and so may these be: they
             # join the sheet's dossier by their place in the stack, and go to review.
@@ -134,7 +138,8 @@ def file_dossiers(analysed: list[DocumentAnalysis], doctypes: list[DocTypeDefini
     (``assign_dossiers``, ``fallback`` the code of the folder it came from): as
     flows/tasks.py stores them and benchmarks/dossiers.py scores them."""
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
-    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt)
+    facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt,
+                           d.provisional_code)
              for d, role in zip(analysed, roles, strict=True)]
     assignments = assign_dossiers(facts, fallback)
     return ([replace(fact, role=role)
@@ -168,7 +173,24 @@ def _receipt_assignment(receipt: DocumentFacts, fallback: str | None) -> Assignm
         # The cover sheet is the first way in (§6): the receipt joins its dossier, in review.
         return Assignment(cover, f"the receipt's dossier code «{own}» differs from its cover "
                                  f"sheet's «{cover}»")
+    if not (cover or own or fallback) and receipt.provisional_code:
+        return Assignment(receipt.provisional_code, _provisional_doubt(receipt.provisional_code))
     return Assignment(cover or own or fallback)
+
+
+def _provisional_doubt(code: str) -> str:
+    return (f"its dossier code could not be checked; two readings of it agree on «{code}», "
+            f"under which its dossier is assembled: is that its code?")
+
+
+def _after_provisional(opened: Assignment, receipt: DocumentFacts) -> Assignment:
+    """What the documents after a receipt join: its dossier, and when that is a code in doubt
+    (``provisional_code``) the same, in review; they are not lost, nor given unseen."""
+    if receipt.provisional_code and opened.doubt == _provisional_doubt(receipt.provisional_code):
+        return Assignment(opened.code, f"the receipt before it has a dossier code that could "
+                                       f"not be checked («{opened.code}»): is it part of that "
+                                       f"dossier?")
+    return opened
 
 
 def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:

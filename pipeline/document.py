@@ -31,6 +31,7 @@ from pipeline.values.dossier_codes import (
     codes_in_words,
     day_serial_as_read,
     mend_unit,
+    read_code,
     serial_agrees,
     written_day_agrees,
 )
@@ -50,6 +51,9 @@ class Analysis:
     classification: Classification
     extraction: Extraction
     assessment: Assessment
+    # The dossier code left out that readings of its line agree on (:func:`provisional_code`):
+    # its documents are assembled under it in review, not lost.
+    provisional_code: str | None = None
 
     @property
     def doc_type(self) -> str:
@@ -86,6 +90,12 @@ class DocumentAnalysis:
         if "dossier_code" in self.analysis.extraction.doubts:
             return dossier_code_of(self.codes)
         return untitled_receipt_code(self.analysis.doc_type, self.codes)
+
+    @property
+    def provisional_code(self) -> str | None:
+        """The dossier code its documents are assembled under in review when it has none of
+        its own (:func:`provisional_code`): None when it has one, or no reading agrees."""
+        return None if self.own_code is not None else self.analysis.provisional_code
 
     @property
     def untitled_receipt(self) -> bool:
@@ -170,8 +180,12 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
         extraction = with_day_of_issue(extraction, definition, units, pages)
         extraction = with_code_readings(extraction, definition, units, pages)
         extraction = with_barcode_codes(extraction, definition, pages)
+        provisional = provisional_code(extraction, definition, units, pages)
+        if provisional is not None:
+            extraction = _naming_provisional(extraction, definition, provisional)
     assessment = assess_document(classification, extraction, pages, definition, review)
-    return Analysis(classification, extraction, assessment)
+    return Analysis(classification, extraction, assessment,
+                    provisional if definition is not None else None)
 
 
 def dossier_code_key(definition: DocTypeDefinition) -> str | None:
@@ -528,3 +542,57 @@ def with_barcode_codes(extraction: Extraction, definition: DocTypeDefinition,
                                      bbox=symbol.bbox, valid=True)
         doubts.pop(key, None)
     return Extraction(fields=fields, doubts=doubts, notes=dict(extraction.notes))
+
+
+def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
+                     units: frozenset[str], pages: list[PageOcr]) -> str | None:
+    """The code a dossier-code field left out in doubt is assembled under, in review: the one
+    code (its unit mended, :func:`mend_unit`) that two readings of its line read whole and
+    alike (the page's, the second, the third enlarged: pipeline/ocr/code_reread.py), whose
+    day is a day of a code's era that no day the receipt writes contradicts (the received
+    day, or its own date above the code, when read). Its serial then rests on two readings
+    agreeing, not on the page's reading as a given code's does, and its day may be unchecked:
+    not enough to give it, enough for its dossier to be assembled and looked at rather than
+    lost (its documents go to review naming it; office/dossiers.py). None when the field was
+    given, no units are configured, or no code or several are read so.
+
+    Seed 23 tuning: a mild receipt read «…-8459» on the page and «…-0459» twice on its line
+    (its face bars zeros); a clean one whose received day reads «ngày T- tháng TỦ», its code
+    «…-015-» on the page and «…-0154» twice."""
+    key = dossier_code_key(definition)
+    if not units or key is None or key in extraction.fields or key not in extraction.doubts:
+        return None
+    if any(is_dossier_code(code.text) for page in pages for code in page.codes):
+        return None  # a symbol's code is exact: with_barcode_codes decided
+    received = received_day(extraction, definition.field(key).dated_by)
+    votes: dict[str, set[str]] = {}
+    for page in pages:
+        for reading in page.code_readings:
+            known = received or dated_above(page, reading.bbox)
+            for source, read in (("page", read_code(fold(reading.first))),
+                                 ("enlarged" if reading.enlarged else "second", reading.code)):
+                code = _plausible(read, units, known)
+                if code is not None:
+                    votes.setdefault(code, set()).add(source)
+    agreed = [code for code, sources in votes.items() if len(sources) > 1]
+    return agreed[0] if len(agreed) == 1 else None
+
+
+def _plausible(code: str | None, units: frozenset[str], day: str | None) -> str | None:
+    """``code`` with its unit mended when its unit is the office's (or one digit from exactly
+    one), its day a day of a code's era, and ``day`` (the receipt's, when read) its day."""
+    mended = mend_unit(code, units).code if code is not None else None
+    if mended is None or code_era_day(code_iso_day(mended) or "") is None:
+        return None
+    return mended if day is None or carries_date(mended, day) else None
+
+
+def _naming_provisional(extraction: Extraction, definition: DocTypeDefinition, code: str
+                        ) -> Extraction:
+    """The dossier-code doubt saying which code its documents are assembled under."""
+    key = dossier_code_key(definition) or ""
+    doubt = extraction.doubts[key]
+    doubts = {**extraction.doubts, key: replace(doubt, reason=(
+        f"{doubt.reason}; two readings of its line agree on «{code}», under which its "
+        f"dossier is assembled for review"))}
+    return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))

@@ -88,6 +88,9 @@ class CodeReading(BaseModel):
     # Islands of ink inside the glyphs' holes erased before this reading: the bars or dots of
     # a face's zeros (no other character of a code has any), which Tesseract reads 6, 8 or 9.
     barred_zeros: int = 0
+    # Read from the line enlarged twice (a third reading, made where the first two disagree):
+    # Tesseract's errors on a face's digits differ with their size.
+    enlarged: bool = False
 
 
 class PageOcr(BaseModel):

@@ -22,8 +22,8 @@ RECEIPT, COMPONENT, RESULT = DocumentRole.RECEIPT, DocumentRole.COMPONENT, Docum
 
 
 def facts(role: DocumentRole, cover: str | None = None, own: str | None = None,
-          untitled: bool = False) -> DocumentFacts:
-    return DocumentFacts(role, cover, own, untitled)
+          untitled: bool = False, provisional: str | None = None) -> DocumentFacts:
+    return DocumentFacts(role, cover, own, untitled, provisional)
 
 
 @pytest.mark.parametrize(("documents", "fallback", "expected"), [
@@ -111,6 +111,32 @@ def test_a_receipt_whose_code_was_not_read_is_never_merged_into_the_dossier_befo
     assert (first.code, form_a.code) == (A, A)
     assert second.code is None and form_b.code is None
     assert "no readable dossier code" in form_b.doubt
+
+
+def test_a_receipt_whose_code_is_in_doubt_assembles_its_dossier_in_review():
+    """
+    GIVEN two dossiers in one stack, the second receipt's code left out but read alike by two
+    readings of its line as B (a provisional code)
+    WHEN assigned
+    THEN the second receipt and the form after it join B, each in review saying why; the
+    first dossier is untouched
+    """
+    first, form_a, second, form_b = assign_dossiers(
+        [facts(RECEIPT, own=A), facts(COMPONENT), facts(RECEIPT, provisional=B),
+         facts(COMPONENT)], None)
+    assert (first, form_a) == (Assignment(A), Assignment(A))
+    assert (second.code, form_b.code) == (B, B)
+    assert "could not be checked" in second.doubt and f"«{B}»" in second.doubt
+    assert "receipt before it" in form_b.doubt and f"«{B}»" in form_b.doubt
+
+
+def test_a_folder_or_a_cover_sheet_wins_over_a_provisional_code():
+    """A station sub-folder and a cover sheet are ways in (§6); a code in doubt is none."""
+    receipt, form = assign_dossiers([facts(RECEIPT, provisional=A), facts(COMPONENT)], B)
+    assert (receipt, form) == (Assignment(B), Assignment(B))
+    receipt, form = assign_dossiers([facts(RECEIPT, cover=B, provisional=A),
+                                     facts(COMPONENT, cover=B)], None)
+    assert (receipt, form) == (Assignment(B), Assignment(B))
 
 
 @pytest.mark.parametrize(("doc_types", "expected"), [

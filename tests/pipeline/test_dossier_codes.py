@@ -17,11 +17,12 @@ from pipeline.values.dossier_codes import (
     serial_as_read,
     written_day_agrees,
 )
-from schemas.ocr import CodeReading
+from schemas.ocr import CodeReading, PageCode
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
 
 CODE = "000.00.21.H27-241128-0001"
+OTHER = "000.00.21.H27-241128-0002"
 UNIT = "000.00.21.H27"
 
 
@@ -158,6 +159,11 @@ def test_the_serial_a_reading_ends_with(read, serial):
     ("…-6001", 7, False),  # one zero more than bars: one of them is not shown by a bar
     ("…-8001", 8, False),  # an 8: a barred zero could be taken for one, and an 8 for it
     ("…-6002", 8, False),  # another digit differs
+    # The dash between day and serial lost, or read as a digit: the day and serial agree.
+    ("000.00.21.H27:2411280001", 0, True), ("000.00.21.H27:24112850001", 0, True),
+    ("000.00.21.H27:24112850007", 0, False),  # another serial
+    ("000.00.21.H27:24112650001", 0, False),  # another day
+    ("000.00.21.H27:241128550001", 0, False),  # twelve digits: which is the serial?
 ])
 def test_a_serial_agrees_with_another_reading(read, bars, agrees):
     assert serial_agrees(CODE, read, bars) is agrees
@@ -311,6 +317,23 @@ def test_a_code_printed_with_barred_zeros_is_given_when_the_bars_account_for_its
         document = reread_receipt(doctypes, first, CODE, {UNIT}, barred_zeros=bars)
         assert document.own_code is None
         assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+def test_a_second_reading_is_given_when_the_first_ran_day_and_serial_together(doctypes):
+    """
+    GIVEN a receipt whose code the page read with the dash before its serial read as a «5»
+    («…H27:24112850001», refused), and whose line read again gives the code whole
+    WHEN analysed with the office's units
+    THEN the second reading is given: its unit is the office's, its day the received day, and
+    the first reading's last ten digits are its day and serial; a run ending in another
+    serial leaves it in review
+    """
+    first = "000.00.21.H27:24112850001"
+    assert reread_receipt(doctypes, first, None, {UNIT}).own_code is None
+    assert reread_receipt(doctypes, first, CODE, {UNIT}).own_code == CODE
+    other = reread_receipt(doctypes, "000.00.21.H27:24112850007", CODE, {UNIT})
+    assert other.own_code is None
+    assert other.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
 
 
 def dated_receipt(doctypes, first: str, second: str | None):
@@ -473,3 +496,67 @@ def test_a_code_given_whose_line_reads_another_serial_again_goes_to_review(docty
         CodeReading(code="960.00.21.H27-241128-0001", first=CODE, bbox=(100, 100, 900, 140))]})
     (document,) = analyse_file([same], doctypes, ReviewOptions(), units=frozenset({UNIT}))
     assert document.own_code == CODE
+
+
+def read_thrice(doctypes, first: str, second: str, third: str | None, lines=None,
+                codes=None):
+    """A receipt whose code line was read ``first`` on the page (at confidence 20), ``second``
+    on its own and ``third`` enlarged (None: not read so)."""
+    page = make_page(lines or receipt_reading(first), confidences={
+        word: 20.0 for word in first.split()})
+    readings = [CodeReading(code=second, first=first, bbox=(100, 100, 900, 140))]
+    if third:
+        readings.append(CodeReading(code=third, first=first, bbox=(100, 100, 900, 140),
+                                    enlarged=True))
+    page = page.model_copy(update={"code_readings": readings, "codes": codes or []})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    return document
+
+
+def test_a_code_read_alike_twice_on_its_line_is_a_provisional_code_in_review(doctypes):
+    """
+    GIVEN a receipt whose code the page read with its serial's zero as an 8 («…-8001»), and
+    whose line read again, then enlarged, gives the code twice
+    WHEN analysed with the office's units
+    THEN the code is not given (its serial rests on two readings of the line, the page's
+    disagreeing) but is its provisional code: the receipt goes to review naming it
+    """
+    document = read_thrice(doctypes, "000.00.21.H27-241128-8001", CODE, CODE)
+    assert document.own_code is None
+    assert document.provisional_code == CODE
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert f"agree on «{CODE}»" in document.analysis.extraction.doubts["dossier_code"].reason
+
+
+def test_a_provisional_code_without_a_received_day_rests_on_two_readings(doctypes):
+    """GIVEN a receipt whose received time was not read, its code read «…-000-» on the page
+    and whole twice on its line WHEN analysed THEN that code is its provisional code"""
+    first = "000.00.21.H27-241128-000-"
+    lines = [line for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    document = read_thrice(doctypes, first, CODE, CODE, lines)
+    assert (document.own_code, document.provisional_code) == (None, CODE)
+
+
+@pytest.mark.parametrize(("first", "second", "third", "why"), [
+    ("000.00.21.H27-241128-8001", CODE, None, "one reading of the line only"),
+    ("000.00.21.H27-241128-8001", CODE, "000.00.21.H27-241128-0007", "the readings disagree"),
+    ("000.00.21.H27-241126-8001", "000.00.21.H27-241126-0001",
+     "000.00.21.H27-241126-0001", "its day is not the received day"),
+    ("000.00.21.H27-241128-8001", "960.00.21.H27-241128-0001",
+     "960.00.21.H27-241128-0001", "no unit of the office"),
+    ("000.00.21.H27-241199-8001", "000.00.21.H27-241199-0001",
+     "000.00.21.H27-241199-0001", "no day of the calendar"),
+])
+def test_no_provisional_code_without_two_readings_agreeing_on_a_plausible_code(
+        doctypes, first, second, third, why):
+    document = read_thrice(doctypes, first, second, third)
+    assert document.provisional_code is None, why
+    assert document.own_code is None
+
+
+def test_a_barcode_leaves_no_provisional_code(doctypes):
+    """A symbol's code is exact (§6): it decides, not two readings of the print."""
+    symbol = PageCode(text=OTHER, format="QRCode", bbox=(0, 0, 10, 10))
+    document = read_thrice(doctypes, "000.00.21.H27-241128-8001", CODE, CODE, codes=[symbol])
+    assert document.provisional_code is None
+    assert document.own_code == OTHER
