@@ -28,6 +28,7 @@ from typing import Any
 from office.dossiers import assemble, index_people, roles_in_file
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
+from pipeline.document import dossier_code_key
 from pipeline.values import Value, ValueContext
 from pipeline.values.validate import is_in_order
 from schemas.document import DossierDocument, ExtractedField
@@ -107,18 +108,25 @@ def apply_review(services: Services, record_id: str, reviewer: str,
     new_type = doc_type or record.doc_type or UNKNOWN_TYPE
     fields = corrected_fields(record, definition_for(services, new_type), corrections)
     document = verified_document(stored_document(services, record), new_type, fields)
-    store_document(services, record, document)
     review = Review(record_id=record.id, reviewer=reviewer, note=note or None,
                     flow_run_id=flow_run_id, changes=review_changes(record, new_type, fields))
     record_changes: dict[str, Any] = {
         "fields": {key: field.model_dump(mode="json") for key, field in fields.items()},
         "review_reasons": []}
+    role = record.role
     if new_type != (record.doc_type or UNKNOWN_TYPE):
+        role = role_after_retyping(services, record, new_type)
         record_changes["doc_type"] = new_type
-        record_changes["role"] = role_after_retyping(services, record, new_type).value
+        record_changes["role"] = role.value
+    moved = dossier_moves(services, record, role, definition_for(services, new_type), fields)
+    if record.id in moved:
+        record_changes["dossier_code"] = moved[record.id]
+        document = document.model_copy(update={"dossier_code": moved[record.id]})
+    document = document.model_copy(update={"role": role})
+    store_document(services, record, document)
     try:
         verified, entries = ReviewRepository(services.repository.engine).verify(
-            review, **record_changes)
+            review, moved={k: v for k, v in moved.items() if k != record.id}, **record_changes)
     except StatusTransitionError as error:
         resync_document(services, record.id, document)
         raise NotReviewableError(f"record {record.id} was changed while it was being "
@@ -127,9 +135,46 @@ def apply_review(services: Services, record_id: str, reviewer: str,
     if verified.original_key:
         services.store.set_tags(verified.original_key, {"status": verified.status.value})
     index_people(services, verified)  # a corrected ID number is found under its new value
-    if verified.dossier_code:  # a verified document may complete its dossier
-        assemble(services, {verified.dossier_code})
+    refile_documents(services, {k: v for k, v in moved.items() if k != record.id})
+    # A verified document may complete its dossier; one a receipt left has lost it.
+    assemble(services, {code for code in (verified.dossier_code, record.dossier_code) if code})
     return ReviewOutcome(record=verified, document=document, entries=entries)
+
+
+def dossier_moves(services: Services, record: DossierRecord, role: DocumentRole | None,
+                  definition: DocTypeDefinition | None,
+                  fields: Mapping[str, ExtractedField]) -> dict[str, str]:
+    """Record id → dossier code for a receipt whose reviewed dossier code is not the one it
+    is filed under (none, when its code was refused; another, when the pipeline assembled
+    its dossier under a code two readings agreed on, office/dossiers.py): the receipt, and
+    the documents after it in its file that were filed with it, up to the next receipt, go
+    to the dossier the reviewer's code names. A person's reading of the code is the surest
+    there is (contract §6: the receipt's code is how its documents join a dossier)."""
+    key = dossier_code_key(definition) if definition is not None else None
+    if key is None or role != DocumentRole.RECEIPT or key not in fields:
+        return {}
+    code = str(fields[key].value)
+    if code == record.dossier_code:
+        return {}
+    moves = {record.id: code}
+    first = services.repository.require(record.part_of) if record.part_of else record
+    members = [first, *services.repository.parts_of(first.id)]
+    after = members[[member.id for member in members].index(record.id) + 1:]
+    for member in after:
+        if member.role == DocumentRole.RECEIPT or member.dossier_code != record.dossier_code:
+            break
+        moves[member.id] = code
+    return moves
+
+
+def refile_documents(services: Services, moved: Mapping[str, str]) -> None:
+    """Rewrite the stored JSON of records a review moved to another dossier (``moved``: id →
+    code; their rows were moved with the review), so that each names its dossier."""
+    for record_id, code in moved.items():
+        record = services.repository.require(record_id)
+        if record.json_key:
+            document = stored_document(services, record)
+            store_document(services, record, document.model_copy(update={"dossier_code": code}))
 
 
 def check_reviewable(record: DossierRecord) -> None:

@@ -10,6 +10,7 @@ reviewers from verifying one record at once (the second gets StatusTransitionErr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,11 +56,13 @@ class ReviewRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def verify(self, review: Review, **record_changes: Any) -> tuple[DossierRecord,
-                                                                     list[ReviewEntry]]:
+    def verify(self, review: Review, *, moved: Mapping[str, str] | None = None,
+               **record_changes: Any) -> tuple[DossierRecord, list[ReviewEntry]]:
         """Set the record ``verified`` with ``record_changes`` (fields, review_reasons,
         doc_type, …) and write its audit rows atomically: the status row (old status →
         verified) first, then one row per entry of ``review.changes`` (which holds no status).
+        ``moved`` (record id → dossier code) files other records under another dossier in the
+        same transaction: the documents that follow a receipt whose code the review gave.
 
         Raises StatusTransitionError when the record is not in a status that may become
         verified (someone else verified it first), RecordNotFoundError for an unknown id.
@@ -73,6 +76,8 @@ class ReviewRepository:
                 records = RecordRepository(connection)  # type: ignore[arg-type]
                 before = records.require(review.record_id)
                 record = records.set_status(review.record_id, Status.VERIFIED, **record_changes)
+                for record_id, code in (moved or {}).items():
+                    records.update(record_id, dossier_code=code)
                 status = Change(STATUS_TARGET, before.status.value, record.status.value)
                 entries = _entries(review, (status, *review.changes), moment)
                 with Session(connection, expire_on_commit=False) as session:

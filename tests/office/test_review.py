@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import interfaces.cli_review as cli_review
 import office.services
 from interfaces.cli_review import review_app
+from office.dossiers import assemble
 from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
@@ -342,3 +343,77 @@ def test_document_model_reads_the_rewritten_json(services: Services) -> None:
     apply_review(services, record.id, "lan", PHONE_FIXED)
     document = DossierDocument.model_validate(stored_json(services, record))
     assert document.status is Status.VERIFIED
+
+
+# -- a receipt's dossier code given in review files its dossier ---------------------------
+
+CODE_A = "000.00.21.H27-241128-0001"
+CODE_B = "000.00.21.H27-241128-0007"
+
+
+def stack_of(services: Services, receipt_code: str | None,
+             receipt_fields: dict[str, Any]) -> list[Any]:
+    """A split file as the pipeline files it: a receipt (dossier ``receipt_code``), a form
+    after it in its dossier, then a second receipt of a dossier of its own."""
+    receipt = waiting_record(services, fields=receipt_fields, name="lô.pdf")
+    form = waiting_record(services, status=Status.DIGITIZED, doc_type="birth_registration",
+                          fields={}, name="lô.pdf#2")
+    other = waiting_record(services, status=Status.DIGITIZED, name="lô.pdf#3")
+    other_code = "000.00.21.H27-241128-0009"
+    services.repository.update(receipt.id, role="receipt", dossier_code=receipt_code, part=1,
+                               parts=3)
+    services.repository.update(form.id, role="component", dossier_code=receipt_code,
+                               part_of=receipt.id, part=2, parts=3)
+    services.repository.update(other.id, role="receipt", dossier_code=other_code,
+                               part_of=receipt.id, part=3, parts=3)
+    assemble(services, {code for code in (receipt_code, other_code) if code})
+    return [services.repository.require(r.id) for r in (receipt, form, other)]
+
+
+def filed_under(services: Services, record_id: str) -> tuple[str | None, str | None]:
+    """The record's dossier as its row and as its stored JSON say."""
+    record = services.repository.require(record_id)
+    return record.dossier_code, stored_json(services, record).get("dossier_code")
+
+
+def test_a_refused_receipt_code_given_in_review_files_the_receipt_and_its_documents(
+        services: Services) -> None:
+    """GIVEN a receipt whose code was refused (no dossier) and the form filed with it WHEN
+    the reviewer gives the code THEN both are filed under that dossier, the receipt its
+    receipt; the next receipt of the file keeps its own dossier."""
+    without_code = {k: v for k, v in RECEIPT_FIELDS.items() if k != "dossier_code"}
+    receipt, form, other = stack_of(services, None, without_code)
+
+    apply_review(services, receipt.id, "lan", {**PHONE_FIXED, "dossier_code": CODE_B})
+
+    assert filed_under(services, receipt.id) == (CODE_B, CODE_B)
+    assert filed_under(services, form.id) == (CODE_B, CODE_B)
+    assert filed_under(services, other.id)[0] == other.dossier_code
+    dossier = services.dossiers.get(CODE_B)
+    assert dossier is not None and dossier.receipt_id == receipt.id
+    assert [r.id for r in services.dossiers.records_of(CODE_B)] == [receipt.id, form.id]
+
+
+def test_a_provisional_code_corrected_in_review_moves_the_dossier(services: Services) -> None:
+    """GIVEN a dossier assembled under a code two readings agreed on (in review) WHEN the
+    reviewer corrects the receipt's code THEN the receipt and its form move to the corrected
+    dossier and the provisional one, named by no record, is gone."""
+    receipt, form, _ = stack_of(services, CODE_A, RECEIPT_FIELDS)
+    assert services.dossiers.get(CODE_A) is not None
+
+    outcome = apply_review(services, receipt.id, "lan", {**PHONE_FIXED, "dossier_code": CODE_B})
+
+    assert outcome.document.dossier_code == CODE_B and outcome.record.dossier_code == CODE_B
+    assert filed_under(services, form.id) == (CODE_B, CODE_B)
+    assert services.dossiers.get(CODE_A) is None
+    assert services.dossiers.get(CODE_B).receipt_id == receipt.id
+
+
+def test_a_receipt_code_confirmed_in_review_moves_nothing(services: Services) -> None:
+    receipt, form, _ = stack_of(services, CODE_A, RECEIPT_FIELDS)
+
+    apply_review(services, receipt.id, "lan", PHONE_FIXED)
+
+    assert filed_under(services, receipt.id)[0] == CODE_A
+    assert filed_under(services, form.id)[0] == CODE_A
+    assert services.dossiers.get(CODE_A).receipt_id == receipt.id
