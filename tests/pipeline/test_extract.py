@@ -303,6 +303,31 @@ def test_rows_group_words_of_one_printed_line_left_to_right():
     assert [r.text for r in rows] == ["Giới tính: Nam", "Dân tộc: Kinh"]
 
 
+def _grown_up(page, text: str, by: int):
+    """The page with the word ``text`` made ``by`` pixels taller upwards (a blot over it)."""
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] - by, w.bbox[2], w.bbox[3])})
+        if w.text == text else w for w in line.words]}) for line in page.lines]
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_word_made_tall_by_a_blot_stays_in_its_own_row(receipt):
+    """
+    GIVEN a value's first word twice as tall as the others, grown upwards over the row above
+    (a blot over its accents: «Chứng» 112 px among words of 50 on a hard tuning receipt at
+    seed 43, which gave «thực bản sao từ bản chính»)
+    WHEN rows are built and the value read
+    THEN the word is in its own row and the value whole
+    """
+    page = _grown_up(make_page(["Email: an@gmail.com",
+                                "Nội dung yêu cầu giải quyết: Chứng thực bản sao"]), "Chứng", 45)
+    assert [r.text for r in build_rows(page)] == [
+        "Email: an@gmail.com", "Nội dung yêu cầu giải quyết: Chứng thực bản sao"]
+    fields = extract_fields([page], receipt)
+    assert fields["request_content"].value == "Chứng thực bản sao"
+    assert fields["email"].value == "an@gmail.com"
+
+
 def test_no_text_gives_no_fields(birth):
     extraction = extract_fields([make_page([])], birth)
     assert extraction.fields == {} and extraction.doubts == {}
