@@ -209,3 +209,13 @@ def test_a_numbered_district_read_with_a_letter_for_its_one_is_that_district():
 def test_an_address_ending_in_a_units_word_without_its_name_is_cut(value, cut):
     problem = kind_named("address").problem(value, value)
     assert (problem == UNNAMED_UNIT_PROBLEM) is cut
+
+
+@pytest.mark.parametrize(("value", "misread"), [
+    # a hard tuning form at seed 41: «huyện» read «Ruyện» before a listed district
+    ("Ủy ban nhân dân xã Ea Phê, Ruyện Krông Pắc", True),
+    ("Ủy ban nhân dân xã Ea Phê, huyện Krông Pắc", False),
+    ("thôn 3, xã Hùng Lợi, Tuyên Quang", False),  # a province's own word, not a prefix's
+])
+def test_a_units_prefix_misread_by_a_letter_before_a_listed_name_is_a_problem(value, misread):
+    assert (check_places(value).problem is not None) is misread
