@@ -1161,3 +1161,21 @@ def test_a_parent_s_cccd_and_birth_year_are_two_printings_of_the_year(birth):
     extraction = extract_fields([make_page(lines)], birth)
     assert extraction.fields.keys().isdisjoint({"mother_birth_year", "requester_id_number"})
     assert "the CCCD writes 1990" in extraction.doubts["mother_birth_year"].reason
+
+
+def test_an_address_whose_digits_a_second_reading_read_otherwise_is_left_out(receipt):
+    """
+    GIVEN a receipt whose e-mail word the English second reading read with other digits
+    («khoiho89@yahoo.com» at 87, again «khoiho80@yahoo.com»: a clean tuning receipt at
+    seed 41 gave the first)
+    WHEN extracted
+    THEN the address is a doubt naming both readings, not a field
+    """
+    page = make_page(["Email: khoiho89@yahoo.com"], confidences={"khoiho89@yahoo.com": 87})
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"reread": "khoiho80@yahoo.com"}) if "@" in w.text else w
+        for w in line.words]}) for line in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})], receipt)
+    assert "email" not in extraction.fields
+    assert "khoiho80@yahoo.com" in extraction.doubts["email"].reason
+    assert extract_fields([page], receipt)["email"].value == "khoiho89@yahoo.com"
