@@ -336,7 +336,8 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     (a name read more surely in ordinary case, the commune most copies agree on); refused
     when its copies leave the spelling in doubt (``ValueKind.copies_problem``)."""
     context = doctype.context(fdef)
-    doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context)
+    doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context,
+                                     candidate.weakest)
     if doubt is not None:
         return replace(candidate, problem=candidate.problem or doubt)
     respelt = fdef.kind.respell(str(candidate.field.value), candidate.weakest, copies, context)

@@ -142,8 +142,8 @@ class Address(Text):
                 spelt = spelt[:unit.head] + respell(read, winner) + spelt[unit.end:]
         return None if spelt == value else (spelt, weakest)
 
-    def copies_problem(self, value: str, copies: Copies,
-                       context: ValueContext = NO_CONTEXT) -> str | None:
+    def copies_problem(self, value: str, copies: Copies, context: ValueContext = NO_CONTEXT,
+                       weakest: float = 100.0) -> str | None:
         """A commune the document spells two ways equally often, as read: which one is right
         cannot be told (a tuning letter read «Hoằng Quy» three times and «Hoằng Quỳ» three
         times, both communes of Hoằng Hóa, and gave the wrong one in two fields)."""

@@ -560,6 +560,23 @@ def test_a_name_typed_in_capitals_takes_the_accents_of_its_printed_copy(receipt)
     assert values(extract_fields([page], receipt))["applicant_name"] == "Nguyễn Bảo Hằng"
 
 
+@pytest.mark.parametrize("typed", ["NGUYỄN BẢO HUYỆN", "NGUYỄN BẢO HUYỀN"])
+def test_a_copy_spelling_one_of_two_names_the_value_reads_otherwise_is_a_doubt(receipt, typed):
+    """
+    GIVEN the applicant's name in capitals, read «HUYỆN» (no name) or «HUYỀN», and printed
+          again under the signature, read surer «Huyên» (a mild tuning form at seed 43 read
+          «Huyền» so and gave «Huyên» from that copy): «Huyên» and «Huyền» are both names
+    WHEN extracted
+    THEN the name is not given: which was printed cannot be told
+    """
+    page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                      f"Tiếp nhận hồ sơ của: {typed}", "NGƯỜI NỘP HỒ SƠ",
+                      "Nguyễn Bảo Huyên"], confidences={typed.split()[-1]: 80.0})
+    extraction = extract_fields([page], receipt)
+    assert "applicant_name" not in extraction
+    assert "Huyên / Huyền" in extraction.doubts["applicant_name"].reason
+
+
 def test_administrative_phrases_get_their_accents(birth):
     lines = replaced(BIRTH_FORM, "Kính gửi", "Kính gửi: Ủy ban nhần dân xã Thạch Hạ, tỉnh Nghệ Án")
     fields = values(extract_fields([make_page(lines)], birth))
