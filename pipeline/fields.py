@@ -203,7 +203,8 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
         confidence = max(confidence, round(CLOSED_VOCABULARY_CONFIDENCE * label_score / 100, 3))
     # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
     problem = (fdef.kind.problem(str(value), text, context) or read_two_ways(used)
-               or letters_read_two_ways(used, str(value), fdef, context))
+               or letters_read_two_ways(used, str(value), fdef, context)
+               or address_read_two_ways(used, fdef))
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem, note=note)
@@ -248,6 +249,18 @@ def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinit
             continue
         return f"has a word read two ways («{strip_edges(word.text)}», enlarged «{word.reread}»)"
     return None
+
+
+def address_read_two_ways(words: list[ValueWord], fdef: FieldDefinition) -> str | None:
+    """Why an e-mail address cannot be given: a word of it the second reading in English
+    (``pipeline.ocr.reread.reread_emails``) read with other letters or digits, which no
+    list can decide between."""
+    if fdef.kind.name != "email":
+        return None
+    doubted = next((w for w in words if w.reread is not None), None)
+    if doubted is None:
+        return None
+    return f"was read two ways («{strip_edges(doubted.text)}», again «{doubted.reread}»)"
 
 
 def _listed_words(value: str, context: ValueContext) -> set[str]:
@@ -323,7 +336,8 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     (a name read more surely in ordinary case, the commune most copies agree on); refused
     when its copies leave the spelling in doubt (``ValueKind.copies_problem``)."""
     context = doctype.context(fdef)
-    doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context)
+    doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context,
+                                     candidate.weakest)
     if doubt is not None:
         return replace(candidate, problem=candidate.problem or doubt)
     respelt = fdef.kind.respell(str(candidate.field.value), candidate.weakest, copies, context)

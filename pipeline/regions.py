@@ -626,14 +626,26 @@ _FOOT_READERS: dict[str, Callable[[PageLayout], Placed | None]] = {
 }
 
 
+def own_pages(pages: list[PageLayout]) -> list[PageLayout]:
+    """The first page and those after it up to the next that prints a header of its own (the
+    national motto: a document prints it on its first page only, Decree 30, Appendix I), which
+    opens another document. A tuning file of two notices gave the first one's number and date
+    with the second one's signer."""
+    end = next((i for i, layout in enumerate(pages) if i and read_header(layout) is not None),
+               len(pages))
+    return pages[:end]
+
+
 def read_positions(pages: list[PageLayout], doctype: DocTypeDefinition) -> dict[str, Placed]:
     """The positioned fields' words: the header's on the first page (the one with the title),
-    the signature block's on the last page that has one."""
+    the signature block's on the last of the document's own pages that has one
+    (``own_pages``)."""
     positioned = [f for f in doctype.fields if f.position is not None]
     if not positioned or not pages:
         return {}
     found: dict[str, Placed] = {}
     header = read_header(pages[0])
+    foot_pages = own_pages(pages)
     kinds = next((f.vocabulary for f in doctype.fields if f.position == "kind"), [])
     for fdef in positioned:
         placed = None
@@ -642,7 +654,7 @@ def read_positions(pages: list[PageLayout], doctype: DocTypeDefinition) -> dict[
         elif header is not None and fdef.position == "subject":
             placed = read_subject(pages[0], header, kinds)
         elif fdef.position in _FOOT_READERS:
-            placed = next((p for layout in reversed(pages)
+            placed = next((p for layout in reversed(foot_pages)
                            if (p := _FOOT_READERS[fdef.position](layout)) is not None), None)
         if placed is not None and placed.tokens:
             found[fdef.key] = placed

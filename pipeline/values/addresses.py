@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.text import fold, match_key, strip_edges
+from pipeline.text import fold, match_key, nfc, strip_edges
+from pipeline.values.gazetteer import PREFIXES
 from pipeline.values.kinds import NO_CONTEXT, Copies, Text, ValueContext
 from pipeline.values.normalize import Value
 from pipeline.values.places import (
@@ -84,6 +85,20 @@ def marks_unlike_units(value: str) -> str | None:
     return None
 
 
+UNNAMED_UNIT_PROBLEM = "ends in a unit's word without its name: the next line was not read"
+# The words of units' prefixes (``PREFIXES``: «thành phố», «thị xã», «tỉnh» …), in small
+# letters as they are printed: a name's words are capitalised («xã Yên Thành»).
+_PREFIX_WORDS = frozenset(word for prefix, _ in PREFIXES for word in prefix.split())
+
+
+def ends_in_unit_word(value: str) -> bool:
+    """Whether the value ends in a word of a unit's prefix («…, quận Hải Châu, thành»: the
+    wrapped «phố Đà Nẵng» was lost, given so on a mild tuning form at seed 43), which no
+    unit's name is without its name after it."""
+    words = value.rstrip(" ,.;").split()
+    return bool(words) and nfc(words[-1]) in _PREFIX_WORDS
+
+
 @dataclass(frozen=True)
 class Address(Text):
     """Free text whose unit names are known; see the module's doc."""
@@ -93,6 +108,8 @@ class Address(Text):
         the problems of free text."""
         if read.rstrip().endswith(","):
             return CUT_OFF_PROBLEM
+        if ends_in_unit_word(value):
+            return UNNAMED_UNIT_PROBLEM
         number = _MISREAD_NUMBER.search(value) or _MISREAD_UNIT_NUMBER.search(value)
         if number:
             return f"has «{number.group()}», a number with a letter read for a digit?"
@@ -125,8 +142,8 @@ class Address(Text):
                 spelt = spelt[:unit.head] + respell(read, winner) + spelt[unit.end:]
         return None if spelt == value else (spelt, weakest)
 
-    def copies_problem(self, value: str, copies: Copies,
-                       context: ValueContext = NO_CONTEXT) -> str | None:
+    def copies_problem(self, value: str, copies: Copies, context: ValueContext = NO_CONTEXT,
+                       weakest: float = 100.0) -> str | None:
         """A commune the document spells two ways equally often, as read: which one is right
         cannot be told (a tuning letter read «Hoằng Quy» three times and «Hoằng Quỳ» three
         times, both communes of Hoằng Hóa, and gave the wrong one in two fields)."""

@@ -19,8 +19,9 @@ from importlib import resources
 import yaml
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.text import fold
 from pipeline.values.kinds import NO_CONTEXT, ValueContext, ValueKind
-from pipeline.values.normalize import Value
+from pipeline.values.normalize import Value, email_in
 
 PROVIDERS_FILE = "email_providers.yaml"
 # A domain name part OCR made up rather than read: digits mixed into letters («gmai1»), or
@@ -94,6 +95,26 @@ def local_doubt(address: str) -> str | None:
     return None
 
 
+# A footnote marker a label carries, read as the value's first word («(2)», «2):»).
+_FOOTNOTE = re.compile(r"\(?\d{1,2}\)[:.]?|\d{1,2}[:.]")
+
+
+def pieces_doubt(read: str) -> str | None:
+    """Why the address may be a piece of what was printed (None: it is all of it): words
+    of letters or digits read beside it, where OCR read a dot as a space («nam ho@hatinh.gov
+    vn» for «nam.ho@hatinh.gov.vn», given as «ho@hatinh.gov» on a mild tuning receipt at
+    seed 41). Which pieces belong to it cannot be told."""
+    text, found = email_in(read)
+    if found is None:
+        return None
+    folded = fold(text)
+    before = [w for w in folded[:found.start()].split() if not _FOOTNOTE.fullmatch(w)]
+    beside = [w for w in before + folded[found.end():].split() if any(c.isalnum() for c in w)]
+    if beside:
+        return f"was read with words beside it («{' '.join(beside)}»): a piece of the address?"
+    return None
+
+
 @dataclass(frozen=True)
 class Email(ValueKind):
     """An e-mail address; its domain mended to a major provider's when one letter off
@@ -107,4 +128,4 @@ class Email(ValueKind):
                 context: ValueContext = NO_CONTEXT) -> str | None:
         """A domain OCR seems to have made up (see ``domain_doubt``), or a digit of the name
         read as a letter (``local_doubt``)."""
-        return domain_doubt(value) or local_doubt(value)
+        return domain_doubt(value) or local_doubt(value) or pieces_doubt(read)

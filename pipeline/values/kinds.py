@@ -103,10 +103,11 @@ class ValueKind:
         confidence it comes with; None when the copies give none."""
         return None
 
-    def copies_problem(self, value: str, copies: Copies,
-                       context: ValueContext = NO_CONTEXT) -> str | None:
+    def copies_problem(self, value: str, copies: Copies, context: ValueContext = NO_CONTEXT,
+                       weakest: float = 100.0) -> str | None:
         """Why the value's copies in the document leave its spelling in doubt (None: they
-        do not, or the kind does not judge them)."""
+        do not, or the kind does not judge them); ``weakest`` is the lowest confidence of
+        the value's words, as ``respell`` takes it."""
         return None
 
     def check_known_names(self, value: str) -> PlaceCheck | None:

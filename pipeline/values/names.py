@@ -91,6 +91,20 @@ def name_word_problem(value: str, context: ValueContext = NO_CONTEXT) -> str | N
     return None
 
 
+def respelt_between_names(value: str, spelt: str) -> str | None:
+    """Why a copy's spelling of a name cannot stand for the value's: a word the two read
+    otherwise that the copy spells as one of several names sharing its letters («LƯƠNG THỊ
+    HUYỆN» twice, «Lương Thị Huyên» under the signature: «Huyên» and «Huyền» are both names,
+    and a mild tuning form at seed 43 gave «Huyên» for «Huyền» from that copy)."""
+    _, by_letters = _name_words()
+    for read, copy in zip(value.split(), spelt.split(), strict=False):
+        names = by_letters.get(fold(copy), ())
+        if nfc(read.lower()) != nfc(copy.lower()) and len(set(names)) > 1:
+            return (f"has «{read}», printed again «{copy}»: which of «{' / '.join(names)}» "
+                    "cannot be told")
+    return None
+
+
 @dataclass(frozen=True)
 class PersonName(ValueKind):
     """A person's (or an organisation's) name; see the module's doc."""
@@ -120,6 +134,22 @@ class PersonName(ValueKind):
         reads tone marks far better than on a name typed in capitals («HẰNG» read «HĂNG»). A
         copy that is the same name but for accents, all its words read more surely than the
         value's weakest word, gives the spelling (the surest such copy)."""
+        best = self._best_copy(value, weakest, copies, context)
+        if best is None or respelt_between_names(value, best[0]) is not None:
+            return None  # left for copies_problem, or spelt as read
+        return best
+
+    def copies_problem(self, value: str, copies: Copies, context: ValueContext = NO_CONTEXT,
+                       weakest: float = 100.0) -> str | None:
+        """The copy ``respell`` would spell the value as spells a word as one of several
+        names with the same letters, which the value reads otherwise
+        (``respelt_between_names``): which was printed cannot be told."""
+        best = self._best_copy(value, weakest, copies, context)
+        return respelt_between_names(value, best[0]) if best is not None else None
+
+    def _best_copy(self, value: str, weakest: float, copies: Copies,
+                   context: ValueContext) -> tuple[str, float] | None:
+        """The surest copy of the name spelt otherwise, read more surely than ``weakest``."""
         best: tuple[str, float] | None = None
         # Copies are read as names without the organisation prefixes, as extraction did
         # before kinds owned this step.

@@ -205,11 +205,17 @@ def normalize_email(text: str) -> str | None:
     """Lowercase ASCII, spaces Tesseract put around «@» and «.» removed, «@» read as «(2» or
     «(@» mended. An address has no diacritics, so a tone mark OCR put on a letter
     («thỉnh.vo@…») is dropped (``fold`` keeps every other character)."""
+    text, found = email_in(text)
+    return re.sub(r"\s+", "", fold(text)[found.start():found.end()]) if found else None
+
+
+def email_in(text: str) -> tuple[str, re.Match[str] | None]:
+    """The text with «@» misreadings mended (see ``normalize_email``) and where in its folded
+    form the address stands."""
     if "@" not in text:
         text = re.sub(r"(?<=\w)\(2(?=\w)", "@", text)
     text = re.sub(r"[()]\s*@|@\s*[()]", "@", text)
-    found = _search("email", text)
-    return re.sub(r"\s+", "", fold(text)[found.start():found.end()]) if found else None
+    return text, _search("email", text)
 
 
 def normalize_integer(text: str) -> int | None:

@@ -60,6 +60,8 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
             start, end = found.span()
             mended = "".join(p.upper() if o.isupper() else p.lower()
                              for o, p in zip(value[start:end], phrase, strict=True))
+            if any(c.islower() for c in value[start:end]):
+                mended = _inner_case(mended, phrase)
             if phrase.islower() and value[start].islower():
                 # A phrase of small letters whose first word is read small is small
                 # throughout: «thành Lập» is a capital misread (tuning receipt).
@@ -70,6 +72,15 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
                 mended = mended[0].upper() + mended[1:]
             value = value[:start] + mended + value[end:]
     return value
+
+
+def _inner_case(printed: str, phrase: str) -> str:
+    """A phrase not printed in capitals, each word's letters after its first in the phrase's
+    case: a capital inside a word of small letters is a misread («ỦY ban nhân dân» given so
+    on a hard tuning form at seed 41); a word's first letter keeps its printed case («Thành
+    phố» opens a name)."""
+    return "".join(m if i == 0 or not phrase[i - 1].isalpha() else p
+                   for i, (m, p) in enumerate(zip(printed, phrase, strict=True)))
 
 
 # A phrase this long (letters and spaces, without accents) read with one letter wrong is still

@@ -342,10 +342,33 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
             result.value = result.value[:start] + spelt + result.value[start + len(read):]
     # After a commune, whose names are not listed, such debris cannot be told from the name:
     # a hyphen set apart before one or two letters ends no Vietnamese place name.
+    misread = _misread_prefix(result.value, gazetteer)
+    if misread and result.problem is None:
+        result.problem = misread
     debris = _END_DEBRIS.search(result.value)
     if debris and result.problem is None:
         result.problem = f"ends in «{debris.group().strip()}», which a speck or the margin made"
     return result
+
+
+# One-word unit prefixes (folded) whose misreading by a letter hides their unit.
+_PREFIX_WORDS = ("huyen", "quan", "tinh", "phuong")
+
+
+def _misread_prefix(value: str, gazetteer: Gazetteer) -> str | None:
+    """Why a part of the value is a unit whose prefix was misread by a letter: a word one
+    letter from a one-word prefix, before a listed district's or province's name («xã Ea
+    Phê, Ruyện Krông Pắc», given on a hard tuning form at seed 41). The letters before a
+    listed name are no other word («Tuyên Quang» is a province, «Quang» none)."""
+    names = {fold(n) for n in (*gazetteer.districts, *gazetteer.provinces)}
+    for part in value.split(","):
+        words = part.split()
+        if len(words) < 2 or fold(" ".join(words[1:])) not in names:
+            continue
+        first = fold(words[0])
+        if any(Levenshtein.distance(first, p) == 1 for p in _PREFIX_WORDS):
+            return f"has «{words[0]}» before «{' '.join(words[1:])}»: a unit's prefix misread?"
+    return None
 
 
 def apply_mends(value: str, mends: dict[str, str]) -> str:

@@ -114,8 +114,10 @@ def is_plausible_word(word: str) -> bool:
     if not core:
         return True
     if any(c.isdigit() for c in core):
-        # Numbers and codes («12», «04a/ĐK», «CT01»); a toned small letter among digits is a
-        # misread letter («1ĩnh» for «Tĩnh»).
-        return not any(c.islower() and _split_tone(c)[1] for c in core)
+        # Numbers and codes («12», «04a/ĐK», «CT01», «50.000đ»); a small letter with a tone
+        # or a vowel's mark among digits is a misread word («1ĩnh» for «Tĩnh», «Câ6» for
+        # «Cấp» on a clean tuning receipt at seed 41): codes write no marked vowel.
+        return not any(c.islower() and len(unicodedata.normalize("NFD", c)) > 1
+                       for c in core)
     parts = [p for p in core.replace("/", "-").split("-") if p]
     return all(is_syllable(p) or is_abbreviation(p) for p in parts)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.values.emails import domain_doubt, local_doubt, mend_domain, nearest_provider
+from pipeline.values.emails import (
+    domain_doubt,
+    local_doubt,
+    mend_domain,
+    nearest_provider,
+)
+from pipeline.values.normalize import normalize_email
+from pipeline.values.registry import kind_named
 
 
 @pytest.mark.parametrize(("read", "mended"), [
@@ -50,3 +57,14 @@ def test_other_domains_in_doubt_are_named(address: str, doubtful: bool) -> None:
 ])
 def test_a_digit_of_the_name_read_as_a_letter_is_a_doubt(address: str, doubtful: bool) -> None:
     assert (local_doubt(address) is not None) is doubtful
+
+
+@pytest.mark.parametrize(("read", "doubtful"), [
+    ("nam ho@hatinh.gov vn", True),  # a mild tuning receipt at seed 41: dots read as spaces
+    ("an.le@gmail. com", False),  # a space after a dot: still all of the address
+    ("(2) an.le@gmail.com.", False),  # a label's footnote marker read before it
+])
+def test_words_read_beside_an_address_leave_it_in_doubt(read: str, doubtful: bool) -> None:
+    value = normalize_email(read)
+    assert value is not None
+    assert (kind_named("email").problem(value, read) is not None) is doubtful

@@ -303,6 +303,31 @@ def test_rows_group_words_of_one_printed_line_left_to_right():
     assert [r.text for r in rows] == ["Giới tính: Nam", "Dân tộc: Kinh"]
 
 
+def _grown_up(page, text: str, by: int):
+    """The page with the word ``text`` made ``by`` pixels taller upwards (a blot over it)."""
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] - by, w.bbox[2], w.bbox[3])})
+        if w.text == text else w for w in line.words]}) for line in page.lines]
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_word_made_tall_by_a_blot_stays_in_its_own_row(receipt):
+    """
+    GIVEN a value's first word twice as tall as the others, grown upwards over the row above
+    (a blot over its accents: «Chứng» 112 px among words of 50 on a hard tuning receipt at
+    seed 43, which gave «thực bản sao từ bản chính»)
+    WHEN rows are built and the value read
+    THEN the word is in its own row and the value whole
+    """
+    page = _grown_up(make_page(["Email: an@gmail.com",
+                                "Nội dung yêu cầu giải quyết: Chứng thực bản sao"]), "Chứng", 45)
+    assert [r.text for r in build_rows(page)] == [
+        "Email: an@gmail.com", "Nội dung yêu cầu giải quyết: Chứng thực bản sao"]
+    fields = extract_fields([page], receipt)
+    assert fields["request_content"].value == "Chứng thực bản sao"
+    assert fields["email"].value == "an@gmail.com"
+
+
 def test_no_text_gives_no_fields(birth):
     extraction = extract_fields([make_page([])], birth)
     assert extraction.fields == {} and extraction.doubts == {}
@@ -533,6 +558,23 @@ def test_a_name_typed_in_capitals_takes_the_accents_of_its_printed_copy(receipt)
                       "Tiếp nhận hồ sơ của: NGUYỄN BẢO HĂNG", "NGƯỜI NỘP HỒ SƠ",
                       "Nguyễn Bảo Hằng"], confidences={"HĂNG": 80.0})
     assert values(extract_fields([page], receipt))["applicant_name"] == "Nguyễn Bảo Hằng"
+
+
+@pytest.mark.parametrize("typed", ["NGUYỄN BẢO HUYỆN", "NGUYỄN BẢO HUYỀN"])
+def test_a_copy_spelling_one_of_two_names_the_value_reads_otherwise_is_a_doubt(receipt, typed):
+    """
+    GIVEN the applicant's name in capitals, read «HUYỆN» (no name) or «HUYỀN», and printed
+          again under the signature, read surer «Huyên» (a mild tuning form at seed 43 read
+          «Huyền» so and gave «Huyên» from that copy): «Huyên» and «Huyền» are both names
+    WHEN extracted
+    THEN the name is not given: which was printed cannot be told
+    """
+    page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                      f"Tiếp nhận hồ sơ của: {typed}", "NGƯỜI NỘP HỒ SƠ",
+                      "Nguyễn Bảo Huyên"], confidences={typed.split()[-1]: 80.0})
+    extraction = extract_fields([page], receipt)
+    assert "applicant_name" not in extraction
+    assert "Huyên / Huyền" in extraction.doubts["applicant_name"].reason
 
 
 def test_administrative_phrases_get_their_accents(birth):
@@ -1136,3 +1178,21 @@ def test_a_parent_s_cccd_and_birth_year_are_two_printings_of_the_year(birth):
     extraction = extract_fields([make_page(lines)], birth)
     assert extraction.fields.keys().isdisjoint({"mother_birth_year", "requester_id_number"})
     assert "the CCCD writes 1990" in extraction.doubts["mother_birth_year"].reason
+
+
+def test_an_address_whose_digits_a_second_reading_read_otherwise_is_left_out(receipt):
+    """
+    GIVEN a receipt whose e-mail word the English second reading read with other digits
+    («khoiho89@yahoo.com» at 87, again «khoiho80@yahoo.com»: a clean tuning receipt at
+    seed 41 gave the first)
+    WHEN extracted
+    THEN the address is a doubt naming both readings, not a field
+    """
+    page = make_page(["Email: khoiho89@yahoo.com"], confidences={"khoiho89@yahoo.com": 87})
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"reread": "khoiho80@yahoo.com"}) if "@" in w.text else w
+        for w in line.words]}) for line in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})], receipt)
+    assert "email" not in extraction.fields
+    assert "khoiho80@yahoo.com" in extraction.doubts["email"].reason
+    assert extract_fields([page], receipt)["email"].value == "khoiho89@yahoo.com"

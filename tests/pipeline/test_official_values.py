@@ -99,3 +99,14 @@ def test_a_date_with_its_day_marked_as_handwritten_is_no_date():
     assert value is not None and not kind.validate(value) and "tháng 3 năm 2025" in str(value)
     assert "day written by hand" in (kind.problem(str(value), f"ngày {HAND} tháng 3") or "")
     assert kind.problem("2025-03-05", "ngày 05 tháng 3 năm 2025") is None
+
+
+@pytest.mark.parametrize(("number", "misread"), [
+    ("121/TB-UBNL", True),  # a clean tuning notice at seed 41 gave it for «121/TB-UBND»
+    ("7/HDNL-VP", True),
+    ("121/TB-UBND", False), ("575/UBND-KTTH", False), ("12/2024/QĐ-UBND", False),
+    ("5/HĐND-VP", False), ("4/UBDT-VP", False),  # another body's own abbreviation
+])
+def test_a_symbol_one_letter_from_a_bodys_abbreviation_is_a_misread(number, misread):
+    problem = KINDS["document_number"].problem(number, number)
+    assert (problem is not None) is misread

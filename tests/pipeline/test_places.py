@@ -2,7 +2,9 @@
 
 import pytest
 
+from pipeline.values.addresses import UNNAMED_UNIT_PROBLEM
 from pipeline.values.places import apply_mends, check_places, find_units, load_gazetteer
+from pipeline.values.registry import kind_named
 
 
 @pytest.mark.parametrize(("read", "spelt"), [
@@ -195,3 +197,25 @@ def test_a_numbered_district_read_with_a_letter_for_its_one_is_that_district():
     assert (check.value, check.problem, check.repaired) == (
         "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", None, True)
     assert check_places("phường Bến Nghé, Quận X, Thành phố Hồ Chí Minh").problem is not None
+
+
+@pytest.mark.parametrize(("value", "cut"), [
+    # a mild tuning form at seed 43: «phố Đà Nẵng» wrapped to a line that was not read
+    ("Trạm y tế phường Thạch Thang, quận Hải Châu, thành", True),
+    ("xóm 3, xã Diễn Kỷ, huyện", True),
+    ("xã Yên Thành, huyện Yên Thành, tỉnh Nghệ An", False),  # a name's word, capitalised
+    ("tổ dân phố 5, phường Thạch Linh, thành phố Hà Tĩnh, tỉnh Hà Tĩnh", False),
+])
+def test_an_address_ending_in_a_units_word_without_its_name_is_cut(value, cut):
+    problem = kind_named("address").problem(value, value)
+    assert (problem == UNNAMED_UNIT_PROBLEM) is cut
+
+
+@pytest.mark.parametrize(("value", "misread"), [
+    # a hard tuning form at seed 41: «huyện» read «Ruyện» before a listed district
+    ("Ủy ban nhân dân xã Ea Phê, Ruyện Krông Pắc", True),
+    ("Ủy ban nhân dân xã Ea Phê, huyện Krông Pắc", False),
+    ("thôn 3, xã Hùng Lợi, Tuyên Quang", False),  # a province's own word, not a prefix's
+])
+def test_a_units_prefix_misread_by_a_letter_before_a_listed_name_is_a_problem(value, misread):
+    assert (check_places(value).problem is not None) is misread

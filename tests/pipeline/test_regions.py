@@ -450,3 +450,18 @@ def test_a_number_is_print_only_when_it_touches_its_symbol(printed, given):
     if given is None:
         assert "document_number" not in extraction
         assert "by hand" in extraction.doubts["document_number"].reason
+
+
+def test_the_signature_block_is_the_first_documents_when_a_second_follows():
+    """
+    GIVEN a file of two letters, each with its header and signature block (a tuning file at
+    seed 41 held two notices and gave the second one's signer with the first one's number)
+    WHEN it is extracted
+    THEN every positioned field is the first letter's: its number and its signer
+    """
+    second = [[(w, t.replace("575/UBND-KTTH", "69/UBND-KTTH").replace("Trần Thị Mai",
+                                                                      "Lê Văn Bình"))
+               for w, t in row] for row in LETTER]
+    values = _values([placed_page(LETTER), placed_page(second, number=2)])
+    assert values["document_number"] == "575/UBND-KTTH"
+    assert values["signer_name"] == "Trần Thị Mai"

@@ -34,6 +34,9 @@ def test_words_of_values():
     assert is_abbreviation("UBND") and not is_abbreviation("Ubnd")
     assert all(is_plausible_word(w) for w in ["12", "04a/ĐK", "CT01", "(bản", "sao)", "1,"])
     assert not is_plausible_word("1ĩnh")  # «Tĩnh» with its T read as 1
+    # «Cấp» with its p read as 6 (a clean tuning receipt, seed 41): a vowel's mark, no tone
+    assert not is_plausible_word("Câ6") and not is_plausible_word("ươ1")
+    assert is_plausible_word("50.000đ") and is_plausible_word("12A")
 
 
 @pytest.mark.parametrize(("word", "placements"), [
