@@ -507,14 +507,40 @@ class RawValue:
     after: str = ""  # the label's row after it and the row below (a date written in words)
 
 
+# A word this many value-word heights or more right of the value's last word, that OCR read
+# weakly (below ``FAR_WEAK_CONFIDENCE``) as it did every word after it, is noise in the blank
+# space after the value, not the value: a hard tuning receipt at seed 53 gave the applicant as
+# «Phan Thu Phượng Tủy» from «PHAN THU PHƯỢNG» (91-93) and a speck read «tủy» (42) 1 300
+# pixels to its right, past a 4-pixel «:».
+FAR_GAP_HEIGHTS = 6.0
+FAR_WEAK_CONFIDENCE = 60.0
+
+
+def _far_noise(kept: list[Token], rest: list[Token]) -> bool:
+    """Whether ``rest`` (starting with a word with letters or digits) is weak noise far
+    right of the value words ``kept`` (see ``FAR_GAP_HEIGHTS``)."""
+    words = [t for t in kept if t.key]
+    if not words:
+        return False
+    last, first = words[-1].word.bbox, rest[0].word.bbox
+    height = max(_height(t) for t in words)
+    return (first[0] - last[2] >= FAR_GAP_HEIGHTS * height
+            and all(t.word.confidence < FAR_WEAK_CONFIDENCE for t in rest if t.key))
+
+
 def trim_value(tokens: list[Token]) -> tuple[list[Token], bool]:
     """Value tokens up to the first dot leader; True when a leader ended them.
 
     Leading punctuation («:») is skipped. What follows a leader is blank space or debris
-    Tesseract read from the dots, so it is never part of the value.
+    Tesseract read from the dots, so it is never part of the value; nor is weak noise far
+    right of the value (``FAR_GAP_HEIGHTS``), with the marks before it.
     """
     kept: list[Token] = []
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        if token.key and _far_noise(kept, tokens[index:]):
+            while kept and not kept[-1].key:
+                kept.pop()
+            return kept, False
         if is_debris(token.text) or has_leader(token.text):
             head = cut_at_leader(token.text)
             if has_alnum(head) and not is_debris(token.text):

@@ -341,6 +341,14 @@ def checked_word(word: OcrWord, digits: str) -> OcrWord:
     return word
 
 
+def lost_zero(core: str, digits: str) -> bool:
+    """Whether the digit reading of a two-digit part is the first reading without its
+    leading zero («05» read «5»): the same number, whichever reading is right about the
+    zero. Both digit readings of a mild contrast_fill receipt's minutes «05» and count «02»
+    read «5» and «2» (tuning, seed 53), which left its times and count out."""
+    return len(core) == 2 and core[0] == "0" and digits.rstrip(_TRAILING) == core[1:]
+
+
 def checked_part(word: OcrWord, digits: str) -> OcrWord:
     """A date part after its digit reading: digits read the same kept; a part the digit
     reading agrees with through ``SHORT_LOOKALIKES`` spelt with the digits; any other at
@@ -350,7 +358,8 @@ def checked_part(word: OcrWord, digits: str) -> OcrWord:
         # A separator the digit reading put inside a part («0-4» for «04», the leader before
         # it, tuning contrast_boxed) is no other digit.
         if digits.rstrip(_TRAILING) == core or (
-                digits_of(digits) == core and not digits.strip(WHITELIST)):
+                digits_of(digits) == core and not digits.strip(WHITELIST)) or lost_zero(
+                    core, digits):
             return word
         return word.model_copy(update={"confidence": 0.0})
     agreed = agreed_part(word.text, digits)

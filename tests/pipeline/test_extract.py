@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
-from pipeline.extract import build_rows, extract_fields, free_text_words
+from pipeline.extract import build_rows, extract_fields, free_text_words, trim_value
 from pipeline.fields import READ_TWO_WAYS
 from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
@@ -533,6 +533,40 @@ def test_a_speck_does_not_split_a_label_from_its_row(birth):
     label_line.words.insert(1, speck)
     fields = values(extract_fields([page], birth))
     assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
+
+
+def test_weak_noise_far_right_of_a_name_is_not_part_of_it(receipt):
+    """
+    GIVEN «PHAN THU PHƯỢNG» (91-93) on the row below its label, then, 1 300 pixels to its
+          right past a 4-pixel «:» (47), noise read «tủy» (42): a hard tuning receipt at seed
+          53, given as «Phan Thu Phượng Tủy»
+    WHEN extracted
+    THEN the name ends where the value's words do
+    """
+    page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Tiếp nhận hồ sơ của ông/bà:",
+                      "PHAN THU PHƯỢNG"], confidences={"PHAN": 93.0, "THU": 92.0, "PHƯỢNG": 91.0})
+    words = page.lines[2].words
+    top, bottom = words[-1].bbox[1], words[-1].bbox[3]
+    words.append(OcrWord(text=":", confidence=46.5, bbox=(1522, bottom - 15, 1526, bottom - 13)))
+    words.append(OcrWord(text="tủy", confidence=41.7, bbox=(1987, top + 6, 2045, bottom + 5)))
+    assert values(extract_fields([page], receipt)) == {"applicant_name": "Phan Thu Phượng"}
+
+
+def test_a_weak_word_near_a_value_or_far_among_sure_ones_stays_in_it():
+    """
+    GIVEN a value whose last word, a word space after the others, was read weakly (41), and
+          one whose sure words stand far apart with a weak one among them
+    WHEN the value's words are trimmed
+    THEN both are kept whole: only weak words far right of all the value's words are cut
+    """
+    near = build_rows(make_page(["PHAN THU PHƯỢNG"], confidences={"PHƯỢNG": 41.0}))[0]
+    assert [t.text for t in trim_value(near.tokens)[0]] == ["PHAN", "THU", "PHƯỢNG"]
+    page = make_page(["Nam"])
+    words = page.lines[0].words
+    words.append(OcrWord(text="Kinh", confidence=41.0, bbox=(900, 100, 980, 140)))
+    words.append(OcrWord(text="Việt", confidence=95.0, bbox=(1200, 100, 1280, 140)))
+    far = build_rows(page)[0]
+    assert [t.text for t in trim_value(far.tokens)[0]] == ["Nam", "Kinh", "Việt"]
 
 
 def test_a_label_ends_at_its_colon(receipt):

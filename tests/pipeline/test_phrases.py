@@ -42,7 +42,10 @@ def test_without_phrases_only_stray_hyphens_go():
     ("Thành phế Huế", "Thành phế Huế"),  # no phrase that long: left for the checks
     ("Ủy ban nhân dâu xã", "Ủy ban nhân dân xã"),
     ("Thành phế Hồ Chí Minhx", "Thành phế Hồ Chí Minhx"),  # the word goes on: no phrase
+    # 14 letters and spaces (a mild tuning form at seed 53)
+    ("Trung tâm v tế thành phố Hà Tĩnh", "Trung tâm y tế thành phố Hà Tĩnh"),
+    ("Trung tâm v tế", "Trung tâm y tế"),
 ])
 def test_a_long_phrase_read_with_one_letter_wrong_is_the_phrase(read, mended):
-    phrases = ["thành phố Hồ Chí Minh", "Ủy ban nhân dân", "thành phố Huế"]
+    phrases = ["thành phố Hồ Chí Minh", "Ủy ban nhân dân", "thành phố Huế", "Trung tâm y tế"]
     assert mend_text(read, phrases) == mended

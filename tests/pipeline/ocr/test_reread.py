@@ -200,6 +200,32 @@ def test_a_separator_read_inside_a_short_part_is_no_other_digit(date_page):
     assert [w.confidence for w in words] == [95] * 6
 
 
+def test_a_short_part_whose_digit_reading_lost_its_leading_zero_keeps_its_confidence(date_page):
+    """
+    GIVEN a day «04» and a month «07» read «4» and «7» with digits only (a mild tuning
+          contrast_fill receipt at seed 53: minutes «05» read «5», its count «02» read «2»)
+    WHEN checked
+    THEN the readings are the same numbers and keep their confidence; a digit reading that
+    lost any other digit («0» for «04», «4» for «40») leaves the part unsure
+    """
+    image, boxes = date_page
+    page = page_of(list(zip(DATE_WORDS, boxes, strict=True)))
+    words = reread_digits(image, page, OcrOptions(), ScriptedDigits(["4", "7", "2024"])
+                          ).lines[0].words
+    assert [(w.text, w.confidence) for w in words] == [(t, 95) for t in DATE_WORDS]
+    for first, second in (("04", "0"), ("40", "4"), ("04", "14")):
+        words = read_date_scripted(date_page, first, second)
+        assert words[1].confidence == 0.0
+
+
+def read_date_scripted(date_page, day: str, digits: str) -> list[OcrWord]:
+    image, boxes = date_page
+    texts = ["ngày", day, "tháng", "07", "năm", "2024"]
+    page = page_of(list(zip(texts, boxes, strict=True)))
+    return reread_digits(image, page, OcrOptions(), ScriptedDigits([digits, "07", "2024"], [""])
+                         ).lines[0].words
+
+
 def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_page):
     """
     GIVEN the month first read «Ö7» (a hairline serif's 0, tuning contrast_boxed)
