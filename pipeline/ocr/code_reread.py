@@ -30,8 +30,8 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from pipeline.ocr import OcrEngine, OcrOptions, engine_for, parse_tsv
-from pipeline.ocr.reread import Band
+from pipeline.ocr import OcrEngine, OcrOptions, engine_for
+from pipeline.ocr.reread import Band, band_words
 from pipeline.text import fold
 from pipeline.values.dossier_codes import CODE_PATTERN, read_code
 from schemas.errors import ConfigurationError, OcrError
@@ -153,17 +153,6 @@ def erase_bars(strip: np.ndarray, bands: list[Band]) -> tuple[np.ndarray, list[i
     return erased, bars
 
 
-def _band_words(tsv: str, bands: list[Band]) -> list[list[OcrWord]]:
-    """The second reading's words of each band."""
-    found: list[list[OcrWord]] = [[] for _ in bands]
-    for word in (w for line in parse_tsv(tsv) for w in line.words):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        for index, band in enumerate(bands):
-            if band.top <= middle < band.bottom:
-                found[index].append(word)
-    return found
-
-
 # The unit part as the digits-only reading reads it when the «H» comes out as two strokes
 # («001.00.35.1143-…» for «001.00.35.H43-…» in an old-style face, tuning hard seed 23): four
 # digits where the format has «H» and two, so the first two stand for the H; or as an «H»
@@ -197,7 +186,7 @@ def _readings(strip: np.ndarray, bands: list[Band], spans: list[list[OcrWord]],
     """The code of each band of ``strip`` read once, its zeros' bars erased first."""
     strip, bars = erase_bars(strip, bands)
     tsv = engine.read_digits(strip, options, CODE_LANGUAGE, WHITELIST)
-    return [reading for words, first, count in zip(_band_words(tsv, bands), spans, bars,
+    return [reading for words, first, count in zip(band_words(tsv, bands), spans, bars,
                                                    strict=True)
             if words and (reading := reading_of(words, first, count, enlarged)) is not None]
 

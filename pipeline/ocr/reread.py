@@ -199,17 +199,23 @@ def stacked(crops: list[tuple[int, int, np.ndarray]]) -> tuple[np.ndarray, list[
     return strip, bands
 
 
-def read_strip(strip: np.ndarray, bands: list[Band], options: OcrOptions,
-               engine: OcrEngine | None = None) -> list[str]:
-    """Each band's text as read with digits only (one engine call for the strip)."""
-    tsv = (engine or engine_for(options)).read_digits(strip, options, DIGIT_LANGUAGE, WHITELIST)
-    texts = ["" for _ in bands]
+def band_words(tsv: str, bands: list[Band]) -> list[list[OcrWord]]:
+    """The words a reading of a ``stacked`` strip (Tesseract TSV) read in each band, placed
+    by their middles."""
+    found: list[list[OcrWord]] = [[] for _ in bands]
     for word in (w for line in parse_tsv(tsv) for w in line.words):
         middle = (word.bbox[1] + word.bbox[3]) / 2
         for index, band in enumerate(bands):
             if band.top <= middle < band.bottom:
-                texts[index] += word.text
-    return texts
+                found[index].append(word)
+    return found
+
+
+def read_strip(strip: np.ndarray, bands: list[Band], options: OcrOptions,
+               engine: OcrEngine | None = None) -> list[str]:
+    """Each band's text as read with digits only (one engine call for the strip)."""
+    tsv = (engine or engine_for(options)).read_digits(strip, options, DIGIT_LANGUAGE, WHITELIST)
+    return ["".join(word.text for word in words) for words in band_words(tsv, bands)]
 
 
 def reread_digits(image: np.ndarray, page: PageOcr, options: OcrOptions,
@@ -418,12 +424,7 @@ def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
     except (OcrError, ConfigurationError) as exc:
         log.warning("page %d: words not read again: %s", page.number, exc)
         return page
-    second: list[list[OcrWord]] = [[] for _ in bands]
-    for word in (w for line in parse_tsv(tsv) for w in line.words):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        for index, band in enumerate(bands):
-            if band.top <= middle < band.bottom:
-                second[index].append(word)
+    second = band_words(tsv, bands)
     changed: dict[tuple[int, int], OcrWord] = {}
     for (li, words), read in zip(pieces, second, strict=True):
         line = page.lines[li]
@@ -471,12 +472,7 @@ def reread_emails(image: np.ndarray, page: PageOcr, options: OcrOptions,
     except (OcrError, ConfigurationError) as exc:
         log.warning("page %d: addresses not read again: %s", page.number, exc)
         return page
-    second = ["" for _ in bands]
-    for word in (w for line in parse_tsv(tsv) for w in line.words):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        for index, band in enumerate(bands):
-            if band.top <= middle < band.bottom:
-                second[index] += word.text
+    second = ["".join(word.text for word in words) for words in band_words(tsv, bands)]
     changed: dict[tuple[int, int], OcrWord] = {}
     for band, text in zip(bands, second, strict=True):
         word = page.lines[band.line].words[band.word]
