@@ -106,7 +106,8 @@ def apply_review(services: Services, record_id: str, reviewer: str,
     record = services.repository.require(record_id)
     check_reviewable(record)
     new_type = doc_type or record.doc_type or UNKNOWN_TYPE
-    fields = corrected_fields(record, definition_for(services, new_type), corrections)
+    definition = definition_for(services, new_type)
+    fields = corrected_fields(record, definition, corrections)
     document = verified_document(stored_document(services, record), new_type, fields)
     review = Review(record_id=record.id, reviewer=reviewer, note=note or None,
                     flow_run_id=flow_run_id, changes=review_changes(record, new_type, fields))
@@ -118,7 +119,8 @@ def apply_review(services: Services, record_id: str, reviewer: str,
         role = role_after_retyping(services, record, new_type)
         record_changes["doc_type"] = new_type
         record_changes["role"] = role.value
-    moved = dossier_moves(services, record, role, definition_for(services, new_type), fields)
+    moved = dossier_moves(services, record, role, definition, fields)
+    followers = {key: code for key, code in moved.items() if key != record.id}
     if record.id in moved:
         record_changes["dossier_code"] = moved[record.id]
         document = document.model_copy(update={"dossier_code": moved[record.id]})
@@ -126,7 +128,7 @@ def apply_review(services: Services, record_id: str, reviewer: str,
     store_document(services, record, document)
     try:
         verified, entries = ReviewRepository(services.repository.engine).verify(
-            review, moved={k: v for k, v in moved.items() if k != record.id}, **record_changes)
+            review, moved=followers, **record_changes)
     except StatusTransitionError as error:
         resync_document(services, record.id, document)
         raise NotReviewableError(f"record {record.id} was changed while it was being "
@@ -135,7 +137,7 @@ def apply_review(services: Services, record_id: str, reviewer: str,
     if verified.original_key:
         services.store.set_tags(verified.original_key, {"status": verified.status.value})
     index_people(services, verified)  # a corrected ID number is found under its new value
-    refile_documents(services, {k: v for k, v in moved.items() if k != record.id})
+    refile_documents(services, followers)
     # A verified document may complete its dossier; one a receipt left has lost it.
     assemble(services, {code for code in (verified.dossier_code, record.dossier_code) if code})
     return ReviewOutcome(record=verified, document=document, entries=entries)

@@ -397,6 +397,20 @@ def is_letter_word(word: OcrWord) -> bool:
             and not any(c.isdigit() for c in core))
 
 
+def read_enlarged(image: np.ndarray, boxes: list[tuple[int, int, OcrWord]],
+                  options: OcrOptions, engine: OcrEngine | None, language: str
+                  ) -> tuple[list[Band], list[list[OcrWord]]]:
+    """Each box's crop (line, index, word whose box it is) enlarged ``LETTER_SCALE`` times,
+    stacked into one strip, read in ``language`` with one engine call: the bands and the
+    words read in each. OcrError or ConfigurationError when the engine cannot read it."""
+    crops = [(line, index, cv2.resize(_crop(image, word), None, fx=LETTER_SCALE,
+                                      fy=LETTER_SCALE, interpolation=cv2.INTER_CUBIC))
+             for line, index, word in boxes]
+    strip, bands = stacked(crops)
+    tsv = (engine or engine_for(options)).read_digits(strip, options, language, "")
+    return bands, band_words(tsv, bands)
+
+
 def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
                    engine: OcrEngine | None = None,
                    doctypes: Sequence[DocTypeDefinition] | None = None) -> PageOcr:
@@ -414,17 +428,13 @@ def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
     pieces = value_pieces(page, doctypes)
     if not pieces:
         return page
-    crops = [(li, index, cv2.resize(_crop(image, _piece_word(page, li, words)), None,
-                                    fx=LETTER_SCALE, fy=LETTER_SCALE,
-                                    interpolation=cv2.INTER_CUBIC))
-             for index, (li, words) in enumerate(pieces)]
-    strip, bands = stacked(crops)
     try:
-        tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
+        second = read_enlarged(image, [(li, index, _piece_word(page, li, words))
+                                       for index, (li, words) in enumerate(pieces)],
+                               options, engine, LETTER_LANGUAGE)[1]
     except (OcrError, ConfigurationError) as exc:
         log.warning("page %d: words not read again: %s", page.number, exc)
         return page
-    second = band_words(tsv, bands)
     changed: dict[tuple[int, int], OcrWord] = {}
     for (li, words), read in zip(pieces, second, strict=True):
         line = page.lines[li]
@@ -463,16 +473,14 @@ def reread_emails(image: np.ndarray, page: PageOcr, options: OcrOptions,
              for wi, word in enumerate(line.words) if "@" in word.text]
     if not found:
         return page
-    crops = [(li, wi, cv2.resize(_crop(image, page.lines[li].words[wi]), None,
-                                 fx=LETTER_SCALE, fy=LETTER_SCALE, interpolation=cv2.INTER_CUBIC))
-             for li, wi in found]
-    strip, bands = stacked(crops)
     try:
-        tsv = (engine or engine_for(options)).read_digits(strip, options, EMAIL_LANGUAGE, "")
+        bands, words_read = read_enlarged(
+            image, [(li, wi, page.lines[li].words[wi]) for li, wi in found], options, engine,
+            EMAIL_LANGUAGE)
     except (OcrError, ConfigurationError) as exc:
         log.warning("page %d: addresses not read again: %s", page.number, exc)
         return page
-    second = ["".join(word.text for word in words) for words in band_words(tsv, bands)]
+    second = ["".join(word.text for word in words) for words in words_read]
     changed: dict[tuple[int, int], OcrWord] = {}
     for band, text in zip(bands, second, strict=True):
         word = page.lines[band.line].words[band.word]
