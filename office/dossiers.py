@@ -187,10 +187,15 @@ def _after_provisional(opened: Assignment, receipt: DocumentFacts) -> Assignment
     """What the documents after a receipt join: its dossier, and when that is a code in doubt
     (``provisional_code``) the same, in review; they are not lost, nor given unseen."""
     if receipt.provisional_code and opened.doubt == _provisional_doubt(receipt.provisional_code):
-        return Assignment(opened.code, f"the receipt before it has a dossier code that could "
-                                       f"not be checked («{opened.code}»): is it part of that "
-                                       f"dossier?")
+        return Assignment(opened.code, provisional_follower_doubt(opened.code))
     return opened
+
+
+def provisional_follower_doubt(code: str) -> str:
+    """The review reason of a document filed after a receipt whose code is in doubt: the
+    review of that receipt answers it (office/verification.py)."""
+    return (f"the receipt before it has a dossier code that could not be checked («{code}»): "
+            f"is it part of that dossier?")
 
 
 def derive_dossier(records: list[DossierRecord]) -> dict[str, Any] | None:

@@ -25,7 +25,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from office.dossiers import assemble, index_people, roles_in_file
+from office.dossiers import (
+    assemble,
+    index_people,
+    provisional_follower_doubt,
+    roles_in_file,
+)
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.document import dossier_code_key
@@ -39,7 +44,7 @@ from schemas.review import DOC_TYPE_TARGET, REASONS_TARGET, ReviewEntry, field_t
 from schemas.status import DigitizationStatus as Status
 from storage.objects import ObjectNotFoundError
 from storage.records import StatusTransitionError
-from storage.reviews import Change, Review, ReviewRepository
+from storage.reviews import Change, Refiling, Review, ReviewRepository
 
 UNKNOWN_TYPE = "unknown"
 REVIEWABLE = frozenset({Status.NEEDS_REVIEW, Status.DIGITIZED})
@@ -71,6 +76,9 @@ class ReviewOutcome:
     record: DossierRecord
     document: DossierDocument
     entries: list[ReviewEntry]
+    # Records in review after a reviewed receipt whose last doubt, its dossier code, the
+    # review answered: now digitized (storage/reviews.py Refiling).
+    answered: tuple[str, ...] = ()
 
 
 # -- applying a review -------------------------------------------------------------------------
@@ -119,64 +127,99 @@ def apply_review(services: Services, record_id: str, reviewer: str,
         role = role_after_retyping(services, record, new_type)
         record_changes["doc_type"] = new_type
         record_changes["role"] = role.value
-    moved = dossier_moves(services, record, role, definition, fields)
-    followers = {key: code for key, code in moved.items() if key != record.id}
-    if record.id in moved:
-        record_changes["dossier_code"] = moved[record.id]
-        document = document.model_copy(update={"dossier_code": moved[record.id]})
+    code = reviewed_receipt_code(role, definition, fields)
+    refiled = refilings(services, record, code) if code else []
+    if code and code != record.dossier_code:
+        record_changes["dossier_code"] = code
+        document = document.model_copy(update={"dossier_code": code})
     document = document.model_copy(update={"role": role})
     store_document(services, record, document)
+    store_refiled(services, refiled)  # JSON first, as for the record itself
     try:
         verified, entries = ReviewRepository(services.repository.engine).verify(
-            review, moved=followers, **record_changes)
+            review, refiled=refiled, **record_changes)
     except StatusTransitionError as error:
         resync_document(services, record.id, document)
+        resync_refiled(services, refiled)
         raise NotReviewableError(f"record {record.id} was changed while it was being "
                                  f"reviewed ({error.message}); this review was not applied"
                                  ) from error
     if verified.original_key:
         services.store.set_tags(verified.original_key, {"status": verified.status.value})
     index_people(services, verified)  # a corrected ID number is found under its new value
-    refile_documents(services, followers)
+    # A follower a reviewer (or a new run) took first is not digitized: its JSON says so.
+    resync_refiled(services, [r for r in refiled if r.answered and services.repository.require(
+        r.record_id).status is not Status.DIGITIZED])
     # A verified document may complete its dossier; one a receipt left has lost it.
     assemble(services, {code for code in (verified.dossier_code, record.dossier_code) if code})
-    return ReviewOutcome(record=verified, document=document, entries=entries)
+    answered = tuple(r.record_id for r in refiled if r.answered)
+    return ReviewOutcome(record=verified, document=document, entries=entries,
+                         answered=answered)
 
 
-def dossier_moves(services: Services, record: DossierRecord, role: DocumentRole | None,
-                  definition: DocTypeDefinition | None,
-                  fields: Mapping[str, ExtractedField]) -> dict[str, str]:
-    """Record id → dossier code for a receipt whose reviewed dossier code is not the one it
-    is filed under (none, when its code was refused; another, when the pipeline assembled
-    its dossier under a code two readings agreed on, office/dossiers.py): the receipt, and
-    the documents after it in its file that were filed with it, up to the next receipt, go
-    to the dossier the reviewer's code names. A person's reading of the code is the surest
-    there is (contract §6: the receipt's code is how its documents join a dossier)."""
+def reviewed_receipt_code(role: DocumentRole | None, definition: DocTypeDefinition | None,
+                          fields: Mapping[str, ExtractedField]) -> str | None:
+    """The dossier code a reviewed receipt carries (None for any other document). A
+    person's reading of the code is the surest there is (contract §6: the receipt's code is
+    how its documents join a dossier)."""
     key = dossier_code_key(definition) if definition is not None else None
     if key is None or role != DocumentRole.RECEIPT or key not in fields:
-        return {}
-    code = str(fields[key].value)
-    if code == record.dossier_code:
-        return {}
-    moves = {record.id: code}
-    first = services.repository.require(record.part_of) if record.part_of else record
+        return None
+    return str(fields[key].value)
+
+
+def followers(services: Services, receipt: DossierRecord) -> list[DossierRecord]:
+    """The documents after a receipt in its file that were filed with it (same dossier, or
+    none), up to the next receipt: the ones that joined its dossier by the file's rule."""
+    first = services.repository.require(receipt.part_of) if receipt.part_of else receipt
     members = [first, *services.repository.parts_of(first.id)]
-    after = members[[member.id for member in members].index(record.id) + 1:]
+    after = members[[member.id for member in members].index(receipt.id) + 1:]
+    filed = []
     for member in after:
-        if member.role == DocumentRole.RECEIPT or member.dossier_code != record.dossier_code:
+        if member.role == DocumentRole.RECEIPT or member.dossier_code != receipt.dossier_code:
             break
-        moves[member.id] = code
-    return moves
+        filed.append(member)
+    return filed
 
 
-def refile_documents(services: Services, moved: Mapping[str, str]) -> None:
-    """Rewrite the stored JSON of records a review moved to another dossier (``moved``: id →
-    code; their rows were moved with the review), so that each names its dossier."""
-    for record_id, code in moved.items():
-        record = services.repository.require(record_id)
+def refilings(services: Services, receipt: DossierRecord, code: str) -> list[Refiling]:
+    """What the review of a receipt whose code is ``code`` changes in the documents after
+    it: they go to that dossier (when the receipt was filed under none, or another: a
+    provisional code corrected), and the doubt a provisional code gave them is answered,
+    either way; one left with no doubt becomes digitized."""
+    doubt = provisional_follower_doubt(receipt.dossier_code) if receipt.dossier_code else None
+    changes = []
+    for member in followers(services, receipt):
+        reasons = tuple(reason for reason in member.review_reasons if reason != doubt)
+        answered = (member.status is Status.NEEDS_REVIEW and not reasons
+                    and len(reasons) < len(member.review_reasons))
+        if code != member.dossier_code or len(reasons) < len(member.review_reasons):
+            changes.append(Refiling(member.id, code, reasons, answered))
+    return changes
+
+
+def store_refiled(services: Services, refiled: list[Refiling]) -> None:
+    """Rewrite the stored JSON of records a review refiles, as the review will leave them:
+    each names its dossier and its remaining doubts (digitized when none is left)."""
+    for refiling in refiled:
+        record = services.repository.require(refiling.record_id)
+        if not record.json_key:
+            continue
+        update: dict[str, Any] = {"dossier_code": refiling.dossier_code,
+                                  "review_reasons": list(refiling.review_reasons)}
+        if refiling.answered:
+            update["status"] = Status.DIGITIZED
+        store_document(services, record,
+                       stored_document(services, record).model_copy(update=update))
+
+
+def resync_refiled(services: Services, refiled: list[Refiling]) -> None:
+    """Make the JSON of refiled records say what the database says, where the review did
+    not write what it meant to (it lost a race, or a reviewer took one of them first)."""
+    for refiling in refiled:
+        record = services.repository.require(refiling.record_id)
         if record.json_key:
-            document = stored_document(services, record)
-            store_document(services, record, document.model_copy(update={"dossier_code": code}))
+            resync_document(services, record.id, stored_document(services, record))
 
 
 def check_reviewable(record: DossierRecord) -> None:
@@ -342,5 +385,6 @@ def resync_document(services: Services, record_id: str, written: DossierDocument
     synced = written.model_copy(update={
         "status": current.status, "doc_type": current.doc_type or UNKNOWN_TYPE,
         "fields": {k: ExtractedField.model_validate(v) for k, v in current.fields.items()},
-        "review_reasons": list(current.review_reasons)})
+        "review_reasons": list(current.review_reasons), "dossier_code": current.dossier_code,
+        "role": current.role})
     store_document(services, current, synced)

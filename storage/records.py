@@ -179,6 +179,19 @@ class RecordRepository:
             raise self._refusal(record_id, status)
         return self.require(record_id)
 
+    def mark_answered(self, record_id: str, **changes: Any) -> bool:
+        """Move a record in review whose last doubt another review answered to
+        ``digitized``, with ``changes``; False (nothing written) when it is no longer in
+        review: a reviewer verified it, or a new run took it, first.
+
+        The one way from needs_review to digitized, kept out of TRANSITIONS so that no
+        other status change (a stale run's, say) can take it."""
+        values = {**_column_values(changes), "status": Status.DIGITIZED,
+                  "updated_at": utc_now()}
+        condition = and_(DossierRecord.id == record_id,
+                         DossierRecord.status == Status.NEEDS_REVIEW)
+        return self._update_where(condition, values, record_id)
+
     def update(self, record_id: str, *, text: str | None = None,
                **changes: Any) -> DossierRecord:
         """Write columns other than the status (keys, doc_type, fields, error, …) and, with

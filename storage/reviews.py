@@ -10,7 +10,7 @@ reviewers from verifying one record at once (the second gets StatusTransitionErr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from schemas.errors import StorageError
 from schemas.record import DossierRecord, utc_now
-from schemas.review import STATUS_TARGET, ReviewEntry, new_review_id
+from schemas.review import REASONS_TARGET, STATUS_TARGET, ReviewEntry, new_review_id
 from schemas.status import DigitizationStatus as Status
 from storage.database import database_session, describe_url
 from storage.records import RecordRepository
@@ -50,19 +50,33 @@ class Review:
     reviewed_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Refiling:
+    """Another record a review changes: a document after a reviewed receipt in its file,
+    filed under the dossier code the review gave (``dossier_code``) with the doubts left
+    once the review answered the one about that code (``review_reasons``). ``answered``:
+    none is left, and the record, in review, becomes digitized."""
+
+    record_id: str
+    dossier_code: str
+    review_reasons: tuple[str, ...]
+    answered: bool
+
+
 class ReviewRepository:
     """Review audit rows in the record database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def verify(self, review: Review, *, moved: Mapping[str, str] | None = None,
+    def verify(self, review: Review, *, refiled: Sequence[Refiling] = (),
                **record_changes: Any) -> tuple[DossierRecord, list[ReviewEntry]]:
         """Set the record ``verified`` with ``record_changes`` (fields, review_reasons,
         doc_type, …) and write its audit rows atomically: the status row (old status →
         verified) first, then one row per entry of ``review.changes`` (which holds no status).
-        ``moved`` (record id → dossier code) files other records under another dossier in the
-        same transaction: the documents that follow a receipt whose code the review gave.
+        ``refiled`` changes other records in the same transaction: the documents that follow
+        a receipt whose code the review gave (see :class:`Refiling`); one that becomes
+        digitized gets its own status and reasons rows, by the same reviewer.
 
         Raises StatusTransitionError when the record is not in a status that may become
         verified (someone else verified it first), RecordNotFoundError for an unknown id.
@@ -76,12 +90,12 @@ class ReviewRepository:
                 records = RecordRepository(connection)  # type: ignore[arg-type]
                 before = records.require(review.record_id)
                 record = records.set_status(review.record_id, Status.VERIFIED, **record_changes)
-                for record_id, code in (moved or {}).items():
-                    records.update(record_id, dossier_code=code)
                 status = Change(STATUS_TARGET, before.status.value, record.status.value)
                 entries = _entries(review, (status, *review.changes), moment)
+                others = [row for refiling in refiled
+                          for row in _refile(records, refiling, review, moment)]
                 with Session(connection, expire_on_commit=False) as session:
-                    session.add_all(entries)
+                    session.add_all([*entries, *others])
                     session.commit()  # joined: the real commit is the connection's, below
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
             raise StorageError(f"Database {describe_url(self.engine)} failed while recording "
@@ -108,6 +122,28 @@ class ReviewRepository:
 
     def _session(self) -> AbstractContextManager[Session]:
         return database_session(self.engine)
+
+
+def _refile(records: RecordRepository, refiling: Refiling, review: Review,
+            moment: datetime) -> list[ReviewEntry]:
+    """Write one refiling; the audit rows of a record it made digitized (none otherwise:
+    its dossier's move is the reviewed receipt's own change)."""
+    before = records.require(refiling.record_id)
+    if refiling.answered and records.mark_answered(
+            refiling.record_id, dossier_code=refiling.dossier_code, review_reasons=[]):
+        note = f"its doubt was answered by the review of record {review.record_id}"
+        answered = Review(record_id=refiling.record_id, reviewer=review.reviewer, note=note,
+                          flow_run_id=review.flow_run_id, changes=())
+        changes = (Change(STATUS_TARGET, before.status.value, Status.DIGITIZED.value),
+                   Change(REASONS_TARGET, list(before.review_reasons), []))
+        return _entries(answered, changes, moment)
+    if refiling.answered or before.status is not Status.NEEDS_REVIEW:
+        # Verified or taken by a new run meanwhile: only its dossier follows the receipt.
+        records.update(refiling.record_id, dossier_code=refiling.dossier_code)
+    else:
+        records.update(refiling.record_id, dossier_code=refiling.dossier_code,
+                       review_reasons=list(refiling.review_reasons))
+    return []
 
 
 def _entries(review: Review, changes: tuple[Change, ...], moment: datetime) -> list[ReviewEntry]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import interfaces.cli_review as cli_review
 import office.services
 from interfaces.cli_review import review_app
-from office.dossiers import assemble
+from office.dossiers import assemble, provisional_follower_doubt
 from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
@@ -352,12 +352,15 @@ CODE_B = "000.00.21.H27-241128-0007"
 
 
 def stack_of(services: Services, receipt_code: str | None,
-             receipt_fields: dict[str, Any]) -> list[Any]:
+             receipt_fields: dict[str, Any], form_reasons: list[str] | None = None
+             ) -> list[Any]:
     """A split file as the pipeline files it: a receipt (dossier ``receipt_code``), a form
-    after it in its dossier, then a second receipt of a dossier of its own."""
+    after it in its dossier (in review for ``form_reasons``, else digitized), then a second
+    receipt of a dossier of its own."""
     receipt = waiting_record(services, fields=receipt_fields, name="lô.pdf")
-    form = waiting_record(services, status=Status.DIGITIZED, doc_type="birth_registration",
-                          fields={}, name="lô.pdf#2")
+    form = waiting_record(services, status=Status.NEEDS_REVIEW if form_reasons
+                          else Status.DIGITIZED, doc_type="birth_registration", fields={},
+                          reasons=form_reasons, name="lô.pdf#2")
     other = waiting_record(services, status=Status.DIGITIZED, name="lô.pdf#3")
     other_code = "000.00.21.H27-241128-0009"
     services.repository.update(receipt.id, role="receipt", dossier_code=receipt_code, part=1,
@@ -417,3 +420,59 @@ def test_a_receipt_code_confirmed_in_review_moves_nothing(services: Services) ->
     assert filed_under(services, receipt.id)[0] == CODE_A
     assert filed_under(services, form.id)[0] == CODE_A
     assert services.dossiers.get(CODE_A).receipt_id == receipt.id
+
+
+def test_a_confirmed_provisional_code_answers_its_documents_doubt(services: Services) -> None:
+    """GIVEN a dossier assembled under a code two readings agreed on, its form in review only
+    for that code WHEN the reviewer confirms the receipt's code THEN the form is digitized
+    (its doubt answered, audited under the reviewer's name), its JSON says so, and the
+    dossier, receipt verified and form digitized, is digitized."""
+    doubt = provisional_follower_doubt(CODE_A)
+    receipt, form, _ = stack_of(services, CODE_A, RECEIPT_FIELDS, form_reasons=[doubt])
+    assert not services.dossiers.get(CODE_A).digitized
+
+    outcome = apply_review(services, receipt.id, "lan", PHONE_FIXED)
+
+    assert outcome.answered == (form.id,)
+    form_now = services.repository.require(form.id)
+    assert form_now.status is Status.DIGITIZED and form_now.review_reasons == []
+    assert stored_json(services, form_now)["status"] == "digitized"
+    assert stored_json(services, form_now)["review_reasons"] == []
+    assert trail(services, form.id) == [("status", "needs_review", "digitized"),
+                                        ("review_reasons", [doubt], [])]
+    rows = ReviewRepository(services.repository.engine).entries_for(form.id)
+    assert {row.reviewer for row in rows} == {"lan"} and receipt.id in (rows[0].note or "")
+    assert services.dossiers.get(CODE_A).digitized
+
+
+def test_a_corrected_provisional_code_keeps_its_documents_other_doubts(
+        services: Services) -> None:
+    """GIVEN the form after a provisional receipt in review for that code and for a field
+    WHEN the reviewer corrects the receipt's code THEN the form moves with it, still in
+    review, for the field only (its JSON too)."""
+    doubt, other = provisional_follower_doubt(CODE_A), "child_dob: not found"
+    receipt, form, _ = stack_of(services, CODE_A, RECEIPT_FIELDS, form_reasons=[doubt, other])
+
+    outcome = apply_review(services, receipt.id, "lan", {**PHONE_FIXED, "dossier_code": CODE_B})
+
+    assert outcome.answered == ()
+    form_now = services.repository.require(form.id)
+    assert form_now.status is Status.NEEDS_REVIEW and form_now.review_reasons == [other]
+    assert form_now.dossier_code == CODE_B
+    assert stored_json(services, form_now)["review_reasons"] == [other]
+    assert trail(services, form.id) == []
+
+
+def test_a_document_verified_first_is_not_made_digitized(services: Services) -> None:
+    """GIVEN the form after a provisional receipt, verified by another reviewer first WHEN
+    the receipt is reviewed THEN the form stays verified, its JSON too, and files with the
+    receipt's dossier."""
+    doubt = provisional_follower_doubt(CODE_A)
+    receipt, form, _ = stack_of(services, CODE_A, RECEIPT_FIELDS, form_reasons=[doubt])
+    apply_review(services, form.id, "minh", {}, doc_type="unknown")
+
+    apply_review(services, receipt.id, "lan", {**PHONE_FIXED, "dossier_code": CODE_B})
+
+    form_now = services.repository.require(form.id)
+    assert form_now.status is Status.VERIFIED and form_now.dossier_code == CODE_B
+    assert stored_json(services, form_now)["status"] == "verified"
