@@ -229,11 +229,12 @@ def open_review(settings: Settings, record: DossierRecord) -> UUID:
 
 
 def close_waiting_reviews(record_id: str, reviewer: str, where: str = "with `sohoa review`",
-                          except_run: UUID | None = None) -> list[UUID]:
+                          except_run: UUID | None = None, why: str | None = None) -> list[UUID]:
     """Cancel the `review-record` runs still waiting on a record that a person verified
     elsewhere (at the terminal, on the review page): the UI must not go on offering a form
-    for a finished record. ``except_run``: the review run that verified it. Returns the ids
-    of the runs cancelled."""
+    for a finished record. ``except_run``: the review run that verified it; ``why``: the
+    cancelled runs' message, when it was not verified but had its doubt answered by another
+    record's review. Returns the ids of the runs cancelled."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowFilter,
@@ -256,7 +257,7 @@ def close_waiting_reviews(record_id: str, reviewer: str, where: str = "with `soh
         runs = [run for run in runs if run.id != except_run]
         for run in runs:
             client.set_flow_run_state(run.id, Cancelled(
-                message=f"record {record_id} was verified by {reviewer} {where}"),
+                message=why or f"record {record_id} was verified by {reviewer} {where}"),
                 force=True)
     return [run.id for run in runs]
 

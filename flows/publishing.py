@@ -33,7 +33,7 @@ from flows.artifacts import (
 )
 from office.report import digitization_report
 from office.services import Services
-from office.verification import ReviewOutcome
+from office.verification import ReviewOutcome, stored_document
 from schemas.document import DossierDocument
 from schemas.status import DigitizationStatus
 
@@ -235,9 +235,20 @@ def republish(services: Services, outcome: ReviewOutcome, where: str,
     publish_report_artifact(digitization_report(services.repository, "unit", None,
                                                 dossiers=services.dossiers))
     done.append("digitization report published again")
-    closed = close_waiting_reviews(record.id, outcome.entries[0].reviewer, where, review_run)
+    reviewer = outcome.entries[0].reviewer
+    closed = close_waiting_reviews(record.id, reviewer, where, review_run)
     done += [f"the review waiting in the Prefect UI was closed (flow run {run})"
              for run in closed]
+    for answered in outcome.answered:  # digitized: their dossier code was their only doubt
+        document = stored_document(services, services.repository.require(answered))
+        publish_record_artifact(document, services.settings.public_api_url,
+                                services.doctype(document.doc_type), record_run(answered))
+        done.append(f"record {answered}'s artifact published again (digitized: its doubt was "
+                    f"the receipt's code)")
+        why = (f"record {answered}'s only doubt, its dossier code, was answered by {reviewer}'s "
+               f"review of receipt {record.id} {where}")
+        done += [f"the review waiting for record {answered} was closed (flow run {run})"
+                 for run in close_waiting_reviews(answered, reviewer, where, why=why)]
     return done
 
 

@@ -34,7 +34,7 @@ from flows.publishing import (
     follow_review,
     publish_document,
 )
-from office.dossiers import assemble
+from office.dossiers import assemble, provisional_follower_doubt
 from office.services import Services
 from office.verification import apply_review
 from schemas.document import DossierDocument
@@ -208,3 +208,30 @@ def test_without_a_prefect_server_a_review_says_so_and_stands(
     assert follow.done == [] and follow.problem is not None
     assert "no Prefect server" in follow.problem
     assert services.repository.require(record.id).status is Status.VERIFIED
+
+
+def test_a_receipt_s_review_closes_the_review_of_a_document_it_answered(
+        services: Services) -> None:
+    """GIVEN a receipt filed under a provisional code and the form after it in review only
+    for that code, both published (each with a review run waiting) WHEN the receipt's code
+    is confirmed on the review page THEN the form's artifact is published again saying
+    digitized, and its waiting review run is closed saying why."""
+    receipt = waiting_record(services, name="lô.pdf")
+    form = waiting_record(services, doc_type="birth_registration", fields={},
+                          reasons=[provisional_follower_doubt(CODE)], name="lô.pdf#2")
+    services.repository.update(receipt.id, role="receipt", dossier_code=CODE, part=1, parts=2)
+    services.repository.update(form.id, role="component", dossier_code=CODE,
+                               part_of=receipt.id, part=2, parts=2)
+    assemble(services, {CODE})
+    run, _ = run_of([receipt.id, form.id])
+    assert len(review_runs(form.id)) == 1
+
+    outcome = apply_review(services, receipt.id, "Lan", {"phone": "0912345678"})
+    follow = follow_review(services, outcome, "on the review page")
+
+    assert follow.problem is None, follow.problem
+    artifact = latest(record_artifact_key(form.id))
+    assert artifact.flow_run_id == run.id and "`digitized`" in str(artifact.data)
+    [waiting] = review_runs(form.id)
+    assert waiting.state is not None and waiting.state.is_cancelled()
+    assert f"answered by Lan's review of receipt {receipt.id}" in (waiting.state.message or "")
