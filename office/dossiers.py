@@ -104,9 +104,7 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
         elif document.cover_code:
             assignments.append(Assignment(document.cover_code))
         elif current is not None:
-            assignments.append(current if current.code else Assignment(
-                None, "the receipt before it has no readable dossier code: which dossier is "
-                      "it part of?"))
+            assignments.append(current if current.code else Assignment(None, _NO_CODE_DOUBT))
         elif only or fallback or not receipt_codes:
             assignments.append(Assignment(only or fallback))
         else:
@@ -189,6 +187,18 @@ def _after_provisional(opened: Assignment, receipt: DocumentFacts) -> Assignment
     if receipt.provisional_code and opened.doubt == _provisional_doubt(receipt.provisional_code):
         return Assignment(opened.code, provisional_follower_doubt(opened.code))
     return opened
+
+
+_NO_CODE_DOUBT = "the receipt before it has no readable dossier code: which dossier is it part of?"
+
+
+def follower_doubts(receipt_code: str | None) -> frozenset[str]:
+    """The review reasons a document gets from the receipt before it in its file, filed under
+    ``receipt_code``, that the review of that receipt answers (office/verification.py): its
+    code unreadable (None), or in doubt."""
+    if receipt_code is None:
+        return frozenset({_NO_CODE_DOUBT})
+    return frozenset({provisional_follower_doubt(receipt_code)})
 
 
 def provisional_follower_doubt(code: str) -> str:

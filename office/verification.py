@@ -27,8 +27,8 @@ from typing import Any
 
 from office.dossiers import (
     assemble,
+    follower_doubts,
     index_people,
-    provisional_follower_doubt,
     roles_in_file,
 )
 from office.services import Services
@@ -185,12 +185,12 @@ def followers(services: Services, receipt: DossierRecord) -> list[DossierRecord]
 def refilings(services: Services, receipt: DossierRecord, code: str) -> list[Refiling]:
     """What the review of a receipt whose code is ``code`` changes in the documents after
     it: they go to that dossier (when the receipt was filed under none, or another: a
-    provisional code corrected), and the doubt a provisional code gave them is answered,
-    either way; one left with no doubt becomes digitized."""
-    doubt = provisional_follower_doubt(receipt.dossier_code) if receipt.dossier_code else None
+    provisional code corrected), and the doubt the receipt's code gave them (unreadable, or
+    provisional) is answered, either way; one left with no doubt becomes digitized."""
+    answered_doubts = follower_doubts(receipt.dossier_code)
     changes = []
     for member in followers(services, receipt):
-        reasons = tuple(reason for reason in member.review_reasons if reason != doubt)
+        reasons = tuple(r for r in member.review_reasons if r not in answered_doubts)
         answered = (member.status is Status.NEEDS_REVIEW and not reasons
                     and len(reasons) < len(member.review_reasons))
         if code != member.dossier_code or len(reasons) < len(member.review_reasons):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import interfaces.cli_review as cli_review
 import office.services
 from interfaces.cli_review import review_app
-from office.dossiers import assemble, provisional_follower_doubt
+from office.dossiers import assemble, follower_doubts, provisional_follower_doubt
 from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
@@ -395,6 +395,23 @@ def test_a_refused_receipt_code_given_in_review_files_the_receipt_and_its_docume
     dossier = services.dossiers.get(CODE_B)
     assert dossier is not None and dossier.receipt_id == receipt.id
     assert [r.id for r in services.dossiers.records_of(CODE_B)] == [receipt.id, form.id]
+
+
+def test_a_code_given_in_review_answers_which_dossier_its_documents_are_of(
+        services: Services) -> None:
+    """GIVEN a receipt whose code could not be read and the form after it in review only
+    for that (which dossier is it of?) WHEN the reviewer gives the code THEN the form joins
+    that dossier, digitized."""
+    without_code = {k: v for k, v in RECEIPT_FIELDS.items() if k != "dossier_code"}
+    [doubt] = follower_doubts(None)
+    receipt, form, _ = stack_of(services, None, without_code, form_reasons=[doubt])
+
+    outcome = apply_review(services, receipt.id, "lan", {**PHONE_FIXED, "dossier_code": CODE_B})
+
+    assert outcome.answered == (form.id,)
+    form_now = services.repository.require(form.id)
+    assert (form_now.status, form_now.dossier_code) == (Status.DIGITIZED, CODE_B)
+    assert stored_json(services, form_now)["status"] == "digitized"
 
 
 def test_a_provisional_code_corrected_in_review_moves_the_dossier(services: Services) -> None:
