@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.image.clean import components
+from pipeline.image.clean import components, labelled
 
 # A horizontal rule is at least this share of the page's width long (a table's narrowest
 # cell, a number column of 12 mm, is ~6 %; the widest letter run, «……» aside, ~2 %).
@@ -84,7 +84,7 @@ def has_table(gray: np.ndarray) -> bool:
 
 def table_ruled(down: np.ndarray) -> bool:
     """Whether the page's vertical rules (``rule_lines``) make a table (see has_table)."""
-    count, _ = cv2.connectedComponents(down)
+    count, _ = labelled(cv2.connectedComponentsWithAlgorithm, down)  # the count is the same
     return count - 1 >= MIN_VERTICAL_RULES
 
 
