@@ -10,6 +10,8 @@ an A4 sheet (297 mm), which is what dossier pages are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -56,8 +58,23 @@ def components(ink: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray
     and centroids, by Grana's block-based labelling, which gives the same labels, statistics
     and centroids as OpenCV's default for 8-connectivity (checked on the sample pages, and
     every page result unchanged on the 20 throughput pages) in about half the time (a
-    300-DPI page: 83 → 36–44 ms, one thread)."""
-    return cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    300-DPI page: 83 → 36–44 ms, one thread). The labels are 16-bit when they fit
+    (``labelled``)."""
+    return labelled(cv2.connectedComponentsWithStatsWithAlgorithm, ink)
+
+
+def labelled(labelling: Callable[..., tuple], ink: np.ndarray) -> tuple:
+    """``labelling(ink, 8, ltype, CCL_GRANA)`` (OpenCV's connected components, with or without
+    statistics) with 16-bit labels, or 32-bit ones on a page of more than 65535 components.
+
+    The same labels, counts and statistics in less time: half the bytes to write and read.
+    Measured on the 20 throughput pages, one thread: the speck search's labelling of a grown
+    300-DPI page 12 → 7 ms, the statistics of a whole page's ink 28–33 → 15–19 ms. OpenCV
+    refuses (cv2.error) a labelling whose count outgrows its label type rather than wrap."""
+    try:
+        return labelling(ink, 8, cv2.CV_16U, cv2.CCL_GRANA)
+    except cv2.error:
+        return labelling(ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
 
 
 def downscale(gray: np.ndarray, short_side: int) -> tuple[np.ndarray, float]:
@@ -277,7 +294,7 @@ def speck_pixels(ink: np.ndarray, max_area: int, distance: int
     """
     size = distance + 1
     grown = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    _, blobs = cv2.connectedComponentsWithAlgorithm(grown, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    _, blobs = labelled(cv2.connectedComponentsWithAlgorithm, grown)
     found = cv2.findNonZero(ink)  # every ink pixel as (x, y): numpy's nonzero is ~8× slower
     none = np.zeros(0, np.intp)
     if found is None:
@@ -335,7 +352,7 @@ def _one_component(local_x: np.ndarray, local_y: np.ndarray, blob_of: np.ndarray
                        _SHELF_WIDTH + int(widths.max()) + 1), np.uint8)
     canvas_x, canvas_y = local_x + x_offset[blob_of], local_y + y_offset[blob_of]
     canvas[canvas_y, canvas_x] = 1
-    _, labels = cv2.connectedComponentsWithAlgorithm(canvas, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    _, labels = labelled(cv2.connectedComponentsWithAlgorithm, canvas)
     label = labels[canvas_y, canvas_x]
     return np.minimum.reduceat(label, starts) == np.maximum.reduceat(label, starts)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.image.clean import components
+from pipeline.image.clean import components, labelled
 
 # A horizontal rule is at least this share of the page's width long (a table's narrowest
 # cell, a number column of 12 mm, is ~6 %; the widest letter run, «……» aside, ~2 %).
@@ -78,13 +78,15 @@ def has_table(gray: np.ndarray) -> bool:
     received stamp's box has nothing worth painting out, and painting costs accuracy there:
     on 10 held-out hard administrative documents, 0.835 painting every page, 0.876 painting
     pages with two vertical rules, 0.917 never; painting a stamp's box lost an e2e
-    document's kind and subject (tests/e2e/test_results.py)."""
-    return table_ruled(rule_lines(gray)[1])
+    document's kind and subject (tests/e2e/test_results.py). Only the vertical rules are
+    looked for: ``rule_lines``' horizontal ones were found and dropped (~10 ms a page)."""
+    ink = ink_below(gray)
+    return table_ruled(opened(ink, down_kernel(ink, rule_floor(ink))))
 
 
 def table_ruled(down: np.ndarray) -> bool:
     """Whether the page's vertical rules (``rule_lines``) make a table (see has_table)."""
-    count, _ = cv2.connectedComponents(down)
+    count, _ = labelled(cv2.connectedComponentsWithAlgorithm, down)  # the count is the same
     return count - 1 >= MIN_VERTICAL_RULES
 
 

@@ -16,6 +16,7 @@ from pipeline.image.clean import (
     estimate_dpi,
     grey_histogram,
     grey_percentile,
+    labelled,
     normalize_background,
     normalized,
     paper_noise,
@@ -319,3 +320,22 @@ def test_grey_percentile_is_numpys(text_page: np.ndarray) -> None:
     for pixels in samples:
         for percent in (0, 10, 50, 90, 99, 100):
             assert grey_percentile(pixels, percent) == float(np.percentile(pixels, percent))
+
+
+@pytest.mark.parametrize("labelling", [cv2.connectedComponentsWithAlgorithm,
+                                       cv2.connectedComponentsWithStatsWithAlgorithm])
+def test_labelled_gives_32_bit_labelling_in_16_bits_and_falls_back_when_too_many(
+        text_page: np.ndarray, labelling) -> None:  # noqa: ANN001 - an OpenCV function
+    """GIVEN a page's ink, and a grid of 79,000 lone pixels (more components than 16 bits
+    count) WHEN labelled THEN the page's labels are 16-bit, and the count, labels (and
+    statistics) are those of 32-bit labelling; the grid's labelling is 32-bit and right."""
+    ink = (degrade(text_page, seed=5) < 135).astype(np.uint8)
+    grid = np.zeros((800, 800), np.uint8)
+    grid[::3, ::3] = 1
+    for image, depth in ((ink, np.uint16), (grid, np.int32)):
+        got = labelled(labelling, image)
+        want = labelling(image, 8, cv2.CV_32S, cv2.CCL_GRANA)
+        assert got[1].dtype == depth
+        assert got[0] == want[0] and np.array_equal(got[1], want[1])
+        assert all(np.array_equal(a, b) for a, b in zip(got[2:], want[2:], strict=True))
+    assert labelled(labelling, grid)[0] == 267 * 267 + 1

@@ -74,7 +74,7 @@ def test_the_quick_tests_paint_what_the_full_rule_search_finds() -> None:
     rules are removed (a page with no vertical run as long as a rule is let go before its
     letters are measured) THEN the result is, pixel for pixel, the full search's rule mask
     painted white on a page with a table, and the page itself otherwise."""
-    from pipeline.image.rules import mask_of, rule_lines, table_ruled
+    from pipeline.image.rules import has_table, mask_of, rule_lines, table_ruled
 
     _, table, _ = render_form("birth_registration", "ruled_table", dpi=DPI, seed=3)
     _, form, _ = render_form("dossier_receipt", "classic", dpi=DPI, seed=3)
@@ -87,4 +87,6 @@ def test_the_quick_tests_paint_what_the_full_rule_search_finds() -> None:
         if table_ruled(down):
             expected[mask_of(across, down)] = 255
         assert np.array_equal(remove_ruled_lines(page), expected)
+        assert has_table(page) is table_ruled(down)  # the vertical rules only, the same answer
     assert not np.array_equal(remove_ruled_lines(table), table)
+    assert has_table(table) and not has_table(form)

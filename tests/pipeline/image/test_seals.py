@@ -49,6 +49,24 @@ def test_the_pipelines_bgr_pages_are_read_in_their_order():
     assert seals and seals[0].method == "colour"
 
 
+def test_page_seals_are_those_of_the_page_turned_to_rgb():
+    """GIVEN a colour page with a red seal, one whose seal is black ink (found as a ring) and
+    one without WHEN their seals are looked for in BGR and BGRA THEN the very seals
+    ``find_seals`` finds on the page in RGB (a sample and the grey made without that copy)."""
+    from pipeline.image.seals import find_seals
+
+    red = _last_page(1, sealed=True)
+    black = red.copy()
+    black[red_mask(red).astype(bool)] = 40
+    for rgb in (red, black, _last_page(4, sealed=False)):
+        expected = find_seals(rgb, 300)
+        bgr = np.ascontiguousarray(rgb[..., ::-1])
+        bgra = np.dstack([bgr, np.full(rgb.shape[:2], 255, np.uint8)])
+        assert find_page_seals(bgr, 300) == expected == find_page_seals(bgra, 300)
+    assert find_seals(red, 300)[0].method == "colour"
+    assert [seal.method for seal in find_seals(black, 300)] == ["ring"]
+
+
 @pytest.mark.parametrize("mode", ["RGB", "L", "1"])
 def test_a_red_received_stamp_is_not_a_seal(monkeypatch, mode):
     """Appendix IV's «ĐẾN» stamp in seal red over the first lines: a 50 × 30 mm frame, not
