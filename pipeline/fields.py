@@ -29,10 +29,11 @@ from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words
+from pipeline.values.emails import mend_local_by_name
 from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
 from pipeline.values.official import symbol_kind
-from pipeline.values.places import PLACE_WORDS, find_units
+from pipeline.values.places import PLACE_WORDS, common_place_spelling, find_units
 from pipeline.values.validate import (
     add_working_days,
     carries_date,
@@ -178,6 +179,7 @@ def is_closed_value(text: str, value: Value, fdef: FieldDefinition) -> bool:
 def build_field(words: list[ValueWord], label_score: float, page: int, fdef: FieldDefinition,
                 doctype: DocTypeDefinition) -> Candidate | None:
     """Normalise one value and judge it on its own; None when no value can be made."""
+    words = settle_place_words(words, fdef)
     text = " ".join(w.text for w in words)
     context = doctype.context(fdef)
     value = fdef.normaliser.normalise(text, context)
@@ -249,6 +251,22 @@ def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinit
             continue
         return f"has a word read two ways («{strip_edges(word.text)}», enlarged «{word.reread}»)"
     return None
+
+
+def settle_place_words(words: list[ValueWord], fdef: FieldDefinition) -> list[ValueWord]:
+    """An address's words read two ways whose readings differ only in marks, settled as
+    place names commonly spell them (``places.common_place_spelling``): the word as chosen,
+    no longer doubted (``letters_read_two_ways``). Other words and kinds as read."""
+    if fdef.kind.name != "address":
+        return words
+    settled = []
+    for word in words:
+        chosen = common_place_spelling(word.text, word.reread) if word.reread else None
+        if chosen is not None:
+            text = word.text.replace(strip_edges(word.text), chosen, 1)
+            word = replace(word, text=text, reread=None)
+        settled.append(word)
+    return settled
 
 
 def address_read_two_ways(words: list[ValueWord], fdef: FieldDefinition) -> str | None:
@@ -352,7 +370,9 @@ def check_known_names(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """Values checked against the lists their kind knows (the gazetteer, for addresses);
     then words of those values spelt as the same misread word was mended in a known name
-    elsewhere in the document (see ``ValueKind.share_mends``)."""
+    elsewhere in the document (see ``ValueKind.share_mends``); a value so mended is checked
+    again, as its list's doubt may have been about the word mended («xã Cấm Bình», no
+    district named, beside «huyện Cấm Xuyên» mended to «Cẩm Xuyên»)."""
     checked = dict(candidates)
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
@@ -370,9 +390,14 @@ def check_known_names(candidates: dict[str, Candidate],
     mends = {old: new for c in checked.values() for old, new in c.mends.items()}
     for key, candidate in checked.items():
         mended = doctype.field(key).kind.share_mends(candidate.field.value, mends)
-        if mended != candidate.field.value:
-            checked[key] = replace(candidate,
-                                   field=candidate.field.model_copy(update={"value": mended}))
+        if mended == candidate.field.value:
+            continue
+        problem = candidates[key].problem
+        again = doctype.field(key).kind.check_known_names(str(mended))
+        if problem is None and again is not None:
+            problem = again.problem
+        checked[key] = replace(candidate, problem=problem,
+                               field=candidate.field.model_copy(update={"value": mended}))
     return checked
 
 
@@ -462,6 +487,32 @@ def check_same_person(candidates: dict[str, Candidate],
         _judged_twice(checked, (key, other_key), None if alike else (
             f"disagrees with {other_key} «{other.field.value}» / {key} «{own.field.value}», "
             f"one person as {said.field.value!s} says"))
+    return checked
+
+
+def check_email_name(candidates: dict[str, Candidate],
+                     doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """An e-mail address one letter from a name its owner would make of the person's name
+    printed in its block (``emails.mend_local_by_name``) mended to it, with lowered confidence
+    as a mended vocabulary entry is. The person's name must be given (valid, no problem) and
+    the only one of its block: whose address it is must be plain."""
+    checked = dict(candidates)
+    for key, candidate in candidates.items():
+        fdef = doctype.field(key)
+        if fdef.kind.name != "email" or candidate.problem is not None:
+            continue
+        names = [c for k, c in candidates.items()
+                 if doctype.field(k).kind.name == "person_name"
+                 and doctype.field(k).block == fdef.block
+                 and c.field.valid and c.problem is None]
+        if len(names) != 1:
+            continue
+        read = str(candidate.field.value)
+        mended = mend_local_by_name(read, str(names[0].field.value))
+        if mended is None:
+            continue
+        checked[key] = _mended(candidate, mended, f"read «{read}», mended to «{mended}» by "
+                               f"the name «{names[0].field.value}»", doctype)
     return checked
 
 

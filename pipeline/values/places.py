@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.text import fold
+from pipeline.text import fold, strip_edges
 from pipeline.values.gazetteer import PREFIX as _PREFIX
 from pipeline.values.gazetteer import PREFIXES, Gazetteer, load_gazetteer
 from pipeline.values.syllables import tone_placements
@@ -175,6 +175,32 @@ def _district_of(value: str, units: list[Unit], gazetteer: Gazetteer,
     return None
 
 
+# A word of a place name read two ways (``pipeline.ocr.reread.reread_letters``) whose two
+# spellings differ only in marks is given as the one the country's unit names use at least
+# COMMON_PLACE_WORD times when they use the other at most RARE_PLACE_WORD times: «Tân» (294
+# names) over «Tần» (1), «Nghi» (39) over «Nghỉ» (0). Hamlets and streets are named with the
+# words communes are; the two readings alone cannot tell (5 tuning addresses at seeds 61–62
+# went to review so, every one for a common word read once with another mark).
+COMMON_PLACE_WORD = 30
+RARE_PLACE_WORD = 1
+
+
+def common_place_spelling(first: str, second: str) -> str | None:
+    """Of two readings of one word that differ only in marks (punctuation at their edges
+    aside), the one place names commonly spell (see ``COMMON_PLACE_WORD``), as read; None
+    when the letters differ or the names do not tell."""
+    a, b = strip_edges(first), strip_edges(second)
+    if not a or fold(a) != fold(b) or a.lower() == b.lower():
+        return None
+    counts = load_gazetteer().syllable_counts
+    n_a, n_b = counts.get(a.lower(), 0), counts.get(b.lower(), 0)
+    if n_a >= COMMON_PLACE_WORD and n_b <= RARE_PLACE_WORD:
+        return a
+    if n_b >= COMMON_PLACE_WORD and n_a <= RARE_PLACE_WORD:
+        return b
+    return None
+
+
 def is_listed_commune(name: str) -> bool:
     """Whether a commune-level name (without its prefix) is one the gazetteer lists."""
     return _is_listed(name, load_gazetteer().commune_names)
@@ -231,6 +257,21 @@ def _marks_unlike_district(read: str, known: str | None, gazetteer: Gazetteer,
             return (f"names «{prefix} {read}», no listed commune, whose «{word}» its district "
                     f"spells «{sorted(listed)[0]}»: a misread mark?")
     return None
+
+
+def _marks_unlike_country(read: str, known: str | None, gazetteer: Gazetteer,
+                          district: str | None, prefix: str) -> str | None:
+    """An unlisted commune, in a value naming no district, whose letters listed communes
+    spell with other marks: «UBND xã Câm Bình», where the country has «Cam Bình» and «Cẩm
+    Bình» (a tuning receipt's result office at seed 62, its copies in the document each read
+    otherwise, was given so). Which is meant cannot be told from the value: review."""
+    if known is not None or district:
+        return None
+    same = gazetteer.communes_by_letters.get(fold(read), ())
+    if not same or read.lower() in {name.lower() for name in same}:
+        return None
+    spelt = " or ".join(f"«{name}»" for name in same[:3])
+    return f"names «{prefix} {read}», no listed commune; the country spells {spelt}"
 
 
 def _letter_from_district(read: str, known: str | None, gazetteer: Gazetteer,
@@ -322,6 +363,8 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
                                                         province, unit.prefix, result.mends)
                               or _letter_from_district(read, known, gazetteer, district,
                                                        province, unit.prefix)
+                              or _marks_unlike_country(read, known, gazetteer, district,
+                                                       unit.prefix)
                               or result.problem)
             if known is None:
                 continue

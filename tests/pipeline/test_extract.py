@@ -1090,6 +1090,24 @@ def test_a_hamlet_name_read_two_ways_sends_its_address_to_review(birth):
     assert fields["child_name"].value == "Nguyễn Văn An"
 
 
+@pytest.mark.parametrize(("first", "second"), [("Tân", "Tần"), ("Tần", "Tân")])
+def test_a_hamlet_word_read_two_ways_is_given_as_place_names_commonly_spell_it(
+        birth, first, second):
+    """
+    GIVEN a requester's hamlet whose word one reading spells «Tân» and the other «Tần»
+          (294 of the country's unit names hold «Tân», one holds «Tần»)
+    WHEN extracted, whichever reading came first
+    THEN the residence is given with «Tân», no doubt kept
+    """
+    lines = replaced(BIRTH_FORM, "Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ, thành phố",
+                     f"Nơi cư trú: thôn {first} Học, xã Thạch Hạ, thành phố Hà Tĩnh")
+    page = reread_as(make_page(lines), {first: second})
+    fields = extract_fields([page], birth)
+    assert fields["requester_residence"].value == ("thôn Tân Học, xã Thạch Hạ, thành phố "
+                                                   "Hà Tĩnh")
+    assert "requester_residence" not in fields.doubts
+
+
 def test_words_a_list_spells_may_be_read_two_ways(birth):
     """
     GIVEN the enlarged reading disagreeing on words that lists spell: a listed commune's
@@ -1230,3 +1248,37 @@ def test_an_address_whose_digits_a_second_reading_read_otherwise_is_left_out(rec
     assert "email" not in extraction.fields
     assert "khoiho80@yahoo.com" in extraction.doubts["email"].reason
     assert extract_fields([page], receipt)["email"].value == "khoiho89@yahoo.com"
+
+
+@pytest.mark.parametrize(("printed", "given"), [
+    ("nan.le@gmail.com", "nam.le@gmail.com"),  # «Lê Văn Nam»: a letter of his name misread
+    ("nam.lc@gmail.com", "nam.lc@gmail.com"),  # one letter from «namle» and «namlv»: as read
+    ("hoa.tran@gmail.com", "hoa.tran@gmail.com"),  # an address not made of the name
+])
+def test_an_e_mail_is_checked_against_the_applicant_s_name(receipt, printed, given):
+    """
+    GIVEN a receipt whose applicant is «LÊ VĂN NAM» and whose e-mail is printed as given
+    WHEN extracted
+    THEN an address one letter from «nam.le» is mended to it (confidence lowered), any other
+         is given as read
+    """
+    lines = replaced(RECEIPT_FORM, "Số điện thoại", f"Số điện thoại: +84 912 345 678 Email: "
+                                                    f"{printed}")
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["email"].value == given
+    assert (fields["email"].confidence < fields["phone"].confidence) == (printed != given)
+
+
+def test_a_slash_read_as_a_stroke_and_a_footnote_digit_read_as_a_letter_still_read(birth):
+    """
+    GIVEN a birth form whose child's date of birth has a slash read «I» («12/05I2024») and
+          whose «Nơi sinh» carries its footnote marker read «(B)» for «(5)» (a mild tuning
+          narrow_grid form at seed 61 lost both fields so)
+    WHEN extracted
+    THEN both values are given
+    """
+    lines = [line.replace("Nơi sinh:", "Nơi sinh(B)")
+             .replace("năm sinh: 12/05/2024", "năm sinh 12/05I2024") for line in BIRTH_FORM]
+    fields = extract_fields([make_page(lines)], birth)
+    assert fields["child_dob"].value == "2024-05-12"
+    assert fields["child_place_of_birth"].value == "Trạm y tế xã Thạch Hạ"
