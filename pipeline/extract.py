@@ -50,6 +50,7 @@ from pipeline.text import (
     uppercase_share,
 )
 from pipeline.values import Copy
+from pipeline.values.syllables import place_tone
 from schemas.ocr import OcrWord, PageOcr
 
 LOST = "\0lost"  # block state after a repeated label shows an anchor was missed
@@ -118,7 +119,7 @@ class LabelMatch:
 
 
 def _token(word: OcrWord, line: tuple[int, int, int]) -> Token:
-    text = remove_footnotes(nfc(word.text))
+    text = place_tone(remove_footnotes(nfc(word.text)))
     return Token(word=word, text=text, key=match_key(text), line=line)
 
 
@@ -682,7 +683,9 @@ def _text_after(ctx: PageContext, index: int, label: LabelMatch) -> str:
 
 
 def _words_of(tokens: list[Token]) -> list[ValueWord]:
-    return [ValueWord(t.text, t.word.confidence, t.word.bbox, t.word.reread) for t in tokens]
+    # A second reading with its tone placed as the first was (``_token``).
+    return [ValueWord(t.text, t.word.confidence, t.word.bbox,
+                      t.word.reread and place_tone(t.word.reread)) for t in tokens]
 
 
 def _reading_pages(pages: list[PageLayout], title_page: int | None) -> list[PageLayout]:

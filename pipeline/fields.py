@@ -32,6 +32,7 @@ from pipeline.values.date_words import WordsDate, date_in_words
 from pipeline.values.emails import mend_local_by_name
 from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
+from pipeline.values.names import toneless_capital
 from pipeline.values.official import symbol_kind
 from pipeline.values.places import PLACE_WORDS, common_place_spelling, find_units
 from pipeline.values.validate import (
@@ -206,10 +207,34 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
     # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
     problem = (fdef.kind.problem(str(value), text, context) or read_two_ways(used)
                or letters_read_two_ways(used, str(value), fdef, context)
-               or address_read_two_ways(used, fdef))
+               or address_read_two_ways(used, fdef) or capital_tone_doubt(used, fdef))
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem, note=note)
+
+
+# A word of a name typed in capitals read less surely than this (0..100), whose vowel with
+# a quality mark bears no tone where a name has one (``names.toneless_capital``), may have
+# lost its tone: DejaVu Sans Mono at mild read «YẾN» «YÊN» at 85 and «TUẤN» «TUÂN» at 79,
+# both given (tuning label_above forms at seed 63), where the names read right were at
+# 91–97 on the same pages.
+CAPITAL_TONE_SURE = 90.0
+TONELESS_CAPITAL = "in capitals read without a tone mark"
+
+
+def capital_tone_doubt(words: list[ValueWord], fdef: FieldDefinition) -> str | None:
+    """Why a person's name typed in capitals cannot be given: a word after the family name
+    (which the surname list spells) read unsurely without the tone a name of its letters
+    has (see ``CAPITAL_TONE_SURE``). A copy in ordinary case may still spell it
+    (``respell_from_copies``)."""
+    if fdef.kind.name != "person_name":
+        return None
+    for word in words[1:]:
+        names = toneless_capital(strip_edges(word.text))
+        if names and word.confidence < CAPITAL_TONE_SURE:
+            return (f"has «{strip_edges(word.text)}» {TONELESS_CAPITAL} at "
+                    f"{word.confidence:.0f}: «{' / '.join(names)}»?")
+    return None
 
 
 READ_TWO_WAYS = "has a number the digits-only reading read otherwise"
@@ -354,6 +379,9 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     (a name read more surely in ordinary case, the commune most copies agree on); refused
     when its copies leave the spelling in doubt (``ValueKind.copies_problem``)."""
     context = doctype.context(fdef)
+    if candidate.problem is not None and TONELESS_CAPITAL in candidate.problem \
+            and _sure_copy_in_small_letters(str(candidate.field.value), copies):
+        candidate = replace(candidate, problem=None)
     doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context,
                                      candidate.weakest)
     if doubt is not None:
@@ -362,8 +390,19 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     if respelt is None:
         return candidate
     value, weakest = respelt
+    problem = candidate.problem
+    if problem is not None and TONELESS_CAPITAL in problem:
+        problem = None  # spelt by a copy read more surely, in ordinary case
     return replace(candidate, field=candidate.field.model_copy(update={"value": value}),
-                   weakest=weakest)
+                   weakest=weakest, problem=problem)
+
+
+def _sure_copy_in_small_letters(value: str, copies: Copies) -> bool:
+    """Whether the document prints the name again in ordinary case, read surely
+    (``CAPITAL_TONE_SURE``), spelt as the value: the tone a capital lacked is confirmed."""
+    return any(not " ".join(copy.words).isupper() and copy.weakest >= CAPITAL_TONE_SURE
+               and " ".join(copy.words).lower() == value.lower()
+               for copy in copies(match_key(value), len(value.split())))
 
 
 def check_known_names(candidates: dict[str, Candidate],

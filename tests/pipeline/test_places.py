@@ -241,6 +241,9 @@ def test_an_address_ending_in_a_units_word_without_its_name_is_cut(value, cut):
     ("Ủy ban nhân dân xã Ea Phê, Ruyện Krông Pắc", True),
     ("Ủy ban nhân dân xã Ea Phê, huyện Krông Pắc", False),
     ("thôn 3, xã Hùng Lợi, Tuyên Quang", False),  # a province's own word, not a prefix's
+    # a two-word prefix a letter off (a mild tuning boxed_light form at seed 63)
+    ("số 45 đường Lê Hồng Phong, phường Hưng Bình, thành phế Vinh, tỉnh Nghệ An", True),
+    ("số 45 đường Lê Hồng Phong, phường Hưng Bình, thành phố Vinh, tỉnh Nghệ An", False),
 ])
 def test_a_units_prefix_misread_by_a_letter_before_a_listed_name_is_a_problem(value, misread):
     assert (check_places(value).problem is not None) is misread
