@@ -1329,3 +1329,25 @@ def test_a_name_in_capitals_without_a_tone_is_given_when_printed_again_in_small_
     lines = [*lines, "Người yêu cầu", "Nguyễn Thị Xuân Hương"]
     fields = extract_fields([make_page(lines, confidences={"HƯƠNG": 85.0})], birth)
     assert fields["requester_name"].value == "Nguyễn Thị Xuân Hương"
+
+
+@pytest.mark.parametrize(("due_day", "days"), [("09", 7), ("05", None)])
+def test_days_a_look_alike_digit_from_what_the_due_day_counts_are_mended(receipt, due_day,
+                                                                         days):
+    """
+    GIVEN a receipt received Thursday 28 November 2024 whose days read «01», due on the 9th
+          (7 working days: «7» read «1», as a mild tuning receipt at seed 64 read it) or on
+          the 5th (5 working days: «5» is no look-alike of «1»)
+    WHEN extracted
+    THEN due the 9th, the due day is given and the days mended to 7 with lowered
+         confidence; due the 5th, neither is given
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", "5. Thời gian trả kết quả giải quyết "
+                     f"hồ sơ: 14 giờ 00 phút, ngày {due_day} tháng 12 năm 2024")
+    extraction = extract_fields([make_page(lines)], receipt)
+    if days is None:
+        assert extraction.fields.keys().isdisjoint({"due_at", "processing_days"})
+        return
+    assert extraction["processing_days"].value == days
+    assert extraction["processing_days"].confidence < extraction["due_at"].confidence
+    assert extraction["due_at"].value == f"2024-12-{due_day}T14:00"
