@@ -627,15 +627,16 @@ DIGIT_LOOKALIKES: dict[str, str] = {"1": "7", "7": "1", "3": "8", "8": "3690", "
 def days_counted(start: Candidate, days: Candidate, due: Candidate) -> int | None:
     """The number of days the due day, counted from the start, says was printed, when the
     days read disagree with it by one digit its look-alike (``DIGIT_LOOKALIKES``) and only
-    one such reading agrees in working days (counting calendar days too would make two
-    counts agree: 7 calendar or 5 working days from a Thursday); None otherwise. A misread
-    due day would have to land on a count one look-alike digit away to be taken so."""
+    one such reading lands on the due day exactly in working days (``is_due_in``'s calendar
+    days and holiday allowance would let other counts agree: a tuning receipt at seed 61
+    read «15» as «1», and 7 working days with the allowance reached its due day); None
+    otherwise. A misread due day would have to land exactly on such a count."""
     read = str(days.field.value)
+    first = dt.date.fromisoformat(str(start.field.value)[:10])
+    last = dt.date.fromisoformat(str(due.field.value)[:10])
     agreeing = {int(read[:i] + other + read[i + 1:])
-                for i, digit in enumerate(read) for other in DIGIT_LOOKALIKES.get(digit, "")
-                if int(read[:i] + other + read[i + 1:]) > 0
-                and is_due_in(start.field.value, int(read[:i] + other + read[i + 1:]),
-                              due.field.value, calendar=False)}
+                for i, digit in enumerate(read) for other in DIGIT_LOOKALIKES.get(digit, "")}
+    agreeing = {n for n in agreeing if n > 0 and add_working_days(first, n) == last}
     return agreeing.pop() if len(agreeing) == 1 else None
 
 

@@ -269,13 +269,12 @@ def _holiday_allowance(start: dt.date, end: dt.date) -> int:
     return holidays + (IN_LIEU_DAYS if holidays else 0)
 
 
-def is_due_in(start: Value, days: Value, due: Value, *, calendar: bool = True) -> bool:
+def is_due_in(start: Value, days: Value, due: Value) -> bool:
     """Whether a result due at ``due`` is due ``days`` working days after ``start`` (ISO dates
     or date-times), as a one-stop-shop's software counts: weekends skipped, and holidays
     (``_holiday_allowance``). Counted in calendar days instead also agrees (a few procedures'
     laws count so), and so does the same or the next working day for a one-day procedure
-    (offices return some results the day they receive them). ``calendar=False``: working
-    days alone agree."""
+    (offices return some results the day they receive them)."""
     first, last = _parse_date(str(start)[:10]), _parse_date(str(due)[:10])
     if first is None or last is None or not isinstance(days, int) or days < 1:
         return True  # not judged here: their own validators judge them
@@ -284,4 +283,4 @@ def is_due_in(start: Value, days: Value, due: Value, *, calendar: bool = True) -
         latest = add_working_days(first, days + _holiday_allowance(first, latest))
     if days <= 1:
         earliest = first
-    return earliest <= last <= latest or (calendar and last == first + dt.timedelta(days=days))
+    return earliest <= last <= latest or last == first + dt.timedelta(days=days)
