@@ -1,7 +1,7 @@
 """Accuracy of sohoa end to end on a generated corpus with ground truth.
 
     python -m benchmarks.accuracy [--count 60] [--seed 11] [--parts tuning,held_out]
-                                  [--dpi 300] [--errors] [--types forms|new]
+                                  [--dpi 300] [--errors] [--reasons] [--types forms|new]
                                   [--layouts NAME,…]
 
 Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
@@ -16,7 +16,9 @@ Two parts, ``--count`` files each, from the same seed:
 
 * **tuning**: the layouts of ``samples.layouts.tuning_layouts()`` — the layout families and
   fonts that tests and development may look at; ``--errors`` lists this part's wrong and
-  missing fields, to learn from.
+  missing fields, to learn from, and ``--reasons`` tallies its review reasons per field and
+  kind (what was read and its numbers taken out), to find which cause sends most files to
+  review.
 * **held_out**: the layouts of ``samples.layouts.HELD_OUT_LAYOUTS``, printed only in the fonts
   of ``samples.layouts.HELD_OUT_FONTS`` (no tuning layout uses them). No extraction test uses
   these layouts, and their individual errors are never printed: only their aggregate numbers,
@@ -28,8 +30,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -125,6 +129,50 @@ def field_errors(truths: list[Truth], json_out: Path) -> list[str]:
     return lines
 
 
+_FIELD_REASON = re.compile(r"^(?:required )?field (\w+) \(«[^»]*»\) (.*)$")
+
+
+def reason_kind(reason: str) -> tuple[str, str]:
+    """A review reason as (field, kind): what was read and the numbers taken out of it, so
+    that reasons of one kind add up (``«Tân» read two ways`` and ``«Nghỉ» read two ways``
+    are one kind); a reason about the whole file has the field ``-``."""
+    match = _FIELD_REASON.match(reason)
+    field, detail = (match.group(1), match.group(2)) if match else ("-", reason)
+    detail = re.sub(r"«[^»]*»", "«…»", detail)
+    detail = re.sub(r"\d+(?:\.\d+)?", "N", detail)
+    detail = re.sub(r"^was left out: «…» ", "left out: ", detail)
+    return field, detail
+
+
+def reason_tally(truths: list[Truth], json_out: Path) -> dict[str, Counter[tuple[str, str]]]:
+    """Per tier (and 'all'), how many review reasons of each (field, kind) the files gave
+    (tuning part only, as ``field_errors``): which cause sends the most files to review."""
+    tally: dict[str, Counter[tuple[str, str]]] = {tier: Counter() for tier in (*TIERS, "all")}
+    for truth in truths:
+        for reason in read_document(truth, json_out).get("review_reasons") or []:
+            kind = reason_kind(reason)
+            tally[truth.tier][kind] += 1
+            tally["all"][kind] += 1
+    return tally
+
+
+def print_reasons(tally: dict[str, Counter[tuple[str, str]]]) -> None:
+    """The tally as a table, most frequent first, a column per tier; then the totals per
+    kind over all fields."""
+    table = Table(title="review reasons (tuning part)")
+    for column in ("field", "reason", *TIERS, "all"):
+        table.add_column(column, justify="left" if column in {"field", "reason"} else "right")
+    for (field, kind), count in tally["all"].most_common():
+        table.add_row(field, kind, *(str(tally[t][(field, kind)]) for t in TIERS), str(count))
+    by_kind = Counter()
+    for (_, kind), count in tally["all"].items():
+        by_kind[kind] += count
+    for kind, count in by_kind.most_common():
+        table.add_row("(any)", kind, *(str(sum(n for (_, k), n in tally[t].items() if k == kind))
+                                       for t in TIERS), str(count))
+    Console(width=200).print(table)
+
+
 def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages: int) -> None:
     """One table: a row per part and tier."""
     files = sum(part["all"].files for part in scores.values())
@@ -184,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tiers", default=",".join(TIERS))
     parser.add_argument("--errors", action="store_true",
                         help="list the tuning part's wrong and missing fields")
+    parser.add_argument("--reasons", action="store_true",
+                        help="tally the tuning part's review reasons per field and kind")
     parser.add_argument("--layouts", help="only these tuning layouts (comma-separated)")
     parser.add_argument("--keep", type=Path, help="keep the corpus and outputs in this folder")
     parser.add_argument("--types", choices=("forms", "new"), default="forms",
@@ -206,6 +256,8 @@ def main(argv: list[str] | None = None) -> None:
             scores[part] = score_corpus(truths, base / part / "json")
             if args.errors and part == "tuning":
                 Console().print("\n".join(field_errors(truths, base / part / "json")))
+            if args.reasons and part == "tuning":
+                print_reasons(reason_tally(truths, base / part / "json"))
         print_scores(scores, seconds, pages)
 
 

@@ -28,6 +28,7 @@ from pipeline.fields import (
     agree_with_words,
     build_field,
     check_due_days,
+    check_email_name,
     check_fields,
     check_holder_born,
     check_known_names,
@@ -49,6 +50,7 @@ from pipeline.text import (
     uppercase_share,
 )
 from pipeline.values import Copy
+from pipeline.values.syllables import place_tone
 from schemas.ocr import OcrWord, PageOcr
 
 LOST = "\0lost"  # block state after a repeated label shows an anchor was missed
@@ -117,7 +119,7 @@ class LabelMatch:
 
 
 def _token(word: OcrWord, line: tuple[int, int, int]) -> Token:
-    text = remove_footnotes(nfc(word.text))
+    text = place_tone(remove_footnotes(nfc(word.text)))
     return Token(word=word, text=text, key=match_key(text), line=line)
 
 
@@ -681,7 +683,9 @@ def _text_after(ctx: PageContext, index: int, label: LabelMatch) -> str:
 
 
 def _words_of(tokens: list[Token]) -> list[ValueWord]:
-    return [ValueWord(t.text, t.word.confidence, t.word.bbox, t.word.reread) for t in tokens]
+    # A second reading with its tone placed as the first was (``_token``).
+    return [ValueWord(t.text, t.word.confidence, t.word.bbox,
+                      t.word.reread and place_tone(t.word.reread)) for t in tokens]
 
 
 def _reading_pages(pages: list[PageLayout], title_page: int | None) -> list[PageLayout]:
@@ -723,6 +727,7 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
     candidates = check_due_days(date_from_code(check_known_names(candidates, doctype),
                                                doctype), doctype)
     candidates = check_holder_born(check_same_person(candidates, doctype), doctype)
+    candidates = check_email_name(candidates, doctype)
     checked = check_fields(candidates, doctype)
     return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)
 

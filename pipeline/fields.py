@@ -29,10 +29,12 @@ from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words
+from pipeline.values.emails import mend_local_by_name
 from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
+from pipeline.values.names import toneless_capital
 from pipeline.values.official import symbol_kind
-from pipeline.values.places import PLACE_WORDS, find_units
+from pipeline.values.places import PLACE_WORDS, common_place_spelling, find_units
 from pipeline.values.validate import (
     add_working_days,
     carries_date,
@@ -178,6 +180,7 @@ def is_closed_value(text: str, value: Value, fdef: FieldDefinition) -> bool:
 def build_field(words: list[ValueWord], label_score: float, page: int, fdef: FieldDefinition,
                 doctype: DocTypeDefinition) -> Candidate | None:
     """Normalise one value and judge it on its own; None when no value can be made."""
+    words = settle_place_words(words, fdef)
     text = " ".join(w.text for w in words)
     context = doctype.context(fdef)
     value = fdef.normaliser.normalise(text, context)
@@ -204,10 +207,34 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
     # Judged by the field's kind: words joined by a hyphen, no family name, a cut address.
     problem = (fdef.kind.problem(str(value), text, context) or read_two_ways(used)
                or letters_read_two_ways(used, str(value), fdef, context)
-               or address_read_two_ways(used, fdef))
+               or address_read_two_ways(used, fdef) or capital_tone_doubt(used, fdef))
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
     return Candidate(extracted, min(_scores(used)), problem, note=note)
+
+
+# A word of a name typed in capitals read less surely than this (0..100), whose vowel with
+# a quality mark bears no tone where a name has one (``names.toneless_capital``), may have
+# lost its tone: DejaVu Sans Mono at mild read «YẾN» «YÊN» at 85 and «TUẤN» «TUÂN» at 79,
+# both given (tuning label_above forms at seed 63), where the names read right were at
+# 91–97 on the same pages; a right «KIÊN» on a hard tuning form at seed 61 was at 89.
+CAPITAL_TONE_SURE = 86.0
+TONELESS_CAPITAL = "in capitals read without a tone mark"
+
+
+def capital_tone_doubt(words: list[ValueWord], fdef: FieldDefinition) -> str | None:
+    """Why a person's name typed in capitals cannot be given: a word after the family name
+    (which the surname list spells) read unsurely without the tone a name of its letters
+    has (see ``CAPITAL_TONE_SURE``). A copy in ordinary case may still spell it
+    (``respell_from_copies``)."""
+    if fdef.kind.name != "person_name":
+        return None
+    for word in words[1:]:
+        names = toneless_capital(strip_edges(word.text))
+        if names and word.confidence < CAPITAL_TONE_SURE:
+            return (f"has «{strip_edges(word.text)}» {TONELESS_CAPITAL} at "
+                    f"{word.confidence:.0f}: «{' / '.join(names)}»?")
+    return None
 
 
 READ_TWO_WAYS = "has a number the digits-only reading read otherwise"
@@ -249,6 +276,22 @@ def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinit
             continue
         return f"has a word read two ways («{strip_edges(word.text)}», enlarged «{word.reread}»)"
     return None
+
+
+def settle_place_words(words: list[ValueWord], fdef: FieldDefinition) -> list[ValueWord]:
+    """An address's words read two ways whose readings differ only in marks, settled as
+    place names commonly spell them (``places.common_place_spelling``): the word as chosen,
+    no longer doubted (``letters_read_two_ways``). Other words and kinds as read."""
+    if fdef.kind.name != "address":
+        return words
+    settled = []
+    for word in words:
+        chosen = common_place_spelling(word.text, word.reread) if word.reread else None
+        if chosen is not None:
+            text = word.text.replace(strip_edges(word.text), chosen, 1)
+            word = replace(word, text=text, reread=None)
+        settled.append(word)
+    return settled
 
 
 def address_read_two_ways(words: list[ValueWord], fdef: FieldDefinition) -> str | None:
@@ -336,6 +379,9 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     (a name read more surely in ordinary case, the commune most copies agree on); refused
     when its copies leave the spelling in doubt (``ValueKind.copies_problem``)."""
     context = doctype.context(fdef)
+    if candidate.problem is not None and TONELESS_CAPITAL in candidate.problem \
+            and _sure_copy_in_small_letters(str(candidate.field.value), copies):
+        candidate = replace(candidate, problem=None)
     doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context,
                                      candidate.weakest)
     if doubt is not None:
@@ -344,15 +390,28 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     if respelt is None:
         return candidate
     value, weakest = respelt
+    problem = candidate.problem
+    if problem is not None and TONELESS_CAPITAL in problem:
+        problem = None  # spelt by a copy read more surely, in ordinary case
     return replace(candidate, field=candidate.field.model_copy(update={"value": value}),
-                   weakest=weakest)
+                   weakest=weakest, problem=problem)
+
+
+def _sure_copy_in_small_letters(value: str, copies: Copies) -> bool:
+    """Whether the document prints the name again in ordinary case, read surely
+    (``CAPITAL_TONE_SURE``), spelt as the value: the tone a capital lacked is confirmed."""
+    return any(not " ".join(copy.words).isupper() and copy.weakest >= CAPITAL_TONE_SURE
+               and " ".join(copy.words).lower() == value.lower()
+               for copy in copies(match_key(value), len(value.split())))
 
 
 def check_known_names(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """Values checked against the lists their kind knows (the gazetteer, for addresses);
     then words of those values spelt as the same misread word was mended in a known name
-    elsewhere in the document (see ``ValueKind.share_mends``)."""
+    elsewhere in the document (see ``ValueKind.share_mends``); a value so mended is checked
+    again, as its list's doubt may have been about the word mended («xã Cấm Bình», no
+    district named, beside «huyện Cấm Xuyên» mended to «Cẩm Xuyên»)."""
     checked = dict(candidates)
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
@@ -370,9 +429,14 @@ def check_known_names(candidates: dict[str, Candidate],
     mends = {old: new for c in checked.values() for old, new in c.mends.items()}
     for key, candidate in checked.items():
         mended = doctype.field(key).kind.share_mends(candidate.field.value, mends)
-        if mended != candidate.field.value:
-            checked[key] = replace(candidate,
-                                   field=candidate.field.model_copy(update={"value": mended}))
+        if mended == candidate.field.value:
+            continue
+        problem = candidates[key].problem
+        again = doctype.field(key).kind.check_known_names(str(mended))
+        if problem is None and again is not None:
+            problem = again.problem
+        checked[key] = replace(candidate, problem=problem,
+                               field=candidate.field.model_copy(update={"value": mended}))
     return checked
 
 
@@ -406,7 +470,7 @@ def _is_sure(candidate: Candidate, doctype: DocTypeDefinition) -> bool:
             and candidate.field.confidence >= doctype.matching.drop_below_confidence)
 
 
-def _mended(candidate: Candidate, value: str, note: str, doctype: DocTypeDefinition
+def _mended(candidate: Candidate, value: Value, note: str, doctype: DocTypeDefinition
             ) -> Candidate:
     """The candidate spelt ``value`` (valid), its confidence lowered as for a mend, noted."""
     confidence = round(candidate.field.confidence * doctype.matching.vocabulary_edit_factor, 3)
@@ -465,6 +529,32 @@ def check_same_person(candidates: dict[str, Candidate],
     return checked
 
 
+def check_email_name(candidates: dict[str, Candidate],
+                     doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """An e-mail address one letter from a name its owner would make of the person's name
+    printed in its block (``emails.mend_local_by_name``) mended to it, with lowered confidence
+    as a mended vocabulary entry is. The person's name must be given (valid, no problem) and
+    the only one of its block: whose address it is must be plain."""
+    checked = dict(candidates)
+    for key, candidate in candidates.items():
+        fdef = doctype.field(key)
+        if fdef.kind.name != "email" or candidate.problem is not None:
+            continue
+        names = [c for k, c in candidates.items()
+                 if doctype.field(k).kind.name == "person_name"
+                 and doctype.field(k).block == fdef.block
+                 and c.field.valid and c.problem is None]
+        if len(names) != 1:
+            continue
+        read = str(candidate.field.value)
+        mended = mend_local_by_name(read, str(names[0].field.value))
+        if mended is None:
+            continue
+        checked[key] = _mended(candidate, mended, f"read «{read}», mended to «{mended}» by "
+                               f"the name «{names[0].field.value}»", doctype)
+    return checked
+
+
 def check_holder_born(candidates: dict[str, Candidate],
                       doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """A CCCD's year of birth (its 4th digit the century, its 5th and 6th the year) against
@@ -514,11 +604,40 @@ def check_due_days(candidates: dict[str, Candidate],
                 or not is_in_order(start.field.value, due.field.value):
             continue  # judged by their validators, or by the order of the dates
         agree = is_due_in(start.field.value, days.field.value, due.field.value)
+        counted = None if agree or due.problem or not _is_sure(start, doctype) \
+            else days_counted(start, days, due)
+        agree = agree or counted is not None
         for key, other in ((keys[0], keys[2]), (keys[2], keys[0])):
             checked[key] = _judged_by_due(checked[key], agree, other, keys[1])
+        if counted is not None:  # the days mended keep a mend's lowered confidence
+            checked[keys[2]] = _mended(days, counted, f"read «{days.field.value}», {keys[0]} "
+                                       f"counted from {keys[1]} gives {counted}", doctype)
         if agree and _start_read_twice(start, due, candidates, fdef.due_after[0], doctype):
             checked[keys[1]] = _judged_by_due(start, True, keys[2], keys[1])
     return _unchecked_days(checked, doctype)
+
+
+# Digits a face prints so alike that Tesseract reads one for the other with full confidence
+# («1 ngày» for «7 ngày» on a mild tuning boxed_light receipt at seed 64, refused with its
+# due day, which it disagreed with).
+DIGIT_LOOKALIKES: dict[str, str] = {"1": "7", "7": "1", "3": "8", "8": "3690", "5": "6",
+                                    "6": "58", "0": "8", "9": "8"}
+
+
+def days_counted(start: Candidate, days: Candidate, due: Candidate) -> int | None:
+    """The number of days the due day, counted from the start, says was printed, when the
+    days read disagree with it by one digit its look-alike (``DIGIT_LOOKALIKES``) and only
+    one such reading lands on the due day exactly in working days (``is_due_in``'s calendar
+    days and holiday allowance would let other counts agree: a tuning receipt at seed 61
+    read «15» as «1», and 7 working days with the allowance reached its due day); None
+    otherwise. A misread due day would have to land exactly on such a count."""
+    read = str(days.field.value)
+    first = dt.date.fromisoformat(str(start.field.value)[:10])
+    last = dt.date.fromisoformat(str(due.field.value)[:10])
+    agreeing = {int(read[:i] + other + read[i + 1:])
+                for i, digit in enumerate(read) for other in DIGIT_LOOKALIKES.get(digit, "")}
+    agreeing = {n for n in agreeing if n > 0 and add_working_days(first, n) == last}
+    return agreeing.pop() if len(agreeing) == 1 else None
 
 
 # A number of days no due day checked (the due day not read, or refused) is given only when

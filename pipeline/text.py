@@ -13,8 +13,11 @@ import unicodedata
 # Dot leaders as printed («……», «.....») and the dash/angle debris Tesseract reads after them.
 _LEADER = re.compile(r"(?:[.…·]{2,}|…)[\s.…·\-–—_<>~:;,]*")
 _DEBRIS = re.compile(r"^[\-–—_<>~=+*.,:;…·'\"`|]{3,}$")
-# Footnote markers of the official forms: «(1)», «(*)», superscript digits.
-_FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*{1,3})\s*\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+# Footnote markers of the official forms: «(1)», «(*)», superscript digits; and a marker
+# glued to a label's word whose digit was read as the letter it looks like («Nơi sinh(B)»
+# for «(5)», a mild tuning narrow_grid form at seed 61 lost its place of birth so).
+_FOOTNOTE = re.compile(r"\(\s*(?:\d{1,2}|\*{1,3})\s*\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+"
+                       r"|(?<=[^\W\d_])\(\s*[BSGOZIl]\s*\)")
 _SPACES = re.compile(r"\s+")
 # Marks a value may hold as words of their own; any other mark alone is a speck or a rule.
 _KEPT_MARKS = frozenset({"-", "–", "/", "&", "(", ")"})

@@ -64,6 +64,17 @@ class Gazetteer:
         return {letters: tuple(names) for letters, names in found.items()}
 
     @functools.cached_property
+    def syllable_counts(self) -> dict[str, int]:
+        """How many of the country's unit names (provinces, districts, communes) hold each
+        word, in lower case (NFC): «tân» 294, «tần» 1 — which spelling of a place-name word
+        is common (``pipeline.values.places.common_place_spelling``)."""
+        counts: dict[str, int] = {}
+        for name in {*self.provinces, *self.districts, *self.commune_names}:
+            for word in name.lower().split():
+                counts[word] = counts.get(word, 0) + 1
+        return counts
+
+    @functools.cached_property
     def _communes_by_district(self) -> dict[str, dict[str, frozenset[str]]]:
         """District name -> province -> its communes (``communes`` turned round, once: a
         look-up by district scanned all ~700 districts)."""

@@ -10,6 +10,7 @@ printed prefix, ``keep_case_prefixes``) are not judged.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -89,6 +90,25 @@ def name_word_problem(value: str, context: ValueContext = NO_CONTEXT) -> str | N
             return (f"has «{word}», which is no name but reads like «{' / '.join(near)}»: "
                     "a tone mark was probably misread")
     return None
+
+
+# Capitals whose vowel carries a quality mark, on which a tone mark sits above the mark.
+_STACKED_CAPITALS = frozenset("ÂÊÔƠƯĂ")
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot
+
+
+def toneless_capital(word: str) -> tuple[str, ...]:
+    """The names a word typed in capitals may have lost its tone mark from: its vowel with
+    a quality mark bears no tone, and the name lists spell its letters with one as well
+    («YÊN»: «Yến»; «TUÂN»: «Tuấn»). Empty when the word is not so."""
+    core = nfc(word)
+    if not core.isupper() or not any(c in _STACKED_CAPITALS for c in core):
+        return ()
+    if any(c in _TONES for c in unicodedata.normalize("NFD", core)):
+        return ()
+    _, by_letters = _name_words()
+    return tuple(name for name in by_letters.get(fold(core), ())
+                 if name.lower() != core.lower())
 
 
 def respelt_between_names(value: str, spelt: str) -> str | None:

@@ -23,7 +23,9 @@ Span = tuple[int, int]
 # is a «13» whose 1 a serif face printed like a «T» (a mild tuning contrast_boxed form at seed
 # 37 gave 2025-08-03), not a 3. A word glued before («ngày05») is no such letter.
 _NO_LETTER = r"(?<!\b[a-z])"
-_DMY = rf"{_NO_LETTER}(\d{{1,2}})\s*[/.\-]\s*(\d{{1,2}})\s*[/.\-]\s*(\d{{4}})"
+# A slash may be read as a stroke that looks like it («24/07I2024», a mild tuning form at
+# seed 61: its child's date of birth was not found); searched folded, «I» is «i».
+_DMY = rf"{_NO_LETTER}(\d{{1,2}})\s*[/.\-|il]\s*(\d{{1,2}})\s*[/.\-|il]\s*(\d{{4}})"
 # «ngày … tháng … năm …»: the digits carry the date, so the words may be OCR-damaged
 # («thúng», «nẵm») as long as they keep their first letters and length. «tháng» and «năm»
 # between the three numbers frame the date alone: the «ngày» before it may be read as

@@ -62,9 +62,12 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
                              for o, p in zip(value[start:end], phrase, strict=True))
             if any(c.islower() for c in value[start:end]):
                 mended = _inner_case(mended, phrase)
-            if phrase.islower() and value[start].islower():
+            if phrase.islower() and (value[start].islower()
+                                     or _capital_look_alike(value, start)):
                 # A phrase of small letters whose first word is read small is small
-                # throughout: «thành Lập» is a capital misread (tuning receipt).
+                # throughout: «thành Lập» is a capital misread (tuning receipt); so is one
+                # whose first letter's capital looks like its small letter, inside a value
+                # («Đăng ký Khai tử», a hard tuning receipt at seed 62).
                 mended = phrase
             elif start == 0 and phrase[0].isupper():
                 # The phrase is a name («Ủy ban nhân dân», a province): opening the value,
@@ -72,6 +75,19 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
                 mended = mended[0].upper() + mended[1:]
             value = value[:start] + mended + value[end:]
     return value
+
+
+# Letters whose capital is their small letter drawn larger: OCR confuses the two.
+_LOOK_ALIKE_CAPITALS = frozenset("CKOSUVWXZ")
+
+
+def _capital_look_alike(value: str, start: int) -> bool:
+    """Whether the phrase found at ``start`` opens with a capital shaped like its small letter,
+    after a word written small (not opening the value or a sentence, nor in a title-cased
+    run, where a capital is written)."""
+    before = value[:start].rstrip()
+    return (value[start] in _LOOK_ALIKE_CAPITALS and bool(before)
+            and before.split()[-1][:1].islower())
 
 
 def _inner_case(printed: str, phrase: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.text import fold
+from pipeline.text import fold, strip_edges
 from pipeline.values.gazetteer import PREFIX as _PREFIX
 from pipeline.values.gazetteer import PREFIXES, Gazetteer, load_gazetteer
 from pipeline.values.syllables import tone_placements
@@ -175,6 +175,32 @@ def _district_of(value: str, units: list[Unit], gazetteer: Gazetteer,
     return None
 
 
+# A word of a place name read two ways (``pipeline.ocr.reread.reread_letters``) whose two
+# spellings differ only in marks is given as the one the country's unit names use at least
+# COMMON_PLACE_WORD times when they use the other at most RARE_PLACE_WORD times: «Tân» (294
+# names) over «Tần» (1), «Nghi» (39) over «Nghỉ» (0). Hamlets and streets are named with the
+# words communes are; the two readings alone cannot tell (5 tuning addresses at seeds 61–62
+# went to review so, every one for a common word read once with another mark).
+COMMON_PLACE_WORD = 30
+RARE_PLACE_WORD = 1
+
+
+def common_place_spelling(first: str, second: str) -> str | None:
+    """Of two readings of one word that differ only in marks (punctuation at their edges
+    aside), the one place names commonly spell (see ``COMMON_PLACE_WORD``), as read; None
+    when the letters differ or the names do not tell."""
+    a, b = strip_edges(first), strip_edges(second)
+    if not a or fold(a) != fold(b) or a.lower() == b.lower():
+        return None
+    counts = load_gazetteer().syllable_counts
+    n_a, n_b = counts.get(a.lower(), 0), counts.get(b.lower(), 0)
+    if n_a >= COMMON_PLACE_WORD and n_b <= RARE_PLACE_WORD:
+        return a
+    if n_b >= COMMON_PLACE_WORD and n_a <= RARE_PLACE_WORD:
+        return b
+    return None
+
+
 def is_listed_commune(name: str) -> bool:
     """Whether a commune-level name (without its prefix) is one the gazetteer lists."""
     return _is_listed(name, load_gazetteer().commune_names)
@@ -231,6 +257,21 @@ def _marks_unlike_district(read: str, known: str | None, gazetteer: Gazetteer,
             return (f"names «{prefix} {read}», no listed commune, whose «{word}» its district "
                     f"spells «{sorted(listed)[0]}»: a misread mark?")
     return None
+
+
+def _marks_unlike_country(read: str, known: str | None, gazetteer: Gazetteer,
+                          district: str | None, prefix: str) -> str | None:
+    """An unlisted commune, in a value naming no district, whose letters listed communes
+    spell with other marks: «UBND xã Câm Bình», where the country has «Cam Bình» and «Cẩm
+    Bình» (a tuning receipt's result office at seed 62, its copies in the document each read
+    otherwise, was given so). Which is meant cannot be told from the value: review."""
+    if known is not None or district:
+        return None
+    same = gazetteer.communes_by_letters.get(fold(read), ())
+    if not same or read.lower() in {name.lower() for name in same}:
+        return None
+    spelt = " or ".join(f"«{name}»" for name in same[:3])
+    return f"names «{prefix} {read}», no listed commune; the country spells {spelt}"
 
 
 def _letter_from_district(read: str, known: str | None, gazetteer: Gazetteer,
@@ -322,6 +363,8 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
                                                         province, unit.prefix, result.mends)
                               or _letter_from_district(read, known, gazetteer, district,
                                                        province, unit.prefix)
+                              or _marks_unlike_country(read, known, gazetteer, district,
+                                                       unit.prefix)
                               or result.problem)
             if known is None:
                 continue
@@ -353,21 +396,27 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
 
 # One-word unit prefixes (folded) whose misreading by a letter hides their unit.
 _PREFIX_WORDS = ("huyen", "quan", "tinh", "phuong")
+# Two-word prefixes (folded) likewise: «thành phế Vinh» (a mild tuning boxed_light form at
+# seed 63 gave it so, the unit unseen, as found before a listed name).
+_PREFIX_PAIRS = ("thanh pho", "thi xa")
 
 
 def _misread_prefix(value: str, gazetteer: Gazetteer) -> str | None:
     """Why a part of the value is a unit whose prefix was misread by a letter: a word one
-    letter from a one-word prefix, before a listed district's or province's name («xã Ea
-    Phê, Ruyện Krông Pắc», given on a hard tuning form at seed 41). The letters before a
-    listed name are no other word («Tuyên Quang» is a province, «Quang» none)."""
+    letter from a one-word prefix (two words from a two-word one), before a listed
+    district's or province's name («xã Ea Phê, Ruyện Krông Pắc», given on a hard tuning form
+    at seed 41). The letters before a listed name are no other word («Tuyên Quang» is a
+    province, «Quang» none)."""
     names = {fold(n) for n in (*gazetteer.districts, *gazetteer.provinces)}
     for part in value.split(","):
         words = part.split()
-        if len(words) < 2 or fold(" ".join(words[1:])) not in names:
-            continue
-        first = fold(words[0])
-        if any(Levenshtein.distance(first, p) == 1 for p in _PREFIX_WORDS):
-            return f"has «{words[0]}» before «{' '.join(words[1:])}»: a unit's prefix misread?"
+        for size, prefixes in ((1, _PREFIX_WORDS), (2, _PREFIX_PAIRS)):
+            if len(words) <= size or fold(" ".join(words[size:])) not in names:
+                continue
+            first = fold(" ".join(words[:size]))
+            if any(Levenshtein.distance(first, p) == 1 for p in prefixes):
+                return (f"has «{' '.join(words[:size])}» before «{' '.join(words[size:])}»: "
+                        f"a unit's prefix misread?")
     return None
 
 

@@ -83,6 +83,31 @@ def _tone_on_marked_vowel(word: str) -> bool:
     return not toned or not marked or toned[0] == marked[-1]
 
 
+_VOWELS = frozenset("aeiouyăâêôơư")
+
+
+def place_tone(word: str) -> str:
+    """The word with its one tone mark moved onto its vowel with a quality mark (the last,
+    for «ươ»), when OCR read the mark over a neighbouring vowel: «Câù» → «Cầu», «Giâý» →
+    «Giấy» (DejaVu Sans Mono read so on mild tuning forms at seed 63, and the
+    district «Cầu Giấy» was no known unit, three fields refused). Only when the result is
+    a syllable; a mark over a consonant («Bêñ») and any other word are left as read."""
+    chars = list(unicodedata.normalize("NFC", word))
+    toned = [i for i, c in enumerate(chars) if _split_tone(c)[1]]
+    marked = [i for i, c in enumerate(chars) if _split_tone(c)[0].lower() in _MARKED_VOWELS]
+    if len(toned) != 1 or not marked or toned[0] == marked[-1]:
+        return word
+    source, target = toned[0], marked[-1]
+    bare, tones = _split_tone(chars[source])
+    if bare.lower() not in _VOWELS or abs(source - target) != 1:
+        return word
+    chars[source] = bare
+    chars[target] = unicodedata.normalize("NFC", chars[target] + tones[0])
+    placed = "".join(chars)
+    core = "".join(c for c in placed if c.isalpha())
+    return placed if core == placed.strip(",.;:()\"'") and is_syllable(core) else word
+
+
 @cache
 def is_syllable(word: str) -> bool:
     """True when ``word`` (any case, letters only) can be a Vietnamese syllable."""

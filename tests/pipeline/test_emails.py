@@ -8,6 +8,7 @@ from pipeline.values.emails import (
     domain_doubt,
     local_doubt,
     mend_domain,
+    mend_local_by_name,
     nearest_provider,
 )
 from pipeline.values.normalize import normalize_email
@@ -68,3 +69,17 @@ def test_words_read_beside_an_address_leave_it_in_doubt(read: str, doubtful: boo
     value = normalize_email(read)
     assert value is not None
     assert (kind_named("email").problem(value, read) is not None) is doubtful
+
+
+@pytest.mark.parametrize(("read", "name", "mended"), [
+    # a letter of the name read wrong (tuning receipts at seeds 61 and 62, both given so)
+    ("dungntg864@hatinh.gov.vn", "Nguyễn Trọng Quốc Dũng", "dungntq864@hatinh.gov.vn"),
+    ("thunnh58@yahoo.com", "Huỳnh Ngọc Hoài Thư", "thuhnh58@yahoo.com"),
+    ("kien.huymh@yahoo.com", "Huỳnh Minh Nhật Kiên", "kien.huynh@yahoo.com"),
+    # already a form of the name, or a name of its own: as read
+    ("kien.huynh@yahoo.com", "Huỳnh Minh Nhật Kiên", None),
+    ("hoa.tran@gmail.com", "Huỳnh Minh Nhật Kiên", None),
+    ("kienhuynh@yahoo.com", "Kiên", None),  # one word: no form
+])
+def test_an_address_a_letter_from_its_owner_s_name_is_mended_to_it(read, name, mended):
+    assert mend_local_by_name(read, name) == mended

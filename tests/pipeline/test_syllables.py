@@ -6,6 +6,7 @@ from pipeline.values.syllables import (
     is_abbreviation,
     is_plausible_word,
     is_syllable,
+    place_tone,
     tone_placements,
 )
 
@@ -45,3 +46,14 @@ def test_words_of_values():
 ])
 def test_tone_placements_allow_both_styles_only_where_both_are_in_use(word, placements):
     assert tone_placements(word) == placements
+
+
+@pytest.mark.parametrize(("read", "placed"), [
+    # the tone read over the vowel beside the one with a quality mark (DejaVu Sans Mono,
+    # mild tuning forms at seed 63: «quận Câù Giâý»)
+    ("Câù", "Cầu"), ("Giâý,", "Giấy,"), ("GIÂÝ", "GIẤY"), ("rươụ", "rượu"),
+    # as read: already in place, no quality mark, a mark over a consonant, no syllable after
+    ("Cầu", "Cầu"), ("Hòa", "Hòa"), ("Hoà", "Hoà"), ("Bêñ", "Bêñ"), ("Quôé", "Quôé"),
+])
+def test_a_tone_read_over_the_wrong_vowel_is_placed_on_the_marked_one(read, placed):
+    assert place_tone(read) == placed
