@@ -223,6 +223,19 @@ def _day_and_serial_run(code: str, read: str) -> bool:
     return len(run) in (10, 11) and run.startswith(day) and run.endswith(serial)
 
 
+def barred_alike(code: str, barred_zeros: int, other: str | None) -> bool:
+    """Whether ``other`` (a code as another reading of the same line read it) is ``code``,
+    read with the bars of ``barred_zeros`` zeros erased (pipeline/ocr/code_reread.py), but
+    for zeros it read as 6 or 9, when that erasure accounts for every zero ``code`` has:
+    each zero it reads is one whose face the glyph's shape showed barred, and a reading that
+    did not see the bars reads such a zero 6 or 9. Both as read, before any mend. A clean
+    tuning receipt of seed 23 read «001.31.13.H43-240912-0183» enlarged, four bars erased,
+    and «061.31.13.H43-240912-6183» at 1x, no bar found: alike."""
+    if other is None or not barred_zeros or code.count("0") != barred_zeros:
+        return False
+    return code != other and _agree_but_barred_zeros(other, code)
+
+
 def _agree_but_barred_zeros(read: str, printed: str) -> bool:
     """Whether digits ``read`` are ``printed`` digit for digit, a zero of ``printed`` read as
     a 6 or 9 (a face that bars its zeros) agreeing too."""

@@ -10,6 +10,7 @@ from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.values.dossier_codes import (
+    barred_alike,
     day_serial_as_read,
     mend_unit,
     normalize_dossier_code,
@@ -560,3 +561,49 @@ def test_a_barcode_leaves_no_provisional_code(doctypes):
     document = read_thrice(doctypes, "000.00.21.H27-241128-8001", CODE, CODE, codes=[symbol])
     assert document.provisional_code is None
     assert document.own_code == OTHER
+
+
+@pytest.mark.parametrize(("code", "bars", "other", "alike"), [
+    # A clean tuning receipt of seed 23: enlarged, four bars erased; at 1x, none found.
+    ("001.31.13.H43-240912-0183", 4, "061.31.13.H43-240912-6183", True),
+    ("001.31.13.H43-240912-0183", 4, "001.31.13.H43-240912-9183", True),
+    # The page's reading of it: a barred zero read 8 could be an 8.
+    ("001.31.13.H43-240912-0183", 4, "661.31.13.H43-248912-8183", False),
+    # A hard one: four zeros read, three bars erased; one zero stands unexplained.
+    ("901.31.45.H29-240610-0365", 3, "901.31.45.H29-240619-6365", False),
+    ("001.31.13.H43-240912-0183", 0, "061.31.13.H43-240912-6183", False),
+    ("001.31.13.H43-240912-0183", 4, "001.31.13.H43-240912-0183", False),  # alike: no bars
+    ("001.31.13.H43-240912-0183", 4, "061.31.13.H43-240912-6184", False),
+    ("001.31.13.H43-240912-0183", 4, None, False),
+])
+def test_a_reading_with_its_zeros_bars_erased_and_one_reading_them_6_or_9(code, bars, other,
+                                                                           alike):
+    assert barred_alike(code, bars, other) is alike
+
+
+def test_two_readings_alike_but_for_barred_zeros_are_a_provisional_code(doctypes):
+    """
+    GIVEN a clean tuning receipt of seed 23 in a face barring its zeros, its code read
+    «661.31.13.H43-248912-8183» on the page, «061.31.13.H43-240912-6183» on its line (no
+    bar found) and «001.31.13.H43-240912-0183» enlarged with its four zeros' bars erased
+    WHEN analysed with its unit configured
+    THEN the enlarged reading is its provisional code (in review), not a given code: its
+    serial rests on two readings of the line, one of them taken as read but for its zeros
+    """
+    code, unit = "001.31.13.H43-240912-0183", "001.31.13.H43"
+    first = "661. 31. 13.H43-248912 -8183"
+    lines = [line.replace("28 tháng 11 năm 2024", "12 tháng 09 năm 2024")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code="061.31.13.H43-240912-6183", first=first, bbox=(100, 100, 900, 140)),
+        CodeReading(code=code, first=first, bbox=(100, 100, 900, 140), barred_zeros=4,
+                    enlarged=True)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert (document.own_code, document.provisional_code) == (None, code)
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    # Without the enlarged reading's bars, the two readings disagree: no code at all.
+    unbarred = page.model_copy(update={"code_readings": [
+        r.model_copy(update={"barred_zeros": 0}) for r in page.code_readings]})
+    (document,) = analyse_file([unbarred], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert (document.own_code, document.provisional_code) == (None, None)
