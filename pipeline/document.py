@@ -29,6 +29,7 @@ from pipeline.split import DocumentSpan, split_document
 from pipeline.text import fold
 from pipeline.values.dossier_codes import (
     barred_alike,
+    barred_day,
     codes_in_words,
     day_serial_as_read,
     mend_unit,
@@ -569,16 +570,19 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
         return None
     if any(is_dossier_code(code.text) for page in pages for code in page.codes):
         return None  # a symbol's code is exact: with_barcode_codes decided
-    received = received_day(extraction, definition.field(key).dated_by)
+    dated_by = definition.field(key).dated_by
+    received = received_day(extraction, dated_by)
     votes: dict[str, set[str]] = {}
     for page in pages:
         for readings in _by_line(page.code_readings):
             known = received or dated_above(page, readings[0].bbox)
+            barred = _barred_received(extraction, dated_by, known, readings)
             read = [("page", read_code(fold(readings[0].first)), 0),
                     *(("enlarged" if r.enlarged else "second", r.code, r.barred_zeros)
                       for r in readings)]
             for source, code, bars in read:
-                plausible = _plausible(code, units, known)
+                plausible = _plausible(code, units, known) or _barred_plausible(code, units,
+                                                                                barred)
                 if plausible is None or code is None:
                     continue
                 # A reading that erased the bars of all its zeros and another that read those
@@ -588,6 +592,30 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                                if barred_alike(code, bars, seen))])
     agreed = [code for code, sources in votes.items() if len(sources) > 1]
     return agreed[0] if len(agreed) == 1 else None
+
+
+def _barred_received(extraction: Extraction, key: str | None, known: str | None,
+                     readings: list[CodeReading]) -> str | None:
+    """The received day a code line's day is checked by in a face that bars its zeros (a
+    reading of the line erased a bar; None otherwise): the day read (``known``), else the
+    one day the received time as read can be, its 6, 8 and 9 perhaps barred zeros
+    (``barred_day``: «2624-99-13» can be only 2024-09-13)."""
+    if not any(r.barred_zeros for r in readings):
+        return None
+    found = extraction.fields.get(key or "") or extraction.doubts.get(key or "")
+    as_read = re.sub(r"\D", "", str(found.value)[:10]) if found is not None else ""
+    return known or barred_day(as_read)
+
+
+def _barred_plausible(code: str | None, units: frozenset[str], day: str | None) -> str | None:
+    """``code`` (its unit mended) with its day part ``day`` (ISO; see :func:`_barred_received`)
+    when the one day its day part can be, any 6, 8 or 9 perhaps a barred zero, is that day
+    (a hard tuning receipt of seed 23: «601.31.43.H26-248913-0449», «…-246913-…» enlarged,
+    received «2624-99-13»: 2024-09-13 each), or None."""
+    mended = mend_unit(code, units).code if code is not None and day else None
+    if mended is None or barred_day("20" + mended[14:20]) != day:
+        return None
+    return f"{mended[:14]}{day[2:4]}{day[5:7]}{day[8:10]}{mended[20:]}"
 
 
 def _by_line(readings: list[CodeReading]) -> list[list[CodeReading]]:

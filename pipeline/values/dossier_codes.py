@@ -21,6 +21,8 @@ dossier without review is the costly error (a whole dossier's pages misfiled).
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -234,6 +236,27 @@ def barred_alike(code: str, barred_zeros: int, other: str | None) -> bool:
     if other is None or not barred_zeros or code.count("0") != barred_zeros:
         return False
     return code != other and _agree_but_barred_zeros(other, code)
+
+
+def barred_day(digits: str) -> str | None:
+    """The one day (ISO) a date read as ``digits`` (yyyymmdd) can be in a face that bars its
+    zeros, any 6, 8 or 9 of it perhaps such a zero: the only one of its readings that is a
+    day of the calendar, of a code's era (2000 to next year), or None when none or several
+    are. A hard tuning receipt of seed 23, received 2024-09-13: code days «248913» and
+    «246913», received date «2624-99-13»; each can be only 2024-09-13."""
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    options = [(d, "0") if d in "689" else (d,) for d in digits]
+    days = set()
+    for choice in itertools.product(*options):
+        text = "".join(choice)
+        try:
+            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            continue
+        if 2000 <= day.year <= dt.date.today().year + 1:
+            days.add(day.isoformat())
+    return days.pop() if len(days) == 1 else None
 
 
 def _agree_but_barred_zeros(read: str, printed: str) -> bool:

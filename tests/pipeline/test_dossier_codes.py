@@ -11,6 +11,7 @@ from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.values.dossier_codes import (
     barred_alike,
+    barred_day,
     day_serial_as_read,
     mend_unit,
     normalize_dossier_code,
@@ -607,3 +608,43 @@ def test_two_readings_alike_but_for_barred_zeros_are_a_provisional_code(doctypes
         r.model_copy(update={"barred_zeros": 0}) for r in page.code_readings]})
     (document,) = analyse_file([unbarred], doctypes, ReviewOptions(), units=frozenset({unit}))
     assert (document.own_code, document.provisional_code) == (None, None)
+
+
+@pytest.mark.parametrize(("digits", "day"), [
+    # A hard tuning receipt of seed 23, received 2024-09-13 in a face barring its zeros.
+    ("20248913", "2024-09-13"),  # its code's day, read «248913»
+    ("20246913", "2024-09-13"),  # … and enlarged «246913»
+    ("26249913", "2024-09-13"),  # its received time, «2624-99-13»
+    ("20240913", "2024-09-13"),  # a real day stays itself
+    ("20240918", None),  # 2024-09-18 or 2024-09-10: more than one real day
+    ("20243313", None),  # no real day
+    ("2024913", None),
+])
+def test_the_one_day_a_date_read_in_a_barred_face_can_be(digits, day):
+    assert barred_day(digits) == day
+
+
+def test_a_code_day_read_with_barred_zeros_is_the_received_day_it_can_only_be(doctypes):
+    """
+    GIVEN a hard tuning receipt of seed 23 whose face bars its zeros: received time read
+    «2624-99-13» (refused), code «691.31.43.H26-248913-0449» on the page,
+    «601.31.43.H26-248913-0449» on its line and «601.31.43.H26-246913-0449» enlarged (a bar
+    erased on each), none a day of the calendar
+    WHEN analysed with its unit configured
+    THEN the code whose every day reading can only be 2024-09-13, the received time's one
+    day too, is its provisional code (in review); without a bar erased it has none
+    """
+    first, unit = "691.31.43.H26-248913-0449", "001.31.43.H26"
+    lines = [line.replace("08 giờ 30 phút, ngày 28 tháng 11 năm 2024",
+                          "16 giờ 16 phút, ngày 13 tháng 99 năm 2624")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={first: 20.0})
+    readings = [CodeReading(code="601.31.43.H26-248913-0449", first=first,
+                            bbox=(100, 100, 900, 140), barred_zeros=1),
+                CodeReading(code="601.31.43.H26-246913-0449", first=first,
+                            bbox=(100, 100, 900, 140), barred_zeros=1, enlarged=True)]
+    for bars, expected in ((1, "001.31.43.H26-240913-0449"), (0, None)):
+        read = page.model_copy(update={"code_readings": [
+            r.model_copy(update={"barred_zeros": bars}) for r in readings]})
+        (document,) = analyse_file([read], doctypes, ReviewOptions(), units=frozenset({unit}))
+        assert (document.own_code, document.provisional_code) == (None, expected)
