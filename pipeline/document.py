@@ -30,6 +30,7 @@ from pipeline.text import fold
 from pipeline.values.dossier_codes import (
     barred_alike,
     barred_day,
+    barred_unit,
     codes_in_words,
     day_serial_as_read,
     mend_unit,
@@ -581,8 +582,8 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                     *(("enlarged" if r.enlarged else "second", r.code, r.barred_zeros)
                       for r in readings)]
             for source, code, bars in read:
-                plausible = _plausible(code, units, known) or _barred_plausible(code, units,
-                                                                                barred)
+                plausible = _plausible(code, units, known) or _barred_plausible(
+                    code, units, barred, any(r.barred_zeros for r in readings))
                 if plausible is None or code is None:
                     continue
                 # A reading that erased the bars of all its zeros and another that read those
@@ -607,15 +608,22 @@ def _barred_received(extraction: Extraction, key: str | None, known: str | None,
     return known or barred_day(as_read)
 
 
-def _barred_plausible(code: str | None, units: frozenset[str], day: str | None) -> str | None:
-    """``code`` (its unit mended) with its day part ``day`` (ISO; see :func:`_barred_received`)
-    when the one day its day part can be, any 6, 8 or 9 perhaps a barred zero, is that day
-    (a hard tuning receipt of seed 23: «601.31.43.H26-248913-0449», «…-246913-…» enlarged,
-    received «2624-99-13»: 2024-09-13 each), or None."""
-    mended = mend_unit(code, units).code if code is not None and day else None
-    if mended is None or barred_day("20" + mended[14:20]) != day:
+def _barred_plausible(code: str | None, units: frozenset[str], day: str | None,
+                      barred: bool) -> str | None:
+    """In a face that bars its zeros (``barred``: a bar was erased on the line), ``code`` with
+    its unit mended, or else the one office unit it can be (``barred_unit``: «660.21.32.H14»
+    for «000.21.32.H14», a hard tuning receipt of seed 5), and its day part ``day`` (ISO; see
+    :func:`_barred_received`) when it reads that day or the one day it can be, any 6, 8 or 9
+    perhaps a barred zero, is it (a hard tuning receipt of seed 23: «…-248913-…» and
+    «…-246913-…» enlarged, received «2624-99-13»: 2024-09-13 each). None otherwise."""
+    if code is None or not barred:
         return None
-    return f"{mended[:14]}{day[2:4]}{day[5:7]}{day[8:10]}{mended[20:]}"
+    mended = mend_unit(code, units).code or barred_unit(code, units)
+    if mended is None or day is None:
+        return _plausible(mended, units, day)
+    if carries_date(mended, day) or barred_day("20" + mended[14:20]) == day:
+        return f"{mended[:14]}{day[2:4]}{day[5:7]}{day[8:10]}{mended[20:]}"
+    return None
 
 
 def _by_line(readings: list[CodeReading]) -> list[list[CodeReading]]:

@@ -238,6 +238,11 @@ def barred_alike(code: str, barred_zeros: int, other: str | None) -> bool:
     return code != other and _agree_but_barred_zeros(other, code)
 
 
+# What a barred zero is read as where another print checks the digit (the received day, the
+# office's units): a 6, 9 or 8 (an 8 is not taken where nothing checks it: the serial).
+_BARRED_READS = frozenset("689")
+
+
 def barred_day(digits: str) -> str | None:
     """The one day (ISO) a date read as ``digits`` (yyyymmdd) can be in a face that bars its
     zeros, any 6, 8 or 9 of it perhaps such a zero: the only one of its readings that is a
@@ -246,7 +251,7 @@ def barred_day(digits: str) -> str | None:
     «246913», received date «2624-99-13»; each can be only 2024-09-13."""
     if len(digits) != 8 or not digits.isdigit():
         return None
-    options = [(d, "0") if d in "689" else (d,) for d in digits]
+    options = [(d, "0") if d in _BARRED_READS else (d,) for d in digits]
     days = set()
     for choice in itertools.product(*options):
         text = "".join(choice)
@@ -257,6 +262,18 @@ def barred_day(digits: str) -> str | None:
         if 2000 <= day.year <= dt.date.today().year + 1:
             days.add(day.isoformat())
     return days.pop() if len(days) == 1 else None
+
+
+def barred_unit(code: str, units: Iterable[str]) -> str | None:
+    """``code`` with its unit the one of ``units`` it can be in a face that bars its zeros,
+    any 6, 8 or 9 of it perhaps such a zero (a hard tuning receipt of seed 5 read
+    «660.21.32.H14-…» for «000.21.32.H14-…» with five bars erased), or None when none or
+    several can be. A candidate only, as :func:`barred_day`."""
+    unit = unit_of(code)
+    fits = [k for k in units if len(k) == len(unit) and k != unit
+            and all(a == b or (b == "0" and a in _BARRED_READS)
+                    for a, b in zip(unit, k, strict=True))]
+    return fits[0] + code[UNIT_LENGTH:] if len(fits) == 1 else None
 
 
 def _agree_but_barred_zeros(read: str, printed: str) -> bool:

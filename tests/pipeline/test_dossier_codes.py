@@ -12,6 +12,7 @@ from pipeline.document import analyse_file
 from pipeline.values.dossier_codes import (
     barred_alike,
     barred_day,
+    barred_unit,
     day_serial_as_read,
     mend_unit,
     normalize_dossier_code,
@@ -647,4 +648,38 @@ def test_a_code_day_read_with_barred_zeros_is_the_received_day_it_can_only_be(do
         read = page.model_copy(update={"code_readings": [
             r.model_copy(update={"barred_zeros": bars}) for r in readings]})
         (document,) = analyse_file([read], doctypes, ReviewOptions(), units=frozenset({unit}))
+        assert (document.own_code, document.provisional_code) == (None, expected)
+
+
+@pytest.mark.parametrize(("units", "expected"), [
+    # A hard tuning receipt of seed 5: «660.21.32.H14» read for «000.21.32.H14».
+    ({"000.21.32.H14", "001.21.32.H14"}, "000.21.32.H14-250307-0047"),
+    ({"000.21.32.H14", "060.21.32.H14"}, None),  # either can be it
+    ({"001.21.32.H14"}, None),  # a 1 is no barred zero
+    ({"660.21.32.H14"}, None),  # as read: nothing to mend
+])
+def test_the_one_office_unit_a_unit_read_in_a_barred_face_can_be(units, expected):
+    assert barred_unit("660.21.32.H14-250307-0047", units) == expected
+
+
+def test_a_unit_read_with_barred_zeros_as_6_is_the_office_unit_it_can_only_be(doctypes):
+    """
+    GIVEN a hard tuning receipt of seed 5 in a face barring zeros, its code read
+    «666.21. 32.H14-2593607-9047» on the page, «660.21.32.H14-250307-0047» on its line (five
+    bars erased: its five zeros) and «660.21.32.H14-250307-6047» enlarged (four)
+    WHEN analysed with the office's units
+    THEN its provisional code is «000.21.32.H14-250307-0047» (in review); no unit, none
+    """
+    first = "666.21. 32.H14-2593607-9047"
+    lines = [line.replace("28 tháng 11 năm 2024", "07 tháng 03 năm 2025")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code="660.21.32.H14-250307-0047", first=first, bbox=(100, 100, 900, 140),
+                    barred_zeros=5),
+        CodeReading(code="660.21.32.H14-250307-6047", first=first, bbox=(100, 100, 900, 140),
+                    barred_zeros=4, enlarged=True)]})
+    for units, expected in (({"000.21.32.H14", "001.31.30.H27"}, "000.21.32.H14-250307-0047"),
+                            ({"001.31.30.H27"}, None)):
+        (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset(units))
         assert (document.own_code, document.provisional_code) == (None, expected)
