@@ -228,18 +228,22 @@ def _day_and_serial_run(code: str, read: str) -> bool:
 def barred_alike(code: str, barred_zeros: int, other: str | None) -> bool:
     """Whether ``other`` (a code as another reading of the same line read it) is ``code``,
     read with the bars of ``barred_zeros`` zeros erased (pipeline/ocr/code_reread.py), but
-    for zeros it read as 6 or 9, when that erasure accounts for every zero ``code`` has:
-    each zero it reads is one whose face the glyph's shape showed barred, and a reading that
-    did not see the bars reads such a zero 6 or 9. Both as read, before any mend. A clean
-    tuning receipt of seed 23 read «001.31.13.H43-240912-0183» enlarged, four bars erased,
-    and «061.31.13.H43-240912-6183» at 1x, no bar found: alike."""
+    for zeros it read as 6, 8 or 9, when that erasure accounts for every zero ``code`` has:
+    each zero it reads is one whose face the glyph's shape showed barred (an 8 is waisted,
+    never taken for one), and a reading that did not see the bars reads such a zero 6, 8 or
+    9. Both as read, before any mend; the code agreed on is provisional only (in review). A
+    clean tuning receipt of seed 23 read «001.31.13.H43-240912-0183» enlarged, four bars
+    erased, and «061.31.13.H43-240912-6183» at 1x, no bar found: alike; a hard one of seed 5
+    «000.31.42.H27-250612-0420», six bars erased, and «666.31.42.H27-256612-8426»."""
     if other is None or not barred_zeros or code.count("0") != barred_zeros:
         return False
-    return code != other and _agree_but_barred_zeros(other, code)
+    return code != other and all(a == b or (b == "0" and a in _BARRED_READS)
+                                 for a, b in zip(other, code, strict=True))
 
 
-# What a barred zero is read as where another print checks the digit (the received day, the
-# office's units): a 6, 9 or 8 (an 8 is not taken where nothing checks it: the serial).
+# What a barred zero is read as where something checks the digit (the received day, the
+# office's units, a reading with every zero's bar erased): a 6, 9 or 8. Where nothing does
+# (serial_agrees, giving a code) an 8 is not taken: it could be an 8.
 _BARRED_READS = frozenset("689")
 
 

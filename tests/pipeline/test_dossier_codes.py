@@ -569,8 +569,10 @@ def test_a_barcode_leaves_no_provisional_code(doctypes):
     # A clean tuning receipt of seed 23: enlarged, four bars erased; at 1x, none found.
     ("001.31.13.H43-240912-0183", 4, "061.31.13.H43-240912-6183", True),
     ("001.31.13.H43-240912-0183", 4, "001.31.13.H43-240912-9183", True),
-    # The page's reading of it: a barred zero read 8 could be an 8.
-    ("001.31.13.H43-240912-0183", 4, "661.31.13.H43-248912-8183", False),
+    # The page's reading of it, zeros read 8 too; a hard one of seed 5 (six bars erased).
+    ("001.31.13.H43-240912-0183", 4, "661.31.13.H43-248912-8183", True),
+    ("000.31.42.H27-250612-0420", 6, "666.31.42.H27-256612-8426", True),
+    ("000.31.42.H27-250612-0420", 5, "666.31.42.H27-256612-8426", False),  # a zero unbarred
     # A hard one: four zeros read, three bars erased; one zero stands unexplained.
     ("901.31.45.H29-240610-0365", 3, "901.31.45.H29-240619-6365", False),
     ("001.31.13.H43-240912-0183", 0, "061.31.13.H43-240912-6183", False),
