@@ -28,6 +28,9 @@ from pipeline.ocr.code_reread import code_words
 from pipeline.split import DocumentSpan, split_document
 from pipeline.text import fold
 from pipeline.values.dossier_codes import (
+    barred_alike,
+    barred_day,
+    barred_unit,
     codes_in_words,
     day_serial_as_read,
     mend_unit,
@@ -548,7 +551,9 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                      units: frozenset[str], pages: list[PageOcr]) -> str | None:
     """The code a dossier-code field left out in doubt is assembled under, in review: the one
     code (its unit mended, :func:`mend_unit`) that two readings of its line read whole and
-    alike (the page's, the second, the third enlarged: pipeline/ocr/code_reread.py), whose
+    alike (the page's, the second, the third enlarged: pipeline/ocr/code_reread.py; or alike
+    but for zeros one read 6 or 9 where the other erased every zero's bar, ``barred_alike``
+    in pipeline/values/dossier_codes.py), whose
     day is a day of a code's era that no day the receipt writes contradicts (the received
     day, or its own date above the code, when read). Its serial then rests on two readings
     agreeing, not on the page's reading as a given code's does, and its day may be unchecked:
@@ -558,24 +563,76 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
 
     Seed 23 tuning: a mild receipt read «…-8459» on the page and «…-0459» twice on its line
     (its face bars zeros); a clean one whose received day reads «ngày T- tháng TỦ», its code
-    «…-015-» on the page and «…-0154» twice."""
+    «…-015-» on the page and «…-0154» twice; a clean one in a face barring zeros read
+    «661.31.13.H43-248912-8183» on the page, «061.31.13.H43-240912-6183» at 1x (no bar found)
+    and «001.31.13.H43-240912-0183» enlarged (four bars erased, its four zeros)."""
     key = dossier_code_key(definition)
     if not units or key is None or key in extraction.fields or key not in extraction.doubts:
         return None
     if any(is_dossier_code(code.text) for page in pages for code in page.codes):
         return None  # a symbol's code is exact: with_barcode_codes decided
-    received = received_day(extraction, definition.field(key).dated_by)
+    dated_by = definition.field(key).dated_by
+    received = received_day(extraction, dated_by)
     votes: dict[str, set[str]] = {}
     for page in pages:
-        for reading in page.code_readings:
-            known = received or dated_above(page, reading.bbox)
-            for source, read in (("page", read_code(fold(reading.first))),
-                                 ("enlarged" if reading.enlarged else "second", reading.code)):
-                code = _plausible(read, units, known)
-                if code is not None:
-                    votes.setdefault(code, set()).add(source)
+        for readings in _by_line(page.code_readings):
+            known = received or dated_above(page, readings[0].bbox)
+            barred = _barred_received(extraction, dated_by, known, readings)
+            read = [("page", read_code(fold(readings[0].first)), 0),
+                    *(("enlarged" if r.enlarged else "second", r.code, r.barred_zeros)
+                      for r in readings)]
+            for source, code, bars in read:
+                plausible = _plausible(code, units, known) or _barred_plausible(
+                    code, units, barred, any(r.barred_zeros for r in readings))
+                if plausible is None or code is None:
+                    continue
+                # A reading that erased the bars of all its zeros and another that read those
+                # zeros 6 or 9 agree (dossier_codes.barred_alike).
+                votes.setdefault(plausible, set()).update(
+                    [source, *(other for other, seen, _ in read
+                               if barred_alike(code, bars, seen))])
     agreed = [code for code, sources in votes.items() if len(sources) > 1]
     return agreed[0] if len(agreed) == 1 else None
+
+
+def _barred_received(extraction: Extraction, key: str | None, known: str | None,
+                     readings: list[CodeReading]) -> str | None:
+    """The received day a code line's day is checked by in a face that bars its zeros (a
+    reading of the line erased a bar; None otherwise): the day read (``known``), else the
+    one day the received time as read can be, its 6, 8 and 9 perhaps barred zeros
+    (``barred_day``: «2624-99-13» can be only 2024-09-13)."""
+    if not any(r.barred_zeros for r in readings):
+        return None
+    found = extraction.fields.get(key or "") or extraction.doubts.get(key or "")
+    as_read = re.sub(r"\D", "", str(found.value)[:10]) if found is not None else ""
+    return known or barred_day(as_read)
+
+
+def _barred_plausible(code: str | None, units: frozenset[str], day: str | None,
+                      barred: bool) -> str | None:
+    """In a face that bars its zeros (``barred``: a bar was erased on the line), ``code`` with
+    its unit mended, or else the one office unit it can be (``barred_unit``: «660.21.32.H14»
+    for «000.21.32.H14», a hard tuning receipt of seed 5), and its day part ``day`` (ISO; see
+    :func:`_barred_received`) when it reads that day or the one day it can be, any 6, 8 or 9
+    perhaps a barred zero, is it (a hard tuning receipt of seed 23: «…-248913-…» and
+    «…-246913-…» enlarged, received «2624-99-13»: 2024-09-13 each). None otherwise."""
+    if code is None or not barred:
+        return None
+    mended = mend_unit(code, units).code or barred_unit(code, units)
+    if mended is None or day is None:
+        return _plausible(mended, units, day)
+    if carries_date(mended, day) or barred_day("20" + mended[14:20]) == day:
+        return f"{mended[:14]}{day[2:4]}{day[5:7]}{day[8:10]}{mended[20:]}"
+    return None
+
+
+def _by_line(readings: list[CodeReading]) -> list[list[CodeReading]]:
+    """A page's second and third readings of codes grouped by the line they read (the page's
+    reading of it, ``first``), in order."""
+    lines: dict[str, list[CodeReading]] = {}
+    for reading in readings:
+        lines.setdefault(reading.first, []).append(reading)
+    return list(lines.values())
 
 
 def _plausible(code: str | None, units: frozenset[str], day: str | None) -> str | None:

@@ -45,7 +45,10 @@ CODE_LANGUAGE = "eng"
 # The labels a code is printed after (config/doctypes/dossier_receipt.yaml, cover captions),
 # folded; «:» may be read or not, and a mark OCR read apart from its letter may stand between
 # the words («Mã hô` sơ:» on a tuning mild receipt, whose code the structure alone found).
-_LABEL = re.compile(r"\bma[\W_]*(?:so[\W_]*)?ho[\W_]*so\b\s*:?")
+# The vowel of «hồ» may be misread («Mã hà sơ: 001.31.36.H-10-2-10325-0016», a mild tuning
+# receipt of seed 23 whose code neither the label nor the structure found, so that its line
+# was not read again and its dossier lost); «ma h? so» is printed on no other line.
+_LABEL = re.compile(r"\bma[\W_]*(?:so[\W_]*)?h[aeiouy][\W_]*so\b\s*:?")
 _PAD = 8  # pixels kept around the code's words: a cut stroke makes a new misreading
 MAX_CODE_LINES = 3  # a receipt prints one code, a cover sheet one under its symbol
 # A barred zero's outline is convex (see :func:`_is_barred_zero`); a hole bent round a bar

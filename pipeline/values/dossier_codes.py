@@ -21,6 +21,8 @@ dossier without review is the costly error (a whole dossier's pages misfiled).
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -221,6 +223,61 @@ def _day_and_serial_run(code: str, read: str) -> bool:
     run = _digits(found.group(1), _SERIAL) if found else ""
     day, serial = code[-11:-5], code[-4:]
     return len(run) in (10, 11) and run.startswith(day) and run.endswith(serial)
+
+
+def barred_alike(code: str, barred_zeros: int, other: str | None) -> bool:
+    """Whether ``other`` (a code as another reading of the same line read it) is ``code``,
+    read with the bars of ``barred_zeros`` zeros erased (pipeline/ocr/code_reread.py), but
+    for zeros it read as 6, 8 or 9, when that erasure accounts for every zero ``code`` has:
+    each zero it reads is one whose face the glyph's shape showed barred (an 8 is waisted,
+    never taken for one), and a reading that did not see the bars reads such a zero 6, 8 or
+    9. Both as read, before any mend; the code agreed on is provisional only (in review). A
+    clean tuning receipt of seed 23 read «001.31.13.H43-240912-0183» enlarged, four bars
+    erased, and «061.31.13.H43-240912-6183» at 1x, no bar found: alike; a hard one of seed 5
+    «000.31.42.H27-250612-0420», six bars erased, and «666.31.42.H27-256612-8426»."""
+    if other is None or not barred_zeros or code.count("0") != barred_zeros:
+        return False
+    return code != other and all(a == b or (b == "0" and a in _BARRED_READS)
+                                 for a, b in zip(other, code, strict=True))
+
+
+# What a barred zero is read as where something checks the digit (the received day, the
+# office's units, a reading with every zero's bar erased): a 6, 9 or 8. Where nothing does
+# (serial_agrees, giving a code) an 8 is not taken: it could be an 8.
+_BARRED_READS = frozenset("689")
+
+
+def barred_day(digits: str) -> str | None:
+    """The one day (ISO) a date read as ``digits`` (yyyymmdd) can be in a face that bars its
+    zeros, any 6, 8 or 9 of it perhaps such a zero: the only one of its readings that is a
+    day of the calendar, of a code's era (2000 to next year), or None when none or several
+    are. A hard tuning receipt of seed 23, received 2024-09-13: code days «248913» and
+    «246913», received date «2624-99-13»; each can be only 2024-09-13."""
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    options = [(d, "0") if d in _BARRED_READS else (d,) for d in digits]
+    days = set()
+    for choice in itertools.product(*options):
+        text = "".join(choice)
+        try:
+            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            continue
+        if 2000 <= day.year <= dt.date.today().year + 1:
+            days.add(day.isoformat())
+    return days.pop() if len(days) == 1 else None
+
+
+def barred_unit(code: str, units: Iterable[str]) -> str | None:
+    """``code`` with its unit the one of ``units`` it can be in a face that bars its zeros,
+    any 6, 8 or 9 of it perhaps such a zero (a hard tuning receipt of seed 5 read
+    «660.21.32.H14-…» for «000.21.32.H14-…» with five bars erased), or None when none or
+    several can be. A candidate only, as :func:`barred_day`."""
+    unit = unit_of(code)
+    fits = [k for k in units if len(k) == len(unit) and k != unit
+            and all(a == b or (b == "0" and a in _BARRED_READS)
+                    for a, b in zip(unit, k, strict=True))]
+    return fits[0] + code[UNIT_LENGTH:] if len(fits) == 1 else None
 
 
 def _agree_but_barred_zeros(read: str, printed: str) -> bool:

@@ -10,6 +10,9 @@ from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.document import analyse_file
 from pipeline.values.dossier_codes import (
+    barred_alike,
+    barred_day,
+    barred_unit,
     day_serial_as_read,
     mend_unit,
     normalize_dossier_code,
@@ -560,3 +563,125 @@ def test_a_barcode_leaves_no_provisional_code(doctypes):
     document = read_thrice(doctypes, "000.00.21.H27-241128-8001", CODE, CODE, codes=[symbol])
     assert document.provisional_code is None
     assert document.own_code == OTHER
+
+
+@pytest.mark.parametrize(("code", "bars", "other", "alike"), [
+    # A clean tuning receipt of seed 23: enlarged, four bars erased; at 1x, none found.
+    ("001.31.13.H43-240912-0183", 4, "061.31.13.H43-240912-6183", True),
+    ("001.31.13.H43-240912-0183", 4, "001.31.13.H43-240912-9183", True),
+    # The page's reading of it, zeros read 8 too; a hard one of seed 5 (six bars erased).
+    ("001.31.13.H43-240912-0183", 4, "661.31.13.H43-248912-8183", True),
+    ("000.31.42.H27-250612-0420", 6, "666.31.42.H27-256612-8426", True),
+    ("000.31.42.H27-250612-0420", 5, "666.31.42.H27-256612-8426", False),  # a zero unbarred
+    # A hard one: four zeros read, three bars erased; one zero stands unexplained.
+    ("901.31.45.H29-240610-0365", 3, "901.31.45.H29-240619-6365", False),
+    ("001.31.13.H43-240912-0183", 0, "061.31.13.H43-240912-6183", False),
+    ("001.31.13.H43-240912-0183", 4, "001.31.13.H43-240912-0183", False),  # alike: no bars
+    ("001.31.13.H43-240912-0183", 4, "061.31.13.H43-240912-6184", False),
+    ("001.31.13.H43-240912-0183", 4, None, False),
+])
+def test_a_reading_with_its_zeros_bars_erased_and_one_reading_them_6_or_9(code, bars, other,
+                                                                           alike):
+    assert barred_alike(code, bars, other) is alike
+
+
+def test_two_readings_alike_but_for_barred_zeros_are_a_provisional_code(doctypes):
+    """
+    GIVEN a clean tuning receipt of seed 23 in a face barring its zeros, its code read
+    «661.31.13.H43-248912-8183» on the page, «061.31.13.H43-240912-6183» on its line (no
+    bar found) and «001.31.13.H43-240912-0183» enlarged with its four zeros' bars erased
+    WHEN analysed with its unit configured
+    THEN the enlarged reading is its provisional code (in review), not a given code: its
+    serial rests on two readings of the line, one of them taken as read but for its zeros
+    """
+    code, unit = "001.31.13.H43-240912-0183", "001.31.13.H43"
+    first = "661. 31. 13.H43-248912 -8183"
+    lines = [line.replace("28 tháng 11 năm 2024", "12 tháng 09 năm 2024")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code="061.31.13.H43-240912-6183", first=first, bbox=(100, 100, 900, 140)),
+        CodeReading(code=code, first=first, bbox=(100, 100, 900, 140), barred_zeros=4,
+                    enlarged=True)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert (document.own_code, document.provisional_code) == (None, code)
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    # Without the enlarged reading's bars, the two readings disagree: no code at all.
+    unbarred = page.model_copy(update={"code_readings": [
+        r.model_copy(update={"barred_zeros": 0}) for r in page.code_readings]})
+    (document,) = analyse_file([unbarred], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert (document.own_code, document.provisional_code) == (None, None)
+
+
+@pytest.mark.parametrize(("digits", "day"), [
+    # A hard tuning receipt of seed 23, received 2024-09-13 in a face barring its zeros.
+    ("20248913", "2024-09-13"),  # its code's day, read «248913»
+    ("20246913", "2024-09-13"),  # … and enlarged «246913»
+    ("26249913", "2024-09-13"),  # its received time, «2624-99-13»
+    ("20240913", "2024-09-13"),  # a real day stays itself
+    ("20240918", None),  # 2024-09-18 or 2024-09-10: more than one real day
+    ("20243313", None),  # no real day
+    ("2024913", None),
+])
+def test_the_one_day_a_date_read_in_a_barred_face_can_be(digits, day):
+    assert barred_day(digits) == day
+
+
+def test_a_code_day_read_with_barred_zeros_is_the_received_day_it_can_only_be(doctypes):
+    """
+    GIVEN a hard tuning receipt of seed 23 whose face bars its zeros: received time read
+    «2624-99-13» (refused), code «691.31.43.H26-248913-0449» on the page,
+    «601.31.43.H26-248913-0449» on its line and «601.31.43.H26-246913-0449» enlarged (a bar
+    erased on each), none a day of the calendar
+    WHEN analysed with its unit configured
+    THEN the code whose every day reading can only be 2024-09-13, the received time's one
+    day too, is its provisional code (in review); without a bar erased it has none
+    """
+    first, unit = "691.31.43.H26-248913-0449", "001.31.43.H26"
+    lines = [line.replace("08 giờ 30 phút, ngày 28 tháng 11 năm 2024",
+                          "16 giờ 16 phút, ngày 13 tháng 99 năm 2624")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={first: 20.0})
+    readings = [CodeReading(code="601.31.43.H26-248913-0449", first=first,
+                            bbox=(100, 100, 900, 140), barred_zeros=1),
+                CodeReading(code="601.31.43.H26-246913-0449", first=first,
+                            bbox=(100, 100, 900, 140), barred_zeros=1, enlarged=True)]
+    for bars, expected in ((1, "001.31.43.H26-240913-0449"), (0, None)):
+        read = page.model_copy(update={"code_readings": [
+            r.model_copy(update={"barred_zeros": bars}) for r in readings]})
+        (document,) = analyse_file([read], doctypes, ReviewOptions(), units=frozenset({unit}))
+        assert (document.own_code, document.provisional_code) == (None, expected)
+
+
+@pytest.mark.parametrize(("units", "expected"), [
+    # A hard tuning receipt of seed 5: «660.21.32.H14» read for «000.21.32.H14».
+    ({"000.21.32.H14", "001.21.32.H14"}, "000.21.32.H14-250307-0047"),
+    ({"000.21.32.H14", "060.21.32.H14"}, None),  # either can be it
+    ({"001.21.32.H14"}, None),  # a 1 is no barred zero
+    ({"660.21.32.H14"}, None),  # as read: nothing to mend
+])
+def test_the_one_office_unit_a_unit_read_in_a_barred_face_can_be(units, expected):
+    assert barred_unit("660.21.32.H14-250307-0047", units) == expected
+
+
+def test_a_unit_read_with_barred_zeros_as_6_is_the_office_unit_it_can_only_be(doctypes):
+    """
+    GIVEN a hard tuning receipt of seed 5 in a face barring zeros, its code read
+    «666.21. 32.H14-2593607-9047» on the page, «660.21.32.H14-250307-0047» on its line (five
+    bars erased: its five zeros) and «660.21.32.H14-250307-6047» enlarged (four)
+    WHEN analysed with the office's units
+    THEN its provisional code is «000.21.32.H14-250307-0047» (in review); no unit, none
+    """
+    first = "666.21. 32.H14-2593607-9047"
+    lines = [line.replace("28 tháng 11 năm 2024", "07 tháng 03 năm 2025")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code="660.21.32.H14-250307-0047", first=first, bbox=(100, 100, 900, 140),
+                    barred_zeros=5),
+        CodeReading(code="660.21.32.H14-250307-6047", first=first, bbox=(100, 100, 900, 140),
+                    barred_zeros=4, enlarged=True)]})
+    for units, expected in (({"000.21.32.H14", "001.31.30.H27"}, "000.21.32.H14-250307-0047"),
+                            ({"001.31.30.H27"}, None)):
+        (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset(units))
+        assert (document.own_code, document.provisional_code) == (None, expected)

@@ -68,6 +68,23 @@ def test_the_label_is_found_with_a_mark_read_apart_from_its_letter():
     assert [w.text for w in code_words(OcrLine(words=words))] == ["96x0.31", "38.H14", "25IO26"]
 
 
+@pytest.mark.parametrize("label", [["Mã", "hà", "sơ:"], ["Mã", "số", "hô", "sơ"]])
+def test_the_label_is_found_with_the_vowel_of_ho_misread(label):
+    """GIVEN a code line whose «hồ» was read «hà» (a mild tuning receipt of seed 23, its code
+    read «001.31.36.H-10-2-10325-0016», too garbled for its structure) WHEN the code's words
+    are looked for THEN they are those after the label, and the line is read again."""
+    words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
+             for i, t in enumerate([*label, "001.31.36.H-10-2-10325-0016"])]
+    assert [w.text for w in code_words(OcrLine(words=words))] == ["001.31.36.H-10-2-10325-0016"]
+
+
+def test_a_line_of_other_words_before_hand_is_no_code_label():
+    """«Mã» then a word of two letters beginning with h and «số» only: no label, no code."""
+    words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
+             for i, t in enumerate(["Mã", "hàng", "số:", "12-34"])]
+    assert code_words(OcrLine(words=words)) == []
+
+
 def test_a_line_without_label_gives_the_words_a_code_was_found_in():
     words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
              for i, t in enumerate(["Số", "000.00.21.H27-241128-0001", "ngày"])]
