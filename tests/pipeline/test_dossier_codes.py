@@ -315,6 +315,21 @@ def test_without_units_a_codes_day_is_checked_by_the_date_above_it(doctypes):
                             dated=True).own_code is None
 
 
+def test_without_units_a_code_whose_day_nothing_read_is_left_out(doctypes):
+    """GIVEN no units, a code read surely and alike twice, but neither the received time
+    nor a date above the code read WHEN analysed THEN nothing vouches for its day but the
+    page's reading: it is left out saying so, the receipt goes to review."""
+    lines = [line for line in receipt_reading(CODE) if "Thời gian nhận" not in line]
+    page = make_page(lines)
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=CODE, bbox=code_line.bbox)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions())
+    assert document.own_code is None
+    assert "no day" in document.analysis.extraction.doubts["dossier_code"].reason
+    assert unitless_receipt(doctypes, CODE, CODE).own_code == CODE  # received time read
+
+
 def test_a_code_given_that_its_second_reading_contradicts_goes_to_review(doctypes):
     """GIVEN a code read surely on the page, and a second reading of its line that passes
     every check yet names another unit of the office WHEN analysed THEN which reading is
