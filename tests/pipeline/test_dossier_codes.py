@@ -240,8 +240,94 @@ def test_a_second_reading_without_a_received_day_to_check_it_is_not_given(doctyp
     assert reread_receipt(doctypes, first, CODE, {UNIT}, lines).own_code is None
 
 
-def test_a_second_reading_is_not_given_without_units_configured(doctypes):
-    assert reread_receipt(doctypes, "000.00. 21.H27-241128- 0001", CODE, set()).own_code is None
+def test_without_units_a_code_both_readings_read_alike_on_the_received_day_is_given(doctypes):
+    """
+    GIVEN no units configured (the default), a receipt whose code the page read whole at
+    confidence 0.20 (refused) and its line read again alike
+    WHEN analysed
+    THEN the two readings agreeing stand for the unit's check: the code is given, its day the
+    received day; a second reading naming another unit, or another day, gives nothing
+    """
+    first = "000.00. 21.H27-241128- 0001"
+    document = reread_receipt(doctypes, first, CODE, set())
+    assert document.own_code == CODE
+    assert "alike in unit and serial" in document.analysis.extraction.notes["dossier_code"]
+    assert reread_receipt(doctypes, first, "000.00.27.H27-241128-0001", set()).own_code is None
+    assert reread_receipt(doctypes, "000.00. 21.H27-241126- 0001", "000.00.21.H27-241126-0001",
+                          set()).own_code is None
+    assert reread_receipt(doctypes, first, None, set()).own_code is None
+
+
+def unitless_receipt(doctypes, first: str, second: str | None, *, dated: bool = False,
+                     barred_zeros: int = 0):
+    """A receipt read surely (confidence 95) with ``first`` as its code, its line read again
+    ``second`` (None: no code), analysed without units; ``dated``: its received time not
+    read, «ngày 28 tháng 11 năm 2024» written above the code."""
+    lines = receipt_reading(first)
+    if dated:
+        lines = [line for line in lines if "Thời gian nhận" not in line]
+        lines.insert(1, "Thạch Hạ, ngày 28 tháng 11 năm 2024")
+    page = make_page(lines)
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=second, first=first, bbox=code_line.bbox,
+                    barred_zeros=barred_zeros)] if second else []})
+    (document,) = analyse_file([page], doctypes, ReviewOptions())
+    return document
+
+
+@pytest.mark.parametrize(("first", "second", "bars"), [
+    # Seed 62 tuning, a mild Garamond receipt: «ooo.21.1o.H41-24oso6-oI78» given as
+    # «000.21.10.H41-…» for «000.21.19.H41-…», its line read «…19…» (day made the fixture's).
+    ("ooo.21.1o.H41-24ll28-oI78", "000.21.19.H41-241128-0178", 0),
+    # Seed 63 tuning, a mild receipt in a face barring zeros: «600.31.27.H57-…» given for
+    # «000.31.27.H57-…»; its line read with the zeros' bars erased reads them zeros.
+    ("600.31.27.H57-241128-0370", "000.31.27.H57-241128-0370", 5),
+])
+def test_without_units_a_code_whose_line_reads_another_code_again_goes_to_review(
+        doctypes, first, second, bars):
+    """The unit cannot be checked against a list: the second reading of the line is the
+    check. A code given that it contradicts is left out naming it; read alike, it stands."""
+    assert unitless_receipt(doctypes, first, None).own_code is not None  # read once: given
+    document = unitless_receipt(doctypes, first, second, barred_zeros=bars)
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert second in document.analysis.extraction.doubts["dossier_code"].reason
+    assert unitless_receipt(doctypes, second, second).own_code == second
+
+
+def test_without_units_a_codes_day_is_checked_by_the_date_above_it(doctypes):
+    """
+    GIVEN no units configured, a receipt whose received time was not read, dated
+    «ngày 28 tháng 11 năm 2024» above its code, the code read surely with a wrong day (seed 62
+    tuning, a hard receipt: «001.31.11.H27-260925-0184» for «…-250925-0184», given before)
+    WHEN analysed
+    THEN the code is left out naming the day; when its line read again gives the day written
+    and the page's unit and serial, that reading is given
+    """
+    misread, printed = "001.31.11.H27-261128-0184", "001.31.11.H27-241128-0184"
+    document = unitless_receipt(doctypes, misread, None, dated=True)
+    assert document.own_code is None
+    assert "2024-11-28" in document.analysis.extraction.doubts["dossier_code"].reason
+    assert unitless_receipt(doctypes, misread, printed, dated=True).own_code == printed
+    # A second reading of another serial is not given.
+    assert unitless_receipt(doctypes, misread, "001.31.11.H27-241128-0164",
+                            dated=True).own_code is None
+
+
+def test_without_units_a_code_whose_day_nothing_read_is_left_out(doctypes):
+    """GIVEN no units, a code read surely and alike twice, but neither the received time
+    nor a date above the code read WHEN analysed THEN nothing vouches for its day but the
+    page's reading: it is left out saying so, the receipt goes to review."""
+    lines = [line for line in receipt_reading(CODE) if "Thời gian nhận" not in line]
+    page = make_page(lines)
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=CODE, bbox=code_line.bbox)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions())
+    assert document.own_code is None
+    assert "no day" in document.analysis.extraction.doubts["dossier_code"].reason
+    assert unitless_receipt(doctypes, CODE, CODE).own_code == CODE  # received time read
 
 
 def test_a_code_given_that_its_second_reading_contradicts_goes_to_review(doctypes):
