@@ -276,15 +276,17 @@ def _colon_stops(row: Row, positions: list[int]) -> list[int]:
     """For each keyed word, how many keyed words a label starting there may span: a printed
     label ends at its colon, so a window never runs past one («Tiếp nhận hồ sơ của: Nguyễn
     Bảo» is not «Tiếp nhận hồ sơ của ông/bà»)."""
-    limits = []
-    for n in range(len(positions)):
-        width = len(positions) - n
-        for k, end in enumerate(positions[n:], start=1):
-            following = positions[n + k] if n + k < len(positions) else len(row.tokens)
-            if any(t.text.endswith(":") for t in row.tokens[end:following]):
-                width = k
-                break
-        limits.append(width)
+    # One pass from the right: the k-th keyed word ends a window when a word from it up to
+    # the next keyed word ends in a colon (the loop over every start and end this replaces,
+    # the same limits, was a seventh of the letter re-read's label finding).
+    count = len(positions)
+    limits = [0] * count
+    stop = count  # the nearest keyed word at or after n whose span holds a colon
+    for n in range(count - 1, -1, -1):
+        following = positions[n + 1] if n + 1 < count else len(row.tokens)
+        if any(t.text.endswith(":") for t in row.tokens[positions[n]:following]):
+            stop = n
+        limits[n] = stop - n + 1 if stop < count else count - n
     return limits
 
 

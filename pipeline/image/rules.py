@@ -80,7 +80,11 @@ def has_table(gray: np.ndarray) -> bool:
     pages with two vertical rules, 0.917 never; painting a stamp's box lost an e2e
     document's kind and subject (tests/e2e/test_results.py). Only the vertical rules are
     looked for: ``rule_lines``' horizontal ones were found and dropped (~10 ms a page)."""
-    ink = ink_below(gray)
+    return ink_has_table(ink_below(gray))
+
+
+def ink_has_table(ink: np.ndarray) -> bool:
+    """``has_table`` of the page whose ``ink_below`` is ``ink``."""
     return table_ruled(opened(ink, down_kernel(ink, rule_floor(ink))))
 
 

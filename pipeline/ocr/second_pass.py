@@ -23,13 +23,13 @@ import cv2
 import numpy as np
 from pydantic import BaseModel, Field
 
-from pipeline.image.clean import to_gray
+from pipeline.image.clean import as_gray
 from pipeline.image.preprocess import (
     PreparedPage,
     PreprocessOptions,
     prepare_page,
 )
-from pipeline.image.rules import INK_BELOW, MIN_RULE_PX, down_kernel, has_table
+from pipeline.image.rules import MIN_RULE_PX, down_kernel, ink_below, ink_has_table
 from pipeline.ocr import (
     OcrEngine,
     OcrOptions,
@@ -108,8 +108,10 @@ def has_ruled_table(image: np.ndarray) -> bool:
     """Whether the page (as displayed, deskewed) holds a ruled table (``has_table``); a page
     without a vertical run of ink as long as the shortest rule is answered without looking
     for rules (as ``remove_ruled_lines`` does)."""
-    gray = to_gray(image)
-    ink = (gray < INK_BELOW).astype(np.uint8)
+    # The page's ink made once, by one threshold pass, and from the page itself when it is
+    # grey (nothing writes to it): a copy, a compare, a conversion to uint8 and a second
+    # ink mask for the table test were ~10 ms a 300-DPI page.
+    ink = ink_below(as_gray(image))
     if not cv2.countNonZero(cv2.erode(ink, down_kernel(ink, MIN_RULE_PX))):
         return False
-    return has_table(gray)
+    return ink_has_table(ink)

@@ -3,7 +3,13 @@
 import pytest
 
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
-from pipeline.extract import build_rows, extract_fields, free_text_words, trim_value
+from pipeline.extract import (
+    _colon_stops,
+    build_rows,
+    extract_fields,
+    free_text_words,
+    trim_value,
+)
 from pipeline.fields import READ_TWO_WAYS
 from schemas.ocr import OcrWord
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
@@ -579,6 +585,22 @@ def test_a_label_ends_at_its_colon(receipt):
     page = make_page(["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
                       "Tiếp nhận hồ sơ của: Nguyễn Bảo Hằng"])
     assert values(extract_fields([page], receipt)) == {"applicant_name": "Nguyễn Bảo Hằng"}
+
+
+@pytest.mark.parametrize(("line", "limits"), [
+    ("Tiếp nhận hồ sơ của: Nguyễn Bảo Hằng", [5, 4, 3, 2, 1, 3, 2, 1]),
+    ("Họ tên : Lê An Giới tính: Nam", [2, 1, 4, 3, 2, 1, 1]),
+    ("Nơi cư trú Hà Nội", [5, 4, 3, 2, 1]),
+])
+def test_a_label_window_stops_at_the_first_colon_after_its_start(line, limits):
+    """
+    GIVEN a row with colons ending a word, standing alone («Họ tên :»), or none
+    WHEN the widths labels may span from each word are taken (``_colon_stops``)
+    THEN each runs up to and including the word the first colon after it follows
+    """
+    row = build_rows(make_page([line]))[0]
+    positions = [i for i, t in enumerate(row.tokens) if t.key]
+    assert _colon_stops(row, positions) == limits
 
 
 def test_a_name_typed_in_capitals_takes_the_accents_of_its_printed_copy(receipt):
