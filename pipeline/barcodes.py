@@ -51,6 +51,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from pipeline.image.clean import as_gray
 from schemas.codes import is_dossier_code as is_code
 
 _F = zxingcpp.BarcodeFormat
@@ -91,6 +92,11 @@ def read_codes(image: np.ndarray) -> list[PageCode]:
     Any quarter turn is read; give a skewed page deskewed (see the module's notes). A small
     page that yields nothing is read again at twice its size.
     """
+    # Read in grey: zxing-cpp makes its own grey copy of a BGR page in each of its two
+    # searches, and the quarter turn of a colour page moved three channels. On the 30 pages
+    # of the throughput benchmark (seed 7, 7 in colour): 73 → 64 CPU ms a page, the same
+    # codes on every page.
+    image = as_gray(image)
     codes, seen = _decode(image, 1.0)
     if not codes and seen:
         codes, _ = _decode(_binarized(image), 1.0)
@@ -106,8 +112,7 @@ def _binarized(image: np.ndarray) -> np.ndarray:
     resampling, and zxing-cpp's local binarizer then misreads one character of the Code 128
     (checksum error); at Otsu's threshold it reads (3 of 3 such receipts of the generator,
     where the resampled page read 2 of 3). Only pages with such a failed symbol pay for it."""
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    return cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    return cv2.threshold(as_gray(image), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
 
 
 def _decode(image: np.ndarray, scale: float) -> tuple[list[PageCode], bool]:
