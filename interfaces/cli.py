@@ -121,7 +121,11 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
     documents: list[DossierDocument] = []
     columns = (TextColumn("[bold]digitizing"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, console=console, transient=False) as progress:
+    # Rich redraws the bar 10 times a second from a thread of its own: 1.4 % of a warm run's
+    # CPU (py-spy, ~0.025 CPU s a page). Twice a second is enough for a bar counting files,
+    # and nothing is redrawn when the output is no terminal (a log, a service).
+    with Progress(*columns, console=console, transient=False, refresh_per_second=2,
+                  auto_refresh=console.is_terminal) as progress:
         bar = progress.add_task("", total=len(inputs))
 
         def advance(document: DossierDocument) -> None:
