@@ -95,6 +95,12 @@ def test_latency_overhead_is_the_difference() -> None:
     assert Latency("a.png", sohoa_seconds=7.5, tesseract_seconds=3.0).overhead == 7.5 - 3.0
 
 
+def test_everyday_latency_is_the_median_of_its_runs_and_absent_when_not_measured() -> None:
+    assert Latency("a.png", 7.5, 3.0, everyday_overheads=(0.9, 0.4, 2.0)).everyday_overhead \
+        == 0.9
+    assert Latency("a.png", 7.5, 3.0).everyday_overhead is None
+
+
 def test_estimate_grows_with_the_work_left() -> None:
     floor = Measurement("floor", pages=60, seconds=90.0, peak_rss=0)
     args = argparse.Namespace(skip_scaling=False, skip_ocrmypdf=False, skip_latency=False,
