@@ -23,7 +23,7 @@ from pipeline.barcodes import (
 from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
-from pipeline.fields import Doubt, Extraction
+from pipeline.fields import READ_TWO_WAYS, Doubt, Extraction
 from pipeline.ocr.code_reread import code_words
 from pipeline.split import DocumentSpan, split_document
 from pipeline.text import fold
@@ -455,10 +455,20 @@ def checked_code(code: str, other: str, units: frozenset[str], day: str | None,
 def received_day(extraction: Extraction, key: str | None) -> str | None:
     """The day (ISO) of the ``key`` field, given or refused: a refused received time
     («2024-02-26T16:60», the minutes misread) still says its day, and a code's day agreeing
-    with it is two readings of different print agreeing. None when no valid day was read."""
+    with it is two readings of different print agreeing. None when no valid day was read,
+    or when the time was refused because the digits-only reading read one of its numbers
+    otherwise (``READ_TWO_WAYS``): that number may be its day, which then checks nothing. A
+    clean tuning receipt of seed 5 read «3 giờ 45 phút, ngày 02 tháng 05 năm 2025», «02»
+    read otherwise the second time, and its code «…-250507-0267», read at 0.89–0.96 and
+    alike on its line again, was refused for a day not the received one (7 pages without
+    their dossier when read without its cover sheet). The code's day is then checked by
+    the receipt's own date above it or the received line's words (:func:`written_day`)."""
     if key is None:
         return None
-    found = extraction.fields.get(key) or extraction.doubts.get(key)
+    doubt = extraction.doubts.get(key)
+    if doubt is not None and READ_TWO_WAYS in doubt.reason:
+        return None
+    found = extraction.fields.get(key) or doubt
     day = str(found.value)[:10] if found is not None else ""
     return code_era_day(day) if len(day) == 10 else None
 

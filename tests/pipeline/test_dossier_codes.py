@@ -804,3 +804,25 @@ def test_no_provisional_code_whose_serial_the_pages_reading_contradicts(doctypes
     assert (document.own_code, document.provisional_code) == (None, None)
     document = read_thrice(doctypes, "000.00.21.H27-241128-8901", code, code)
     assert (document.own_code, document.provisional_code) == (None, code)
+
+
+def test_a_received_day_read_two_ways_checks_no_code(doctypes):
+    """
+    GIVEN a receipt whose code was read surely, and alike when its line was read again, and
+    whose received time reads «03 giờ 30 phút, ngày 23 tháng 11» (no office hour, so that
+    extraction compares no day with it) with «23» read otherwise by the digits-only reading
+    (confidence 0: a clean tuning receipt of seed 5 read «3 giờ 45 phút, ngày 02» for «13
+    giờ 45 phút, ngày 07»)
+    WHEN analysed with the office's units
+    THEN the code is given: the received day is the number in dispute and checks nothing;
+    the same day read surely refuses it
+    """
+    lines = [line.replace("08 giờ 30 phút, ngày 28 tháng 11", "03 giờ 30 phút, ngày 23 tháng 11")
+             for line in receipt_reading(CODE)]
+    reading = CodeReading(code=CODE, first=CODE, bbox=(100, 100, 900, 140))
+    for confidence, own in ((0.0, CODE), (95.0, None)):
+        page = make_page(lines, confidences={"23": confidence}).model_copy(
+            update={"code_readings": [reading]})
+        (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+        assert document.own_code == own
+        assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
