@@ -653,9 +653,9 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
     agreeing, not on the page's reading as a given code's does, and its day may be unchecked:
     not enough to give it, enough for its dossier to be assembled and looked at rather than
     lost (its documents go to review naming it; office/dossiers.py). None when the field was
-    given, no units are configured, no code or several are read so, or the page's own
-    reading of the line ends with a serial that cannot be the code's
-    (``serial_contradicted``).
+    given, no units are configured, no code or several are read so, or, in a face that bars
+    its zeros, the page's own reading of the line reads a 6, 8 or 9 of the serial as another
+    of them (``serial_contradicted``).
 
     Seed 23 tuning: a mild receipt read «…-8459» on the page and «…-0459» twice on its line
     (its face bars zeros); a clean one whose received day reads «ngày T- tháng TỦ», its code
@@ -688,9 +688,11 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                     [source, *(other for other, seen, _ in read
                                if barred_alike(code, bars, seen))])
     agreed = [code for code, sources in votes.items() if len(sources) > 1]
-    if len(agreed) != 1 or any(serial_contradicted(agreed[0], readings[0].first)
-                               for page in pages for readings in _by_line(page.code_readings)):
-        return None  # none, several, or a serial the page's own reading contradicts
+    if len(agreed) != 1 or any(
+            serial_contradicted(agreed[0], readings[0].first) for page in pages
+            for readings in _by_line(page.code_readings)
+            if any(r.barred_zeros for r in readings)):
+        return None  # none, several, or a barred face's serial the page reads otherwise
     return agreed[0]
 
 
