@@ -23,7 +23,7 @@ from pipeline.barcodes import (
 from pipeline.classify import Classification, classify_document
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, extract_fields, laid_out
-from pipeline.fields import Doubt, Extraction
+from pipeline.fields import READ_TWO_WAYS, Doubt, Extraction
 from pipeline.ocr.code_reread import code_words
 from pipeline.split import DocumentSpan, split_document
 from pipeline.text import fold
@@ -36,6 +36,7 @@ from pipeline.values.dossier_codes import (
     mend_unit,
     read_code,
     serial_agrees,
+    serial_contradicted,
     unit_of,
     written_day_agrees,
 )
@@ -454,10 +455,20 @@ def checked_code(code: str, other: str, units: frozenset[str], day: str | None,
 def received_day(extraction: Extraction, key: str | None) -> str | None:
     """The day (ISO) of the ``key`` field, given or refused: a refused received time
     («2024-02-26T16:60», the minutes misread) still says its day, and a code's day agreeing
-    with it is two readings of different print agreeing. None when no valid day was read."""
+    with it is two readings of different print agreeing. None when no valid day was read,
+    or when the time was refused because the digits-only reading read one of its numbers
+    otherwise (``READ_TWO_WAYS``): that number may be its day, which then checks nothing. A
+    clean tuning receipt of seed 5 read «3 giờ 45 phút, ngày 02 tháng 05 năm 2025», «02»
+    read otherwise the second time, and its code «…-250507-0267», read at 0.89–0.96 and
+    alike on its line again, was refused for a day not the received one (7 pages without
+    their dossier when read without its cover sheet). The code's day is then checked by
+    the receipt's own date above it or the received line's words (:func:`written_day`)."""
     if key is None:
         return None
-    found = extraction.fields.get(key) or extraction.doubts.get(key)
+    doubt = extraction.doubts.get(key)
+    if doubt is not None and READ_TWO_WAYS in doubt.reason:
+        return None
+    found = extraction.fields.get(key) or doubt
     day = str(found.value)[:10] if found is not None else ""
     return code_era_day(day) if len(day) == 10 else None
 
@@ -642,7 +653,9 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
     agreeing, not on the page's reading as a given code's does, and its day may be unchecked:
     not enough to give it, enough for its dossier to be assembled and looked at rather than
     lost (its documents go to review naming it; office/dossiers.py). None when the field was
-    given, no units are configured, or no code or several are read so.
+    given, no units are configured, no code or several are read so, or, in a face that bars
+    its zeros, the page's own reading of the line reads a 6, 8 or 9 of the serial as another
+    of them (``serial_contradicted``).
 
     Seed 23 tuning: a mild receipt read «…-8459» on the page and «…-0459» twice on its line
     (its face bars zeros); a clean one whose received day reads «ngày T- tháng TỦ», its code
@@ -675,7 +688,12 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                     [source, *(other for other, seen, _ in read
                                if barred_alike(code, bars, seen))])
     agreed = [code for code, sources in votes.items() if len(sources) > 1]
-    return agreed[0] if len(agreed) == 1 else None
+    if len(agreed) != 1 or any(
+            serial_contradicted(agreed[0], readings[0].first) for page in pages
+            for readings in _by_line(page.code_readings)
+            if any(r.barred_zeros for r in readings)):
+        return None  # none, several, or a barred face's serial the page reads otherwise
+    return agreed[0]
 
 
 def _barred_received(extraction: Extraction, key: str | None, known: str | None,

@@ -280,6 +280,25 @@ def barred_unit(code: str, units: Iterable[str]) -> str | None:
     return fits[0] + code[UNIT_LENGTH:] if len(fits) == 1 else None
 
 
+def serial_contradicted(code: str, read: str) -> bool:
+    """Whether ``read`` (the page's own reading of ``code``'s line, in a face that bars its
+    zeros) reads a digit of ``code``'s serial as another of 6, 8 and 9 where ``code`` has
+    one of them: either reading may then have misread a barred zero, and which one cannot
+    be told. A provisional code's serial rests on the second readings agreeing only. A hard
+    tuning receipt of seed 23, printed «…-0060»: «…-0868» on the page, «…-0960» on its line
+    twice (six and three bars erased), was assembled under «…-0960» (4 pages on a wrong
+    dossier, in review). Any other difference says nothing: the page's reading misreads
+    digits the second readings agree on («…-0158» and «2-10802» for «…-240802-0458», two
+    clean tuning receipts of seed 31 whose dossiers are rightly assembled under the second
+    readings' code), nor does a letter read for a digit or a serial not read whole."""
+    found = _LAST_SERIAL.search(fold(read))
+    if found is None:
+        return False
+    serial = [c for c in found.group(1) if not c.isspace()]
+    return any(a != b and a in _BARRED_READS and b in _BARRED_READS
+               for a, b in zip(serial, code[-4:], strict=True))
+
+
 def _agree_but_barred_zeros(read: str, printed: str) -> bool:
     """Whether digits ``read`` are ``printed`` digit for digit, a zero of ``printed`` read as
     a 6 or 9 (a face that bars its zeros) agreeing too."""

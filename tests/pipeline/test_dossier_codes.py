@@ -18,6 +18,7 @@ from pipeline.values.dossier_codes import (
     normalize_dossier_code,
     serial_agrees,
     serial_as_read,
+    serial_contradicted,
     written_day_agrees,
 )
 from schemas.ocr import CodeReading, PageCode
@@ -771,3 +772,64 @@ def test_a_unit_read_with_barred_zeros_as_6_is_the_office_unit_it_can_only_be(do
                             ({"001.31.30.H27"}, None)):
         (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset(units))
         assert (document.own_code, document.provisional_code) == (None, expected)
+
+
+@pytest.mark.parametrize(("code", "read", "contradicted"), [
+    # A hard tuning receipt of seed 23, printed «…-0060»: both second readings «…-0960».
+    ("000.00.12.H26-240531-0960", "098.68.12.H26-248531-0868", True),
+    ("000.00.12.H26-240531-0060", "098.68.12.H26-248531-0868", False),  # zeros read 8
+    ("000.00.21.H27-241128-0459", "000.00.21.H27-241128-8459", False),  # a zero read 8
+    ("000.00.21.H27-241128-0469", "000.00.21.H27-241128-0468", True),
+    ("000.00.21.H27-241128-0154", "000.00.21.H27-241128-015-", False),  # no serial read
+    # Clean ones of seed 31: the page misread a 4 the second readings agree on.
+    ("001.00.25.H57-240802-0458", "001.00.25.H57-2-10802-0158", False),
+    ("000.00.16.H27-241111-0477", "000.00.16.H27-241111-0177", False),
+    # A clean one of seed 23 whose page reading read its digits as letters.
+    ("000.31.33.H14-250605-0090", "ooo.31.33.H14-2o60s-oooo", False),
+])
+def test_a_serial_the_pages_own_reading_cannot_be(code, read, contradicted):
+    assert serial_contradicted(code, read) is contradicted
+
+
+def test_no_provisional_code_whose_serial_the_pages_reading_contradicts(doctypes):
+    """
+    GIVEN a receipt in a face barring zeros (a bar erased on its line) whose line read
+    again, then enlarged, gives «…-0901» twice, and whose page reading ends «…-0801» (a hard
+    tuning receipt of seed 23: «…-0868» on the page, «…-0960» twice, printed «…-0060»)
+    WHEN analysed with the office's units
+    THEN it has no provisional code: one of the three readings misread a barred zero, and
+    which one cannot be told; a page reading «…-8901» (a zero read 8) leaves it, and so
+    does no bar erased (the page's reading misreads digits: seed 31)
+    """
+    code = "000.00.21.H27-241128-0901"
+    for first, bars, expected in (("000.00.21.H27-241128-0801", 1, None),
+                                  ("000.00.21.H27-241128-8901", 1, code),
+                                  ("000.00.21.H27-241128-0801", 0, code)):
+        page = make_page(receipt_reading(first), confidences={first: 20.0})
+        page = page.model_copy(update={"code_readings": [
+            CodeReading(code=code, first=first, bbox=(100, 100, 900, 140), barred_zeros=bars,
+                        enlarged=enlarged) for enlarged in (False, True)]})
+        (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+        assert (document.own_code, document.provisional_code) == (None, expected), first
+
+
+def test_a_received_day_read_two_ways_checks_no_code(doctypes):
+    """
+    GIVEN a receipt whose code was read surely, and alike when its line was read again, and
+    whose received time reads «03 giờ 30 phút, ngày 23 tháng 11» (no office hour, so that
+    extraction compares no day with it) with «23» read otherwise by the digits-only reading
+    (confidence 0: a clean tuning receipt of seed 5 read «3 giờ 45 phút, ngày 02» for «13
+    giờ 45 phút, ngày 07»)
+    WHEN analysed with the office's units
+    THEN the code is given: the received day is the number in dispute and checks nothing;
+    the same day read surely refuses it
+    """
+    lines = [line.replace("08 giờ 30 phút, ngày 28 tháng 11", "03 giờ 30 phút, ngày 23 tháng 11")
+             for line in receipt_reading(CODE)]
+    reading = CodeReading(code=CODE, first=CODE, bbox=(100, 100, 900, 140))
+    for confidence, own in ((0.0, CODE), (95.0, None)):
+        page = make_page(lines, confidences={"23": confidence}).model_copy(
+            update={"code_readings": [reading]})
+        (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+        assert document.own_code == own
+        assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW

@@ -435,3 +435,52 @@ def test_two_untitled_receipts_in_a_row_are_two_documents(doctypes):
     spans = split_document(pages_of(untitled, other), doctypes, {}, NEAR)
     assert [(s.first, s.last) for s in spans] == [(1, 1), (2, 2)]
     assert spans[1].doubts
+
+
+# A hard tuning receipt of seed 31 in a dark-boxed layout, as OCR read it (mean confidence 32).
+UNREAD_PAGE = ["ki thà tu 35]", "than di", "ÄU thàng ĐT Tản Mã T", "#r@U tủ bóp: tị",
+               "— . ˆ ĩ tị ki"]
+
+
+def test_a_page_that_could_not_be_read_does_not_carry_the_next_form_astray(doctypes):
+    """
+    GIVEN dossier A's receipt and form, then a page OCR could not read (17 words at a mean
+    confidence of 30: dossier B's receipt in a dark-boxed layout), then B's form
+    WHEN the file is analysed and its documents assigned
+    THEN the unread page is a document of its own in review that may be a receipt, and B's
+    form joins no dossier, in review, rather than A's; a nearly blank page (a few words)
+    read as badly stays an attachment of the form before it
+    """
+    unread = make_page(UNREAD_PAGE, number=3, confidence=30.0)
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2), unread,
+             make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert [d.untitled_receipt for d in documents] == [False, False, True, False]
+    assigned = assigned_in_file(documents, doctypes)
+    assert [a.code for a in assigned] == [CODE, CODE, None, None]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, True]
+    blank = make_page(UNREAD_PAGE[:2], number=3, confidence=30.0)
+    documents = analyse_file([*pages[:2], blank, pages[3]], doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 4]
+    assert [a.code for a in assigned_in_file(documents, doctypes)] == [CODE, CODE, CODE]
+
+
+def test_a_page_that_may_be_a_receipt_after_a_cover_sheets_receipt_is_out_of_its_reach(
+        doctypes):
+    """
+    GIVEN dossier A's cover sheet, receipt and form, then a page OCR could not read (dossier
+    B's receipt, seed 31 tuning hard), then B's form
+    WHEN the file is analysed and its documents assigned
+    THEN neither the unread page nor B's form joins A by the cover sheet: A's receipt came
+    after it, so the page that may be another receipt is under no cover sheet (before, both
+    took A's code, and the form joined A without a doubt of its own)
+    """
+    cover = with_codes(make_page(["PHIẾU BÌA HỒ SƠ", CODE], number=1), CODE)
+    pages = [cover, make_page(RECEIPT_FORM, number=2), make_page(BIRTH_FORM, number=3),
+             make_page(UNREAD_PAGE, number=4, confidence=30.0), make_page(BIRTH_FORM, number=5)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.dossier_code for d in documents] == [CODE, CODE, None, None]
+    assigned = assigned_in_file(documents, doctypes)
+    assert [a.code for a in assigned] == [CODE, CODE, None, None]
+    assert [a.doubt is not None for a in assigned] == [False, False, True, True]
