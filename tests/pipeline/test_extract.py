@@ -1217,6 +1217,10 @@ def test_a_receipts_phrases_are_given_their_accents(receipt):
     lines[1] = "Nội dung yêu cầu giải quyết: Bổ sung, hoàn thiện hô sơ"
     extraction = extract_fields([make_page(lines)], receipt)
     assert extraction["request_content"].value == "Bổ sung, hoàn thiện hồ sơ"
+    # «Cáp giấy chứng nhận …» (TeX Gyre Heros Cn, a mild tuning receipt at seed 11).
+    lines[1] = "Nội dung yêu cầu giải quyết: Cáp giấy chứng nhận quyền sử dụng đất"
+    extraction = extract_fields([make_page(lines)], receipt)
+    assert extraction["request_content"].value == "Cấp giấy chứng nhận quyền sử dụng đất"
 
 
 def test_a_requester_who_is_the_mother_and_the_mother_spelt_otherwise_are_neither_given(birth):
