@@ -1399,19 +1399,3 @@ def test_a_footnote_marker_split_over_two_words_is_no_part_of_the_value(receipt)
         assert fields["applicant_address"] == ("tổ 14, phường Dịch Vọng, quận Cầu Giấy, "
                                                "thành phố Hà Nội"), label
 
-
-def test_ubnd_read_again_with_a_horn_is_the_fixed_abbreviation(receipt):
-    """
-    GIVEN a delivery place «Bộ phận Một cửa UBND phường Thạch Linh» whose «UBND» an enlarged
-          second reading read «ƯBND» (EB Garamond, a clean tuning receipt at seed 11)
-    WHEN extracted
-    THEN the value is given: «UBND» is one of the type's fixed phrases, which decide
-    """
-    lines = replaced(RECEIPT_FORM, "6. Đăng ký nhận kết quả tại",
-                     "6. Đăng ký nhận kết quả tại: Bộ phận Một cửa UBND phường Thạch Linh")
-    page = make_page(lines)
-    reread = [line.model_copy(update={"words": [
-        w.model_copy(update={"reread": "ƯBND"}) if w.text == "UBND" else w
-        for w in line.words]}) for line in page.lines]
-    fields = extract_fields([page.model_copy(update={"lines": reread})], receipt)
-    assert fields["result_delivery"].value == "Bộ phận Một cửa UBND phường Thạch Linh"
