@@ -272,8 +272,7 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
-                and _votes(page.lines[band.line].words[band.word], text)
-                and not _possible_day_or_month(page.lines[band.line].words, band.word)]
+                and _votes(page.lines[band.line].words[band.word], text)]
     if not doubtful:
         return {}
     strip, third_bands = stacked([
@@ -314,30 +313,6 @@ def _votes(word: OcrWord, digits: str) -> bool:
     if is_number_word(first) or is_lookalike_word(first):
         return _same_shape(first, digits)
     return word.confidence < SHORT_VOTE_BELOW and _same_shape(first, digits)
-
-
-# The folded word before a day's and a month's number («ngày 11», «tháng 06»; OCR's
-# «ngàu» too), and the numbers each can be.
-_DAY_WORD = re.compile(r"ng[a-z]{1,3}[,:]?")
-_MONTH_WORD = re.compile(r"th[a-z]{2,4}[,:]?")
-
-
-def _possible_day_or_month(words: list[OcrWord], index: int) -> bool:
-    """Whether a day's or a month's number the first reading read as digits («ngày 11»)
-    is a day (1–31) or month (1–12) as read: then the digit readings, which read alike
-    from the same pixels, do not overturn it (both read «17» for a condensed grotesque's
-    «11», TeX Gyre Heros Cn, a mild tuning form at seed 31: its signing date given wrong);
-    the part stays at confidence 0 and its date goes to review. A reading no day or month
-    is («tháng 98») is still put to the vote."""
-    core = words[index].text.rstrip(_TRAILING)
-    if index == 0 or not core.isdigit():
-        return False
-    before = fold(words[index - 1].text)
-    if _DAY_WORD.fullmatch(before):
-        return 1 <= int(core) <= 31
-    if _MONTH_WORD.fullmatch(before):
-        return 1 <= int(core) <= 12
-    return False
 
 
 def _same_shape(first: str, digits: str) -> bool:

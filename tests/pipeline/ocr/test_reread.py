@@ -182,23 +182,6 @@ def test_an_unsure_short_part_read_two_ways_takes_the_third_reading_that_agrees(
     assert engine.calls == 2
 
 
-def test_an_unsure_day_read_as_a_possible_day_is_not_overturned_by_the_digit_readings(
-        date_page):
-    """
-    GIVEN a day first read «11» at confidence 80, «17» by the digits-only reading (TeX Gyre
-          Heros Cn's «1», a mild tuning form at seed 31: both digit readings read «17»)
-    WHEN the readings are checked
-    THEN no third reading is asked for: «11» is a day, and readings alike of the same pixels
-         do not overturn it; the day stays at confidence 0 (its date goes to review)
-    """
-    image, _ = date_page
-    page = unsure_date(date_page, ["ngày", "11", "tháng", "06", "năm", "2024"], "11")
-    engine = ScriptedDigits(["17", "06", "2024"], ["17"])
-    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
-    assert (words[1].text, words[1].confidence) == ("11", 0.0)
-    assert engine.calls == 1
-
-
 def test_an_unsure_short_part_whose_third_reading_disagrees_stays_unsure(date_page):
     image, _ = date_page
     page = unsure_date(date_page, ["ngày", "04", "tháng", "98", "năm", "2024"], "98")
