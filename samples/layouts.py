@@ -13,7 +13,10 @@ tab_leader (tab stop after dots), stacked_serif (value under its label, indented
 wordings), narrow_grid and narrow_tab (condensed: Liberation Sans and Noto Serif squeezed),
 cond_fill and cond_below (a condensed face of its own: Roboto Condensed), garamond_fill (a
 fine serif whose figures are old-style by default: EB Garamond), contrast_fill and
-contrast_boxed (a serif of high stroke contrast and hairline serifs: TeX Gyre Pagella).
+contrast_boxed (a serif of high stroke contrast and hairline serifs: TeX Gyre Pagella),
+cn_grid and cn_tab (a condensed grotesque: TeX Gyre Heros Cn), geo_below (a geometric sans
+with a single-storey «a»: TeX Gyre Adventor), book_boxed (a heavy book serif: TeX Gyre
+Bonum) and school_fill (a schoolbook serif: TeX Gyre Schola).
 Held out, measured only in aggregate: grid, fill_in, colon_below, bordered, stacked,
 condensed_tab, in ``HELD_OUT_FONTS`` only.
 """
@@ -133,6 +136,24 @@ LAYOUTS: dict[str, Layout] = {
         Layout("contrast_boxed", "TeX Gyre Pagella", 11.5, "grid", "none", True,
                (16, 14, 14, 10), 1.5, tab_mm=60, bold_labels=True, wording="older",
                footnotes=True, list_table=True, thin_ink=True),
+        # Faces no other layout prints in (TeX Gyre, fonts-texgyre), added so that the tuning
+        # part meets what a face never tuned on brings (held-out errors were not read): a
+        # condensed grotesque of its own (Heros Cn) in bordered cells and at a tab stop after
+        # dots; a geometric sans whose round letters and low-set marks differ from every
+        # other sans (Adventor), values on the line below at the margin, names in capitals;
+        # a wide book serif of heavy strokes (Bonum) in bordered cells with bold older
+        # labels; a schoolbook serif (Schola) after a lead-in leader.
+        Layout("cn_grid", "TeX Gyre Heros Cn", 11.5, "grid", "none", True,
+               (18, 15, 15, 12), 1.55, tab_mm=62),
+        Layout("cn_tab", "TeX Gyre Heros Cn", 11.5, "tab", "dots", True,
+               (22, 15, 15, 12), 1.45, tab_mm=68, footnotes=True, list_table=True),
+        Layout("geo_below", "TeX Gyre Adventor", 11, "next_line", "dots", False,
+               (20, 14, 14, 10), 1.35, upper_names=True, value_indent_mm=0),
+        Layout("book_boxed", "TeX Gyre Bonum", 11, "grid", "none", True,
+               (16, 14, 14, 10), 1.5, tab_mm=60, bold_labels=True, wording="older",
+               footnotes=True, list_table=True),
+        Layout("school_fill", "TeX Gyre Schola", 12, "inline", "dots", True,
+               (24, 16, 16, 12), 1.45, lead_in_mm=14),
         # Held out: no test tunes extraction on these; benchmarks/accuracy.py runs on them.
         # They print only in the held-out fonts (HELD_OUT_FONTS).
         Layout("grid", "DejaVu Sans Condensed", 11, "grid", "none", True,
@@ -201,6 +222,18 @@ _DEBIAN_FONTS: dict[str, tuple[str, str, str]] = {
     "TeX Gyre Pagella": (f"{_TEX_GYRE}/texgyrepagella-regular.otf",
                          f"{_TEX_GYRE}/texgyrepagella-bold.otf",
                          f"{_TEX_GYRE}/texgyrepagella-italic.otf"),
+    "TeX Gyre Heros Cn": (f"{_TEX_GYRE}/texgyreheroscn-regular.otf",
+                          f"{_TEX_GYRE}/texgyreheroscn-bold.otf",
+                          f"{_TEX_GYRE}/texgyreheroscn-italic.otf"),
+    "TeX Gyre Adventor": (f"{_TEX_GYRE}/texgyreadventor-regular.otf",
+                          f"{_TEX_GYRE}/texgyreadventor-bold.otf",
+                          f"{_TEX_GYRE}/texgyreadventor-italic.otf"),
+    "TeX Gyre Bonum": (f"{_TEX_GYRE}/texgyrebonum-regular.otf",
+                       f"{_TEX_GYRE}/texgyrebonum-bold.otf",
+                       f"{_TEX_GYRE}/texgyrebonum-italic.otf"),
+    "TeX Gyre Schola": (f"{_TEX_GYRE}/texgyreschola-regular.otf",
+                        f"{_TEX_GYRE}/texgyreschola-bold.otf",
+                        f"{_TEX_GYRE}/texgyreschola-italic.otf"),
     "DejaVu Sans Condensed": ("dejavu/DejaVuSansCondensed.ttf",
                               "dejavu/DejaVuSansCondensed-Bold.ttf",
                               "dejavu/DejaVuSansCondensed-Oblique.ttf"),

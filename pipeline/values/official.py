@@ -17,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.text import clean_text, fold, match_key, nfc, squeeze
 from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext, ValueKind
 from pipeline.values.normalize import Value, normalize_date
+from pipeline.values.places import commune_marks_misread
 
 # Marks a word pipeline/regions.py found written by hand into a printed blank
 # (pipeline/handwriting.py): its reading is not trusted, whatever Tesseract's confidence.
@@ -221,3 +222,8 @@ class BodyName(Text):
 
     def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
         return recase_name(str(super().mend(value, context)), context.phrases)
+
+    def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
+        """A commune the body is of that no listed commune is but one of its letters is
+        (``places.commune_marks_misread``)."""
+        return commune_marks_misread(value)

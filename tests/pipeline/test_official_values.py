@@ -110,3 +110,18 @@ def test_a_date_with_its_day_marked_as_handwritten_is_no_date():
 def test_a_symbol_one_letter_from_a_bodys_abbreviation_is_a_misread(number, misread):
     problem = KINDS["document_number"].problem(number, number)
     assert (problem is not None) is misread
+
+
+@pytest.mark.parametrize(("body", "doubted"), [
+    ("Ủy ban nhân dân xã Câm Bình", True),  # «Cẩm Bình» (Hà Tĩnh) read without its hook
+    ("Ủy ban nhân dân xã Cẩm Bình", False),
+    ("Ủy ban nhân dân phường Dịch Vọng", False),
+    ("Ủy ban nhân dân xã Zzuôm Thlang", False),  # letters no listed commune has: not judged
+])
+def test_a_body_of_a_commune_no_list_spells_but_one_of_its_letters_is_doubted(body, doubted):
+    """A body's name naming a commune the gazetteer does not list, whose letters a listed
+    commune spells with other marks, is a misread (a mild tuning notice gave «Câm Bình»)."""
+    problem = KINDS["body_name"].misread(body)
+    assert (problem is not None) == doubted, problem
+    if doubted:
+        assert "«xã Câm Bình»" in problem and "Cẩm Bình" in problem
