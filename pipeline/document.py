@@ -365,7 +365,12 @@ def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition
     given = extraction.fields.get(key)
     if given is None:
         agreed = _agreed_reading(extraction, definition, pages)
-        return agreed or _naming_second_readings(extraction, key, pages)
+        if agreed is not None:
+            return agreed
+        received = received_day(extraction, definition.field(key).dated_by)
+        why = {reading.code: _disagreement(reading, received or dated_above(page, reading.bbox))
+               for page in pages for reading in reversed(page.code_readings)}
+        return _naming_second_readings(extraction, key, pages, why)
     others = sorted({r.code for page in pages for r in page.code_readings} - {str(given.value)})
     if others:
         return _given_in_doubt(extraction, key, f"was read, but a second reading of its line "
@@ -394,11 +399,7 @@ def _agreed_reading(extraction: Extraction, definition: DocTypeDefinition,
     passed: dict[str, tuple[int, CodeReading]] = {}
     for page in pages:
         for reading in page.code_readings:
-            first = read_code(fold(reading.first))
-            day = received or dated_above(page, reading.bbox)
-            if (first is not None and unit_of(first) == unit_of(reading.code)
-                    and first[-4:] == reading.code[-4:] and day is not None
-                    and carries_date(reading.code, day)):
+            if _disagreement(reading, received or dated_above(page, reading.bbox)) is None:
                 passed.setdefault(reading.code, (page.number, reading))
     if len(passed) != 1:
         return None
@@ -410,6 +411,25 @@ def _agreed_reading(extraction: Extraction, definition: DocTypeDefinition,
     notes[key] = (f"read «{reading.first}» at first; a second reading of its line gives "
                   f"«{code}», alike in unit and serial, its day the day received")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def _disagreement(reading: CodeReading, day: str | None) -> str | None:
+    """Why a second reading of a code's line does not stand without the office's units (the
+    first check it fails, as the person reviewing the receipt is told), or None when it
+    does: the page's own reading of the line is a code alike in unit and serial, and the
+    code's day is ``day`` (the day received, or the receipt's date above the code)."""
+    first = read_code(fold(reading.first))
+    if first is None:
+        return f"which the page's reading of the line («{reading.first}») does not confirm"
+    if unit_of(first) != unit_of(reading.code):
+        return f"whose unit the page's reading of the line reads «{unit_of(first)}»"
+    if first[-4:] != reading.code[-4:]:
+        return f"whose serial the page's reading of the line reads «{first[-4:]}»"
+    if day is None:
+        return "whose day no day the dossier was received could check"
+    if not carries_date(reading.code, day):
+        return f"whose day is not the day received ({day})"
+    return None
 
 
 def _confirmed_first_reading(extraction: Extraction, key: str, units: frozenset[str],
@@ -547,13 +567,14 @@ def _doubting_other_serials(extraction: Extraction, key: str, pages: list[PageOc
                                             f"another serial: «{others[0]}»")
 
 
-def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr]
-                            ) -> Extraction:
+def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr],
+                            why: dict[str, str | None] | None = None) -> Extraction:
     """The refusal of ``key`` naming the second readings of its line, if any. A code the
     first reading did not find at all is left out as its second reading gives it, failing
     its checks: the person who reviews it sees the code, and `sohoa report` does not count
     its dossier twice when a result came in that code's folder (office/report.py; a tuning
-    hard receipt read «ooi.oo.35.EFl43-240815-0257», its received day not read)."""
+    hard receipt read «ooi.oo.35.EFl43-240815-0257», its received day not read). ``why``:
+    the check each code read failed (:func:`_disagreement`), where known."""
     doubt = extraction.doubts.get(key)
     codes = sorted({r.code for page in pages for r in page.code_readings})
     if doubt is None and key not in extraction.fields and not codes:
@@ -568,9 +589,11 @@ def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOc
     read = sorted(set(codes) - {str(doubt.value)} if doubt else set())
     if doubt is None or not read:
         return extraction
+    failed = (why or {}).get(read[0]) if len(read) == 1 else None
     named = ", ".join(f"«{code}»" for code in read)
     doubts = {**extraction.doubts, key: replace(
-        doubt, reason=f"{doubt.reason} (read again on its line: {named}, which fails its checks)")}
+        doubt, reason=f"{doubt.reason} (read again on its line: {named}, "
+                      f"{failed or 'which fails its checks'})")}
     return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))
 
 

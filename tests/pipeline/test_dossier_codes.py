@@ -259,6 +259,28 @@ def test_without_units_a_code_both_readings_read_alike_on_the_received_day_is_gi
     assert reread_receipt(doctypes, first, None, set()).own_code is None
 
 
+@pytest.mark.parametrize(("first", "second", "says"), [
+    # The demo's sample-0008.pdf: the page read «0600.31.36.H26-…», its line again
+    # «000.31.36.H26-240227-0449» (day received 2024-02-27; the fixture's code here).
+    ("0600.00. 21.H27-241128- 0001", CODE,
+     "which the page's reading of the line («0600.00. 21.H27-241128- 0001») does not confirm"),
+    ("000.00. 27.H27-241128- 0001", CODE, "whose unit the page's reading of the line reads "
+                                          "«000.00.27.H27»"),
+    ("000.00. 21.H27-241128- 0007", CODE, "whose serial the page's reading of the line reads "
+                                          "«0007»"),
+    ("000.00. 21.H27-241128- 0001", "000.00.21.H27-241126-0001",
+     "whose day is not the day received (2024-11-28)"),
+])
+def test_without_units_the_review_reason_says_which_check_a_second_reading_failed(
+        doctypes, first, second, says):
+    """The person reviewing the receipt is told why the code read again was not given, not
+    only that it «fails its checks»."""
+    document = reread_receipt(doctypes, first, second, set())
+    assert document.own_code is None
+    reason = document.analysis.extraction.doubts["dossier_code"].reason
+    assert f"read again on its line: «{second}», {says}" in reason, reason
+
+
 def unitless_receipt(doctypes, first: str, second: str | None, *, dated: bool = False,
                      barred_zeros: int = 0):
     """A receipt read surely (confidence 95) with ``first`` as its code, its line read again
