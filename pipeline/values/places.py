@@ -212,17 +212,17 @@ def commune_marks_misread(value: str) -> str | None:
     so spelt, but lists one or more of the same letters with other marks («Cẩm Bình»).
     A mild tuning notice in thinned TeX Gyre Pagella at seed 21 gave «xã Câm Bình» so,
     read from the capitals of its header. None when every commune named is listed, or has
-    letters no listed commune has (a name the gazetteer does not know yet)."""
+    letters no listed commune has (a name the gazetteer does not know yet): the check of an
+    address naming no district (``_marks_unlike_country``)."""
+    gazetteer = load_gazetteer()
     for unit in find_units(value):
-        if unit.level != "commune":
-            continue
         name = strip_edges(value[unit.start:unit.end])
-        if not name or is_listed_commune(name):
+        if unit.level != "commune" or not name:
             continue
-        listed = load_gazetteer().communes_by_letters.get(fold(name))
-        if listed:
-            return (f"names «{value[unit.head:unit.end]}», no listed commune; listed of its "
-                    f"letters: «{' / '.join(listed[:3])}»: a misread mark?")
+        known = name if is_listed_commune(name) else None
+        problem = _marks_unlike_country(name, known, gazetteer, None, unit.prefix)
+        if problem is not None:
+            return problem
     return None
 
 
