@@ -364,12 +364,16 @@ def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition
     key = dossier_code_key(definition) or ""
     given = extraction.fields.get(key)
     if given is None:
-        agreed = _agreed_reading(extraction, definition, pages)
+        received = received_day(extraction, definition.field(key).dated_by)
+        judged = [(page.number, reading,
+                   _disagreement(reading, received or dated_above(page, reading.bbox)))
+                  for page in pages for reading in page.code_readings]
+        agreed = _agreed_reading(extraction, key, judged)
         if agreed is not None:
             return agreed
-        received = received_day(extraction, definition.field(key).dated_by)
-        why = {reading.code: _disagreement(reading, received or dated_above(page, reading.bbox))
-               for page in pages for reading in reversed(page.code_readings)}
+        why: dict[str, str | None] = {}
+        for _, reading, failed in judged:
+            why.setdefault(reading.code, failed)
         return _naming_second_readings(extraction, key, pages, why)
     others = sorted({r.code for page in pages for r in page.code_readings} - {str(given.value)})
     if others:
@@ -385,22 +389,21 @@ def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition
     return extraction
 
 
-def _agreed_reading(extraction: Extraction, definition: DocTypeDefinition,
-                    pages: list[PageOcr]) -> Extraction | None:
+def _agreed_reading(extraction: Extraction, key: str,
+                    judged: list[tuple[int, CodeReading, str | None]]) -> Extraction | None:
     """Without units: the extraction with the code a second reading of its line gives, when
     it is read as the page read it in the unit and serial (two readings by different models
     agreeing stand for the check of the unit against the office's list), and its day is the
     day received (as read; failing that, the receipt's own date above the code), and no other
     second reading passes so. A seed 62 tuning hard receipt read «…-260925-0184» on the page
     and «…-250925-0184» on its line, dated 25/09/2025 above it; a hard one read its code
-    whole on both, the page's at confidence 0.24 (refused). None otherwise."""
-    key = dossier_code_key(definition) or ""
-    received = received_day(extraction, definition.field(key).dated_by)
+    whole on both, the page's at confidence 0.24 (refused). ``judged``: each second reading,
+    its page's number and the check it failed (:func:`_disagreement`; None: passed all).
+    None otherwise."""
     passed: dict[str, tuple[int, CodeReading]] = {}
-    for page in pages:
-        for reading in page.code_readings:
-            if _disagreement(reading, received or dated_above(page, reading.bbox)) is None:
-                passed.setdefault(reading.code, (page.number, reading))
+    for number, reading, failed in judged:
+        if failed is None:
+            passed.setdefault(reading.code, (number, reading))
     if len(passed) != 1:
         return None
     code, (number, reading) = next(iter(passed.items()))

@@ -237,8 +237,7 @@ def barred_alike(code: str, barred_zeros: int, other: str | None) -> bool:
     «000.31.42.H27-250612-0420», six bars erased, and «666.31.42.H27-256612-8426»."""
     if other is None or not barred_zeros or code.count("0") != barred_zeros:
         return False
-    return code != other and all(a == b or (b == "0" and a in _BARRED_READS)
-                                 for a, b in zip(other, code, strict=True))
+    return code != other and _agree_but_barred_zeros(other, code, _BARRED_READS)
 
 
 # What a barred zero is read as where something checks the digit (the received day, the
@@ -275,8 +274,7 @@ def barred_unit(code: str, units: Iterable[str]) -> str | None:
     several can be. A candidate only, as :func:`barred_day`."""
     unit = unit_of(code)
     fits = [k for k in units if len(k) == len(unit) and k != unit
-            and all(a == b or (b == "0" and a in _BARRED_READS)
-                    for a, b in zip(unit, k, strict=True))]
+            and _agree_but_barred_zeros(unit, k, _BARRED_READS)]
     return fits[0] + code[UNIT_LENGTH:] if len(fits) == 1 else None
 
 
@@ -299,10 +297,11 @@ def serial_contradicted(code: str, read: str) -> bool:
                for a, b in zip(serial, code[-4:], strict=True))
 
 
-def _agree_but_barred_zeros(read: str, printed: str) -> bool:
+def _agree_but_barred_zeros(read: str, printed: str,
+                            reads: frozenset[str] = _BARRED_ZERO_READS) -> bool:
     """Whether digits ``read`` are ``printed`` digit for digit, a zero of ``printed`` read as
-    a 6 or 9 (a face that bars its zeros) agreeing too."""
-    return all(a == b or (b == "0" and a in _BARRED_ZERO_READS)
+    one of ``reads`` (a 6 or 9 by default: a face that bars its zeros) agreeing too."""
+    return all(a == b or (b == "0" and a in reads)
                for a, b in zip(read, printed, strict=True))
 
 
