@@ -24,6 +24,8 @@ from schemas.status import DigitizationStatus
 if TYPE_CHECKING:  # Prefect is imported where it is used: `sohoa` commands start faster
     from prefect.client.schemas.objects import FlowRun
 
+    from office.services import Services
+
 DIGITIZE_FLOW = "digitize-file"
 DIGITIZE_MANY_FLOW = "digitize-files"
 REVIEW_FLOW = "review-record"
@@ -158,7 +160,7 @@ def submit_digitize(settings: Settings, records: list[DossierRecord],
     return run.id
 
 
-def rerun_attempt(settings: Settings, record: DossierRecord,
+def rerun_attempt(services: Services, record: DossierRecord,
                   now: datetime | None = None) -> int | None:
     """The attempt number of the new run an unfinished record needs (the idempotency key of
     `submit_digitize`), or None while a run of it is alive; the watcher submits it.
@@ -170,15 +172,18 @@ def rerun_attempt(settings: Settings, record: DossierRecord,
     happened, and a new run is submitted. A Pending run has not started its flow process
     yet: under load (2 cores, load 7-9, 15 s lease in tests/e2e/test_watch.py) a worker
     took longer than one lease to start it, and the sweep crashed live runs and submitted
-    their records again, so the work was done twice.
+    their records again, so the work was done twice. What a crashed run had finished but
+    not published is published on it (publishing.finish_dead_run).
     """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
     from prefect.client.schemas.objects import StateType
     from prefect.states import Crashed
 
+    from flows.publishing import finish_dead_run
+
     now = now or utc_now()
-    lease = settings.processing_lease
+    lease = services.settings.processing_lease
     alive = record.updated_at >= now - lease
     if record.status is DigitizationStatus.PROCESSING and alive:
         return None  # its run renewed the lease recently
@@ -195,7 +200,59 @@ def rerun_attempt(settings: Settings, record: DossierRecord,
                 client.set_flow_run_state(run.id, Crashed(
                     message=f"no sign of life for {lease}; the record is taken up again"),
                     force=True)
+                finish_dead_run(services, run.id, records_of_run(run))
     return len(runs)
+
+
+def end_dead_runs(services: Services, now: datetime | None = None) -> list[UUID]:
+    """Mark Crashed the digitization runs whose worker died after the last of their records
+    was finished (the sweep of unfinished records never meets them): taken longer ago than
+    `run_is_stale` allows, every record final and untouched for a lease. What they left
+    unpublished is published on them (publishing.finish_dead_run). Returns their ids.
+
+    Without this such a run stays Running in the UI for good: killed between its last
+    record's status and its artifact, or while it published its dossiers and review runs."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    from flows.publishing import finish_dead_run
+
+    now = now or utc_now()
+    lease = services.settings.processing_lease
+    ended: list[UUID] = []
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[DIGITIZE_FLOW, DIGITIZE_MANY_FLOW])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.PENDING, StateType.RUNNING]))))
+        for run in runs:
+            record_ids = records_of_run(run)
+            if not record_ids or not run_is_stale(run, now, lease):
+                continue
+            records = [services.repository.get(record_id) for record_id in record_ids]
+            if any(record is None or not record.status.is_final
+                   or record.updated_at >= now - lease for record in records):
+                continue  # unfinished ones are rerun_attempt's; a fresh one may be publishing
+            client.set_flow_run_state(run.id, Crashed(
+                message=f"its records were finished, but no sign of life for {lease}"),
+                force=True)
+            finish_dead_run(services, run.id, record_ids)
+            ended.append(run.id)
+    return ended
+
+
+def records_of_run(run: FlowRun) -> list[str]:
+    """The ids of the records a digitization run was submitted for (its ``record:`` tags)."""
+    prefix = record_tag("")
+    return [tag.removeprefix(prefix) for tag in run.tags if tag.startswith(prefix)]
 
 
 def run_is_stale(run: FlowRun, now: datetime, lease: timedelta) -> bool:

@@ -33,13 +33,13 @@ from flows.artifacts import (
 )
 from office.report import digitization_report
 from office.services import Services
-from office.verification import ReviewOutcome, stored_document
+from office.verification import ReviewError, ReviewOutcome, stored_document
 from schemas.document import DossierDocument
 from schemas.status import DigitizationStatus
 
 REVIEW_NOT_OPENED_TAG = "review-run:not-opened"
 TAG_PREFIXES = ("status:",)  # the tags a review can change
-log = logging.getLogger(__name__)
+log = logging.getLogger("sohoa.publishing")  # shown by the watcher and worker (cli.log_to_console)
 
 
 @dataclass
@@ -264,6 +264,42 @@ def record_run(record_id: str) -> UUID | None:
                 any_=[record_artifact_key(record_id)])),
             sort=ArtifactSort.CREATED_DESC, limit=1)
     return artifacts[0].flow_run_id if artifacts else None
+
+
+def finish_dead_run(services: Services, run_id: UUID, record_ids: Iterable[str]) -> list[str]:
+    """What a run killed between finishing a record and publishing it left undone, done
+    on its behalf once the sweep has marked it Crashed: the artifacts of its finished
+    records that have none anywhere (on ``run_id``, the run that made them), their review
+    runs, dossier artifacts and the run's ``status:`` tags. Its unfinished records are
+    submitted again by the sweep; a record another run published is left to it. Returns
+    the ids of the records published here.
+
+    A worker killed mid-batch (tests/e2e/test_watch.py) had written one record `digitized`
+    and died before its artifact: the record was final, no run ever published it, and the
+    run showed nothing of the work it did."""
+    documents: list[DossierDocument] = []
+    for record_id in record_ids:
+        record = services.repository.get(record_id)
+        if record is None:
+            continue
+        for each in [record, *services.repository.parts_of(record.id)]:
+            if not each.status.is_final or record_run(each.id) is not None:
+                continue
+            try:
+                documents.append(stored_document(services, each))
+            except ReviewError as error:
+                log.warning("crashed run %s: %s", run_id, error.message)
+    for document in documents:
+        publish_record_artifact(document, services.settings.public_api_url,
+                                services.doctype(document.doc_type), run_id)
+        log.info("record %s (%s, %s) was finished by flow run %s before it died: its artifact "
+                 "is published on that run", document.record_id, document.source.filename,
+                 document.status.value, run_id)
+    if documents:
+        publish_dossiers(services, {d.dossier_code for d in documents if d.dossier_code}, run_id)
+        open_review_runs(services, RunOutcome(documents=documents))
+        relabel_run(services, run_id)
+    return [document.record_id for document in documents]
 
 
 def relabel_run(services: Services, run_id: UUID) -> None:

@@ -232,7 +232,7 @@ def watch() -> None:
         api_url = connect_to_server(services)
     # Imported once PREFECT_API_URL is set: Prefect reads its settings when first imported.
     with loading_modules():
-        from flows.deployments import rerun_attempt, submit_digitize
+        from flows.deployments import end_dead_runs, rerun_attempt, submit_digitize
         from office.watch import Watcher
 
     log_to_console()
@@ -240,7 +240,7 @@ def watch() -> None:
         console.print(f"watching {station.folder} (station {station.name}, unit {station.unit})")
     console.print(f"[dim]flow runs: {ui_url(api_url)}[/dim]")
     try:
-        Watcher(services, submit_digitize, rerun_attempt).run()
+        Watcher(services, submit_digitize, rerun_attempt, end_dead_runs=end_dead_runs).run()
     except KeyboardInterrupt:
         console.print("stopped watching")
 

@@ -28,7 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID
 
-from config.settings import Settings
 from office.intake import (
     Source,
     SpecialFileError,
@@ -62,18 +61,22 @@ UNFINISHED = (DigitizationStatus.RECEIVED, DigitizationStatus.PROCESSING)
 Submit = Callable[..., UUID]
 # The attempt number of the new run a record needs, None while a run of it is alive
 # (flows/deployments.py rerun_attempt).
-Recover = Callable[[Settings, DossierRecord], int | None]
+Recover = Callable[[Services, DossierRecord], int | None]
+# Ends the runs whose worker died after finishing all their records (deployments.end_dead_runs).
+EndDeadRuns = Callable[[Services], list[UUID]]
 
 
 class Watcher:
     """Every configured station folder, watched by one loop."""
 
     def __init__(self, services: Services, submit: Submit, rerun_attempt: Recover,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 end_dead_runs: EndDeadRuns | None = None) -> None:
         self.services = services
         self.settings = services.settings
         self.submit = submit
         self.rerun_attempt = rerun_attempt
+        self.end_dead_runs = end_dead_runs
         self.clock = clock
         self.stations = [Station.from_settings(s, self.settings.watch)
                          for s in self.settings.stations]
@@ -333,6 +336,7 @@ class Watcher:
         was one worker process each (~4 CPU-s of imports before any work), so that after a
         watcher's crash 8 tiny files took 4 rounds of 45 s on 2 cores
         (tests/e2e/test_kills.py). Returns how many records were submitted."""
+        self.end_finished_runs()
         try:
             unfinished = self.repository.list_unfinished()
         except SohoaError as error:
@@ -356,7 +360,7 @@ class Watcher:
             if record is None or record.status not in UNFINISHED:
                 continue
             try:
-                attempt = self.rerun_attempt(self.settings, record)
+                attempt = self.rerun_attempt(self.services, record)
             except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep
                 log.warning("cannot recover %s/%s yet (%s: %s)", shown(record.station),
                             shown(record.filename), type(error).__name__, error)
@@ -377,6 +381,21 @@ class Watcher:
                 break
             submitted += count
         return submitted
+
+    def end_finished_runs(self) -> None:
+        """Runs left Running by a worker that died after finishing all their records
+        (deployments.end_dead_runs): marked Crashed, what they left unpublished published."""
+        if self.end_dead_runs is None:
+            return
+        try:
+            ended = self.end_dead_runs(self.services)
+        except Exception as error:  # noqa: BLE001 - Prefect unreachable: next sweep
+            log.warning("cannot look for runs left by a dead worker yet (%s: %s)",
+                        type(error).__name__, error)
+            return
+        for run_id in ended:
+            log.info("flow run %s had finished its records when its worker died: marked "
+                     "Crashed", run_id)
 
     def resubmit(self, group: list[tuple[DossierRecord, int]]) -> int | None:
         """Submit one run again for one station's records (with the attempt each needs);

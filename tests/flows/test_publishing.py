@@ -28,8 +28,10 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 import flows.deployments
 import office.services
 from flows.artifacts import REPORT_ARTIFACT_KEY, dossier_artifact_key, record_artifact_key
+from flows.deployments import record_tag
 from flows.publishing import (
     REVIEW_NOT_OPENED_TAG,
+    finish_dead_run,
     finish_run,
     follow_review,
     publish_document,
@@ -145,6 +147,37 @@ def test_a_run_publishes_records_tags_dossiers_and_review_runs(services: Service
     assert "biên nhận 02.jpg | `needs_review`" in table
     assert "biên nhận 03.jpg | `digitized`" in table
     assert "`needs_review`" in str(latest(dossier_artifact_key(CODE)).data)
+
+
+def test_a_crashed_run_s_finished_records_are_published_on_it(services: Services) -> None:
+    """GIVEN a run killed after finishing three records but before publishing them, one of
+    which another run has since published, and holding a fourth it had not finished WHEN
+    the sweep finishes it THEN the two records no run published get their artifacts on the
+    crashed run (the one needing review its review run), the run gets their status tags,
+    and the record published elsewhere and the unfinished one get nothing from it."""
+    documents = documents_of(services)
+    ids = [d.record_id for d in documents]
+    unfinished, _ = services.repository.register(
+        filename="đang xử lý.jpg", source_path=None, sha256="1" * 64, size_bytes=1,
+        station="mot-cua", unit="UBND xã Thạch Hạ", original_key="originals/1")
+    elsewhere, _ = run_of([ids[0]])
+    with get_client(sync_client=True) as client:
+        crashed = client.create_flow_run(digitization_run, parameters={"record_ids": []},
+                                         tags=[record_tag(i) for i in [*ids, unfinished.id]])
+
+    published = finish_dead_run(services, crashed.id, [*ids, unfinished.id])
+
+    assert sorted(published) == sorted(ids[1:])
+    keys = {artifact.key for artifact in artifacts_of(crashed.id)}
+    assert {record_artifact_key(i) for i in ids[1:]} <= keys
+    assert record_artifact_key(ids[0]) not in keys
+    assert record_artifact_key(unfinished.id) not in keys
+    assert latest(record_artifact_key(ids[0])).flow_run_id == elsewhere.id
+    assert len(review_runs(ids[1])) == 1 and review_runs(ids[2]) == []
+    with get_client(sync_client=True) as client:
+        tags = set(client.read_flow_run(crashed.id).tags)
+    assert {"status:needs_review", "status:digitized"} <= tags
+    assert finish_dead_run(services, crashed.id, ids) == []  # nothing twice
 
 
 def test_a_review_run_that_cannot_be_opened_is_an_error_a_tag_and_a_result(

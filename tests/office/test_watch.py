@@ -328,7 +328,7 @@ def test_the_sweep_skips_a_record_finished_since_it_was_listed(
     first, second = sorted(w.repository.list_unfinished(), key=lambda r: r.filename)
     recovered: list[str] = []
 
-    def rerun_attempt(_: Settings, record: DossierRecord) -> int:
+    def rerun_attempt(_: Services, record: DossierRecord) -> int:
         recovered.append(record.filename)
         if record.id == first.id:  # meanwhile the other record's run ends
             w.repository.set_status(second.id, Status.PROCESSING)
@@ -366,3 +366,30 @@ def test_the_sweep_submits_a_stations_records_again_in_runs_of_max_files(
     assert w.runs == [["0.png", "1.png"], ["3.png", "4.png"],  # type: ignore[attr-defined]
                       ["5.png"]]
     assert w.attempts == [2, 1, 0]  # type: ignore[attr-defined]
+
+
+def test_the_sweep_ends_dead_runs_and_goes_on_when_prefect_cannot_say(
+        watcher: tuple[Watcher, list[DossierRecord], Clock], scan_png: bytes,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """GIVEN a sweep WHEN it runs THEN it first ends the runs whose worker died after
+    their last record (deployments.end_dead_runs), naming each in the log; when Prefect
+    cannot be asked, it says so and still takes up the unfinished records."""
+    w, _, clock = watcher
+    (w.stations[0].inbox / "a.png").write_bytes(scan_png)
+    assert settle(w, clock) == 1
+    w.pending.clear()
+    w.rerun_attempt = lambda _, record: 0
+    dead = uuid.uuid4()
+    w.end_dead_runs = lambda services: [dead]
+    with caplog.at_level("INFO", logger="sohoa.watch"):
+        assert w.recover() == 1
+    assert f"flow run {dead} had finished its records" in caplog.text
+
+    def unreachable(_: Services) -> list[uuid.UUID]:
+        raise ConnectionError("Prefect is down")
+
+    w.end_dead_runs = unreachable
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="sohoa.watch"):
+        assert w.recover() == 1
+    assert "cannot look for runs left by a dead worker yet (ConnectionError" in caplog.text
