@@ -127,7 +127,10 @@ def normalized(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     300-DPI page's histogram is a pass of ~10–20 ms over its pixels."""
     if gray.size == 0:
         return gray.copy(), None
-    background = np.maximum(estimate_background(gray), 1)
+    # At least 1, in place: np.maximum with a scalar took ~3 ms on a 300-DPI page, cv2.max
+    # ~0.3 ms, the same pixels.
+    background = estimate_background(gray)
+    cv2.max(background, 1, dst=background)
     even = cv2.divide(gray, background, scale=255)
     return stretched(even)
 
@@ -158,8 +161,31 @@ def stretched(even: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def grey_histogram(gray: np.ndarray) -> np.ndarray:
-    """Pixel counts of the 256 grey levels (statistics from it cost nothing per pixel)."""
+    """Pixel counts of the 256 grey levels (statistics from it cost nothing per pixel).
+
+    Counted a pair of pixels at a time when the page allows (``_pair_histogram``), else by
+    calcHist a pixel at a time; the same float32 counts either way."""
+    if (gray.ndim == 2 and gray.shape[1] % 2 == 0 and gray.flags.c_contiguous
+            and _MIN_PAIR_PIXELS <= gray.size < _EXACT_HISTOGRAM_PIXELS):
+        return _pair_histogram(gray)
     return cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+
+
+# Below this many pixels the 65536 bins of ``_pair_histogram`` cost more than they save.
+_MIN_PAIR_PIXELS = 1 << 20
+
+
+def _pair_histogram(gray: np.ndarray) -> np.ndarray:
+    """``grey_histogram`` of a C-contiguous page of even width, from the histogram of its
+    pixels taken two by two as 16-bit numbers (bin = one pixel's level × 256 + the other's):
+    each level's count is its row of bins plus its column. calcHist's single-pixel loop
+    waits on the bin it just added to when the next pixel has the same level (paper: most of
+    a page); two by two it counts half as many times. Measured on the throughput pages, one
+    thread: 300-DPI page 8–15 → 3–8 ms; counts identical (all below 2**24, exact in float32)."""
+    pairs = cv2.calcHist([gray.view(np.uint16)], [0], None, [65536], [0, 65536])
+    pairs = pairs.reshape(256, 256)
+    return (pairs.sum(axis=0, dtype=np.float64)
+            + pairs.sum(axis=1, dtype=np.float64)).astype(np.float32)
 
 
 def grey_percentile(gray: np.ndarray, percent: float) -> float:
