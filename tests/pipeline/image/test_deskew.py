@@ -13,6 +13,8 @@ from pipeline.image.deskew import (
     deskew,
     estimate_skew,
     mask_points,
+    profile_scores,
+    profile_sharpness,
     skew_of_points,
     text_ink,
     thin_points,
@@ -131,3 +133,18 @@ def test_a_skew_from_coarse_scores_made_before_is_the_same(text_page: np.ndarray
     scores = coarse_scores(thin_points(points, COARSE_POINTS))
     assert skew_of_points(points, scores=scores) == skew_of_points(points)
     assert abs(skew_of_points(points) - 2.3) < 0.1
+
+
+def test_profile_scores_are_profile_sharpness_at_each_angle(text_page: np.ndarray) -> None:
+    """GIVEN a skewed degraded page's ink points, all and the coarse sample, as (x, y) and
+    turned a quarter ((y, x), a view) WHEN scored at the coarse and the fine angles at once
+    THEN every score is profile_sharpness's at that angle, exactly"""
+    page = degrade(skew_page(text_page, -2.7), seed=3)
+    points = mask_points(text_ink(downscale(page, 1000)[0]))
+    fine = np.arange(-3.5, -1.9 + 1e-9, 0.1)
+    for sample in (points, thin_points(points, COARSE_POINTS), points[:, ::-1]):
+        for angles in (np.arange(-45, 45 + 1e-9, 1.0), fine):
+            want = [profile_sharpness(sample, float(a)) for a in angles]
+            assert profile_scores(sample, angles).tolist() == want
+    assert coarse_scores(points).tolist() == [profile_sharpness(points, float(a))
+                                              for a in np.arange(-45, 45 + 1e-9, 1.0)]
