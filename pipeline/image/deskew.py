@@ -111,13 +111,21 @@ def text_ink(small: np.ndarray) -> np.ndarray:
     x, y, w, h = (stats[:, i] for i in range(4))
     keep = ~((x == 0) | (y == 0) | (x + w == width) | (y + h == height))
     keep[0] = False
-    return keep[labels].astype(np.uint8)
+    return keep.astype(np.uint8)[labels]  # looked up as 0/1: no second pass to convert
 
 
 def mask_points(mask: np.ndarray) -> np.ndarray:
-    """(x, y) float32 coordinates of the mask's pixels, evenly thinned to a bounded number."""
-    ys, xs = np.nonzero(mask)
-    return thin_points(np.column_stack([xs, ys]).astype(np.float32), _MAX_POINTS)
+    """(x, y) float32 coordinates of the mask's pixels, evenly thinned to a bounded number.
+
+    Listed row by row as np.nonzero lists them, by cv2.findNonZero (a uint8 or bool mask):
+    the same points, ~2 -> ~0.5 ms on a 1000-pixel analysis copy."""
+    if mask.ndim != 2 or mask.dtype not in (np.uint8, np.bool_):
+        ys, xs = np.nonzero(mask)
+        return thin_points(np.column_stack([xs, ys]).astype(np.float32), _MAX_POINTS)
+    found = cv2.findNonZero(mask.view(np.uint8))
+    points = np.zeros((0, 2), np.float32) if found is None else (
+        found.reshape(-1, 2).astype(np.float32))
+    return thin_points(points, _MAX_POINTS)
 
 
 def thin_points(points: np.ndarray, count: int) -> np.ndarray:
