@@ -98,8 +98,8 @@ def estimate_dpi(gray: np.ndarray) -> float:
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
     """Boolean mask of ink on a grey page, robust to shadows and grey paper."""
-    even = normalize_background(gray)
-    return dark_ink(even).view(bool)
+    even, histogram = normalized(gray)  # its histogram: not counted a second time
+    return dark_ink(even, histogram).view(bool)
 
 
 def estimate_background(gray: np.ndarray) -> np.ndarray:

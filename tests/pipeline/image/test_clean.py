@@ -16,6 +16,7 @@ from pipeline.image.clean import (
     estimate_dpi,
     grey_histogram,
     grey_percentile,
+    ink_mask,
     labelled,
     normalize_background,
     normalized,
@@ -297,7 +298,7 @@ def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kin
     GIVEN a faded shadowed page (its contrast is stretched) or a blank grey one (it is not)
     WHEN it is normalised with its histogram
     THEN the image is normalize_background's and the histogram is exactly the result's own
-    (denoise takes it instead of counting the page's pixels again)
+    (denoise and ink_mask take it instead of counting the page's pixels again)
     """
     page = (shadowed_low_contrast(text_page) if kind == "stretched"
             else np.full((300, 200), 180, np.uint8))
@@ -306,6 +307,7 @@ def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kin
     assert histogram is not None and histogram.dtype == np.float32
     assert np.array_equal(histogram, grey_histogram(image))
     assert np.array_equal(denoise(image, histogram=histogram), denoise(image))
+    assert np.array_equal(ink_mask(page), dark_ink(normalize_background(page)).view(bool))
 
 
 def test_grey_percentile_is_numpys(text_page: np.ndarray) -> None:
