@@ -326,10 +326,14 @@ def speck_pixels(ink: np.ndarray, max_area: int, distance: int
     if found is None:
         return none, none, np.zeros(0, np.int32), []
     found = found.reshape(-1, 2)
-    owner = blobs[found[:, 1], found[:, 0]]
+    # Looked up by np.take at flat indices: numpy's indexing by two index arrays (and by a
+    # 16-bit one) took about twice as long for the same values.
+    owner = np.take(blobs.reshape(-1), found[:, 1].astype(np.intp) * blobs.shape[1]
+                    + found[:, 0])
     small = np.bincount(owner) <= max_area  # every blob holds ink: it was grown from it
     small[0] = False
-    found, owner = found[small[owner]], owner[small[owner]]
+    in_small = np.take(small, owner)
+    found, owner = found[in_small], owner[in_small]
     if not owner.size:
         return none, none, np.zeros(0, np.int32), []
     order = np.argsort(owner, kind="stable")
@@ -426,7 +430,7 @@ def border_and_content_masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     is_content = ~is_border & (stats[:, cv2.CC_STAT_AREA] > max_speck)
     is_border[0] = is_content[0] = False  # label 0 is the paper
     # One look-up of every pixel's label, not one for each mask.
-    classes = (is_border + 2 * is_content).astype(np.uint8)[labels]
+    classes = np.take((is_border + 2 * is_content).astype(np.uint8), labels)  # see speck_pixels
     return classes == 1, classes == 2
 
 
