@@ -100,7 +100,7 @@ def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
     gray = as_gray(gray)
     if ink is None:
         ink = text_ink(downscale(gray, analysis_width)[0])
-    if int(ink.sum()) < MIN_INK_POINTS:
+    if cv2.countNonZero(ink) < MIN_INK_POINTS:  # its 0/1 sum, without numpy's wide sum
         return OrientationResult(0, 0.0, "blank")
     points = mask_points(ink)
     # The coarse grid of the rows' profile serves the direction and, for a page whose lines

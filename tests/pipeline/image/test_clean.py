@@ -16,6 +16,7 @@ from pipeline.image.clean import (
     estimate_dpi,
     grey_histogram,
     grey_percentile,
+    ink_mask,
     labelled,
     normalize_background,
     normalized,
@@ -297,7 +298,7 @@ def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kin
     GIVEN a faded shadowed page (its contrast is stretched) or a blank grey one (it is not)
     WHEN it is normalised with its histogram
     THEN the image is normalize_background's and the histogram is exactly the result's own
-    (denoise takes it instead of counting the page's pixels again)
+    (denoise and ink_mask take it instead of counting the page's pixels again)
     """
     page = (shadowed_low_contrast(text_page) if kind == "stretched"
             else np.full((300, 200), 180, np.uint8))
@@ -306,6 +307,7 @@ def test_normalized_gives_the_histogram_of_its_result(text_page: np.ndarray, kin
     assert histogram is not None and histogram.dtype == np.float32
     assert np.array_equal(histogram, grey_histogram(image))
     assert np.array_equal(denoise(image, histogram=histogram), denoise(image))
+    assert np.array_equal(ink_mask(page), dark_ink(normalize_background(page)).view(bool))
 
 
 def test_grey_percentile_is_numpys(text_page: np.ndarray) -> None:
@@ -339,3 +341,24 @@ def test_labelled_gives_32_bit_labelling_in_16_bits_and_falls_back_when_too_many
         assert got[0] == want[0] and np.array_equal(got[1], want[1])
         assert all(np.array_equal(a, b) for a, b in zip(got[2:], want[2:], strict=True))
     assert labelled(labelling, grid)[0] == 267 * 267 + 1
+
+
+def test_grey_histogram_counts_every_level_as_calchist_does(text_page: np.ndarray) -> None:
+    """
+    GIVEN pages counted two pixels at a time (even width, contiguous, 1–16 M pixels) and
+    pages counted one at a time (odd width, a view with strides, small, colour sample levels)
+    WHEN their grey histogram is made
+    THEN it is calcHist's, float32 count for count, and np.bincount's
+    """
+    rng = np.random.default_rng(3)
+    noisy = degrade(text_page, seed=6, noise=30.0)
+    large = np.tile(noisy, (2, 2))  # ~2000 x 2800: counted in pairs
+    spread = rng.integers(0, 256, (1200, 1000), dtype=np.uint8)
+    odd = np.ascontiguousarray(large[:, :-1])
+    for gray in (text_page, noisy, large, spread, odd, large[::2, ::2], large[:, 1:-1],
+                 np.full((1024, 1024), 255, np.uint8), np.zeros((2, 2), np.uint8)):
+        got = grey_histogram(gray)
+        want = cv2.calcHist([np.ascontiguousarray(gray)], [0], None, [256], [0, 256]).ravel()
+        assert got.dtype == np.float32 and got.shape == (256,)
+        assert np.array_equal(got, want)
+        assert np.array_equal(got, np.bincount(gray.ravel(), minlength=256))

@@ -13,6 +13,8 @@ from pipeline.image.deskew import (
     deskew,
     estimate_skew,
     mask_points,
+    profile_scores,
+    profile_sharpness,
     skew_of_points,
     text_ink,
     thin_points,
@@ -131,3 +133,34 @@ def test_a_skew_from_coarse_scores_made_before_is_the_same(text_page: np.ndarray
     scores = coarse_scores(thin_points(points, COARSE_POINTS))
     assert skew_of_points(points, scores=scores) == skew_of_points(points)
     assert abs(skew_of_points(points) - 2.3) < 0.1
+
+
+def test_profile_scores_are_profile_sharpness_at_each_angle(text_page: np.ndarray) -> None:
+    """GIVEN a skewed degraded page's ink points, all and the coarse sample, as (x, y) and
+    turned a quarter ((y, x), a view) WHEN scored at the coarse and the fine angles at once
+    THEN every score is profile_sharpness's at that angle, exactly"""
+    page = degrade(skew_page(text_page, -2.7), seed=3)
+    points = mask_points(text_ink(downscale(page, 1000)[0]))
+    fine = np.arange(-3.5, -1.9 + 1e-9, 0.1)
+    for sample in (points, thin_points(points, COARSE_POINTS), points[:, ::-1]):
+        for angles in (np.arange(-45, 45 + 1e-9, 1.0), fine):
+            want = [profile_sharpness(sample, float(a)) for a in angles]
+            assert profile_scores(sample, angles).tolist() == want
+    assert coarse_scores(points).tolist() == [profile_sharpness(points, float(a))
+                                              for a in np.arange(-45, 45 + 1e-9, 1.0)]
+
+
+def test_mask_points_are_the_masks_pixels_row_by_row(text_page: np.ndarray) -> None:
+    """GIVEN a page's ink mask as uint8 0/1 and as bool, a mask of one pixel, an empty one,
+    and a mask of more pixels than are kept WHEN listed as points THEN they are np.nonzero's
+    pixels as (x, y) float32, in its row-by-row order, thinned alike"""
+    ink = text_ink(downscale(skew_page(text_page, 1.2), 1000)[0])
+    lone = np.zeros((40, 30), np.uint8)
+    lone[7, 19] = 1
+    full = np.ones((300, 300), np.uint8)  # 90 000 pixels: thinned to every second one
+    for mask in (ink, ink.astype(bool), lone, np.zeros((20, 10), np.uint8), full):
+        ys, xs = np.nonzero(mask)
+        want = thin_points(np.column_stack([xs, ys]).astype(np.float32), 60_000)
+        got = mask_points(mask)
+        assert got.dtype == np.float32 and got.shape == want.shape
+        assert np.array_equal(got, want)
