@@ -5,12 +5,17 @@
                                   [--layouts NAME,…]
 
 Generates scans (clean, mild, hard), runs the pipeline on them in-process with the settings
-a user gets by default (pipeline/page.py for every page, pipeline/document.py for every file:
-the very steps `sohoa process` runs, without a Prefect server, database or store), and
+a user gets by default (pipeline/page.py for every page, ``analyse_file`` of
+pipeline/document.py for every file: the very steps `sohoa process` runs, split included,
+without a Prefect server, database or store), and
 prints per part and tier: document-type accuracy, field accuracy (expected fields with exactly
 the right value), field precision (given fields that are right; see ``benchmarks.scoring``),
 review rate (files `needs_review`), straight-through rate (files `digitized` with the right
-type and every field right) and character error rate of the recognised text.
+type and every field right, its records starting where the truth's documents do), files
+whose records do not (``bounds``: a page split off, or an attached notice not split) and
+character error rate of the recognised text. A file is made into records as `sohoa process`
+makes them (an attached notice is a document of its own, contract §5): it is scored by the
+record holding its truth's form (or result), and is in review if any of its records is.
 
 Two parts, ``--count`` files each, from the same seed:
 
@@ -40,16 +45,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.scoring import TierScore, score_file, score_handwritten
+from benchmarks.scoring import TierScore, score_file, score_handwritten, true_starts
 from config.settings import Settings
 from pipeline.doctypes import load_doctypes
-from pipeline.document import analyse
+from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
 from pipeline.page import process_page
 from samples.generate import generate_corpus
 from samples.layouts import HELD_OUT_LAYOUTS, tuning_layouts
 from samples.official import HELD_OUT_FAMILIES, TUNING_FAMILIES, generate_official_corpus
-from samples.truth import Truth
+from samples.truth import PageTruth, Truth
 from schemas.errors import SohoaError
 
 TIERS = ("clean", "mild", "hard")
@@ -57,8 +62,9 @@ PARTS = ("tuning", "held_out")
 
 
 def digitize(path: Path) -> dict:
-    """One file through the page and document sequences, as the contract's JSON would say
-    it (status, type, fields, page texts); a file that cannot be read is `failed`."""
+    """One file through the page and document sequences: the records `sohoa process` makes
+    of it (``document_json``) and its page texts; a file that cannot be read is `failed`.
+    What of it is scored depends on its truth (``scored_document``)."""
     settings = Settings()
     settings.resolved_work_dir.mkdir(parents=True, exist_ok=True)  # Tesseract's scratch files
     try:
@@ -70,11 +76,41 @@ def digitize(path: Path) -> dict:
     except SohoaError as error:
         return {"status": "failed", "doc_type": None, "fields": {}, "pages": [],
                 "error": error.message}
-    analysis = analyse(pages, load_doctypes(settings.doctypes_dir), settings.review)
-    fields = {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()}
-    return {"status": analysis.assessment.status.value, "doc_type": analysis.doc_type,
-            "fields": fields, "review_reasons": analysis.assessment.review_reasons,
+    documents = analyse_file(pages, load_doctypes(settings.doctypes_dir), settings.review,
+                             units=frozenset(settings.dossier_units))
+    return {"documents": [document_json(document) for document in documents],
             "pages": [{"text": page.text} for page in pages]}
+
+
+def document_json(document: DocumentAnalysis) -> dict:
+    """One record `sohoa process` makes of the file: its pages, type, fields and status."""
+    analysis = document.analysis
+    return {"first": document.span.first, "last": document.span.last,
+            "status": analysis.assessment.status.value, "doc_type": analysis.doc_type,
+            "fields": {k: v.model_dump(mode="json") for k, v in analysis.extraction.fields.items()},
+            "review_reasons": analysis.assessment.review_reasons}
+
+
+def scored_document(produced: dict, truth_pages: list[PageTruth], doc_type: str) -> dict:
+    """What is scored of a file against its truth (one form, or one result, with its
+    attachments; an attached notice is a titled document of its own under the contract's
+    §5): the type and fields of the record holding the truth's ``doc_type`` page (its first
+    page when none), the file in review if any of its records is (an operator looks at
+    each), ``bounds_right`` whether its records start where the truth's documents do."""
+    documents = produced["documents"]
+    main = next((page.number for page in truth_pages if page.page_doc_type == doc_type), 1)
+    chosen = next((d for d in documents if d["first"] <= main <= d["last"]), documents[0])
+    status, reasons = chosen["status"], list(chosen["review_reasons"])
+    for number, other in enumerate(documents, start=1):
+        if other is chosen or other["status"] != "needs_review":
+            continue
+        status = "needs_review" if status != "failed" else status
+        reasons += [f"document {number} of the file ({other['doc_type']}): {reason}"
+                    for reason in other["review_reasons"]]
+    return {"status": status, "doc_type": chosen["doc_type"], "fields": chosen["fields"],
+            "review_reasons": reasons, "documents": len(documents),
+            "bounds_right": {d["first"] for d in documents} == true_starts(truth_pages),
+            "pages": produced["pages"]}
 
 
 def run_pipeline(files: list[Path], json_out: Path) -> float:
@@ -93,7 +129,10 @@ def read_document(truth: Truth, json_out: Path) -> dict:
     """The JSON produced for a truth's file; a file without JSON counts as entirely wrong."""
     produced = json_out / f"{Path(truth.file).stem}.json"
     if produced.exists():
-        return json.loads(produced.read_text(encoding="utf-8"))
+        document = json.loads(produced.read_text(encoding="utf-8"))
+        if not document.get("documents"):  # failed: as produced
+            return document
+        return scored_document(document, truth.pages, truth.doc_type)
     return {"status": "missing", "doc_type": None, "fields": {}, "pages": []}
 
 
@@ -178,7 +217,8 @@ def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages:
     files = sum(part["all"].files for part in scores.values())
     table = Table(title=f"sohoa accuracy ({files} files, {pages} pages, {seconds:.0f} s)")
     for column in ("part", "tier", "files", "doc type", "field acc", "precision",
-                   "hand given/wrong", "review", "straight-through", "CER", "statuses"):
+                   "hand given/wrong", "review", "straight-through", "bounds", "CER",
+                   "statuses"):
         table.add_column(column, justify="left" if column in {"part", "tier", "statuses"}
                          else "right")
     for part, tiers in scores.items():
@@ -191,7 +231,8 @@ def print_scores(scores: dict[str, dict[str, TierScore]], seconds: float, pages:
                           f"{score.field_precision:.3f}",
                           f"{score.handwritten_given}/{score.handwritten_wrong} of "
                           f"{score.handwritten}", f"{score.review_rate:.1%}",
-                          f"{score.straight_through_rate:.1%}", f"{score.cer:.4f}", statuses)
+                          f"{score.straight_through_rate:.1%}", str(score.bounds_wrong),
+                          f"{score.cer:.4f}", statuses)
     Console(width=200).print(table)
 
 

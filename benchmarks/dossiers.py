@@ -55,6 +55,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.scoring import true_starts
 from config.settings import Settings
 from office.dossiers import file_dossiers
 from office.report import counted_already, day_serials
@@ -286,22 +287,6 @@ def read_page(args: tuple[str, int, int]) -> PageOcr:
                         settings.page_options(info.dpi)).page
 
 
-def true_starts(stack: Stack) -> set[int]:
-    """Pages that start a document under the contract's rules (§5), from the truth: a page
-    printing a known type's title (a form's first page, an attached notice, a result's first
-    page), and the first page of the stack or after a cover sheet."""
-    starts: set[int] = set()
-    after_cover = True
-    for number, page in enumerate(stack.pages, start=1):
-        if page.template == "cover_sheet":
-            after_cover = True
-            continue
-        if after_cover or page.page_doc_type != "unknown":
-            starts.add(number)
-        after_cover = False
-    return starts
-
-
 def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
                 number: int = 0) -> Score:
     """Split and assign a stack as the pipeline does, and count against its truth."""
@@ -315,7 +300,7 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     if stack.folder is not None:
         score.true_late.add(stack.folder)
     found = {d.span.first for d in analysed}
-    truth = true_starts(stack)
+    truth = true_starts(stack.pages)
     score.starts_true, score.starts_found = len(truth), len(found)
     score.starts_right = len(found & truth)
     missed: list[tuple[Outcome, str]] = []  # pages on a wrong dossier or none, for misses

@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
+
+from samples.truth import PageTruth
 
 
 @dataclass
@@ -35,6 +38,9 @@ class TierScore:
     chars: int = 0
     reviews: int = 0  # files sent to review (`needs_review`)
     straight_through: int = 0  # files `digitized`, right type, every field right, none wrong
+    # Files whose records do not start where the truth's documents do (a page split off, a
+    # notice not split): a person must mend them, so such a file is never straight-through.
+    bounds_wrong: int = 0
     # Values written by hand on the paper (``Truth.handwritten``): given at all, given wrong.
     handwritten: int = 0
     handwritten_given: int = 0
@@ -74,8 +80,8 @@ class TierScore:
     def add(self, other: TierScore) -> None:
         for name in ("files", "type_correct", "fields_expected", "fields_correct",
                      "fields_extracted", "fields_extracted_correct", "char_errors", "chars",
-                     "reviews", "straight_through", "handwritten", "handwritten_given",
-                     "handwritten_wrong"):
+                     "reviews", "straight_through", "bounds_wrong", "handwritten",
+                     "handwritten_given", "handwritten_wrong"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for status, count in other.statuses.items():
             self.statuses[status] += count
@@ -102,8 +108,10 @@ def score_file(truth_doc_type: str, truth_fields: dict[str, object], truth_text:
         1 for k, v in produced.items() if k in truth_fields and truth_fields[k] == v
     )
     score.reviews = int(document["status"] == "needs_review")
+    score.bounds_wrong = int(not document.get("bounds_right", True))
     score.straight_through = int(
         document["status"] == "digitized" and bool(score.type_correct)
+        and not score.bounds_wrong
         and score.fields_correct == score.fields_expected
         and score.fields_extracted_correct == score.fields_extracted)
     expected = comparable_text(truth_text)
@@ -129,3 +137,19 @@ def score_handwritten(truth_fields: dict[str, object], handwritten: list[str],
             score.fields_extracted += 1
             score.fields_extracted_correct += int(right)
             score.straight_through = 0 if not right else score.straight_through
+
+
+def true_starts(pages: Sequence[PageTruth]) -> set[int]:
+    """Pages that start a document under the contract's rules (§5), from the truth: a page
+    printing a known type's title (a form's first page, an attached notice, a result's first
+    page), and the first page of the file or after a cover sheet."""
+    starts: set[int] = set()
+    after_cover = True
+    for number, page in enumerate(pages, start=1):
+        if page.template == "cover_sheet":
+            after_cover = True
+            continue
+        if after_cover or page.page_doc_type != "unknown":
+            starts.add(number)
+        after_cover = False
+    return starts
