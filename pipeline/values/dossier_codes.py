@@ -48,6 +48,13 @@ LOOSE_CODE = re.compile(
     rf"(?![0-9a-z])")
 # Where a code stands in folded text, for its bounding box: read loosely, or of the frame.
 CODE_PATTERN = re.compile(f"{LOOSE_CODE.pattern}|{PATTERNS['dossier_code'].pattern}")
+# A code's last parts as read («h52-240617-0329»): its province, day and serial, whose «H»
+# and lengths no other printed number has. What is left of a code whose unit OCR garbled
+# past its structure and whose label it misread (a hard tuning receipt of seed 41: «ã hộ
+# số: 000.040, H52-240617-0329» for «Mã hồ sơ: 000.00.30.H52-…»): its line is still read
+# again (pipeline/ocr/code_reread.py), the reading checked as any other.
+CODE_TAIL = re.compile(rf"(?<![a-z])h\s?{_D}\s?{_D}(?:{_DASH}){_D}(?:\s?{_D}){{5}}(?:{_DASH})"
+                       rf"{_N}(?:\s?{_N}){{3}}(?![0-9a-z])")
 
 
 def unit_of(code: str) -> str:
