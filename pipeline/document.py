@@ -39,6 +39,7 @@ from pipeline.values.dossier_codes import (
     serial_contradicted,
     unit_of,
     written_day_agrees,
+    zero_unbarred,
 )
 from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date, code_iso_day
@@ -322,6 +323,8 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         return _naming_second_readings(_doubting_other_serials(extraction, key, pages), key,
                                        pages)
     (page, code), reading = next(iter(passed.items()))
+    if (unbarred := _unbarred_reading(code, reading, pages)) is not None:
+        return _in_doubt_for_bars(extraction, key, code, unbarred)
     given = extraction.fields.get(key)
     if given is not None and given.value == code:
         return extraction
@@ -335,6 +338,35 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
     notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
                   f"only a code's characters gives «{code}»")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def _unbarred_reading(code: str, reading: CodeReading, pages: list[PageOcr]) -> str | None:
+    """Another reading of ``reading``'s line, made with the bars of its zeros erased, that
+    reads a zero of the serial where ``code`` (the reading that passed the checks) has a 6,
+    8 or 9 (``zero_unbarred``): the code it reads, or None. Seed 41 tuning clean, read
+    without its barcode: «…-250922-0899» (1x, no bar erased) was given for the printed
+    «…-0099», read so enlarged with six bars erased; its dossier's 2 pages joined a wrong
+    one, in review by another field's chance only."""
+    return next((other.code for page in pages for other in page.code_readings
+                 if other.first == reading.first
+                 and zero_unbarred(code, other.code, other.barred_zeros)), None)
+
+
+def _in_doubt_for_bars(extraction: Extraction, key: str, code: str, unbarred: str
+                       ) -> Extraction:
+    """The code left out (given or not) because a reading with its zeros' bars erased reads
+    a zero of its serial otherwise (:func:`_unbarred_reading`): which one is printed cannot
+    be told, so the receipt goes to review (``provisional_code`` may still assemble its
+    dossier under the code its readings agree on)."""
+    reason = (f"was read again on its line as «{code}», but a reading with its zeros' bars "
+              f"erased reads «{unbarred}»: a barred zero may have been read 6, 8 or 9")
+    if key in extraction.fields:
+        return _given_in_doubt(extraction, key, reason)
+    doubt = extraction.doubts.get(key)
+    doubts = {**extraction.doubts, key: Doubt(doubt.value if doubt else code,
+                                              f"{doubt.reason}; {reason}" if doubt else reason,
+                                              doubt.confidence if doubt else 0.0)}
+    return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))
 
 
 def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition,
@@ -696,6 +728,7 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
     dated_by = definition.field(key).dated_by
     received = received_day(extraction, dated_by)
     votes: dict[str, set[str]] = {}
+    unbarred: set[str] = set()  # read with the bars of all its zeros erased
     for page in pages:
         for readings in _by_line(page.code_readings):
             known = received or dated_above(page, readings[0].bbox)
@@ -713,13 +746,28 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                 votes.setdefault(plausible, set()).update(
                     [source, *(other for other, seen, _ in read
                                if barred_alike(code, bars, seen))])
-    agreed = [code for code, sources in votes.items() if len(sources) > 1]
+                if bars and bars == code.count("0"):
+                    unbarred.add(plausible)
+    agreed = _unexplained([code for code, sources in votes.items() if len(sources) > 1],
+                          unbarred)
     if len(agreed) != 1 or any(
             serial_contradicted(agreed[0], readings[0].first) for page in pages
             for readings in _by_line(page.code_readings)
             if any(r.barred_zeros for r in readings)):
         return None  # none, several, or a barred face's serial the page reads otherwise
     return agreed[0]
+
+
+def _unexplained(agreed: list[str], unbarred: set[str]) -> list[str]:
+    """The codes readings agree on, less those that are another agreed code read with its
+    barred zeros as 6, 8 or 9 when that code was read with the bars of all its zeros erased
+    (``unbarred``; ``barred_alike``): the erasure shows those zeros, the other readings
+    did not see their bars. A clean tuning receipt of seed 41 printed «…-250922-0099»:
+    «…-0899» on the page and at 1x, «…-0099» enlarged with its six zeros' bars erased;
+    both were agreed on, and its dossier joined none."""
+    return [code for code in agreed
+            if not any(other != code and barred_alike(other, other.count("0"), code)
+                       for other in agreed if other in unbarred)]
 
 
 def _barred_received(extraction: Extraction, key: str | None, known: str | None,

@@ -304,6 +304,19 @@ def serial_contradicted(code: str, read: str) -> bool:
                for a, b in zip(serial, code[-4:], strict=True))
 
 
+def zero_unbarred(code: str, other: str, barred_zeros: int) -> bool:
+    """Whether ``other``, a reading of ``code``'s line made with the bars of ``barred_zeros``
+    zeros erased (pipeline/ocr/code_reread.py), reads a zero of the serial where ``code``
+    has a 6, 8 or 9: ``code`` may then have read a barred zero so, and its serial, which
+    nothing else checks, is in doubt. A clean tuning receipt of seed 41, printed
+    «…-250922-0099» in a face barring its zeros: read «…-0899» on the page and at 1x (no bar
+    erased), which passed every check and was given, «…-0099» enlarged with six bars erased.
+    An erased bar never makes a 6, 8 or 9 of a zero, so the other way says nothing."""
+    serial = serial_as_read(other) if barred_zeros else None
+    return serial is not None and any(a in _BARRED_READS and b == "0"
+                                      for a, b in zip(code[-4:], serial, strict=True))
+
+
 def _agree_but_barred_zeros(read: str, printed: str,
                             reads: frozenset[str] = _BARRED_ZERO_READS) -> bool:
     """Whether digits ``read`` are ``printed`` digit for digit, a zero of ``printed`` read as

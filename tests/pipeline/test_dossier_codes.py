@@ -20,6 +20,7 @@ from pipeline.values.dossier_codes import (
     serial_as_read,
     serial_contradicted,
     written_day_agrees,
+    zero_unbarred,
 )
 from schemas.ocr import CodeReading, PageCode
 from schemas.status import DigitizationStatus
@@ -833,6 +834,52 @@ def test_no_provisional_code_whose_serial_the_pages_reading_contradicts(doctypes
                         enlarged=enlarged) for enlarged in (False, True)]})
         (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
         assert (document.own_code, document.provisional_code) == (None, expected), first
+
+
+@pytest.mark.parametrize(("code", "other", "bars", "unbarred"), [
+    # A clean tuning receipt of seed 41, printed «…-0099»: enlarged, six bars erased.
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0099", 6, True),
+    ("000.21.34.H56-250922-0699", "000.21.34.H56-250922-0099", 1, True),
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0099", 0, False),  # no bar erased
+    ("000.21.34.H56-250922-0099", "000.21.34.H56-250922-0899", 6, False),  # the other way
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0899", 6, False),  # alike
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0891", 6, False),  # no zero read
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-", 6, False),  # no serial read
+])
+def test_a_zero_read_with_its_bar_erased_where_a_code_reads_6_8_or_9(code, other, bars,
+                                                                      unbarred):
+    assert zero_unbarred(code, other, bars) is unbarred
+
+
+def test_a_code_whose_zero_a_reading_with_bars_erased_reads_otherwise_is_not_given(doctypes):
+    """
+    GIVEN a clean tuning receipt of seed 41 in a face barring its zeros, printed
+    «000.21.34.H56-250922-0099»: read «600.21. 34. H56 -258922-0899» on the page,
+    «060.21.34.H56-250922-0899» on its line (no bar found: it passes every check, its serial
+    the page's) and «000.21.34.H56-250922-0099» enlarged with six bars erased
+    WHEN analysed with its unit configured
+    THEN no code is given (it was «…-0899», a wrong dossier): the receipt goes to review
+    naming both readings, its dossier assembled under the enlarged reading's code (the
+    others read its barred zeros 6, 8 or 9); without the enlarged reading the 1x one is
+    given as before
+    """
+    first, unit = "600.21. 34. H56 -258922-0899", "000.21.34.H56"
+    lines = [line.replace("28 tháng 11 năm 2024", "22 tháng 09 năm 2025")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    second = CodeReading(code="060.21.34.H56-250922-0899", first=first,
+                         bbox=(100, 100, 900, 140))
+    enlarged = CodeReading(code="000.21.34.H56-250922-0099", first=first,
+                           bbox=(100, 100, 900, 140), barred_zeros=6, enlarged=True)
+    both = page.model_copy(update={"code_readings": [second, enlarged]})
+    (document,) = analyse_file([both], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert (document.own_code, document.provisional_code) == (None, enlarged.code)
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    reason = document.analysis.extraction.doubts["dossier_code"].reason
+    assert "bars erased reads «000.21.34.H56-250922-0099»" in reason
+    alone = page.model_copy(update={"code_readings": [second]})
+    (document,) = analyse_file([alone], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert document.own_code == "000.21.34.H56-250922-0899"
 
 
 def test_a_received_day_read_two_ways_checks_no_code(doctypes):
