@@ -320,7 +320,8 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         # None passed, or two different codes: the first reading stands, and a refusal names
         # the second reading too, for the person who reviews it; a code given whose line
         # reads another serial the second time is in doubt.
-        return _naming_second_readings(_doubting_other_serials(extraction, key, pages), key,
+        return _naming_second_readings(_doubting_other_days(_doubting_other_serials(
+            extraction, key, pages), key, pages), key,
                                        pages)
     (page, code), reading = next(iter(passed.items()))
     if (unbarred := _unbarred_reading(code, reading, pages)) is not None:
@@ -600,6 +601,27 @@ def _doubting_other_serials(extraction: Extraction, key: str, pages: list[PageOc
         return extraction
     return _given_in_doubt(extraction, key, f"was read, but a second reading of its line reads "
                                             f"another serial: «{others[0]}»")
+
+
+def _doubting_other_days(extraction: Extraction, key: str, pages: list[PageOcr]) -> Extraction:
+    """The code given left out when every second reading of its line (pipeline/ocr/
+    code_reread.py) reads another day: the day check it passed may rest on a date misread as
+    the code was, in the same face. Seed 47 tuning hard: «…-250608-0158» was given for the
+    printed «…-250508-0158», its received time not found and the receipt's own date above
+    it read «ngày 08 tháng 06» (the «06» at confidence 0) for «05»; its line read
+    «…-250508-0158» twice; its dossier's pages joined a wrong one, one of them without
+    review. A code no second reading read stands (seeds 62 and 63: see
+    :func:`with_readings_agreeing`)."""
+    given = extraction.fields.get(key)
+    readings = [r.code for page in pages for r in page.code_readings]
+    if given is None or not readings:
+        return extraction
+    day = str(given.value)[14:20]
+    others = sorted({code for code in readings if code[14:20] != day})
+    if len(others) != len(set(readings)):
+        return extraction  # a reading agrees on the day
+    return _given_in_doubt(extraction, key, f"was read, but every second reading of its line "
+                                            f"reads another day: «{others[0]}»")
 
 
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr],

@@ -882,6 +882,39 @@ def test_a_code_whose_zero_a_reading_with_bars_erased_reads_otherwise_is_not_giv
     assert document.own_code == "000.21.34.H56-250922-0899"
 
 
+def test_a_code_given_whose_line_reads_another_day_every_time_goes_to_review(doctypes):
+    """
+    GIVEN a hard tuning receipt of seed 47 printed «000.31.34.H35-250508-0158», read
+    «…-250608-0158» on the page, its received time not found and its own date above the
+    code read «ngày 08 tháng 06 năm 2025» (a 5 read 6 there too), which the code's day
+    passes; its line read again «…-250508-0158» at 1x and enlarged
+    WHEN analysed with its unit configured
+    THEN the code is not given (it was: a wrong dossier, a page of it without review): the
+    receipt goes to review naming the second reading; one second reading agreeing on the
+    day, or none made, leaves it given
+    """
+    first, printed = "000.31.34.H35-250608-0158", "000.31.34.H35-250508-0158"
+    lines = [line.replace("28 tháng 11 năm 2024", "08 tháng 06 năm 2025")
+             for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    page = make_page(lines)
+
+    def analysed(*codes: str):
+        read = page.model_copy(update={"code_readings": [
+            CodeReading(code=code, first=first, bbox=(100, 100, 900, 140), enlarged=enlarged)
+            for code, enlarged in zip(codes, (False, True), strict=False)]})
+        (document,) = analyse_file([read], doctypes, ReviewOptions(),
+                                   units=frozenset({"000.31.34.H35"}))
+        return document
+
+    document = analysed(printed, printed)
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert (f"every second reading of its line reads another day: «{printed}»"
+            in document.analysis.extraction.doubts["dossier_code"].reason)
+    assert analysed(printed, first).own_code == first
+    assert analysed().own_code == first
+
+
 def test_a_received_day_read_two_ways_checks_no_code(doctypes):
     """
     GIVEN a receipt whose code was read surely, and alike when its line was read again, and
