@@ -74,6 +74,9 @@ class DocumentAnalysis:
     span: DocumentSpan
     analysis: Analysis
     receipt_types: frozenset[str] = frozenset({"dossier_receipt"})
+    # Of no known type: the dossier code it prints, read and checked as a receipt's is
+    # (:func:`printed_receipt_code`), or None.
+    printed_code: str | None = None
 
     @property
     def pages(self) -> list[PageOcr]:
@@ -95,7 +98,7 @@ class DocumentAnalysis:
             return str(found.value)
         if "dossier_code" in self.analysis.extraction.doubts:
             return dossier_code_of(self.codes)
-        return untitled_receipt_code(self.analysis.doc_type, self.codes)
+        return untitled_receipt_code(self.analysis.doc_type, self.codes) or self.printed_code
 
     @property
     def provisional_code(self) -> str | None:
@@ -118,7 +121,8 @@ class DocumentAnalysis:
         if self.span.fits_receipt and self.analysis.classification.doc_type not in (
                 self.receipt_types):
             return True
-        return untitled_receipt_code(self.analysis.doc_type, self.codes) is not None
+        return (untitled_receipt_code(self.analysis.doc_type, self.codes) is not None
+                or self.printed_code is not None)
 
     @property
     def codes(self) -> list[PageCode]:
@@ -150,6 +154,8 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
     documents = [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review,
                                                              units), span.doubts), receipts)
                  for span in spans]
+    documents = [replace(d, printed_code=printed_receipt_code(d.span.pages, doctypes, units))
+                 if d.analysis.doc_type == "unknown" else d for d in documents]
     for document in documents:
         # A document of no type that nearly fits a receipt (its labels printed, its title not
         # found: assess.type_reasons sends it to review) may be one whose code was not read.
@@ -158,6 +164,35 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
                 and found.runner_up_score >= review.unknown_near_type_score):
             document.span.fits_receipt = True
     return documents
+
+
+def printed_receipt_code(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
+                         units: frozenset[str]) -> str | None:
+    """The dossier code a document of no known type prints, read as a receipt's is (by the
+    receipt type's labels or its structure, then its unit, received day and second readings
+    checked: :func:`with_known_unit`, :func:`with_day_of_issue`, :func:`with_code_readings`)
+    when it passes every check; None otherwise, or without the office's units. Only
+    receipts and cover sheets print a dossier code (§5, §6), so such a document is a
+    receipt whose title was not read: it opens that dossier in review, as one carrying the
+    code's symbol does (office/dossiers.py), instead of its dossier's pages joining none.
+    Its day must have been checked (by the received day or the date above the code)."""
+    definition = next((d for d in doctypes if d.dossier_role == "receipt"), None)
+    key = dossier_code_key(definition) if definition is not None else None
+    if definition is None or key is None or not units:
+        return None
+    pages = [layout.page for layout in layouts]
+    extraction = extract_fields(layouts, definition)
+    for step in (with_known_unit, with_day_of_issue, with_code_readings):
+        extraction = step(extraction, definition, units, pages)
+    found = extraction.fields.get(key)
+    if found is None or not found.valid:
+        return None
+    # Its day checked, always: a receipt's code whose day nothing read is given, but this
+    # one's document is not known to be a receipt at all.
+    page = next((p for p in pages if p.number == found.page), None)
+    day = received_day(extraction, definition.field(key).dated_by) or (
+        dated_above(page, found.bbox) if page is not None and found.bbox else None)
+    return str(found.value) if day is not None and carries_date(str(found.value), day) else None
 
 
 def _with_doubts(analysis: Analysis, doubts: list[str]) -> Analysis:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from office.dossiers import file_dossiers
 from office.report import day_serials
 from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
@@ -24,7 +25,7 @@ from pipeline.values.dossier_codes import (
 )
 from schemas.ocr import CodeReading, PageCode
 from schemas.status import DigitizationStatus
-from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
+from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
 CODE = "000.00.21.H27-241128-0001"
 OTHER = "000.00.21.H27-241128-0002"
@@ -935,3 +936,37 @@ def test_a_received_day_read_two_ways_checks_no_code(doctypes):
         (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
         assert document.own_code == own
         assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+UNTITLED_RECEIPT = ["ỦY BAN NHÂN DÂN XÃ THẠCH HẠ", "GIẢY TIỂP NHẢN HÒ SƠ", f"Mã hồ sơ: {CODE}",
+                    "Tiếp nhận hồ sơ của: LÊ VĂN NAM",
+                    "4. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 28 tháng 11 năm 2024"]
+
+
+@pytest.mark.parametrize(("units", "received", "expected"), [
+    ({UNIT}, "28", CODE),
+    ({UNIT}, "27", None),  # its day is not the received day
+    ({"000.31.20.H26"}, "28", None),  # no unit of the office
+    (set(), "28", None),  # nothing to check its unit by
+    ({UNIT}, None, None),  # no received day to check its day by
+])
+def test_a_receipt_whose_title_was_not_read_opens_the_dossier_it_prints(doctypes, units,
+                                                                        received, expected):
+    """
+    GIVEN a stack whose first page is a receipt whose title OCR misread past finding (typed
+    unknown) printing its code, and a birth registration after it
+    WHEN analysed and assigned with the office's units
+    THEN the code, read and checked as a receipt's is (unit, received day), is the untitled
+    receipt's own: it opens that dossier in review and the form joins it; a code failing a
+    check, or whose day nothing checks, names no dossier, and both join none, as before
+    """
+    lines = [line.replace("ngày 28", f"ngày {received}") for line in UNTITLED_RECEIPT
+             if received is not None or "Thời gian nhận" not in line]
+    pages = [make_page(lines, number=1), make_page(BIRTH_FORM, number=2)]
+    documents = analyse_file(pages, doctypes, ReviewOptions(), units=frozenset(units))
+    assert [d.analysis.doc_type for d in documents] == ["unknown", "birth_registration"]
+    assert documents[0].own_code == expected
+    _, assignments = file_dossiers(documents, doctypes, None)
+    assert [a.code for a in assignments] == [expected, expected]
+    if expected is not None:
+        assert "is it the dossier's receipt?" in (assignments[0].doubt or "")
