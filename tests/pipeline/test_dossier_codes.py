@@ -970,3 +970,33 @@ def test_a_receipt_whose_title_was_not_read_opens_the_dossier_it_prints(doctypes
     assert [a.code for a in assignments] == [expected, expected]
     if expected is not None:
         assert "is it the dossier's receipt?" in (assignments[0].doubt or "")
+
+
+@pytest.mark.parametrize(("confidence", "second", "symbol", "given"), [
+    (40.0, None, False, False),  # low, no second reading: left out
+    (40.0, "960.00.21.H27-241128-0007", False, False),  # read again otherwise
+    (40.0, "000.00.21.H27-241128-0007", False, True),  # read again alike: stands
+    (95.0, None, False, True),  # read surely: stands
+    (40.0, None, True, True),  # its symbol decides
+])
+def test_a_code_read_with_low_confidence_that_no_second_reading_confirms_is_left_out(
+        doctypes, confidence, second, symbol, given):
+    """
+    GIVEN a receipt whose code the page read «…-241128-0007» (printed «…-0001» in an
+    old-style face, as a mild tuning receipt of seed 53: its date above misread alike), its
+    unit and day passing their checks
+    WHEN it was read with low confidence and no second reading of its line reads it
+    THEN it is left out (the documents after it then join no dossier unseen), unless a
+    second reading reads it alike, it was read surely, or its symbol gives the code
+    """
+    read = "000.00.21.H27-241128-0007"
+    page = make_page(receipt_reading(read), confidences={read: confidence})
+    page = page.model_copy(update={
+        "code_readings": [CodeReading(code=second, first=read, bbox=(100, 100, 900, 140))]
+        if second else [],
+        "codes": [PageCode(text=read, format="code128", bbox=(0, 0, 10, 10))] if symbol else []})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert (document.own_code == read) is given
+    if not given:
+        assert "no second reading of its line reads it" in (
+            document.analysis.extraction.doubts["dossier_code"].reason)
