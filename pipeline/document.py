@@ -39,6 +39,7 @@ from pipeline.values.dossier_codes import (
     serial_contradicted,
     unit_of,
     written_day_agrees,
+    zero_unbarred,
 )
 from pipeline.values.normalize import normalize_date
 from pipeline.values.validate import carries_date, code_iso_day
@@ -73,6 +74,9 @@ class DocumentAnalysis:
     span: DocumentSpan
     analysis: Analysis
     receipt_types: frozenset[str] = frozenset({"dossier_receipt"})
+    # Of no known type: the dossier code it prints, read and checked as a receipt's is
+    # (:func:`printed_receipt_code`), or None.
+    printed_code: str | None = None
 
     @property
     def pages(self) -> list[PageOcr]:
@@ -94,7 +98,7 @@ class DocumentAnalysis:
             return str(found.value)
         if "dossier_code" in self.analysis.extraction.doubts:
             return dossier_code_of(self.codes)
-        return untitled_receipt_code(self.analysis.doc_type, self.codes)
+        return untitled_receipt_code(self.analysis.doc_type, self.codes) or self.printed_code
 
     @property
     def provisional_code(self) -> str | None:
@@ -117,7 +121,8 @@ class DocumentAnalysis:
         if self.span.fits_receipt and self.analysis.classification.doc_type not in (
                 self.receipt_types):
             return True
-        return untitled_receipt_code(self.analysis.doc_type, self.codes) is not None
+        return (untitled_receipt_code(self.analysis.doc_type, self.codes) is not None
+                or self.printed_code is not None)
 
     @property
     def codes(self) -> list[PageCode]:
@@ -149,6 +154,8 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
     documents = [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review,
                                                              units), span.doubts), receipts)
                  for span in spans]
+    documents = [replace(d, printed_code=printed_receipt_code(d.span.pages, doctypes, units))
+                 if d.analysis.doc_type == "unknown" else d for d in documents]
     for document in documents:
         # A document of no type that nearly fits a receipt (its labels printed, its title not
         # found: assess.type_reasons sends it to review) may be one whose code was not read.
@@ -157,6 +164,35 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
                 and found.runner_up_score >= review.unknown_near_type_score):
             document.span.fits_receipt = True
     return documents
+
+
+def printed_receipt_code(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
+                         units: frozenset[str]) -> str | None:
+    """The dossier code a document of no known type prints, read as a receipt's is (by the
+    receipt type's labels or its structure, then its unit, received day and second readings
+    checked: :func:`with_known_unit`, :func:`with_day_of_issue`, :func:`with_code_readings`)
+    when it passes every check; None otherwise, or without the office's units. Only
+    receipts and cover sheets print a dossier code (§5, §6), so such a document is a
+    receipt whose title was not read: it opens that dossier in review, as one carrying the
+    code's symbol does (office/dossiers.py), instead of its dossier's pages joining none.
+    Its day must have been checked (by the received day or the date above the code)."""
+    definition = next((d for d in doctypes if d.dossier_role == "receipt"), None)
+    key = dossier_code_key(definition) if definition is not None else None
+    if definition is None or key is None or not units:
+        return None
+    pages = [layout.page for layout in layouts]
+    extraction = extract_fields(layouts, definition)
+    for step in (with_known_unit, with_day_of_issue, with_code_readings):
+        extraction = step(extraction, definition, units, pages)
+    found = extraction.fields.get(key)
+    if found is None or not found.valid:
+        return None
+    # Its day checked, always: a receipt's code whose day nothing read is given, but this
+    # one's document is not known to be a receipt at all.
+    page = next((p for p in pages if p.number == found.page), None)
+    day = received_day(extraction, definition.field(key).dated_by) or (
+        dated_above(page, found.bbox) if page is not None and found.bbox else None)
+    return str(found.value) if day is not None and carries_date(str(found.value), day) else None
 
 
 def _with_doubts(analysis: Analysis, doubts: list[str]) -> Analysis:
@@ -185,6 +221,8 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
         extraction = with_known_unit(extraction, definition, units, pages)
         extraction = with_day_of_issue(extraction, definition, units, pages)
         extraction = with_code_readings(extraction, definition, units, pages)
+        extraction = unconfirmed_code_left_out(extraction, definition, pages,
+                                               review.min_field_confidence)
         extraction = with_barcode_codes(extraction, definition, pages)
         provisional = provisional_code(extraction, definition, units, pages)
         if provisional is not None:
@@ -192,6 +230,27 @@ def analyse(pages: list[PageOcr] | list[PageLayout], doctypes: list[DocTypeDefin
     assessment = assess_document(classification, extraction, pages, definition, review)
     return Analysis(classification, extraction, assessment,
                     provisional if definition is not None else None)
+
+
+def unconfirmed_code_left_out(extraction: Extraction, definition: DocTypeDefinition,
+                              pages: list[PageOcr], min_confidence: float) -> Extraction:
+    """The type's dossier code left out when it was given from the page's reading at a
+    confidence review flags (below ``min_confidence``) and no second reading of its line
+    (pipeline/ocr/code_reread.py) reads it: the receipt went to review for it, but the
+    documents after it joined its dossier unseen. Seed 53 tuning mild, read without its
+    barcode: an old-style face's «oo1.21.43.H40-240710-O361» (printed «…-240719-…», its
+    date above read «ngày 1ọ» alike, its line read again as no code) was given at 0.44,
+    and the 2 forms after it joined a wrong dossier without review."""
+    key = dossier_code_key(definition)
+    given = extraction.fields.get(key or "")
+    if key is None or given is None or given.confidence >= min_confidence:
+        return extraction
+    if any(r.code == given.value for page in pages for r in page.code_readings):
+        return extraction
+    if any(is_dossier_code(code.text) for page in pages for code in page.codes):
+        return extraction  # a symbol's code decides, and a printed one differing is named
+    return _given_in_doubt(extraction, key, f"was read with low confidence {given.confidence:.2f}"
+                                            f", and no second reading of its line reads it")
 
 
 def dossier_code_key(definition: DocTypeDefinition) -> str | None:
@@ -319,9 +378,12 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
         # None passed, or two different codes: the first reading stands, and a refusal names
         # the second reading too, for the person who reviews it; a code given whose line
         # reads another serial the second time is in doubt.
-        return _naming_second_readings(_doubting_other_serials(extraction, key, pages), key,
+        return _naming_second_readings(_doubting_other_days(_doubting_other_serials(
+            extraction, key, pages), key, pages), key,
                                        pages)
     (page, code), reading = next(iter(passed.items()))
+    if (unbarred := _unbarred_reading(code, reading, pages)) is not None:
+        return _in_doubt_for_bars(extraction, key, code, unbarred)
     given = extraction.fields.get(key)
     if given is not None and given.value == code:
         return extraction
@@ -335,6 +397,35 @@ def with_code_readings(extraction: Extraction, definition: DocTypeDefinition,
     notes[key] = (f"read «{reading.first}» at first; a second reading of its line with "
                   f"only a code's characters gives «{code}»")
     return Extraction(fields=fields, doubts=doubts, notes=notes)
+
+
+def _unbarred_reading(code: str, reading: CodeReading, pages: list[PageOcr]) -> str | None:
+    """Another reading of ``reading``'s line, made with the bars of its zeros erased, that
+    reads a zero of the serial where ``code`` (the reading that passed the checks) has a 6,
+    8 or 9 (``zero_unbarred``): the code it reads, or None. Seed 41 tuning clean, read
+    without its barcode: «…-250922-0899» (1x, no bar erased) was given for the printed
+    «…-0099», read so enlarged with six bars erased; its dossier's 2 pages joined a wrong
+    one, in review by another field's chance only."""
+    return next((other.code for page in pages for other in page.code_readings
+                 if other.first == reading.first
+                 and zero_unbarred(code, other.code, other.barred_zeros)), None)
+
+
+def _in_doubt_for_bars(extraction: Extraction, key: str, code: str, unbarred: str
+                       ) -> Extraction:
+    """The code left out (given or not) because a reading with its zeros' bars erased reads
+    a zero of its serial otherwise (:func:`_unbarred_reading`): which one is printed cannot
+    be told, so the receipt goes to review (``provisional_code`` may still assemble its
+    dossier under the code its readings agree on)."""
+    reason = (f"was read again on its line as «{code}», but a reading with its zeros' bars "
+              f"erased reads «{unbarred}»: a barred zero may have been read 6, 8 or 9")
+    if key in extraction.fields:
+        return _given_in_doubt(extraction, key, reason)
+    doubt = extraction.doubts.get(key)
+    doubts = {**extraction.doubts, key: Doubt(doubt.value if doubt else code,
+                                              f"{doubt.reason}; {reason}" if doubt else reason,
+                                              doubt.confidence if doubt else 0.0)}
+    return Extraction(fields=dict(extraction.fields), doubts=doubts, notes=dict(extraction.notes))
 
 
 def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition,
@@ -570,6 +661,27 @@ def _doubting_other_serials(extraction: Extraction, key: str, pages: list[PageOc
                                             f"another serial: «{others[0]}»")
 
 
+def _doubting_other_days(extraction: Extraction, key: str, pages: list[PageOcr]) -> Extraction:
+    """The code given left out when every second reading of its line (pipeline/ocr/
+    code_reread.py) reads another day: the day check it passed may rest on a date misread as
+    the code was, in the same face. Seed 47 tuning hard: «…-250608-0158» was given for the
+    printed «…-250508-0158», its received time not found and the receipt's own date above
+    it read «ngày 08 tháng 06» (the «06» at confidence 0) for «05»; its line read
+    «…-250508-0158» twice; its dossier's pages joined a wrong one, one of them without
+    review. A code no second reading read stands (seeds 62 and 63: see
+    :func:`with_readings_agreeing`)."""
+    given = extraction.fields.get(key)
+    readings = [r.code for page in pages for r in page.code_readings]
+    if given is None or not readings:
+        return extraction
+    day = str(given.value)[14:20]
+    others = sorted({code for code in readings if code[14:20] != day})
+    if len(others) != len(set(readings)):
+        return extraction  # a reading agrees on the day
+    return _given_in_doubt(extraction, key, f"was read, but every second reading of its line "
+                                            f"reads another day: «{others[0]}»")
+
+
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr],
                             why: dict[str, str | None] | None = None) -> Extraction:
     """The refusal of ``key`` naming the second readings of its line, if any. A code the
@@ -696,6 +808,7 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
     dated_by = definition.field(key).dated_by
     received = received_day(extraction, dated_by)
     votes: dict[str, set[str]] = {}
+    unbarred: set[str] = set()  # read with the bars of all its zeros erased
     for page in pages:
         for readings in _by_line(page.code_readings):
             known = received or dated_above(page, readings[0].bbox)
@@ -713,13 +826,28 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                 votes.setdefault(plausible, set()).update(
                     [source, *(other for other, seen, _ in read
                                if barred_alike(code, bars, seen))])
-    agreed = [code for code, sources in votes.items() if len(sources) > 1]
+                if bars and bars == code.count("0"):
+                    unbarred.add(plausible)
+    agreed = _unexplained([code for code, sources in votes.items() if len(sources) > 1],
+                          unbarred)
     if len(agreed) != 1 or any(
             serial_contradicted(agreed[0], readings[0].first) for page in pages
             for readings in _by_line(page.code_readings)
             if any(r.barred_zeros for r in readings)):
         return None  # none, several, or a barred face's serial the page reads otherwise
     return agreed[0]
+
+
+def _unexplained(agreed: list[str], unbarred: set[str]) -> list[str]:
+    """The codes readings agree on, less those that are another agreed code read with its
+    barred zeros as 6, 8 or 9 when that code was read with the bars of all its zeros erased
+    (``unbarred``; ``barred_alike``): the erasure shows those zeros, the other readings
+    did not see their bars. A clean tuning receipt of seed 41 printed «…-250922-0099»:
+    «…-0899» on the page and at 1x, «…-0099» enlarged with its six zeros' bars erased;
+    both were agreed on, and its dossier joined none."""
+    return [code for code in agreed
+            if not any(other != code and barred_alike(other, other.count("0"), code)
+                       for other in agreed if other in unbarred)]
 
 
 def _barred_received(extraction: Extraction, key: str | None, known: str | None,

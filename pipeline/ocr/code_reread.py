@@ -33,7 +33,7 @@ import numpy as np
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for
 from pipeline.ocr.reread import Band, band_words
 from pipeline.text import fold
-from pipeline.values.dossier_codes import CODE_PATTERN, read_code
+from pipeline.values.dossier_codes import CODE_PATTERN, CODE_TAIL, read_code
 from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import CodeReading, OcrLine, OcrWord, PageOcr, union_bbox
 
@@ -59,8 +59,9 @@ BENT_HOLE_SOLIDITY = 0.84
 
 def code_words(line: OcrLine) -> list[OcrWord]:
     """The words of ``line`` that hold a dossier code: those after a code label («Mã hồ sơ:»),
-    else those a code's structure was found in (pipeline/values/dossier_codes.py); none when
-    the line has neither."""
+    else those a code's structure was found in (pipeline/values/dossier_codes.py), else those
+    of a code's last parts and the unit as read before them (:func:`_words_before_tail`);
+    none when the line has none of these."""
     words = line.words
     starts, position = [], 0
     for word in words:
@@ -73,10 +74,28 @@ def code_words(line: OcrLine) -> list[OcrWord]:
         if after:
             return after
     found = CODE_PATTERN.search(folded)
-    if found is None:
+    if found is not None:
+        return [w for w, s in zip(words, starts, strict=True)
+                if s < found.end() and found.start() < s + len(w.text)]
+    return _words_before_tail(words, starts, folded)
+
+
+def _words_before_tail(words: list[OcrWord], starts: list[int], folded: str) -> list[OcrWord]:
+    """The words of a code whose label and unit were misread past finding, found by its last
+    parts (``CODE_TAIL``: «H52-240617-0329»): those words and the words of two digits or more
+    right before them (the unit as read, «000.040,»); none without such a tail. Seed 41 tuning
+    hard, read without its barcode: the receipt's line «ã hộ số: 000.040, H52-240617-0329»
+    was not read again and its dossier's 7 pages joined none."""
+    tail = CODE_TAIL.search(folded)
+    if tail is None:
         return []
-    return [w for w, s in zip(words, starts, strict=True)
-            if s < found.end() and found.start() < s + len(w.text)]
+    inside = [i for i, s in enumerate(starts)
+              if s < tail.end() and tail.start() < s + len(words[i].text)]
+    first = inside[0]
+    # A label word misread with a digit («s0») is no part of the unit: it has one at most.
+    while first > 0 and sum(c.isdigit() for c in words[first - 1].text) >= 2:
+        first -= 1
+    return words[first:inside[-1] + 1]
 
 
 def stack_code_crops(image: np.ndarray, page: PageOcr

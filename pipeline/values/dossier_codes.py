@@ -48,6 +48,13 @@ LOOSE_CODE = re.compile(
     rf"(?![0-9a-z])")
 # Where a code stands in folded text, for its bounding box: read loosely, or of the frame.
 CODE_PATTERN = re.compile(f"{LOOSE_CODE.pattern}|{PATTERNS['dossier_code'].pattern}")
+# A code's last parts as read («h52-240617-0329»): its province, day and serial, whose «H»
+# and lengths no other printed number has. What is left of a code whose unit OCR garbled
+# past its structure and whose label it misread (a hard tuning receipt of seed 41: «ã hộ
+# số: 000.040, H52-240617-0329» for «Mã hồ sơ: 000.00.30.H52-…»): its line is still read
+# again (pipeline/ocr/code_reread.py), the reading checked as any other.
+CODE_TAIL = re.compile(rf"(?<![a-z])h\s?{_D}\s?{_D}(?:{_DASH}){_D}(?:\s?{_D}){{5}}(?:{_DASH})"
+                       rf"{_N}(?:\s?{_N}){{3}}(?![0-9a-z])")
 
 
 def unit_of(code: str) -> str:
@@ -295,6 +302,19 @@ def serial_contradicted(code: str, read: str) -> bool:
     serial = [c for c in found.group(1) if not c.isspace()]
     return any(a != b and a in _BARRED_READS and b in _BARRED_READS
                for a, b in zip(serial, code[-4:], strict=True))
+
+
+def zero_unbarred(code: str, other: str, barred_zeros: int) -> bool:
+    """Whether ``other``, a reading of ``code``'s line made with the bars of ``barred_zeros``
+    zeros erased (pipeline/ocr/code_reread.py), reads a zero of the serial where ``code``
+    has a 6, 8 or 9: ``code`` may then have read a barred zero so, and its serial, which
+    nothing else checks, is in doubt. A clean tuning receipt of seed 41, printed
+    «…-250922-0099» in a face barring its zeros: read «…-0899» on the page and at 1x (no bar
+    erased), which passed every check and was given, «…-0099» enlarged with six bars erased.
+    An erased bar never makes a 6, 8 or 9 of a zero, so the other way says nothing."""
+    serial = serial_as_read(other) if barred_zeros else None
+    return serial is not None and any(a in _BARRED_READS and b == "0"
+                                      for a, b in zip(code[-4:], serial, strict=True))
 
 
 def _agree_but_barred_zeros(read: str, printed: str,

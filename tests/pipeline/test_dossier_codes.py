@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from office.dossiers import file_dossiers
 from office.report import day_serials
 from pipeline.assess import ReviewOptions
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
@@ -20,10 +21,11 @@ from pipeline.values.dossier_codes import (
     serial_as_read,
     serial_contradicted,
     written_day_agrees,
+    zero_unbarred,
 )
 from schemas.ocr import CodeReading, PageCode
 from schemas.status import DigitizationStatus
-from tests.pipeline.ocr_builders import RECEIPT_FORM, make_page
+from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
 CODE = "000.00.21.H27-241128-0001"
 OTHER = "000.00.21.H27-241128-0002"
@@ -835,6 +837,85 @@ def test_no_provisional_code_whose_serial_the_pages_reading_contradicts(doctypes
         assert (document.own_code, document.provisional_code) == (None, expected), first
 
 
+@pytest.mark.parametrize(("code", "other", "bars", "unbarred"), [
+    # A clean tuning receipt of seed 41, printed «…-0099»: enlarged, six bars erased.
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0099", 6, True),
+    ("000.21.34.H56-250922-0699", "000.21.34.H56-250922-0099", 1, True),
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0099", 0, False),  # no bar erased
+    ("000.21.34.H56-250922-0099", "000.21.34.H56-250922-0899", 6, False),  # the other way
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0899", 6, False),  # alike
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-0891", 6, False),  # no zero read
+    ("000.21.34.H56-250922-0899", "000.21.34.H56-250922-", 6, False),  # no serial read
+])
+def test_a_zero_read_with_its_bar_erased_where_a_code_reads_6_8_or_9(code, other, bars,
+                                                                      unbarred):
+    assert zero_unbarred(code, other, bars) is unbarred
+
+
+def test_a_code_whose_zero_a_reading_with_bars_erased_reads_otherwise_is_not_given(doctypes):
+    """
+    GIVEN a clean tuning receipt of seed 41 in a face barring its zeros, printed
+    «000.21.34.H56-250922-0099»: read «600.21. 34. H56 -258922-0899» on the page,
+    «060.21.34.H56-250922-0899» on its line (no bar found: it passes every check, its serial
+    the page's) and «000.21.34.H56-250922-0099» enlarged with six bars erased
+    WHEN analysed with its unit configured
+    THEN no code is given (it was «…-0899», a wrong dossier): the receipt goes to review
+    naming both readings, its dossier assembled under the enlarged reading's code (the
+    others read its barred zeros 6, 8 or 9); without the enlarged reading the 1x one is
+    given as before
+    """
+    first, unit = "600.21. 34. H56 -258922-0899", "000.21.34.H56"
+    lines = [line.replace("28 tháng 11 năm 2024", "22 tháng 09 năm 2025")
+             for line in receipt_reading(first)]
+    page = make_page(lines, confidences={word: 20.0 for word in first.split()})
+    second = CodeReading(code="060.21.34.H56-250922-0899", first=first,
+                         bbox=(100, 100, 900, 140))
+    enlarged = CodeReading(code="000.21.34.H56-250922-0099", first=first,
+                           bbox=(100, 100, 900, 140), barred_zeros=6, enlarged=True)
+    both = page.model_copy(update={"code_readings": [second, enlarged]})
+    (document,) = analyse_file([both], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert (document.own_code, document.provisional_code) == (None, enlarged.code)
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    reason = document.analysis.extraction.doubts["dossier_code"].reason
+    assert "bars erased reads «000.21.34.H56-250922-0099»" in reason
+    alone = page.model_copy(update={"code_readings": [second]})
+    (document,) = analyse_file([alone], doctypes, ReviewOptions(), units=frozenset({unit}))
+    assert document.own_code == "000.21.34.H56-250922-0899"
+
+
+def test_a_code_given_whose_line_reads_another_day_every_time_goes_to_review(doctypes):
+    """
+    GIVEN a hard tuning receipt of seed 47 printed «000.31.34.H35-250508-0158», read
+    «…-250608-0158» on the page, its received time not found and its own date above the
+    code read «ngày 08 tháng 06 năm 2025» (a 5 read 6 there too), which the code's day
+    passes; its line read again «…-250508-0158» at 1x and enlarged
+    WHEN analysed with its unit configured
+    THEN the code is not given (it was: a wrong dossier, a page of it without review): the
+    receipt goes to review naming the second reading; one second reading agreeing on the
+    day, or none made, leaves it given
+    """
+    first, printed = "000.31.34.H35-250608-0158", "000.31.34.H35-250508-0158"
+    lines = [line.replace("28 tháng 11 năm 2024", "08 tháng 06 năm 2025")
+             for line in receipt_reading(first) if "Thời gian nhận" not in line]
+    page = make_page(lines)
+
+    def analysed(*codes: str):
+        read = page.model_copy(update={"code_readings": [
+            CodeReading(code=code, first=first, bbox=(100, 100, 900, 140), enlarged=enlarged)
+            for code, enlarged in zip(codes, (False, True), strict=False)]})
+        (document,) = analyse_file([read], doctypes, ReviewOptions(),
+                                   units=frozenset({"000.31.34.H35"}))
+        return document
+
+    document = analysed(printed, printed)
+    assert document.own_code is None
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+    assert (f"every second reading of its line reads another day: «{printed}»"
+            in document.analysis.extraction.doubts["dossier_code"].reason)
+    assert analysed(printed, first).own_code == first
+    assert analysed().own_code == first
+
+
 def test_a_received_day_read_two_ways_checks_no_code(doctypes):
     """
     GIVEN a receipt whose code was read surely, and alike when its line was read again, and
@@ -855,3 +936,67 @@ def test_a_received_day_read_two_ways_checks_no_code(doctypes):
         (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
         assert document.own_code == own
         assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
+UNTITLED_RECEIPT = ["ỦY BAN NHÂN DÂN XÃ THẠCH HẠ", "GIẢY TIỂP NHẢN HÒ SƠ", f"Mã hồ sơ: {CODE}",
+                    "Tiếp nhận hồ sơ của: LÊ VĂN NAM",
+                    "4. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 28 tháng 11 năm 2024"]
+
+
+@pytest.mark.parametrize(("units", "received", "expected"), [
+    ({UNIT}, "28", CODE),
+    ({UNIT}, "27", None),  # its day is not the received day
+    ({"000.31.20.H26"}, "28", None),  # no unit of the office
+    (set(), "28", None),  # nothing to check its unit by
+    ({UNIT}, None, None),  # no received day to check its day by
+])
+def test_a_receipt_whose_title_was_not_read_opens_the_dossier_it_prints(doctypes, units,
+                                                                        received, expected):
+    """
+    GIVEN a stack whose first page is a receipt whose title OCR misread past finding (typed
+    unknown) printing its code, and a birth registration after it
+    WHEN analysed and assigned with the office's units
+    THEN the code, read and checked as a receipt's is (unit, received day), is the untitled
+    receipt's own: it opens that dossier in review and the form joins it; a code failing a
+    check, or whose day nothing checks, names no dossier, and both join none, as before
+    """
+    lines = [line.replace("ngày 28", f"ngày {received}") for line in UNTITLED_RECEIPT
+             if received is not None or "Thời gian nhận" not in line]
+    pages = [make_page(lines, number=1), make_page(BIRTH_FORM, number=2)]
+    documents = analyse_file(pages, doctypes, ReviewOptions(), units=frozenset(units))
+    assert [d.analysis.doc_type for d in documents] == ["unknown", "birth_registration"]
+    assert documents[0].own_code == expected
+    _, assignments = file_dossiers(documents, doctypes, None)
+    assert [a.code for a in assignments] == [expected, expected]
+    if expected is not None:
+        assert "is it the dossier's receipt?" in (assignments[0].doubt or "")
+
+
+@pytest.mark.parametrize(("confidence", "second", "symbol", "given"), [
+    (40.0, None, False, False),  # low, no second reading: left out
+    (40.0, "960.00.21.H27-241128-0007", False, False),  # read again otherwise
+    (40.0, "000.00.21.H27-241128-0007", False, True),  # read again alike: stands
+    (95.0, None, False, True),  # read surely: stands
+    (40.0, None, True, True),  # its symbol decides
+])
+def test_a_code_read_with_low_confidence_that_no_second_reading_confirms_is_left_out(
+        doctypes, confidence, second, symbol, given):
+    """
+    GIVEN a receipt whose code the page read «…-241128-0007» (printed «…-0001» in an
+    old-style face, as a mild tuning receipt of seed 53: its date above misread alike), its
+    unit and day passing their checks
+    WHEN it was read with low confidence and no second reading of its line reads it
+    THEN it is left out (the documents after it then join no dossier unseen), unless a
+    second reading reads it alike, it was read surely, or its symbol gives the code
+    """
+    read = "000.00.21.H27-241128-0007"
+    page = make_page(receipt_reading(read), confidences={read: confidence})
+    page = page.model_copy(update={
+        "code_readings": [CodeReading(code=second, first=read, bbox=(100, 100, 900, 140))]
+        if second else [],
+        "codes": [PageCode(text=read, format="code128", bbox=(0, 0, 10, 10))] if symbol else []})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert (document.own_code == read) is given
+    if not given:
+        assert "no second reading of its line reads it" in (
+            document.analysis.extraction.doubts["dossier_code"].reason)

@@ -91,6 +91,26 @@ def test_a_line_without_label_gives_the_words_a_code_was_found_in():
     assert [w.text for w in code_words(OcrLine(words=words))] == ["000.00.21.H27-241128-0001"]
 
 
+@pytest.mark.parametrize(("texts", "expected"), [
+    # A hard tuning receipt of seed 41: «Mã hồ sơ: 000.00.30.H52-240617-0329», its «M» lost
+    # and its unit garbled past a code's structure.
+    (["ã", "hộ", "số:", "000.040,", "H52-240617-0329"], ["000.040,", "H52-240617-0329"]),
+    (["Ma", "h0", "s0", "0O0.0.30", "H5 2-240617- 0329", "ngày"],
+     ["0O0.0.30", "H5 2-240617- 0329"]),
+    # No «H» before the day and serial, or a day of five digits: no code's tail.
+    (["Số:", "0709/TNHS", "240617-0329"], []),
+    (["Số:", "H52-24061-0329"], []),
+])
+def test_a_code_whose_label_and_unit_were_misread_is_found_by_its_tail(texts, expected):
+    """GIVEN a code line whose label and unit OCR misread past finding WHEN the code's words
+    are looked for THEN they are the words of its province, day and serial and the words of
+    two digits or more right before them: the line is read again rather than its dossier
+    lost. A label word misread with one digit («s0») is not taken."""
+    words = [OcrWord(text=t, confidence=50, bbox=(i * 100, 0, i * 100 + 90, 30))
+             for i, t in enumerate(texts)]
+    assert [w.text for w in code_words(OcrLine(words=words))] == expected
+
+
 def test_a_line_with_neither_gives_no_words():
     words = [OcrWord(text=t, confidence=80, bbox=(i * 100, 0, i * 100 + 90, 30))
              for i, t in enumerate(["Số", "điện", "thoại:", "0912345678"])]
