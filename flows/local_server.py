@@ -26,6 +26,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -193,8 +194,13 @@ def choose_port(preferred: int) -> int:
     raise ConfigurationError("no free port on 127.0.0.1 for the local Prefect server")
 
 
-def start_server(settings: Settings) -> ServerState:
-    """Start the local Prefect server in the background (or find it running)."""
+def start_server(settings: Settings,
+                 while_starting: Callable[[ServerState], None] | None = None) -> ServerState:
+    """Start the local Prefect server in the background (or find it running).
+
+    ``while_starting(state)`` runs once the server's process is launched, before it answers:
+    the caller's own start-up (imports) on another core instead of after the server's
+    ~5 s start (`sohoa process` on a fresh data folder); it must not call the API."""
     state = recorded_server(settings)
     if state is not None:
         if is_guarded_by(state.url, auth_string(settings)):
@@ -212,6 +218,13 @@ def start_server(settings: Settings) -> ServerState:
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
     state = ServerState(pid=process.pid, url=server_api_url(port), log=str(log_path))
+    if while_starting is not None:
+        try:
+            while_starting(state)
+        except BaseException:
+            # Not recorded yet: nothing else would ever stop it (its group, as stop_server).
+            os.killpg(process.pid, signal.SIGTERM)
+            raise
     wait_until_healthy(state, process, settings.local_prefect_startup_seconds)
     state_file(settings).write_text(state.model_dump_json())
     return state
@@ -245,18 +258,30 @@ def stop_server(settings: Settings) -> bool:
     return True
 
 
-def connect_prefect(settings: Settings) -> str | None:
+def connect_prefect(settings: Settings,
+                    while_starting: Callable[[], None] | None = None) -> str | None:
     """Point this process's Prefect client at an API before Prefect is imported.
 
-    Returns the API URL used, or None when Prefect's ephemeral API will be used.
+    Returns the API URL used, or None when Prefect's ephemeral API will be used. When the
+    local server must be started, ``while_starting`` runs while it starts, this process
+    already pointed at it (so it may import Prefect, not call it).
     """
     url = running_prefect_api(settings)
     if url is not None or settings.prefect_api == "ephemeral":
         return url
-    url = start_server(settings).url
-    os.environ["PREFECT_API_URL"] = url
-    os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
-    return url
+
+    def pointed(state: ServerState) -> None:
+        os.environ["PREFECT_API_URL"] = state.url
+        os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
+
+    def pointed_then(state: ServerState) -> None:
+        pointed(state)
+        if while_starting is not None:
+            while_starting()
+
+    state = start_server(settings, pointed_then)
+    pointed(state)  # also when a recorded server was found and nothing started
+    return state.url
 
 
 def running_prefect_api(settings: Settings) -> str | None:

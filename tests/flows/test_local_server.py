@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 import urllib.request
 from pathlib import Path
 
@@ -150,3 +151,51 @@ def services_enabled(url: str, auth: str) -> dict[str, bool]:
     names = ("scheduler", "late_runs", "triggers", "foreman", "event_persister",
              "task_run_recorder", "pause_expirations", "cancellation_cleanup")
     return {name: services[name]["enabled"] for name in names}
+
+
+def test_a_run_s_start_up_goes_on_while_the_server_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN no server WHEN a run connects with start-up work of its own THEN that work runs
+    while the server is starting (not answering yet), this process already pointed at it
+    with its credentials; the connection returns once the server answers."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv(CLIENT_AUTH_VARIABLE, "placeholder")
+    settings = Settings(data_dir=tmp_path, local_prefect_port=0)
+    seen: list[tuple[str, bool, str]] = []
+
+    def start_up() -> None:
+        url = os.environ["PREFECT_API_URL"]
+        seen.append((url, is_healthy(url), os.environ[CLIENT_AUTH_VARIABLE]))
+
+    try:
+        url = connect_prefect(settings, while_starting=start_up)
+        assert seen == [(url, False, auth_file(settings).read_text().strip())]
+        assert is_healthy(url)
+        connect_prefect(settings, while_starting=start_up)  # running: nothing to overlap
+        assert len(seen) == 1
+    finally:
+        assert stop_server(settings)
+
+
+def test_a_start_up_that_fails_stops_the_server_it_overlapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a run whose own start-up fails while the server starts THEN the error reaches
+    the caller and the half-started server is stopped, not left running unrecorded."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv(CLIENT_AUTH_VARIABLE, "placeholder")
+    settings = Settings(data_dir=tmp_path, local_prefect_port=0)
+    launched: list[str] = []
+
+    def broken() -> None:
+        launched.append(os.environ["PREFECT_API_URL"])
+        raise ImportError("a module is missing")
+
+    with pytest.raises(ImportError):
+        connect_prefect(settings, while_starting=broken)
+    assert running_server(settings) is None
+    deadline = time.monotonic() + 20  # a server left running answers within ~5 s
+    while time.monotonic() < deadline:
+        assert not is_healthy(launched[0])
+        time.sleep(1)
