@@ -32,6 +32,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from config.settings import Settings
+from flows.server_database import keep_as_template, seed_database
 from schemas.errors import ConfigurationError
 
 HOST = "127.0.0.1"
@@ -208,6 +209,8 @@ def start_server(settings: Settings,
         stop_server(settings)  # answers without our credentials: it must not stay up
     home = settings.data_dir / "prefect"
     home.mkdir(parents=True, exist_ok=True)
+    database = home / "prefect.db"  # Prefect's default under PREFECT_HOME
+    made_here = not database.exists() and not seed_database(database)
     port = choose_port(settings.local_prefect_port)
     log_path = home / "server.log"
     prefect = Path(sys.executable).with_name("prefect")
@@ -226,6 +229,8 @@ def start_server(settings: Settings,
             os.killpg(process.pid, signal.SIGTERM)
             raise
     wait_until_healthy(state, process, settings.local_prefect_startup_seconds)
+    if made_here:  # migrated, and nothing has used it yet: the next fresh folder's start
+        keep_as_template(database)
     state_file(settings).write_text(state.model_dump_json())
     return state
 
