@@ -12,7 +12,8 @@ single- and multi-page files at 300 DPI):
 - OCRmyPDF at its best: `ocrmypdf -l LANG --deskew --rotate-pages --jobs 1` on one file per
   core at once (the `benchmark` extra installs it; else a venv of its own);
 - sohoa cold: `sohoa process CORPUS --json-out OUT` in a fresh data folder with no server: the
-  local Prefect server's start is in the time, as on a user's first run;
+  local Prefect server's start is in the time, as on a user's first run after setup (its
+  database copied from the migrated empty one scripts/setup.sh keeps: flows/server_database.py);
 - sohoa warm: the same in another fresh data folder, the local server already running;
 - the searchable PDFs sohoa stored (warm run) against the originals' bytes, PDF and image
   input apart (targets ≤ 1.1× and ≤ 1.5×);

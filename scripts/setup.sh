@@ -44,4 +44,14 @@ fi
   || .venv/bin/python -m pip install -q --no-binary tesserocr "tesserocr>=2.13,<3" \
   || echo "setup: WARNING: tesserocr did not build; pages will be read by the tesseract program" \
           "(the CLI engine, slower)" >&2
+# A local Prefect server on a new database migrates it first (~9 s); the first one keeps a
+# copy of the migrated empty database for every later fresh data folder (flows/
+# server_database.py). Made here, at install, so that a user's first run does not wait.
+scratch=$(mktemp -d)
+if SOHOA_DATA_DIR="$scratch" .venv/bin/sohoa server start >/dev/null; then
+  SOHOA_DATA_DIR="$scratch" .venv/bin/sohoa server stop >/dev/null
+  rm -rf "$scratch"
+else
+  echo "setup: WARNING: the local Prefect server did not start; see $scratch/prefect" >&2
+fi
 echo "setup: ready ($(.venv/bin/sohoa --version 2>/dev/null || echo sohoa installed))"
