@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from benchmarks.accuracy import digitize
+from benchmarks.accuracy import digitize, scored_document
 from samples import official
 from samples.official import TUNING_FAMILIES, generate_official_file
 from samples.truth import load_truths
@@ -77,7 +77,8 @@ def test_clean_documents_read_back_through_the_pipeline(tmp_path: Path, index, d
     """
     monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / "data"))
     path, truth = _generate(tmp_path, index, doc_type)
-    document = digitize(path)
+    document = scored_document(digitize(path), truth.pages, truth.doc_type)
+    assert document["bounds_right"]  # its records start where its documents do
     assert document["doc_type"] == doc_type
     given = {k: v["value"] for k, v in document["fields"].items()}
     assert given and all(truth.fields.get(k) == v for k, v in given.items()), given
@@ -135,7 +136,7 @@ def test_the_seal_is_read_into_the_json_on_colour_grey_and_bilevel_scans(
     _, page = _single_page_document(21, sealed, stamped=not sealed)
     path = tmp_path / "document.png"
     to_image(np.asarray(page), mode).save(path, dpi=(300, 300))
-    document = digitize(path)
+    (document,) = digitize(path)["documents"]  # one page, one record
     assert document["doc_type"] == "official_document"
     written = json.loads(json.dumps(document))
     assert written["fields"]["sealed"]["value"] is sealed
