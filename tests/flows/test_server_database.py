@@ -35,6 +35,14 @@ def tables(path: Path) -> set[str]:
         connection.close()
 
 
+def block_types(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("select count(*) from block_type").fetchone()[0]
+    finally:
+        connection.close()
+
+
 def test_a_kept_template_seeds_a_missing_database_only(cache: Path, tmp_path: Path) -> None:
     """GIVEN no template THEN nothing is seeded; once a new database is kept as the template
     THEN a missing database is copied from it, an existing one is never replaced, and a
@@ -73,7 +81,10 @@ def test_a_fresh_data_folder_starts_from_the_first_server_s_database(
     second = Settings(data_dir=tmp_path / "second", local_prefect_port=0)
     start_server(second)
     stop_server(second)
-    assert "seeded_marker" in tables(tmp_path / "second" / "prefect" / "prefect.db")
+    seeded = tmp_path / "second" / "prefect" / "prefect.db"
+    assert "seeded_marker" in tables(seeded)
+    # Started without registering block types (SEEDED_SERVER): the template's are there.
+    assert block_types(seeded) == block_types(template_path()) > 0
 
     template_path().unlink()
     start_server(first)  # its database was used: it must not become the template
