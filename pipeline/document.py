@@ -674,12 +674,11 @@ def _doubting_other_days(extraction: Extraction, key: str, pages: list[PageOcr])
     readings = [r.code for page in pages for r in page.code_readings]
     if given is None or not readings:
         return extraction
-    day = str(given.value)[14:20]
-    others = sorted({code for code in readings if code[14:20] != day})
-    if len(others) != len(set(readings)):
+    day = code_iso_day(str(given.value))
+    if any(code_iso_day(code) == day for code in readings):
         return extraction  # a reading agrees on the day
     return _given_in_doubt(extraction, key, f"was read, but every second reading of its line "
-                                            f"reads another day: «{others[0]}»")
+                                            f"reads another day: «{min(readings)}»")
 
 
 def _naming_second_readings(extraction: Extraction, key: str, pages: list[PageOcr],
