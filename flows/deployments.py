@@ -22,6 +22,7 @@ from schemas.record import DossierRecord, utc_now
 from schemas.status import DigitizationStatus
 
 if TYPE_CHECKING:  # Prefect is imported where it is used: `sohoa` commands start faster
+    from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.objects import FlowRun
 
     from office.services import Services
@@ -178,9 +179,6 @@ def rerun_attempt(services: Services, record: DossierRecord,
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
     from prefect.client.schemas.objects import StateType
-    from prefect.states import Crashed
-
-    from flows.publishing import finish_dead_run
 
     now = now or utc_now()
     lease = services.settings.processing_lease
@@ -197,10 +195,8 @@ def rerun_attempt(services: Services, record: DossierRecord,
             if alive or not all(run_is_stale(run, now, lease) for run in taken):
                 return None
             for run in taken:
-                client.set_flow_run_state(run.id, Crashed(
-                    message=f"no sign of life for {lease}; the record is taken up again"),
-                    force=True)
-                finish_dead_run(services, run.id, records_of_run(run))
+                crash_dead_run(client, services, run,
+                               f"no sign of life for {lease}; the record is taken up again")
     return len(runs)
 
 
@@ -221,9 +217,6 @@ def end_dead_runs(services: Services, now: datetime | None = None) -> list[UUID]
         FlowRunFilterStateType,
     )
     from prefect.client.schemas.objects import StateType
-    from prefect.states import Crashed
-
-    from flows.publishing import finish_dead_run
 
     now = now or utc_now()
     lease = services.settings.processing_lease
@@ -241,12 +234,22 @@ def end_dead_runs(services: Services, now: datetime | None = None) -> list[UUID]
             if any(record is None or not record.status.is_final
                    or record.updated_at >= now - lease for record in records):
                 continue  # unfinished ones are rerun_attempt's; a fresh one may be publishing
-            client.set_flow_run_state(run.id, Crashed(
-                message=f"its records were finished, but no sign of life for {lease}"),
-                force=True)
-            finish_dead_run(services, run.id, record_ids)
+            crash_dead_run(client, services, run,
+                           f"its records were finished, but no sign of life for {lease}")
             ended.append(run.id)
     return ended
+
+
+def crash_dead_run(client: SyncPrefectClient, services: Services, run: FlowRun,
+                   why: str) -> None:
+    """Mark a run whose worker died Crashed (``why`` its message, shown in the UI), then
+    publish on it what it finished but had not published (publishing.finish_dead_run)."""
+    from prefect.states import Crashed
+
+    from flows.publishing import finish_dead_run
+
+    client.set_flow_run_state(run.id, Crashed(message=why), force=True)
+    finish_dead_run(services, run.id, records_of_run(run))
 
 
 def records_of_run(run: FlowRun) -> list[str]:

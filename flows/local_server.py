@@ -283,18 +283,21 @@ def connect_prefect(settings: Settings,
     if url is not None or settings.prefect_api == "ephemeral":
         return url
 
-    def pointed(state: ServerState) -> None:
-        os.environ["PREFECT_API_URL"] = state.url
-        os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
-
-    def pointed_then(state: ServerState) -> None:
-        pointed(state)
+    def starting(state: ServerState) -> None:
+        point_at(settings, state.url)
         if while_starting is not None:
             while_starting()
 
-    state = start_server(settings, pointed_then)
-    pointed(state)  # also when a recorded server was found and nothing started
+    state = start_server(settings, starting)
+    point_at(settings, state.url)  # also when a recorded server was found and nothing started
     return state.url
+
+
+def point_at(settings: Settings, url: str) -> None:
+    """Point this process's Prefect client at the local server at ``url``, with its
+    credentials."""
+    os.environ["PREFECT_API_URL"] = url
+    os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
 
 
 def running_prefect_api(settings: Settings) -> str | None:
@@ -308,8 +311,7 @@ def running_prefect_api(settings: Settings) -> str | None:
                                   settings.prefect_auth_string.get_secret_value())
         return os.environ["PREFECT_API_URL"]
     if settings.prefect_api == "local-server" and (state := running_server(settings)):
-        os.environ["PREFECT_API_URL"] = state.url
-        os.environ[CLIENT_AUTH_VARIABLE] = auth_string(settings)
+        point_at(settings, state.url)
         return state.url
     return None
 
