@@ -23,6 +23,8 @@ from pipeline.image.clean import (
     border_box,
     denoise,
     downscale,
+    grey_histogram,
+    is_faint,
     normalized,
     to_gray,
 )
@@ -145,16 +147,21 @@ def page_orientation(gray: np.ndarray, small: np.ndarray, options: PreprocessOpt
 
 def clean_for_ocr(gray: np.ndarray, options: PreprocessOptions) -> np.ndarray:
     """The cleanup steps the options enable, in order: background, specks, dot leaders,
-    ruled lines, binarisation."""
+    ruled lines, binarisation (not of a faint page: ``is_faint``)."""
     histogram = None  # the grey histogram of the page as it is now, when known
     if options.normalize_background:
         gray, histogram = normalized(gray)
+    # Judged on the page before the specks, leaders and rules are whitened: they are a few
+    # hundredths of its pixels and the judgement is on its medians.
+    faint = options.binarize and is_faint(
+        histogram if histogram is not None else grey_histogram(gray))
     if options.denoise:
         gray = denoise(gray, histogram=histogram)
     if options.remove_leaders:
         gray = remove_dot_leaders(gray)
     if options.remove_rules:
         gray = remove_ruled_lines(gray)
-    if options.binarize:
+    # A faint page stays grey: Tesseract's own threshold keeps its thin light strokes.
+    if options.binarize and not faint:
         gray = binarize(gray)
     return gray

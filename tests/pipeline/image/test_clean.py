@@ -17,6 +17,7 @@ from pipeline.image.clean import (
     grey_histogram,
     grey_percentile,
     ink_mask,
+    is_faint,
     labelled,
     normalize_background,
     normalized,
@@ -63,6 +64,24 @@ def test_normalize_background_does_not_blow_up_a_blank_page_noise() -> None:
     assert np.median(even) >= 245
     assert np.percentile(even, 1) >= 200
     assert np.count_nonzero(binarize(even) == 0) == 0
+
+
+@pytest.mark.parametrize("noise", [3.0, 5.0, 10.0, 20.0])
+def test_a_blank_pages_noise_is_not_faint_ink(noise: float) -> None:
+    """Otsu cuts a blank page's noise in two (35–50 % under it): no population of ink, so
+    the page is thresholded (to white) as before, not handed to Tesseract grey."""
+    _, histogram = normalized(degrade(np.full((800, 600), 255, np.uint8), noise=noise))
+    assert histogram is not None and not is_faint(histogram)
+
+
+@pytest.mark.parametrize(("ink", "faint"), [(120, False), (205, False), (212, True),
+                                            (225, True)])
+def test_ink_too_light_to_stretch_is_faint(text_page: np.ndarray, ink: int,
+                                           faint: bool) -> None:
+    """Ink under 40 levels from the paper (248) is left unstretched: faint; darker ink is
+    stretched to black and is not."""
+    _, histogram = normalized(degrade(text_page, paper=248, ink=ink, noise=2.0))
+    assert histogram is not None and is_faint(histogram) is faint
 
 
 def scatter_specks(page: np.ndarray, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

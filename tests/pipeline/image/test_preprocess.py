@@ -10,6 +10,7 @@ import pydantic
 import pytesseract
 import pytest
 
+from pipeline.image.clean import binarize
 from pipeline.image.preprocess import PreparedPage, PreprocessOptions, prepare_page
 from schemas.errors import InputFileError
 from tests.pipeline.conftest import (
@@ -107,6 +108,30 @@ def test_ocr_image_is_black_and_white_by_default_and_grey_on_request(
     assert set(np.unique(prepare_page(page).ocr_image)) == {0, 255}
     grey = prepare_page(page, PreprocessOptions(binarize=False)).ocr_image
     assert len(np.unique(grey)) > 50
+
+
+def test_a_faint_page_is_read_from_its_grey_not_broken_by_the_threshold(
+        text_page: np.ndarray) -> None:
+    """
+    GIVEN a page printed so light that its ink is 36 grey levels under the paper (248 → 212),
+        too little to stretch (a light face or pale toner; a blank page's noise is less)
+    WHEN it is prepared and read
+    THEN its OCR image stays grey and reads as printed, where the black-and-white image the
+        threshold makes of it (the cap at paper − 40 cuts the strokes) reads nothing
+    """
+    faint = degrade(text_page, paper=248, ink=212, noise=2.0)
+    prepared = prepare_page(faint).ocr_image
+    assert len(np.unique(prepared)) > 2
+    assert read_lines(prepared) == read_lines(text_page)
+    black_and_white = binarize(prepare_page(faint, PreprocessOptions(binarize=False)).ocr_image)
+    assert read_lines(black_and_white) == []
+
+
+def test_a_pale_but_stretchable_page_is_still_black_and_white(text_page: np.ndarray) -> None:
+    """A page whose ink is 43 levels under the paper is stretched and thresholded as before."""
+    prepared = prepare_page(degrade(text_page, paper=248, ink=205, noise=2.0)).ocr_image
+    assert set(np.unique(prepared)) == {0, 255}
+    assert read_lines(prepared) == read_lines(text_page)
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 1, 3), (2339, 1654), (5, 2000)])
