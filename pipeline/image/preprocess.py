@@ -60,7 +60,9 @@ class PreprocessOptions(BaseModel):
     binarize: bool = Field(
         True, description="give Tesseract black and white instead of the cleaned grey "
                           "(measured on 28 sample scans: fewer word errors, mostly on "
-                          "forms with dot leaders)")
+                          "forms with dot leaders); a faint page, whose ink is too light "
+                          "to stretch, stays grey: thresholding cut its strokes "
+                          "(pipeline/image/clean.is_faint)")
     analysis_width: int = Field(
         1000, ge=200, le=4000,
         description="pixels of the page's shorter side the decisions are taken on")
