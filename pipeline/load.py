@@ -295,13 +295,35 @@ def _rasterize_pdf_page(path: Path, index: int, limits: PageLimits) -> np.ndarra
             f"{limits.rasterize_timeout_seconds:g} s to render and was stopped; the page is "
             "too complex or damaged, scan the paper again"
         ) from exc
-    image = (cv2.imdecode(np.frombuffer(done.stdout, np.uint8), cv2.IMREAD_UNCHANGED)
-             if done.stdout else None)
+    image = decode_raster(done.stdout) if done.stdout else None
     if image is None:
         raise CorruptFileError(
             f"{path.name}: page {number} cannot be rendered (poppler gave no image); "
             "the PDF is damaged, scan the paper again")
     return image
+
+
+# The header pdftoppm writes before its pixels: binary PPM (colour) or PGM (``-gray``), 8 bits.
+_NETPBM_HEADER = re.compile(rb"(P[56])\s+(\d+)\s+(\d+)\s+255\s")
+
+
+def decode_raster(data: bytes) -> np.ndarray | None:
+    """pdftoppm's page as OpenCV's ``imdecode`` gives it (BGR, or grey for PGM); None when
+    it cannot be decoded.
+
+    Its pixels follow a one-line header as they are, red first: taken as they stand and
+    turned to BGR in one pass, instead of OpenCV's PPM decoder, which converts row by row
+    (a 300-DPI colour page 25 → 2 ms, grey 2.5 → 0.6 ms, the same pixels). Anything else
+    (another maximum value, a short file) goes to ``imdecode``."""
+    header = _NETPBM_HEADER.match(data)
+    channels = 3 if header and header[1] == b"P6" else 1
+    width, height = (int(header[2]), int(header[3])) if header else (0, 0)
+    if not width * height or len(data) - header.end() != width * height * channels:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    pixels = np.frombuffer(data, np.uint8, offset=header.end())
+    if channels == 1:
+        return pixels.reshape(height, width).copy()  # a writable array, as imdecode's
+    return cv2.cvtColor(pixels.reshape(height, width, 3), cv2.COLOR_RGB2BGR)
 
 
 # Content operators of a page that only places images: save, restore, matrix, draw.

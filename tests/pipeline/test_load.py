@@ -397,3 +397,29 @@ def test_a_failing_pdftoppm_is_a_corrupt_file(
         load_page(path, inspect_file(path, LIMITS), 0, LIMITS)
 
 
+
+
+def test_pdftoppm_s_raster_is_decoded_to_opencv_s_very_pixels(tmp_path: Path) -> None:
+    """GIVEN a colour scan's PDF page rendered by pdftoppm in colour (PPM) and grey (PGM)
+    WHEN decoded by ``decode_raster`` THEN the very array OpenCV's imdecode gives (BGR, or
+    one channel), writable; and a raster that is no 8-bit PPM or PGM of its stated size
+    (16 bits, cut short) is left to imdecode."""
+    import subprocess
+
+    import cv2
+
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)
+    path = tmp_path / "colour.pdf"
+    Image.fromarray(pixels).save(path, "PDF", resolution=72)
+    for grey in ([], ["-gray"]):
+        raster = subprocess.run(["pdftoppm", "-r", "72", *grey, str(path)], capture_output=True,
+                                check=True).stdout
+        expected = cv2.imdecode(np.frombuffer(raster, np.uint8), cv2.IMREAD_UNCHANGED)
+        decoded = load.decode_raster(raster)
+        assert decoded.shape == expected.shape == ((120, 90) if grey else (120, 90, 3))
+        assert decoded.flags.writeable and np.array_equal(decoded, expected)
+        assert len(np.unique(decoded)) > 100  # the random pixels, not a blank page
+    wide = b"P5\n2 1\n65535\n" + np.array([1, 65535], ">u2").tobytes()
+    assert load.decode_raster(wide).dtype == np.uint16  # imdecode's reading
+    assert load.decode_raster(raster[:-10]) is None  # cut short: imdecode cannot read it
