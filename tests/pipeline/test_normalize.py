@@ -35,6 +35,9 @@ from pipeline.values.registry import normalize_value
     ("phường Bến Nghé, Quận 1,. Thành phố Hồ Chí Minh",
      "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"),
     ("Quận 1., Thành phố", "Quận 1, Thành phố"), ("số 1.2,3", "số 1.2,3"),
+    # a comma glued between letters lost its space (tuning seed 101, two hard addresses)
+    ("thôn Bình Minh,xã Cẩm Bình", "thôn Bình Minh, xã Cẩm Bình"),
+    ("huyện Hải Hậu,tỉnh Nam Định", "huyện Hải Hậu, tỉnh Nam Định"),
 ])
 def test_normalize_text(text, expected):
     assert normalize_text(text) == expected
