@@ -29,9 +29,12 @@ _DMY = rf"{_NO_LETTER}(\d{{1,2}})\s*[/.\-|il]\s*(\d{{1,2}})\s*[/.\-|il]\s*(\d{{4
 # «ngày … tháng … năm …»: the digits carry the date, so the words may be OCR-damaged
 # («thúng», «nẵm») as long as they keep their first letters and length. «tháng» and «năm»
 # between the three numbers frame the date alone: the «ngày» before it may be read as
-# anything short («nsàu», «rrsàu» in a serif of hairline joins, tuning contrast_fill).
-_LONG_DATE = (rf"(?:[a-z]{{2,5}}\s*)?{_NO_LETTER}(\d{{1,2}})\s*,?\s*th[a-z]{{2,4}}\s*"
-              rf"{_NO_LETTER}(\d{{1,2}})\s*,?\s*n[a-z]{{1,3}}\s*(\d{{4}})")
+# anything short («nsàu», «rrsàu» in a serif of hairline joins, tuning contrast_fill). A
+# speck between a word and its number is read as «-» or «.» («năm-2024», «20.tháng»: the
+# signing dates of a hard tab_leader form at seed 101 and a hard notice at seed 103).
+_SPECK = r"[\s.\-]*"
+_LONG_DATE = (rf"(?:[a-z]{{2,5}}\s*)?{_NO_LETTER}(\d{{1,2}})\s*,?{_SPECK}th[a-z]{{2,4}}{_SPECK}"
+              rf"{_NO_LETTER}(\d{{1,2}})\s*,?{_SPECK}n[a-z]{{1,3}}{_SPECK}(\d{{4}})")
 # Dossier code in the contract's shape, read loosely: Tesseract drops or spaces the dots
 # (monospace type prints a dot in a wide cell) and reads «-» as «–»; the fixed digit counts
 # keep it exact. Failing that, any code of the same frame (the validator judges it).

@@ -78,6 +78,9 @@ def test_organisation_names_keep_their_case():
     ("phường Bến Nghé, Quận 1 ngàu T3 tháng 08 năm 2025", None),
     ("ngày 13 tháng D8 năm 2025", None), ("T3/08/2025", None),
     ("ngày05 tháng 08 năm 2025", "2025-08-05"),  # a word glued before: no such letter
+    # a speck read «-» or «.» between a word and its number (tuning seeds 101 and 103)
+    ("xã Ea Phê, huyện Krông Pắc, ngày 28 tháng 08 năm-2024", "2024-08-28"),
+    ("Thạch Thang. ngày 20.tháng 06 năm 2024", "2024-06-20"),
 ])
 def test_normalize_date(text, expected):
     assert normalize_date(text) == expected
