@@ -95,9 +95,16 @@ _PREFIX_WORDS = frozenset(word for prefix, _ in PREFIXES for word in prefix.spli
 def ends_in_unit_word(value: str) -> bool:
     """Whether the value ends in a word of a unit's prefix («…, quận Hải Châu, thành»: the
     wrapped «phố Đà Nẵng» was lost, given so on a mild tuning form at seed 43), which no
-    unit's name is without its name after it."""
+    unit's name is without its name after it; or in such a word alone after a comma, in
+    capitals as a centrally-run city's prefix prints («…, Quận 1, Thành»: a hard tuning
+    form at seed 103 gave the address so), where no name stands before it."""
     words = value.rstrip(" ,.;").split()
-    return bool(words) and nfc(words[-1]) in _PREFIX_WORDS
+    if not words:
+        return False
+    if nfc(words[-1]) in _PREFIX_WORDS:
+        return True
+    last_part = value.rstrip(" ,.;").rsplit(",", 1)
+    return len(last_part) == 2 and nfc(last_part[1].strip().lower()) in _PREFIX_WORDS
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,10 @@ def test_a_numbered_district_read_with_a_letter_for_its_one_is_that_district():
     # a mild tuning form at seed 43: «phố Đà Nẵng» wrapped to a line that was not read
     ("Trạm y tế phường Thạch Thang, quận Hải Châu, thành", True),
     ("xóm 3, xã Diễn Kỷ, huyện", True),
+    # a hard tuning form at seed 103: «Thành phố Hồ Chí Minh» cut after its first word
+    ("số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành", True),
+    ("phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", False),
+    ("thôn Bắc, xã Tân Thành", False),  # a name's word after its unit's prefix
     ("xã Yên Thành, huyện Yên Thành, tỉnh Nghệ An", False),  # a name's word, capitalised
     ("tổ dân phố 5, phường Thạch Linh, thành phố Hà Tĩnh, tỉnh Hà Tĩnh", False),
 ])
