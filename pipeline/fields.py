@@ -34,7 +34,12 @@ from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
 from pipeline.values.names import toneless_capital
 from pipeline.values.official import symbol_kind
-from pipeline.values.places import PLACE_WORDS, common_place_spelling, find_units
+from pipeline.values.places import (
+    PLACE_WORDS,
+    common_place_spelling,
+    find_units,
+    place_name_misread,
+)
 from pipeline.values.validate import (
     add_working_days,
     carries_date,
@@ -855,13 +860,16 @@ def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) ->
 def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
     """The place on the date line spelt as the body's name spells it when they are the same
     but for accents: the italic date line loses a tone mark («Chiêng Mung») that the body's
-    name in capitals keeps («XÃ CHIỀNG MUNG»)."""
+    name in capitals keeps («XÃ CHIỀNG MUNG»). Without the body's name, a place no unit is
+    named but a commune of its letters is goes to review (``_place_alone``)."""
     place_key = next((f.key for f in doctype.fields if f.position == "place"), None)
     body_key = next((f.key for f in doctype.fields if f.position == "authority"), None)
     place = extraction.fields.get(place_key or "")
     body = extraction.fields.get(body_key or "")
-    if place is None or body is None:
+    if place is None:
         return extraction
+    if body is None:
+        return _place_alone(extraction, place_key or "", place)
     name, folded = str(body.value), fold(str(body.value))
     at = folded.rfind(fold(str(place.value)))
     if at < 0 or str(place.value) == name[at:at + len(str(place.value))]:
@@ -870,3 +878,14 @@ def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) ->
     fields = {**extraction.fields,
               place_key: place.model_copy(update={"value": spelt})}  # type: ignore[dict-item]
     return Extraction(fields, extraction.doubts, extraction.notes)
+
+
+def _place_alone(extraction: Extraction, key: str, place: ExtractedField) -> Extraction:
+    """The place with no body's name to spell it by, checked against the gazetteer
+    (``places.place_name_misread``): left out with the reason when it looks misread."""
+    problem = place_name_misread(str(place.value))
+    if problem is None:
+        return extraction
+    fields = {k: v for k, v in extraction.fields.items() if k != key}
+    doubts = {**extraction.doubts, key: Doubt(place.value, problem, place.confidence)}
+    return Extraction(fields, doubts, extraction.notes)

@@ -343,6 +343,26 @@ def test_the_place_is_spelt_as_the_bodys_name_spells_it():
     assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
 
 
+def test_a_place_no_unit_is_named_goes_to_review_without_the_bodys_name():
+    """
+    GIVEN a letter whose body's name was not read and whose date line reads «Ủy Nỗ» (a hard
+        tuning notice at seed 103: the commune is «Uy Nỗ»)
+    WHEN it is extracted
+    THEN the place is left out with the gazetteer's spelling as its reason; a listed place
+        is given
+    """
+    rows = [list(row) for row in LETTER]
+    rows[0] = [("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]
+    rows[1] = [("right", "Độc lập - Tự do - Hạnh phúc")]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", "Ủy Nỗ, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert "issuing_authority" not in extraction.fields
+    assert "issued_place" not in extraction.fields
+    assert "«Uy Nỗ»" in extraction.doubts["issued_place"].reason
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", "Uy Nỗ, ngày 05 tháng 3 năm 2025")]
+    assert _values([placed_page(rows)])["issued_place"] == "Uy Nỗ"
+
+
 def _with_seal(page: PageOcr, bbox: tuple[int, int, int, int],
                method: str = "colour") -> PageOcr:
     return page.model_copy(update={"seals": [PageSeal(bbox=bbox, method=method)]})
