@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from pipeline.text import fold
-from pipeline.values.places import PLACE_WORD_SPELLINGS
+from pipeline.values.places import PLACE_WORD_SPELLINGS, PLACE_WORDS
 
 
 def mend_text(value: str, phrases: list[str]) -> str:
@@ -58,6 +58,8 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
             continue
         for found in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", folded):
             start, end = found.span()
+            if _place_word_for_name(value[start:end], phrase):
+                continue
             mended = "".join(p.upper() if o.isupper() else p.lower()
                              for o, p in zip(value[start:end], phrase, strict=True))
             if any(c.islower() for c in value[start:end]):
@@ -75,6 +77,16 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
                 mended = mended[0].upper() + mended[1:]
             value = value[:start] + mended + value[end:]
     return value
+
+
+def _place_word_for_name(read: str, phrase: str) -> bool:
+    """Whether the words read hold a place word («tỉnh», «xã») spelt and written small as
+    printed, where the phrase has a capitalised word of a name: another unit begins there,
+    not the phrase. «xã Thạch Hạ tỉnh Hà Tĩnh» (a comma lost, or a stop a face read for it
+    and cleaning dropped) was made «xã Thạch Hà tĩnh Hà Tĩnh»: «Hạ tỉnh» spells «Hà Tĩnh»
+    but for its accents."""
+    return any(word in PLACE_WORDS and name[:1].isupper()
+               for word, name in zip(read.split(), phrase.split(), strict=False))
 
 
 # Letters whose capital is their small letter drawn larger: OCR confuses the two.

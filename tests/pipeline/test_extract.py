@@ -524,6 +524,38 @@ def test_a_typed_value_continues_into_a_new_ocr_paragraph_only_when_incomplete(r
     assert found["applicant_address"] == "thôn Hòa Bình, xã Thạch Hạ"
 
 
+@pytest.mark.parametrize(("first", "wrapped", "given"), [
+    # DejaVu Sans Light at hard (tuning seed 101): the line ends in the province's prefix
+    ("Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ, tỉnh", "Hà Tĩnh",
+     "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"),
+    # TeX Gyre Bonum at hard (tuning seed 101) read the commas as stops; the next line
+    # begins with a unit above the commune
+    ("Nơi cư trú: số 18 đường Hải Thượng Lãn Ông. phường Thạch Linh.",
+     "thành phố Hà Tĩnh, tỉnh Hà Tĩnh",
+     "số 18 đường Hải Thượng Lãn Ông, phường Thạch Linh, thành phố Hà Tĩnh, tỉnh Hà Tĩnh"),
+    ("Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ.", "tỉnh Hà Tĩnh",
+     "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"),
+    # a commune below a province is no part of the address
+    ("Nơi cư trú: thôn Hòa Bình, tỉnh Hà Tĩnh.", "xã Thạch Hạ", "thôn Hòa Bình, tỉnh Hà Tĩnh"),
+    ("Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ", "Ghi chú khác", "thôn Hòa Bình, xã Thạch Hạ"),
+])
+def test_an_address_line_that_shows_it_wraps_goes_on_into_a_new_paragraph(
+        birth, first, wrapped, given):
+    """
+    GIVEN a residence whose line ends in a unit's prefix, or whose next line begins with a
+          unit above its last, the next line in a paragraph of its own
+    WHEN fields are extracted
+    THEN the next line is read into the address; other next lines are not
+    """
+    lines = replaced(BIRTH_FORM, "Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ, thành phố",
+                     [first, wrapped])
+    page = make_page(lines)
+    page = page.model_copy(update={"lines": [
+        ln.model_copy(update={"paragraph": 2}) if ln.text == wrapped else ln
+        for ln in page.lines]})
+    assert values(extract_fields([page], birth))["requester_residence"] == given
+
+
 def test_speck_marks_at_value_edges_are_dropped(birth):
     lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được khai sinh: ˆ Mẹ_ˆ ¬")
     assert values(extract_fields([make_page(lines)], birth))["relationship"] == "Mẹ"

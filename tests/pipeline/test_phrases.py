@@ -31,6 +31,10 @@ PHRASES = ["Ủy ban nhân dân", "thành phố", "Đăng ký", "khai sinh", "H�
     # opening the value or in a title-cased run the capital is written
     ("Đăng ký Khai sinh", "Đăng ký khai sinh"), ("Khai sinh", "Khai sinh"),
     ("Đăng Ký Khai Sinh", "Đăng Ký Khai Sinh"), ("Đăng ký Thành phố", "Đăng ký Thành phố"),
+    # a place word printed small is another unit, not a name's word: «Hạ tỉnh» spells «Hà
+    # Tĩnh» but for its accents (a comma lost between the units)
+    ("xã Thạch Hạ tỉnh Hà Tĩnh", "xã Thạch Hạ tỉnh Hà Tĩnh"),
+    ("tỉnh Hà Tĩnh", "tỉnh Hà Tĩnh"), ("tỉnh Hà Tinh", "tỉnh Hà Tĩnh"),
 ])
 def test_mend_text(read, mended):
     assert mend_text(read, PHRASES) == mended
