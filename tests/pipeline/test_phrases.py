@@ -2,6 +2,7 @@
 
 import pytest
 
+from pipeline.doctypes import load_doctypes
 from pipeline.values.phrases import mend_text
 
 PHRASES = ["Ủy ban nhân dân", "thành phố", "Đăng ký", "khai sinh", "Hà Tĩnh"]
@@ -58,3 +59,22 @@ def test_without_phrases_only_stray_hyphens_go():
 def test_a_long_phrase_read_with_one_letter_wrong_is_the_phrase(read, mended):
     phrases = ["thành phố Hồ Chí Minh", "Ủy ban nhân dân", "thành phố Huế", "Trung tâm y tế"]
     assert mend_text(read, phrases) == mended
+
+
+def test_a_service_centre_read_with_a_marked_letter_takes_its_name_as_listed():
+    """«Trưng tâm Phục vụ hành chính công» (a hard tuning receipt at seed 103) is the
+    receipt type's phrase; a street named after the Trưng sisters is no phrase."""
+    receipt = next(d for d in load_doctypes() if d.id == "dossier_receipt")
+    assert mend_text("Trưng tâm Phục vụ hành chính công tỉnh Hà Tĩnh", receipt.phrases) == \
+        "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh"
+    assert mend_text("số 5 đường Hai Bà Trưng", receipt.phrases) == "số 5 đường Hai Bà Trưng"
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # TeX Gyre Pagella at mild (tuning seeds 101 and 103): «y» read «v», no word
+    ("Trạm v tế phường Thạch Linh", "Trạm y tế phường Thạch Linh"),
+    # a lone letter that is a word may be what was printed; two letters wrong are too many
+    ("Trạm a tế", "Trạm a tế"), ("Trạm v tô", "Trạm v tô"),
+])
+def test_a_short_phrase_read_with_a_lone_letter_no_word_is_is_the_phrase(read, mended):
+    assert mend_text(read, ["Trạm y tế"]) == mended
