@@ -290,13 +290,40 @@ def settle_place_words(words: list[ValueWord], fdef: FieldDefinition) -> list[Va
     if fdef.kind.name != "address":
         return words
     settled = []
-    for word in words:
+    for index, word in enumerate(words):
         chosen = common_place_spelling(word.text, word.reread) if word.reread else None
         if chosen is not None:
             text = word.text.replace(strip_edges(word.text), chosen, 1)
             word = replace(word, text=text, reread=None)
+        elif word.reread and _unit_listed_by_reread(words, index):
+            word = replace(word, text=word.reread, reread=None)
         settled.append(word)
     return settled
+
+
+def _unit_listed_by_reread(words: list[ValueWord], index: int) -> bool:
+    """Whether the enlarged reading of word ``index`` makes the unit it stands in one the
+    gazetteer lists, where the first reading's is not: «xã Thạch Đi», enlarged «Đài» (TeX
+    Gyre Heros Cn at hard, a tuning receipt at seed 103, its address refused), «Thạch Đài»
+    a listed commune. The unit's name decides between the readings, as the gazetteer
+    decides its marks (``_listed_unit_names``). A hamlet's or street's word is not judged."""
+    first = _unit_name_at(words, index, words[index].text)
+    second = _unit_name_at(words, index, words[index].reread or "")
+    listed = _listed_unit_names()
+    return (first is not None and second is not None
+            and fold(first).lower() not in listed and fold(second).lower() in listed)
+
+
+def _unit_name_at(words: list[ValueWord], index: int, text: str) -> str | None:
+    """The name of the unit word ``index`` (read as ``text``) stands in, or None when it
+    stands in none («thôn Bắc Sơn» is a hamlet, no unit)."""
+    texts = [text if i == index else w.text for i, w in enumerate(words)]
+    start = sum(len(t) + 1 for t in texts[:index])
+    value = " ".join(texts)
+    for unit in find_units(value):
+        if unit.start <= start < max(unit.end, unit.start + 1):
+            return strip_edges(value[unit.start:unit.end])
+    return None
 
 
 def address_read_two_ways(words: list[ValueWord], fdef: FieldDefinition) -> str | None:

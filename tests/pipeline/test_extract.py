@@ -1167,6 +1167,28 @@ def test_a_hamlet_word_read_two_ways_is_given_as_place_names_commonly_spell_it(
     assert "requester_residence" not in fields.doubts
 
 
+@pytest.mark.parametrize(("first", "second", "given"), [
+    # TeX Gyre Heros Cn at hard (a tuning receipt at seed 103): «Đài» read «Đi»
+    ("Đi,", "Đài,", "thôn Bắc Sơn, xã Thạch Đài, huyện Thạch Hà, tỉnh Hà Tĩnh"),
+    # the first reading names the listed commune: it stands
+    ("Đài,", "Đi,", "thôn Bắc Sơn, xã Thạch Đài, huyện Thạch Hà, tỉnh Hà Tĩnh"),
+])
+def test_a_units_word_read_two_ways_is_the_reading_naming_a_listed_unit(birth, first, second,
+                                                                         given):
+    """
+    GIVEN a commune's word the first reading reads as no listed commune's («xã Thạch Đi»)
+          and the enlarged one as a listed commune's («Thạch Đài»), or the other way round
+    WHEN extracted
+    THEN the residence is given with the listed commune, no doubt kept
+    """
+    lines = replaced(BIRTH_FORM, "Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ, thành phố",
+                     f"Nơi cư trú: thôn Bắc Sơn, xã Thạch {first} huyện Thạch Hà, tỉnh Hà Tĩnh")
+    page = reread_as(make_page(lines), {first: second})
+    fields = extract_fields([page], birth)
+    assert fields["requester_residence"].value == given
+    assert "requester_residence" not in fields.doubts
+
+
 def test_words_a_list_spells_may_be_read_two_ways(birth):
     """
     GIVEN the enlarged reading disagreeing on words that lists spell: a listed commune's
