@@ -556,6 +556,15 @@ def test_an_address_line_that_shows_it_wraps_goes_on_into_a_new_paragraph(
     assert values(extract_fields([page], birth))["requester_residence"] == given
 
 
+def test_a_dagger_before_a_letter_is_read_as_a_t(birth):
+    """TeX Gyre Adventor at mild (tuning seed 101) read «t» as «†»: the residence
+    «†ổ 3, …» was refused as no text."""
+    lines = replaced(BIRTH_FORM, "Nơi cư trú: thôn Hòa Bình, xã Thạch Hạ, thành phố",
+                     "Nơi cư trú: †ổ 3, phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế")
+    assert values(extract_fields([make_page(lines)], birth))["requester_residence"] == (
+        "tổ 3, phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế")
+
+
 def test_speck_marks_at_value_edges_are_dropped(birth):
     lines = replaced(BIRTH_FORM, "Quan hệ", "Quan hệ với người được khai sinh: ˆ Mẹ_ˆ ¬")
     assert values(extract_fields([make_page(lines)], birth))["relationship"] == "Mẹ"
