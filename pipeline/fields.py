@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
-from pipeline.values.date_words import WordsDate, date_in_words
+from pipeline.values.date_words import WordsDate, date_in_words, day_month_in_words
 from pipeline.values.emails import mend_local_by_name
 from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
@@ -389,7 +389,25 @@ def agree_with_words(candidates: dict[str, Candidate], after: Mapping[str, str],
         words = date_in_words(after.get(key, "")) if fdef.type == "date" else None
         if words is not None and fdef.checker.validate(words.iso):
             checked[key] = _against_words(candidate, words)
+        elif fdef.type == "date":
+            checked[key] = _against_day_month(candidate, after.get(key, ""))
     return checked
+
+
+def _against_day_month(candidate: Candidate, after: str) -> Candidate:
+    """A date whose day or month the words write otherwise, when only those words can be
+    read (``date_words.day_month_in_words``), is refused: TeX Gyre Bonum at hard read the
+    birth date «18/07/2023» as «}8/07/2023» and gave 2023-07-08 (tuning seed 101), its words
+    «ngày mười tám. tháng bẩy. r năm … hai. nghìn …» no whole date, but day 18."""
+    written = day_month_in_words(after)
+    value = str(candidate.field.value)
+    if written is None or not _is_date(candidate.field.value):
+        return candidate
+    if (int(value[8:10]), int(value[5:7])) == written:
+        return candidate
+    return replace(candidate, problem=candidate.problem
+                   or f"disagrees with the day and month written in words "
+                      f"(«{written[0]:02d}/{written[1]:02d}»)")
 
 
 def _against_words(candidate: Candidate, words: WordsDate) -> Candidate:

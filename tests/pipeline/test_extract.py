@@ -892,6 +892,13 @@ WORDS_OF_DOB = "(ghi bằng chữ: ngày mười hai, tháng năm, năm hai ngh�
     # a digit off: refused (a word dropped from the words writes another date as surely)
     ("12/06/2024", WORDS_OF_DOB, None,
      "disagrees with the date written in words («2024-05-12»)"),
+    # only the day and month of the words read (tuning seed 101, TeX Gyre Bonum at hard):
+    # a day off is refused; an agreeing date is judged by its own confidence (the words do
+    # not vouch for its year)
+    ("08/07/2023", "(ghi bằng chữ: ngày mười tám. tháng bẩy. r năm - hai. nghìn)", None,
+     "disagrees with the day and month written in words («18/07»)"),
+    ("18/07/2023", "(ghi bằng chữ: ngày mười tám. tháng bẩy. r năm - hai. nghìn)", None,
+     "was read with low confidence"),
 ])
 def test_a_date_of_birth_is_checked_against_the_date_in_words(birth, printed, words, given,
                                                                reason):
@@ -907,7 +914,7 @@ def test_a_date_of_birth_is_checked_against_the_date_in_words(birth, printed, wo
     fields = extract_fields([make_page(lines, confidences={printed: 10.0})], birth)
     assert (fields["child_dob"].value if "child_dob" in fields else None) == given
     if reason:
-        assert fields.doubts["child_dob"].reason == reason
+        assert fields.doubts["child_dob"].reason.startswith(reason)
 
 
 def test_a_short_label_ending_in_its_colon_is_read_with_a_letter_wrong(receipt, birth):
