@@ -124,6 +124,9 @@ def test_normalize_phone(text, expected):
     ("cuong.dang(2hatinh.gov.vn", "cuong.dang@hatinh.gov.vn"),  # «@» read as «(2»
     ("khanhlh544(@yahoo.com", "khanhlh544@yahoo.com"),  # a bracket glued to «@»
     ("thỉnh.vo@hatinh.gov.vn", "thinh.vo@hatinh.gov.vn"),  # a tone mark OCR added
+    # «@» read as an unclosed bracket (a classic tuning receipt at seed 101) or «©»
+    ("trang.bui(hatinh.gov.vn", "trang.bui@hatinh.gov.vn"), ("an©gmail.com", "an@gmail.com"),
+    ("an(gmail)", None),  # a bracket closed: no «@»
     ("không có", None),
 ])
 def test_normalize_email(text, expected):
