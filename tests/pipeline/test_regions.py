@@ -343,6 +343,17 @@ def test_the_place_is_spelt_as_the_bodys_name_spells_it():
     assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
 
 
+@pytest.mark.parametrize("day_word", ["ngày", "ngàu", "ngàv"])
+def test_the_date_line_is_found_with_its_day_word_misread(day_word):
+    """«ngày» read «ngàu» (two mild notices of tuning seed 101 lost their date line so): the
+    date and the place are read."""
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"),
+               ("right", f"Quảng Ngãi, {day_word} 05 tháng 3 năm 2025")]
+    values = _values([placed_page(rows)])
+    assert (values["issued_date"], values["issued_place"]) == ("2025-03-05", "Quảng Ngãi")
+
+
 def test_a_place_no_unit_is_named_goes_to_review_without_the_bodys_name():
     """
     GIVEN a letter whose body's name was not read and whose date line reads «Ủy Nỗ» (a hard
