@@ -286,7 +286,11 @@ def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinit
 def settle_place_words(words: list[ValueWord], fdef: FieldDefinition) -> list[ValueWord]:
     """An address's words read two ways whose readings differ only in marks, settled as
     place names commonly spell them (``places.common_place_spelling``): the word as chosen,
-    no longer doubted (``letters_read_two_ways``). Other words and kinds as read."""
+    no longer doubted (``letters_read_two_ways``); one whose enlarged reading names a listed
+    unit the first does not, as enlarged; so too a date line's place (``_place_settled``).
+    Other words and kinds as read."""
+    if fdef.position == "place":
+        return _place_settled(words)
     if fdef.kind.name != "address":
         return words
     settled = []
@@ -299,6 +303,30 @@ def settle_place_words(words: list[ValueWord], fdef: FieldDefinition) -> list[Va
             word = replace(word, text=word.reread, reread=None)
         settled.append(word)
     return settled
+
+
+def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
+    """The place of a date line («Ea Phê, ngày …») whose word read two ways the gazetteer
+    decides: of the first reading and the enlarged one, the one naming a listed unit when
+    the other names none. «Eq Phê», enlarged «Ea» (a mild next_line notice at tuning seed
+    103, its place refused), is «Ea Phê». Both listed («Thạch Hạ», «Thạch Hà»), the word
+    stays doubted (``letters_read_two_ways``)."""
+    listed = _listed_unit_names()
+
+    def names_listed(texts: list[str]) -> bool:
+        return fold(strip_edges(" ".join(texts))).lower() in listed
+
+    first = names_listed([w.text for w in words])
+    for index, word in enumerate(words):
+        if word.reread is None:
+            continue
+        second = names_listed([word.reread if i == index else w.text
+                               for i, w in enumerate(words)])
+        if first != second:
+            text = word.text if first else word.reread
+            words = [replace(w, text=text, reread=None) if i == index else w
+                     for i, w in enumerate(words)]
+    return words
 
 
 def _unit_listed_by_reread(words: list[ValueWord], index: int) -> bool:

@@ -354,6 +354,25 @@ def test_the_date_line_is_found_with_its_day_word_misread(day_word):
     assert (values["issued_date"], values["issued_place"]) == ("2025-03-05", "Quảng Ngãi")
 
 
+@pytest.mark.parametrize(("read", "word", "second", "place"), [
+    # a mild notice at tuning seed 103: «Eq Phê», enlarged «Ea»
+    ("Eq Phê", "Eq", "Ea", "Ea Phê"),
+    ("Ea Phê", "Ea", "Eq", "Ea Phê"),  # the first reading is listed: it stands
+    ("Cẩm Bình", "Cẩm", "Cam", None),  # both listed communes: which cannot be told
+])
+def test_a_place_read_two_ways_is_the_reading_naming_a_listed_unit(read, word, second, place):
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", f"{read}, ngày 05 tháng 3 năm 2025")]
+    page = placed_page(rows)
+    lines = [ln.model_copy(update={"words": [
+        w.model_copy(update={"reread": second}) if w.text == word else w for w in ln.words]})
+        for ln in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})],
+                                _types()["official_document"])
+    given = extraction.fields.get("issued_place")
+    assert (given.value if given else None) == place
+
+
 def test_a_place_no_unit_is_named_goes_to_review_without_the_bodys_name():
     """
     GIVEN a letter whose body's name was not read and whose date line reads «Ủy Nỗ» (a hard
