@@ -124,7 +124,8 @@ def mend_long_phrases(value: str, phrases: list[str]) -> str:
     """Words that spell a long known phrase (``LONG_PHRASE_CHARS``) but for one letter, as
     many letters as it has, are given the phrase, each letter keeping its printed case; so
     are those of a shorter phrase whose one wrong letter is a word of one letter that no
-    Vietnamese word is (``_lone_letter_misread``)."""
+    Vietnamese word is (``_lone_letter_misread``), and those of a long phrase with a few
+    vowels wrong (``_vowels_misread``)."""
     for phrase in phrases:
         target = fold(phrase).lower()
         if len(target) != len(phrase):
@@ -136,14 +137,33 @@ def mend_long_phrases(value: str, phrases: list[str]) -> str:
             if len(window) != len(target) or (after < len(folded) and folded[after].isalnum()):
                 continue
             wrong = [i for i, (a, b) in enumerate(zip(window, target, strict=True)) if a != b]
-            if len(wrong) == 1 and target[wrong[0]].isalpha() and window[wrong[0]].isalpha() \
+            if _vowels_misread(window, target, wrong) or (
+                    len(wrong) == 1 and target[wrong[0]].isalpha()
+                    and window[wrong[0]].isalpha()
                     and (len(target) >= LONG_PHRASE_CHARS
-                         or _lone_letter_misread(window, wrong[0])):
+                         or _lone_letter_misread(window, wrong[0]))):
                 printed = value[start:after]
                 value = value[:start] + "".join(
                     p.upper() if o.isupper() else p.lower()
                     for o, p in zip(printed, phrase, strict=True)) + value[after:]
     return value
+
+
+# Vowels as folded, and «œ», which OCR reads for a single-storey «a».
+_VOWELS = frozenset("aeiouyœ")
+# A long phrase may be read with up to one letter in this many wrong, if all are vowels.
+VOWEL_MISREAD_SHARE = 5
+
+
+def _vowels_misread(window: str, target: str, wrong: list[int]) -> bool:
+    """Whether the words read spell a long phrase (``LONG_PHRASE_CHARS``) but for a few
+    vowels (one in ``VOWEL_MISREAD_SHARE`` letters at most), its consonants and spaces all
+    as printed: a face whose «a» OCR reads «ơ», «ô», «ê» (TeX Gyre Adventor's single-storey
+    «a») gave the authority «Ủy bơn nhên dôn phường Hưng Bình» on a clean tuning form at
+    seed 109. No other wording of administrative Vietnamese has those consonants."""
+    return (len(target) >= LONG_PHRASE_CHARS
+            and 1 < len(wrong) <= len(target) // VOWEL_MISREAD_SHARE
+            and all(window[i] in _VOWELS and target[i] in _VOWELS for i in wrong))
 
 
 def _lone_letter_misread(window: str, at: int) -> bool:

@@ -78,3 +78,15 @@ def test_a_service_centre_read_with_a_marked_letter_takes_its_name_as_listed():
 ])
 def test_a_short_phrase_read_with_a_lone_letter_no_word_is_is_the_phrase(read, mended):
     assert mend_text(read, ["Trạm y tế"]) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # TeX Gyre Adventor's single-storey «a» read «ơ», «ê», «ô» (a clean tuning form at seed
+    # 109 gave «Ủy bơn nhên dôn phường Hưng Bình») or «œ»
+    ("Ủy bơn nhên dôn phường Hưng Bình", "Ủy ban nhân dân phường Hưng Bình"),
+    ("Ủy bœn nhên dôn phường Phú Hội", "Ủy ban nhân dân phường Phú Hội"),
+    # a consonant wrong, or more vowels than one in five, is another wording
+    ("Ủy bơn nhên dôm", "Ủy bơn nhên dôm"), ("Ứi bơn nhơn dôn", "Ứi bơn nhơn dôn"),
+])
+def test_a_long_phrase_read_with_a_few_vowels_wrong_is_the_phrase(read, mended):
+    assert mend_text(read, ["Ủy ban nhân dân"]) == mended
