@@ -42,7 +42,31 @@ def separate_phrase_words(value: str, phrases: list[str]) -> str:
                 or any(f" {left} {right} " in phrase for phrase in folded_phrases)):
             return f"{found.group(1)} {found.group(2)}"
         return found.group(0)
-    return re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
+    value = re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
+    return _drop_marks_inside_phrases(value, phrases)
+
+
+# A phrase of this many words or more holds no comma or stop between its words.
+MARKED_PHRASE_WORDS = 3
+
+
+def _drop_marks_inside_phrases(value: str, phrases: list[str]) -> str:
+    """A comma or stop between two words that stand side by side in a known phrase of
+    ``MARKED_PHRASE_WORDS`` words or more is a speck: a hard tuning receipt at seed 109 gave
+    «Trung tâm Phục, vụ hành chính công tỉnh Hà Tĩnh». Shorter phrases are left alone (two
+    units' names may meet at a comma: «…, Thạch Hà, Tĩnh Gia»), as is a mark before a name
+    that a small word of the phrase precedes."""
+    pairs = {(fold(first).lower(), fold(second).lower())
+             for phrase in phrases if len(phrase.split()) >= MARKED_PHRASE_WORDS
+             for first, second in zip(phrase.split(), phrase.split()[1:], strict=False)
+             # not where a name begins after a small word («thành phố, Hà …» may be two
+             # units): a comma may stand there
+             if not (first[:1].islower() and second[:1].isupper())}
+
+    def drop(found: re.Match[str]) -> str:
+        pair = (fold(found.group(1)).lower(), fold(found.group(2)).lower())
+        return f"{found.group(1)} {found.group(2)}" if pair in pairs else found.group(0)
+    return re.sub(r"(?<!\w)([^\W\d_]+)[,.]\s*([^\W\d_]+)(?!\w)", drop, value)
 
 
 def mend_phrases(value: str, phrases: list[str]) -> str:
@@ -107,9 +131,12 @@ def _inner_case(printed: str, phrase: str) -> str:
     """A phrase not printed in capitals, each word's letters after its first in the phrase's
     case: a capital inside a word of small letters is a misread («ỦY ban nhân dân» given so
     on a hard tuning form at seed 41); a word's first letter keeps its printed case («Thành
-    phố» opens a name)."""
-    return "".join(m if i == 0 or not phrase[i - 1].isalpha() else p
-                   for i, (m, p) in enumerate(zip(printed, phrase, strict=True)))
+    phố» opens a name), but for a word after the first in a run not title-cased throughout,
+    which takes the phrase's («Ủy Ban nhân dân», a hard tuning form at seed 109, given so)."""
+    starts = [i for i, c in enumerate(printed) if c.isalpha() and (i == 0 or printed[i - 1] == " ")]
+    titled = all(printed[i].isupper() for i in starts)
+    return "".join(m if i == 0 or (not phrase[i - 1].isalpha() and (titled or i not in starts))
+                   else p for i, (m, p) in enumerate(zip(printed, phrase, strict=True)))
 
 
 # A phrase this long (letters and spaces, without accents) read with one letter wrong is still

@@ -90,3 +90,22 @@ def test_a_short_phrase_read_with_a_lone_letter_no_word_is_is_the_phrase(read, m
 ])
 def test_a_long_phrase_read_with_a_few_vowels_wrong_is_the_phrase(read, mended):
     assert mend_text(read, ["Ủy ban nhân dân"]) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # a speck read «,» inside a phrase of three words or more (a hard tuning receipt at
+    # seed 109)
+    ("Trung tâm Phục, vụ hành chính công tỉnh Hà Tĩnh",
+     "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh"),
+    ("Ủy ban. nhân dân xã Thạch Hạ", "Ủy ban nhân dân xã Thạch Hạ"),
+    # not between phrases, nor before a name a small word of the phrase precedes
+    ("Đăng ký, khai sinh", "Đăng ký, khai sinh"), ("thành phố, Hà Nội", "thành phố, Hà Nội"),
+    # a capital opening a word inside a run not title-cased is the phrase's small letter
+    # (a hard tuning form at seed 109 gave «Ủy Ban nhân dân phường Bến Nghé»)
+    ("Ủy Ban nhân dân phường Bến Nghé", "Ủy ban nhân dân phường Bến Nghé"),
+    ("Ủy Ban Nhân Dân", "Ủy Ban Nhân Dân"),  # title-cased throughout: as printed
+])
+def test_marks_and_capitals_misread_inside_a_phrase(read, mended):
+    phrases = ["Ủy ban nhân dân", "Trung tâm Phục vụ hành chính công", "Đăng ký", "khai sinh",
+               "thành phố Hà Nội"]
+    assert mend_text(read, phrases) == mended
