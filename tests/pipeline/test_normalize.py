@@ -28,6 +28,7 @@ from pipeline.values.registry import normalize_value
     ("Trạm y tế' phường Hưng Bình", "Trạm y tế phường Hưng Bình"),  # a speck after a word
     ("Trung tâm y tế” huyện Diễn Châu", "Trung tâm y tế huyện Diễn Châu"),  # and a quote
     ("phường Hưng Bình~, thành phố Vinh", "phường Hưng Bình, thành phố Vinh"),  # or a tilde
+    ("thành phố Huế¿, tỉnh Thừa Thiên Huế", "thành phố Huế, tỉnh Thừa Thiên Huế"),  # or «¿»
     # cleaning drops the mark a word starts with, and then its closing quote is unopened
     ("Công ty “Hoàng Long” Hà Tĩnh", "Công ty Hoàng Long Hà Tĩnh"),
     ("thôn Kon H'Drai, xã Ia H'Drai", "thôn Kon H'Drai, xã Ia H'Drai"),  # inside a name
