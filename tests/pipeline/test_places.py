@@ -251,3 +251,17 @@ def test_an_address_ending_in_a_units_word_without_its_name_is_cut(value, cut):
 ])
 def test_a_units_prefix_misread_by_a_letter_before_a_listed_name_is_a_problem(value, misread):
     assert (check_places(value).problem is not None) is misread
+
+
+@pytest.mark.parametrize(("value", "misread"), [
+    # TeX Gyre Pagella at hard (a tuning receipt at seed 103): «số 27» read «sẻ 27»
+    ("sẻ 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", True),
+    ("số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", False),
+    ("lô 5, khu đô thị Bắc Linh Đàm, phường Đại Kim, quận Hoàng Mai, thành phố Hà Nội", False),
+    ("khóm 3, phường 1, thành phố Sóc Trăng, tỉnh Sóc Trăng", False),
+    ("bon 2, xã Đắk R'Moan, thành phố Gia Nghĩa, tỉnh Đắk Nông", False),
+])
+def test_an_address_opening_with_a_misread_place_word_before_its_number_is_refused(value,
+                                                                                  misread):
+    problem = kind_named("address").problem(value, value)
+    assert (problem is not None and "before its number" in problem) is misread
