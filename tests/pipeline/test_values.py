@@ -79,3 +79,14 @@ def test_a_name_ending_in_a_small_word_after_a_mark_is_refused(read, tail):
     kind = kind_named("person_name")
     problem = kind.problem(str(kind.normalise(read)), read)
     assert (problem is not None and "small letters" in problem) is tail
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # TeX Gyre Heros Cn at hard (a tuning receipt at seed 103): «tử» read «Ử»
+    ("Đăng ký khai Ử", True),
+    ("Đăng ký khai tử", False),
+    ("khu A, phường 5, quận 3", False),  # a plain capital names a block
+])
+def test_free_text_with_a_lone_marked_capital_after_a_small_word_is_refused(value, refused):
+    problem = kind_named("text").problem(value, value)
+    assert (problem is not None and "capital alone" in problem) is refused
