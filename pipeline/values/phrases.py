@@ -173,6 +173,30 @@ def mend_long_phrases(value: str, phrases: list[str]) -> str:
                 value = value[:start] + "".join(
                     p.upper() if o.isupper() else p.lower()
                     for o, p in zip(printed, phrase, strict=True)) + value[after:]
+        value = _mend_extra_letter(value, phrase, target)
+    return value
+
+
+def _mend_extra_letter(value: str, phrase: str, target: str) -> str:
+    """Words that spell a long phrase (``LONG_PHRASE_CHARS``) with one letter more, inside a
+    word, are the phrase: «Trung tâm vy tế» for «Trung tâm y tế» (TeX Gyre Pagella at clean,
+    a tuning form at seed 113, given so). The printed case of the phrase's first letter is
+    kept; a run in capitals is left as read."""
+    if len(target) < LONG_PHRASE_CHARS:
+        return value
+    folded = fold(value).lower()
+    for start in _word_starts(folded):
+        window = folded[start:start + len(target) + 1]
+        after = start + len(target) + 1
+        if len(window) != len(target) + 1 or (after < len(folded) and folded[after].isalnum()):
+            continue
+        extra = next((i for i in range(len(window))
+                      if window[:i] + window[i + 1:] == target), None)
+        printed = value[start:after]
+        if extra is None or not window[extra].isalpha() or printed.isupper():
+            continue
+        head = phrase[0].upper() if printed[0].isupper() else phrase[0].lower()
+        return value[:start] + head + phrase[1:] + value[after:]
     return value
 
 

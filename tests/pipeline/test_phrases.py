@@ -109,3 +109,14 @@ def test_marks_and_capitals_misread_inside_a_phrase(read, mended):
     phrases = ["Ủy ban nhân dân", "Trung tâm Phục vụ hành chính công", "Đăng ký", "khai sinh",
                "thành phố Hà Nội"]
     assert mend_text(read, phrases) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # TeX Gyre Pagella at clean (a tuning form at seed 113): «y» read «vy»
+    ("Trung tâm vy tế huyện Krông Pắc", "Trung tâm y tế huyện Krông Pắc"),
+    ("Trung tâm y tế huyện Krông Pắc", "Trung tâm y tế huyện Krông Pắc"),
+    ("TRUNG TÂM VY TẾ", "TRUNG TÂM VY TẾ"),  # capitals: left as read
+    ("Trạm vy tế", "Trạm vy tế"),  # a short phrase: another wording may be a letter off
+])
+def test_a_long_phrase_read_with_one_letter_more_is_the_phrase(read, mended):
+    assert mend_text(read, ["Trung tâm y tế", "Trạm y tế"]) == mended
