@@ -50,6 +50,8 @@ from pipeline.text import (
     uppercase_share,
 )
 from pipeline.values import Copy
+from pipeline.values.addresses import ends_in_unit_word
+from pipeline.values.places import find_units
 from pipeline.values.syllables import place_tone
 from schemas.ocr import OcrWord, PageOcr
 
@@ -118,8 +120,15 @@ class LabelMatch:
 # --- rows ------------------------------------------------------------------------------------
 
 
+# A dagger before a letter is a «t» whose cross-bar and tail a geometric face draws as one
+# (TeX Gyre Adventor at mild, a tuning form at seed 101: «†ổ 3, phường Phú Hội …» refused
+# as no text, «Giắy †ờ †ùy thân» no label; 20 daggers on that page, 3 in 80 other files).
+# No value or label of a form holds a dagger.
+_DAGGER_T = re.compile(r"†(?=[^\W\d_])")
+
+
 def _token(word: OcrWord, line: tuple[int, int, int]) -> Token:
-    text = place_tone(remove_footnotes(nfc(word.text)))
+    text = place_tone(remove_footnotes(nfc(_DAGGER_T.sub("t", word.text))))
     return Token(word=word, text=text, key=match_key(text), line=line)
 
 
@@ -615,8 +624,38 @@ def _incomplete(tokens: list[Token], fdef: FieldDefinition) -> bool:
     if fdef.normaliser.free_text:
         # An address line that ends in a comma goes on («…, quận Hải Châu,» / «thành phố Đà
         # Nẵng»), whatever paragraph Tesseract put the next line in.
-        return bool(tokens) and tokens[-1].text.endswith(",")
+        return bool(tokens) and (tokens[-1].text.endswith(",")
+                                 or (fdef.places and _address_goes_on(tokens)))
     return fdef.normaliser.normalise(" ".join(t.text for t in tokens)) is None
+
+
+# Unit levels from the smallest: an address names them in this order («xã …, huyện …,
+# tỉnh …»); a «thành phố» is a province's or a district's.
+_UNIT_RANK = {"commune": 0, "district": 1, "city": 1, "province": 2}
+
+
+def _higher_unit_below(ctx: PageContext, index: int, tokens: list[Token],
+                       fdef: FieldDefinition) -> bool:
+    """Whether the row at ``index`` begins with a unit above the last one the address names
+    so far: its next part, wrapped («…, phường Thạch Linh.» / «thành phố Hà Tĩnh, tỉnh Hà
+    Tĩnh»), whatever paragraph Tesseract put it in and whatever mark ends the line (TeX Gyre
+    Bonum at hard read the commas as stops; a tuning form at seed 101 gave the residence
+    without its city and province)."""
+    if not fdef.places or index >= len(ctx.rows):
+        return False
+    named = find_units(" ".join(t.text for t in tokens))
+    below = find_units(ctx.rows[index].text)
+    return (bool(named) and bool(below) and below[0].head == 0
+            and _UNIT_RANK[below[0].level] > _UNIT_RANK[named[-1].level])
+
+
+def _address_goes_on(tokens: list[Token]) -> bool:
+    """Whether an address line shows it wraps on: it ends in a unit's prefix word without
+    its name («…, huyện Cẩm Xuyên, tỉnh» / «Hà Tĩnh»: DejaVu Sans Light at hard, a tuning
+    form at seed 101, refused as cut). A line ending in a stop after its commune (TeX Gyre
+    Bonum at hard read the commas as stops) is not read on: the stop stays in the value,
+    and «xã Thạch Hạ. tỉnh» then reads as no unit («Thạch Hà tĩnh»)."""
+    return ends_in_unit_word(" ".join(t.text for t in tokens))
 
 
 def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinition) -> list[Token]:
@@ -632,8 +671,9 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
         tokens, last = _next_row_value(ctx, index, row)
     label_x = _label_x(ctx, index, position)
     for _ in range(fdef.max_lines - 1):
-        if ended or not tokens or not _continues_at(ctx, last + 1, tokens, label_x,
-                                                     _incomplete(tokens, fdef)):
+        if ended or not tokens or not _continues_at(
+                ctx, last + 1, tokens, label_x,
+                _incomplete(tokens, fdef) or _higher_unit_below(ctx, last + 1, tokens, fdef)):
             break
         more, ended = trim_value(ctx.rows[last + 1].tokens)
         tokens, last = tokens + more, last + 1

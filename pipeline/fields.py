@@ -28,13 +28,18 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
-from pipeline.values.date_words import WordsDate, date_in_words
+from pipeline.values.date_words import WordsDate, date_in_words, day_month_in_words
 from pipeline.values.emails import mend_local_by_name
 from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
 from pipeline.values.names import toneless_capital
 from pipeline.values.official import symbol_kind
-from pipeline.values.places import PLACE_WORDS, common_place_spelling, find_units
+from pipeline.values.places import (
+    PLACE_WORDS,
+    common_place_spelling,
+    find_units,
+    place_name_misread,
+)
 from pipeline.values.validate import (
     add_working_days,
     carries_date,
@@ -281,17 +286,72 @@ def letters_read_two_ways(words: list[ValueWord], value: str, fdef: FieldDefinit
 def settle_place_words(words: list[ValueWord], fdef: FieldDefinition) -> list[ValueWord]:
     """An address's words read two ways whose readings differ only in marks, settled as
     place names commonly spell them (``places.common_place_spelling``): the word as chosen,
-    no longer doubted (``letters_read_two_ways``). Other words and kinds as read."""
+    no longer doubted (``letters_read_two_ways``); one whose enlarged reading names a listed
+    unit the first does not, as enlarged; so too a date line's place (``_place_settled``).
+    Other words and kinds as read."""
+    if fdef.position == "place":
+        return _place_settled(words)
     if fdef.kind.name != "address":
         return words
     settled = []
-    for word in words:
+    for index, word in enumerate(words):
         chosen = common_place_spelling(word.text, word.reread) if word.reread else None
         if chosen is not None:
             text = word.text.replace(strip_edges(word.text), chosen, 1)
             word = replace(word, text=text, reread=None)
+        elif word.reread and _unit_listed_by_reread(words, index):
+            word = replace(word, text=word.reread, reread=None)
         settled.append(word)
     return settled
+
+
+def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
+    """The place of a date line («Ea Phê, ngày …») whose word read two ways the gazetteer
+    decides: of the first reading and the enlarged one, the one naming a listed unit when
+    the other names none. «Eq Phê», enlarged «Ea» (a mild next_line notice at tuning seed
+    103, its place refused), is «Ea Phê». Both listed («Thạch Hạ», «Thạch Hà»), the word
+    stays doubted (``letters_read_two_ways``)."""
+    listed = _listed_unit_names()
+
+    def names_listed(texts: list[str]) -> bool:
+        return fold(strip_edges(" ".join(texts))).lower() in listed
+
+    first = names_listed([w.text for w in words])
+    for index, word in enumerate(words):
+        if word.reread is None:
+            continue
+        second = names_listed([word.reread if i == index else w.text
+                               for i, w in enumerate(words)])
+        if first != second:
+            text = word.text if first else word.reread
+            words = [replace(w, text=text, reread=None) if i == index else w
+                     for i, w in enumerate(words)]
+    return words
+
+
+def _unit_listed_by_reread(words: list[ValueWord], index: int) -> bool:
+    """Whether the enlarged reading of word ``index`` makes the unit it stands in one the
+    gazetteer lists, where the first reading's is not: «xã Thạch Đi», enlarged «Đài» (TeX
+    Gyre Heros Cn at hard, a tuning receipt at seed 103, its address refused), «Thạch Đài»
+    a listed commune. The unit's name decides between the readings, as the gazetteer
+    decides its marks (``_listed_unit_names``). A hamlet's or street's word is not judged."""
+    first = _unit_name_at(words, index, words[index].text)
+    second = _unit_name_at(words, index, words[index].reread or "")
+    listed = _listed_unit_names()
+    return (first is not None and second is not None
+            and fold(first).lower() not in listed and fold(second).lower() in listed)
+
+
+def _unit_name_at(words: list[ValueWord], index: int, text: str) -> str | None:
+    """The name of the unit word ``index`` (read as ``text``) stands in, or None when it
+    stands in none («thôn Bắc Sơn» is a hamlet, no unit)."""
+    texts = [text if i == index else w.text for i, w in enumerate(words)]
+    start = sum(len(t) + 1 for t in texts[:index])
+    value = " ".join(texts)
+    for unit in find_units(value):
+        if unit.start <= start < max(unit.end, unit.start + 1):
+            return strip_edges(value[unit.start:unit.end])
+    return None
 
 
 def address_read_two_ways(words: list[ValueWord], fdef: FieldDefinition) -> str | None:
@@ -357,7 +417,25 @@ def agree_with_words(candidates: dict[str, Candidate], after: Mapping[str, str],
         words = date_in_words(after.get(key, "")) if fdef.type == "date" else None
         if words is not None and fdef.checker.validate(words.iso):
             checked[key] = _against_words(candidate, words)
+        elif fdef.type == "date":
+            checked[key] = _against_day_month(candidate, after.get(key, ""))
     return checked
+
+
+def _against_day_month(candidate: Candidate, after: str) -> Candidate:
+    """A date whose day or month the words write otherwise, when only those words can be
+    read (``date_words.day_month_in_words``), is refused: TeX Gyre Bonum at hard read the
+    birth date «18/07/2023» as «}8/07/2023» and gave 2023-07-08 (tuning seed 101), its words
+    «ngày mười tám. tháng bẩy. r năm … hai. nghìn …» no whole date, but day 18."""
+    written = day_month_in_words(after)
+    value = str(candidate.field.value)
+    if written is None or not _is_date(candidate.field.value):
+        return candidate
+    if (int(value[8:10]), int(value[5:7])) == written:
+        return candidate
+    return replace(candidate, problem=candidate.problem
+                   or f"disagrees with the day and month written in words "
+                      f"(«{written[0]:02d}/{written[1]:02d}»)")
 
 
 def _against_words(candidate: Candidate, words: WordsDate) -> Candidate:
@@ -855,13 +933,16 @@ def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) ->
 def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
     """The place on the date line spelt as the body's name spells it when they are the same
     but for accents: the italic date line loses a tone mark («Chiêng Mung») that the body's
-    name in capitals keeps («XÃ CHIỀNG MUNG»)."""
+    name in capitals keeps («XÃ CHIỀNG MUNG»). Without the body's name, a place no unit is
+    named but a commune of its letters is goes to review (``_place_alone``)."""
     place_key = next((f.key for f in doctype.fields if f.position == "place"), None)
     body_key = next((f.key for f in doctype.fields if f.position == "authority"), None)
     place = extraction.fields.get(place_key or "")
     body = extraction.fields.get(body_key or "")
-    if place is None or body is None:
+    if place is None:
         return extraction
+    if body is None:
+        return _place_alone(extraction, place_key or "", place)
     name, folded = str(body.value), fold(str(body.value))
     at = folded.rfind(fold(str(place.value)))
     if at < 0 or str(place.value) == name[at:at + len(str(place.value))]:
@@ -870,3 +951,14 @@ def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) ->
     fields = {**extraction.fields,
               place_key: place.model_copy(update={"value": spelt})}  # type: ignore[dict-item]
     return Extraction(fields, extraction.doubts, extraction.notes)
+
+
+def _place_alone(extraction: Extraction, key: str, place: ExtractedField) -> Extraction:
+    """The place with no body's name to spell it by, checked against the gazetteer
+    (``places.place_name_misread``): left out with the reason when it looks misread."""
+    problem = place_name_misread(str(place.value))
+    if problem is None:
+        return extraction
+    fields = {k: v for k, v in extraction.fields.items() if k != key}
+    doubts = {**extraction.doubts, key: Doubt(place.value, problem, place.confidence)}
+    return Extraction(fields, doubts, extraction.notes)

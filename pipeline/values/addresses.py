@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.text import fold, match_key, nfc, strip_edges
 from pipeline.values.gazetteer import PREFIXES
 from pipeline.values.kinds import NO_CONTEXT, Copies, Text, ValueContext
 from pipeline.values.normalize import Value
 from pipeline.values.places import (
+    PLACE_WORDS,
     PlaceCheck,
     apply_mends,
     check_places,
@@ -23,6 +26,7 @@ from pipeline.values.places import (
 from pipeline.values.syllables import tone_placements
 
 CUT_OFF_PROBLEM = "ends in a comma: the line it goes on to was not read"
+_PLACE_FOLDS = frozenset(fold(word) for word in PLACE_WORDS)
 # A number with a letter Tesseract reads for a digit in it («số s6» for «số 56», a tuning
 # form): a word of digits and such letters only. A house number's own letter («12A», «5B»)
 # or an abbreviated unit («Q1», «P5») is none of these.
@@ -86,6 +90,33 @@ def marks_unlike_units(value: str) -> str | None:
     return None
 
 
+# Words an address opens with before a number besides the place words (``PLACE_WORDS``):
+# a lot, a room, a flat, a building, a row, a kiosk, a kilometre post, a floor, a team, and
+# the hamlets of the south and the highlands («khóm», «phum», «bon», «plei»).
+_NUMBERED_WORDS = frozenset({"lô", "phòng", "căn", "nhà", "tòa", "toà", "dãy", "km", "kiốt",
+                             "ki-ốt", "tầng", "lầu", "đội", "khu", "khóm", "phum", "bon",
+                             "plei", "thửa"})
+_OPENING_NUMBER = re.compile(r"^\s*([^\W\d_]+)\s+\d")
+
+
+def misread_numbered_word(value: str) -> str | None:
+    """Why the word an address opens with before a number looks misread: it is one letter
+    (without accents) from a place word («số», «tổ», «xóm» …) and is no place word nor
+    another word numbered so (``_NUMBERED_WORDS``). «sẻ 27 đường Nguyễn Huệ, …» for «số 27»
+    (TeX Gyre Pagella at hard, a tuning receipt at seed 103) was given so."""
+    found = _OPENING_NUMBER.match(value)
+    if not found:
+        return None
+    word = nfc(found.group(1)).lower()
+    if word in PLACE_WORDS or word in _NUMBERED_WORDS or fold(word) in _PLACE_FOLDS:
+        return None
+    near = sorted(place for place in PLACE_WORDS
+                  if Levenshtein.distance(fold(word), fold(place)) == 1)
+    if not near:
+        return None
+    return f"opens with «{found.group(1)}» before its number: «{near[0]}» misread?"
+
+
 UNNAMED_UNIT_PROBLEM = "ends in a unit's word without its name: the next line was not read"
 # The words of units' prefixes (``PREFIXES``: «thành phố», «thị xã», «tỉnh» …), in small
 # letters as they are printed: a name's words are capitalised («xã Yên Thành»).
@@ -95,9 +126,16 @@ _PREFIX_WORDS = frozenset(word for prefix, _ in PREFIXES for word in prefix.spli
 def ends_in_unit_word(value: str) -> bool:
     """Whether the value ends in a word of a unit's prefix («…, quận Hải Châu, thành»: the
     wrapped «phố Đà Nẵng» was lost, given so on a mild tuning form at seed 43), which no
-    unit's name is without its name after it."""
+    unit's name is without its name after it; or in such a word alone after a comma, in
+    capitals as a centrally-run city's prefix prints («…, Quận 1, Thành»: a hard tuning
+    form at seed 103 gave the address so), where no name stands before it."""
     words = value.rstrip(" ,.;").split()
-    return bool(words) and nfc(words[-1]) in _PREFIX_WORDS
+    if not words:
+        return False
+    if nfc(words[-1]) in _PREFIX_WORDS:
+        return True
+    last_part = value.rstrip(" ,.;").rsplit(",", 1)
+    return len(last_part) == 2 and nfc(last_part[1].strip().lower()) in _PREFIX_WORDS
 
 
 @dataclass(frozen=True)
@@ -114,6 +152,9 @@ class Address(Text):
         number = _MISREAD_NUMBER.search(value) or _MISREAD_UNIT_NUMBER.search(value)
         if number:
             return f"has «{number.group()}», a number with a letter read for a digit?"
+        numbered = misread_numbered_word(value)
+        if numbered is not None:
+            return numbered
         return super().problem(value, read, context)
 
     def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:

@@ -86,3 +86,30 @@ def date_in_words(text: str) -> WordsDate | None:
         return WordsDate(dt.date(year[0], month, day).isoformat(), year[1])
     except ValueError:
         return None
+
+
+# «ngày …, tháng …» with the day's words closed by «tháng»: the year's words may be lost or
+# misread (a row not read, «hai. nghìn»), the day and month still written.
+_DAY_MONTH = re.compile(r"\bngay\s+([a-z ]+?)\s+thang\s+([a-z ]+)")
+
+
+def day_month_in_words(text: str) -> tuple[int, int] | None:
+    """The day and month a text writes in words («ngày mười tám. tháng bẩy. r năm …»: 18,
+    7), when its whole date in words cannot be read (``date_in_words``); None when it writes
+    no day and month. A comma or stop between the words is a mark, not a word; the month's
+    words end at the first word that is no number's (debris), or at «năm» after its first
+    word (the year's: «tháng năm, năm …» is May)."""
+    found = _DAY_MONTH.search(re.sub(r"[,.;:]", " ", fold(text).lower()))
+    if not found:
+        return None
+    day = number_from_words(found.group(1).split())
+    month_words: list[str] = []
+    for word in found.group(2).split():
+        # «năm» after the month's first word starts the year («tháng năm, năm …»: May).
+        if (word not in _DIGIT_WORDS and word != "muoi") or (word == "nam" and month_words):
+            break
+        month_words.append(word)
+    month = number_from_words(month_words) if month_words else None
+    if day is None or month is None or not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return day, month

@@ -10,6 +10,7 @@ The kinds by name are in ``pipeline.values.registry``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -137,7 +138,22 @@ class Text(ValueKind):
         return mend_text(str(value), list(context.phrases))
 
     def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
-        """Words joined by a hyphen, unless a closed vocabulary spells the value."""
+        """Words joined by a hyphen, unless a closed vocabulary spells the value; a lone
+        marked capital after a small word (``lone_marked_capital``)."""
         if not context.vocabulary and has_joined_words(value):
             return JOINED_WORDS_PROBLEM
-        return None
+        return lone_marked_capital(value)
+
+
+def lone_marked_capital(value: str) -> str | None:
+    """Why free text holds a misread word: a capital letter alone, with a Vietnamese mark
+    («Ử», «Ồ»), after a word in small letters. «Đăng ký khai Ử» (TeX Gyre Heros Cn at hard,
+    a tuning receipt at seed 103, «tử» lost its «t») was given so. A lone plain capital
+    names a block or a lot («khu A», «lô B») and stays."""
+    words = value.split()
+    for before, word in zip(words, words[1:], strict=False):
+        core = word.strip(",.;:()")
+        if len(core) == 1 and core.isupper() and len(unicodedata.normalize("NFD", core)) > 1 \
+                and before[:1].islower():
+            return f"has «{core}», a capital alone after a small word: a word misread?"
+    return None

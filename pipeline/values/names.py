@@ -92,6 +92,23 @@ def name_word_problem(value: str, context: ValueContext = NO_CONTEXT) -> str | N
     return None
 
 
+def small_letter_tail(read: str, context: ValueContext = NO_CONTEXT) -> str | None:
+    """Why the last word read is no word of the name: it is in small letters, after a mark
+    no name holds («:»), where the name begins with a capital, as a name is typed. A speck
+    after the name read as a word: «Phạm Hồng Thảo : ca» («ca» at 58, right of the «:»;
+    Noto Serif squeezed at hard, a tuning form at seed 103) was given «Phạm Hồng Thảo Ca».
+    Without the mark a small first letter may be a capital of its shape misread («oanh»).
+    Organisations' names (by their printed prefix) hold small letters and are not judged."""
+    tokens = read.split()
+    if len(tokens) < 4 or any(c.isalnum() for c in tokens[-2]) \
+            or is_organisation(read, context.keep_case_prefixes):
+        return None
+    last = "".join(c for c in tokens[-1] if c.isalpha())
+    if tokens[0][:1].isupper() and last.islower():
+        return f"ends in «{tokens[-1]}», in small letters after a mark: no word of the name"
+    return None
+
+
 # Capitals whose vowel carries a quality mark, on which a tone mark sits above the mark.
 _STACKED_CAPITALS = frozenset("ÂÊÔƠƯĂ")
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot
@@ -135,9 +152,13 @@ class PersonName(ValueKind):
         return normalize_person_name(text, context.keep_case_prefixes, context.surnames)
 
     def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
-        """Words joined by a hyphen; else, for a valid name, no family name first."""
+        """Words joined by a hyphen, or a last word in small letters after capitals; else,
+        for a valid name, no family name first."""
         if not context.vocabulary and has_joined_words(value):
             return JOINED_WORDS_PROBLEM
+        tail = small_letter_tail(read, context)
+        if tail is not None:
+            return tail
         # An invalid name is refused as such: its first word is not judged.
         return surname_problem(value, context) if self.validate(value) else None
 

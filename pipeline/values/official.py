@@ -47,8 +47,12 @@ _SYMBOL_PART = re.compile(r"[0-9A-ZĐ][0-9A-ZĐa-zđ]{0,11}")
 _UNIT_WORDS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 _UNIT = re.compile(rf"(?<!\w)({'|'.join(_UNIT_WORDS)})\s+(?=\S)")
 _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân dân"}
-# Words OCR reads for «Về việc» / «V/v» before a subject.
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b\s*[.:]?\s*", re.IGNORECASE)
+# Words OCR reads for «Về việc» / «V/v» before a subject; «Về» read «Và» (81) in EB Garamond
+# at hard gave the subject «Và việc bổ sung, …» (a tuning notice at seed 103): no subject
+# begins with «và việc». A speck between the words may be read as a mark («Vê`việc», a hard
+# label_above notice at seed 109, refused as no subject).
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+viec)\b\s*[.:]?\s*",
+                             re.IGNORECASE)
 
 
 def normalize_document_number(text: str) -> str | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from pipeline.text import fold
-from pipeline.values.places import PLACE_WORD_SPELLINGS
+from pipeline.values.places import PLACE_WORD_SPELLINGS, PLACE_WORDS
+from pipeline.values.syllables import is_syllable
 
 
 def mend_text(value: str, phrases: list[str]) -> str:
@@ -41,7 +42,31 @@ def separate_phrase_words(value: str, phrases: list[str]) -> str:
                 or any(f" {left} {right} " in phrase for phrase in folded_phrases)):
             return f"{found.group(1)} {found.group(2)}"
         return found.group(0)
-    return re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
+    value = re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
+    return _drop_marks_inside_phrases(value, phrases)
+
+
+# A phrase of this many words or more holds no comma or stop between its words.
+MARKED_PHRASE_WORDS = 3
+
+
+def _drop_marks_inside_phrases(value: str, phrases: list[str]) -> str:
+    """A comma or stop between two words that stand side by side in a known phrase of
+    ``MARKED_PHRASE_WORDS`` words or more is a speck: a hard tuning receipt at seed 109 gave
+    «Trung tâm Phục, vụ hành chính công tỉnh Hà Tĩnh». Shorter phrases are left alone (two
+    units' names may meet at a comma: «…, Thạch Hà, Tĩnh Gia»), as is a mark before a name
+    that a small word of the phrase precedes."""
+    pairs = {(fold(first).lower(), fold(second).lower())
+             for phrase in phrases if len(phrase.split()) >= MARKED_PHRASE_WORDS
+             for first, second in zip(phrase.split(), phrase.split()[1:], strict=False)
+             # not where a name begins after a small word («thành phố, Hà …» may be two
+             # units): a comma may stand there
+             if not (first[:1].islower() and second[:1].isupper())}
+
+    def drop(found: re.Match[str]) -> str:
+        pair = (fold(found.group(1)).lower(), fold(found.group(2)).lower())
+        return f"{found.group(1)} {found.group(2)}" if pair in pairs else found.group(0)
+    return re.sub(r"(?<!\w)([^\W\d_]+)[,.]\s*([^\W\d_]+)(?!\w)", drop, value)
 
 
 def mend_phrases(value: str, phrases: list[str]) -> str:
@@ -58,6 +83,8 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
             continue
         for found in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", folded):
             start, end = found.span()
+            if _place_word_for_name(value[start:end], phrase):
+                continue
             mended = "".join(p.upper() if o.isupper() else p.lower()
                              for o, p in zip(value[start:end], phrase, strict=True))
             if any(c.islower() for c in value[start:end]):
@@ -77,6 +104,16 @@ def mend_phrases(value: str, phrases: list[str]) -> str:
     return value
 
 
+def _place_word_for_name(read: str, phrase: str) -> bool:
+    """Whether the words read hold a place word («tỉnh», «xã») spelt and written small as
+    printed, where the phrase has a capitalised word of a name: another unit begins there,
+    not the phrase. «xã Thạch Hạ tỉnh Hà Tĩnh» (a comma lost, or a stop a face read for it
+    and cleaning dropped) was made «xã Thạch Hà tĩnh Hà Tĩnh»: «Hạ tỉnh» spells «Hà Tĩnh»
+    but for its accents."""
+    return any(word in PLACE_WORDS and name[:1].isupper()
+               for word, name in zip(read.split(), phrase.split(), strict=False))
+
+
 # Letters whose capital is their small letter drawn larger: OCR confuses the two.
 _LOOK_ALIKE_CAPITALS = frozenset("CKOSUVWXZ")
 
@@ -94,9 +131,12 @@ def _inner_case(printed: str, phrase: str) -> str:
     """A phrase not printed in capitals, each word's letters after its first in the phrase's
     case: a capital inside a word of small letters is a misread («ỦY ban nhân dân» given so
     on a hard tuning form at seed 41); a word's first letter keeps its printed case («Thành
-    phố» opens a name)."""
-    return "".join(m if i == 0 or not phrase[i - 1].isalpha() else p
-                   for i, (m, p) in enumerate(zip(printed, phrase, strict=True)))
+    phố» opens a name), but for a word after the first in a run not title-cased throughout,
+    which takes the phrase's («Ủy Ban nhân dân», a hard tuning form at seed 109, given so)."""
+    starts = [i for i, c in enumerate(printed) if c.isalpha() and (i == 0 or printed[i - 1] == " ")]
+    titled = all(printed[i].isupper() for i in starts)
+    return "".join(m if i == 0 or (not phrase[i - 1].isalpha() and (titled or i not in starts))
+                   else p for i, (m, p) in enumerate(zip(printed, phrase, strict=True)))
 
 
 # A phrase this long (letters and spaces, without accents) read with one letter wrong is still
@@ -109,10 +149,13 @@ LONG_PHRASE_CHARS = 14
 
 def mend_long_phrases(value: str, phrases: list[str]) -> str:
     """Words that spell a long known phrase (``LONG_PHRASE_CHARS``) but for one letter, as
-    many letters as it has, are given the phrase, each letter keeping its printed case."""
+    many letters as it has, are given the phrase, each letter keeping its printed case; so
+    are those of a shorter phrase whose one wrong letter is a word of one letter that no
+    Vietnamese word is (``_lone_letter_misread``), and those of a long phrase with a few
+    vowels wrong (``_vowels_misread``)."""
     for phrase in phrases:
         target = fold(phrase).lower()
-        if len(target) < LONG_PHRASE_CHARS or len(target) != len(phrase):
+        if len(target) != len(phrase):
             continue
         folded = fold(value).lower()
         for start in _word_starts(folded):
@@ -121,12 +164,68 @@ def mend_long_phrases(value: str, phrases: list[str]) -> str:
             if len(window) != len(target) or (after < len(folded) and folded[after].isalnum()):
                 continue
             wrong = [i for i, (a, b) in enumerate(zip(window, target, strict=True)) if a != b]
-            if len(wrong) == 1 and target[wrong[0]].isalpha() and window[wrong[0]].isalpha():
+            if _vowels_misread(window, target, wrong) or (
+                    len(wrong) == 1 and target[wrong[0]].isalpha()
+                    and window[wrong[0]].isalpha()
+                    and (len(target) >= LONG_PHRASE_CHARS
+                         or _lone_letter_misread(window, wrong[0]))):
                 printed = value[start:after]
                 value = value[:start] + "".join(
                     p.upper() if o.isupper() else p.lower()
                     for o, p in zip(printed, phrase, strict=True)) + value[after:]
+        value = _mend_extra_letter(value, phrase, target)
     return value
+
+
+def _mend_extra_letter(value: str, phrase: str, target: str) -> str:
+    """Words that spell a long phrase (``LONG_PHRASE_CHARS``) with one letter more, inside a
+    word, are the phrase: «Trung tâm vy tế» for «Trung tâm y tế» (TeX Gyre Pagella at clean,
+    a tuning form at seed 113, given so). The printed case of the phrase's first letter is
+    kept; a run in capitals is left as read."""
+    if len(target) < LONG_PHRASE_CHARS:
+        return value
+    folded = fold(value).lower()
+    for start in _word_starts(folded):
+        window = folded[start:start + len(target) + 1]
+        after = start + len(target) + 1
+        if len(window) != len(target) + 1 or (after < len(folded) and folded[after].isalnum()):
+            continue
+        extra = next((i for i in range(len(window))
+                      if window[:i] + window[i + 1:] == target), None)
+        printed = value[start:after]
+        if extra is None or not window[extra].isalpha() or printed.isupper():
+            continue
+        head = phrase[0].upper() if printed[0].isupper() else phrase[0].lower()
+        return value[:start] + head + phrase[1:] + value[after:]
+    return value
+
+
+# Vowels as folded, and «œ», which OCR reads for a single-storey «a».
+_VOWELS = frozenset("aeiouyœ")
+# A long phrase may be read with up to one letter in this many wrong, if all are vowels.
+VOWEL_MISREAD_SHARE = 5
+
+
+def _vowels_misread(window: str, target: str, wrong: list[int]) -> bool:
+    """Whether the words read spell a long phrase (``LONG_PHRASE_CHARS``) but for a few
+    vowels (one in ``VOWEL_MISREAD_SHARE`` letters at most), its consonants and spaces all
+    as printed: a face whose «a» OCR reads «ơ», «ô», «ê» (TeX Gyre Adventor's single-storey
+    «a») gave the authority «Ủy bơn nhên dôn phường Hưng Bình» on a clean tuning form at
+    seed 109. No other wording of administrative Vietnamese has those consonants."""
+    return (len(target) >= LONG_PHRASE_CHARS
+            and 1 < len(wrong) <= len(target) // VOWEL_MISREAD_SHARE
+            and all(window[i] in _VOWELS and target[i] in _VOWELS for i in wrong))
+
+
+def _lone_letter_misread(window: str, at: int) -> bool:
+    """Whether the letter at ``at`` of the folded words read is a word of its own that is no
+    Vietnamese word («v»): «Trạm v tế» for «Trạm y tế», read so in TeX Gyre Pagella at mild
+    on tuning forms at seeds 101 and 103 and refused as no text (the phrase is 9 letters and
+    spaces, below ``LONG_PHRASE_CHARS``). A lone letter that is a word («y», «ở») is not
+    judged: it may be what was printed."""
+    alone = (at == 0 or window[at - 1] == " ") and (at + 1 == len(window)
+                                                    or window[at + 1] == " ")
+    return alone and not is_syllable(window[at])
 
 
 def _word_starts(text: str) -> list[int]:

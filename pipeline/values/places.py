@@ -226,6 +226,25 @@ def commune_marks_misread(value: str) -> str | None:
     return None
 
 
+def place_name_misread(name: str) -> str | None:
+    """Why the place of a date line («Uy Nỗ, ngày …») looks misread when no body's name
+    spells it: the gazetteer names no unit so (no province, district or commune), but lists
+    a commune of the same letters with other marks. «Ủy Nỗ» for «Uy Nỗ» (EB Garamond at
+    hard, a tuning notice at seed 103, its body's name refused) was given so. None when a
+    unit is so named or no listed commune shares its letters (a name the gazetteer does not
+    know yet)."""
+    gazetteer = load_gazetteer()
+    name = strip_edges(name)
+    units = frozenset({*gazetteer.provinces, *gazetteer.districts})
+    if not name or is_listed_commune(name) or _is_listed(name, units):
+        return None
+    same = gazetteer.communes_by_letters.get(fold(name), ())
+    if not same:
+        return None
+    spelt = " or ".join(f"«{commune}»" for commune in same[:3])
+    return f"names «{name}», which no unit is named; the country spells {spelt}"
+
+
 def _is_listed(read: str, names: frozenset[str]) -> bool:
     """Whether the name is one of ``names``, in either style of placing a final tone
     («Hoà» or «Hòa»): forms print both."""

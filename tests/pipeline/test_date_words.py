@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.values.date_words import date_in_words, number_from_words
+from pipeline.values.date_words import date_in_words, day_month_in_words, number_from_words
 
 
 @pytest.mark.parametrize(("words", "number"), [
@@ -45,3 +45,15 @@ def test_words_not_closed_by_their_bracket_are_not_sure(text):
     them may go on unread: neither is a date sure enough to refuse the digits' date."""
     found = date_in_words(text)
     assert found is not None and not found.closed
+
+
+@pytest.mark.parametrize(("text", "day_month"), [
+    # stops for commas and debris before the year (TeX Gyre Bonum at hard, tuning seed 101)
+    ("(ghi bằng chữ: ngày mười tám. tháng bẩy. r năm - hai. nghìn", (18, 7)),
+    ("ngày mười, tháng năm, năm hai", (10, 5)),  # May: «năm» after it starts the year
+    ("ngày ba mươi mốt, tháng mười hai, năm", (31, 12)),
+    ("ngày 20 tháng 09 năm 2023", None),  # digits: no words
+    ("ngày bốn mươi, tháng hai", None),  # no calendar day
+])
+def test_the_day_and_month_in_words(text, day_month):
+    assert day_month_in_words(text) == day_month

@@ -28,6 +28,7 @@ from pipeline.values.registry import normalize_value
     ("Trạm y tế' phường Hưng Bình", "Trạm y tế phường Hưng Bình"),  # a speck after a word
     ("Trung tâm y tế” huyện Diễn Châu", "Trung tâm y tế huyện Diễn Châu"),  # and a quote
     ("phường Hưng Bình~, thành phố Vinh", "phường Hưng Bình, thành phố Vinh"),  # or a tilde
+    ("thành phố Huế¿, tỉnh Thừa Thiên Huế", "thành phố Huế, tỉnh Thừa Thiên Huế"),  # or «¿»
     # cleaning drops the mark a word starts with, and then its closing quote is unopened
     ("Công ty “Hoàng Long” Hà Tĩnh", "Công ty Hoàng Long Hà Tĩnh"),
     ("thôn Kon H'Drai, xã Ia H'Drai", "thôn Kon H'Drai, xã Ia H'Drai"),  # inside a name
@@ -35,6 +36,9 @@ from pipeline.values.registry import normalize_value
     ("phường Bến Nghé, Quận 1,. Thành phố Hồ Chí Minh",
      "phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"),
     ("Quận 1., Thành phố", "Quận 1, Thành phố"), ("số 1.2,3", "số 1.2,3"),
+    # a comma glued between letters lost its space (tuning seed 101, two hard addresses)
+    ("thôn Bình Minh,xã Cẩm Bình", "thôn Bình Minh, xã Cẩm Bình"),
+    ("huyện Hải Hậu,tỉnh Nam Định", "huyện Hải Hậu, tỉnh Nam Định"),
 ])
 def test_normalize_text(text, expected):
     assert normalize_text(text) == expected
@@ -75,6 +79,9 @@ def test_organisation_names_keep_their_case():
     ("phường Bến Nghé, Quận 1 ngàu T3 tháng 08 năm 2025", None),
     ("ngày 13 tháng D8 năm 2025", None), ("T3/08/2025", None),
     ("ngày05 tháng 08 năm 2025", "2025-08-05"),  # a word glued before: no such letter
+    # a speck read «-» or «.» between a word and its number (tuning seeds 101 and 103)
+    ("xã Ea Phê, huyện Krông Pắc, ngày 28 tháng 08 năm-2024", "2024-08-28"),
+    ("Thạch Thang. ngày 20.tháng 06 năm 2024", "2024-06-20"),
 ])
 def test_normalize_date(text, expected):
     assert normalize_date(text) == expected
@@ -118,6 +125,9 @@ def test_normalize_phone(text, expected):
     ("cuong.dang(2hatinh.gov.vn", "cuong.dang@hatinh.gov.vn"),  # «@» read as «(2»
     ("khanhlh544(@yahoo.com", "khanhlh544@yahoo.com"),  # a bracket glued to «@»
     ("thỉnh.vo@hatinh.gov.vn", "thinh.vo@hatinh.gov.vn"),  # a tone mark OCR added
+    # «@» read as an unclosed bracket (a classic tuning receipt at seed 101) or «©»
+    ("trang.bui(hatinh.gov.vn", "trang.bui@hatinh.gov.vn"), ("an©gmail.com", "an@gmail.com"),
+    ("an(gmail)", None),  # a bracket closed: no «@»
     ("không có", None),
 ])
 def test_normalize_email(text, expected):

@@ -228,6 +228,10 @@ def test_a_numbered_district_read_with_a_letter_for_its_one_is_that_district():
     # a mild tuning form at seed 43: «phố Đà Nẵng» wrapped to a line that was not read
     ("Trạm y tế phường Thạch Thang, quận Hải Châu, thành", True),
     ("xóm 3, xã Diễn Kỷ, huyện", True),
+    # a hard tuning form at seed 103: «Thành phố Hồ Chí Minh» cut after its first word
+    ("số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành", True),
+    ("phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", False),
+    ("thôn Bắc, xã Tân Thành", False),  # a name's word after its unit's prefix
     ("xã Yên Thành, huyện Yên Thành, tỉnh Nghệ An", False),  # a name's word, capitalised
     ("tổ dân phố 5, phường Thạch Linh, thành phố Hà Tĩnh, tỉnh Hà Tĩnh", False),
 ])
@@ -247,3 +251,17 @@ def test_an_address_ending_in_a_units_word_without_its_name_is_cut(value, cut):
 ])
 def test_a_units_prefix_misread_by_a_letter_before_a_listed_name_is_a_problem(value, misread):
     assert (check_places(value).problem is not None) is misread
+
+
+@pytest.mark.parametrize(("value", "misread"), [
+    # TeX Gyre Pagella at hard (a tuning receipt at seed 103): «số 27» read «sẻ 27»
+    ("sẻ 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", True),
+    ("số 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", False),
+    ("lô 5, khu đô thị Bắc Linh Đàm, phường Đại Kim, quận Hoàng Mai, thành phố Hà Nội", False),
+    ("khóm 3, phường 1, thành phố Sóc Trăng, tỉnh Sóc Trăng", False),
+    ("bon 2, xã Đắk R'Moan, thành phố Gia Nghĩa, tỉnh Đắk Nông", False),
+])
+def test_an_address_opening_with_a_misread_place_word_before_its_number_is_refused(value,
+                                                                                  misread):
+    problem = kind_named("address").problem(value, value)
+    assert (problem is not None and "before its number" in problem) is misread

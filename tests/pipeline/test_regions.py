@@ -343,6 +343,56 @@ def test_the_place_is_spelt_as_the_bodys_name_spells_it():
     assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
 
 
+@pytest.mark.parametrize("day_word", ["ngày", "ngàu", "ngàv"])
+def test_the_date_line_is_found_with_its_day_word_misread(day_word):
+    """«ngày» read «ngàu» (two mild notices of tuning seed 101 lost their date line so): the
+    date and the place are read."""
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"),
+               ("right", f"Quảng Ngãi, {day_word} 05 tháng 3 năm 2025")]
+    values = _values([placed_page(rows)])
+    assert (values["issued_date"], values["issued_place"]) == ("2025-03-05", "Quảng Ngãi")
+
+
+@pytest.mark.parametrize(("read", "word", "second", "place"), [
+    # a mild notice at tuning seed 103: «Eq Phê», enlarged «Ea»
+    ("Eq Phê", "Eq", "Ea", "Ea Phê"),
+    ("Ea Phê", "Ea", "Eq", "Ea Phê"),  # the first reading is listed: it stands
+    ("Cẩm Bình", "Cẩm", "Cam", None),  # both listed communes: which cannot be told
+])
+def test_a_place_read_two_ways_is_the_reading_naming_a_listed_unit(read, word, second, place):
+    rows = [list(row) for row in LETTER]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", f"{read}, ngày 05 tháng 3 năm 2025")]
+    page = placed_page(rows)
+    lines = [ln.model_copy(update={"words": [
+        w.model_copy(update={"reread": second}) if w.text == word else w for w in ln.words]})
+        for ln in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})],
+                                _types()["official_document"])
+    given = extraction.fields.get("issued_place")
+    assert (given.value if given else None) == place
+
+
+def test_a_place_no_unit_is_named_goes_to_review_without_the_bodys_name():
+    """
+    GIVEN a letter whose body's name was not read and whose date line reads «Ủy Nỗ» (a hard
+        tuning notice at seed 103: the commune is «Uy Nỗ»)
+    WHEN it is extracted
+    THEN the place is left out with the gazetteer's spelling as its reason; a listed place
+        is given
+    """
+    rows = [list(row) for row in LETTER]
+    rows[0] = [("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]
+    rows[1] = [("right", "Độc lập - Tự do - Hạnh phúc")]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", "Ủy Nỗ, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert "issuing_authority" not in extraction.fields
+    assert "issued_place" not in extraction.fields
+    assert "«Uy Nỗ»" in extraction.doubts["issued_place"].reason
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", "Uy Nỗ, ngày 05 tháng 3 năm 2025")]
+    assert _values([placed_page(rows)])["issued_place"] == "Uy Nỗ"
+
+
 def _with_seal(page: PageOcr, bbox: tuple[int, int, int, int],
                method: str = "colour") -> PageOcr:
     return page.model_copy(update={"seals": [PageSeal(bbox=bbox, method=method)]})

@@ -66,3 +66,27 @@ def test_an_address_number_with_a_letter_read_for_a_digit_is_a_problem(value, do
 ])
 def test_a_hamlet_word_its_units_spell_with_other_marks_is_a_misreading(value, doubtful):
     assert (KINDS["address"].misread(value) is not None) is doubtful
+
+
+@pytest.mark.parametrize(("read", "tail"), [
+    # a hard tuning form at seed 103: a speck right of a «:» read «ca» after the name
+    ("Phạm Hồng Thảo : ca", True),
+    ("Phạm Hồng Thảo", False),
+    ("Nguyễn Thị oanh", False),  # a capital «O» read small: no mark says it is a speck
+    ("PHẠM HỒNG THẢO", False),
+])
+def test_a_name_ending_in_a_small_word_after_a_mark_is_refused(read, tail):
+    kind = kind_named("person_name")
+    problem = kind.problem(str(kind.normalise(read)), read)
+    assert (problem is not None and "small letters" in problem) is tail
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # TeX Gyre Heros Cn at hard (a tuning receipt at seed 103): «tử» read «Ử»
+    ("Đăng ký khai Ử", True),
+    ("Đăng ký khai tử", False),
+    ("khu A, phường 5, quận 3", False),  # a plain capital names a block
+])
+def test_free_text_with_a_lone_marked_capital_after_a_small_word_is_refused(value, refused):
+    problem = kind_named("text").problem(value, value)
+    assert (problem is not None and "capital alone" in problem) is refused
