@@ -238,11 +238,8 @@ def place_name_misread(name: str) -> str | None:
     units = frozenset({*gazetteer.provinces, *gazetteer.districts})
     if not name or is_listed_commune(name) or _is_listed(name, units):
         return None
-    same = gazetteer.communes_by_letters.get(fold(name), ())
-    if not same:
-        return None
-    spelt = " or ".join(f"«{commune}»" for commune in same[:3])
-    return f"names «{name}», which no unit is named; the country spells {spelt}"
+    spelt = _country_spellings(name, gazetteer)
+    return spelt and f"names «{name}», which no unit is named; the country spells {spelt}"
 
 
 def _is_listed(read: str, names: frozenset[str]) -> bool:
@@ -306,11 +303,18 @@ def _marks_unlike_country(read: str, known: str | None, gazetteer: Gazetteer,
     otherwise, was given so). Which is meant cannot be told from the value: review."""
     if known is not None or district:
         return None
+    spelt = _country_spellings(read, gazetteer)
+    return spelt and f"names «{prefix} {read}», no listed commune; the country spells {spelt}"
+
+
+def _country_spellings(read: str, gazetteer: Gazetteer) -> str | None:
+    """The listed communes of the read name's letters but other marks («Cam Bình» or «Cẩm
+    Bình» for «Câm Bình»), up to three, as a review reason names them; None when no listed
+    commune has its letters, or one is spelt as read."""
     same = gazetteer.communes_by_letters.get(fold(read), ())
     if not same or read.lower() in {name.lower() for name in same}:
         return None
-    spelt = " or ".join(f"«{name}»" for name in same[:3])
-    return f"names «{prefix} {read}», no listed commune; the country spells {spelt}"
+    return " or ".join(f"«{name}»" for name in same[:3])
 
 
 def _letter_from_district(read: str, known: str | None, gazetteer: Gazetteer,
