@@ -46,6 +46,10 @@ class DocumentFacts:
     # A receipt's code left out in doubt that readings of its line agree on
     # (pipeline/document.py ``provisional_code``): its dossier is assembled under it, in review.
     provisional_code: str | None = None
+    # Its first page could not be read (pipeline/split.py ``DocumentSpan.unread``): the
+    # documents after it go to review as after an untitled receipt, but it is no dossier
+    # received of its own (see :func:`assigned_roles`).
+    unread: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,14 @@ def assigned_roles(documents: list[DocumentFacts], assignments: list[Assignment]
     receipt: a dossier received, whose code could not be read. As a component of no
     dossier it was counted nowhere (`sohoa report` counts such receipts, office/report.py:
     held-out hard, one dossier fewer than the truth). One that joined a dossier by its code
-    stays what its type makes it: that dossier has no receipt, and is listed as such."""
-    return [DocumentRole.RECEIPT if (document.untitled_receipt and assignment.code is None
+    stays what its type makes it: that dossier has no receipt, and is listed as such.
+
+    A document whose first page could not be read (``unread``) stays a component: it may be
+    a receipt, but an unread page is far more often a form or a copy (seed 5 tuning hard:
+    4 unread pages, none a receipt, two counted as dossiers of their own made 99 dossiers of
+    the truth's 97), so counting it a dossier received would lower the rate for nothing."""
+    return [DocumentRole.RECEIPT if (document.untitled_receipt and not document.unread
+                                     and assignment.code is None
                                      and document.role is DocumentRole.COMPONENT)
             else document.role
             for document, assignment in zip(documents, assignments, strict=True)]
@@ -137,7 +147,7 @@ def file_dossiers(analysed: list[DocumentAnalysis], doctypes: list[DocTypeDefini
     flows/tasks.py stores them and benchmarks/dossiers.py scores them."""
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
     facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt,
-                           d.provisional_code)
+                           d.provisional_code, d.span.unread)
              for d, role in zip(analysed, roles, strict=True)]
     assignments = assign_dossiers(facts, fallback)
     return ([replace(fact, role=role)

@@ -48,6 +48,9 @@ class DocumentSpan:
     # it (a doubt): perhaps a receipt whose title and code were not read. Set too by
     # analysis for a document of no type that nearly fits a receipt (pipeline/document.py).
     fits_receipt: bool = False
+    # Its first page could not be read (``unread_page``): it may be a receipt (so it opens
+    # the next dossier, as ``fits_receipt``), but nothing read says it is one.
+    unread: bool = False
 
     @property
     def first(self) -> int:
@@ -291,7 +294,7 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
             if maybe_receipt and receipt_seen:
                 dossier = None
             spans.append(DocumentSpan([layout], None, dossier, [reason],
-                                      fits_receipt=maybe_receipt))
+                                      fits_receipt=maybe_receipt, unread=unread_page(layout)))
             if maybe_receipt:
                 receipt_seen, seen_codes = True, codes
             continue

@@ -204,3 +204,20 @@ def test_an_untitled_receipt_whose_code_is_not_known_is_its_dossiers_receipt():
     assert assigned_roles(documents, assigned) == [RECEIPT, COMPONENT, RECEIPT, COMPONENT]
     coded = [facts(COMPONENT, own=B, untitled=True), facts(COMPONENT)]
     assert assigned_roles(coded, assign_dossiers(coded, None)) == [COMPONENT, COMPONENT]
+
+
+def test_an_unread_page_that_may_be_a_receipt_is_no_dossier_received():
+    """
+    GIVEN a receipt of A and its form, then a document whose first page could not be read
+    (it may be a receipt, so it opens no dossier by A), and a form after it
+    WHEN assigned
+    THEN the unread one and the form after it join no dossier, and the unread one stays a
+    component: it is no dossier received that `sohoa report` would count (seed 5 tuning
+    hard: two unread forms counted so made 99 dossiers of the truth's 97)
+    """
+    documents = [facts(RECEIPT, own=A), facts(COMPONENT),
+                 DocumentFacts(COMPONENT, None, None, True, None, unread=True),
+                 facts(COMPONENT)]
+    assigned = assign_dossiers(documents, None)
+    assert [a.code for a in assigned] == [A, A, None, None]
+    assert assigned_roles(documents, assigned) == [RECEIPT, COMPONENT, COMPONENT, COMPONENT]

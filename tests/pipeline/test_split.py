@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from office.dossiers import Assignment, DocumentFacts, assign_dossiers, roles_in_file
+from office.dossiers import (
+    Assignment,
+    DocumentFacts,
+    assign_dossiers,
+    file_dossiers,
+    roles_in_file,
+)
 from pipeline.assess import ReviewOptions
 from pipeline.barcodes import untitled_receipt_code
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
@@ -12,6 +18,7 @@ from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.extract import laid_out
 from pipeline.split import split_document, undouble_word
 from schemas.ocr import PageCode
+from schemas.record import DocumentRole
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
@@ -448,8 +455,9 @@ def test_a_page_that_could_not_be_read_does_not_carry_the_next_form_astray(docty
     confidence of 30: dossier B's receipt in a dark-boxed layout), then B's form
     WHEN the file is analysed and its documents assigned
     THEN the unread page is a document of its own in review that may be a receipt, and B's
-    form joins no dossier, in review, rather than A's; a nearly blank page (a few words)
-    read as badly stays an attachment of the form before it
+    form joins no dossier, in review, rather than A's; the unread page is stored as a
+    component, not as a receipt (no dossier received is counted for it); a nearly blank
+    page (a few words) read as badly stays an attachment of the form before it
     """
     unread = make_page(UNREAD_PAGE, number=3, confidence=30.0)
     pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2), unread,
@@ -457,9 +465,12 @@ def test_a_page_that_could_not_be_read_does_not_carry_the_next_form_astray(docty
     documents = analyse_file(pages, doctypes, ReviewOptions())
     assert [d.span.first for d in documents] == [1, 2, 3, 4]
     assert [d.untitled_receipt for d in documents] == [False, False, True, False]
+    assert [d.span.unread for d in documents] == [False, False, True, False]
     assigned = assigned_in_file(documents, doctypes)
     assert [a.code for a in assigned] == [CODE, CODE, None, None]
     assert [a.doubt is not None for a in assigned] == [False, False, True, True]
+    stored, _ = file_dossiers(documents, doctypes, None)
+    assert [f.role for f in stored] == [DocumentRole.RECEIPT, *[DocumentRole.COMPONENT] * 3]
     blank = make_page(UNREAD_PAGE[:2], number=3, confidence=30.0)
     documents = analyse_file([*pages[:2], blank, pages[3]], doctypes, ReviewOptions())
     assert [d.span.first for d in documents] == [1, 2, 4]
