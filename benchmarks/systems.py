@@ -24,6 +24,8 @@ from benchmarks.memory import PeakSampler, tree_cpu
 OCRMYPDF_REQUIREMENT = "ocrmypdf>=17,<18"  # also the `benchmark` extra (pyproject.toml)
 OCRMYPDF_VENV = Path("/tmp/sohoa-bench-ocrmypdf")
 SOHOA = Path(sys.executable).with_name("sohoa")
+# The checkout these benchmarks belong to: the `sohoa` its runs start imports its code.
+CHECKOUT = Path(__file__).resolve().parent.parent
 # OCRmyPDF at its best on many small files: one file per core at once, each with one job
 # and one Tesseract thread (a page per core, as the floor). One file after another with
 # --jobs CORES left a core idle on every single-page file. Its Tesseract time limit (180 s)
@@ -164,6 +166,11 @@ def sohoa_env(data_dir: Path, lang: str | None, api_url: str | None,
     env = {key: value for key, value in os.environ.items() if not key.startswith("SOHOA_")
            and key not in {"PREFECT_API_URL", "PREFECT_API_AUTH_STRING"}}
     env["SOHOA_DATA_DIR"] = str(data_dir)
+    # The `sohoa` script beside this Python imports the checkout its venv was installed from
+    # (an editable install maps each package to that folder): run from another worktree,
+    # the benchmark measured that checkout's code, not its own. PYTHONPATH comes first.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT),
+                                                      env.get("PYTHONPATH")]))
     if lang:
         env["SOHOA_OCR__LANGUAGES"] = lang
     if api_url:

@@ -16,6 +16,7 @@ that global and a temporary PNG per call.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import os
@@ -189,8 +190,9 @@ class TesserocrEngine:
 
     Built against the system's libtesseract (scripts/setup.sh) it gives the CLI's word table
     and PDF exactly (measured on the sample scans: same words, boxes and confidences; the PDF
-    the same but for its date). The PDF comes from ``ProcessPages`` on a file: ``ProcessPage``
-    on an in-memory image skips the renderer's document start and end and writes a broken PDF.
+    the same but for its date). The PDF comes from ``ProcessPage`` on the page in memory, with
+    the renderer's document start and end that ``ProcessPages`` on a file makes around it
+    (without them the PDF is broken).
     That call goes through libtesseract's C API (pipeline/ocr/capi.py), not tesserocr's,
     which held the GIL for the whole page; OSD and the digits too, with the image in memory,
     so one kind of API (one model per language and concurrent call) serves them all.
@@ -225,13 +227,17 @@ class TesserocrEngine:
     def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
                   work_dir: Path) -> Recognition:
         """Word table and text-only PDF from one recognition of the page."""
-        source, base = write_page_image(image, work_dir), work_dir / "out"
+        base = work_dir / "out"
         # Through the C API (pipeline/ocr/capi.py): tesserocr's ProcessPages keeps the GIL
         # for the whole recognition, so a second page's reading and all its Python waited.
+        # The page in memory as the Pix its file gave (``write_page_image``), not the file.
         with self._lent(options.languages, options.page_segmentation_mode,
                         options.dpi) as api:
             started = time.monotonic()
-            rows = api.read_to_pdf(source, base, int(options.timeout_seconds * 1000))
+            timeout_ms = int(options.timeout_seconds * 1000)
+            rows = (api.read_image_to_pdf(image, is_black_and_white(image), base, timeout_ms)
+                    if image.ndim == 2 else
+                    api.read_to_pdf(write_page_image(image, work_dir), base, timeout_ms))
             if rows is None:
                 raise self._failed(started, options.timeout_seconds, f"reading page {number}",
                                    number)
@@ -240,6 +246,10 @@ class TesserocrEngine:
             pdf = base.with_suffix(".pdf").read_bytes()
         except FileNotFoundError as exc:
             raise OcrError(f"Tesseract wrote no result for page {number}") from exc
+        if not pdf.rstrip().endswith(b"%%EOF"):
+            # libtesseract's PDF renderer goes on past a write that failed (a full disk, a
+            # size limit) and says nothing: a PDF cut short is the disk's doing.
+            raise OSError(errno.ENOSPC, f"Tesseract's PDF of page {number} was cut short")
         return Recognition(tsv, pdf)
 
     def read_digits(self, strip: np.ndarray, options: OcrOptions, language: str,

@@ -224,6 +224,17 @@ def test_sohoa_env_keeps_callers_settings_out(monkeypatch: pytest.MonkeyPatch,
     assert env["SOHOA_DATA_DIR"] == str(tmp_path)
 
 
+def test_sohoa_runs_import_this_checkouts_code(tmp_path: Path) -> None:
+    """GIVEN the benchmark run from a worktree whose venv was installed from another checkout
+    WHEN it starts `sohoa` THEN the process imports the pipeline of the benchmark's own
+    checkout (an editable install would map it to the other one)."""
+    env = sohoa_env(tmp_path, None, None)
+    found = subprocess.run([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"],
+                           env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+    checkout = Path(__file__).resolve().parents[2]
+    assert Path(found.stdout.strip()).is_relative_to(checkout)
+
+
 def test_ghostscript_needed_before_ocrmypdf_17_only() -> None:
     assert ghostscript_needed("16.10.4")
     assert not ghostscript_needed("17.13.0")

@@ -167,9 +167,10 @@ import numpy as np
 from pathlib import Path
 from schemas.errors import TemporarySpaceError
 from pipeline.ocr import OcrOptions, recognize_page
-# Writes past 4 KiB fail with EFBIG, as on a full disk, instead of killing the process.
+# Writes past 1 KiB fail with EFBIG, as on a full disk, instead of killing the process: the
+# page's text-only PDF (~2.8 kB) cannot be written whole.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
 noise = np.random.default_rng(0).integers(0, 255, (400, 400), dtype=np.uint8)
 try:
     recognize_page(noise, 1, OcrOptions(), Path(sys.argv[1]))

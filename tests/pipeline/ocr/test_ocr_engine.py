@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -343,3 +344,66 @@ def test_a_black_and_white_page_goes_to_tesseract_as_one_bit(tmp_path: Path) -> 
     grey[3, 4] = 128
     (tmp_path / "grey").mkdir()
     assert write_page_image(grey, tmp_path / "grey").suffix == ".pgm"
+
+
+def test_a_page_in_memory_is_the_pix_its_file_gave(tmp_path: Path) -> None:
+    """GIVEN a black-and-white page and a grey one, each of a width no multiple of 32
+    WHEN each is held as a Pix in memory (``_RasterPix``) and its file, as it was written for
+    Tesseract, is read by Leptonica's ``pixRead``
+    THEN the two Pix are equal: depth, size, every pixel and the (absent) resolution"""
+    from pipeline.ocr.capi import _RasterPix, leptonica
+
+    lept = leptonica()
+    lept.pixRead.restype, lept.pixRead.argtypes = ctypes.c_void_p, [ctypes.c_char_p]
+    for name in ("pixGetDepth", "pixGetXRes", "pixGetYRes"):
+        getattr(lept, name).restype = ctypes.c_int
+        getattr(lept, name).argtypes = [ctypes.c_void_p]
+    lept.pixEqual.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]
+    rng = np.random.default_rng(1)
+    black_and_white = np.where(rng.random((41, 75)) < 0.3, 0, 255).astype(np.uint8)
+    # A white first row, as a page's margin: Leptonica's PBM reader takes a first raster
+    # byte that is an ASCII space or line end (0x20: «..#.....») for the header's and fails.
+    black_and_white[0] = 255
+    grey = rng.integers(0, 256, (23, 51), dtype=np.uint8)
+    for page, one_bit, depth in ((black_and_white, True, 1), (grey, False, 8)):
+        folder = tmp_path / str(depth)
+        folder.mkdir()
+        read = ctypes.c_void_p(lept.pixRead(str(write_page_image(page, folder)).encode()))
+        try:
+            with _RasterPix(page, one_bit) as held:
+                same = ctypes.c_int(0)
+                assert lept.pixEqual(held, read, ctypes.byref(same)) == 0 and same.value == 1
+                assert lept.pixGetDepth(held) == lept.pixGetDepth(read) == depth
+                assert (lept.pixGetXRes(held), lept.pixGetYRes(held)) == (
+                    lept.pixGetXRes(read), lept.pixGetYRes(read))
+        finally:
+            lept.pixDestroy(ctypes.byref(read))
+
+
+def pdf_without_date(path: Path) -> bytes:
+    """A PDF's bytes, its creation date (the one part that differs run to run) blanked."""
+    return re.sub(rb"/CreationDate \(D:[^)]*\)", b"", path.read_bytes())
+
+
+@pytest.mark.parametrize("binarised", [True, False])
+def test_a_page_read_in_memory_reads_as_its_file(tmp_path: Path, text_page: np.ndarray,
+                                                 binarised: bool) -> None:
+    """GIVEN a page, binarised (1-bit) or grey (8-bit)
+    WHEN one API reads it from its file (``ProcessPages``) and from memory
+    (``read_image_to_pdf``: ``ProcessPage`` between the renderer's document start and end)
+    THEN the same word rows (texts, boxes, confidences) and the same text-only PDF page, but
+    for its creation date"""
+    from pipeline.image.clean import binarize
+    from pipeline.ocr.capi import NativeApi
+    from pipeline.ocr.engine import is_black_and_white
+
+    page = binarize(np.array(text_page)) if binarised else np.array(text_page)
+    assert is_black_and_white(page) is binarised
+    api = NativeApi(CliEngine().tessdata_dir(), "vie")
+    api.set(3, {"user_defined_dpi": "200", "tessedit_create_pdf": "1", "textonly_pdf": "1",
+                "tessedit_char_whitelist": ""})
+    from_file = api.read_to_pdf(write_page_image(page, tmp_path), tmp_path / "file", 0)
+    in_memory = api.read_image_to_pdf(page, binarised, tmp_path / "memory", 0)
+    assert from_file and "\tCỘNG\n" in from_file
+    assert in_memory == from_file
+    assert pdf_without_date(tmp_path / "memory.pdf") == pdf_without_date(tmp_path / "file.pdf")
