@@ -115,10 +115,16 @@ def is_date_part(text: str, before: str, after: str) -> bool:
     digits or look-alikes, at least one a digit, between the words that frame such a part
     (``before`` and ``after``, folded by the caller: lower case without accents)."""
     core = text.rstrip(_TRAILING)
+    framed_before = bool(_BEFORE_PART.fullmatch(before))
+    framed_after = bool(_AFTER_PART.fullmatch(after))
     # A count's two figures may both be look-alikes («oi (bộ)»): its unit says it is a number.
+    # So may a part framed on both sides («giờ os phút», «tháng Io năm»: EB Garamond's
+    # old-style 05 and 10 on a mild tuning garamond_fill receipt at seed 131, whose time of
+    # receipt was not found): the words either side say it is one.
     return (bool(_SHORT_PART.fullmatch(text))
-            and (any(c.isdigit() for c in core) or bool(_COUNT_UNIT.fullmatch(after)))
-            and (bool(_BEFORE_PART.fullmatch(before)) or bool(_AFTER_PART.fullmatch(after))))
+            and (any(c.isdigit() for c in core) or bool(_COUNT_UNIT.fullmatch(after))
+                 or (framed_before and framed_after))
+            and (framed_before or framed_after))
 
 
 def agreed_part(first: str, second: str) -> str | None:
@@ -265,14 +271,13 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
            second: list[str], bands: list[Band], options: OcrOptions,
            engine: OcrEngine | None) -> dict[tuple[int, int], OcrWord]:
     """Words of digits the first two readings read otherwise, decided by a third reading
-    of their crops enlarged (``VOTE_SCALE``, digits only, one engine call): when it reads
-    exactly what the digits-only reading read, and that has as many digits as the first
-    reading, the word is spelt with those digits (separators as first read) at
-    ``VOTED_CONFIDENCE``; otherwise it stays at confidence 0."""
+    of their crops enlarged (``VOTE_SCALE``, digits only, one engine call): two readings of
+    three that agree decide (``_third_says``); otherwise the word stays at confidence 0."""
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
-                and _votes(page.lines[band.line].words[band.word], text)]
+                and (_votes(page.lines[band.line].words[band.word], text)
+                     or _confirmable(page.lines[band.line].words[band.word].text))]
     if not doubtful:
         return {}
     strip, third_bands = stacked([
@@ -287,13 +292,38 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
         return {}
     voted = {}
     for (band, digits), again in zip(doubtful, third, strict=True):
-        if digits_of(again) != digits_of(digits):
-            continue
         word = page.lines[band.line].words[band.word]
-        voted[(band.line, band.word)] = word.model_copy(update={
-            "text": with_digits(word.text, digits_of(digits)),
-            "confidence": VOTED_CONFIDENCE})
+        decided = _third_says(word, digits, again)
+        if decided is not None:
+            voted[(band.line, band.word)] = decided
     return voted
+
+
+def _confirmable(first: str) -> bool:
+    """Whether a word's first reading is digits alone (separators and trailing marks
+    aside), which a third reading can confirm digit for digit."""
+    core = first.rstrip(_TRAILING)
+    return any(c.isdigit() for c in core) and not core.strip(WHITELIST)
+
+
+def _third_says(word: OcrWord, digits: str, again: str) -> OcrWord | None:
+    """The word as two readings of three agree on it; None when no two do (or only the two
+    digit readings do where ``_votes`` lets them not decide).
+
+    The third reading agreeing with the first, digits-only reading apart, gives the word as
+    first read at ``VOTED_CONFIDENCE``: the two readings of the digits-only model disagree
+    there, and the page's model read it so too. Seen on tuning seed 131 (mild): Roboto
+    Condensed's «01» and «11» read «07» and «17» with digits only at 1x (cond_below,
+    cond_fill: the signing and issuing dates left out), a 12-digit ID read «86038836» with
+    its first four digits lost (contrast_boxed). A short part read surely whose third
+    reading agrees with the second still stays at 0 (``_votes``: seed 23's «01»)."""
+    third = digits_of(again)
+    if third and third == digits_of(digits) and _votes(word, digits):
+        return word.model_copy(update={"text": with_digits(word.text, third),
+                                       "confidence": VOTED_CONFIDENCE})
+    if third and third == digits_of(word.text) and _confirmable(word.text):
+        return word.model_copy(update={"confidence": VOTED_CONFIDENCE})
+    return None
 
 
 # A date's short part the first reading read less surely than this is put to the third
