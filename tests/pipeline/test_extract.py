@@ -1469,3 +1469,20 @@ def test_a_footnote_marker_split_over_two_words_is_no_part_of_the_value(receipt)
         assert fields["applicant_address"] == ("tổ 14, phường Dịch Vọng, quận Cầu Giấy, "
                                                "thành phố Hà Nội"), label
 
+
+
+def test_a_dates_confidence_is_its_digits_not_the_words_around_them(receipt):
+    """
+    GIVEN a time of receipt whose «giờ» was read at 20 (a mild tuning book_boxed receipt at
+          seed 131 read it «øiờ» at 21, the digits at 71–97)
+    WHEN extracted
+    THEN its confidence is its digits' (the words between them are matched by shape), so
+         the right value does not send the record to review; a digit read at 20 still does
+    """
+    line = "4. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 28 tháng 11 năm 2024"
+    lines = replaced(RECEIPT_FORM, "4. Thời gian nhận", line.replace("giờ", "gìờ"))
+    field = extract_fields([make_page(lines, confidences={"gìờ": 20.0})], receipt)["received_at"]
+    assert (field.value, field.confidence) == ("2024-11-28T08:30", pytest.approx(0.95))
+    lines = replaced(RECEIPT_FORM, "4. Thời gian nhận", line)
+    field = extract_fields([make_page(lines, confidences={"30": 20.0})], receipt)["received_at"]
+    assert field.confidence < 0.6
