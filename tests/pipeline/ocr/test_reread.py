@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.doctypes import load_doctypes
 from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.reread import (
+    AGREED_CONFIDENCE,
     LETTER_BELOW,
     VOTED_CONFIDENCE,
     agreed_digits,
@@ -343,6 +344,25 @@ def test_a_third_reading_that_agrees_with_the_first_keeps_the_first(numbers_page
     engine = ScriptedDigits(["12345678"], ["0912345678"])
     word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
     assert (word.text, word.confidence, engine.calls) == ("0912345678", VOTED_CONFIDENCE, 2)
+
+
+def test_digits_read_unsurely_that_the_digit_reading_confirms_are_read_surely(date_page):
+    """
+    GIVEN «ngày 04 tháng 07 năm 2024» whose year and day were first read at 30 and 40 (EB
+          Garamond's year at 30, a mild tuning receipt at seed 131), its month at 97
+    WHEN the digits-only reading reads every part the same
+    THEN the unsure words take the agreed confidence (two models agree on every digit); the
+         sure one keeps its own
+    """
+    image, boxes = date_page
+    sure = {"04": 40.0, "2024": 30.0}
+    line = OcrLine(words=[OcrWord(text=t, confidence=sure.get(t, 97.0), bbox=b)
+                          for t, b in zip(DATE_WORDS, boxes, strict=True)])
+    page = PageOcr(number=1, width=1400, height=300, lines=[line], text="", mean_confidence=90)
+    engine = ScriptedDigits(["04", "07", "2024"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert [w.confidence for w in words] == [97, AGREED_CONFIDENCE, 97, 97, 97,
+                                             AGREED_CONFIDENCE]
 
 
 def test_words_read_the_same_twice_take_no_third_reading(numbers_page):
