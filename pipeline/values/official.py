@@ -50,9 +50,11 @@ _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân d
 # Words OCR reads for «Về việc» / «V/v» before a subject; «Về» read «Và» (81) in EB Garamond
 # at hard gave the subject «Và việc bổ sung, …» (a tuning notice at seed 103): no subject
 # begins with «và việc». A speck between the words may be read as a mark («Vê`việc», a hard
-# label_above notice at seed 109, refused as no subject).
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+viec)\b\s*[.:]?\s*",
-                             re.IGNORECASE)
+# label_above notice at seed 109, refused as no subject). «việc» read «việt» (its «c» a «t»)
+# gave «Vê việt bổ sung, hoàn thiện hồ sơ» (Roboto Condensed at hard, a tuning notice at seed
+# 139): no subject begins «Về Việt».
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+vie[ct])\b\s*[.:]?\s*", re.IGNORECASE)
 
 
 def normalize_document_number(text: str) -> str | None:

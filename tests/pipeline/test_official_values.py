@@ -77,6 +77,7 @@ def test_subjects_and_recipients():
     assert normalize_subject("Và việc bổ sung, hoàn thiện hồ sơ") == "Bổ sung, hoàn thiện hồ sơ"
     # a speck between the words read «`» (a hard tuning notice at seed 109)
     assert normalize_subject("Vê`việc bổ sung, hoàn thiện hồ sơ") == "Bổ sung, hoàn thiện hồ sơ"
+    assert normalize_subject("Vê việt bổ sung, hoàn thiện hồ sơ") == "Bổ sung, hoàn thiện hồ sơ"
     assert (normalize_recipients("- Sở Tư pháp; - Công an tỉnh.")
             == "Sở Tư pháp; Công an tỉnh")
     assert normalize_recipients(" ; ") is None
