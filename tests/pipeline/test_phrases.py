@@ -120,3 +120,14 @@ def test_marks_and_capitals_misread_inside_a_phrase(read, mended):
 ])
 def test_a_long_phrase_read_with_one_letter_more_is_the_phrase(read, mended):
     assert mend_text(read, ["Trung tâm y tế", "Trạm y tế"]) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # a hard ruled_table receipt at tuning seed 137: «UBND» read with a horn on its «U»
+    ("Bộ phận Một cửa ƯBND phường Hưng Bình", "Bộ phận Một cửa UBND phường Hưng Bình"),
+    ("Văn phòng HDND và UBND huyện", "Văn phòng HĐND và UBND huyện"),
+    ("thôn Ubnd", "thôn Ubnd"),  # not in capitals: no abbreviation
+    ("ỦBND xã Uy Nỗ", "UBND xã Uy Nỗ"),
+])
+def test_an_abbreviation_read_with_a_mark_is_the_abbreviation(read, mended):
+    assert mend_text(read, []) == mended
