@@ -129,6 +129,8 @@ def test_normalize_phone(text, expected):
     ("nam.le @ gmail . com", "nam.le@gmail.com"),
     ("cuong.dang(2hatinh.gov.vn", "cuong.dang@hatinh.gov.vn"),  # «@» read as «(2»
     ("khanhlh544(@yahoo.com", "khanhlh544@yahoo.com"),  # a bracket glued to «@»
+    # «@» read «®@» (TeX Gyre Heros Cn, a mild tuning receipt at seed 131)
+    ("viet.bui®@ gmail.com", "viet.bui@gmail.com"), ("an@©gmail.com", "an@gmail.com"),
     ("thỉnh.vo@hatinh.gov.vn", "thinh.vo@hatinh.gov.vn"),  # a tone mark OCR added
     # «@» read as an unclosed bracket (a classic tuning receipt at seed 101) or «©»
     ("trang.bui(hatinh.gov.vn", "trang.bui@hatinh.gov.vn"), ("an©gmail.com", "an@gmail.com"),
