@@ -75,7 +75,8 @@ def test_a_digit_two_readings_of_three_read_otherwise_is_spelt_as_they_read(numb
 
 @pytest.mark.parametrize(("text", "number"), [
     ("0912345678", True), ("28/11/2024,", True), ("0850.406.169", True), ("1984", True),
-    ("1.", False), ("12", False), ("0854/TNHS", False), ("Nguyễn", False)])
+    ("1.", False), ("12", False), ("0854/TNHS", False), ("Nguyễn", False),
+    ("1981...", True), ("12...", False)])  # a leader's dots after a number
 def test_number_words_are_those_with_four_digits_or_more(text, number):
     assert is_number_word(text) is number
 
