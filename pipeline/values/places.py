@@ -360,6 +360,27 @@ def _place_word_case(read: str, known: str) -> str:
     return spelt
 
 
+_SMALL_WORD = re.compile(r"(?<![\w-])([^\W\d_A-ZĐ]+)(\s+)(?=[A-ZĐ\w])")
+
+
+def mend_province_word(value: str) -> str:
+    """A word in small letters spelling «tỉnh» but for its marks, before a province's name,
+    is «tỉnh»: «Trung tâm Phục vụ hành chính công tĩnh Thanh Hóa» (TeX Gyre Pagella at mild,
+    a tuning receipt at seed 149) was given so. A capitalised «Tĩnh» is a name's («Hà
+    Tĩnh»)."""
+    provinces = sorted(load_gazetteer().provinces, key=len, reverse=True)
+
+    def spell(found: re.Match[str]) -> str:
+        word = found.group(1)
+        if fold(word) != "tinh" or word == "tỉnh":
+            return found.group(0)
+        after = value[found.end():]
+        named = any(after.startswith(name) and not after[len(name):len(name) + 1].isalpha()
+                    for name in provinces)
+        return f"tỉnh{found.group(2)}" if named else found.group(0)
+    return _SMALL_WORD.sub(spell, value)
+
+
 def mend_place_words(value: str) -> str:
     """Each part's first word spelt as the place word («thôn», «tổ», «số» …) it equals but
     for its diacritics, in the case it was printed in (see ``_place_word_case``)."""

@@ -131,3 +131,16 @@ def test_a_long_phrase_read_with_one_letter_more_is_the_phrase(read, mended):
 ])
 def test_an_abbreviation_read_with_a_mark_is_the_abbreviation(read, mended):
     assert mend_text(read, []) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # TeX Gyre Pagella at mild, a tuning receipt at seed 149: «tỉnh» read «tĩnh»
+    ("Trung tâm Phục vụ hành chính công tĩnh Thanh Hóa",
+     "Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa"),
+    ("xã Thạch Hạ, tính Hà Tĩnh", "xã Thạch Hạ, tỉnh Hà Tĩnh"),
+    ("thành phố Hà Tĩnh", "thành phố Hà Tĩnh"),  # a name's «Tĩnh»
+    ("yên tĩnh Thạch Hạ", "yên tĩnh Thạch Hạ"),  # no province so named
+    ("tinh thần Thanh Hóa", "tinh thần Thanh Hóa"),
+])
+def test_tinh_before_a_provinces_name_is_the_place_word(read, mended):
+    assert mend_text(read, []) == mended
