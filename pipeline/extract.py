@@ -51,7 +51,7 @@ from pipeline.text import (
 )
 from pipeline.values import Copy
 from pipeline.values.addresses import ends_in_unit_word
-from pipeline.values.places import find_units
+from pipeline.values.places import find_units, name_goes_on
 from pipeline.values.syllables import place_tone
 from schemas.ocr import OcrWord, PageOcr
 
@@ -643,8 +643,11 @@ def _higher_unit_below(ctx: PageContext, index: int, tokens: list[Token],
     without its city and province)."""
     if not fdef.places or index >= len(ctx.rows):
         return False
-    named = find_units(" ".join(t.text for t in tokens))
+    value = " ".join(t.text for t in tokens)
+    named = find_units(value)
     below = find_units(ctx.rows[index].text)
+    if named and name_goes_on(value, ctx.rows[index].text):
+        return True  # «…, tỉnh Hà» / «Tĩnh»: the unit's name wraps (places.name_goes_on)
     return (bool(named) and bool(below) and below[0].head == 0
             and _UNIT_RANK[below[0].level] > _UNIT_RANK[named[-1].level])
 

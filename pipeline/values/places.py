@@ -105,6 +105,23 @@ def _spell(read: str, names: tuple[str, ...] | frozenset[str]) -> str | None:
     return same[0][1]
 
 
+def name_goes_on(value: str, following: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Whether an address's last unit above a commune is named in part, its name going on
+    with ``following`` (the first word of the line below): «…, tỉnh Hà» / «Tĩnh», «thành
+    phố Cần» / «Thơ» (TeX Gyre Bonum in bordered cells, whose line breaks inside a cell:
+    tuning seeds 131 and 149, refused as «no known unit»). Only when the name read is no
+    unit of its level and the name with the word after it is one."""
+    units = find_units(value)
+    if not units or units[-1].level == "commune" or value[units[-1].end:].strip():
+        return False
+    gazetteer = gazetteer or load_gazetteer()
+    names = frozenset(_candidates(units[-1], gazetteer, None))
+    read = value[units[-1].start:units[-1].end].strip()
+    word = strip_edges(following.split()[0]) if following.split() else ""
+    return (bool(read) and bool(word) and _spell(read, names) is None
+            and _spell(f"{read} {word}", names) is not None)
+
+
 def _squeezed(text: str) -> str:
     return re.sub(r"[\s\-–]+", "", text)
 

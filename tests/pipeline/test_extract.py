@@ -1486,3 +1486,22 @@ def test_a_dates_confidence_is_its_digits_not_the_words_around_them(receipt):
     lines = replaced(RECEIPT_FORM, "4. Thời gian nhận", line)
     field = extract_fields([make_page(lines, confidences={"30": 20.0})], receipt)["received_at"]
     assert field.confidence < 0.6
+
+
+def test_an_address_whose_provinces_name_wraps_in_its_cell_is_read_on(receipt):
+    """
+    GIVEN an address whose province's name breaks after its first word inside a bordered
+          cell («…, tỉnh Hà» / «Tĩnh»: TeX Gyre Bonum, tuning seeds 131 and 149), the line
+          below in another OCR paragraph
+    WHEN extracted
+    THEN the name is read on to the line below (the address given whole, not refused as
+         naming no known unit); a line below that does not complete a name is not read on
+    """
+    lines = replaced(RECEIPT_FORM, "Địa chỉ", ["Địa chỉ: thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà",
+                                               "\tTĩnh"])
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["applicant_address"].value == "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"
+    lines = replaced(RECEIPT_FORM, "Địa chỉ", ["Địa chỉ: thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh",
+                                               "\tTĩnh"])
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["applicant_address"].value == "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"
