@@ -69,6 +69,11 @@ _BEFORE_PART = re.compile(r"(?:ng[a-z]{1,3}|th[a-z]{2,4}|gio|h)[,:]?")
 # A count of sets is such a part too («01 (bộ)»: a receipt's «01» read «61», or «oi» in
 # old-style figures, tuning typewriter and garamond_fill).
 _AFTER_PART = re.compile(r"(?:gio|phut|h|thang|nam|\(bo\)|bo)[,.]?")
+# So is a count of days read with a look-alike letter («O1 ngày»: the processing days of a
+# clean book_boxed receipt at tuning seed 149, not found); one of digits alone is not read
+# again: a lone «5» read again comes out as nothing or «9» (a mild cn_grid receipt at seed
+# 131, its right count then refused).
+_DAYS = re.compile(r"ngay[,.]?")
 _COUNT_UNIT = re.compile(r"\(?bo\)?[,.]?")
 
 
@@ -120,7 +125,8 @@ def is_date_part(text: str, before: str, after: str) -> bool:
     (``before`` and ``after``, folded by the caller: lower case without accents)."""
     core = text.rstrip(_TRAILING)
     framed_before = bool(_BEFORE_PART.fullmatch(before))
-    framed_after = bool(_AFTER_PART.fullmatch(after))
+    framed_after = bool(_AFTER_PART.fullmatch(after)) or (
+        bool(_DAYS.fullmatch(after)) and not core.isdigit())
     # A count's two figures may both be look-alikes («oi (bộ)»): its unit says it is a number.
     # So may a part framed on both sides («giờ os phút», «tháng Io năm»: EB Garamond's
     # old-style 05 and 10 on a mild tuning garamond_fill receipt at seed 131, whose time of

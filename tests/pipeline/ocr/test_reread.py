@@ -275,7 +275,9 @@ def test_a_day_read_t_where_the_page_prints_a_zero_is_unsure(date_page):
     ("oi", "so:", "", False),
     # look-alikes alone, framed on both sides (EB Garamond's old-style «05» and «10»)
     ("os", "gio", "phut,", True), ("Io", "thang", "nam", True), ("os", "gio", "", False),
-    ("Io", "", "nam", False)])
+    ("Io", "", "nam", False),
+    # a count of days with a look-alike (TeX Gyre Bonum, tuning seed 149); digits alone not
+    ("O1", "la", "ngay", True), ("5", "la", "ngay", False), ("05", "_", "ngay", False)])
 def test_date_parts_are_short_numbers_framed_by_date_words(text, before, after, part):
     assert is_date_part(text, before, after) is part
 
