@@ -1353,6 +1353,22 @@ def test_an_address_whose_digits_a_second_reading_read_otherwise_is_left_out(rec
     assert extract_fields([page], receipt)["email"].value == "khoiho89@yahoo.com"
 
 
+def test_an_address_whose_second_reading_differs_only_in_a_misread_at_sign_is_given(receipt):
+    """
+    GIVEN an e-mail read «viet.bui®@ gmail.com» (the «@» read with a «®» before it: TeX Gyre
+          Heros Cn at mild, a tuning receipt at seed 131), its first word read again
+          «viet.bui@»
+    WHEN extracted
+    THEN the two readings are one address: it is given
+    """
+    page = make_page(["Email: viet.bui®@ gmail.com"])
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"reread": "viet.bui@"}) if "@" in w.text else w
+        for w in line.words]}) for line in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})], receipt)
+    assert extraction["email"].value == "viet.bui@gmail.com"
+
+
 @pytest.mark.parametrize(("printed", "given"), [
     ("nan.le@gmail.com", "nam.le@gmail.com"),  # «Lê Văn Nam»: a letter of his name misread
     ("nam.lc@gmail.com", "nam.lc@gmail.com"),  # one letter from «namle» and «namlv»: as read
