@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.text import clean_text, fold, match_key, nfc, squeeze
 from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext, ValueKind
 from pipeline.values.normalize import Value, normalize_date
-from pipeline.values.places import commune_marks_misread
+from pipeline.values.places import commune_marks_misread, spell_body_communes
 
 # Marks a word pipeline/regions.py found written by hand into a printed blank
 # (pipeline/handwriting.py): its reading is not trusted, whatever Tesseract's confidence.
@@ -227,7 +227,8 @@ class BodyName(Text):
         return recase_name(cleaned, context.phrases)
 
     def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
-        return recase_name(str(super().mend(value, context)), context.phrases)
+        return spell_body_communes(recase_name(str(super().mend(value, context)),
+                                               context.phrases))
 
     def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
         """A commune the body is of that no listed commune is but one of its letters is

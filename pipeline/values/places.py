@@ -243,6 +243,25 @@ def commune_marks_misread(value: str) -> str | None:
     return None
 
 
+def spell_body_communes(value: str) -> str:
+    """A body's name with each commune it is of that no listed commune is spelt as the one
+    listed commune of the country with its letters, within ``MAX_MARK_EDITS`` marks
+    (``spell_commune`` without a district, as an address naming none is spelt): «Ủy ban
+    nhân dân xã Hai Minh» is «… xã Hải Minh» (TeX Gyre Pagella at mild, a notice attached
+    at tuning seed 131, refused with its place). Letters several communes share («Cam
+    Bình», «Cẩm Bình») are left to ``commune_marks_misread``."""
+    gazetteer = load_gazetteer()
+    for unit in reversed(find_units(value)):
+        name = strip_edges(value[unit.start:unit.end])
+        if unit.level != "commune" or not name or is_listed_commune(name):
+            continue
+        known = spell_commune(name, gazetteer, None, None)
+        if known is not None and len(known.split()) == len(name.split()):
+            start = value.index(name, unit.start)
+            value = value[:start] + respell(name, known) + value[start + len(name):]
+    return value
+
+
 def place_name_misread(name: str) -> str | None:
     """Why the place of a date line («Uy Nỗ, ngày …») looks misread when no body's name
     spells it: the gazetteer names no unit so (no province, district or commune), but lists
