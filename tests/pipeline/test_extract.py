@@ -182,6 +182,21 @@ def test_a_label_whose_words_ocr_ran_together_still_matches(birth):
     assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
 
 
+@pytest.mark.parametrize(("read", "name"), [
+    ("Tiếp nhận hồsơcủa Trần Xuân Lực |", "Trần Xuân Lực"),
+    ("Tiếp nhận hồsơcủa - Võ Hữu Hiếu", "Võ Hữu Hiếu"),  # not «Hữu Hiếu», «Võ» in the label
+])
+def test_a_long_label_with_several_spaces_lost_still_matches(receipt, read, name):
+    """
+    GIVEN «Tiếp nhận hồ sơ của» read with three of its words run together («hồsơcủa»: TeX
+          Gyre Heros Cn and a squeezed Liberation Sans at hard, tuning seed 139)
+    WHEN extracted
+    THEN the label is found, and the applicant after it whole
+    """
+    fields = extract_fields([make_page(replaced(RECEIPT_FORM, "Tiếp nhận", read))], receipt)
+    assert fields["applicant_name"].value == name
+
+
 def test_a_value_that_resembles_a_short_label_is_not_a_label(birth):
     """«Nam Định» is one letter away from «Năm sinh»: it must stay part of the value."""
     lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định")
