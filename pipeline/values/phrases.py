@@ -186,9 +186,14 @@ def mend_long_phrases(value: str, phrases: list[str]) -> str:
                     and (len(target) >= LONG_PHRASE_CHARS
                          or _lone_letter_misread(window, wrong[0]))):
                 printed = value[start:after]
-                value = value[:start] + "".join(
-                    p.upper() if o.isupper() else p.lower()
-                    for o, p in zip(printed, phrase, strict=True)) + value[after:]
+                mended = "".join(p.upper() if o.isupper() else p.lower()
+                                 for o, p in zip(printed, phrase, strict=True))
+                if any(c.islower() for c in printed):
+                    # Not printed in capitals: a capital inside a word is a misread, as in
+                    # ``mend_phrases`` («UV bạn nhân dân» gave «ỦY ban nhân dân», TeX Gyre
+                    # Pagella at mild, a tuning form at seed 151).
+                    mended = _inner_case(mended, phrase)
+                value = value[:start] + mended + value[after:]
         value = _mend_extra_letter(value, phrase, target)
     return value
 

@@ -144,3 +144,12 @@ def test_an_abbreviation_read_with_a_mark_is_the_abbreviation(read, mended):
 ])
 def test_tinh_before_a_provinces_name_is_the_place_word(read, mended):
     assert mend_text(read, []) == mended
+
+
+def test_a_long_phrase_mended_from_a_misread_capital_takes_the_phrases_small_letters():
+    """«Ủy» read «UV» (TeX Gyre Pagella at mild, a tuning form at seed 151): the phrase is
+    mended by its letter, and the «Y» read as a capital inside the word is small, as the
+    phrase writes it."""
+    assert mend_text("UV bạn nhân dân phường Bến Nghé", ["Ủy ban nhân dân"]) == \
+        "Ủy ban nhân dân phường Bến Nghé"
+    assert mend_text("UV BAN NHÂN DÂN", ["Ủy ban nhân dân"]) == "ỦY BAN NHÂN DÂN"
