@@ -400,10 +400,15 @@ def _confirmed(word: OcrWord) -> OcrWord:
 
 def lost_zero(core: str, digits: str) -> bool:
     """Whether the digit reading of a two-digit part is the first reading without its
-    leading zero («05» read «5»): the same number, whichever reading is right about the
-    zero. Both digit readings of a mild contrast_fill receipt's minutes «05» and count «02»
-    read «5» and «2» (tuning, seed 53), which left its times and count out."""
-    return len(core) == 2 and core[0] == "0" and digits.rstrip(_TRAILING) == core[1:]
+    leading zero («05» read «5»), or with one («4» read «04»): the same number, whichever
+    reading is right about the zero. Both digit readings of a mild contrast_fill
+    receipt's minutes «05» and count «02» read «5» and «2» (tuning, seed 53), which left
+    its times and count out."""
+    second = digits.rstrip(_TRAILING)
+    # And the other way round: a month «04» first read «4», «04» with digits only (TeX Gyre
+    # Pagella at mild, a tuning form at seed 151: its right signing date refused).
+    return (len(core) == 2 and core[0] == "0" and second == core[1:]) or (
+        len(core) == 1 and core.isdigit() and second == "0" + core)
 
 
 def checked_part(word: OcrWord, digits: str) -> OcrWord:

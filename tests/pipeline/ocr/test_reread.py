@@ -230,9 +230,17 @@ def test_a_short_part_whose_digit_reading_lost_its_leading_zero_keeps_its_confid
     words = reread_digits(image, page, OcrOptions(), ScriptedDigits(["4", "7", "2024"])
                           ).lines[0].words
     assert [(w.text, w.confidence) for w in words] == [(t, 95) for t in DATE_WORDS]
-    for first, second in (("04", "0"), ("40", "4"), ("04", "14")):
+    for first, second in (("04", "0"), ("40", "4"), ("04", "14"), ("4", "14"), ("4", "40")):
         words = read_date_scripted(date_page, first, second)
         assert words[1].confidence == 0.0
+
+
+def test_a_short_part_first_read_without_its_leading_zero_keeps_its_confidence(date_page):
+    """GIVEN a month first read «4», «04» with digits only (TeX Gyre Pagella at mild, a
+    tuning form at seed 151) THEN the readings are the same number: the part keeps its
+    confidence."""
+    words = read_date_scripted(date_page, "4", "04")
+    assert (words[1].text, words[1].confidence) == ("4", 95)
 
 
 def read_date_scripted(date_page, day: str, digits: str) -> list[OcrWord]:
