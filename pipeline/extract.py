@@ -51,7 +51,7 @@ from pipeline.text import (
 )
 from pipeline.values import Copy
 from pipeline.values.addresses import ends_in_unit_word
-from pipeline.values.places import find_units
+from pipeline.values.places import find_units, name_goes_on
 from pipeline.values.syllables import place_tone
 from schemas.ocr import OcrWord, PageOcr
 
@@ -283,10 +283,15 @@ def _best_window(keys: list[str], position: int, phrase: Phrase) -> tuple[float,
     best_score, best_width = 0.0, 0
     words, key = phrase.words, phrase.key
     room = len(keys) - position
-    for width in (words - 1, words, words + 1):
+    for width in (*_glued_widths(words), words - 1, words, words + 1):
         if width < 1 or width > room:
             continue
         window = " ".join(keys[position:position + width])
+        if width < words - 1:
+            # Only as a label with spaces lost: its letters joined are the label's.
+            joined = window.replace(" ", "")
+            if abs(len(joined) - len(phrase.joined)) > 1:
+                continue
         score = fuzz.ratio(window, key, score_cutoff=best_score)
         if width < words:
             joined = window.replace(" ", "")
@@ -295,6 +300,19 @@ def _best_window(keys: list[str], position: int, phrase: Phrase) -> tuple[float,
         if score >= best_score:
             best_score, best_width = score, width
     return best_score, best_width
+
+
+# A long label may lose more than one space: «Tiếp nhận hồsơcủa Trần Xuân Lực» (TeX Gyre
+# Heros Cn and Liberation Sans squeezed at hard, tuning seed 139: the applicant not found, or
+# «Hữu Hiếu» read without his family name, «Võ» taken into the label). Windows of up to
+# this many words fewer than the label are compared without spaces too.
+GLUED_WORDS = 3
+
+
+def _glued_widths(words: int) -> range:
+    """Window widths below ``words - 1`` a label of ``words`` words is compared with, as
+    read with spaces lost (``GLUED_WORDS``); none for labels of three words or fewer."""
+    return range(max(1, words - GLUED_WORDS), words - 1)
 
 
 def _min_score(phrase: Phrase, matching: MatchingSettings) -> float:
@@ -643,8 +661,11 @@ def _higher_unit_below(ctx: PageContext, index: int, tokens: list[Token],
     without its city and province)."""
     if not fdef.places or index >= len(ctx.rows):
         return False
-    named = find_units(" ".join(t.text for t in tokens))
+    value = " ".join(t.text for t in tokens)
+    named = find_units(value)
     below = find_units(ctx.rows[index].text)
+    if named and name_goes_on(value, ctx.rows[index].text):
+        return True  # «…, tỉnh Hà» / «Tĩnh»: the unit's name wraps (places.name_goes_on)
     return (bool(named) and bool(below) and below[0].head == 0
             and _UNIT_RANK[below[0].level] > _UNIT_RANK[named[-1].level])
 

@@ -69,6 +69,11 @@ _BEFORE_PART = re.compile(r"(?:ng[a-z]{1,3}|th[a-z]{2,4}|gio|h)[,:]?")
 # A count of sets is such a part too («01 (bộ)»: a receipt's «01» read «61», or «oi» in
 # old-style figures, tuning typewriter and garamond_fill).
 _AFTER_PART = re.compile(r"(?:gio|phut|h|thang|nam|\(bo\)|bo)[,.]?")
+# So is a count of days read with a look-alike letter («O1 ngày»: the processing days of a
+# clean book_boxed receipt at tuning seed 149, not found); one of digits alone is not read
+# again: a lone «5» read again comes out as nothing or «9» (a mild cn_grid receipt at seed
+# 131, its right count then refused).
+_DAYS = re.compile(r"ngay[,.]?")
 _COUNT_UNIT = re.compile(r"\(?bo\)?[,.]?")
 
 
@@ -83,8 +88,12 @@ class Band:
 
 
 def is_number_word(text: str) -> bool:
-    """Whether a word is a number worth reading again (see ``MIN_DIGITS``)."""
-    return bool(_NUMBER_WORD.fullmatch(text)) and sum(c.isdigit() for c in text) >= MIN_DIGITS
+    """Whether a word is a number worth reading again (see ``MIN_DIGITS``), the dots of a
+    leader after it aside: «1981...» (a mother's year of birth printed «1984» before the
+    form's dots, TeX Gyre Pagella at hard, tuning seed 149) was not read again, and given
+    wrong."""
+    core = text.rstrip(_TRAILING)
+    return bool(_NUMBER_WORD.fullmatch(core)) and sum(c.isdigit() for c in core) >= MIN_DIGITS
 
 
 def is_lookalike_word(text: str) -> bool:
@@ -115,10 +124,17 @@ def is_date_part(text: str, before: str, after: str) -> bool:
     digits or look-alikes, at least one a digit, between the words that frame such a part
     (``before`` and ``after``, folded by the caller: lower case without accents)."""
     core = text.rstrip(_TRAILING)
+    framed_before = bool(_BEFORE_PART.fullmatch(before))
+    framed_after = bool(_AFTER_PART.fullmatch(after)) or (
+        bool(_DAYS.fullmatch(after)) and not core.isdigit())
     # A count's two figures may both be look-alikes («oi (bộ)»): its unit says it is a number.
+    # So may a part framed on both sides («giờ os phút», «tháng Io năm»: EB Garamond's
+    # old-style 05 and 10 on a mild tuning garamond_fill receipt at seed 131, whose time of
+    # receipt was not found): the words either side say it is one.
     return (bool(_SHORT_PART.fullmatch(text))
-            and (any(c.isdigit() for c in core) or bool(_COUNT_UNIT.fullmatch(after)))
-            and (bool(_BEFORE_PART.fullmatch(before)) or bool(_AFTER_PART.fullmatch(after))))
+            and (any(c.isdigit() for c in core) or bool(_COUNT_UNIT.fullmatch(after))
+                 or (framed_before and framed_after))
+            and (framed_before or framed_after))
 
 
 def agreed_part(first: str, second: str) -> str | None:
@@ -265,14 +281,13 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
            second: list[str], bands: list[Band], options: OcrOptions,
            engine: OcrEngine | None) -> dict[tuple[int, int], OcrWord]:
     """Words of digits the first two readings read otherwise, decided by a third reading
-    of their crops enlarged (``VOTE_SCALE``, digits only, one engine call): when it reads
-    exactly what the digits-only reading read, and that has as many digits as the first
-    reading, the word is spelt with those digits (separators as first read) at
-    ``VOTED_CONFIDENCE``; otherwise it stays at confidence 0."""
+    of their crops enlarged (``VOTE_SCALE``, digits only, one engine call): two readings of
+    three that agree decide (``_third_says``); otherwise the word stays at confidence 0."""
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
-                and _votes(page.lines[band.line].words[band.word], text)]
+                and (_votes(page.lines[band.line].words[band.word], text)
+                     or _confirmable(page.lines[band.line].words[band.word].text))]
     if not doubtful:
         return {}
     strip, third_bands = stacked([
@@ -287,13 +302,38 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
         return {}
     voted = {}
     for (band, digits), again in zip(doubtful, third, strict=True):
-        if digits_of(again) != digits_of(digits):
-            continue
         word = page.lines[band.line].words[band.word]
-        voted[(band.line, band.word)] = word.model_copy(update={
-            "text": with_digits(word.text, digits_of(digits)),
-            "confidence": VOTED_CONFIDENCE})
+        decided = _third_says(word, digits, again)
+        if decided is not None:
+            voted[(band.line, band.word)] = decided
     return voted
+
+
+def _confirmable(first: str) -> bool:
+    """Whether a word's first reading is digits alone (separators and trailing marks
+    aside), which a third reading can confirm digit for digit."""
+    core = first.rstrip(_TRAILING)
+    return any(c.isdigit() for c in core) and not core.strip(WHITELIST)
+
+
+def _third_says(word: OcrWord, digits: str, again: str) -> OcrWord | None:
+    """The word as two readings of three agree on it; None when no two do (or only the two
+    digit readings do where ``_votes`` lets them not decide).
+
+    The third reading agreeing with the first, digits-only reading apart, gives the word as
+    first read at ``VOTED_CONFIDENCE``: the two readings of the digits-only model disagree
+    there, and the page's model read it so too. Seen on tuning seed 131 (mild): Roboto
+    Condensed's «01» and «11» read «07» and «17» with digits only at 1x (cond_below,
+    cond_fill: the signing and issuing dates left out), a 12-digit ID read «86038836» with
+    its first four digits lost (contrast_boxed). A short part read surely whose third
+    reading agrees with the second still stays at 0 (``_votes``: seed 23's «01»)."""
+    third = digits_of(again)
+    if third and third == digits_of(digits) and _votes(word, digits):
+        return word.model_copy(update={"text": with_digits(word.text, third),
+                                       "confidence": VOTED_CONFIDENCE})
+    if third and third == digits_of(word.text) and _confirmable(word.text):
+        return word.model_copy(update={"confidence": VOTED_CONFIDENCE})
+    return None
 
 
 # A date's short part the first reading read less surely than this is put to the third
@@ -344,15 +384,31 @@ def checked_word(word: OcrWord, digits: str) -> OcrWord:
                                                                          AGREED_CONFIDENCE)})
     if digits_of(digits) != digits_of(word.text):
         return word.model_copy(update={"confidence": 0.0})
-    return word
+    return _confirmed(word)
+
+
+def _confirmed(word: OcrWord) -> OcrWord:
+    """A word of digits the digit reading read the same, at ``AGREED_CONFIDENCE`` at least,
+    as a look-alike word it agrees with is: two readings by two models agree on every digit,
+    whatever the page's model thought of its pixels. A mild tuning garamond_fill receipt at
+    seed 131 read its year of receipt «2024» at 30, the digits-only reading «2024», and its
+    right time of receipt went to review at confidence 0.58."""
+    if word.confidence >= AGREED_CONFIDENCE:
+        return word
+    return word.model_copy(update={"confidence": AGREED_CONFIDENCE})
 
 
 def lost_zero(core: str, digits: str) -> bool:
     """Whether the digit reading of a two-digit part is the first reading without its
-    leading zero («05» read «5»): the same number, whichever reading is right about the
-    zero. Both digit readings of a mild contrast_fill receipt's minutes «05» and count «02»
-    read «5» and «2» (tuning, seed 53), which left its times and count out."""
-    return len(core) == 2 and core[0] == "0" and digits.rstrip(_TRAILING) == core[1:]
+    leading zero («05» read «5»), or with one («4» read «04»): the same number, whichever
+    reading is right about the zero. Both digit readings of a mild contrast_fill
+    receipt's minutes «05» and count «02» read «5» and «2» (tuning, seed 53), which left
+    its times and count out."""
+    second = digits.rstrip(_TRAILING)
+    # And the other way round: a month «04» first read «4», «04» with digits only (TeX Gyre
+    # Pagella at mild, a tuning form at seed 151: its right signing date refused).
+    return (len(core) == 2 and core[0] == "0" and second == core[1:]) or (
+        len(core) == 1 and core.isdigit() and second == "0" + core)
 
 
 def checked_part(word: OcrWord, digits: str) -> OcrWord:
@@ -364,8 +420,9 @@ def checked_part(word: OcrWord, digits: str) -> OcrWord:
         # A separator the digit reading put inside a part («0-4» for «04», the leader before
         # it, tuning contrast_boxed) is no other digit.
         if digits.rstrip(_TRAILING) == core or (
-                digits_of(digits) == core and not digits.strip(WHITELIST)) or lost_zero(
-                    core, digits):
+                digits_of(digits) == core and not digits.strip(WHITELIST)):
+            return _confirmed(word)
+        if lost_zero(core, digits):
             return word
         return word.model_copy(update={"confidence": 0.0})
     agreed = agreed_part(word.text, digits)

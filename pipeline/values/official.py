@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.text import clean_text, fold, match_key, nfc, squeeze
 from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext, ValueKind
 from pipeline.values.normalize import Value, normalize_date
-from pipeline.values.places import commune_marks_misread
+from pipeline.values.places import commune_marks_misread, spell_body_communes
 
 # Marks a word pipeline/regions.py found written by hand into a printed blank
 # (pipeline/handwriting.py): its reading is not trusted, whatever Tesseract's confidence.
@@ -50,9 +50,11 @@ _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân d
 # Words OCR reads for «Về việc» / «V/v» before a subject; «Về» read «Và» (81) in EB Garamond
 # at hard gave the subject «Và việc bổ sung, …» (a tuning notice at seed 103): no subject
 # begins with «và việc». A speck between the words may be read as a mark («Vê`việc», a hard
-# label_above notice at seed 109, refused as no subject).
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+viec)\b\s*[.:]?\s*",
-                             re.IGNORECASE)
+# label_above notice at seed 109, refused as no subject). «việc» read «việt» (its «c» a «t»)
+# gave «Vê việt bổ sung, hoàn thiện hồ sơ» (Roboto Condensed at hard, a tuning notice at seed
+# 139): no subject begins «Về Việt».
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+vie[ct])\b\s*[.:]?\s*", re.IGNORECASE)
 
 
 def normalize_document_number(text: str) -> str | None:
@@ -225,7 +227,8 @@ class BodyName(Text):
         return recase_name(cleaned, context.phrases)
 
     def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
-        return recase_name(str(super().mend(value, context)), context.phrases)
+        return spell_body_communes(recase_name(str(super().mend(value, context)),
+                                               context.phrases))
 
     def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
         """A commune the body is of that no listed commune is but one of its letters is

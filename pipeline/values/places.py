@@ -105,6 +105,23 @@ def _spell(read: str, names: tuple[str, ...] | frozenset[str]) -> str | None:
     return same[0][1]
 
 
+def name_goes_on(value: str, following: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Whether an address's last unit above a commune is named in part, its name going on
+    with ``following`` (the first word of the line below): «…, tỉnh Hà» / «Tĩnh», «thành
+    phố Cần» / «Thơ» (TeX Gyre Bonum in bordered cells, whose line breaks inside a cell:
+    tuning seeds 131 and 149, refused as «no known unit»). Only when the name read is no
+    unit of its level and the name with the word after it is one."""
+    units = find_units(value)
+    if not units or units[-1].level == "commune" or value[units[-1].end:].strip():
+        return False
+    gazetteer = gazetteer or load_gazetteer()
+    names = frozenset(_candidates(units[-1], gazetteer, None))
+    read = value[units[-1].start:units[-1].end].strip()
+    word = strip_edges(following.split()[0]) if following.split() else ""
+    return (bool(read) and bool(word) and _spell(read, names) is None
+            and _spell(f"{read} {word}", names) is not None)
+
+
 def _squeezed(text: str) -> str:
     return re.sub(r"[\s\-–]+", "", text)
 
@@ -224,6 +241,25 @@ def commune_marks_misread(value: str) -> str | None:
         if problem is not None:
             return problem
     return None
+
+
+def spell_body_communes(value: str) -> str:
+    """A body's name with each commune it is of that no listed commune is spelt as the one
+    listed commune of the country with its letters, within ``MAX_MARK_EDITS`` marks
+    (``spell_commune`` without a district, as an address naming none is spelt): «Ủy ban
+    nhân dân xã Hai Minh» is «… xã Hải Minh» (TeX Gyre Pagella at mild, a notice attached
+    at tuning seed 131, refused with its place). Letters several communes share («Cam
+    Bình», «Cẩm Bình») are left to ``commune_marks_misread``."""
+    gazetteer = load_gazetteer()
+    for unit in reversed(find_units(value)):
+        name = strip_edges(value[unit.start:unit.end])
+        if unit.level != "commune" or not name or is_listed_commune(name):
+            continue
+        known = spell_commune(name, gazetteer, None, None)
+        if known is not None and len(known.split()) == len(name.split()):
+            start = value.index(name, unit.start)
+            value = value[:start] + respell(name, known) + value[start + len(name):]
+    return value
 
 
 def place_name_misread(name: str) -> str | None:
@@ -358,6 +394,27 @@ def _place_word_case(read: str, known: str) -> str:
     if spelt[:1] in SAME_SHAPE_CAPITALS and spelt[1:].islower():
         return spelt.lower()
     return spelt
+
+
+_SMALL_WORD = re.compile(r"(?<![\w-])([^\W\d_A-ZĐ]+)(\s+)(?=[A-ZĐ\w])")
+
+
+def mend_province_word(value: str) -> str:
+    """A word in small letters spelling «tỉnh» but for its marks, before a province's name,
+    is «tỉnh»: «Trung tâm Phục vụ hành chính công tĩnh Thanh Hóa» (TeX Gyre Pagella at mild,
+    a tuning receipt at seed 149) was given so. A capitalised «Tĩnh» is a name's («Hà
+    Tĩnh»)."""
+    provinces = sorted(load_gazetteer().provinces, key=len, reverse=True)
+
+    def spell(found: re.Match[str]) -> str:
+        word = found.group(1)
+        if fold(word) != "tinh" or word == "tỉnh":
+            return found.group(0)
+        after = value[found.end():]
+        named = any(after.startswith(name) and not after[len(name):len(name) + 1].isalpha()
+                    for name in provinces)
+        return f"tỉnh{found.group(2)}" if named else found.group(0)
+    return _SMALL_WORD.sub(spell, value)
 
 
 def mend_place_words(value: str) -> str:

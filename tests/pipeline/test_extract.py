@@ -182,6 +182,21 @@ def test_a_label_whose_words_ocr_ran_together_still_matches(birth):
     assert fields["registration_authority"] == "Ủy ban nhân dân xã Thạch Hạ"
 
 
+@pytest.mark.parametrize(("read", "name"), [
+    ("Tiếp nhận hồsơcủa Trần Xuân Lực |", "Trần Xuân Lực"),
+    ("Tiếp nhận hồsơcủa - Võ Hữu Hiếu", "Võ Hữu Hiếu"),  # not «Hữu Hiếu», «Võ» in the label
+])
+def test_a_long_label_with_several_spaces_lost_still_matches(receipt, read, name):
+    """
+    GIVEN «Tiếp nhận hồ sơ của» read with three of its words run together («hồsơcủa»: TeX
+          Gyre Heros Cn and a squeezed Liberation Sans at hard, tuning seed 139)
+    WHEN extracted
+    THEN the label is found, and the applicant after it whole
+    """
+    fields = extract_fields([make_page(replaced(RECEIPT_FORM, "Tiếp nhận", read))], receipt)
+    assert fields["applicant_name"].value == name
+
+
 def test_a_value_that_resembles_a_short_label_is_not_a_label(birth):
     """«Nam Định» is one letter away from «Năm sinh»: it must stay part of the value."""
     lines = replaced(BIRTH_FORM, "Quê quán", "Quê quán: xã Hải Minh, tỉnh Nam Định")
@@ -1353,6 +1368,22 @@ def test_an_address_whose_digits_a_second_reading_read_otherwise_is_left_out(rec
     assert extract_fields([page], receipt)["email"].value == "khoiho89@yahoo.com"
 
 
+def test_an_address_whose_second_reading_differs_only_in_a_misread_at_sign_is_given(receipt):
+    """
+    GIVEN an e-mail read «viet.bui®@ gmail.com» (the «@» read with a «®» before it: TeX Gyre
+          Heros Cn at mild, a tuning receipt at seed 131), its first word read again
+          «viet.bui@»
+    WHEN extracted
+    THEN the two readings are one address: it is given
+    """
+    page = make_page(["Email: viet.bui®@ gmail.com"])
+    lines = [line.model_copy(update={"words": [
+        w.model_copy(update={"reread": "viet.bui@"}) if "@" in w.text else w
+        for w in line.words]}) for line in page.lines]
+    extraction = extract_fields([page.model_copy(update={"lines": lines})], receipt)
+    assert extraction["email"].value == "viet.bui@gmail.com"
+
+
 @pytest.mark.parametrize(("printed", "given"), [
     ("nan.le@gmail.com", "nam.le@gmail.com"),  # «Lê Văn Nam»: a letter of his name misread
     ("nam.lc@gmail.com", "nam.lc@gmail.com"),  # one letter from «namle» and «namlv»: as read
@@ -1469,3 +1500,39 @@ def test_a_footnote_marker_split_over_two_words_is_no_part_of_the_value(receipt)
         assert fields["applicant_address"] == ("tổ 14, phường Dịch Vọng, quận Cầu Giấy, "
                                                "thành phố Hà Nội"), label
 
+
+
+def test_a_dates_confidence_is_its_digits_not_the_words_around_them(receipt):
+    """
+    GIVEN a time of receipt whose «giờ» was read at 20 (a mild tuning book_boxed receipt at
+          seed 131 read it «øiờ» at 21, the digits at 71–97)
+    WHEN extracted
+    THEN its confidence is its digits' (the words between them are matched by shape), so
+         the right value does not send the record to review; a digit read at 20 still does
+    """
+    line = "4. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 28 tháng 11 năm 2024"
+    lines = replaced(RECEIPT_FORM, "4. Thời gian nhận", line.replace("giờ", "gìờ"))
+    field = extract_fields([make_page(lines, confidences={"gìờ": 20.0})], receipt)["received_at"]
+    assert (field.value, field.confidence) == ("2024-11-28T08:30", pytest.approx(0.95))
+    lines = replaced(RECEIPT_FORM, "4. Thời gian nhận", line)
+    field = extract_fields([make_page(lines, confidences={"30": 20.0})], receipt)["received_at"]
+    assert field.confidence < 0.6
+
+
+def test_an_address_whose_provinces_name_wraps_in_its_cell_is_read_on(receipt):
+    """
+    GIVEN an address whose province's name breaks after its first word inside a bordered
+          cell («…, tỉnh Hà» / «Tĩnh»: TeX Gyre Bonum, tuning seeds 131 and 149), the line
+          below in another OCR paragraph
+    WHEN extracted
+    THEN the name is read on to the line below (the address given whole, not refused as
+         naming no known unit); a line below that does not complete a name is not read on
+    """
+    lines = replaced(RECEIPT_FORM, "Địa chỉ", ["Địa chỉ: thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà",
+                                               "\tTĩnh"])
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["applicant_address"].value == "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"
+    lines = replaced(RECEIPT_FORM, "Địa chỉ", ["Địa chỉ: thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh",
+                                               "\tTĩnh"])
+    fields = extract_fields([make_page(lines)], receipt)
+    assert fields["applicant_address"].value == "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"

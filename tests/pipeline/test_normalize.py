@@ -99,6 +99,11 @@ def test_normalize_date(text, expected):
     ("14 gio 00 phut, ngay 29 thang 11 nam 2024", "2024-11-29T14:00"),
     ("14h00, 29/11/2024", "2024-11-29T14:00"),
     ("ngày 28 tháng 11 năm 2024", None),  # no time
+    # «giờ» with one letter misread before «NN phút» (TeX Gyre Bonum, tuning seed 131)
+    ("11 øiờ 00 phút, ngày 11 tháng 09 năm 2024", "2024-09-11T11:00"),
+    ("08 qiờ 30 phút, ngày 28 tháng 11 năm 2024", "2024-11-28T08:30"),
+    ("08 øiờ, ngày 28 tháng 11 năm 2024", None),  # no minutes: no time
+    ("08 bàn 30 phút, ngày 28 tháng 11 năm 2024", None),  # two letters from «giờ»
 ])
 def test_normalize_datetime(text, expected):
     assert normalize_datetime(text) == expected
@@ -130,6 +135,8 @@ def test_normalize_phone(text, expected):
     ("nam.le @ gmail . com", "nam.le@gmail.com"),
     ("cuong.dang(2hatinh.gov.vn", "cuong.dang@hatinh.gov.vn"),  # «@» read as «(2»
     ("khanhlh544(@yahoo.com", "khanhlh544@yahoo.com"),  # a bracket glued to «@»
+    # «@» read «®@» (TeX Gyre Heros Cn, a mild tuning receipt at seed 131)
+    ("viet.bui®@ gmail.com", "viet.bui@gmail.com"), ("an@©gmail.com", "an@gmail.com"),
     ("thỉnh.vo@hatinh.gov.vn", "thinh.vo@hatinh.gov.vn"),  # a tone mark OCR added
     # «@» read as an unclosed bracket (a classic tuning receipt at seed 101) or «©»
     ("trang.bui(hatinh.gov.vn", "trang.bui@hatinh.gov.vn"), ("an©gmail.com", "an@gmail.com"),

@@ -120,3 +120,36 @@ def test_marks_and_capitals_misread_inside_a_phrase(read, mended):
 ])
 def test_a_long_phrase_read_with_one_letter_more_is_the_phrase(read, mended):
     assert mend_text(read, ["Trung tâm y tế", "Trạm y tế"]) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # a hard ruled_table receipt at tuning seed 137: «UBND» read with a horn on its «U»
+    ("Bộ phận Một cửa ƯBND phường Hưng Bình", "Bộ phận Một cửa UBND phường Hưng Bình"),
+    ("Văn phòng HDND và UBND huyện", "Văn phòng HĐND và UBND huyện"),
+    ("thôn Ubnd", "thôn Ubnd"),  # not in capitals: no abbreviation
+    ("ỦBND xã Uy Nỗ", "UBND xã Uy Nỗ"),
+])
+def test_an_abbreviation_read_with_a_mark_is_the_abbreviation(read, mended):
+    assert mend_text(read, []) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # TeX Gyre Pagella at mild, a tuning receipt at seed 149: «tỉnh» read «tĩnh»
+    ("Trung tâm Phục vụ hành chính công tĩnh Thanh Hóa",
+     "Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa"),
+    ("xã Thạch Hạ, tính Hà Tĩnh", "xã Thạch Hạ, tỉnh Hà Tĩnh"),
+    ("thành phố Hà Tĩnh", "thành phố Hà Tĩnh"),  # a name's «Tĩnh»
+    ("yên tĩnh Thạch Hạ", "yên tĩnh Thạch Hạ"),  # no province so named
+    ("tinh thần Thanh Hóa", "tinh thần Thanh Hóa"),
+])
+def test_tinh_before_a_provinces_name_is_the_place_word(read, mended):
+    assert mend_text(read, []) == mended
+
+
+def test_a_long_phrase_mended_from_a_misread_capital_takes_the_phrases_small_letters():
+    """«Ủy» read «UV» (TeX Gyre Pagella at mild, a tuning form at seed 151): the phrase is
+    mended by its letter, and the «Y» read as a capital inside the word is small, as the
+    phrase writes it."""
+    assert mend_text("UV bạn nhân dân phường Bến Nghé", ["Ủy ban nhân dân"]) == \
+        "Ủy ban nhân dân phường Bến Nghé"
+    assert mend_text("UV BAN NHÂN DÂN", ["Ủy ban nhân dân"]) == "ỦY BAN NHÂN DÂN"

@@ -90,3 +90,16 @@ def test_a_name_ending_in_a_small_word_after_a_mark_is_refused(read, tail):
 def test_free_text_with_a_lone_marked_capital_after_a_small_word_is_refused(value, refused):
     problem = kind_named("text").problem(value, value)
     assert (problem is not None and "capital alone" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # TeX Gyre Pagella at mild (a tuning form at seed 139, digitized): «xã Uy Nỗ» read so
+    ("Trạm y tế xả ỦY Nỗ, huyện Đông Anh, thành phố Hà Nội", True),
+    ("Trạm y tế xã Uy Nỗ, huyện Đông Anh, thành phố Hà Nội", False),
+    ("Bộ phận Một cửa UBND xã Thạch Hạ", False),  # an abbreviation is no syllable
+    ("Trường THCS Nguyễn Du", False),
+    ("TRẠM Y TẾ XÃ THẠCH HẠ", False),  # typed in capitals throughout
+])
+def test_free_text_with_a_marked_word_in_capitals_after_a_small_word_is_refused(value, refused):
+    problem = kind_named("text").problem(value, value)
+    assert (problem is not None and "in capitals after a small word" in problem) is refused

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.doctypes import load_doctypes
 from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.reread import (
+    AGREED_CONFIDENCE,
     LETTER_BELOW,
     VOTED_CONFIDENCE,
     agreed_digits,
@@ -74,7 +75,8 @@ def test_a_digit_two_readings_of_three_read_otherwise_is_spelt_as_they_read(numb
 
 @pytest.mark.parametrize(("text", "number"), [
     ("0912345678", True), ("28/11/2024,", True), ("0850.406.169", True), ("1984", True),
-    ("1.", False), ("12", False), ("0854/TNHS", False), ("Nguyễn", False)])
+    ("1.", False), ("12", False), ("0854/TNHS", False), ("Nguyễn", False),
+    ("1981...", True), ("12...", False)])  # a leader's dots after a number
 def test_number_words_are_those_with_four_digits_or_more(text, number):
     assert is_number_word(text) is number
 
@@ -149,15 +151,30 @@ def test_a_misread_day_of_a_date_makes_the_word_unsure(date_page):
     assert [w.confidence for w in words] == [95, 0.0, 95, 95, 95, 95]
 
 
-def test_a_short_part_read_two_ways_takes_no_third_reading(date_page):
-    """GIVEN a day first read «01», then «04» with digits only THEN the word is at
-    confidence 0 without a third reading, even one that would agree with the second."""
+def test_a_short_part_read_surely_is_not_spelt_as_the_digit_readings_read(date_page):
+    """GIVEN a day first read «01» at 95, then «04» with digits only THEN the word is at
+    confidence 0 even when a third reading agrees with the second (both digit readings of
+    a condensed face's «01» read «07», seed 23)."""
     image, boxes = date_page
     page = page_of(list(zip(["ngày", "01", "tháng", "07", "năm", "2024"], boxes, strict=True)))
     engine = ScriptedDigits(["04", "07", "2024"], ["04"])
     words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
     assert [w.confidence for w in words] == [95, 0.0, 95, 95, 95, 95]
-    assert engine.calls == 1  # no third reading of a short part
+    assert engine.calls == 2
+
+
+def test_a_short_part_whose_third_reading_agrees_with_the_first_is_kept(date_page):
+    """
+    GIVEN a day first read «11» at 95, «17» with digits only (Roboto Condensed's «1»: a mild
+          cond_fill notice at tuning seed 131, its issuing date left out)
+    WHEN the third reading, enlarged, reads «11»
+    THEN two readings of three agree: the word stays «11», at the voted confidence
+    """
+    image, boxes = date_page
+    page = page_of(list(zip(["ngày", "11", "tháng", "07", "năm", "2024"], boxes, strict=True)))
+    engine = ScriptedDigits(["17", "07", "2024"], ["11"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert (words[1].text, words[1].confidence) == ("11", VOTED_CONFIDENCE)
 
 
 def unsure_date(date_page, texts: list[str], unsure: str) -> PageOcr:
@@ -213,9 +230,17 @@ def test_a_short_part_whose_digit_reading_lost_its_leading_zero_keeps_its_confid
     words = reread_digits(image, page, OcrOptions(), ScriptedDigits(["4", "7", "2024"])
                           ).lines[0].words
     assert [(w.text, w.confidence) for w in words] == [(t, 95) for t in DATE_WORDS]
-    for first, second in (("04", "0"), ("40", "4"), ("04", "14")):
+    for first, second in (("04", "0"), ("40", "4"), ("04", "14"), ("4", "14"), ("4", "40")):
         words = read_date_scripted(date_page, first, second)
         assert words[1].confidence == 0.0
+
+
+def test_a_short_part_first_read_without_its_leading_zero_keeps_its_confidence(date_page):
+    """GIVEN a month first read «4», «04» with digits only (TeX Gyre Pagella at mild, a
+    tuning form at seed 151) THEN the readings are the same number: the part keeps its
+    confidence."""
+    words = read_date_scripted(date_page, "4", "04")
+    assert (words[1].text, words[1].confidence) == ("4", 95)
 
 
 def read_date_scripted(date_page, day: str, digits: str) -> list[OcrWord]:
@@ -255,7 +280,12 @@ def test_a_day_read_t_where_the_page_prints_a_zero_is_unsure(date_page):
     ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False),
     # a count of sets («01 (bộ)», read «61» or in old-style figures «oi»)
     ("61", "so:", "(bo)", True), ("oi", "so:", "(bo)", True), ("oi", "so:", "nam", False),
-    ("oi", "so:", "", False)])
+    ("oi", "so:", "", False),
+    # look-alikes alone, framed on both sides (EB Garamond's old-style «05» and «10»)
+    ("os", "gio", "phut,", True), ("Io", "thang", "nam", True), ("os", "gio", "", False),
+    ("Io", "", "nam", False),
+    # a count of days with a look-alike (TeX Gyre Bonum, tuning seed 149); digits alone not
+    ("O1", "la", "ngay", True), ("5", "la", "ngay", False), ("05", "_", "ngay", False)])
 def test_date_parts_are_short_numbers_framed_by_date_words(text, before, after, part):
     assert is_date_part(text, before, after) is part
 
@@ -307,10 +337,43 @@ def test_a_third_reading_that_agrees_with_the_digit_reading_settles_the_word(num
 def test_a_third_reading_that_agrees_with_neither_leaves_the_word_unsure(numbers_page):
     image, boxes = numbers_page
     page = page_of([("0912845678", boxes["0912345678"])])
-    for third in ("0912845678", "0912395678", ""):
+    for third in ("0912395678", "091284567", ""):
         engine = ScriptedDigits(["0912345678"], [third])
         word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
         assert (word.text, word.confidence) == ("0912845678", 0.0)
+
+
+def test_a_third_reading_that_agrees_with_the_first_keeps_the_first(numbers_page):
+    """
+    GIVEN a 12-digit number first read whole, its digits-only reading with the first four
+          digits lost («86038836»: a mild contrast_boxed form at tuning seed 131)
+    WHEN a third reading of its crop enlarged reads the first reading's digits
+    THEN two readings of three agree: the word as first read, at the voted confidence
+    """
+    image, boxes = numbers_page
+    page = page_of([("0912345678", boxes["0912345678"])])
+    engine = ScriptedDigits(["12345678"], ["0912345678"])
+    word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
+    assert (word.text, word.confidence, engine.calls) == ("0912345678", VOTED_CONFIDENCE, 2)
+
+
+def test_digits_read_unsurely_that_the_digit_reading_confirms_are_read_surely(date_page):
+    """
+    GIVEN «ngày 04 tháng 07 năm 2024» whose year and day were first read at 30 and 40 (EB
+          Garamond's year at 30, a mild tuning receipt at seed 131), its month at 97
+    WHEN the digits-only reading reads every part the same
+    THEN the unsure words take the agreed confidence (two models agree on every digit); the
+         sure one keeps its own
+    """
+    image, boxes = date_page
+    sure = {"04": 40.0, "2024": 30.0}
+    line = OcrLine(words=[OcrWord(text=t, confidence=sure.get(t, 97.0), bbox=b)
+                          for t, b in zip(DATE_WORDS, boxes, strict=True)])
+    page = PageOcr(number=1, width=1400, height=300, lines=[line], text="", mean_confidence=90)
+    engine = ScriptedDigits(["04", "07", "2024"])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert [w.confidence for w in words] == [97, AGREED_CONFIDENCE, 97, 97, 97,
+                                             AGREED_CONFIDENCE]
 
 
 def test_words_read_the_same_twice_take_no_third_reading(numbers_page):
