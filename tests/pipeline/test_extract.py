@@ -1536,3 +1536,18 @@ def test_an_address_whose_provinces_name_wraps_in_its_cell_is_read_on(receipt):
                                                "\tTĩnh"])
     fields = extract_fields([make_page(lines)], receipt)
     assert fields["applicant_address"].value == "thôn Hòa Bình, xã Thạch Hạ, tỉnh Hà Tĩnh"
+
+
+def test_a_labels_last_word_cut_off_by_a_colon_is_no_word_of_the_value(receipt):
+    """
+    GIVEN «Đăng ký nhận kết quả tại» read with a stray colon before its last word («… kết
+          quả : tại Trung tâm …»: a hard book_boxed receipt at tuning seed 167), so that the
+          label matched without «tại»
+    WHEN extracted
+    THEN «tại», the label's own word, is not given as the value's first word
+    """
+    lines = replaced(RECEIPT_FORM, "6. Đăng ký nhận kết quả",
+                     "6. Đăng ký nhận kết quả : tại Trung tâm Phục vụ hành chính công "
+                     "thành phố Hà Nội")
+    assert values(extract_fields([make_page(lines)], receipt))["result_delivery"] == (
+        "Trung tâm Phục vụ hành chính công thành phố Hà Nội")
