@@ -186,7 +186,20 @@ class DocumentNumber(Text):
             return f"has its number {HAND_PROBLEM}"
         if value.startswith("/"):
             return "has no printed number (the number is written by hand or left blank)"
-        return near_body_abbreviation(value)
+        return near_body_abbreviation(value) or kind_without_body(value)
+
+
+def kind_without_body(value: str) -> str | None:
+    """Why a symbol was cut short: it ends in a kind's abbreviation with no body's after it
+    (Appendix I, II.3.b: a kind's symbol is «TB-UBND», the kind's then the body's). «109/TB»
+    for «109/TB-UBND» (a hard cn_tab notice at tuning seed 173) was given so. A letter's
+    symbol is the body's alone («575/UBND»), and a drafting unit's code may follow it
+    («12/UBND-KH»): only a kind's abbreviation first and last is judged."""
+    parts = [p for p in re.split(r"[/\-]", value.partition("/")[2]) if not p.isdigit()]
+    by_abbreviation = {fold(a) for a in KIND_ABBREVIATIONS.values()}
+    if len(parts) == 1 and fold(parts[0]) in by_abbreviation:
+        return f"has only a kind's abbreviation «{parts[0]}» in its symbol: its body's cut off?"
+    return None
 
 
 def near_body_abbreviation(value: str) -> str | None:

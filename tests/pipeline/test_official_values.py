@@ -117,6 +117,18 @@ def test_a_symbol_one_letter_from_a_bodys_abbreviation_is_a_misread(number, misr
     assert (problem is not None) is misread
 
 
+@pytest.mark.parametrize(("number", "cut"), [
+    ("109/TB", True),  # a hard cn_tab notice at tuning seed 173 gave it for «109/TB-UBND»
+    ("15/2024/QĐ", True),
+    ("109/TB-UBND", False), ("15/2024/QĐ-UBND", False),
+    ("575/UBND", False), ("12/UBND-KH", False),  # a letter's symbol, a unit's code after it
+    ("123/2024", False),  # a register's number and year
+])
+def test_a_symbol_of_a_kinds_abbreviation_alone_is_cut_short(number, cut):
+    problem = KINDS["document_number"].problem(number, number)
+    assert (problem is not None and "body's cut off" in problem) is cut
+
+
 @pytest.mark.parametrize(("body", "doubted"), [
     ("Ủy ban nhân dân xã Câm Bình", True),  # «Cẩm Bình» (Hà Tĩnh) read without its hook
     ("Ủy ban nhân dân xã Cẩm Bình", False),
