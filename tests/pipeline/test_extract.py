@@ -1551,3 +1551,22 @@ def test_a_labels_last_word_cut_off_by_a_colon_is_no_word_of_the_value(receipt):
                      "thành phố Hà Nội")
     assert values(extract_fields([make_page(lines)], receipt))["result_delivery"] == (
         "Trung tâm Phục vụ hành chính công thành phố Hà Nội")
+
+
+def test_a_name_word_no_list_holds_read_as_a_guess_is_not_given(birth):
+    """
+    GIVEN the father's name read «Huỳnh Minh Việc», «Việc» (for «Việt») at 14 and the other
+          words at 97 (a hard garamond_fill form at tuning seed 173 gave it at 0.39)
+    WHEN extracted
+    THEN it goes to review naming the word; a listed name read so unsurely («Việt») is
+         judged by the value's confidence, as before
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người cha",
+                     "Họ, chữ đệm, tên người cha: Huỳnh Minh Việc")
+    extraction = extract_fields([make_page(lines, confidences={"Việc": 14.0})], birth)
+    assert "father_name" not in extraction.fields
+    assert "«Việc», which is no listed name" in extraction.doubts["father_name"].reason
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người cha",
+                     "Họ, chữ đệm, tên người cha: Huỳnh Minh Việt")
+    extraction = extract_fields([make_page(lines, confidences={"Việt": 14.0})], birth)
+    assert extraction["father_name"].value == "Huỳnh Minh Việt"
