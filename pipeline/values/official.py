@@ -246,4 +246,4 @@ class BodyName(Text):
     def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
         """A commune the body is of that no listed commune is but one of its letters is
         (``places.commune_marks_misread``)."""
-        return commune_marks_misread(value)
+        return commune_marks_misread(value) or super().misread(value, context)

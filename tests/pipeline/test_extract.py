@@ -1570,3 +1570,18 @@ def test_a_name_word_no_list_holds_read_as_a_guess_is_not_given(birth):
                      "Họ, chữ đệm, tên người cha: Huỳnh Minh Việt")
     extraction = extract_fields([make_page(lines, confidences={"Việt": 14.0})], birth)
     assert extraction["father_name"].value == "Huỳnh Minh Việt"
+
+
+def test_a_lone_marked_letter_after_a_name_is_judged_after_the_place_check(birth):
+    """
+    GIVEN a body's name read with a speck after its commune as «ẻ» (a hard cond_below form
+          at tuning seed 173), and a place of birth with «ˆ ị» after its province (seed 173)
+    WHEN extracted
+    THEN the body goes to review; the place check drops the debris after the listed
+         province, and the place of birth is given
+    """
+    lines = replaced(BIRTH_FORM, "Kính gửi", "Kính gửi: Ủy ban nhân dân phường Hưng Bình ẻ")
+    lines = replaced(lines, "Nơi sinh", "Nơi sinh: Bệnh viện đa khoa tỉnh Đắk Lắk ˆ ị")
+    extraction = extract_fields([make_page(lines)], birth)
+    assert "small letter alone" in extraction.doubts["registration_authority"].reason
+    assert extraction["child_place_of_birth"].value == "Bệnh viện đa khoa tỉnh Đắk Lắk"
