@@ -1572,6 +1572,14 @@ def test_a_name_word_no_list_holds_read_as_a_guess_is_not_given(birth):
     assert extraction["father_name"].value == "Huỳnh Minh Việt"
 
 
+def test_a_maternity_hospitals_name_read_a_letter_wrong_is_mended(birth):
+    """«Bệnh viện Phụ sỏn Hà Nội» (a hard geo_below form at tuning seed 179 gave it so) is the
+    fixed name «Bệnh viện Phụ sản» with one letter wrong."""
+    lines = replaced(BIRTH_FORM, "Nơi sinh", "Nơi sinh: Bệnh viện Phụ sỏn Hà Nội")
+    assert values(extract_fields([make_page(lines)], birth))["child_place_of_birth"] == (
+        "Bệnh viện Phụ sản Hà Nội")
+
+
 def test_a_lone_marked_letter_after_a_name_is_judged_after_the_place_check(birth):
     """
     GIVEN a body's name read with a speck after its commune as «ẻ» (a hard cond_below form
