@@ -2,6 +2,7 @@
 
 import pytest
 
+from pipeline.doctypes import load_doctypes
 from pipeline.values import KINDS, ValueContext
 from pipeline.values.official import (
     DOCUMENT_KINDS,
@@ -157,3 +158,40 @@ def test_a_bodys_commune_read_with_other_marks_than_the_one_commune_of_its_lette
     with its letters, as an address naming no district is; letters two communes share are
     left for review."""
     assert KINDS["body_name"].mend(body) == mended
+
+
+@pytest.fixture(scope="module")
+def official():
+    return {d.id: d for d in load_doctypes()}["official_document"]
+
+
+def test_a_bodys_name_that_stops_inside_a_listed_bodys_name_is_cut_short(official):
+    """«Sở tài nguyên và môi» («… Môi trường» lost beside the motto: a hard notice in DejaVu
+    Serif at --types new tuning seed 181) is refused; a whole name is not."""
+    field = official.field("issuing_authority")
+    context = official.context(field)
+    assert "cut short" in (field.kind.misread("Sở tài nguyên và môi", context) or "")
+    assert field.kind.misread("Sở Tài nguyên và Môi trường", context) is None
+    assert field.kind.misread("Ủy ban nhân dân xã Thạch Hạ", context) is None
+
+
+def test_a_subject_read_past_its_end_into_kinh_gui_is_refused():
+    """A subject read with the recipients' line («… tịch điện tử Kính gửi Ủy»: --types new
+    tuning seed 181) holds the next part's label."""
+    subject = KINDS["subject"]
+    value = "Hướng dẫn cập nhật dữ liệu tịch điện tử Kính gửi Ủy"
+    assert "Kính gửi" in (subject.problem(value, value) or "")
+    assert subject.problem("Hướng dẫn cập nhật dữ liệu hộ tịch điện tử", "x") is None
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # a hook read as an acute (DejaVu and Liberation Serif at hard, --types new seed 181)
+    ("Tố chức kiếm tra công tác chứng thực, hộ tịch năm 2025",
+     "Tổ chức kiểm tra công tác chứng thực, hộ tịch năm 2025"),
+    ("Kiện toàn Tố công tác chuyến đối số cấp xã", "Kiện toàn Tổ công tác chuyển đổi số cấp xã"),
+    ("Tăng cường công tác cải cách hành chính trên địa bản",
+     "Tăng cường công tác cải cách hành chính trên địa bàn"),
+])
+def test_subject_phrases_read_with_a_wrong_tone_are_mended(official, read, mended):
+    field = official.field("subject")
+    assert field.kind.mend(read, official.context(field)) == mended
