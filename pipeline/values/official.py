@@ -17,7 +17,11 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.text import clean_text, fold, match_key, nfc, squeeze
 from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext, ValueKind
 from pipeline.values.normalize import Value, normalize_date
-from pipeline.values.places import commune_marks_misread, spell_body_communes
+from pipeline.values.places import (
+    commune_marks_misread,
+    spell_body_communes,
+    spell_body_districts,
+)
 
 # Marks a word pipeline/regions.py found written by hand into a printed blank
 # (pipeline/handwriting.py): its reading is not trusted, whatever Tesseract's confidence.
@@ -263,3 +267,12 @@ def cut_inside_phrase(value: str, phrases: tuple[str, ...]) -> str | None:
         if len(full) > len(words) and full[:len(words)] == words:
             return f"stops inside «{phrase}»: cut short?"
     return None
+
+
+@dataclass(frozen=True)
+class Recipients(Text):
+    """Bodies' names joined by «; »: the fixed phrases, then the districts they are of spelt
+    as listed (``places.spell_body_districts``)."""
+
+    def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
+        return spell_body_districts(str(super().mend(value, context)))
