@@ -685,6 +685,7 @@ def read_value(ctx: PageContext, index: int, position: int, fdef: FieldDefinitio
     label = matches[position]
     end = matches[position + 1].start if position + 1 < len(matches) else len(row.tokens)
     tokens, ended = trim_value(row.tokens[label.end:end])
+    tokens = _without_label_rest(label, tokens)
     if _label_tail(tokens):
         tokens = []  # the label's own last words: its value is on the row below
     last = index
@@ -715,6 +716,22 @@ def _label_tail(tokens: list[Token]) -> bool:
     return (bool(keyed) and len(keyed) <= LABEL_TAIL_WORDS and tokens[-1] is keyed[-1]
             and tokens[-1].text.endswith(":") and not any(c.isdigit() for t in keyed
                                                            for c in t.text))
+
+
+def _without_label_rest(label: LabelMatch, tokens: list[Token]) -> list[Token]:
+    """The value without the label's last words, when the label matched short of them and
+    the value opens with them as printed: a stray colon before a label's last word ends its
+    match there («Đăng ký nhận kết quả : tại Trung tâm …» matched without «tại», and «tại
+    Trung tâm Phục vụ hành chính công …» was given: a hard book_boxed receipt at tuning seed
+    167). Only words equal to the label's own are taken off (``LABEL_TAIL_WORDS`` at most)."""
+    missing = label.phrase.words - len(label.window.split())
+    if not 0 < missing <= LABEL_TAIL_WORDS:
+        return tokens
+    keyed = [i for i, t in enumerate(tokens) if t.key][:missing]
+    if [tokens[i].key for i in keyed] != label.phrase.key.split()[-missing:]:
+        return tokens
+    rest, _ = trim_value(tokens[keyed[-1] + 1:])
+    return rest
 
 
 def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int,

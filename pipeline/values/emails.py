@@ -75,7 +75,10 @@ def domain_doubt(address: str) -> str | None:
         return None
     name = domain.split(".")[0]
     near = any(Levenshtein.distance(domain, p, score_cutoff=2) <= 2 for p in providers())
-    if near or _DOUBTFUL_NAME.search(name) or len(name) < 2:
+    # Every part before the suffix, not the first alone: «toantq755@hatinh.96v.vn» («gov»
+    # read «96v»: a hard tab_leader receipt at tuning seed 179, digitized) was given so.
+    parts = domain.split(".")[:-1]
+    if near or any(_DOUBTFUL_NAME.search(part) for part in parts) or len(name) < 2:
         return f"has a domain «{domain}» that looks a misreading"
     return None
 

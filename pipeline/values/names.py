@@ -56,6 +56,12 @@ def _name_words() -> tuple[frozenset[str], Mapping[str, tuple[str, ...]]]:
             {letters: tuple(names) for letters, names in by_letters.items()})
 
 
+def is_known_name_word(word: str) -> bool:
+    """Whether a word is one of the listed given or family names (any tone placement)."""
+    spellings, _ = _name_words()
+    return nfc(word.lower()) in spellings
+
+
 def surname_problem(value: str, context: ValueContext = NO_CONTEXT) -> str | None:
     """Why a person's name cannot be one: its first word is no family name (OCR lost the
     first words, or took others for the name). Organisations' names are not judged."""

@@ -62,8 +62,8 @@ _KINDS: tuple[ValueKind, ...] = (
     Text("title", o.normalize_title, v.is_valid_text, "title", "like Phó Chủ tịch"),
     Text("subject", o.normalize_subject, v.is_valid_text, "subject", "any text",
          free_text=True),
-    Text("recipients", o.normalize_recipients, v.is_valid_text, "recipients",
-         "names joined by «; »", free_text=True),
+    o.Recipients("recipients", o.normalize_recipients, v.is_valid_text, "recipients",
+                 "names joined by «; »", free_text=True),
     ValueKind("boolean", o.normalize_boolean, o.is_boolean, "yes or no", "có or không"),
 )
 _BY_NAME = {kind.name: kind for kind in _KINDS}

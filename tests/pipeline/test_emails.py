@@ -39,6 +39,8 @@ def test_a_domain_as_near_to_two_providers_is_not_mended() -> None:
     ("an@gnnail.com", True),  # two edits from gmail.com
     ("an@gmai1l.com", True),
     ("an@hatinh.gov.vn", False),
+    # «gov» read «96v» (a hard tab_leader receipt at tuning seed 179, digitized)
+    ("toantq755@hatinh.96v.vn", True),
     ("an@gmail.com", False),
     ("an@congty-abc.vn", False),
     # Providers one letter from a more used one: a thin face's «g» read «y» or lost

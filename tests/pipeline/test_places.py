@@ -253,6 +253,18 @@ def test_a_units_prefix_misread_by_a_letter_before_a_listed_name_is_a_problem(va
     assert (check_places(value).problem is not None) is misread
 
 
+@pytest.mark.parametrize(("value", "lost"), [
+    # a hard tab_leader form at tuning seed 173: «huyện» lost before the district
+    ("thôn Bình Minh, xã Cẩm Bình, Cẩm Xuyên, tỉnh Hà Tĩnh", True),
+    ("thôn Bình Minh, xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh", False),
+    ("thôn 3, xã Hùng Lợi, Tuyên Quang", False),  # a province's name may end it alone
+    ("Cẩm Xuyên, tỉnh Hà Tĩnh", False),  # the first part is not judged
+])
+def test_a_listed_districts_name_alone_in_an_address_lost_its_prefix(value, lost):
+    problem = check_places(value).problem
+    assert (problem is not None and "prefix lost" in problem) is lost
+
+
 @pytest.mark.parametrize(("value", "misread"), [
     # TeX Gyre Pagella at hard (a tuning receipt at seed 103): «số 27» read «sẻ 27»
     ("sẻ 27 đường Nguyễn Huệ, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", True),

@@ -93,6 +93,18 @@ def test_free_text_with_a_lone_marked_capital_after_a_small_word_is_refused(valu
 
 
 @pytest.mark.parametrize(("value", "refused"), [
+    # a hard cond_below form at tuning seed 173: a speck after the commune read «ẻ»
+    ("Ủy ban nhân dân phường Hưng Bình ẻ", True),
+    ("Ủy ban nhân dân phường Hưng Bình", False),
+    ("Cấp giấy phép xây dựng nhà ở riêng lẻ", False),  # «ở» after a small word
+    ("khu A, phường 5, quận 3", False),
+])
+def test_free_text_with_a_lone_marked_small_letter_after_a_name_is_refused(value, refused):
+    problem = kind_named("text").misread(value)
+    assert (problem is not None and "small letter alone" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
     # TeX Gyre Pagella at mild (a tuning form at seed 139, digitized): «xã Uy Nỗ» read so
     ("Trạm y tế xả ỦY Nỗ, huyện Đông Anh, thành phố Hà Nội", True),
     ("Trạm y tế xã Uy Nỗ, huyện Đông Anh, thành phố Hà Nội", False),
@@ -103,3 +115,38 @@ def test_free_text_with_a_lone_marked_capital_after_a_small_word_is_refused(valu
 def test_free_text_with_a_marked_word_in_capitals_after_a_small_word_is_refused(value, refused):
     problem = kind_named("text").problem(value, value)
     assert (problem is not None and "in capitals after a small word" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # a hard contrast_boxed form at tuning seed 179: a speck inside «Hà Nội» read «)»
+    ("Bệnh viện Phụ sản Hà) Nội", True),
+    ("Bệnh viện Phụ sản Hà Nội", False),
+    ("Giấy báo tử (bản chính)", False),
+])
+def test_free_text_with_a_bracket_without_its_pair_is_refused(value, refused):
+    problem = kind_named("text").misread(value)
+    assert (problem is not None and "without its pair" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # a hard cond_below receipt at tuning seed 179 (digitized): «UBND» read «UBN0»
+    ("Bộ phận Một cửa UBN0 xã Hợp Thành", True),
+    ("Bộ phận Một cửa UBND xã Hợp Thành", False),
+    ("Cấp đổi thẻ CT01, tổ 5", False),  # a code of capitals and digits
+])
+def test_free_text_with_an_abbreviation_read_with_a_digit_is_refused(value, refused):
+    problem = kind_named("text").problem(value, value)
+    assert (problem is not None and "one letter from an abbreviation" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # hard tab_leader and stacked_serif forms at tuning seed 179: specks read as stops
+    ("tổ 3., phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế", True),
+    ("số 12 ngõ 165. Xuân Thủy, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội", True),
+    ("tổ 3, phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế", False),
+    ("số 12 ngõ 165 Xuân Thủy, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội", False),
+    ("lô 3.2, khu đô thị Nam Cường, phường Cổ Nhuế, quận Bắc Từ Liêm", False),
+])
+def test_an_address_with_a_stop_after_a_number_is_refused(value, refused):
+    problem = kind_named("address").problem(value, value)
+    assert (problem is not None and "a stop after it" in problem) is refused
