@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -161,13 +161,24 @@ def marked_capitals_after_small(value: str) -> str | None:
     «Trạm y tế xả ỦY Nỗ, huyện Đông Anh, …» (TeX Gyre Pagella at mild, a tuning form at seed
     139: «xã Uy Nỗ», its «Uy» read with a hook and in capitals) was given so, its form
     digitized; a value typed in capitals has no small word before its capitals."""
-    words = value.split()
-    for before, word in zip(words, words[1:], strict=False):
-        core = word.strip(",.;:()")
-        if (len(core) > 1 and core.isupper() and before[:1].islower()
-                and len(unicodedata.normalize("NFD", core)) > len(core) and is_syllable(core)):
+    for before, core in _with_word_before(value):
+        if (len(core) > 1 and core.isupper() and before[:1].islower() and _marked(core)
+                and is_syllable(core)):
             return f"has «{core}», a word in capitals after a small word: a word misread?"
     return None
+
+
+def _with_word_before(value: str) -> Iterator[tuple[str, str]]:
+    """Each word of ``value`` after the first (its edge punctuation off), with the word
+    before it as read."""
+    words = value.split()
+    for before, word in zip(words, words[1:], strict=False):
+        yield before, word.strip(",.;:()")
+
+
+def _marked(word: str) -> bool:
+    """Whether a word carries a Vietnamese mark (a tone, a breve, a horn, a hat)."""
+    return len(unicodedata.normalize("NFD", word)) > len(word)
 
 
 def lone_marked_capital(value: str) -> str | None:
@@ -175,11 +186,8 @@ def lone_marked_capital(value: str) -> str | None:
     («Ử», «Ồ»), after a word in small letters. «Đăng ký khai Ử» (TeX Gyre Heros Cn at hard,
     a tuning receipt at seed 103, «tử» lost its «t») was given so. A lone plain capital
     names a block or a lot («khu A», «lô B») and stays."""
-    words = value.split()
-    for before, word in zip(words, words[1:], strict=False):
-        core = word.strip(",.;:()")
-        if len(core) == 1 and core.isupper() and len(unicodedata.normalize("NFD", core)) > 1 \
-                and before[:1].islower():
+    for before, core in _with_word_before(value):
+        if len(core) == 1 and core.isupper() and _marked(core) and before[:1].islower():
             return f"has «{core}», a capital alone after a small word: a word misread?"
     return None
 
@@ -189,11 +197,8 @@ def lone_marked_small_after_name(value: str) -> str | None:
     («ẻ», «ồ»), after a capitalised word, a name's. «Ủy ban nhân dân phường Hưng Bình ẻ» (a
     hard cond_below form at tuning seed 173, a speck after the commune read as a letter) was
     given so. A lone marked small word follows a small one («nhà ở riêng lẻ»), not a name."""
-    words = value.split()
-    for before, word in zip(words, words[1:], strict=False):
-        core = word.strip(",.;:()")
-        if len(core) == 1 and core.islower() and len(unicodedata.normalize("NFD", core)) > 1 \
-                and before[:1].isupper():
+    for before, core in _with_word_before(value):
+        if len(core) == 1 and core.islower() and _marked(core) and before[:1].isupper():
             return f"has «{core}», a small letter alone after a name: a speck misread?"
     return None
 
