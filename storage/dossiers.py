@@ -105,6 +105,14 @@ class DossierRepository:
         with database_session(self.engine) as session:
             return list(session.exec(statement).all())
 
+    def receiptless_starting(self, head: str) -> list[str]:
+        """The codes of dossiers without receipt whose code starts with ``head`` (a code's
+        unit and day, «000.00.21.H27-241128-»)."""
+        statement = select(col(Dossier.code)).where(col(Dossier.receipt_id).is_(None),
+                                                    col(Dossier.code).startswith(head))
+        with database_session(self.engine) as session:
+            return list(session.exec(statement).all())
+
     def count_by_group(self, by: GroupBy, since: datetime | None = None,
                        utc_offset: timedelta = timedelta(0)) -> dict[str, DossierCounts]:
         """Dossiers, digitized dossiers and dossiers with an electronic result per unit,

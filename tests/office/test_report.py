@@ -323,6 +323,13 @@ def test_a_receipt_whose_code_was_not_read_counts_as_a_dossier_not_digitized(
     # A day and serial no dossier without receipt ends with (dossier 3 has its receipt).
     ("«960.00.21.H27-241128-0003» names unit «960.00.21.H27», which is no unit of this "
      "office", 3),
+    # Unit and day whole, the serial one digit off dossier 4's alone (0009 for 0004, read
+    # unsurely): dossier 4, whose result came without it.
+    ("«000.00.21.H27-241128-0009» was read with low confidence 0.59", 2),
+    # Unit and day whole, the serial two digits off: another dossier.
+    ("«000.00.21.H27-241128-0194» was read with low confidence 0.59", 3),
+    # One digit off, but in another unit's code: another dossier.
+    ("«000.00.22.H27-241128-0009» was read with low confidence 0.59", 3),
 ])
 def test_a_receipt_whose_code_was_read_damaged_is_matched_by_its_day_and_serial(
         repository: RecordRepository, read: str, dossiers_b: int) -> None:
@@ -368,12 +375,21 @@ def test_a_day_and_serial_two_dossiers_without_receipt_end_with_matches_neither(
     (set(), {"241128-0003"}, False),
     # Nothing read at all.
     (set(), set(), False),
+    # Its unit and day whole, its serial one digit off one dossier without receipt.
+    ({"000.00.21.H27-241128-0014"}, set(), True),
+    # Two readings, each one digit off the same one («…-0139», «…-0182» for «…-0132»).
+    ({"000.00.21.H27-241128-0014", "000.00.21.H27-241128-0904"}, set(), True),
+    # One digit off two of them (0004 and 0005 end «000.00.21.H27-241128-000»): neither.
+    ({"000.00.21.H27-241128-0008"}, set(), False),
+    # Its serial two digits off: no.
+    ({"000.00.21.H27-241128-0194"}, set(), False),
 ])
 def test_counted_already_is_one_rule_for_the_report_and_the_benchmark(
         read_codes: set[str], read_tails: set[str], expected: bool) -> None:
     """The rule `sohoa report` and benchmarks/dossiers.py share, over plain codes: a receipt
     whose code was refused is a dossier without receipt already when a code it was read as
-    names one, or exactly one ends with the day and serial it was read with."""
+    names one, exactly one ends with the day and serial it was read with, or exactly one has
+    its unit and day and a serial one digit off a reading."""
     receiptless = {"000.00.21.H27-241128-0004", "000.00.21.H27-241128-0005",
                    "000.00.22.H27-241128-0005"}
     assert counted_already(read_codes, read_tails, receiptless) is expected
