@@ -1109,6 +1109,26 @@ def test_best_window_keeps_the_widest_of_equal_scores_and_the_best_score():
     assert _best_window(["ab"], 0, Phrase("ab cd ef", "ab cd ef")) == (0.0, 0)  # no room
 
 
+def test_phrases_of_keys_a_set_of_texts_once_and_hands_out_a_list_of_its_own(monkeypatch):
+    """GIVEN label texts (two with one key) WHEN their phrases are asked twice THEN the same
+    phrases come back, the texts keyed only the first time, each answer a list of its own."""
+    import pipeline.extract as extract
+    from pipeline.extract import Phrase, phrases_of
+
+    keyed = []
+    key = extract.match_key
+    monkeypatch.setattr(extract, "match_key", lambda text: keyed.append(text) or key(text))
+    texts = ["Nơi đăng ký thường trú lần đầu:", "Nơi đăng ký thường trú lần đầu", "Số hộ khẩu"]
+    first = phrases_of(texts)
+    assert first == [Phrase("Số hộ khẩu", "so ho khau"),
+                     Phrase("Nơi đăng ký thường trú lần đầu:", "noi dang ky thuong tru lan dau")]
+    assert len(keyed) == 3
+    first.pop()
+    assert phrases_of(texts) == [*first, Phrase("Nơi đăng ký thường trú lần đầu:",
+                                                "noi dang ky thuong tru lan dau")]
+    assert len(keyed) == 3
+
+
 def _every_position(row, phrases, min_score, matching):
     """Label candidates as found before ``_reachable``: every phrase asked at every position."""
     from pipeline.extract import LabelMatch, _best_window, _colon_stops, _ends_label, _min_score
