@@ -13,18 +13,16 @@ import cv2
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import allow_failure
 
 from flows.artifacts import publish_report_artifact
 from flows.publishing import RunOutcome, finish_run, publish_document
 from flows.tasks import (
     call_retrying,
-    digitize_single_page,
+    digitize_file_pages,
     finish_dossiers,
     finish_duplicate,
     finish_record,
     open_record,
-    recognize_file_page,
     register_file,
     retrying,
 )
@@ -81,8 +79,9 @@ def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
     the records it finished with their artifacts). Returns this run's documents, and those
     of files another run holds, as they stand (their artifacts are that run's to publish).
 
-    Pages of every file are submitted together so that all cores stay busy even when
-    files have a single page; each file's finishing task waits only for its own pages.
+    Every file is submitted at once (a task run each, ``submit_pages``), so that all cores
+    stay busy even when files have a single page; each file is finished as soon as its own
+    pages are read.
     """
     finishing: dict[PrefectFuture, bool] = {}  # future → whether this run has the file
     claimed: list[str] = []
@@ -133,18 +132,13 @@ def opencv_threads() -> Iterator[Callable[[int, int], None]]:
 
 
 def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> PrefectFuture:
-    """Submit the OCR of every page of an opened file, and its finishing task.
-
-    A page is tried twice at most: a page that crashed Tesseract twice is the page's fault.
-    A single-page file is one task run (``digitize_single_page``), not two."""
-    finish = retrying(finish_record, services)
-    if not opened.claimed:
-        return finish.submit(opened, [], json_out)
-    if opened.page_count == 1 and not opened.error:
-        return digitize_single_page.submit(opened, json_out)
-    recognize = retrying(recognize_file_page, services, tries=2)
-    pages = [recognize.submit(opened, i) for i in range(opened.page_count)]
-    return finish.submit(opened, [allow_failure(p) for p in pages], json_out)
+    """Submit the reading and finishing of an opened file: one task run a file
+    (``digitize_file_pages``: its pages side by side within the OCR slots, each tried twice
+    at most), not a run a page and one to finish it; a file another run holds or that
+    could not be opened is only finished."""
+    if not opened.claimed or opened.error:
+        return retrying(finish_record, services).submit(opened, [], json_out)
+    return digitize_file_pages.submit(opened, json_out)
 
 
 def run_jobs(services: Services, jobs: list[FileJob], json_out: str | None

@@ -79,14 +79,12 @@ def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path
             for i in ids}
     assert {record_artifact_key(i) for i in ids} | {"run-records"} <= keys
     assert {f"status:{result[i]}" for i in ids} <= set(run.tags)
-    # A single-page file is one task run, its page read and its record finished; a
-    # longer file a run per page and one to finish it.
+    # A file is one task run, its pages read and its record finished: a single-page file's
+    # and a longer one's alike, no run a page and none to finish it.
     assert truth.page_count > 1
-    assert {"digitize-page trắng.png", f"recognize-page {truth.file} p1",
-            f"recognize-page {truth.file} p{truth.page_count}",
-            f"finish-record {truth.file}"} <= names
-    assert not any(name.startswith(("recognize-page trắng", "finish-record trắng"))
-                   for name in names)
+    assert {"digitize-page trắng.png",
+            f"digitize-pages {truth.file} ({truth.page_count} pages)"} <= names
+    assert not any(name.startswith(("recognize-page", "finish-record")) for name in names)
     # Opening a file is a call in the flow, not a task run (~50 ms of the server's CPU each).
     assert not any(name.startswith("open-record") for name in names)
     for record_id in ids:

@@ -12,7 +12,7 @@ from config.settings import Settings
 from flows.tasks import (
     artifact_keys,
     call_retrying,
-    digitize_single_page,
+    digitize_file_pages,
     finish_duplicate,
     finish_record,
     open_record,
@@ -76,7 +76,7 @@ def test_no_step_is_served_from_prefect_s_cache(tmp_path: Path) -> None:
     with retries."""
     services = Services(Settings(data_dir=tmp_path))
     steps = (register_file, open_record, recognize_file_page, finish_record, finish_duplicate,
-             digitize_single_page)
+             digitize_file_pages)
 
     for step in steps:
         assert step.cache_policy is NO_CACHE, step.name
@@ -147,7 +147,74 @@ def test_a_single_page_file_is_read_and_finished_in_one_task(
                                             ([CorruptFileError("bad")], 1, None)):
         reads.clear()
         monkeypatch.setattr(flows.tasks, "recognize_file_page", reading(list(errors)))
-        assert digitize_single_page.fn(job) == []
+        assert digitize_file_pages.fn(job) == []
         assert len(reads) == expected_reads
         given = finished[-1][0]
         assert given is outcome if outcome is not None else isinstance(given, CorruptFileError)
+
+
+def test_a_longer_file_reads_its_pages_side_by_side_within_the_slots_and_finishes_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a 5-page file, 2 OCR slots, page 2 timing out once, page 4 twice and page 5
+    corrupt WHEN the file runs as one task THEN each page is read (again once at most when
+    a retry can fix it), two at a time, in more than one thread, and finish-record is given
+    the five outcomes in page order, errors in their places, once."""
+    import threading
+    import time
+
+    monkeypatch.setenv("SOHOA_RETRY_DELAYS_SECONDS", "[0.01, 0.02]")
+    monkeypatch.setenv("SOHOA_OCR__WORKERS", "2")
+    services = Services(Settings(data_dir=tmp_path))
+    assert services.settings.ocr.worker_count() == 2
+    monkeypatch.setattr(flows.tasks, "active_services", lambda: services)
+    job = FileJob(record_id="r1", source_path="a.pdf", filename="a.pdf",
+                  status=Status.PROCESSING, page_count=5)
+    slow, bad = OcrTimeoutError("took too long"), CorruptFileError("bad page")
+    errors = {1: [slow], 3: [slow, slow], 4: [bad]}
+    reads: list[int] = []
+    threads: set[str] = set()
+    busy, most = [0], [0]
+    lock = threading.Lock()
+
+    def read(job: FileJob, index: int) -> PageOutcome:
+        with lock:
+            reads.append(index)
+            threads.add(threading.current_thread().name)
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.05)
+        with lock:
+            busy[0] -= 1
+        if errors.get(index):
+            raise errors[index].pop(0)
+        return PageOutcome(number=index + 1)
+
+    finished: list[list] = []
+
+    def finish(job: FileJob, outcomes: list, json_out: str | None = None) -> list:
+        finished.append(outcomes)
+        return []
+
+    monkeypatch.setattr(flows.tasks, "recognize_file_page",
+                        type("Step", (), {"fn": staticmethod(read)})())
+    monkeypatch.setattr(flows.tasks, "finish_record",
+                        type("Step", (), {"fn": staticmethod(finish)})())
+    assert digitize_file_pages.fn(job) == []
+    assert sorted(reads) == [0, 1, 1, 2, 3, 3, 4]
+    assert most[0] == 2 and len(threads) == 2
+    [outcomes] = finished
+    assert [o.number for o in outcomes if isinstance(o, PageOutcome)] == [1, 2, 3]
+    assert outcomes[3] is slow and outcomes[4] is bad
+
+
+def test_a_file_task_is_named_by_its_file_and_pages() -> None:
+    """GIVEN jobs of one and of three pages WHEN their task runs are named THEN a
+    single-page file's reads «digitize-page NAME», a longer one's «digitize-pages NAME
+    (3 pages)»."""
+    from flows.tasks import file_pages_run_name
+
+    one = FileJob(record_id="r", source_path="a.png", filename="a.png",
+                  status=Status.PROCESSING, page_count=1)
+    assert file_pages_run_name({"job": one}) == "digitize-page a.png"
+    three = one.model_copy(update={"filename": "b.pdf", "page_count": 3})
+    assert file_pages_run_name({"job": three}) == "digitize-pages b.pdf (3 pages)"

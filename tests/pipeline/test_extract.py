@@ -1109,6 +1109,80 @@ def test_best_window_keeps_the_widest_of_equal_scores_and_the_best_score():
     assert _best_window(["ab"], 0, Phrase("ab cd ef", "ab cd ef")) == (0.0, 0)  # no room
 
 
+def test_phrases_of_keys_a_set_of_texts_once_and_hands_out_a_list_of_its_own(monkeypatch):
+    """GIVEN label texts (two with one key) WHEN their phrases are asked twice THEN the same
+    phrases come back, the texts keyed only the first time, each answer a list of its own."""
+    import pipeline.extract as extract
+    from pipeline.extract import Phrase, phrases_of
+
+    keyed = []
+    key = extract.match_key
+    monkeypatch.setattr(extract, "match_key", lambda text: keyed.append(text) or key(text))
+    texts = ["Nơi đăng ký thường trú lần đầu:", "Nơi đăng ký thường trú lần đầu", "Số hộ khẩu"]
+    first = phrases_of(texts)
+    assert first == [Phrase("Số hộ khẩu", "so ho khau"),
+                     Phrase("Nơi đăng ký thường trú lần đầu:", "noi dang ky thuong tru lan dau")]
+    assert len(keyed) == 3
+    first.pop()
+    assert phrases_of(texts) == [*first, Phrase("Nơi đăng ký thường trú lần đầu:",
+                                                "noi dang ky thuong tru lan dau")]
+    assert len(keyed) == 3
+
+
+def _every_position(row, phrases, min_score, matching):
+    """Label candidates as found before ``_reachable``: every phrase asked at every position."""
+    from pipeline.extract import LabelMatch, _best_window, _colon_stops, _ends_label, _min_score
+
+    positions = [i for i, t in enumerate(row.tokens) if t.key]
+    keys = [row.tokens[i].key for i in positions]
+    limits = _colon_stops(row, positions)
+    found = []
+    for phrase in phrases:
+        needed = max(min_score, _min_score(phrase, matching))
+        for p in range(len(keys)):
+            score, width = _best_window(keys[:p + limits[p]], p, phrase)
+            if score >= needed or (score >= min_score and width and _ends_label(
+                    row, positions[p + width - 1])):
+                found.append(LabelMatch(phrase, positions[p], positions[p + width - 1] + 1,
+                                        score, " ".join(keys[p:p + width])))
+    return found
+
+
+@pytest.mark.parametrize("min_score", [0.0, 60.0, 86.0, 100.0])
+def test_label_candidates_are_those_of_every_position_asking_few(birth, receipt, monkeypatch,
+                                                                 min_score):
+    """GIVEN the rows of a birth form and a receipt, labels damaged («Ngàysinh», «Họ vả
+    tên», a glued colon) WHEN label candidates are looked for THEN they are exactly those
+    found by asking every label at every position, and ``_best_window`` is asked only where
+    a window can reach the score (a small share of the positions)."""
+    import pipeline.extract as extract
+    from pipeline.extract import _candidates, build_rows, phrases_of
+
+    lines = replaced(BIRTH_FORM, "Ngày, tháng, năm sinh", "Ngày,tháng,nămsinh")
+    lines = replaced(lines, "Họ, chữ đệm, tên", "Họ, chữ đệm, tẻn:Nguyễn")
+    pages = [make_page(lines), make_page(RECEIPT_FORM)]
+    asked = []
+    original = extract._best_window
+    monkeypatch.setattr(extract, "_best_window",
+                        lambda *a: asked.append(a) or original(*a))
+    rows = [row for page in pages for row in build_rows(page)]
+    asked_here: dict[str, int] = {}
+    every: dict[str, int] = {}
+    for doctype in (birth, receipt):
+        labels = phrases_of([label for f in doctype.fields for label in f.labels])
+        for row in rows:
+            expected = _every_position(row, labels, min_score, doctype.matching)
+            asked.clear()
+            assert _candidates(row, labels, min_score, doctype.matching) == expected
+            everywhere = len(labels) * sum(1 for t in row.tokens if t.key)
+            asked_here[doctype.id] = asked_here.get(doctype.id, 0) + len(asked)
+            every[doctype.id] = every.get(doctype.id, 0) + everywhere
+            if min_score == 0:  # every window reaches it
+                assert len(asked) == everywhere
+    if min_score >= 60:
+        assert all(0 < asked_here[d] < every[d] / 5 for d in every), (asked_here, every)
+
+
 def test_a_date_with_a_number_the_digit_reading_read_otherwise_is_left_out(receipt):
     """
     GIVEN a receipt whose received time has one short part the digits-only reading read

@@ -104,3 +104,19 @@ def test_clean_text_removes_noise_marks_but_keeps_value_punctuation(text, expect
 ])
 def test_readings_are_compared_by_their_letters_and_marks(first, second, same):
     assert (letters_key(first) == letters_key(second)) is same
+
+
+def test_fold_and_match_key_answer_as_computed_and_are_remembered():
+    """GIVEN Vietnamese texts, decomposed accents among them WHEN folded and keyed twice THEN
+    the answers are those computed afresh, and the second time they are remembered."""
+    from pipeline.text import fold, match_key
+
+    texts = ["Ủy ban nhân dân xã Đồng Lạc", "Nguye\u0302\u0303n Thị Hằng", "Ngày,tháng,nămsinh:",
+             "ĐĂNG KÝ KHAI SINH (1)"]
+    for function in (fold, match_key):
+        fresh = [function.__wrapped__(text) for text in texts]
+        function.cache_clear()
+        assert [function(text) for text in texts] == fresh
+        hits = function.cache_info().hits
+        assert [function(text) for text in texts] == fresh
+        assert function.cache_info().hits == hits + len(texts)
