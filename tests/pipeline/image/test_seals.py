@@ -102,3 +102,21 @@ def test_a_red_seal_on_a_washed_out_colour_scan_is_found_by_its_colour():
     seal = find_seal(_washed_out(_last_page(1, sealed=True)), 300)
     assert seal is not None and seal.method == "colour"
     assert find_seal(_washed_out(_last_page(4, sealed=False)), 300) is None
+
+
+@pytest.mark.parametrize("paper", [176, 160])
+def test_a_ring_on_a_dark_grey_scan_is_found_against_its_paper(paper):
+    """
+    GIVEN a sealed page scanned grey and dark (paper at 176 or 160, ink 79, as a hard tier's
+    grey scan: a tuning notice of --types new at seed 191 lost its seal so)
+    WHEN seals are looked for
+    THEN the ring is found, ink told from paper by the page's own paper level, and the same
+    scan of an unsealed page has none
+    """
+    def dark_grey(sealed: bool) -> np.ndarray:
+        grey = _last_page(3, sealed=sealed).mean(axis=2).astype(np.uint8)
+        return _washed_out(grey, paper=paper)
+
+    seal = find_seal(dark_grey(True), 300)
+    assert seal is not None and seal.method == "ring"
+    assert find_seal(dark_grey(False), 300) is None
