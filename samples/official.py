@@ -109,6 +109,11 @@ class Body:
 
 
 def _place_of(unit: str) -> str:
+    """The place a body's documents date from (Decree 30/2020, Appendix I, I.4.a): its unit's
+    name, but the full name of a unit named after a person or by a number, which the
+    gazetteer writes with a capital unit word («Thành phố Hồ Chí Minh», «Quận 1»)."""
+    if unit[:1].isupper():
+        return unit
     return unit.split(" ", 1)[1] if not unit.startswith(("thành phố", "thị xã", "thị trấn")) \
         else unit.split(" ", 2)[2]
 

@@ -129,7 +129,26 @@ def recase_name(text: str, phrases: tuple[str, ...] = ()) -> str:
             start, end = hit.span()
             if len(phrase) == end - start:
                 lowered = lowered[:start] + phrase + lowered[end:]
+    lowered = _capital_units(lowered)
     return lowered[:1].upper() + lowered[1:] if lowered else lowered
+
+
+# Appendix II, I.2.b–c: a unit named by a number takes a capital on its unit word too
+# («Quận 1», «Phường 3»), and so does «Thành phố Hồ Chí Minh» (named after a person; the
+# decree's own example). A body's name printed in capitals cannot show it, so it is written
+# so («ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH» was given «… thành phố Hồ Chí Minh», two
+# hard tuning notices of --types new, seed 191).
+_NUMBERED_UNIT = re.compile(rf"(?<!\w)({'|'.join(_UNIT_WORDS)})(?=\s+\d)")
+_PERSON_NAMED = re.compile(r"(?<!\w)thành phố(?=\s+Hồ Chí Minh(?!\w))")
+
+
+def _capital_units(text: str) -> str:
+    """The unit words Appendix II writes with a capital (see ``_NUMBERED_UNIT``)."""
+    starts = [hit.start() for hit in _NUMBERED_UNIT.finditer(fold(text))]
+    starts += [hit.start() for hit in _PERSON_NAMED.finditer(text)]
+    for start in starts:
+        text = text[:start] + text[start].upper() + text[start + 1:]
+    return text
 
 
 def normalize_title(text: str) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from pipeline.text import fold
-from pipeline.values.places import PLACE_WORD_SPELLINGS, PLACE_WORDS, mend_province_word
+from pipeline.values.places import PLACE_WORD_SPELLINGS, PLACE_WORDS, mend_unit_words
 from pipeline.values.syllables import is_syllable
 
 
@@ -15,7 +15,7 @@ def mend_text(value: str, phrases: list[str]) -> str:
     """A free-text value with stray hyphens dropped, hyphens inside known phrases made spaces
     again, and known phrases given their accents, or their letter (the functions below, in
     that order)."""
-    value = mend_province_word(mend_abbreviations(drop_stray_hyphens(value)))
+    value = mend_unit_words(mend_abbreviations(drop_stray_hyphens(value)))
     if not phrases:
         return value
     return mend_long_phrases(mend_phrases(separate_phrase_words(value, phrases), phrases),

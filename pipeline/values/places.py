@@ -417,22 +417,56 @@ def _place_word_case(read: str, known: str) -> str:
 _SMALL_WORD = re.compile(r"(?<![\w-])([^\W\d_A-ZĐ]+)(\s+)(?=[A-ZĐ\w])")
 
 
-def mend_province_word(value: str) -> str:
-    """A word in small letters spelling «tỉnh» but for its marks, before a province's name,
-    is «tỉnh»: «Trung tâm Phục vụ hành chính công tĩnh Thanh Hóa» (TeX Gyre Pagella at mild,
-    a tuning receipt at seed 149) was given so. A capitalised «Tĩnh» is a name's («Hà
-    Tĩnh»)."""
-    provinces = sorted(load_gazetteer().provinces, key=len, reverse=True)
+# Unit words OCR reads with a wrong mark, by their letters, and the level of the names they
+# stand before. «xa» after «thị» is a district's word (thị xã), left as read.
+_UNIT_WORD_LEVELS: dict[str, tuple[str, str]] = {
+    "tinh": ("tỉnh", "province"), "huyen": ("huyện", "district"), "quan": ("quận", "district"),
+    "phuong": ("phường", "commune"), "xa": ("xã", "commune")}
+_NAME_WORDS = 4  # the longest unit names the gazetteer lists run to four words
 
+
+def mend_unit_words(value: str) -> str:
+    """A word in small letters spelling a unit's word («tỉnh», «huyện», «quận», «phường»,
+    «xã») but for its marks, before a name the gazetteer lists at that unit's level, is that
+    word: «… hành chính công tĩnh Thanh Hóa» (TeX Gyre Pagella at mild, a tuning receipt at
+    seed 149) and «Ủy ban nhân dân phưởng Dịch Vọng» (a hard tuning birth certificate of
+    --types new, seed 191) were given so. A capitalised «Tĩnh» is a name's («Hà Tĩnh»)."""
     def spell(found: re.Match[str]) -> str:
         word = found.group(1)
-        if fold(word) != "tinh" or word == "tỉnh":
+        known = _UNIT_WORD_LEVELS.get(fold(word))
+        if known is None or word == known[0] or fold(_word_before(value, found.start())) == "thi":
             return found.group(0)
-        after = value[found.end():]
-        named = any(after.startswith(name) and not after[len(name):len(name) + 1].isalpha()
-                    for name in provinces)
-        return f"tỉnh{found.group(2)}" if named else found.group(0)
+        named = _names_listed(value[found.end():], known[1])
+        return f"{known[0]}{found.group(2)}" if named else found.group(0)
     return _SMALL_WORD.sub(spell, value)
+
+
+@functools.cache
+def _level_names(level: str) -> frozenset[str]:
+    gazetteer = load_gazetteer()
+    return {"province": lambda: frozenset(gazetteer.provinces),
+            "district": lambda: frozenset(gazetteer.districts),
+            "commune": lambda: gazetteer.commune_names}[level]()
+
+
+def _word_before(value: str, at: int) -> str:
+    words = value[:at].split()
+    return words[-1] if words else ""
+
+
+def _names_listed(after: str, level: str) -> bool:
+    """Whether ``after`` opens with a name (capitalised) the gazetteer lists at ``level``
+    (two words or more, or a number)."""
+    words = after.split()
+    number = bool(words) and words[0].strip(",.;:").isdigit()
+    if not words or not (number or words[0][:1].isupper()):
+        return False
+    names = _level_names(level)
+    # A name of one word is taken only as a number («quận 1»): a one-syllable commune name
+    # («Đông») would turn «phương Đông» into a ward.
+    first = 1 if number else 2
+    return any(_is_listed(" ".join(words[:n]).strip(",.;:"), names)
+               for n in range(first, min(len(words), _NAME_WORDS) + 1))
 
 
 def mend_place_words(value: str) -> str:

@@ -57,6 +57,10 @@ def test_symbols_name_their_kind_by_appendix_iii_abbreviation():
     ("UBND THÀNH PHỐ HÀ TĨNH", "Ủy ban nhân dân thành phố Hà Tĩnh"),
     ("ỦY BAN NHÂN DÂN XÃ THẠCH HẠ", "Ủy ban nhân dân xã Thạch Hạ"),
     ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "Sở Tài nguyên và Môi trường"),
+    # Appendix II, I.2.b–c: a unit named by a number or after a person keeps its capital
+    ("ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân Thành phố Hồ Chí Minh"),
+    ("ỦY BAN NHÂN DÂN QUẬN 1", "Ủy ban nhân dân Quận 1"),
+    ("UBND THÀNH PHỐ HÀ NỘI", "Ủy ban nhân dân thành phố Hà Nội"),
 ])
 def test_bodies_printed_in_capitals_are_written_as_appendix_ii_writes_them(printed, value):
     phrases = ("Ủy ban nhân dân", "Sở Tài nguyên và Môi trường")
@@ -191,6 +195,12 @@ def test_a_subject_read_past_its_end_into_kinh_gui_is_refused():
     ("Kiện toàn Tố công tác chuyến đối số cấp xã", "Kiện toàn Tổ công tác chuyển đổi số cấp xã"),
     ("Tăng cường công tác cải cách hành chính trên địa bản",
      "Tăng cường công tác cải cách hành chính trên địa bàn"),
+    # marks read wrong, given so (--types new tuning seeds 11 and 191)
+    ("Đồn đốc giải quyết hồ sơ quá hạn", "Đôn đốc giải quyết hồ sơ quá hạn"),
+    ("Tầng cưởng công tác cải cách hành chính", "Tăng cường công tác cải cách hành chính"),
+    ("Cấp bản sao trích lực khai sinh", "Cấp bản sao trích lục khai sinh"),
+    ("Tổ chức kiểm tra công tác chứng thục, hộ tịch năm 2025",
+     "Tổ chức kiểm tra công tác chứng thực, hộ tịch năm 2025"),
 ])
 def test_subject_phrases_read_with_a_wrong_tone_are_mended(official, read, mended):
     field = official.field("subject")

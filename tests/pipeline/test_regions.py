@@ -343,6 +343,56 @@ def test_the_place_is_spelt_as_the_bodys_name_spells_it():
     assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
 
 
+@pytest.mark.parametrize(("place", "given"), [
+    # «phố.Hồ» read glued and dropped (a hard tuning notice of --types new, seed 191)
+    ("Chí Minh", None),
+    ("Hồ Chí", None),  # its end lost
+    ("Hồ Chí Minh", "Hồ Chí Minh"),  # the name whole: a unit's word before it
+    # «Thành» left unread (a hard tuning notice of --types new, seed 191, given so): a
+    # place's name begins in a capital
+    ("phố Hồ Chí Minh", None),
+    # centred under the motto, a long place begins left of where the columns part
+    ("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"),
+])
+def test_a_place_that_is_only_part_of_the_bodys_place_is_left_out(place, given):
+    """The place on the date line found inside the body's name with a capitalised word of
+    that name right before or after it was cut short: it goes to review naming the whole."""
+    rows = [list(row) for row in LETTER]
+    rows[0] = [("left", "ỦY BAN NHÂN DÂN"), ("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]
+    rows[1] = [("left", "THÀNH PHỐ HỒ CHÍ MINH"), ("right", "Độc lập - Tự do - Hạnh phúc")]
+    rows[2] = [("left", "Số: 575/UBND-KTTH"), ("right", f"{place}, ngày 05 tháng 3 năm 2025")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert extraction.fields["issuing_authority"].value == \
+        "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+    assert extraction.fields["document_number"].value == "575/UBND-KTTH"
+    if given is not None:
+        assert extraction.fields["issued_place"].value == given
+    else:
+        assert "issued_place" not in extraction.fields
+        assert any(why in extraction.doubts["issued_place"].reason
+                   for why in ("«Hồ Chí Minh»", "begins in a small letter"))
+
+
+def test_a_body_line_citing_a_dated_decree_is_no_date_line():
+    """
+    GIVEN a notice whose date line was read without its day word and whose body opens with
+    «Thực hiện Nghị định số 61/2018/NĐ-CP … ngày 23 tháng 4 năm 2018 …» across both columns
+    WHEN it is extracted
+    THEN the cited decree's date is not its issued date (a hard tuning notice of --types new,
+    seed 191, gave 2018-04-23 so), and its title and subject are still read
+    """
+    rows = [list(row) for row in DECISION]
+    rows[2] = [("left", "Số: 530/TB-STNMT"), ("right", "Quảng Ngãi, 19 tháng 12 năm 2024")]
+    rows[3] = [("centre", "THÔNG BÁO")]
+    rows[4] = [("centre", "Kiện toàn Tổ công tác chuyển đổi số cấp xã")]
+    rows[5] = [("margin", "Thực hiện Nghị định số 61/2018/NĐ-CP của Chính phủ ngày 23 tháng 4 "
+                          "năm 2018 về cơ chế")]
+    values = _values([placed_page(rows)])
+    assert "issued_date" not in values
+    assert values["document_kind"] == "Thông báo"
+    assert values["subject"] == "Kiện toàn Tổ công tác chuyển đổi số cấp xã"
+
+
 @pytest.mark.parametrize("day_word", ["ngày", "ngàu", "ngàv"])
 def test_the_date_line_is_found_with_its_day_word_misread(day_word):
     """«ngày» read «ngàu» (two mild notices of tuning seed 101 lost their date line so): the

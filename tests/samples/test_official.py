@@ -140,3 +140,13 @@ def test_the_seal_is_read_into_the_json_on_colour_grey_and_bilevel_scans(
     assert document["doc_type"] == "official_document"
     written = json.loads(json.dumps(document))
     assert written["fields"]["sealed"]["value"] is sealed
+
+
+@pytest.mark.parametrize(("unit", "place"), [
+    ("tỉnh Hà Tĩnh", "Hà Tĩnh"), ("thành phố Hà Tĩnh", "Hà Tĩnh"), ("huyện Thạch Hà", "Thạch Hà"),
+    # Decree 30/2020, Appendix I, I.4.a: a unit named after a person or by a number is dated
+    # from by its full name (the decree's example: «Thành phố Hồ Chí Minh, ngày 29 …»)
+    ("Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"), ("Quận 1", "Quận 1"),
+])
+def test_a_body_dates_its_documents_from_its_units_name(unit, place):
+    assert official._place_of(unit) == place
