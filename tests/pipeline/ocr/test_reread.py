@@ -22,6 +22,7 @@ from pipeline.ocr.reread import (
     is_number_group,
     is_number_word,
     letter_pieces,
+    plus_read_as_digit,
     read_otherwise,
     reread_digits,
     reread_emails,
@@ -673,3 +674,13 @@ def test_a_phone_with_its_international_prefix_is_read_again(plus_phone_page):
     assert word.confidence == 0 or word.text == "+84918810862"
     right = reread_digits(image, page_of([("+84918810862", box)]), OcrOptions()).lines[0].words[0]
     assert (right.text, right.confidence) == ("+84918810862", 95)
+
+
+def test_a_plus_the_digit_reading_read_as_a_digit_is_no_other_digit():
+    """«+84915783556» printed and read right, read again with digits only as «484915783556»
+    (its «+» a 4): the same number (two phones so went to review, Open Sans Light and FreeSans
+    squeezed at mild, probe seed 711); any other digit read otherwise is not."""
+    assert plus_read_as_digit("+84915783556", "484915783556")
+    assert plus_read_as_digit("+84915783556", "184915783556")
+    assert not plus_read_as_digit("+84915783556", "484915783586")
+    assert not plus_read_as_digit("84915783556", "484915783556")  # no «+» printed
