@@ -156,7 +156,7 @@ def split_glued(word: OcrWord) -> list[OcrWord]:
 # «1)» (a mild tuning book_boxed receipt in TeX Gyre Bonum at seed 21 gave the address
 # «1) tổ 14, …» so). The marker's closing half: digits and the bracket, then a colon or a
 # full stop at most.
-_MARKER_TAIL = re.compile(r"^\s*\d{1,2}\s*\)([:.]?)$")
+_MARKER_TAIL = re.compile(r"^\s*\d{1,2}\s*[)}\]]([:.]?)$")
 
 
 def join_split_footnotes(words: Sequence[OcrWord]) -> list[OcrWord]:
