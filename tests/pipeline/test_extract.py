@@ -305,6 +305,20 @@ def test_closed_vocabularies_mend_accents_and_refuse_strangers(birth):
     assert "child_nationality" not in fields and "child_nationality" in fields.doubts
 
 
+@pytest.mark.parametrize(("read", "given"), [
+    # FreeSerif thinned at mild (a probe in faces neither part prints in, seed 711): «ruột»
+    # read «ruội», and «Cô» given, the rest taken for debris
+    ("Cô ruội", "Cô ruột"),
+    ("Cô ruột", "Cô ruột"),
+    ("Mẹ š", "Mẹ"),  # debris after an entry no longer entry is near
+    ("Mẹ ký", "Mẹ"),
+])
+def test_an_entry_run_on_into_a_longer_entrys_misread_word_is_the_longer_entry(birth, read,
+                                                                                given):
+    lines = replaced(BIRTH_FORM, "Quan hệ", f"Quan hệ với người được khai sinh: {read}")
+    assert values(extract_fields([make_page(lines)], birth))["relationship"] == given
+
+
 def test_fields_are_read_from_the_title_page_on(receipt):
     """
     GIVEN a request letter before the receipt that also prints «Địa chỉ» and «Email»
