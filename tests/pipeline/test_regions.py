@@ -343,9 +343,10 @@ def test_the_place_is_spelt_as_the_bodys_name_spells_it():
     assert values["issuing_authority"] == "Ủy ban nhân dân xã Chiềng Mung"
 
 
-@pytest.mark.parametrize("day_word", ["ngày", "ngàu", "ngàv"])
+@pytest.mark.parametrize("day_word", ["ngày", "ngàu", "ngàv", "ngùy"])
 def test_the_date_line_is_found_with_its_day_word_misread(day_word):
-    """«ngày» read «ngàu» (two mild notices of tuning seed 101 lost their date line so): the
+    """«ngày» read «ngàu» (two mild notices of tuning seed 101 lost their date line so) or
+    «ngùy» (Open Sans Light at mild, two notices of probe seed 711, faces never tuned on): the
     date and the place are read."""
     rows = [list(row) for row in LETTER]
     rows[2] = [("left", "Số: 575/UBND-KTTH"),
