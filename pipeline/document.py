@@ -33,6 +33,7 @@ from pipeline.values.dossier_codes import (
     barred_unit,
     codes_in_words,
     day_serial_as_read,
+    folded_code_text,
     mend_unit,
     read_code,
     serial_agrees,
@@ -512,7 +513,7 @@ def _disagreement(reading: CodeReading, day: str | None) -> str | None:
     first check it fails, as the person reviewing the receipt is told), or None when it
     does: the page's own reading of the line is a code alike in unit and serial, and the
     code's day is ``day`` (the day received, or the receipt's date above the code)."""
-    first = read_code(fold(reading.first))
+    first = read_code(folded_code_text(reading.first))
     if first is None:
         return f"which the page's reading of the line («{reading.first}») does not confirm"
     if unit_of(first) != unit_of(reading.code):
@@ -812,7 +813,7 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
         for readings in _by_line(page.code_readings):
             known = received or dated_above(page, readings[0].bbox)
             barred = _barred_received(extraction, dated_by, known, readings)
-            read = [("page", read_code(fold(readings[0].first)), 0),
+            read = [("page", read_code(folded_code_text(readings[0].first)), 0),
                     *(("enlarged" if r.enlarged else "second", r.code, r.barred_zeros)
                       for r in readings)]
             for source, code, bars in read:

@@ -158,7 +158,7 @@ def split_glued(word: OcrWord) -> list[OcrWord]:
 # «1)» (a mild tuning book_boxed receipt in TeX Gyre Bonum at seed 21 gave the address
 # «1) tổ 14, …» so). The marker's closing half: digits and the bracket, then a colon or a
 # full stop at most.
-_MARKER_TAIL = re.compile(r"^\s*\d{1,2}\s*\)([:.]?)$")
+_MARKER_TAIL = re.compile(r"^\s*\d{1,2}\s*[)}\]]([:.]?)$")
 
 
 def join_split_footnotes(words: Sequence[OcrWord]) -> list[OcrWord]:
@@ -213,12 +213,16 @@ def build_rows(page: PageOcr) -> list[Row]:
                         key=_middle):
         _place_tall(rows, token)
     for token in tokens:
-        if token.key and (_is_core(token, typical) or _height(token) < MIN_ROW_HEIGHT * typical):
+        flat = _flattened_word(token, typical)
+        if token.key and (_is_core(token, typical) or (
+                _height(token) < MIN_ROW_HEIGHT * typical and not flat)):
             continue  # placed already, or a speck with letters
         # Marks («:», «-», «(») go where they stand, and so does a tall word that is no taller
         # than its row's words allow: a title set large, whose accents and a blot of noise make
         # its box over twice body height («TIẾP» 142 px among title words of 80, body 46 px).
-        home = next((r for r in rows if r.top <= _middle(token) <= r.bottom), None)
+        # A flattened word's box is its top: its middle is half a line below that.
+        middle = token.word.bbox[1] + typical / 2 if flat else _middle(token)
+        home = next((r for r in rows if r.top <= middle <= r.bottom), None)
         if home is None:
             continue
         if not token.key or _height(token) <= MAX_ROW_HEIGHT * _typical_height(home.tokens):
@@ -226,6 +230,25 @@ def build_rows(page: PageOcr) -> list[Row]:
     for row in rows:
         row.tokens.sort(key=lambda t: t.word.bbox[0])
     return sorted(rows, key=lambda r: r.top)
+
+
+# A word of three letters or more, as wide as the text is high, whose box Tesseract made a
+# few pixels high: a word read from print, its box broken, not a speck. Left out with the
+# specks, it was cut from its value silently: «xóm Tân Lập, …» read «-MỐm» in a box 3 px
+# high, 79 wide (Carlito at hard, a probe in faces neither part prints in, seed 703), and
+# «Tân Lập xã Mãn Đức, …» was given. Placed in its row, its value is judged with it.
+FLAT_WORD_LETTERS = 3
+
+
+def _flattened_word(token: Token, typical: float) -> bool:
+    """Whether a token below text height is a word whose box was broken (see
+    ``FLAT_WORD_LETTERS``): letters enough, and as wide as the typical word is high. (A
+    title's word set large is no such word: placed by a flattened box's rule, its middle
+    was taken half a line under its top and a receipt's title lost its row.)"""
+    x0, _, x1, _ = token.word.bbox
+    return (bool(token.key) and _height(token) < MIN_ROW_HEIGHT * typical
+            and sum(c.isalpha() for c in token.text) >= FLAT_WORD_LETTERS
+            and x1 - x0 >= typical)
 
 
 # A word of text height this many times the typical or taller (a blot over its accents made

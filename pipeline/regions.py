@@ -142,8 +142,11 @@ def _motto_split(row: Row, width: int) -> float:
 
 # «ngày» as OCR reads it on a date line: its «y» read «u» or «v» («ngàu»: 20 such words in
 # 9 of the 80 files of tuning seeds 101 and 103; two attached notices at mild lost their
-# date line so, and their issued date), its «a» read «o» (TeX Gyre Adventor), «g» «s».
-_DAY_WORD = re.compile(r"n[gs][ao](?:y|u|v|yv)")
+# date line so, and their issued date), its «a» read «o» (TeX Gyre Adventor) or «ù»
+# («ngùy»: Open Sans Light at mild, two notices of a probe in faces neither part prints in,
+# seed 711, lost their issued date so), «g» «s». «nguy» is a word too, but not on the
+# header's right beside «tháng» or «năm».
+_DAY_WORD = re.compile(r"n[gs][aou](?:y|u|v|yv)")
 
 
 def _is_day_word(token: Token) -> bool:

@@ -33,7 +33,7 @@ import numpy as np
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for
 from pipeline.ocr.reread import Band, band_words
 from pipeline.text import fold
-from pipeline.values.dossier_codes import CODE_PATTERN, CODE_TAIL, read_code
+from pipeline.values.dossier_codes import CODE_PATTERN, CODE_TAIL, folded_code_text, read_code
 from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import CodeReading, OcrLine, OcrWord, PageOcr, union_bbox
 
@@ -226,7 +226,7 @@ def _settled(readings: list[CodeReading], spans: list[list[OcrWord]]) -> bool:
     read = {r.first: r.code for r in readings}
     for words in spans:
         first = " ".join(w.text for w in words)
-        if read.get(first) is None or read[first] != read_code(fold(first)):
+        if read.get(first) is None or read[first] != read_code(folded_code_text(first)):
             return False
     return True
 

@@ -48,9 +48,21 @@ def _parse_datetime(value: Value) -> dt.datetime | None:
 
 def is_valid_text(value: Value) -> bool:
     """Some letters or digits, and every word a possible Vietnamese syllable, abbreviation or
-    number (a word that is none was misread: «thănh», «Trudg»)."""
+    number (a word that is none was misread: «thănh», «Trudg»), written in small letters,
+    in capitals or with a capital first (``is_cased_as_written``)."""
     text = str(value)
-    return any(c.isalnum() for c in text) and all(is_plausible_word(w) for w in text.split())
+    return any(c.isalnum() for c in text) and all(
+        is_plausible_word(w) and is_cased_as_written(w) for w in text.split())
+
+
+def is_cased_as_written(word: str) -> bool:
+    """Whether a word's letters are small, capitals, or a capital then small letters (each
+    run of letters between marks so: «P.Phú», «TP.HCM», «Ê-đê»), as a word is written: a
+    word read with
+    capitals before a small letter («MỐm» for «xóm», a box Tesseract broke, Carlito at hard:
+    a probe in faces neither part prints in, seed 703) was misread."""
+    return all(part.islower() or part.isupper() or part.istitle()
+               for part in re.findall(r"[^\W\d_]+", word))
 
 
 def is_valid_person_name(value: Value) -> bool:

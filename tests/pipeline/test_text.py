@@ -73,6 +73,7 @@ def test_is_debris(token, debris):
 
 def test_remove_footnotes_and_squeeze_and_edges():
     assert remove_footnotes("Dân tộc(1) ²") == "Dân tộc "
+    assert remove_footnotes("Nơi cư trú(1} Email(2]:") == "Nơi cư trú Email:"  # Open Sans Light
     assert squeeze("  a \t b\n c ") == "a b c"
     assert strip_edges("-- «x» ::") == "«x»"
     assert strip_edges("ˆ Nguyễn Văn An_ˆ ¬") == "Nguyễn Văn An"  # specks read as marks

@@ -8,6 +8,7 @@ from pipeline.values.registry import VALIDATORS
 from pipeline.values.validate import (
     carries_date,
     code_day,
+    is_cased_as_written,
     is_due_in,
     is_in_order,
     is_valid_birth_year,
@@ -22,6 +23,7 @@ from pipeline.values.validate import (
     is_valid_person_name,
     is_valid_phone,
     is_valid_positive_integer,
+    is_valid_text,
 )
 
 TODAY = dt.date(2025, 6, 1)
@@ -206,3 +208,16 @@ def test_a_due_day_is_its_start_plus_the_working_days(start, days, due, agrees):
 ])
 def test_the_day_a_code_carries_replaces_a_date_one_digit_off(code, moment, mended):
     assert code_day(code, moment) == mended
+
+
+@pytest.mark.parametrize(("word", "cased"), [
+    ("xã", True), ("Thạch", True), ("UBND", True), ("P.Phú", True), ("TP.HCM", True),
+    ("Ê-đê", True), ("H'Mông", True), ("04a/ĐK", True), ("12", True),
+    # capitals before a small letter: «MỐm» for «xóm» (a box Tesseract broke, Carlito at
+    # hard, probe seed 703), «tHạch»
+    ("MỐm", False), ("tHạch", False), ("ĐắK", False)])
+def test_a_word_of_text_is_written_small_in_capitals_or_with_a_capital_first(word, cased):
+    assert is_cased_as_written(word) is cased
+    if not cased:
+        assert not is_valid_text(f"{word} Tân Lập")
+    assert is_valid_text("xóm Tân Lập, xã Mãn Đức")
