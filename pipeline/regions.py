@@ -29,7 +29,10 @@ from schemas.ocr import BBox, OcrWord, PageOcr, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_MIN_SCORE = 80
-MOTTO_WORDS = ("cong hoa xa hoi", "doc lap tu do")
+# The motto's words, as a body's name read into the motto's column shows them: «doc lap tu»
+# without its «do» too («Sở Kế hoạch và Đầu tư - - độc lập tự» was given as a body's name: a
+# hard tuning notice of --types new, seed 197).
+MOTTO_WORDS = ("cong hoa xa hoi", "doc lap tu")
 PRINTED_NUMBER = re.compile(r"\d+/\S+")  # a number printed with its symbol, one word
 # A gap this many row heights wide between two words of one row parts the header's columns.
 COLUMN_GAP_ROWS = 1.5

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pipeline.text import fold
 from pipeline.values.normalize import Span, Value, span_of
 from pipeline.values.phrases import ABBREVIATIONS, mend_text
+from pipeline.values.places import city_word_lost
 from pipeline.values.syllables import is_syllable
 
 if TYPE_CHECKING:
@@ -152,7 +153,8 @@ class Text(ValueKind):
         bracket without its pair (``unpaired_bracket``), judged on the final spelling: the
         place check drops debris after a listed unit («… tỉnh Đắk Lắk ˆ ị», a right place of
         birth at tuning seed 173, refused when judged before it)."""
-        return lone_marked_small_after_name(value) or unpaired_bracket(value)
+        return (lone_marked_small_after_name(value) or unpaired_bracket(value)
+                or city_word_lost(value))
 
 
 def marked_capitals_after_small(value: str) -> str | None:

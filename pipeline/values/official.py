@@ -110,13 +110,21 @@ def normalize_document_kind(text: str) -> str | None:
     return lowered[0].upper() + lowered[1:]
 
 
+# A comma before a unit's word: no body's name prints one there (Appendix II: «Ủy ban nhân
+# dân phường Bến Nghé»); a speck read so gave «Ủy ban nhân dân, phường Bến Nghé» (a hard
+# tuning notice of --types new, seed 197). A comma elsewhere stays («Sở Văn hóa, Thể thao
+# và Du lịch»).
+_BEFORE_UNIT_COMMA = re.compile(
+    r",\s*(?=(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s)")
+
+
 def recase_name(text: str, phrases: tuple[str, ...] = ()) -> str:
     """A body's name printed in capitals written as in running text (Appendix II): the first
     letter capital, the place after a unit word («tỉnh», «xã» …) in title case, and known
     names (the type's ``phrases``: «Sở Tư pháp», «Ủy ban nhân dân») spelt as they are."""
     words = clean_text(text).split()
     words = [_ABBREVIATIONS.get(w.lower(), w) for w in words]
-    lowered = " ".join(words).lower()
+    lowered = _BEFORE_UNIT_COMMA.sub(" ", " ".join(words).lower())
     folded = fold(lowered)
     # Every word after a unit word is the place's name: capitalised.
     found = _UNIT.search(folded)

@@ -469,6 +469,22 @@ def _names_listed(after: str, level: str) -> bool:
                for n in range(first, min(len(words), _NAME_WORDS) + 1))
 
 
+_CITY_HALF = re.compile(r"(?<!\w)thành\s+(?=\S)")
+
+
+def city_word_lost(value: str) -> str | None:
+    """Why free text lost a word of «thành phố»: «thành» alone before a province's or
+    district's listed name. «Ủy ban nhân dân thành Hà Tĩnh» (recipients of a hard tuning
+    notice of --types new, seed 197) and «…, thành Hà Tĩnh» (an address of a hard probe,
+    seed 703) were given so."""
+    for found in _CITY_HALF.finditer(value):
+        after = value[found.end():]
+        if _names_listed(after, "province") or _names_listed(after, "district"):
+            return f"has «thành» alone before «{' '.join(after.split()[:2])}»: «thành phố» " \
+                   "with «phố» not read?"
+    return None
+
+
 def mend_place_words(value: str) -> str:
     """Each part's first word spelt as the place word («thôn», «tổ», «số» …) it equals but
     for its diacritics, in the case it was printed in (see ``_place_word_case``)."""

@@ -591,3 +591,19 @@ def test_a_bodys_name_or_place_a_word_short_of_the_other_goes_to_review(body, pl
     if doubted:
         assert doubted not in extraction.fields
         assert "cut short" in extraction.doubts[doubted].reason
+
+
+def test_a_bodys_name_read_into_the_mottos_first_words_is_not_given():
+    """
+    GIVEN a notice whose department's name was read on into the motto's first words, its
+        «Tự do» cut to «Tự» («SỞ KẾ HOẠCH VÀ ĐẦU TƯ - - ĐỘC LẬP TỰ»: a hard tuning notice of
+        --types new, seed 197, gave them as its issuing body)
+    WHEN it is extracted
+    THEN no issuing body is given: the columns were not parted
+    """
+    rows = [list(row) for row in LETTER]
+    rows[0] = [("left", "UBND TỈNH QUẢNG NGÃI"), ("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]
+    rows[1] = [("left", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ - - ĐỘC LẬP TỰ"), ("right", "DO - HẠNH PHÚC")]
+    extraction = extract_fields([placed_page(rows)], _types()["official_document"])
+    assert "issuing_authority" not in extraction.fields
+    assert extraction.fields["document_number"].value == "575/UBND-KTTH"
