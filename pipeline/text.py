@@ -59,20 +59,35 @@ _FOLDED = _Folded()
 
 # Pure functions of a string asked again and again of the same strings (a type's phrases for
 # every value mended, labels and words for every row): remembered. On the stages benchmark's
-# 16 files, fold was asked 152,554 times and match_key 62,123 in one analysis of them.
+# 16 files, fold was asked 152,554 times and match_key 62,123 in one analysis of them. Only
+# short strings (words, labels, lines) are kept: a worker folds every page's whole text too,
+# and 65,536 of those would hold hundreds of MB for nothing.
 _REMEMBERED = 1 << 16
+SHORT_TEXT = 200
 
 
-@functools.lru_cache(maxsize=_REMEMBERED)
 def fold(text: str) -> str:
     """Lowercase without Vietnamese diacritics (đ → d), same length as ``nfc(text)``."""
+    return _fold_remembered(text) if len(text) <= SHORT_TEXT else _fold(text)
+
+
+def _fold(text: str) -> str:
     return nfc(text).translate(_FOLDED)
 
 
-@functools.lru_cache(maxsize=_REMEMBERED)
+_fold_remembered = functools.lru_cache(maxsize=_REMEMBERED)(_fold)
+
+
 def match_key(text: str) -> str:
     """Folded text reduced to letters and digits separated by single spaces, for fuzzy matching."""
+    return _match_key_remembered(text) if len(text) <= SHORT_TEXT else _match_key(text)
+
+
+def _match_key(text: str) -> str:
     return squeeze(re.sub(r"[^0-9a-z]+", " ", fold(text)))
+
+
+_match_key_remembered = functools.lru_cache(maxsize=_REMEMBERED)(_match_key)
 
 
 def squeeze(text: str) -> str:
