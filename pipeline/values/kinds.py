@@ -231,7 +231,14 @@ def abbreviation_with_digit(value: str) -> str | None:
     return None
 
 
+# «Kính gửi» in a value, or its «Kính» alone ending one (the subject read on into the
+# recipients' line, its «gửi» left on the row below: «Đôn đốc giải quyết hồ sơ quá hạn
+# Kính» was given twice, files digitized, at --types new tuning mild seed 193); and a
+# received stamp's words opening one («ĐẾN Số 468' Cấp bản sao …», the stamp over the
+# subject: a hard tuning notice at seed 199).
 _RECIPIENTS_LABEL = re.compile(r"(?<!\w)kinh gui(?!\w)")
+_SALUTATION_START = re.compile(r"(?<!\w)Kính\W*$")
+_STAMP_OPENING = re.compile(r"^\W*ĐẾN\b")
 
 
 def holds_recipients_label(value: str) -> str | None:
@@ -241,4 +248,8 @@ def holds_recipients_label(value: str) -> str | None:
     DejaVu Serif at --types new tuning seed 181)."""
     if _RECIPIENTS_LABEL.search(fold(value)):
         return "holds «Kính gửi», the next part's label: read past its end?"
+    if _SALUTATION_START.search(value):
+        return "ends in «Kính», the start of «Kính gửi», the next part's label: read past its end?"
+    if _STAMP_OPENING.search(value):
+        return "opens with «ĐẾN», a received stamp's word: the stamp was read into it?"
     return None

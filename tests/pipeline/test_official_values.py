@@ -200,6 +200,20 @@ def test_a_subject_read_past_its_end_into_kinh_gui_is_refused():
     assert subject.problem("Hướng dẫn cập nhật dữ liệu hộ tịch điện tử", "x") is None
 
 
+@pytest.mark.parametrize(("value", "why"), [
+    # «Kính» of «Kính gửi» read onto the subject's end, «gửi» left below (--types new tuning
+    # mild seed 193: two notices given so, digitized)
+    ("Đôn đốc giải quyết hồ sơ quá hạn Kính", "ends in «Kính»"),
+    # a received stamp's words read into the subject (a hard tuning notice at seed 199)
+    ("ĐẾN Số 468' Cấp bản sao trích lục khai sinh", "received stamp"),
+    ("Đôn đốc giải quyết hồ sơ quá hạn", None),
+    ("Đến hạn nộp hồ sơ", None),  # «Đến» in small letters opens a sentence
+])
+def test_a_subject_holding_the_next_parts_or_a_stamps_words_is_refused(value, why):
+    problem = KINDS["subject"].problem(value, value)
+    assert (why in (problem or "")) if why else problem is None
+
+
 @pytest.mark.parametrize(("read", "mended"), [
     # a hook read as an acute (DejaVu and Liberation Serif at hard, --types new seed 181)
     ("Tố chức kiếm tra công tác chứng thực, hộ tịch năm 2025",
