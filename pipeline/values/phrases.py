@@ -210,28 +210,34 @@ def mend_long_phrases(value: str, phrases: list[str]) -> str:
                     # Pagella at mild, a tuning form at seed 151).
                     mended = _inner_case(mended, phrase)
                 value = value[:start] + mended + value[after:]
-        value = _mend_missing_letter(_mend_extra_letter(value, phrase, target), phrase,
-                                     target)
+        value = _mend_letter_off(_mend_letter_off(value, phrase, target, 1), phrase,
+                                 target, -1)
     return value
 
 
-def _mend_extra_letter(value: str, phrase: str, target: str) -> str:
-    """Words that spell a long phrase (``LONG_PHRASE_CHARS``) with one letter more, inside a
-    word, are the phrase: «Trung tâm vy tế» for «Trung tâm y tế» (TeX Gyre Pagella at clean,
-    a tuning form at seed 113, given so). The printed case of the phrase's first letter is
-    kept; a run in capitals is left as read."""
+def _mend_letter_off(value: str, phrase: str, target: str, more: int) -> str:
+    """Words that spell a long phrase (``LONG_PHRASE_CHARS``) with one letter more
+    (``more`` = 1) or fewer (``more`` = -1) are the phrase. One more, inside a word: «Trung
+    tâm vy tế» for «Trung tâm y tế» (TeX Gyre Pagella at clean, a tuning form at seed 113,
+    given so). One fewer: «Qua dịch ụ bưu chính công ích» for «Qua dịch vụ …» (FreeSerif
+    thinned at mild, a probe in faces neither part prints in, seed 711: given so). No other
+    wording is one letter from a phrase so long. The printed case of the phrase's first
+    letter is kept; a run in capitals is left as read."""
     if len(target) < LONG_PHRASE_CHARS:
         return value
+    longer, shorter = (1, 0) if more > 0 else (0, 1)  # which of read and phrase has the letter
     folded = fold(value).lower()
     for start in _word_starts(folded):
-        window = folded[start:start + len(target) + 1]
-        after = start + len(target) + 1
-        if len(window) != len(target) + 1 or (after < len(folded) and folded[after].isalnum()):
+        after = start + len(target) + more
+        window = folded[start:after]
+        if len(window) != len(target) + more or (after < len(folded)
+                                                 and folded[after].isalnum()):
             continue
-        extra = next((i for i in range(len(window))
-                      if window[:i] + window[i + 1:] == target), None)
+        pair = (target, window)
+        dropped = next((i for i in range(len(pair[longer]))
+                        if pair[longer][:i] + pair[longer][i + 1:] == pair[shorter]), None)
         printed = value[start:after]
-        if extra is None or not window[extra].isalpha() or printed.isupper():
+        if dropped is None or not pair[longer][dropped].isalpha() or printed.isupper():
             continue
         head = phrase[0].upper() if printed[0].isupper() else phrase[0].lower()
         return value[:start] + head + phrase[1:] + value[after:]
@@ -264,30 +270,6 @@ def _lone_letter_misread(window: str, at: int) -> bool:
     alone = (at == 0 or window[at - 1] == " ") and (at + 1 == len(window)
                                                     or window[at + 1] == " ")
     return alone and not is_syllable(window[at])
-
-
-def _mend_missing_letter(value: str, phrase: str, target: str) -> str:
-    """Words that spell a long phrase (``LONG_PHRASE_CHARS``) with one letter fewer are the
-    phrase: «Qua dịch ụ bưu chính công ích» for «Qua dịch vụ …» (FreeSerif thinned at mild,
-    a probe in faces neither part prints in, seed 711: given so). As with a letter more
-    (``_mend_extra_letter``), no other wording is one letter from a phrase so long; the
-    printed case of the phrase's first letter is kept, a run in capitals left as read."""
-    if len(target) < LONG_PHRASE_CHARS:
-        return value
-    folded = fold(value).lower()
-    for start in _word_starts(folded):
-        window = folded[start:start + len(target) - 1]
-        after = start + len(target) - 1
-        if len(window) != len(target) - 1 or (after < len(folded) and folded[after].isalnum()):
-            continue
-        lost = next((i for i in range(len(target))
-                     if target[:i] + target[i + 1:] == window), None)
-        printed = value[start:after]
-        if lost is None or not target[lost].isalpha() or printed.isupper():
-            continue
-        head = phrase[0].upper() if printed[0].isupper() else phrase[0].lower()
-        return value[:start] + head + phrase[1:] + value[after:]
-    return value
 
 
 def _word_starts(text: str) -> list[int]:

@@ -444,9 +444,11 @@ def mend_unit_words(value: str) -> str:
 @functools.cache
 def _level_names(level: str) -> frozenset[str]:
     gazetteer = load_gazetteer()
-    return {"province": lambda: frozenset(gazetteer.provinces),
-            "district": lambda: frozenset(gazetteer.districts),
-            "commune": lambda: gazetteer.commune_names}[level]()
+    if level == "province":
+        return frozenset(gazetteer.provinces)
+    if level == "district":
+        return frozenset(gazetteer.districts)
+    return gazetteer.commune_names
 
 
 def _word_before(value: str, at: int) -> str:
