@@ -172,6 +172,13 @@ def test_the_services_point_sohoa_at_the_stack() -> None:
         "service_completed_successfully"
 
 
+def test_the_worker_keeps_prefect_run_folders_in_memory() -> None:
+    # Prefect writes a run's environment, passwords included, under /tmp and leaves it there
+    # when the worker is killed mid-run: a tmpfs takes it away with the container.
+    worker = resolved_stack()["services"]["worker"]
+    assert "/tmp" in worker["tmpfs"]
+
+
 def test_telemetry_is_off_everywhere() -> None:
     services = resolved_stack()["services"]
     for name in ("prefect-server", *SOHOA_SERVICES):

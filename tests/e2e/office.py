@@ -217,7 +217,11 @@ def open_office(base: Path, s3: S3Server, postgres_url: str, api_url: str,
     configured = [{"name": name, "folder": str(inboxes[name]), "unit": unit}
                   for name, unit in stations.items()]
     database_url = create_postgres_database(postgres_url, "sohoa_office")
-    env = server_env(base, s3, s3.endpoint, bucket, database_url, api_url,
+    # The office's own temporary folder: workers are killed, not stopped, at a test's end, and
+    # Prefect then leaves each run's folder (its environment, passwords included) behind.
+    temporary = base / "tmp"
+    temporary.mkdir()
+    env = server_env(base, s3, s3.endpoint, bucket, database_url, api_url, TMPDIR=str(temporary),
                      SOHOA_STATIONS=json.dumps(configured, ensure_ascii=False), **settings)
     return Office(base=base, env=env, inboxes=inboxes, database_url=database_url, s3=s3,
                   api_url=api_url, bucket=bucket)
