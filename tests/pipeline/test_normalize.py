@@ -140,6 +140,7 @@ def test_normalize_phone(text, expected):
     ("thỉnh.vo@hatinh.gov.vn", "thinh.vo@hatinh.gov.vn"),  # a tone mark OCR added
     # «@» read as an unclosed bracket (a classic tuning receipt at seed 101) or «©»
     ("trang.bui(hatinh.gov.vn", "trang.bui@hatinh.gov.vn"), ("an©gmail.com", "an@gmail.com"),
+    ("khanh.nguyen®yahoo.com", "khanh.nguyen@yahoo.com"),
     ("an(gmail)", None),  # a bracket closed: no «@»
     ("không có", None),
 ])
