@@ -91,7 +91,7 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     assignments: list[Assignment] = []
     current: Assignment | None = None  # what the last receipt (without cover) gave
     disputed: str | None = None  # a cover sheet's code its receipt contradicts
-    for document in documents:
+    for document in _within_cover_reach(documents):
         if _opens_dossier(document):
             opened = _receipt_assignment(document, receipt_fallback)
             assignments.append(opened if document.role is DocumentRole.RECEIPT
@@ -116,6 +116,26 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
                                                 "(or one whose code could not be read) after "
                                                 "this document: which dossier is it part of?"))
     return assignments
+
+
+def _within_cover_reach(documents: list[DocumentFacts]) -> list[DocumentFacts]:
+    """The documents with a cover sheet's code kept only up to the sheet's dossier's second
+    receipt: a cover sheet starts one dossier, which has one receipt, so a second receipt
+    after it (its title not read when the file was split, its type found later) and the
+    documents after that are of another dossier. Given the sheet's code, a receipt whose
+    own code was not read took the sheet's dossier, and the forms after it joined that
+    dossier without review (dossier seed 13, tuning hard: 10 pages in a wrong dossier)."""
+    received: set[str] = set()  # cover codes whose dossier's receipt came
+    ended: set[str] = set()  # cover codes whose reach a second receipt ended
+    kept: list[DocumentFacts] = []
+    for document in documents:
+        cover = document.cover_code
+        if cover is not None and _opens_dossier(document):
+            if cover in received:
+                ended.add(cover)
+            received.add(cover)
+        kept.append(replace(document, cover_code=None) if cover in ended else document)
+    return kept
 
 
 def assigned_roles(documents: list[DocumentFacts], assignments: list[Assignment]

@@ -113,6 +113,31 @@ def test_a_receipt_whose_code_was_not_read_is_never_merged_into_the_dossier_befo
     assert "no readable dossier code" in form_b.doubt
 
 
+def test_a_cover_sheets_reach_ends_at_its_dossiers_second_receipt():
+    """
+    GIVEN a cover sheet for A (its code on every document up to the next sheet, as the split
+          gives it), A's receipt and form, then a receipt whose code was not read and the
+          forms after it (dossier seed 13, tuning hard: they joined A without review)
+    WHEN assigned
+    THEN the second receipt and its forms join no dossier, in review; a later cover sheet's
+         documents join its dossier
+    """
+    receipt, form, second, after, other = assign_dossiers(
+        [facts(RECEIPT, cover=A, own=A), facts(COMPONENT, cover=A), facts(RECEIPT, cover=A),
+         facts(COMPONENT, cover=A), facts(COMPONENT, cover=B)], None)
+    assert (receipt, form) == (Assignment(A), Assignment(A))
+    assert second.code is None and after.code is None
+    assert "no readable dossier code" in after.doubt
+    assert other == Assignment(B)
+
+
+def test_a_second_receipt_under_a_cover_sheet_keeps_its_own_code():
+    receipt, second, after = assign_dossiers(
+        [facts(RECEIPT, cover=A), facts(RECEIPT, cover=A, own=B), facts(COMPONENT, cover=A)],
+        None)
+    assert (receipt, second, after) == (Assignment(A), Assignment(B), Assignment(B))
+
+
 def test_a_receipt_whose_code_is_in_doubt_assembles_its_dossier_in_review():
     """
     GIVEN two dossiers in one stack, the second receipt's code left out but read alike by two
