@@ -108,9 +108,16 @@ def test_email(value, valid):
     ("000.00.21.H3S-241128-0001", False),  # OCR read 5 as S
     ("000.00.21.H27-241328-0001", False),  # month 13
     ("000.00.21.H27-2411280001", False),
+    ("000.21.22.H27-340913-0354", False),  # 2034: a misread 2 in a code dated 2024
 ])
 def test_dossier_code(value, valid):
     assert is_valid_dossier_code(value) is valid
+
+
+def test_a_dossier_code_dated_after_tomorrow_is_misread():
+    today = dt.date(2024, 11, 28)
+    assert is_valid_dossier_code("000.00.21.H27-241129-0001", today)
+    assert not is_valid_dossier_code("000.00.21.H27-241130-0001", today)
 
 
 @pytest.mark.parametrize(("value", "valid"), [
