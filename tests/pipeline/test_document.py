@@ -8,8 +8,9 @@ import pipeline.extract
 from pipeline.assess import ReviewOptions, assess_document
 from pipeline.classify import classify_document
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
-from pipeline.document import analyse
+from pipeline.document import analyse, cover_sheets, text_off_symbols
 from pipeline.extract import extract_fields
+from schemas.ocr import PageCode
 from schemas.status import DigitizationStatus
 from tests.pipeline.ocr_builders import BIRTH_FORM, RECEIPT_FORM, make_page
 
@@ -59,3 +60,23 @@ def test_a_page_of_no_type_is_unknown_with_no_fields(doctypes):
                        ReviewOptions())
     assert analysis.doc_type == "unknown" and analysis.extraction.fields == {}
     assert analysis.assessment.status is DigitizationStatus.DIGITIZED
+
+
+def test_a_symbols_bars_read_as_words_do_not_make_a_cover_sheet_a_document():
+    """
+    GIVEN a cover sheet whose Code 128 was decoded but whose bars Tesseract also read as
+          words (36 of them: «li II HINH III là», a hard tuning stack at dossier seed 13),
+          and a receipt printing the same symbol among its own words
+    WHEN the cover sheets are found
+    THEN the sheet is one (words in the symbol's box are not counted), the receipt is not
+    """
+    code = "000.00.29.H26-240221-0080"
+    bars = ["li II HINH III là II ĂIiÌI II IIIỄ iituiill li LÍ"] * 3
+    sheet_lines = ["Mã số hồ sơ", *bars, code, "Bộ phận Một cửa UBND xã Hải Minh"]
+    # The symbol's box: the three lines of bars (lines 1 to 3 of make_page's layout).
+    symbol = PageCode(text=code, format="code128", bbox=(150, 150, 1400, 300))
+    sheet = make_page(sheet_lines, number=1).model_copy(update={"codes": [symbol]})
+    receipt = make_page(RECEIPT_FORM, number=2).model_copy(update={"codes": [symbol]})
+    assert len(text_off_symbols(sheet).split()) == 4 + 1 + 8
+    assert cover_sheets([sheet, receipt]) == {1: code}
+    assert text_off_symbols(make_page(sheet_lines)) == make_page(sheet_lines).text
