@@ -89,23 +89,39 @@ def digitize_jobs(services: Services, jobs: Iterable[FileJob], json_out: str | N
     claimed: list[str] = []
     ours: list[DossierDocument] = []
     elsewhere: list[DossierDocument] = []
+    stopped: Exception | None = None
     with keeping_leases(services, claimed), opencv_threads() as pages_submitted:
-        for job in jobs:
-            if job.status is DigitizationStatus.DUPLICATE:
-                finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
-            else:
-                opened = call_retrying(open_record, services, job)
-                if opened.claimed:
-                    claimed.append(opened.record_id)
-                finishing[submit_pages(services, opened, json_out)] = opened.claimed
-                pages_submitted(opened.page_count if opened.claimed else 0,
-                                services.settings.ocr.worker_count())
+        try:
+            for job in jobs:
+                finishing.update(submit_job(services, job, json_out, claimed, pages_submitted))
+        except Exception as error:  # noqa: BLE001 - raised below, once the files taken are done
+            # A file that could not be registered or opened stops the run, but the files
+            # already claimed are finished first, not left `processing` until their lease
+            # ends (files are registered as they are taken: ``registered``).
+            stopped = error
         for future in as_completed(list(finishing)):
             for document in future.result():
                 if finishing[future]:
                     publish_finished(services, document, reviews)
                 (ours if finishing[future] else elsewhere).append(document)
+    if stopped is not None:
+        raise stopped
     return ours, elsewhere
+
+
+def submit_job(services: Services, job: FileJob, json_out: str | None, claimed: list[str],
+               pages_submitted: Callable[[int, int], None]) -> dict[PrefectFuture, bool]:
+    """Submit a registered file's work: a duplicate's finishing, or its opening (here: the
+    record claimed, added to ``claimed``) and pages. The future, and whether this run has
+    the file."""
+    if job.status is DigitizationStatus.DUPLICATE:
+        return {retrying(finish_duplicate, services).submit(job, json_out): True}
+    opened = call_retrying(open_record, services, job)
+    if opened.claimed:
+        claimed.append(opened.record_id)
+    pages_submitted(opened.page_count if opened.claimed else 0,
+                    services.settings.ocr.worker_count())
+    return {submit_pages(services, opened, json_out): opened.claimed}
 
 
 @contextmanager

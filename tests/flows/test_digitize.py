@@ -22,10 +22,11 @@ from prefect.client.schemas.filters import (
 )
 from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.task_runners import ThreadPoolTaskRunner
 
 import office.services
 from flows.artifacts import record_artifact_key
-from flows.digitize import digitize_files, opencv_threads, registered
+from flows.digitize import digitize_batch, digitize_files, opencv_threads, registered
 from office.intake import register
 from office.services import Services
 from samples.generate import generate_corpus
@@ -113,6 +114,29 @@ def test_a_batch_registers_each_file_as_it_takes_it(services: Services,
     assert second.status is DigitizationStatus.RECEIVED
     assert copy.status is DigitizationStatus.DUPLICATE and copy.record_id != first.record_id
     assert [job.json_name for job in (first, second, copy)] == ["một", "hai", "bản sao"]
+
+
+def test_a_file_that_cannot_be_taken_stops_the_batch_once_the_files_taken_are_finished(
+        services: Services, tmp_path: Path) -> None:
+    """GIVEN a batch whose third file is gone before it is taken, on a runner of one thread
+    (the second file's task still waiting when the third is taken) WHEN the batch runs THEN
+    the run fails with that file's error, and both files claimed before are finished (their
+    records final), none left `processing` until its lease ends (the runner cancels the
+    tasks still waiting when a flow raises)."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name, shade in (("trắng.png", 255), ("xám.png", 230)):
+        Image.new("L", (827, 1169), shade).save(scans / name)
+    one_thread = digitize_batch.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+
+    state = one_thread([str(scans / name) for name in ("trắng.png", "xám.png", "mất.png")],
+                       return_state=True)
+
+    assert state.is_failed(), state
+    assert "mất.png" in str(state.message)
+    records = services.repository.list_records()
+    assert sorted(r.filename for r in records) == ["trắng.png", "xám.png"]
+    assert all(r.status is DigitizationStatus.NEEDS_REVIEW for r in records), records
 
 
 def test_opencv_runs_one_thread_per_page_once_every_slot_has_a_page() -> None:
