@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import cv2
@@ -15,7 +15,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.artifacts import publish_report_artifact
-from flows.publishing import RunOutcome, finish_run, publish_document
+from flows.publishing import RunOutcome, finish_run, publish_finished
 from flows.tasks import (
     call_retrying,
     digitize_file_pages,
@@ -72,12 +72,14 @@ def keeping_leases(services: Services, record_ids: list[str]) -> Iterator[None]:
         thread.join(timeout=10)
 
 
-def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
-                  ) -> tuple[list[DossierDocument], list[DossierDocument]]:
+def digitize_jobs(services: Services, jobs: Iterable[FileJob], json_out: str | None,
+                  reviews: RunOutcome) -> tuple[list[DossierDocument], list[DossierDocument]]:
     """Run registered files through the pipeline, all their pages sharing the task runner,
-    and publish each record's artifact as soon as it is finished (a run killed later leaves
-    the records it finished with their artifacts). Returns this run's documents, and those
-    of files another run holds, as they stand (their artifacts are that run's to publish).
+    and publish each record's artifact (and review run, kept in ``reviews``) as soon as it
+    is finished (a run killed later leaves the records it finished with their artifacts).
+    Returns this run's documents, and those of files another run holds, as they stand
+    (their artifacts are that run's to publish). ``jobs`` may be registered as they are
+    taken: a file's pages are read while the next files are registered.
 
     Every file is submitted at once (a task run each, ``submit_pages``), so that all cores
     stay busy even when files have a single page; each file is finished as soon as its own
@@ -87,23 +89,39 @@ def digitize_jobs(services: Services, jobs: list[FileJob], json_out: str | None
     claimed: list[str] = []
     ours: list[DossierDocument] = []
     elsewhere: list[DossierDocument] = []
+    stopped: Exception | None = None
     with keeping_leases(services, claimed), opencv_threads() as pages_submitted:
-        for job in jobs:
-            if job.status is DigitizationStatus.DUPLICATE:
-                finishing[retrying(finish_duplicate, services).submit(job, json_out)] = True
-            else:
-                opened = call_retrying(open_record, services, job)
-                if opened.claimed:
-                    claimed.append(opened.record_id)
-                finishing[submit_pages(services, opened, json_out)] = opened.claimed
-                pages_submitted(opened.page_count if opened.claimed else 0,
-                                services.settings.ocr.worker_count())
+        try:
+            for job in jobs:
+                finishing.update(submit_job(services, job, json_out, claimed, pages_submitted))
+        except Exception as error:  # noqa: BLE001 - raised below, once the files taken are done
+            # A file that could not be registered or opened stops the run, but the files
+            # already claimed are finished first, not left `processing` until their lease
+            # ends (files are registered as they are taken: ``registered``).
+            stopped = error
         for future in as_completed(list(finishing)):
             for document in future.result():
                 if finishing[future]:
-                    publish_document(services, document)
+                    publish_finished(services, document, reviews)
                 (ours if finishing[future] else elsewhere).append(document)
+    if stopped is not None:
+        raise stopped
     return ours, elsewhere
+
+
+def submit_job(services: Services, job: FileJob, json_out: str | None, claimed: list[str],
+               pages_submitted: Callable[[int, int], None]) -> dict[PrefectFuture, bool]:
+    """Submit a registered file's work: a duplicate's finishing, or its opening (here: the
+    record claimed, added to ``claimed``) and pages. The future, and whether this run has
+    the file."""
+    if job.status is DigitizationStatus.DUPLICATE:
+        return {retrying(finish_duplicate, services).submit(job, json_out): True}
+    opened = call_retrying(open_record, services, job)
+    if opened.claimed:
+        claimed.append(opened.record_id)
+    pages_submitted(opened.page_count if opened.claimed else 0,
+                    services.settings.ocr.worker_count())
+    return {submit_pages(services, opened, json_out): opened.claimed}
 
 
 @contextmanager
@@ -141,15 +159,16 @@ def submit_pages(services: Services, opened: FileJob, json_out: str | None) -> P
     return digitize_file_pages.submit(opened, json_out)
 
 
-def run_jobs(services: Services, jobs: list[FileJob], json_out: str | None
+def run_jobs(services: Services, jobs: Iterable[FileJob], json_out: str | None
              ) -> tuple[RunOutcome, list[DossierDocument]]:
     """The one way through for every run: digitize, recompute the dossiers, publish (see
     flows/publishing.py). Returns the outcome and the documents of files another run holds."""
-    documents, elsewhere = digitize_jobs(services, jobs, json_out)
+    reviews = RunOutcome()
+    documents, elsewhere = digitize_jobs(services, jobs, json_out, reviews)
     # Files of one dossier finished side by side: each recomputed it, but the documents
     # written last must be the final ones, so the run recomputes its dossiers once more.
     finish_dossiers(services, documents, json_out)
-    return finish_run(services, documents), elsewhere
+    return finish_run(services, documents, reviews), elsewhere
 
 
 @flow(name="digitize-file", log_prints=False)
@@ -199,15 +218,8 @@ def digitize_batch(paths: list[str], station: str | None = None,
     review runs could not be opened (``review_runs_not_opened``) when some could not.
     ``dossier``: the dossier code for documents the files give none of their own (§6)."""
     services = active_services()
-    names = json_names(paths)
-    jobs: list[FileJob] = []
-    for path in paths:
-        job = call_retrying(register_file, services, path, station)
-        if any(job.record_id == earlier.record_id for earlier in jobs):
-            # A copy of a file earlier in this batch: that one is being processed here.
-            job = call_retrying(register_file, services, path, station, resume_received=False)
-        jobs.append(job.model_copy(update={"json_name": names[path], "dossier_code": dossier}))
-    run, elsewhere = run_jobs(services, jobs, json_out)
+    run, elsewhere = run_jobs(services, registered(services, paths, station, dossier),
+                              json_out)
     counts = Counter(document.status.value for document in [*run.documents, *elsewhere])
     get_run_logger().info("batch of %d files: %s", len(paths), dict(counts))
     publish_report_artifact(digitization_report(services.repository, "unit", None,
@@ -215,6 +227,23 @@ def digitize_batch(paths: list[str], station: str | None = None,
     if run.review_failures:
         counts[REVIEW_FAILURES] = len(run.review_failures)
     return dict(counts)
+
+
+def registered(services: Services, paths: list[str], station: str | None,
+               dossier: str | None) -> Iterator[FileJob]:
+    """Register each file as it is taken (``digitize_jobs``): the first file's pages are
+    read while the others are checksummed and stored, not after all of them (measured: 24
+    files, 30 pages, 0.7 s with one core idle before the first page started, at load 6).
+    ``dossier``: the dossier code for documents the files give none of their own (§6)."""
+    names = json_names(paths)
+    earlier: set[str] = set()
+    for path in paths:
+        job = call_retrying(register_file, services, path, station)
+        if job.record_id in earlier:
+            # A copy of a file earlier in this batch: that one is being processed here.
+            job = call_retrying(register_file, services, path, station, resume_received=False)
+        earlier.add(job.record_id)
+        yield job.model_copy(update={"json_name": names[path], "dossier_code": dossier})
 
 
 def with_workers(flow_fn, workers: int):  # noqa: ANN001, ANN201 - a Prefect Flow in, one out

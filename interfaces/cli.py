@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,7 @@ from interfaces.console import output_console
 from interfaces.startup import loading_modules
 from office.inputs import collect_inputs
 from office.services import Services, pipeline_version
-from pipeline.ocr import check_languages
+from pipeline.ocr import OcrOptions, check_languages, preload_models
 from schemas.codes import is_dossier_code
 from schemas.document import DossierDocument
 from schemas.errors import ConfigurationError, ExitCode
@@ -142,6 +143,7 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
             progress.update(bar, advance=1 if document.source.part == 1 else 0,
                             description=document.source.filename)
 
+        preload_ocr(services)
         # Heartbeats let a server notice a worker's run whose process died; a run in the
         # clerk's own process has no use for them, and ending their thread costs up to 1 s.
         no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
@@ -150,6 +152,16 @@ def run_batch(services: Services, inputs: list[Path], station: str | None,
             flow([str(p) for p in inputs], station=station,
                  json_out=str(json_out) if json_out else None, dossier=dossier)
     return documents
+
+
+def preload_ocr(services: Services) -> None:
+    """Load the OCR models of the run's pages in a thread while the run starts (see
+    pipeline.ocr.preload_models): one per OCR slot."""
+    ocr = services.settings.ocr
+    options = OcrOptions(languages=ocr.languages, tesseract_cmd=ocr.tesseract_cmd,
+                         engine=ocr.engine)
+    threading.Thread(target=preload_models, args=(options, ocr.worker_count()),
+                     name="ocr-preload", daemon=True).start()
 
 
 def files_recorded(documents: list[DossierDocument]) -> int:

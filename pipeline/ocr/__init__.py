@@ -3,7 +3,14 @@
 Re-exports what callers import as ``from pipeline.ocr import …``.
 """
 
-from pipeline.ocr.engine import CliEngine, OcrEngine, Orientation, Recognition, engine_for
+from pipeline.ocr.engine import (
+    CliEngine,
+    OcrEngine,
+    Orientation,
+    Recognition,
+    engine_for,
+    preload_models,
+)
 from pipeline.ocr.options import EngineName, OcrOptions
 from pipeline.ocr.recognize import (
     PageRecognition,
@@ -28,6 +35,7 @@ __all__ = [
     "engine_for",
     "mean_confidence",
     "parse_tsv",
+    "preload_models",
     "recognize_page",
     "tesseract_languages",
     "text_in_rows",

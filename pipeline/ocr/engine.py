@@ -97,6 +97,25 @@ def engine_for(options: OcrOptions) -> OcrEngine:
     return CliEngine(options.tesseract_cmd)
 
 
+def preload_models(options: OcrOptions, count: int) -> bool:
+    """Load the warm engine's model of ``options.languages`` ``count`` times (one per OCR
+    slot) ahead of the first pages; False when there is nothing to load (the CLI engine) or
+    it cannot be loaded (the first page says why, as it would have).
+
+    Meant for a thread of its own while the run starts: libtesseract loads a model without
+    the GIL (0.07-0.16 s CPU each for vie), in time a core is idle anyway (a warm `sohoa
+    process` waits ~0.5 s on the Prefect server to create its flow run), instead of at
+    each slot's first page, when both cores are busy."""
+    engine = engine_for(options)
+    if not isinstance(engine, TesserocrEngine):
+        return False
+    try:
+        engine.preload(options.languages, count)
+    except (ConfigurationError, OSError):
+        return False
+    return True
+
+
 @functools.cache
 def warm_engine_installed() -> bool:
     """Whether tesserocr can be imported; a warning (once) when not."""
@@ -208,6 +227,7 @@ class TesserocrEngine:
     def __init__(self, tessdata_dir: str) -> None:
         self.tessdata_dir = tessdata_dir.rstrip("/") + "/"
         self._free: dict[str, list[NativeApi]] = {}
+        self._made: dict[str, int] = {}  # APIs loaded (or being loaded) per language
         self._lock = threading.Lock()
 
     def languages(self) -> set[str]:
@@ -271,7 +291,7 @@ class TesserocrEngine:
         with self._lock:
             free = self._free.setdefault(language, [])
             api = free.pop() if free else None
-        api = api or self._load(language)
+        api = api or self._load_counted(language)
         try:
             api.set(psm, {"user_defined_dpi": str(dpi), "tessedit_create_pdf": "1",
                           "textonly_pdf": "1", "tessedit_char_whitelist": whitelist})
@@ -279,6 +299,28 @@ class TesserocrEngine:
         finally:
             with self._lock:
                 self._free[language].append(api)
+
+    def preload(self, language: str, count: int) -> None:
+        """Load ``language``'s model until ``count`` APIs of it are made (free or lent): what
+        the first pages would load, loaded ahead (``preload_models``). A call that finds none
+        free meanwhile loads its own, and counts."""
+        while True:
+            with self._lock:
+                if self._made.get(language, 0) >= count:
+                    return
+            api = self._load_counted(language)
+            with self._lock:
+                self._free.setdefault(language, []).append(api)
+
+    def _load_counted(self, language: str) -> NativeApi:
+        with self._lock:
+            self._made[language] = self._made.get(language, 0) + 1
+        try:
+            return self._load(language)
+        except BaseException:
+            with self._lock:
+                self._made[language] -= 1
+            raise
 
     def loaded(self) -> int:
         """APIs loaded so far, all languages (each holds its model in memory)."""

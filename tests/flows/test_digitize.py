@@ -22,13 +22,15 @@ from prefect.client.schemas.filters import (
 )
 from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.task_runners import ThreadPoolTaskRunner
 
 import office.services
 from flows.artifacts import record_artifact_key
-from flows.digitize import digitize_files, opencv_threads
+from flows.digitize import digitize_batch, digitize_files, opencv_threads, registered
 from office.intake import register
 from office.services import Services
 from samples.generate import generate_corpus
+from schemas.status import DigitizationStatus
 from tests.office.review_builders import make_services
 
 POOL = "digitize-files-test"
@@ -89,6 +91,52 @@ def test_a_watcher_run_publishes_like_a_batch(services: Services, tmp_path: Path
     assert not any(name.startswith("open-record") for name in names)
     for record_id in ids:
         assert len(reviews[record_id]) == (result[record_id] == "needs_review"), record_id
+
+
+def test_a_batch_registers_each_file_as_it_takes_it(services: Services,
+                                                     tmp_path: Path) -> None:
+    """GIVEN a batch of two scans and a copy of the first WHEN its files are taken one by
+    one THEN a file is registered only when taken (the first file's pages are read while
+    the next ones are registered, not after all of them), and the copy is a duplicate of
+    its own, not the first file's record again."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name, shade in (("một.png", 255), ("hai.png", 200)):
+        Image.new("L", (827, 1169), shade).save(scans / name)
+    (scans / "bản sao.png").write_bytes((scans / "một.png").read_bytes())
+    paths = [str(scans / name) for name in ("một.png", "hai.png", "bản sao.png")]
+
+    taken = registered(services, paths, "mot-cua", None)
+    first = next(taken)
+
+    assert [r.filename for r in services.repository.list_records()] == ["một.png"]
+    second, copy = list(taken)
+    assert second.status is DigitizationStatus.RECEIVED
+    assert copy.status is DigitizationStatus.DUPLICATE and copy.record_id != first.record_id
+    assert [job.json_name for job in (first, second, copy)] == ["một", "hai", "bản sao"]
+
+
+def test_a_file_that_cannot_be_taken_stops_the_batch_once_the_files_taken_are_finished(
+        services: Services, tmp_path: Path) -> None:
+    """GIVEN a batch whose third file is gone before it is taken, on a runner of one thread
+    (the second file's task still waiting when the third is taken) WHEN the batch runs THEN
+    the run fails with that file's error, and both files claimed before are finished (their
+    records final), none left `processing` until its lease ends (the runner cancels the
+    tasks still waiting when a flow raises)."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name, shade in (("trắng.png", 255), ("xám.png", 230)):
+        Image.new("L", (827, 1169), shade).save(scans / name)
+    one_thread = digitize_batch.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+
+    state = one_thread([str(scans / name) for name in ("trắng.png", "xám.png", "mất.png")],
+                       return_state=True)
+
+    assert state.is_failed(), state
+    assert "mất.png" in str(state.message)
+    records = services.repository.list_records()
+    assert sorted(r.filename for r in records) == ["trắng.png", "xám.png"]
+    assert all(r.status is DigitizationStatus.NEEDS_REVIEW for r in records), records
 
 
 def test_opencv_runs_one_thread_per_page_once_every_slot_has_a_page() -> None:

@@ -31,10 +31,12 @@ from flows.artifacts import REPORT_ARTIFACT_KEY, dossier_artifact_key, record_ar
 from flows.deployments import record_tag
 from flows.publishing import (
     REVIEW_NOT_OPENED_TAG,
+    RunOutcome,
     finish_dead_run,
     finish_run,
     follow_review,
     publish_document,
+    publish_finished,
 )
 from office.dossiers import assemble, provisional_follower_doubt
 from office.services import Services
@@ -199,6 +201,73 @@ def test_a_review_run_that_cannot_be_opened_is_an_error_a_tag_and_a_result(
     assert REVIEW_NOT_OPENED_TAG in run.tags
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert any(record.id in e and "the server refused the run" in e for e in errors), errors
+
+
+@flow(name="publishing-as-finished-test")
+def finishing_run(record_ids: list[str]) -> dict[str, list[str]]:
+    """A run whose records finish one after another: each published as it finishes, with
+    what was waiting for review after each one; then the run's end."""
+    services = office.services.active_services()
+    documents = [document_of(services, services.repository.require(record_id))
+                 for record_id in record_ids]
+    outcome, waiting = RunOutcome(), []
+    for document in documents:
+        publish_finished(services, document, outcome)
+        waiting.append(sorted(r for r in record_ids if review_runs(r)))
+    finish_run(services, documents, outcome)
+    return {"waiting": waiting, "opened": sorted(outcome.review_runs),
+            "failed": sorted(outcome.review_failures)}
+
+
+def counting_deployments(monkeypatch: pytest.MonkeyPatch, fail: bool = False) -> list[int]:
+    """Count the calls of ensure_review_deployment (the real one, or one that fails)."""
+    calls: list[int] = []
+    real = flows.deployments.ensure_review_deployment
+
+    def counted(settings: object) -> None:
+        calls.append(1)
+        if fail:
+            raise RuntimeError("no work pool can be made")
+        real(settings)
+
+    monkeypatch.setattr(flows.deployments, "ensure_review_deployment", counted)
+    return calls
+
+
+def test_a_record_s_review_run_is_opened_as_soon_as_it_is_finished(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a run finishing two records needing review and a digitized one WHEN each is
+    published as it finishes THEN each record needing review has its review run waiting
+    before the next record is published (not at the run's end, while a core would idle),
+    the review deployment is looked for once, and the run's end opens no second run."""
+    calls = counting_deployments(monkeypatch)
+    first = waiting_record(services, name="biên nhận 01.jpg")
+    digitized = waiting_record(services, name="biên nhận 02.jpg", status=Status.DIGITIZED,
+                               reasons=[])
+    last = waiting_record(services, name="biên nhận 03.jpg")
+    ids = [first.id, digitized.id, last.id]
+
+    result = finishing_run(ids)
+
+    assert result["waiting"] == [[first.id], [first.id], sorted([first.id, last.id])]
+    assert result["opened"] == sorted([first.id, last.id]) and result["failed"] == []
+    assert len(calls) == 1
+    assert len(review_runs(first.id)) == 1 and len(review_runs(last.id)) == 1
+
+
+def test_a_review_deployment_that_cannot_be_made_fails_every_record_s_review_run(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN a server where the review deployment cannot be made WHEN two records needing
+    review are published as they finish THEN both are failures with that reason, and the
+    deployment was tried once, not once a record."""
+    calls = counting_deployments(monkeypatch, fail=True)
+    ids = [waiting_record(services, name=f"biên nhận 0{n}.jpg").id for n in (1, 2)]
+
+    result = finishing_run(ids)
+
+    assert result["opened"] == [] and result["failed"] == sorted(ids)
+    assert result["waiting"] == [[], []]
+    assert len(calls) == 1
 
 
 def test_after_a_review_prefect_s_views_follow(services: Services) -> None:

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from pipeline.image.clean import downscale
-from pipeline.ocr import CliEngine, OcrOptions, engine_for, parse_tsv
+from pipeline.ocr import CliEngine, OcrOptions, engine_for, parse_tsv, preload_models
 from pipeline.ocr.engine import TesserocrEngine, parse_osd, warm_engine, write_page_image
 from schemas.errors import ConfigurationError, OcrError
 from tests.pipeline.conftest import turn_page
@@ -293,6 +293,45 @@ def test_the_warm_engine_loads_a_model_per_concurrent_call_not_per_thread(
     for thread in pair:
         thread.join()
     assert answers == [first, first] and engine.loaded() in (1, 2)
+
+
+def test_models_preloaded_serve_the_first_calls_and_are_not_loaded_again(
+        tmp_path: Path) -> None:
+    """GIVEN a fresh warm engine WHEN eng is preloaded for two slots while the models
+    load without the GIL (a counting thread goes on), then two digit readings run at once
+    THEN two APIs were loaded ahead and the pair loaded none more; preloading again, or
+    after a call made one itself, loads only what is missing."""
+    engine = TesserocrEngine(CliEngine().tessdata_dir())
+    assert_other_threads_run(lambda: engine.preload("eng", 2))
+    assert engine.loaded() == 2
+    strip, options = rendered_lines(), OcrOptions(dpi=200)
+    barrier = threading.Barrier(2)
+
+    def read_together() -> None:
+        barrier.wait()
+        engine.read_digits(strip, options, "eng", "0123456789")
+
+    pair = [threading.Thread(target=read_together) for _ in range(2)]
+    for thread in pair:
+        thread.start()
+    for thread in pair:
+        thread.join()
+    engine.preload("eng", 2)
+    assert engine.loaded() == 2
+    other = TesserocrEngine(CliEngine().tessdata_dir())
+    other.read_digits(strip, options, "eng", "0123456789")
+    other.preload("eng", 2)
+    assert other.loaded() == 2
+
+
+def test_preloading_what_cannot_be_loaded_is_left_to_the_first_page(
+        warm: TesserocrEngine) -> None:
+    """A missing model, or the CLI engine, preloads nothing and raises nothing: the first
+    page reports a missing model as it always did."""
+    assert not preload_models(OcrOptions(languages="klingon"), 2)
+    assert not preload_models(OcrOptions(engine="cli"), 2)
+    with pytest.raises(ConfigurationError, match="klingon"):
+        warm.read_digits(np.full((60, 200), 255, np.uint8), OcrOptions(), "klingon", "0")
 
 
 def test_a_page_read_by_the_warm_engine_lets_other_threads_run(warm: TesserocrEngine,
