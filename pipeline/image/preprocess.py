@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from pipeline.image.clean import (
     CropBox,
     as_gray,
-    binarize,
+    binarize_keeping_hairlines,
     border_box,
     denoise,
     downscale,
@@ -164,6 +164,7 @@ def clean_for_ocr(gray: np.ndarray, options: PreprocessOptions) -> np.ndarray:
     if options.remove_rules:
         gray = remove_ruled_lines(gray)
     # A faint page stays grey: Tesseract's own threshold keeps its thin light strokes.
+    # A page printed with hairlines keeps them (``binarize_keeping_hairlines``).
     if options.binarize and not faint:
-        gray = binarize(gray)
+        gray = binarize_keeping_hairlines(gray)
     return gray

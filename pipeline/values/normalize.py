@@ -52,8 +52,10 @@ _CODE_FRAME = r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"
 _DAMAGED_GIO = r"(?:[^\W\d_]io|g[^\W\d_]o|gi[^\W\d_])(?=\s*\d{1,2}\s*phut)"
 _TIME = rf"(\d{{1,2}})\s*(?:gio|h|:|{_DAMAGED_GIO})\s*(?:(\d{{1,2}})\s*(?:phut|')?)?"
 # The time before the date («08 giờ 30 phút, ngày …», the receipts' template) or after it
-# («ngày 28/11/2024, lúc 08 giờ 30», as other offices' software prints it).
-_TIME_FIRST = re.compile(rf"{_TIME}\s*[,;]?\s*(?:(?:ngay\s*)?{_DMY}|{_LONG_DATE})")
+# («ngày 28/11/2024, lúc 08 giờ 30», as other offices' software prints it). The comma after
+# the time read as a stop is a comma («14 giờ 20 phút. ngày 03 …»: a thinned serif's comma
+# at mild, the time of receipt and the due time of probe receipts then not found).
+_TIME_FIRST = re.compile(rf"{_TIME}\s*[,;.]?\s*(?:(?:ngay\s*)?{_DMY}|{_LONG_DATE})")
 _DATE_FIRST = re.compile(rf"(?:{_DMY}|{_LONG_DATE})\s*[,;\-]?\s*(?:(?:vao\s*)?luc\s*)?{_TIME}")
 PATTERNS: dict[str, re.Pattern[str]] = {
     # Searched in folded text (same length as the original), hence the unaccented words.

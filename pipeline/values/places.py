@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -548,6 +549,8 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
                 continue
             (known, name), result.repaired = damaged, True
         spelt = respell(name, known)
+        if _capitals_misread(name):
+            spelt = _as_listed(spelt, _level_spellings(unit, gazetteer, district, province))
         if spelt != read:
             if len(name.split()) == len(spelt.split()):
                 _mend_words(name, spelt, result.mends)
@@ -562,6 +565,30 @@ def check_places(value: str, gazetteer: Gazetteer | None = None) -> PlaceCheck:
     if debris and result.problem is None:
         result.problem = f"ends in «{debris.group().strip()}», which a speck or the margin made"
     return result
+
+
+def _capitals_misread(name: str) -> bool:
+    """Whether a name not read in capitals has a word of marked capitals («Nhơn ÁI»: «Ái»
+    read with a capital «I», a mild tab_leader form at tuning seed 13, given so). A listed
+    name's words of capitals are numerals and abbreviations, unmarked («Tam Xuân II»,
+    «NT Mộc Châu»)."""
+    return not name.isupper() and any(
+        len(word) > 1 and word.isupper() and not word.isascii() for word in name.split())
+
+
+def _level_spellings(unit: Unit, gazetteer: Gazetteer, district: str | None,
+                     province: str | None) -> Iterable[str]:
+    """The listed names a unit's name is one of, as listed."""
+    if unit.level != "commune":
+        return _candidates(unit, gazetteer, province)
+    return (district and gazetteer.communes_of(district, province)) or gazetteer.commune_names
+
+
+def _as_listed(spelt: str, names: Iterable[str]) -> str:
+    """The listed name that is ``spelt`` but for its letters' case, in the list's case; else
+    ``spelt``."""
+    lowered = spelt.lower()
+    return next((name for name in names if name.lower() == lowered), spelt)
 
 
 # One-word unit prefixes (folded) whose misreading by a letter hides their unit.

@@ -104,6 +104,9 @@ def test_normalize_date(text, expected):
     ("08 qiờ 30 phút, ngày 28 tháng 11 năm 2024", "2024-11-28T08:30"),
     ("08 øiờ, ngày 28 tháng 11 năm 2024", None),  # no minutes: no time
     ("08 bàn 30 phút, ngày 28 tháng 11 năm 2024", None),  # two letters from «giờ»
+    # the comma after the time read as a stop (a thinned serif at mild, probe seed 711)
+    ("14 giờ 20 phút. ngày 03 tháng 06 năm 2024", "2024-06-03T14:20"),
+    ("14 giờ 00 phút. ngày 04/06/2024", "2024-06-04T14:00"),
 ])
 def test_normalize_datetime(text, expected):
     assert normalize_datetime(text) == expected

@@ -70,6 +70,17 @@ def test_a_service_centre_read_with_a_marked_letter_takes_its_name_as_listed():
     assert mend_text("số 5 đường Hai Bà Trưng", receipt.phrases) == "số 5 đường Hai Bà Trưng"
 
 
+def test_a_building_permit_read_with_a_letter_wrong_is_the_phrase():
+    """«Cấp giấy nhép xây dựng nhà ở riêng lẻ» (a hard school_fill receipt at tuning seed
+    11, given so): «giấy phép xây dựng» is a phrase of the receipt type, long enough that
+    one letter off is a misread."""
+    receipt = next(d for d in load_doctypes() if d.id == "dossier_receipt")
+    assert mend_text("Cấp giấy nhép xây dựng nhà ở riêng lẻ", receipt.phrases) == \
+        "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    assert mend_text("Gia hạn giấy phép xây dựng", receipt.phrases) == \
+        "Gia hạn giấy phép xây dựng"
+
+
 @pytest.mark.parametrize(("read", "mended"), [
     # TeX Gyre Pagella at mild (tuning seeds 101 and 103): «y» read «v», no word
     ("Trạm v tế phường Thạch Linh", "Trạm y tế phường Thạch Linh"),

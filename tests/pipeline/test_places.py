@@ -55,6 +55,21 @@ def test_a_district_is_looked_for_in_the_province_the_value_names():
     assert check_places("huyện Cẩm Xuyên, tỉnh Nghệ An").problem is not None
 
 
+@pytest.mark.parametrize(("read", "spelt"), [
+    # «Ái» read with a capital «I» (a mild tab_leader form at tuning seed 13, given so)
+    ("ấp Nhơn Thọ, xã Nhơn ÁI, huyện Phong Điền, thành phố Cần Thơ",
+     "ấp Nhơn Thọ, xã Nhơn Ái, huyện Phong Điền, thành phố Cần Thơ"),
+    ("xã Cẩm Bình, huyện CẨM Xuyên, tỉnh Hà Tĩnh", "xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh"),
+    # printed in capitals, or a listed name's unmarked capitals: as read
+    ("XÃ NHƠN ÁI, HUYỆN PHONG ĐIỀN", "XÃ NHƠN ÁI, HUYỆN PHONG ĐIỀN"),
+    ("xã Tam Xuân II, huyện Núi Thành, tỉnh Quảng Nam",
+     "xã Tam Xuân II, huyện Núi Thành, tỉnh Quảng Nam"),
+])
+def test_a_marked_word_of_capitals_in_a_name_read_in_small_letters_is_as_listed(read, spelt):
+    assert check_places(read).value == spelt
+    assert check_places(read).problem is None
+
+
 def test_a_listed_commune_passes():
     assert check_places("xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La").problem is None
 

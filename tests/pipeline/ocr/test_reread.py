@@ -265,6 +265,19 @@ def test_a_month_read_with_a_letter_takes_the_digit_reading_that_agrees(date_pag
     assert (words[3].text, words[3].confidence) == ("07", 95)
 
 
+def test_a_day_read_with_a_capital_o_acute_takes_the_digit_reading_that_agrees(date_page):
+    """
+    GIVEN the day first read «Ó4» (a light sans's lining 0: Lato Light at mild, a probe
+    in faces neither part prints in)
+    WHEN read again with digits only («04»)
+    THEN the day is spelt «04»; «Ó» agrees with a 0 or a 6 only
+    """
+    words = read_date(date_page, ["ngày", "Ó4", "tháng", "07", "năm", "2024"])
+    assert (words[1].text, words[1].confidence) == ("04", 95)
+    assert agreed_part("Ó4", "64") == "64"
+    assert agreed_part("Ó4", "14") is None
+
+
 def test_a_day_read_with_a_t_for_its_one_agrees_only_with_a_one():
     """«T3» (a high-contrast serif's 1 read «T», tuning contrast_boxed) agrees with a digit
     reading «13», not «03»; the date's «04» on the page first read «T4» is unsure."""
@@ -279,7 +292,7 @@ def test_a_day_read_t_where_the_page_prints_a_zero_is_unsure(date_page):
 
 @pytest.mark.parametrize(("text", "before", "after", "part"), [
     ("07", "thang", "nam", True), ("Ö7", "thang", "", True), ("U1", "ngau", "thang", True),
-    ("T3", "ngau", "thang", True),
+    ("T3", "ngau", "thang", True), ("Ó4", "ngay", "thang", True),
     ("10", "", "gio", True), ("55", "gio", "phut", True), ("12", "so", "", False),
     ("1.", "", "", False), ("Ö", "thang", "", False), ("2024", "nam", "", False),
     # a count of sets («01 (bộ)», read «61» or in old-style figures «oi»)
