@@ -296,10 +296,12 @@ def binarize_keeping_hairlines(gray: np.ndarray, histogram: np.ndarray | None = 
     histogram = grey_histogram(gray) if histogram is None else histogram
     dark = ink_threshold(gray, histogram)
     paper = histogram_median(histogram) or 255.0
-    ink = cv2.compare(gray, dark, cv2.CMP_LE)
+    # numpy, not cv2.compare/inRange: OpenCV takes a number for a 4-channel scalar and
+    # made a page of 4 pixels or fewer a (4, 1) array (tests/pipeline/image/test_preprocess).
+    ink = np.where(gray <= dark, np.uint8(255), np.uint8(0))
     # Only the light pixels are asked (a few hundredths of a page): their neighbours taken
     # by index from the page padded with paper, not four whole-page filter passes (~0.3 s).
-    rows, cols = np.nonzero(cv2.inRange(gray, dark + 1, paper - _HAIRLINE_CONTRAST))
+    rows, cols = np.nonzero((gray > dark) & (gray <= paper - _HAIRLINE_CONTRAST))
     padded = cv2.copyMakeBorder(gray, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255)
     level = gray[rows, cols].astype(np.int16)
     hairline = np.zeros(rows.size, bool)
