@@ -296,7 +296,8 @@ def binarize_keeping_hairlines(gray: np.ndarray, histogram: np.ndarray | None = 
     histogram = grey_histogram(gray) if histogram is None else histogram
     dark = ink_threshold(gray, histogram)
     paper = histogram_median(histogram) or 255.0
-    ink = cv2.compare(gray, dark, cv2.CMP_LE)
+    # (threshold, not compare: OpenCV takes a 1×1 page given to compare for a scalar)
+    ink = cv2.threshold(gray, dark, 255, cv2.THRESH_BINARY_INV)[1]
     # Only the light pixels are asked (a few hundredths of a page): their neighbours taken
     # by index from the page padded with paper, not four whole-page filter passes (~0.3 s).
     rows, cols = np.nonzero(cv2.inRange(gray, dark + 1, paper - _HAIRLINE_CONTRAST))
