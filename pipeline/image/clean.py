@@ -296,9 +296,9 @@ def binarize_keeping_hairlines(gray: np.ndarray, histogram: np.ndarray | None = 
     histogram = grey_histogram(gray) if histogram is None else histogram
     dark = ink_threshold(gray, histogram)
     paper = histogram_median(histogram) or 255.0
-    # numpy, not cv2.compare/inRange: OpenCV takes a number for a 4-channel scalar and
-    # made a page of 4 pixels or fewer a (4, 1) array (tests/pipeline/image/test_preprocess).
-    ink = np.where(gray <= dark, np.uint8(255), np.uint8(0))
+    # threshold and numpy, not cv2.compare or cv2.inRange: OpenCV takes a number given to
+    # those for a 4-channel scalar and made a page of 4 pixels or fewer a (4, 1) array.
+    ink = cv2.threshold(gray, dark, 255, cv2.THRESH_BINARY_INV)[1]
     # Only the light pixels are asked (a few hundredths of a page): their neighbours taken
     # by index from the page padded with paper, not four whole-page filter passes (~0.3 s).
     rows, cols = np.nonzero((gray > dark) & (gray <= paper - _HAIRLINE_CONTRAST))

@@ -123,6 +123,21 @@ def misread_numbered_word(value: str) -> str | None:
 _NUMBER_STOP = re.compile(r"(?<![\d.])\d+\.(?=[\s,])")
 
 
+# A part of an address after its first, between commas, of numbers alone.
+_BARE_NUMBER_PART = re.compile(r",\s*(\d+(?:\s+\d+)*)\s*(?=,|$)")
+
+
+def bare_number_part(value: str) -> str | None:
+    """Why an address lost a unit's word: a part after the first that is numbers alone
+    («phường Bến Nghé, 1 1, Thành phố Hồ Chí Minh» for «…, Quận 1, …»: a hard serif form at
+    tuning seed 23 gave it so). A unit named by a number has its word («Quận 1», «Phường
+    7») and a house's number opens the address or follows its word («số 12», «tổ 3»)."""
+    found = _BARE_NUMBER_PART.search(value)
+    if found:
+        return f"has «{found.group(1)}», a number alone between commas: a unit's word lost?"
+    return None
+
+
 UNNAMED_UNIT_PROBLEM = "ends in a unit's word without its name: the next line was not read"
 # The words of units' prefixes (``PREFIXES``: «thành phố», «thị xã», «tỉnh» …), in small
 # letters as they are printed: a name's words are capitalised («xã Yên Thành»).
@@ -169,7 +184,8 @@ class Address(Text):
     def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
         """A word of the part before the units (a hamlet, a street) that a unit name of the
         same address spells with the same letters but other marks (``marks_unlike_units``)."""
-        return marks_unlike_units(value) or super().misread(value, context)
+        return (marks_unlike_units(value) or bare_number_part(value)
+                or super().misread(value, context))
 
     def respell(self, value: str, weakest: float, copies: Copies,
                 context: ValueContext = NO_CONTEXT) -> tuple[str, float] | None:

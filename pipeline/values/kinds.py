@@ -153,8 +153,8 @@ class Text(ValueKind):
         bracket without its pair (``unpaired_bracket``), judged on the final spelling: the
         place check drops debris after a listed unit («… tỉnh Đắk Lắk ˆ ị», a right place of
         birth at tuning seed 173, refused when judged before it)."""
-        return (lone_marked_small_after_name(value) or unpaired_bracket(value)
-                or city_word_lost(value))
+        return (lone_marked_small_after_name(value) or lone_marked_small_before_name(value)
+                or unpaired_bracket(value) or city_word_lost(value))
 
 
 def marked_capitals_after_small(value: str) -> str | None:
@@ -205,6 +205,18 @@ def lone_marked_small_after_name(value: str) -> str | None:
     return None
 
 
+def lone_marked_small_before_name(value: str) -> str | None:
+    """Why free text opens with a speck: a small letter alone, with a Vietnamese mark, before
+    a capitalised word («ì Ủy ban nhân dân phường Thạch Thang, …»: a hard narrow_tab form at
+    tuning seed 23 gave it so). A value opens with a word of its own, not a lone letter
+    before a name; «ở» («ở Hà Nội») is the one such word that goes before a place."""
+    words = value.split()
+    if len(words) > 1 and len(words[0]) == 1 and words[0].islower() and _marked(words[0]) \
+            and words[0] != "ở" and words[1][:1].isupper():
+        return f"opens with «{words[0]}», a small letter alone before a name: a speck misread?"
+    return None
+
+
 def unpaired_bracket(value: str) -> str | None:
     """Why free text holds a speck: a bracket without its pair («Bệnh viện Phụ sản Hà)
     Nội», a hard contrast_boxed form at tuning seed 179, given so). A note in brackets
@@ -238,7 +250,9 @@ def abbreviation_with_digit(value: str) -> str | None:
 # subject: a hard tuning notice at seed 199).
 _RECIPIENTS_LABEL = re.compile(r"(?<!\w)kinh gui(?!\w)")
 _SALUTATION_START = re.compile(r"(?<!\w)Kính\W*$")
-_STAMP_OPENING = re.compile(r"^\W*ĐẾN\b")
+# The stamp's word is judged by its letters in capitals: its mark read wrong («ĐỂN số kiện
+# toàn …», a hard notice at --types new tuning seed 211, given so) it is the same word.
+_STAMP_OPENING = re.compile(r"^\W*([^\W\d_]{3})\b")
 
 
 def holds_recipients_label(value: str) -> str | None:
@@ -250,6 +264,8 @@ def holds_recipients_label(value: str) -> str | None:
         return "holds «Kính gửi», the next part's label: read past its end?"
     if _SALUTATION_START.search(value):
         return "ends in «Kính», the start of «Kính gửi», the next part's label: read past its end?"
-    if _STAMP_OPENING.search(value):
-        return "opens with «ĐẾN», a received stamp's word: the stamp was read into it?"
+    stamp = _STAMP_OPENING.search(value)
+    if stamp and stamp.group(1).isupper() and fold(stamp.group(1)) == "den":
+        return (f"opens with «{stamp.group(1)}» («ĐẾN»), a received stamp's word: the stamp "
+                "was read into it?")
     return None

@@ -105,6 +105,19 @@ def test_free_text_with_a_lone_marked_small_letter_after_a_name_is_refused(value
 
 
 @pytest.mark.parametrize(("value", "refused"), [
+    # a hard narrow_tab form at tuning seed 23: a speck before the body read «ì»
+    ("ì Ủy ban nhân dân phường Thạch Thang, quận Hải Châu", True),
+    ("Ủy ban nhân dân phường Thạch Thang, quận Hải Châu", False),
+    ("ở Hà Nội", False), ("à", False),  # a lone word, not before a name / no name after it
+    ("ở nhà", False),
+])
+def test_free_text_opening_with_a_lone_marked_small_letter_before_a_name_is_refused(
+        value, refused):
+    problem = kind_named("text").misread(value)
+    assert (problem is not None and "small letter alone before a name" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
     # TeX Gyre Pagella at mild (a tuning form at seed 139, digitized): «xã Uy Nỗ» read so
     ("Trạm y tế xả ỦY Nỗ, huyện Đông Anh, thành phố Hà Nội", True),
     ("Trạm y tế xã Uy Nỗ, huyện Đông Anh, thành phố Hà Nội", False),
@@ -137,6 +150,19 @@ def test_free_text_with_a_bracket_without_its_pair_is_refused(value, refused):
 def test_free_text_with_an_abbreviation_read_with_a_digit_is_refused(value, refused):
     problem = kind_named("text").problem(value, value)
     assert (problem is not None and "one letter from an abbreviation" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    # a hard serif form at tuning seed 23: «Quận 1» read «1 1»
+    ("số 104 đường Hàm Nghi, phường Bến Nghé, 1 1, Thành phố Hồ Chí Minh", True),
+    ("số 104 đường Hàm Nghi, phường Bến Nghé, 1", True),
+    ("số 104 đường Hàm Nghi, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", False),
+    ("12, đường Lê Lợi, phường 7, quận 3", False),  # a house's number opening it
+    ("tổ 3, phường Phú Hội, thành phố Huế", False),
+])
+def test_an_address_with_a_part_of_numbers_alone_is_refused(value, refused):
+    problem = kind_named("address").misread(value)
+    assert (problem is not None and "a number alone between commas" in problem) is refused
 
 
 @pytest.mark.parametrize(("value", "refused"), [
