@@ -768,7 +768,23 @@ def check_due_days(candidates: dict[str, Candidate],
                                        f"counted from {keys[1]} gives {counted}", doctype)
         if agree and _start_read_twice(start, due, candidates, fdef.due_after[0], doctype):
             checked[keys[1]] = _judged_by_due(start, True, keys[2], keys[1])
+        if _days_settled_by_due(start, days, due, doctype):
+            checked[keys[2]] = replace(checked[keys[2]], problem=None, note=(
+                f"read two ways; {keys[0]} counted from {keys[1]} gives it"))
     return _unchecked_days(checked, doctype)
+
+
+def _days_settled_by_due(start: Candidate, days: Candidate, due: Candidate,
+                         doctype: DocTypeDefinition) -> bool:
+    """Whether days whose digits-only reading read them otherwise (``READ_TWO_WAYS``) are
+    as first read: the due day, read without doubt, is exactly that many working days after
+    a start read surely. Two other printings then agree with the first reading («7» of a
+    mild tuning receipt at dossier seed 13 went to review, its due day 7 working days on)."""
+    if days.problem != READ_TWO_WAYS or due.problem is not None or not _is_sure(start, doctype):
+        return False
+    first = dt.date.fromisoformat(str(start.field.value)[:10])
+    last = dt.date.fromisoformat(str(due.field.value)[:10])
+    return add_working_days(first, int(days.field.value)) == last
 
 
 # Digits a face prints so alike that Tesseract reads one for the other with full confidence

@@ -1241,6 +1241,24 @@ def test_a_date_with_a_number_the_digit_reading_read_otherwise_is_left_out(recei
     assert fields.doubts["received_at"].reason == READ_TWO_WAYS
 
 
+@pytest.mark.parametrize(("days", "given"), [("01", 1), ("02", None)])
+def test_days_read_two_ways_that_the_due_day_counts_exactly_are_given(receipt, days, given):
+    """
+    GIVEN a receipt received Thursday 28 November, due Friday 29 November (both read
+          surely), whose days the digits-only reading read otherwise (confidence 0)
+    WHEN extracted
+    THEN days landing exactly on the due day in working days («01») are given, noted; days
+         that do not («02») stay out
+    """
+    lines = [line.replace(": 01 ngày", f": {days} ngày") for line in RECEIPT_FORM]
+    fields = extract_fields([make_page(lines, confidences={days: 0.0})], receipt)
+    if given is None:
+        assert "processing_days" not in fields
+    else:
+        assert fields["processing_days"].value == given
+        assert "read two ways" in fields.notes["processing_days"]
+
+
 def test_without_the_received_time_the_due_day_is_judged_by_the_codes_day(receipt):
     """
     GIVEN a receipt whose received time was not read, its code made on 28/11/2024, one
