@@ -123,14 +123,21 @@ def test_marks_and_capitals_misread_inside_a_phrase(read, mended):
 
 
 @pytest.mark.parametrize(("read", "mended"), [
-    # TeX Gyre Pagella at clean (a tuning form at seed 113): «y» read «vy»
+    # A letter more. TeX Gyre Pagella at clean (a tuning form at seed 113): «y» read «vy».
     ("Trung tâm vy tế huyện Krông Pắc", "Trung tâm y tế huyện Krông Pắc"),
     ("Trung tâm y tế huyện Krông Pắc", "Trung tâm y tế huyện Krông Pắc"),
     ("TRUNG TÂM VY TẾ", "TRUNG TÂM VY TẾ"),  # capitals: left as read
     ("Trạm vy tế", "Trạm vy tế"),  # a short phrase: another wording may be a letter off
+    # A letter fewer. FreeSerif thinned at mild (a probe in faces neither part prints in,
+    # seed 711): «v» lost.
+    ("Qua dịch ụ bưu chính công ích", "Qua dịch vụ bưu chính công ích"),
+    ("Qua dịch vụ bưu chính công ích", "Qua dịch vụ bưu chính công ích"),
+    ("QUA DỊCH Ụ BƯU CHÍNH CÔNG ÍCH", "QUA DỊCH Ụ BƯU CHÍNH CÔNG ÍCH"),  # capitals: as read
+    ("Trạm tế", "Trạm tế"),  # a short phrase: another wording may be a letter off
 ])
-def test_a_long_phrase_read_with_one_letter_more_is_the_phrase(read, mended):
-    assert mend_text(read, ["Trung tâm y tế", "Trạm y tế"]) == mended
+def test_a_long_phrase_read_a_letter_off_is_the_phrase(read, mended):
+    phrases = ["Trung tâm y tế", "Qua dịch vụ bưu chính công ích", "Trạm y tế"]
+    assert mend_text(read, phrases) == mended
 
 
 @pytest.mark.parametrize(("read", "mended"), [
@@ -180,17 +187,6 @@ def test_a_long_phrase_mended_from_a_misread_capital_takes_the_phrases_small_let
     assert mend_text("UV bạn nhân dân phường Bến Nghé", ["Ủy ban nhân dân"]) == \
         "Ủy ban nhân dân phường Bến Nghé"
     assert mend_text("UV BAN NHÂN DÂN", ["Ủy ban nhân dân"]) == "ỦY BAN NHÂN DÂN"
-
-
-@pytest.mark.parametrize(("read", "mended"), [
-    # FreeSerif thinned at mild (a probe in faces neither part prints in, seed 711): «v» lost
-    ("Qua dịch ụ bưu chính công ích", "Qua dịch vụ bưu chính công ích"),
-    ("Qua dịch vụ bưu chính công ích", "Qua dịch vụ bưu chính công ích"),
-    ("QUA DỊCH Ụ BƯU CHÍNH CÔNG ÍCH", "QUA DỊCH Ụ BƯU CHÍNH CÔNG ÍCH"),  # capitals: as read
-    ("Trạm tế", "Trạm tế"),  # a short phrase: another wording may be a letter off
-])
-def test_a_long_phrase_read_with_one_letter_fewer_is_the_phrase(read, mended):
-    assert mend_text(read, ["Qua dịch vụ bưu chính công ích", "Trạm y tế"]) == mended
 
 
 @pytest.mark.parametrize(("read", "mended"), [

@@ -118,20 +118,27 @@ def test_a_digit_reading_that_disagrees_with_the_letters_is_not_taken():
 DATE_WORDS = ["ngày", "04", "tháng", "07", "năm", "2024"]
 
 
+def printed_in_a_row(words: list[str], size: tuple[int, int] = (1400, 300), y: int = 100
+                     ) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white 300-DPI page of ``size`` with ``words`` printed at 12 pt in a row from x=100,
+    30 pixels apart, and the words' boxes."""
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SANS, 50)
+    boxes, x = [], 100
+    for text in words:
+        left, top, right, bottom = draw.textbbox((x, y), text, font=font)
+        draw.text((x, y), text, font=font, fill=0)
+        boxes.append((int(left), int(top), int(right), int(bottom)))
+        x = int(right) + 30
+    return np.array(image), boxes
+
+
 @pytest.fixture(scope="module")
 def date_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """A white 300-DPI page with «ngày 04 tháng 07 năm 2024» printed at 12 pt, a word at a
     time, and the words' boxes."""
-    image = Image.new("L", (1400, 300), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SANS, 50)
-    boxes, x = [], 100
-    for text in DATE_WORDS:
-        left, top, right, bottom = draw.textbbox((x, 100), text, font=font)
-        draw.text((x, 100), text, font=font, fill=0)
-        boxes.append((int(left), int(top), int(right), int(bottom)))
-        x = int(right) + 30
-    return np.array(image), boxes
+    return printed_in_a_row(DATE_WORDS)
 
 
 def read_date(date_page, texts: list[str]) -> list[OcrWord]:
@@ -409,16 +416,7 @@ HAMLET = ["thôn", "Đồng", "Hòa"]
 def hamlet_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """A white 300-DPI page printing «Địa chỉ: thôn Đồng Hòa» at 12 pt (a receipt's address
     and its label), and its words' boxes."""
-    image = Image.new("L", (1400, 400), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SANS, 50)
-    boxes, x = [], 100
-    for text in LABEL + HAMLET:
-        left, top, right, bottom = draw.textbbox((x, 150), text, font=font)
-        draw.text((x, 150), text, font=font, fill=0)
-        boxes.append((int(left), int(top), int(right), int(bottom)))
-        x = int(right) + 30
-    return np.array(image), boxes
+    return printed_in_a_row(LABEL + HAMLET, (1400, 400), 150)
 
 
 def hamlet_read_as(hamlet_page, texts: list[str], confidence: float = 80,
@@ -554,12 +552,8 @@ def test_a_configured_types_free_text_value_is_read_again_as_a_bundled_ones(tmp_
 @pytest.fixture(scope="module")
 def email_page() -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """A white 300-DPI page printing «khoiho80@yahoo.com» at 12 pt, and its box."""
-    image = Image.new("L", (1400, 300), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SANS, 50)
-    draw.text((100, 100), "khoiho80@yahoo.com", font=font, fill=0)
-    left, top, right, bottom = draw.textbbox((100, 100), "khoiho80@yahoo.com", font=font)
-    return np.array(image), (int(left), int(top), int(right), int(bottom))
+    image, (box,) = printed_in_a_row(["khoiho80@yahoo.com"])
+    return image, box
 
 
 @pytest.mark.parametrize(("first", "doubted"), [
@@ -593,16 +587,7 @@ SIX_WORDS = ["số", "56", "năm", "1986", "tháng", "06"]
 def six_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """A white 300-DPI page with ``SIX_WORDS`` printed at 12 pt, a word at a time, and the
     words' boxes."""
-    image = Image.new("L", (1600, 300), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SANS, 50)
-    boxes, x = [], 100
-    for text in SIX_WORDS:
-        left, top, right, bottom = draw.textbbox((x, 100), text, font=font)
-        draw.text((x, 100), text, font=font, fill=0)
-        boxes.append((int(left), int(top), int(right), int(bottom)))
-        x = int(right) + 30
-    return np.array(image), boxes
+    return printed_in_a_row(SIX_WORDS, (1600, 300))
 
 
 def test_a_six_read_with_an_acute_takes_the_digit_reading_that_reads_a_six(six_page):
@@ -639,13 +624,8 @@ def test_acute_six_words_are_short_words_of_digits_and_an_acute_o(text, six):
 @pytest.fixture(scope="module")
 def six_email_page() -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """A white 300-DPI page printing «nguyetlhh961@hatinh.gov.vn» at 12 pt, and its box."""
-    image = Image.new("L", (1600, 300), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SANS, 50)
-    text = "nguyetlhh961@hatinh.gov.vn"
-    draw.text((100, 100), text, font=font, fill=0)
-    left, top, right, bottom = draw.textbbox((100, 100), text, font=font)
-    return np.array(image), (int(left), int(top), int(right), int(bottom))
+    image, (box,) = printed_in_a_row(["nguyetlhh961@hatinh.gov.vn"], (1600, 300))
+    return image, box
 
 
 def test_an_address_whose_six_was_read_with_an_acute_is_spelt_with_the_six(six_email_page):
@@ -666,12 +646,8 @@ def test_an_address_whose_six_was_read_with_an_acute_is_spelt_with_the_six(six_e
 @pytest.fixture(scope="module")
 def plus_phone_page() -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """A white 300-DPI page printing «+84918810862» at 12 pt, and its box."""
-    image = Image.new("L", (1400, 300), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SANS, 50)
-    draw.text((100, 100), "+84918810862", font=font, fill=0)
-    left, top, right, bottom = draw.textbbox((100, 100), "+84918810862", font=font)
-    return np.array(image), (int(left), int(top), int(right), int(bottom))
+    image, (box,) = printed_in_a_row(["+84918810862"])
+    return image, box
 
 
 def test_a_phone_with_its_international_prefix_is_read_again(plus_phone_page):
