@@ -251,8 +251,12 @@ def abbreviation_with_digit(value: str) -> str | None:
 _RECIPIENTS_LABEL = re.compile(r"(?<!\w)kinh gui(?!\w)")
 _SALUTATION_START = re.compile(r"(?<!\w)Kính\W*$")
 # The stamp's word is judged by its letters in capitals: its mark read wrong («ĐỂN số kiện
-# toàn …», a hard notice at --types new tuning seed 211, given so) it is the same word.
-_STAMP_OPENING = re.compile(r"^\W*([^\W\d_]{3})\b")
+# toàn …», a hard notice at --types new tuning seed 211, given so) it is the same word, and
+# so it is with the stamp's next marks read onto it («DẾNVG xiệp hướng dẫn …», a mild notice
+# at --types new tuning seed 11 with 30 mild files, given so): a word in capitals of at
+# most ``_STAMP_WORD_MAX`` letters that begins so.
+_STAMP_OPENING = re.compile(r"^\W*([^\W\d_]+)")
+_STAMP_WORD_MAX = 6
 
 
 def holds_recipients_label(value: str) -> str | None:
@@ -265,7 +269,8 @@ def holds_recipients_label(value: str) -> str | None:
     if _SALUTATION_START.search(value):
         return "ends in «Kính», the start of «Kính gửi», the next part's label: read past its end?"
     stamp = _STAMP_OPENING.search(value)
-    if stamp and stamp.group(1).isupper() and fold(stamp.group(1)) == "den":
-        return (f"opens with «{stamp.group(1)}» («ĐẾN»), a received stamp's word: the stamp "
+    word = stamp.group(1) if stamp else ""
+    if word.isupper() and len(word) <= _STAMP_WORD_MAX and fold(word).startswith("den"):
+        return (f"opens with «{word}» («ĐẾN»), a received stamp's word: the stamp "
                 "was read into it?")
     return None

@@ -208,6 +208,9 @@ def test_a_subject_read_past_its_end_into_kinh_gui_is_refused():
     ("ĐẾN Số 468' Cấp bản sao trích lục khai sinh", "received stamp"),
     # its mark read wrong (a hard notice at --types new tuning seed 211, given so)
     ("ĐỂN số kiện toàn Tế công tác chuyển đổi số cấp xã", "received stamp"),
+    # the stamp's next marks read onto its word (a mild notice at --types new tuning seed
+    # 11, 30 mild files, given so)
+    ("DẾNVG xiệp hướng dẫn cập nhật dữ liệu hộ tịch điện tử", "received stamp"),
     ("Đền bù giải phóng mặt bằng", None),  # «Đền» in small letters
     ("Đôn đốc giải quyết hồ sơ quá hạn", None),
     ("Đến hạn nộp hồ sơ", None),  # «Đến» in small letters opens a sentence
