@@ -51,8 +51,9 @@ def numbers_page() -> tuple[np.ndarray, dict[str, tuple[int, int, int, int]]]:
     return np.array(image), boxes
 
 
-def page_of(words: list[tuple[str, tuple[int, int, int, int]]]) -> PageOcr:
-    line = OcrLine(words=[OcrWord(text=t, confidence=95, bbox=b) for t, b in words])
+def page_of(words: list[tuple[str, tuple[int, int, int, int]]],
+            confidence: float = 95) -> PageOcr:
+    line = OcrLine(words=[OcrWord(text=t, confidence=confidence, bbox=b) for t, b in words])
     return PageOcr(number=1, width=1400, height=600, lines=[line], text="", mean_confidence=95)
 
 
@@ -64,16 +65,17 @@ def test_words_read_the_same_twice_keep_their_confidence(numbers_page):
 
 def test_a_digit_two_readings_of_three_read_otherwise_is_spelt_as_they_read(numbers_page):
     """
-    GIVEN a number word whose first reading has one digit wrong («0912845678»)
+    GIVEN a number word whose first reading, unsure, has one digit wrong («0912845678»)
     WHEN read again with digits only, and a third time enlarged (real Tesseract)
     THEN the second and third readings agree: the word is spelt as they read it at the
     voted confidence; the other number keeps its reading and confidence
     """
     image, boxes = numbers_page
-    page = page_of([("0912845678", boxes["0912345678"]), ("28/11/2024", boxes["28/11/2024"])])
+    page = page_of([("0912845678", boxes["0912345678"]), ("28/11/2024", boxes["28/11/2024"])],
+                   confidence=80)
     words = reread_digits(image, page, OcrOptions()).lines[0].words
     assert [(w.text, w.confidence) for w in words] == [("0912345678", VOTED_CONFIDENCE),
-                                                       ("28/11/2024", 95)]
+                                                       ("28/11/2024", 80)]
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -352,10 +354,24 @@ def test_a_third_reading_that_agrees_with_the_digit_reading_settles_the_word(num
          confidence
     """
     image, boxes = numbers_page
-    page = page_of([("0912845678", boxes["0912345678"])])
+    page = page_of([("0912845678", boxes["0912345678"])], confidence=80)
     engine = ScriptedDigits(["0912345678"], ["0912345678"])
     word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
     assert (word.text, word.confidence, engine.calls) == ("0912345678", VOTED_CONFIDENCE, 2)
+
+
+def test_a_sure_first_reading_is_not_overruled_by_the_digit_readings_alone(numbers_page):
+    """
+    GIVEN a number first read surely (96: a birth extract's «25/08/2025» read «29/08/2025»
+          by the digits-only reading at both sizes, --types new tuning seed 11)
+    WHEN the digit reading and the third reading agree on other digits
+    THEN the word stays in doubt (confidence 0): one model at two sizes against another
+    """
+    image, boxes = numbers_page
+    page = page_of([("0912845678", boxes["0912345678"])], confidence=96)
+    engine = ScriptedDigits(["0912345678"], ["0912345678"])
+    word = reread_digits(image, page, OcrOptions(), engine).lines[0].words[0]
+    assert (word.text, word.confidence) == ("0912845678", 0.0)
 
 
 def test_a_third_reading_that_agrees_with_neither_leaves_the_word_unsure(numbers_page):
