@@ -8,10 +8,8 @@ import shutil
 import struct
 import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pikepdf
 import pytest
@@ -27,7 +25,6 @@ from pipeline.load import (
     sha256_of,
     sniff_format,
 )
-from pipeline.scanned_pdf import scanned_jpeg_page
 from samples.bad_inputs import (
     write_broken_xref_pdf,
     write_decompression_bomb,
@@ -101,7 +98,6 @@ def test_a_grey_scan_s_pdf_page_is_rendered_grey_with_the_colour_rendering_s_val
     """GIVEN PDF pages of a grey scan, of a colour scan, and of a grey scan with text or an
     annotation on it WHEN rasterised THEN the grey scan's page is one channel holding the
     values of its colour rendering, and the others are rendered in colour as before."""
-    rendered_by_poppler(monkeypatch)
     grey = tmp_path / "grey.pdf"
     page = grey_page(300, 400)
     page.save(grey, "PDF", resolution=100)
@@ -302,13 +298,6 @@ def poppler_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdftoppm: str)
     version = 'if [ "$1" = "-v" ]; then echo "pdftoppm version 22.02.0" >&2; exit 0; fi'
     stand_in(folder, "pdftoppm", f"{version}\n{pdftoppm}")
     monkeypatch.setattr(load, "POPPLER_PATH", str(folder))
-    rendered_by_poppler(monkeypatch)
-
-
-def rendered_by_poppler(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every PDF page goes to pdftoppm, even one whose JPEG would be decoded directly (the
-    pages these tests build are such JPEGs): the tests are of poppler's rendering."""
-    monkeypatch.setattr(load, "scanned_jpeg_page", lambda *_: None)
 
 
 def is_running(pid: int) -> bool:
@@ -434,71 +423,3 @@ def test_pdftoppm_s_raster_is_decoded_to_opencv_s_very_pixels(tmp_path: Path) ->
     wide = b"P5\n2 1\n65535\n" + np.array([1, 65535], ">u2").tobytes()
     assert load.decode_raster(wide).dtype == np.uint16  # imdecode's reading
     assert load.decode_raster(raster[:-10]) is None  # cut short: imdecode cannot read it
-
-
-def one_jpeg_page(path: Path, mode: str = "L", resolution: float = 100) -> Path:
-    """A scanned PDF as scanners and Pillow write one: one JPEG drawn over the whole page."""
-    image = noisy_page("RGB").convert(mode)
-    image.save(path, "PDF", resolution=resolution)
-    return path
-
-
-def jpeg_pixels(path: Path) -> np.ndarray:
-    """The page's JPEG as OpenCV decodes its bytes (grey, or BGR)."""
-    with pikepdf.open(path) as pdf:
-        (image,) = pdf.pages[0].images.values()
-        data = image.read_raw_bytes()
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-
-
-@pytest.mark.parametrize("mode", ["L", "RGB"])
-def test_a_scanned_pdf_page_is_its_jpeg_s_own_pixels_without_poppler(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
-    """GIVEN a PDF page that is one grey or colour JPEG over the whole page at the reading's
-    resolution, and a pdftoppm that fails WHEN the page is loaded THEN it is the JPEG's own
-    pixels (poppler's rendering shifts edges by half a pixel), and pdftoppm was never run."""
-    path = one_jpeg_page(tmp_path / "scan.pdf", mode)
-    folder = tmp_path / "poppler"
-    folder.mkdir()
-    stand_in(folder, "pdftoppm", "exit 1")
-    monkeypatch.setattr(load, "POPPLER_PATH", str(folder))
-    page = load_page(path, inspect_file(path, LIMITS), 0, LIMITS)
-    assert np.array_equal(page, jpeg_pixels(path))
-    assert page.ndim == (2 if mode == "L" else 3)
-
-
-def rotated(path: Path) -> None:
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        pdf.pages[0].obj["/Rotate"] = 90
-        pdf.save(path)
-
-
-def with_text(path: Path) -> None:
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        pdf.pages[0].contents_add(pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (x) Tj ET"))
-        pdf.save(path)
-
-
-def cropped(path: Path) -> None:
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        pdf.pages[0].obj["/CropBox"] = [10, 10, 200, 200]
-        pdf.save(path)
-
-
-@pytest.mark.parametrize(("mode", "resolution", "change"), [
-    ("L", 150, None),  # another resolution than the reading's: poppler scales it
-    ("L", 100, rotated),
-    ("L", 100, with_text),
-    ("L", 100, cropped),
-    ("CMYK", 100, None),
-])
-def test_a_page_that_is_not_one_plain_jpeg_at_the_reading_s_grid_goes_to_poppler(
-        tmp_path: Path, mode: str, resolution: float,
-        change: Callable[[Path], None] | None) -> None:
-    """GIVEN PDF pages that draw more than their JPEG as it is (scaled, turned, with text,
-    cropped, or CMYK) WHEN decoded directly THEN nothing is given: poppler renders them."""
-    path = one_jpeg_page(tmp_path / "scan.pdf", mode, resolution)
-    if change:
-        change(path)
-    assert scanned_jpeg_page(path, 0, LIMITS.dpi) is None
-    assert load_page(path, inspect_file(path, LIMITS), 0, LIMITS).size > 0
