@@ -140,9 +140,13 @@ def _decode(image: np.ndarray, scale: float) -> tuple[list[PageCode], bool]:
 def _read(image: np.ndarray, formats: tuple[zxingcpp.BarcodeFormat, ...]) -> list:
     # try_invert off: light-on-dark symbols are not printed on dossier papers, and looking
     # for them cost every page a second search (on the 84 pages of ``benchmarks.barcodes
-    # --pages 3``: the same reads, 8.7 → 6.1 s).
+    # --pages 3``: the same reads, 8.7 → 6.1 s). try_downscale off: the page is searched at
+    # its own resolution only, not again at smaller ones too; a small page is already read
+    # again enlarged (``read_codes``). On the 112 pages of ``benchmarks.barcodes --pages 4``
+    # (150 to 300 DPI, tilted, photocopied, JPEG-damaged): the same read and wrong rates in
+    # every condition, median 57 → 46 ms a page; 16 throughput pages 81 → 60 ms.
     return zxingcpp.read_barcodes(image, formats=formats, try_invert=False, try_rotate=False,
-                                  return_errors=True)
+                                  try_downscale=False, return_errors=True)
 
 
 def _corners(position: zxingcpp.Position) -> list[tuple[float, float]]:
