@@ -166,6 +166,19 @@ def test_an_address_with_a_part_of_numbers_alone_is_refused(value, refused):
 
 
 @pytest.mark.parametrize(("value", "refused"), [
+    # a hard typewriter form at forms tuning seed 43: «Diễn Kỷ» read «biên Kỷ», given so
+    ("Ủy ban nhân dân xã biên Kỷ, huyện Diễn Châu", True),
+    ("thôn 2, xã Diễn Kỷ, huyện diễn Châu, tỉnh Nghệ An", True),
+    ("Ủy ban nhân dân xã Diễn Kỷ, huyện Diễn Châu", False),
+    ("số 12, phường 7, Quận 3, Thành phố Hồ Chí Minh", False),  # a unit named by a number
+    ("Trung tâm Bảo trợ xã hội tỉnh Hà Tĩnh", False),  # «xã hội», society, is no unit
+])
+def test_an_address_naming_a_unit_in_small_letters_is_refused(value, refused):
+    problem = kind_named("address").misread(value)
+    assert (problem is not None and "a unit's name in small letters" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
     # hard tab_leader and stacked_serif forms at tuning seed 179: specks read as stops
     ("tổ 3., phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế", True),
     ("số 12 ngõ 165. Xuân Thủy, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội", True),
