@@ -40,6 +40,7 @@ from pipeline.values.places import (
     PLACE_WORDS,
     common_place_spelling,
     find_units,
+    is_listed_unit,
     place_name_misread,
 )
 from pipeline.values.validate import (
@@ -367,11 +368,15 @@ def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
     decides: of the first reading and the enlarged one, the one naming a listed unit when
     the other names none. «Eq Phê», enlarged «Ea» (a mild next_line notice at tuning seed
     103, its place refused), is «Ea Phê». Both listed («Thạch Hạ», «Thạch Hà»), the word
-    stays doubted (``letters_read_two_ways``)."""
+    stays doubted (``letters_read_two_ways``). Both listed but for their marks, the one
+    listed marks and all when the other is not: «Hoàng Quỳ», enlarged «Hoằng», is the
+    commune «Hoằng Quỳ» (3 attached notices at forms tuning seed 11, clean and mild, went
+    to review for their place so, «Quỳ» enlarged «Quy» among them)."""
     listed = _listed_unit_names()
 
-    def names_listed(texts: list[str]) -> bool:
-        return fold(strip_edges(" ".join(texts))).lower() in listed
+    def names_listed(texts: list[str]) -> tuple[bool, bool]:
+        name = strip_edges(" ".join(texts))
+        return fold(name).lower() in listed, is_listed_unit(name)
 
     first = names_listed([w.text for w in words])
     for index, word in enumerate(words):
@@ -379,8 +384,8 @@ def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
             continue
         second = names_listed([word.reread if i == index else w.text
                                for i, w in enumerate(words)])
-        if first != second:
-            text = word.text if first else word.reread
+        if first != second:  # listed marks and all > listed but for marks > not listed
+            text = word.text if first > second else word.reread
             words = [replace(w, text=text, reread=None) if i == index else w
                      for i, w in enumerate(words)]
     return words

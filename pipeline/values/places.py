@@ -224,6 +224,14 @@ def is_listed_commune(name: str) -> bool:
     return _is_listed(name, load_gazetteer().commune_names)
 
 
+def is_listed_unit(name: str) -> bool:
+    """Whether a name (without its prefix) is one the gazetteer lists as a province,
+    district or commune, marks and all, in either style of placing a final tone."""
+    gazetteer = load_gazetteer()
+    return _is_listed(strip_edges(name), frozenset({*gazetteer.provinces, *gazetteer.districts,
+                                                    *gazetteer.commune_names}))
+
+
 def commune_marks_misread(value: str) -> str | None:
     """Why a commune named in a value looks misread, where no district says which commune
     is meant (a body's name: «Ủy ban nhân dân xã Câm Bình»): the gazetteer lists no commune
