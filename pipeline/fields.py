@@ -41,6 +41,7 @@ from pipeline.values.places import (
     common_place_spelling,
     find_units,
     is_listed_unit,
+    listed_like,
     place_name_misread,
 )
 from pipeline.values.validate import (
@@ -369,26 +370,38 @@ def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
     the other names none. «Eq Phê», enlarged «Ea» (a mild next_line notice at tuning seed
     103, its place refused), is «Ea Phê». Both listed («Thạch Hạ», «Thạch Hà»), the word
     stays doubted (``letters_read_two_ways``). Both listed but for their marks, the one
-    listed marks and all when the other is not: «Hoàng Quỳ», enlarged «Hoằng», is the
-    commune «Hoằng Quỳ» (3 attached notices at forms tuning seed 11, clean and mild, went
-    to review for their place so, «Quỳ» enlarged «Quy» among them)."""
+    listed marks and all when the other is not and every name listed with those letters
+    spells the word so: «Hoàng Quỳ», enlarged «Hoằng», is the commune «Hoằng Quỳ» (attached
+    notices at forms tuning seed 11 went to review for their place so). «Quỳ», enlarged
+    «Quy», stays doubted: «Hoằng Quý» is listed too, and both readings may have missed it."""
     listed = _listed_unit_names()
 
-    def names_listed(texts: list[str]) -> tuple[bool, bool]:
+    def rank(texts: list[str], index: int) -> int:
+        """2 listed marks and all (its word spelt one way), 1 but for marks, 0 not."""
         name = strip_edges(" ".join(texts))
-        return fold(name).lower() in listed, is_listed_unit(name)
+        if fold(name).lower() not in listed:
+            return 0
+        return 2 if is_listed_unit(name) and _one_listed_spelling(name, index) else 1
 
-    first = names_listed([w.text for w in words])
     for index, word in enumerate(words):
         if word.reread is None:
             continue
-        second = names_listed([word.reread if i == index else w.text
-                               for i, w in enumerate(words)])
-        if first != second:  # listed marks and all > listed but for marks > not listed
+        texts = [w.text for w in words]
+        first = rank(texts, index)
+        second = rank([word.reread if i == index else t for i, t in enumerate(texts)], index)
+        if first != second:
             text = word.text if first > second else word.reread
             words = [replace(w, text=text, reread=None) if i == index else w
                      for i, w in enumerate(words)]
     return words
+
+
+def _one_listed_spelling(name: str, index: int) -> bool:
+    """Whether every unit listed with the letters of ``name`` spells its word ``index``
+    alike."""
+    spellings = {letters_key(listed.split()[index]) for listed in listed_like(name)
+                 if len(listed.split()) == len(name.split())}
+    return len(spellings) == 1
 
 
 def _unit_listed_by_reread(words: list[ValueWord], index: int) -> bool:

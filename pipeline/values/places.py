@@ -227,9 +227,27 @@ def is_listed_commune(name: str) -> bool:
 def is_listed_unit(name: str) -> bool:
     """Whether a name (without its prefix) is one the gazetteer lists as a province,
     district or commune, marks and all, in either style of placing a final tone."""
+    return _is_listed(strip_edges(name), _unit_names())
+
+
+def listed_like(name: str) -> tuple[str, ...]:
+    """The province, district and commune names the gazetteer lists with the letters of
+    ``name`` (marks aside): «Hoằng Quý» and «Hoằng Quỳ» for «Hoang Quy»."""
+    return _names_by_letters().get(fold(strip_edges(name)).lower(), ())
+
+
+@functools.cache
+def _unit_names() -> frozenset[str]:
     gazetteer = load_gazetteer()
-    return _is_listed(strip_edges(name), frozenset({*gazetteer.provinces, *gazetteer.districts,
-                                                    *gazetteer.commune_names}))
+    return frozenset({*gazetteer.provinces, *gazetteer.districts, *gazetteer.commune_names})
+
+
+@functools.cache
+def _names_by_letters() -> dict[str, tuple[str, ...]]:
+    names: dict[str, list[str]] = {}
+    for name in sorted(_unit_names()):
+        names.setdefault(fold(name).lower(), []).append(name)
+    return {letters: tuple(listed) for letters, listed in names.items()}
 
 
 def commune_marks_misread(value: str) -> str | None:
