@@ -672,3 +672,26 @@ def test_a_childs_family_name_read_unsurely_is_given_when_a_parents_opens_with_i
     name = extract_fields([page], _types()["birth_certificate"])["child_name"]
     assert name.value == "Đặng Thị Vy"
     assert (name.confidence >= 0.8) is sure
+
+
+def test_a_bodys_name_printed_past_the_mottos_first_letter_is_read_whole():
+    """
+    GIVEN a decision whose body «SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG» runs on, its last word mostly
+        left of where the motto's column begins but ending right of it (2 notices of --types
+        new at tuning seeds 17 and 29 went to review as the body's name cut short)
+    WHEN it is extracted
+    THEN the body's name is read whole; the motto's words stay out of it
+    """
+    rows = [list(row) for row in DECISION]
+    rows[1] = [("left", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"), ("right", "Độc lập - Tự do - Hạnh phúc")]
+    page = placed_page(rows)
+    shift = 640  # «TRƯỜNG» at x 1290–1410, «CỘNG» at 1360: centre left of it, end right
+
+    def moved(word):
+        x0, y0, x1, y1 = word.bbox
+        return word.model_copy(update={"bbox": (x0 + shift, y0, x1 + shift, y1)})
+    lines = [ln.model_copy(update={"words": [moved(w) for w in ln.words]})
+             if ln.words[-1].text == "TRƯỜNG" else ln for ln in page.lines]
+    values = _values([page.model_copy(update={"lines": lines})])
+    assert values["issuing_authority"] == "Sở Tài nguyên và Môi trường"
+
