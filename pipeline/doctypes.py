@@ -130,6 +130,10 @@ class FieldDefinition(BaseModel):
         "has that value, this identity number's holder was born in the year ``year key`` "
         "gives, which a CCCD writes in its 4th to 6th digits: agreeing, both are given however "
         "unsure; disagreeing, neither")
+    family_of: list[str] = Field(
+        default_factory=list, description="keys of the parents' names: this person bears the "
+        "family name of one of them (Civil Code 2015, art. 26), so a family name read unsurely "
+        "that a parent's name read surely opens with is given (``fields.check_family_name``)")
     before: list[str] = Field(default_factory=list, description="keys this value precedes")
     after: list[str] = Field(default_factory=list, description="keys this value follows")
 

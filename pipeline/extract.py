@@ -31,6 +31,7 @@ from pipeline.fields import (
     build_field,
     check_due_days,
     check_email_name,
+    check_family_name,
     check_fields,
     check_holder_born,
     check_known_names,
@@ -909,6 +910,7 @@ def extract_fields(pages: Sequence[PageOcr | PageLayout], doctype: DocTypeDefini
     candidates = check_due_days(date_from_code(check_known_names(candidates, doctype),
                                                doctype), doctype)
     candidates = check_holder_born(check_same_person(candidates, doctype), doctype)
+    candidates = check_family_name(candidates, doctype)
     candidates = check_email_name(candidates, doctype)
     checked = check_fields(candidates, doctype)
     return place_as_in_authority(agree_kind_and_symbol(checked, doctype), doctype)

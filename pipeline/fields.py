@@ -40,6 +40,8 @@ from pipeline.values.places import (
     PLACE_WORDS,
     common_place_spelling,
     find_units,
+    is_listed_unit,
+    listed_like,
     place_name_misread,
 )
 from pipeline.values.validate import (
@@ -86,6 +88,7 @@ class Candidate:
     problem: str | None = None
     mends: dict[str, str] = field(default_factory=dict)
     note: str | None = None  # how a given value was changed from what was read
+    scores: tuple[float, ...] = ()  # the confidences of the words ``weakest`` is taken from
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,8 @@ def build_field(words: list[ValueWord], label_score: float, page: int, fdef: Fie
                or weak_unlisted_name_word(used, fdef))
     extracted = ExtractedField(value=value, confidence=confidence, page=page,
                                bbox=union_bbox([w.bbox for w in used]), valid=valid)
-    return Candidate(extracted, min(_scores(used)), problem, note=note)
+    scores = tuple(_scores(used))
+    return Candidate(extracted, min(scores), problem, note=note, scores=scores)
 
 
 # A word of a name typed in capitals read less surely than this (0..100), whose vowel with
@@ -367,23 +371,39 @@ def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
     decides: of the first reading and the enlarged one, the one naming a listed unit when
     the other names none. «Eq Phê», enlarged «Ea» (a mild next_line notice at tuning seed
     103, its place refused), is «Ea Phê». Both listed («Thạch Hạ», «Thạch Hà»), the word
-    stays doubted (``letters_read_two_ways``)."""
+    stays doubted (``letters_read_two_ways``). Both listed but for their marks, the one
+    listed marks and all when the other is not and every name listed with those letters
+    spells the word so: «Hoàng Quỳ», enlarged «Hoằng», is the commune «Hoằng Quỳ» (attached
+    notices at forms tuning seed 11 went to review for their place so). «Quỳ», enlarged
+    «Quy», stays doubted: «Hoằng Quý» is listed too, and both readings may have missed it."""
     listed = _listed_unit_names()
 
-    def names_listed(texts: list[str]) -> bool:
-        return fold(strip_edges(" ".join(texts))).lower() in listed
+    def rank(texts: list[str], index: int) -> int:
+        """2 listed marks and all (its word spelt one way), 1 but for marks, 0 not."""
+        name = strip_edges(" ".join(texts))
+        if fold(name).lower() not in listed:
+            return 0
+        return 2 if is_listed_unit(name) and _one_listed_spelling(name, index) else 1
 
-    first = names_listed([w.text for w in words])
     for index, word in enumerate(words):
         if word.reread is None:
             continue
-        second = names_listed([word.reread if i == index else w.text
-                               for i, w in enumerate(words)])
+        texts = [w.text for w in words]
+        first = rank(texts, index)
+        second = rank([word.reread if i == index else t for i, t in enumerate(texts)], index)
         if first != second:
-            text = word.text if first else word.reread
+            text = word.text if first > second else word.reread
             words = [replace(w, text=text, reread=None) if i == index else w
                      for i, w in enumerate(words)]
     return words
+
+
+def _one_listed_spelling(name: str, index: int) -> bool:
+    """Whether every unit listed with the letters of ``name`` spells its word ``index``
+    alike."""
+    spellings = {letters_key(listed.split()[index]) for listed in listed_like(name)
+                 if len(listed.split()) == len(name.split())}
+    return len(spellings) == 1
 
 
 def _unit_listed_by_reread(words: list[ValueWord], index: int) -> bool:
@@ -666,6 +686,45 @@ def _judged_twice(checked: dict[str, Candidate], keys: tuple[str, str], doubt: s
         confidence = max(checked[name].field.confidence, SAME_PERSON_CONFIDENCE)
         checked[name] = replace(checked[name], field=checked[name].field.model_copy(
             update={"confidence": confidence}))
+
+
+# A name's words after its family name read at least this surely (0..100) leave the family
+# name the only word in doubt: a birth certificate's «ĐĂNG[17] THỊ[96] VY[97]».
+SURE_GIVEN_NAME_WORD = 90.0
+
+
+def check_family_name(candidates: dict[str, Candidate],
+                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
+    """A child's name whose family name alone was read unsurely, given at
+    ``SAME_PERSON_CONFIDENCE`` when a parent's name (``family_of``) read surely opens with
+    it: a child bears the family name of the father or the mother (Civil Code 2015, art. 26).
+    Birth certificates of --types new went to review for «ĐẶNG» read «ĐĂNG» at 17 (the
+    child's name at 0.43, the mother «Đặng Thị Trâm» at 0.95): 6 of 90 tuning files at
+    seeds 11, 17 and 29, clean and mild."""
+    checked = dict(candidates)
+    for fdef in doctype.fields:
+        own = candidates.get(fdef.key)
+        if not fdef.family_of or own is None or not _is_sure(own, doctype) \
+                or own.field.confidence >= SAME_PERSON_CONFIDENCE:
+            continue
+        words = str(own.field.value).split()
+        if len(words) < 2 or len(own.scores) != len(words) \
+                or min(own.scores[1:]) < SURE_GIVEN_NAME_WORD:
+            continue
+        if any(_family_name(candidates.get(key), doctype) == words[0].lower()
+               for key in fdef.family_of):
+            checked[fdef.key] = replace(own, field=own.field.model_copy(
+                update={"confidence": SAME_PERSON_CONFIDENCE}))
+    return checked
+
+
+def _family_name(candidate: Candidate | None, doctype: DocTypeDefinition) -> str | None:
+    """The family name (first word, small letters) of a name read surely, else None."""
+    if candidate is None or not _is_sure(candidate, doctype) \
+            or candidate.field.confidence < SAME_PERSON_CONFIDENCE:
+        return None
+    words = str(candidate.field.value).split()
+    return words[0].lower() if len(words) >= 2 else None
 
 
 def check_same_person(candidates: dict[str, Candidate],
@@ -1005,7 +1064,8 @@ def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -
 
 def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:
     """A document's kind and the kind its symbol names must agree («15/QĐ-UBND» is a
-    «Quyết định»): when they do not, one of them was misread, and the kind is not given."""
+    «Quyết định»): when they do not, one of them was misread, and the kind is not given.
+    When they do, the kind is as sure as its symbol (``_kind_as_sure_as_symbol``)."""
     kinds = [f.key for f in doctype.fields if f.type == "document_kind"]
     numbers = [f.key for f in doctype.fields if f.type == "document_number"]
     if not kinds or not numbers:
@@ -1014,12 +1074,28 @@ def agree_kind_and_symbol(extraction: Extraction, doctype: DocTypeDefinition) ->
     if kind is None or number is None:
         return extraction
     named = symbol_kind(str(number.value))
-    if named is None or named == kind.value:
+    if named is None:
         return extraction
+    if named == kind.value:
+        return _kind_as_sure_as_symbol(extraction, kinds[0], number)
     fields = {k: v for k, v in extraction.fields.items() if k != kinds[0]}
     doubts = {**extraction.doubts, kinds[0]: Doubt(
         kind.value, f"disagrees with the symbol of {numbers[0]} («{named}»)", kind.confidence)}
     return Extraction(fields, doubts, extraction.notes)
+
+
+def _kind_as_sure_as_symbol(extraction: Extraction, key: str,
+                            number: ExtractedField) -> Extraction:
+    """A kind read less surely than its document's symbol that names it, at the symbol's
+    confidence: the kind's name of the closed list and the symbol's abbreviation («Thông
+    báo», «71/TB-UBND») are two readings of one thing that agree. Two attached notices at
+    forms tuning seed 29 (clean and mild) went to review for «Thông báo» read at 0.34 and
+    0.49, their symbols at 0.87."""
+    kind = extraction.fields[key]
+    if kind.confidence >= number.confidence:
+        return extraction
+    fields = {**extraction.fields, key: kind.model_copy(update={"confidence": number.confidence})}
+    return Extraction(fields, extraction.doubts, extraction.notes)
 
 
 def place_as_in_authority(extraction: Extraction, doctype: DocTypeDefinition) -> Extraction:

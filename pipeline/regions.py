@@ -169,11 +169,21 @@ def read_header(layout: PageLayout) -> Header | None:
     if motto is None:
         return None
     split_x = _motto_split(rows[motto], layout.page.width)
-    left = [[t for t in row.tokens if t.word.bbox[2] <= split_x + row.height] for row in rows]
+    left = [[t for t in row.tokens if _in_left_column(t, row, split_x)] for row in rows]
     date_row = next((i for i in range(motto, min(motto + 6, len(rows)))
                      if _is_date_line(part := _date_part(rows[i], split_x))
                      and not _runs_on(rows[i], part)), None)
     return Header(split_x, date_row, left)
+
+
+def _in_left_column(token: Token, row: Row, split_x: float) -> bool:
+    """Whether a word of the header stands in its left column: ending before the motto's
+    column begins (a row's height of slack), or most of it before that, as the last word of
+    a long body's name printed past the motto's first letter («SỞ TÀI NGUYÊN VÀ MÔI
+    TRƯỜNG», its «TRƯỜNG» at x 952–1221 under «CỘNG» at 1118: 2 notices of --types new at
+    tuning seeds 17 and 29, clean, went to review as the body's name cut short)."""
+    left, right = token.word.bbox[0], token.word.bbox[2]
+    return right <= split_x + row.height or (left + right) / 2 < split_x
 
 
 def _number_row(header: Header) -> int | None:

@@ -43,12 +43,29 @@ def nearest_provider(domain: str) -> str | None:
 
 
 def mend_domain(address: str) -> str:
-    """The address with its domain mended to the provider it is one edit from."""
+    """The address with its domain mended to the provider it is one edit from, or its
+    «.vn» suffix's lost dot put back (``_VN_SECOND_LEVEL``)."""
     local, _, domain = address.rpartition("@")
     if not local or domain in providers():
         return address
     provider = nearest_provider(domain)
-    return f"{local}@{provider}" if provider else address
+    return f"{local}@{provider}" if provider else f"{local}@{_vn_dot_restored(domain)}"
+
+
+# The second-level suffixes of «.vn» organisations' domains are written under (VNNIC:
+# gov.vn, com.vn, edu.vn, org.vn, net.vn …). A last part that is one of them with its dot
+# lost («hatinh.govvn»: a thin dot at mild, a narrow_tab receipt at forms tuning seed 17,
+# its e-mail refused as no valid address) can stand for nothing else: no top-level domain
+# ends in «vn» but «.vn» itself.
+_VN_SECOND_LEVEL = ("gov", "com", "edu", "org", "net", "ac", "int", "health", "info", "biz")
+
+
+def _vn_dot_restored(domain: str) -> str:
+    """«hatinh.govvn» → «hatinh.gov.vn»; any other domain as it is."""
+    head, dot, last = domain.rpartition(".")
+    if dot and last[:-2] in _VN_SECOND_LEVEL and last.endswith("vn") and head:
+        return f"{head}.{last[:-2]}.vn"
+    return domain
 
 
 def more_common_neighbour(domain: str) -> str | None:

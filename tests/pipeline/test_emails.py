@@ -28,6 +28,23 @@ def test_a_domain_one_edit_from_one_provider_is_that_provider(read: str, mended:
     assert mend_domain(read) == mended
 
 
+@pytest.mark.parametrize(("read", "mended"), [
+    # a mild narrow_tab receipt at forms tuning seed 17: the dot before «vn» lost
+    ("namnt139@hatinh.govvn", "namnt139@hatinh.gov.vn"),
+    ("lan@vienthong.comvn", "lan@vienthong.com.vn"),
+    ("lan@evn.vn", "lan@evn.vn"),  # a name before «.vn» itself stays
+    ("lan@govvn", "lan@govvn"),  # no name before it: nothing to put the dot after
+])
+def test_a_vn_second_level_suffix_that_lost_its_dot_gets_it_back(read: str, mended: str) -> None:
+    assert mend_domain(read) == mended
+
+
+def test_an_address_whose_suffix_lost_its_dot_is_given_mended() -> None:
+    kind = kind_named("email")
+    assert kind.mend(normalize_email("Email: namnt139@hatinh.govvn")) == \
+        "namnt139@hatinh.gov.vn"
+
+
 def test_a_domain_as_near_to_two_providers_is_not_mended() -> None:
     # «gail.com» is one edit from gmail.com and from mail.com: which, cannot be told.
     assert nearest_provider("gail.com") is None
