@@ -241,10 +241,13 @@ def kind_without_body(value: str) -> str | None:
 def near_body_abbreviation(value: str) -> str | None:
     """Why a symbol was misread: a part of it one letter from a body's abbreviation
     (``_ABBREVIATIONS``: «UBND», «HĐND») and not it («121/TB-UBNL», given on a clean tuning
-    notice at seed 41). Offices' own codes («KTTH», «STP») are not judged otherwise."""
+    notice at seed 41), or one with a letter more: a stroke read as two letters («16/TB-UBNID»
+    for «UBND», a tuning notice at forms seed 29, given so). Offices' own codes («KTTH»,
+    «STP», «UBDT») are not judged otherwise."""
     for part in re.split(r"[/\-]", value.partition("/")[2]):
         folded = fold(part)
-        near = next((a for a in _ABBREVIATIONS if folded != fold(a) and len(folded) == len(a)
+        near = next((a for a in _ABBREVIATIONS if folded != fold(a)
+                     and len(folded) in (len(a), len(a) + 1)
                      and Levenshtein.distance(folded, fold(a)) == 1), None)
         if near is not None:
             return f"has «{part}» in its symbol, one letter from «{near.upper()}»: misread?"
