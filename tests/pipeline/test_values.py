@@ -179,6 +179,17 @@ def test_an_address_naming_a_unit_in_small_letters_is_refused(value, refused):
 
 
 @pytest.mark.parametrize(("value", "refused"), [
+    # a clean form at forms tuning seed 11 gave this hometown for «xã Uy Nỗ»
+    ("xõ Uy Nỗ, huyện Đông Anh, thành phố Hà Nội", True),
+    ("xã Uy Nỗ, huyện Đông Anh, thành phố Hà Nội", False),
+    ("xóm Mới, Xã Hưng Lộc, thành phố Vinh", False),
+])
+def test_an_address_with_a_misread_commune_word_is_refused(value, refused):
+    problem = kind_named("address").misread(value)
+    assert (problem is not None and "«xã» misread" in problem) is refused
+
+
+@pytest.mark.parametrize(("value", "refused"), [
     # hard tab_leader and stacked_serif forms at tuning seed 179: specks read as stops
     ("tổ 3., phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế", True),
     ("số 12 ngõ 165. Xuân Thủy, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội", True),
