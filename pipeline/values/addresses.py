@@ -170,6 +170,34 @@ def misread_commune_word(value: str) -> str | None:
     return None
 
 
+# «Ủy ban nhân dân» names its unit next: «Ủy ban nhân dân ký phường Dịch Vọng» (a stray
+# «ký» read in, a hard birth extract at --types new tuning seed 227) was given so.
+_PEOPLES_COMMITTEE = re.compile(r"(?<!\w)uy ban nhan dan\s+(?!(?:"
+                                + "|".join(fold(p) for p, _ in PREFIXES)
+                                + r")(?!\w))(\w+)")
+# A letter, a stop and a small letter inside a word: a speck read into a name («Thạch
+# 1L.inh» for «Thạch Linh», a hard birth extract at --types new tuning seed 227, given so).
+# Abbreviations put a capital or a digit after their stop («TP.HCM», «P.5»).
+_STOP_INSIDE_WORD = re.compile(r"\w*[^\W\d_]\.([^\W\d_])\w*")
+
+
+def word_inside_body(value: str) -> str | None:
+    """Why a people's committee's name looks misread: a word other than its unit's prefix
+    after «Ủy ban nhân dân»."""
+    value = nfc(value)  # ``fold`` keeps an NFC text's length: its places are the value's
+    found = _PEOPLES_COMMITTEE.search(fold(value).lower())
+    if found:
+        word = value[found.start(1):found.end(1)]
+        return f"has «{word}» between «Ủy ban nhân dân» and its unit: read in?"
+    return None
+
+
+def stop_inside_word(value: str) -> str | None:
+    """Why an address's word looks misread: a stop between a letter and a small letter."""
+    found = next((f for f in _STOP_INSIDE_WORD.finditer(value) if f.group(1).islower()), None)
+    return f"has «{found.group()}», a stop inside a word: a speck?" if found else None
+
+
 UNNAMED_UNIT_PROBLEM = "ends in a unit's word without its name: the next line was not read"
 # The words of units' prefixes (``PREFIXES``: «thành phố», «thị xã», «tỉnh» …), in small
 # letters as they are printed: a name's words are capitalised («xã Yên Thành»).
@@ -218,6 +246,7 @@ class Address(Text):
         same address spells with the same letters but other marks (``marks_unlike_units``)."""
         return (marks_unlike_units(value) or bare_number_part(value)
                 or name_in_small_letters(value) or misread_commune_word(value)
+                or word_inside_body(value) or stop_inside_word(value)
                 or super().misread(value, context))
 
     def respell(self, value: str, weakest: float, copies: Copies,

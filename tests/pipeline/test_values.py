@@ -189,6 +189,20 @@ def test_an_address_with_a_misread_commune_word_is_refused(value, refused):
     assert (problem is not None and "«xã» misread" in problem) is refused
 
 
+@pytest.mark.parametrize(("value", "why"), [
+    # hard birth extracts at --types new tuning seed 227, given so
+    ("Ủy ban nhân dân ký phường Dịch Vọng", "between «Ủy ban nhân dân» and its unit"),
+    ("Ủy ban nhân dân phường Thạch 1L.inh", "a stop inside a word"),
+    ("Ủy ban nhân dân phường Dịch Vọng", None),
+    ("Ủy ban nhân dân Thành phố Hồ Chí Minh", None),
+    ("Ủy ban nhân dân thị xã Hồng Lĩnh", None),
+    ("số 5, P.5, Q.1, TP.HCM", None),  # abbreviations: a capital or a digit after the stop
+])
+def test_an_address_with_a_word_read_into_it_is_refused(value, why):
+    problem = kind_named("address").misread(value)
+    assert (why in (problem or "")) if why else problem is None
+
+
 @pytest.mark.parametrize(("value", "refused"), [
     # hard tab_leader and stacked_serif forms at tuning seed 179: specks read as stops
     ("tổ 3., phường Phú Hội, thành phố Huế, tỉnh Thừa Thiên Huế", True),
