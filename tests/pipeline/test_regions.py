@@ -331,12 +331,18 @@ def test_forms_keep_their_type_and_plain_letters_stay_unknown():
     assert classify_document([application], types).doc_type == "unknown"
 
 
+# A birth certificate's header, number and title, as the commune prints them.
+CERTIFICATE_HEAD = [
+    [("left", "ỦY BAN NHÂN DÂN"), ("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+    [("left", "XÃ THẠCH HẠ"), ("right", "Độc lập - Tự do - Hạnh phúc")],
+    [("left", "Số: 123/2024")], [("left", "Quyển số: 01/2024")],
+    [("centre", "GIẤY KHAI SINH")],
+]
+
+
 def test_a_birth_certificate_is_its_own_type_with_its_number():
     rows = [
-        [("left", "ỦY BAN NHÂN DÂN"), ("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
-        [("left", "XÃ THẠCH HẠ"), ("right", "Độc lập - Tự do - Hạnh phúc")],
-        [("left", "Số: 123/2024")], [("left", "Quyển số: 01/2024")],
-        [("centre", "GIẤY KHAI SINH")],
+        *CERTIFICATE_HEAD,
         [("margin", "Họ, chữ đệm, tên: NGUYỄN VĂN AN")],
         [("margin", "Ngày, tháng, năm sinh: 12/05/2024")],
         [("margin", "Giới tính: Nam")],
@@ -654,10 +660,7 @@ def test_a_childs_family_name_read_unsurely_is_given_when_a_parents_opens_with_i
         otherwise it stays as unsure as read
     """
     rows = [
-        [("left", "ỦY BAN NHÂN DÂN"), ("right", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
-        [("left", "XÃ THẠCH HẠ"), ("right", "Độc lập - Tự do - Hạnh phúc")],
-        [("left", "Số: 123/2024")], [("left", "Quyển số: 01/2024")],
-        [("centre", "GIẤY KHAI SINH")],
+        *CERTIFICATE_HEAD,
         [("margin", "Họ, chữ đệm, tên: ĐẶNG THỊ VY")],
         [("margin", "Ngày, tháng, năm sinh: 12/05/2024")],
         [("margin", f"Họ, chữ đệm, tên người mẹ: {mother}")],
