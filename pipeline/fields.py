@@ -31,7 +31,6 @@ from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words, day_month_in_words
 from pipeline.values.emails import mend_local_by_name
-from pipeline.values.gazetteer import load_gazetteer
 from pipeline.values.kinds import ValueContext
 from pipeline.values.names import is_known_name_word, toneless_capital
 from pipeline.values.normalize import PATTERNS, email_in
@@ -43,6 +42,7 @@ from pipeline.values.places import (
     is_listed_unit,
     listed_like,
     place_name_misread,
+    unit_names,
 )
 from pipeline.values.validate import (
     add_working_days,
@@ -489,9 +489,7 @@ def _listed_unit_names() -> frozenset[str]:
     lower case: a name listed but for its marks is spelt by the gazetteer afterwards
     (``check_known_names``), whichever reading had its marks right («Cầm», enlarged «Cẩm»:
     «xã Cẩm Bình»)."""
-    gazetteer = load_gazetteer()
-    names = {*gazetteer.provinces, *gazetteer.districts, *gazetteer.commune_names}
-    return frozenset(fold(name).lower() for name in names)
+    return frozenset(fold(name).lower() for name in unit_names())
 
 
 # Confidence of a date the form writes again in words and the words agree with: two readings

@@ -227,7 +227,7 @@ def is_listed_commune(name: str) -> bool:
 def is_listed_unit(name: str) -> bool:
     """Whether a name (without its prefix) is one the gazetteer lists as a province,
     district or commune, marks and all, in either style of placing a final tone."""
-    return _is_listed(strip_edges(name), _unit_names())
+    return _is_listed(strip_edges(name), unit_names())
 
 
 def listed_like(name: str) -> tuple[str, ...]:
@@ -237,7 +237,8 @@ def listed_like(name: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def _unit_names() -> frozenset[str]:
+def unit_names() -> frozenset[str]:
+    """Every province, district and commune name the gazetteer lists, as listed."""
     gazetteer = load_gazetteer()
     return frozenset({*gazetteer.provinces, *gazetteer.districts, *gazetteer.commune_names})
 
@@ -245,7 +246,7 @@ def _unit_names() -> frozenset[str]:
 @functools.cache
 def _names_by_letters() -> dict[str, tuple[str, ...]]:
     names: dict[str, list[str]] = {}
-    for name in sorted(_unit_names()):
+    for name in sorted(unit_names()):
         names.setdefault(fold(name).lower(), []).append(name)
     return {letters: tuple(listed) for letters, listed in names.items()}
 
