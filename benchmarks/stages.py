@@ -46,6 +46,7 @@ STEPS = [
     ("pipeline.ocr.reread", "reread_digits", "digit re-read"),
     ("pipeline.ocr.reread", "reread_letters", "letter re-read"),
     ("pipeline.ocr.code_reread", "reread_codes", "code re-read"),
+    ("pipeline.ocr.title_reread", "reread_lost_title", "title re-read"),
     ("pipeline.pdf", "archival_page_pdf", "page PDF"),
     ("pipeline.pdf", "build_page_pdf", "page PDF"),
     ("pipeline.page", "codes_on", "barcodes"),

@@ -24,6 +24,7 @@ from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.code_reread import reread_codes
 from pipeline.ocr.reread import reread_digits, reread_letters
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
+from pipeline.ocr.title_reread import reread_lost_title
 from pipeline.pdf import PageSource, archival_page_pdf, build_page_pdf
 from pipeline.pdf.textlayer import (
     PdfPage,
@@ -93,6 +94,10 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
     # A printed dossier code read again on its line only, for extraction to check and give
     # (pipeline/ocr/code_reread.py): one small call, on pages that print a code.
     checked = reread_codes(prepared.ocr_image, checked, options.ocr, engine)
+    # A title the page's layout analysis left out, read on its own line: without it the
+    # document has no type (pipeline/ocr/title_reread.py).
+    checked = reread_lost_title(prepared.ocr_image, checked, options.ocr, engine,
+                                options.doctypes)
     pdf = (archival_page_pdf(source, prepared, recognition.text_layer_pdf) if source else
            build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
                           options.pdf_jpeg_quality))

@@ -1,0 +1,138 @@
+"""A page's title that Tesseract's page layout left out, read again on its own line.
+
+On a hard scan (grey noisy paper, blurred bold print, skewed 4.5°) Tesseract's layout
+analysis gave the title line «TỜ KHAI ĐĂNG KÝ KHAI SINH» no block at all: not one word of it
+came out, while the same pixels cropped to the line read it whole. Without its title the form
+was filed as a document of no type and all 15 of its fields were lost (forms, hard tuning
+seed 11). So on a page where no known type's title is read, the ink lines of the page's upper
+half that no word covers are read again, each as a line of its own, in one engine call; a
+line read again that is a known type's title is added to the page. Nothing else read there
+is added: an unread line may be noise, a seal or a signature, and is not trusted as text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from statistics import median
+
+import cv2
+import numpy as np
+
+from pipeline.doctypes import DocTypeDefinition
+from pipeline.ocr import OcrEngine, OcrOptions, engine_for
+from pipeline.ocr.reread import _PAD as _STRIP_PAD
+from pipeline.ocr.reread import LETTER_LANGUAGE, band_words, bundled_doctypes, stacked
+from schemas.errors import ConfigurationError, OcrError
+from schemas.ocr import BBox, OcrLine, OcrWord, PageOcr
+
+log = logging.getLogger(__name__)
+
+TOP_SHARE = 0.5  # titles stand in the page's upper half
+MAX_LINES = 4  # the widest unread lines read again, at most
+# An unread line is as tall as print (0.5–3 × the page's median word height: a title is
+# set larger, and specks grow a noisy page's word boxes) and at least 4 times as wide as
+# tall (a word of a title or more).
+MIN_HEIGHT, MAX_HEIGHT, MIN_ASPECT = 0.5, 3.0, 4.0
+_COVER_PAD = 4  # pixels around a read word's box that count as read too
+_PAD = 6  # pixels kept around an unread line's box, so that no stroke is cut
+_INK = 128  # the OCR image is black and white (or grey on a faint page): ink is darker
+
+
+def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
+                      engine: OcrEngine | None = None,
+                      doctypes: Sequence[DocTypeDefinition] | None = None) -> PageOcr:
+    """``page`` with a known type's title added where its reading had none and an unread
+    line of its upper half (``unread_lines``) reads as one; else ``page`` as it is. A page
+    whose lines cannot be read again stands as first read."""
+    types = bundled_doctypes() if doctypes is None else tuple(doctypes)
+    if not page.lines or not types or _has_title(page, types):
+        return page
+    boxes = unread_lines(image, page)
+    if not boxes:
+        return page
+    crops = [(index, 0, _crop(image, box)) for index, box in enumerate(boxes)]
+    strip, bands = stacked(crops)
+    try:
+        tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
+    except (OcrError, ConfigurationError) as exc:
+        log.warning("page %d: unread lines not read again: %s", page.number, exc)
+        return page
+    for box, band, words in zip(boxes, bands, band_words(tsv, bands), strict=True):
+        line = OcrLine(words=[_placed(w, box, band.top) for w in words])
+        if line.words and _has_title(page.model_copy(update={"lines": [line]}), types):
+            log.info("page %d: title «%s» read again on its own line", page.number, line.text)
+            return _with_line(page, line)
+    return page
+
+
+def _has_title(page: PageOcr, doctypes: Sequence[DocTypeDefinition]) -> bool:
+    from pipeline.extract import laid_out, title_score  # extraction's, loaded when needed
+
+    rows = laid_out([page])[0].rows
+    return any(title_score(rows, doctype)[0] > 0 for doctype in doctypes)
+
+
+def unread_lines(image: np.ndarray, page: PageOcr) -> list[BBox]:
+    """Boxes of the lines of ink in the page's upper half that no read word covers, as
+    tall as print and several times wider than tall, widest first (``MAX_LINES``)."""
+    heights = [w.bbox[3] - w.bbox[1] for w in page.words if any(c.isalpha() for c in w.text)]
+    if not heights:
+        return []
+    text_height = median(heights)
+    top = int(image.shape[0] * TOP_SHARE)
+    ink = cv2.compare(image[:top], _INK, cv2.CMP_LT)
+    for word in page.words:
+        x0, y0, x1, y1 = word.bbox
+        if y0 < top:
+            pad = _COVER_PAD
+            ink[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 0
+    # A line's letters joined: a gap up to the print's height (a word space) is closed,
+    # across only (up and down, a noisy page's specks joined every line into one). Tone
+    # marks standing apart are taken in by the crop (``_crop``).
+    across = max(3, int(text_height))
+    joined = cv2.dilate(ink, np.ones((1, across), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    boxes = [_undilated(x, y, w, h, across) for x, y, w, h, _ in stats[1:count]]
+    lines = [b for b in boxes if MIN_HEIGHT * text_height <= b[3] - b[1] <= MAX_HEIGHT
+             * text_height and b[2] - b[0] >= MIN_ASPECT * (b[3] - b[1])]
+    return sorted(lines, key=lambda b: b[2] - b[0], reverse=True)[:MAX_LINES]
+
+
+def _undilated(x: int, y: int, width: int, height: int, across: int) -> BBox:
+    """A component's box of the ink dilated ``across``, as the ink's own."""
+    return (int(x + across // 2), int(y), int(x + width - (across - 1 - across // 2)),
+            int(y + height))
+
+
+def _crop(image: np.ndarray, box: BBox) -> np.ndarray:
+    """The line's pixels, with half its height more above it: capitals' tone marks (Ờ, Ý)
+    stand apart from their letters, above the line's box."""
+    x0, y0, x1, y1 = box
+    height, width = image.shape[:2]
+    return image[max(0, y0 - _above(box)):min(height, y1 + _PAD),
+                 max(0, x0 - _PAD):min(width, x1 + _PAD)]
+
+
+def _above(box: BBox) -> int:
+    return max(_PAD, (box[3] - box[1]) // 2)
+
+
+def _placed(word: OcrWord, box: BBox, band_top: int) -> OcrWord:
+    """A word read in the strip (its crop set ``_STRIP_PAD`` from the strip's left), in the
+    page's pixels."""
+    dx, dy = max(0, box[0] - _PAD) - _STRIP_PAD, max(0, box[1] - _above(box)) - band_top
+    x0, y0, x1, y1 = word.bbox
+    return word.model_copy(update={"bbox": (x0 + dx, y0 + dy, x1 + dx, y1 + dy)})
+
+
+def _with_line(page: PageOcr, line: OcrLine) -> PageOcr:
+    """The page with ``line`` among its lines before the first line below it, and in its
+    text before that line's text (at the top when none follows)."""
+    below = next((i for i, ln in enumerate(page.lines) if ln.bbox[1] > line.bbox[1]),
+                 len(page.lines))
+    lines = [*page.lines[:below], line, *page.lines[below:]]
+    at = page.text.find(page.lines[below].text) if below < len(page.lines) else -1
+    text = (page.text[:at] + line.text + "\n" + page.text[at:] if at >= 0
+            else line.text + "\n" + page.text)
+    return page.model_copy(update={"lines": lines, "text": text})
