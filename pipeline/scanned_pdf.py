@@ -16,7 +16,9 @@ and Tesseract reads poppler's smoother pixels better (forms seed 11 held-out mil
 
 Measured against pdftoppm 22.12 on the throughput benchmark's 9 PDF pages (5 grey, 4 colour):
 every pixel the same (the JPEG decoded by OpenCV's libjpeg-turbo matches poppler's libjpeg),
-for 0.01–0.04 CPU s of decoding and 0.03–0.04 (grey) or 0.12–0.15 (colour) of resampling.
+for 0.02–0.03 CPU s a grey page and 0.08–0.13 a colour one, decoding and resampling, where
+pdfinfo and pdftoppm took 0.19–0.22; so were the 100 PDF pages of the accuracy benchmark's
+forms and new types at seed 11 (tuning and held-out).
 Any page that is not exactly one such JPEG (another filter, a mask, a turn, a crop, a
 drawing beside the image, a placement off the pixel grid) is left to poppler (``None``).
 """
@@ -159,46 +161,45 @@ def splash_enlarged_by_one(image: np.ndarray) -> np.ndarray:
     height, width = image.shape[:2]
     channels = image.shape[2] if image.ndim == 3 else 1
     band = max(1, _BAND_BYTES // (4 * width * channels))
-    scratch = np.empty((band, width) + image.shape[2:], np.float32)
+    # The band's pixels as float32 (one row more: the row above) and the mixed values: every
+    # operation between float32 arrays, mixed-type ones were a fifth slower.
+    floats = np.empty((band + 1, width) + image.shape[2:], np.float32)
+    mixed = np.empty((band, width) + image.shape[2:], np.float32)
     near, far, doubtful = _weights(width)
     column_weights = near[1:].astype(np.float32).reshape((1, -1) + (1,) * (image.ndim - 2))
     for top in range(0, height, band):
-        _columns_in_place(image[top:top + band], scratch, column_weights, near, far, doubtful)
+        rows = image[top:top + band]
+        source = floats[:len(rows)]
+        np.copyto(source, rows)
+        # source[k-1]·(1-f) + source[k]·f = source[k] + (source[k-1] - source[k])·(1-f)
+        _mix(rows[:, 1:], source[:, :-1], source[:, 1:], column_weights,
+             mixed[:len(rows), 1:],
+             [(np.s_[:, k - 1], rows[:, k - 1] * near[k] + rows[:, k] * far[k])
+              for k in doubtful])
     near, far, doubtful = _weights(height)
     row_weights = near.astype(np.float32).reshape((-1,) + (1,) * (image.ndim - 1))
     # Bottom up: a row's output needs the row above it as it was.
     for bottom in range(height, 1, -band):
         top = max(1, bottom - band)
-        _rows_in_place(image, top, bottom, scratch, row_weights, near, far, doubtful)
+        source = floats[:bottom - top + 1]
+        np.copyto(source, image[top - 1:bottom])
+        _mix(image[top:bottom], source[:-1], source[1:], row_weights[top:bottom],
+             mixed[:bottom - top],
+             [(k - top, image[k - 1] * near[k] + image[k] * far[k])
+              for k in doubtful if top <= k < bottom])
     return image
 
 
-def _columns_in_place(rows: np.ndarray, scratch: np.ndarray, weights: np.ndarray,
-                      near: np.ndarray, far: np.ndarray, doubtful: tuple[int, ...]) -> None:
-    # source[k-1]·(1-f) + source[k]·f = source[k] + (source[k-1] - source[k])·(1-f)
-    mixed = scratch[:len(rows), 1:]
-    np.subtract(rows[:, :-1], rows[:, 1:], out=mixed, dtype=np.float32)
-    mixed *= weights
-    mixed += rows[:, 1:]
-    exact = [(rows[:, k - 1] * near[k] + rows[:, k] * far[k]).astype(np.uint8)
-             for k in doubtful]
-    np.copyto(rows[:, 1:], mixed, casting="unsafe")  # truncation, as poppler's cast
-    for k, values in zip(doubtful, exact, strict=True):
-        rows[:, k] = values
-
-
-def _rows_in_place(image: np.ndarray, top: int, bottom: int, scratch: np.ndarray,
-                   weights: np.ndarray, near: np.ndarray, far: np.ndarray,
-                   doubtful: tuple[int, ...]) -> None:
-    mixed = scratch[:bottom - top]
-    np.subtract(image[top - 1:bottom - 1], image[top:bottom], out=mixed, dtype=np.float32)
-    mixed *= weights[top:bottom]
-    mixed += image[top:bottom]
-    exact = [(k, (image[k - 1] * near[k] + image[k] * far[k]).astype(np.uint8))
-             for k in doubtful if top <= k < bottom]
-    np.copyto(image[top:bottom], mixed, casting="unsafe")
-    for k, values in exact:
-        image[k] = values
+def _mix(out: np.ndarray, before: np.ndarray, own: np.ndarray, weights: np.ndarray,
+         scratch: np.ndarray, exact: list[tuple[object, np.ndarray]]) -> None:
+    """``out`` = truncation of ``own + (before - own)·weights`` (float32), then the
+    ``exact`` values (computed in double from the pixels as they were) at their places."""
+    np.subtract(before, own, out=scratch)
+    scratch *= weights
+    scratch += own
+    np.copyto(out, scratch, casting="unsafe")  # truncation, as poppler's cast
+    for where, values in exact:
+        out[where] = values.astype(np.uint8)
 
 
 @lru_cache(maxsize=16)
