@@ -9,7 +9,7 @@ and Tesseract reads poppler's smoother pixels better (forms seed 11 held-out mil
 
 - An image placed over the whole page of W × H pixels is drawn over W + 1 columns and H + 1
   rows when Splash's rounding of its far edge (down, plus one) says so, the page keeping
-  the first W × H (``_on_grid`` says when, as poppler's own arithmetic does).
+  the first W × H (``_drawn_over`` says when, as poppler's own arithmetic does).
 - Enlarged that little, the image is resampled bilinearly (Splash::scaleImageYuXuBilinear):
   each row first (output column k from source position k·W/(W+1), summed step by step in
   double precision, the value truncated to 8 bits), then the rows the same way.
@@ -59,7 +59,7 @@ def scanned_jpeg_page(path: Path, index: int, dpi: int) -> np.ndarray | None:
         return None
     if found is None:
         return None
-    data, channels, size = found
+    data, channels, size, enlarged = found
     if not _header_agrees(data, channels, size):
         return None
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
@@ -67,13 +67,15 @@ def scanned_jpeg_page(path: Path, index: int, dpi: int) -> np.ndarray | None:
     if image is None or image.ndim != wanted or image.shape[1::-1] != size:
         return None
     try:
-        return splash_enlarged_by_one(image)
+        return splash_enlarged_by_one(image, *enlarged)
     except ValueError:  # a side whose positions poppler would sum otherwise (_weights)
         return None
 
 
-def _full_page_jpeg(page: pikepdf.Page, dpi: int) -> tuple[bytes, int, tuple[int, int]] | None:
-    """The JPEG bytes, channel count and size of the one image the page draws over itself."""
+def _full_page_jpeg(page: pikepdf.Page, dpi: int
+                    ) -> tuple[bytes, int, tuple[int, int], tuple[bool, bool]] | None:
+    """The JPEG bytes, channel count and size of the one image the page draws over itself,
+    and whether poppler enlarges it by a pixel across and down (``_drawn_over``)."""
     if "/Annots" in page.obj or int(page.obj.get("/Rotate", 0)) % 360:
         return None
     media = [_poppler_number(value) for value in page.mediabox]
@@ -89,16 +91,18 @@ def _full_page_jpeg(page: pikepdf.Page, dpi: int) -> tuple[bytes, int, tuple[int
     if not _plain_jpeg(image):
         return None
     size = int(image.Width), int(image.Height)
-    if not (_on_grid(media[2], dpi, size[0]) and _on_grid(media[3], dpi, size[1])):
+    drawn = _drawn_over(media[2], dpi, size[0]), _drawn_over(media[3], dpi, size[1])
+    if None in drawn:
         return None
-    return image.read_raw_bytes(), _COLOUR_CHANNELS[str(image.ColorSpace)], size
+    return (image.read_raw_bytes(), _COLOUR_CHANNELS[str(image.ColorSpace)], size,
+            (drawn[0] > size[0], drawn[1] > size[1]))
 
 
 def _poppler_number(value: object) -> float:
     """A PDF number as poppler's lexer reads it: the whole part, then each decimal digit
     added times 0.1, 0.01, … (a running product), which is not always the nearest double
     («288.72» is read 288.71999999999997). The page's fate hangs on the last bit: see
-    ``_on_grid``."""
+    ``_drawn_over``."""
     if isinstance(value, int):
         return float(value)
     text = format(Decimal(str(value)), "f")
@@ -121,17 +125,19 @@ def _plain_jpeg(image: object) -> bool:
                                                  "/DecodeParms")))
 
 
-def _on_grid(side_points: float, dpi: int, pixels: int) -> bool:
-    """Whether an image of ``pixels`` placed over a side of ``side_points`` (as poppler
-    reads it) is drawn over ``pixels`` + 1 and the page is ``pixels`` long, so that
-    ``splash_enlarged_by_one`` is poppler's rendering. pdftoppm makes the page
-    ceil(points × dpi / 72) long and Splash draws the image over floor(points × (dpi / 72))
-    + 1, two roundings of the same length computed in two orders (checked with pdftoppm
-    22.12 on sides of 380–440 pixels at 100 and 300 DPI: A4 at 300 DPI, 595.2 pt, is a
+def _drawn_over(side_points: float, dpi: int, pixels: int) -> int | None:
+    """How many pixels poppler draws an image side of ``pixels`` over when it is placed over
+    a page side of ``side_points`` (as poppler reads it): ``pixels`` + 1 (enlarged) or
+    ``pixels`` (copied), when the page is ``pixels`` long; else None. pdftoppm makes the
+    page ceil(points × dpi / 72) long and Splash draws the image over floor(points × (dpi /
+    72)) + 1, two roundings of the same length computed in two orders (checked with pdftoppm
+    22.12 on sides of 380–440 pixels at 100, 200 and 300 DPI: A4 at 300 DPI, 595.2 pt, is a
     2480-pixel page with its image drawn over 2481; 288.72 pt at 100 DPI a 401-pixel page
-    with its image unscaled). Any other outcome is left to poppler."""
-    return (math.ceil(side_points * dpi / 72) == pixels
-            and math.floor(side_points * (dpi / 72.0)) + 1 == pixels + 1)
+    with its image copied; 290.16 pt a 404-pixel page, left to poppler)."""
+    if math.ceil(side_points * dpi / 72) != pixels:
+        return None
+    drawn = math.floor(side_points * (dpi / 72.0)) + 1
+    return drawn if drawn in (pixels, pixels + 1) else None
 
 
 def _header_agrees(data: bytes, channels: int, size: tuple[int, int]) -> bool:
@@ -147,9 +153,11 @@ def _header_agrees(data: bytes, channels: int, size: tuple[int, int]) -> bool:
         return False
 
 
-def splash_enlarged_by_one(image: np.ndarray) -> np.ndarray:
+def splash_enlarged_by_one(image: np.ndarray, columns: bool = True,
+                           rows: bool = True) -> np.ndarray:
     """``image`` (H × W, grey or colour) as poppler's Splash draws it over W + 1 × H + 1
-    pixels, cut to its first W × H, in place: columns, then rows, each output k ≥ 1 the
+    pixels (W × H + 1 without ``columns``, W + 1 × H without ``rows``: that side copied), cut
+    to its first W × H, in place: columns, then rows, each output k ≥ 1 the
     truncation of ``source[k-1]·(1-f) + source[k]·f`` (f = k·n/(n+1) less its whole part),
     output 0 the source's first. Done in float32 (a tenth of the time of double), and in
     double exactly as poppler for the columns and rows where float32 could truncate
@@ -167,19 +175,19 @@ def splash_enlarged_by_one(image: np.ndarray) -> np.ndarray:
     mixed = np.empty((band, width) + image.shape[2:], np.float32)
     near, far, doubtful = _weights(width)
     column_weights = near[1:].astype(np.float32).reshape((1, -1) + (1,) * (image.ndim - 2))
-    for top in range(0, height, band):
-        rows = image[top:top + band]
-        source = floats[:len(rows)]
-        np.copyto(source, rows)
+    for top in range(0, height if columns else 0, band):
+        strip = image[top:top + band]
+        source = floats[:len(strip)]
+        np.copyto(source, strip)
         # source[k-1]·(1-f) + source[k]·f = source[k] + (source[k-1] - source[k])·(1-f)
-        _mix(rows[:, 1:], source[:, :-1], source[:, 1:], column_weights,
-             mixed[:len(rows), 1:],
-             [(np.s_[:, k - 1], rows[:, k - 1] * near[k] + rows[:, k] * far[k])
+        _mix(strip[:, 1:], source[:, :-1], source[:, 1:], column_weights,
+             mixed[:len(strip), 1:],
+             [(np.s_[:, k - 1], strip[:, k - 1] * near[k] + strip[:, k] * far[k])
               for k in doubtful])
     near, far, doubtful = _weights(height)
     row_weights = near.astype(np.float32).reshape((-1,) + (1,) * (image.ndim - 1))
     # Bottom up: a row's output needs the row above it as it was.
-    for bottom in range(height, 1, -band):
+    for bottom in range(height if rows else 1, 1, -band):
         top = max(1, bottom - band)
         source = floats[:bottom - top + 1]
         np.copyto(source, image[top - 1:bottom])

@@ -28,7 +28,7 @@ from pipeline.load import (
     sha256_of,
     sniff_format,
 )
-from pipeline.scanned_pdf import _on_grid, _poppler_number, scanned_jpeg_page
+from pipeline.scanned_pdf import _drawn_over, _poppler_number, scanned_jpeg_page
 from samples.bad_inputs import (
     write_broken_xref_pdf,
     write_decompression_bomb,
@@ -478,6 +478,8 @@ def scan_like(mode: str, size: tuple[int, int]) -> Image.Image:
     ("RGB", (400, 300), 100, {}),  # Pillow's default 4:2:0 chroma
     ("RGB", (400, 300), 100, {"subsampling": 0}),  # 4:4:4
     ("RGB", (402, 299), 100, {"subsampling": 1, "progressive": True}),  # 4:2:2, odd side
+    ("L", (401, 300), 100, {}),  # 288.72 pt, read 288.71999999999997: copied across
+    ("RGB", (409, 301), 100, {}),  # copied across, enlarged down
     ("L", (2480, 3508), 300, {"quality": 60}),  # A4 at 300 DPI: 595.2 × 841.92 pt
     ("RGB", (2550, 3300), 300, {"quality": 85}),  # US Letter at 300 DPI
 ])
@@ -502,30 +504,29 @@ def test_a_scanned_pdf_page_is_poppler_s_pixels_without_poppler(
     assert np.array_equal(page, rendered)
 
 
-@pytest.mark.parametrize("size", [(401, 300), (403, 300)])
+@pytest.mark.parametrize("size", [(403, 300), (397, 300)])
 def test_a_page_poppler_would_round_otherwise_is_left_to_poppler(
         tmp_path: Path, size: tuple[int, int]) -> None:
-    """GIVEN one-JPEG pages whose sides poppler rounds otherwise at 100 DPI (288.72 pt read
-    as 288.71999999999997: the image drawn unscaled; 290.16 pt: a page one pixel wider than
-    the image) WHEN decoded directly THEN nothing is given, and poppler renders them."""
+    """GIVEN one-JPEG pages whose sides poppler rounds to a page one pixel wider than the
+    image at 100 DPI (290.16 and 285.84 pt) WHEN decoded directly THEN nothing is given, and
+    poppler renders them."""
     path = jpeg_pdf(tmp_path / "scan.pdf", scan_like("L", size), 100)
     assert scanned_jpeg_page(path, 0, 100) is None
     assert load_page(path, inspect_file(path, LIMITS), 0, LIMITS).size > 0
 
 
 def test_the_pixel_grid_is_poppler_s_rounding_of_the_page_s_sides() -> None:
-    """GIVEN page sides in points WHEN checked against an image's pixels THEN only a side
-    whose length at the reading's resolution is the image's or a hair over is on the grid
-    (poppler then draws the image one pixel larger and resamples it); a hair under would be
-    drawn unscaled, and anything further off is another scaling: both are poppler's."""
-    assert _on_grid(595.2, 300, 2480)  # A4: a 2480.0 page, its image over 2480.0000000000005
-    assert _on_grid(841.92, 300, 3508)
-    assert _on_grid(612.0, 300, 2550)  # US Letter
+    """GIVEN page sides in points WHEN an image's side of so many pixels is placed over them
+    THEN poppler draws it one pixel larger (resampled) or as large (copied) where its two
+    roundings say so, and anything else (a page longer than the image) is left to it."""
+    assert _drawn_over(595.2, 300, 2480) == 2481  # A4: page 2480.0, image 2480.0000000000005
+    assert _drawn_over(841.92, 300, 3508) == 3509
+    assert _drawn_over(612.0, 300, 2550) == 2551  # US Letter
     assert _poppler_number(Decimal("288.72")) == 288.71999999999997  # not the nearest double
-    assert not _on_grid(_poppler_number(Decimal("288.72")), 100, 401)  # drawn unscaled
-    assert not _on_grid(290.16, 100, 403)  # a 404-pixel page
-    assert not _on_grid(595.28, 300, 2480)  # A4 as 595.28 pt: 2480.33 px
-    assert not _on_grid(595.2, 300, 2481)
+    assert _drawn_over(_poppler_number(Decimal("288.72")), 100, 401) == 401  # copied
+    assert _drawn_over(290.16, 100, 403) is None  # a 404-pixel page
+    assert _drawn_over(595.28, 300, 2480) is None  # A4 as 595.28 pt: 2480.33 px
+    assert _drawn_over(595.2, 300, 2481) is None
 
 
 def rotated(path: Path) -> None:
