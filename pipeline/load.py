@@ -21,6 +21,7 @@ from pdf2image import pdfinfo_from_path
 from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from pipeline.scanned_pdf import scanned_jpeg_page
 from schemas.errors import (
     CorruptFileError,
     EncryptedPdfError,
@@ -263,7 +264,11 @@ def _open_image(path: Path, limits: PageLimits) -> Image.Image:
 def load_page(path: Path, info: FileInfo, index: int, limits: PageLimits) -> np.ndarray:
     """Decode page ``index`` (0-based) as an 8-bit grey or BGR array, upright per EXIF."""
     if info.format is FileFormat.PDF:
-        return _rasterize_pdf_page(path, index, limits)
+        # A page that is one JPEG on the reading's pixel grid is computed from that JPEG as
+        # poppler would render it, pixel for pixel, without pdfinfo and pdftoppm
+        # (pipeline/scanned_pdf.py); its size was checked against the limits at inspection.
+        scanned = scanned_jpeg_page(path, index, limits.dpi)
+        return scanned if scanned is not None else _rasterize_pdf_page(path, index, limits)
     return _read_image(path, index, limits)
 
 

@@ -8,8 +8,11 @@ import shutil
 import struct
 import time
 import zlib
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pikepdf
 import pytest
@@ -25,6 +28,7 @@ from pipeline.load import (
     sha256_of,
     sniff_format,
 )
+from pipeline.scanned_pdf import _drawn_over, _poppler_number, scanned_jpeg_page
 from samples.bad_inputs import (
     write_broken_xref_pdf,
     write_decompression_bomb,
@@ -98,6 +102,7 @@ def test_a_grey_scan_s_pdf_page_is_rendered_grey_with_the_colour_rendering_s_val
     """GIVEN PDF pages of a grey scan, of a colour scan, and of a grey scan with text or an
     annotation on it WHEN rasterised THEN the grey scan's page is one channel holding the
     values of its colour rendering, and the others are rendered in colour as before."""
+    rendered_by_poppler(monkeypatch)
     grey = tmp_path / "grey.pdf"
     page = grey_page(300, 400)
     page.save(grey, "PDF", resolution=100)
@@ -298,6 +303,13 @@ def poppler_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdftoppm: str)
     version = 'if [ "$1" = "-v" ]; then echo "pdftoppm version 22.02.0" >&2; exit 0; fi'
     stand_in(folder, "pdftoppm", f"{version}\n{pdftoppm}")
     monkeypatch.setattr(load, "POPPLER_PATH", str(folder))
+    rendered_by_poppler(monkeypatch)
+
+
+def rendered_by_poppler(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every PDF page goes to pdftoppm, even one whose JPEG would be decoded directly (the
+    pages these tests build are such JPEGs): the tests are of poppler's rendering."""
+    monkeypatch.setattr(load, "scanned_jpeg_page", lambda *_: None)
 
 
 def is_running(pid: int) -> bool:
@@ -406,7 +418,6 @@ def test_pdftoppm_s_raster_is_decoded_to_opencv_s_very_pixels(tmp_path: Path) ->
     (16 bits, cut short) is left to imdecode."""
     import subprocess
 
-    import cv2
 
     rng = np.random.default_rng(5)
     pixels = rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)
@@ -423,3 +434,133 @@ def test_pdftoppm_s_raster_is_decoded_to_opencv_s_very_pixels(tmp_path: Path) ->
     wide = b"P5\n2 1\n65535\n" + np.array([1, 65535], ">u2").tobytes()
     assert load.decode_raster(wide).dtype == np.uint16  # imdecode's reading
     assert load.decode_raster(raster[:-10]) is None  # cut short: imdecode cannot read it
+
+
+def one_jpeg_page(path: Path, mode: str = "L", resolution: float = 100) -> Path:
+    """A scanned PDF as scanners and Pillow write one: one JPEG drawn over the whole page."""
+    image = noisy_page("RGB").convert(mode)
+    image.save(path, "PDF", resolution=resolution)
+    return path
+
+
+def jpeg_pdf(path: Path, image: Image.Image, dpi: float, **jpeg: object) -> Path:
+    """A one-page PDF as scanners write one: ``image`` coded as a JPEG (Pillow's options
+    ``jpeg``) drawn over the whole page, the page ``image``'s size at ``dpi``."""
+    data = io.BytesIO()
+    image.save(data, "JPEG", **jpeg)
+    width, height = (side * 72 / dpi for side in image.size)
+    pdf = pikepdf.new()
+    stream = pikepdf.Stream(pdf, data.getvalue(), Type=pikepdf.Name.XObject,
+                            Subtype=pikepdf.Name.Image, Width=image.width, Height=image.height,
+                            BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode,
+                            ColorSpace=pikepdf.Name("/DeviceGray" if image.mode == "L"
+                                                    else "/DeviceRGB"))
+    page = pdf.add_blank_page(page_size=(width, height))
+    page.obj["/Resources"] = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=stream))
+    page.obj["/Contents"] = pdf.make_stream(
+        f"q {width} 0 0 {height} 0 0 cm /Im0 Do Q".encode())
+    pdf.save(path)
+    return path
+
+
+def scan_like(mode: str, size: tuple[int, int]) -> Image.Image:
+    """A page of paper with dark strokes and noise: flat runs and sharp edges both."""
+    rng = np.random.default_rng(7)
+    pixels = rng.normal(235, 12, (size[1], size[0], 3)).clip(0, 255).astype(np.uint8)
+    for _ in range(40):
+        top, left = rng.integers(0, size[1] - 8), rng.integers(0, size[0] - 40)
+        pixels[top:top + 6, left:left + rng.integers(8, 40)] = rng.integers(0, 90, 3)
+    return Image.fromarray(pixels, "RGB").convert(mode)
+
+
+@pytest.mark.parametrize(("mode", "size", "dpi", "jpeg"), [
+    ("L", (400, 300), 100, {}),
+    ("RGB", (400, 300), 100, {}),  # Pillow's default 4:2:0 chroma
+    ("RGB", (400, 300), 100, {"subsampling": 0}),  # 4:4:4
+    ("RGB", (402, 299), 100, {"subsampling": 1, "progressive": True}),  # 4:2:2, odd side
+    ("L", (401, 300), 100, {}),  # 288.72 pt, read 288.71999999999997: copied across
+    ("RGB", (409, 301), 100, {}),  # copied across, enlarged down
+    ("L", (2480, 3508), 300, {"quality": 60}),  # A4 at 300 DPI: 595.2 × 841.92 pt
+    ("RGB", (2550, 3300), 300, {"quality": 85}),  # US Letter at 300 DPI
+])
+def test_a_scanned_pdf_page_is_poppler_s_pixels_without_poppler(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, size: tuple[int, int],
+        dpi: int, jpeg: dict) -> None:
+    """GIVEN PDF pages that are one grey or colour JPEG over the whole page at the reading's
+    resolution (noise and a scan-like page; chroma subsampled or not; A4 and Letter at 300
+    DPI) WHEN loaded with a pdftoppm that fails THEN each is pixel for pixel what the real
+    pdftoppm renders (its half-pixel resampling included), and pdftoppm was never run."""
+    image = noisy_page("RGB").convert(mode) if size == (400, 300) else scan_like(mode, size)
+    path = jpeg_pdf(tmp_path / "scan.pdf", image, dpi, **jpeg)
+    limits = PageLimits(dpi=dpi)
+    rendered = load._rasterize_pdf_page(path, 0, limits)  # noqa: SLF001 - poppler's own
+    assert not np.array_equal(rendered, np.asarray(image)[..., ::-1].squeeze())  # resampled
+    folder = tmp_path / "poppler"
+    folder.mkdir()
+    stand_in(folder, "pdftoppm", "exit 1")
+    monkeypatch.setattr(load, "POPPLER_PATH", str(folder))
+    page = load_page(path, inspect_file(path, limits), 0, limits)
+    assert page.shape == rendered.shape
+    assert np.array_equal(page, rendered)
+
+
+@pytest.mark.parametrize("size", [(403, 300), (397, 300)])
+def test_a_page_poppler_would_round_otherwise_is_left_to_poppler(
+        tmp_path: Path, size: tuple[int, int]) -> None:
+    """GIVEN one-JPEG pages whose sides poppler rounds to a page one pixel wider than the
+    image at 100 DPI (290.16 and 285.84 pt) WHEN decoded directly THEN nothing is given, and
+    poppler renders them."""
+    path = jpeg_pdf(tmp_path / "scan.pdf", scan_like("L", size), 100)
+    assert scanned_jpeg_page(path, 0, 100) is None
+    assert load_page(path, inspect_file(path, LIMITS), 0, LIMITS).size > 0
+
+
+def test_the_pixel_grid_is_poppler_s_rounding_of_the_page_s_sides() -> None:
+    """GIVEN page sides in points WHEN an image's side of so many pixels is placed over them
+    THEN poppler draws it one pixel larger (resampled) or as large (copied) where its two
+    roundings say so, and anything else (a page longer than the image) is left to it."""
+    assert _drawn_over(595.2, 300, 2480) == 2481  # A4: page 2480.0, image 2480.0000000000005
+    assert _drawn_over(841.92, 300, 3508) == 3509
+    assert _drawn_over(612.0, 300, 2550) == 2551  # US Letter
+    assert _poppler_number(Decimal("288.72")) == 288.71999999999997  # not the nearest double
+    assert _drawn_over(_poppler_number(Decimal("288.72")), 100, 401) == 401  # copied
+    assert _drawn_over(290.16, 100, 403) is None  # a 404-pixel page
+    assert _drawn_over(595.28, 300, 2480) is None  # A4 as 595.28 pt: 2480.33 px
+    assert _drawn_over(595.2, 300, 2481) is None
+
+
+def rotated(path: Path) -> None:
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj["/Rotate"] = 90
+        pdf.save(path)
+
+
+def with_text(path: Path) -> None:
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].contents_add(pdf.make_stream(b"BT /F1 12 Tf 10 10 Td (x) Tj ET"))
+        pdf.save(path)
+
+
+def cropped(path: Path) -> None:
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj["/CropBox"] = [10, 10, 200, 200]
+        pdf.save(path)
+
+
+@pytest.mark.parametrize(("mode", "resolution", "change"), [
+    ("L", 150, None),  # another resolution than the reading's: poppler scales it
+    ("L", 100, rotated),
+    ("L", 100, with_text),
+    ("L", 100, cropped),
+    ("CMYK", 100, None),
+])
+def test_a_page_that_is_not_one_plain_jpeg_at_the_reading_s_grid_goes_to_poppler(
+        tmp_path: Path, mode: str, resolution: float,
+        change: Callable[[Path], None] | None) -> None:
+    """GIVEN PDF pages that draw more than their JPEG as it is (scaled, turned, with text,
+    cropped, or CMYK) WHEN decoded directly THEN nothing is given: poppler renders them."""
+    path = one_jpeg_page(tmp_path / "scan.pdf", mode, resolution)
+    if change:
+        change(path)
+    assert scanned_jpeg_page(path, 0, LIMITS.dpi) is None
+    assert load_page(path, inspect_file(path, LIMITS), 0, LIMITS).size > 0
