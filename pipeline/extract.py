@@ -108,6 +108,11 @@ class Phrase:
         """The key without spaces: what the label reads as when OCR runs its words together."""
         return self.key.replace(" ", "")
 
+    @cached_property
+    def later_words(self) -> frozenset[str]:
+        """The key's words after its first: where a stray colon may stand before one."""
+        return frozenset(self.key.split()[1:])
+
 
 @dataclass(frozen=True)
 class LabelMatch:
@@ -383,6 +388,40 @@ def _candidates(row: Row, phrases: list[Phrase], min_score: float,
             window = " ".join(keys[p:p + width])
             found.append(LabelMatch(phrase, positions[p], positions[p + width - 1] + 1,
                                     score, window))
+    return found + _across_stray_colons(keys, positions, limits, phrases, min_score)
+
+
+# A label may run past a colon inside it when the words after the colon are the label's own
+# last words, letter for letter, and the whole reads as the label at least this well: a speck
+# read as a colon («Họ, chữ đệm, tên: người yêu cầu: Nguyễn Thị Huyền», forms hard tuning
+# seed 11) ended the label at «tên», the child's name's label, and the requester's name,
+# residence, papers and relationship were all lost.
+STRAY_COLON_MIN_SCORE = 95.0
+
+
+def _across_stray_colons(keys: list[str], positions: list[int], limits: list[int],
+                         phrases: list[Phrase], min_score: float) -> list[LabelMatch]:
+    """Labels read with one stray colon inside (see ``STRAY_COLON_MIN_SCORE``)."""
+    count = len(keys)
+    # The keyed words that end in a colon with keyed words after them.
+    colons = sorted({p + limits[p] - 1 for p in range(count) if p + limits[p] < count})
+    found = []
+    for colon in colons:
+        after = keys[colon + 1]
+        for phrase in phrases:
+            if after not in phrase.later_words:
+                continue
+            words = phrase.key.split()
+            for split in (n for n in range(1, len(words)) if words[n] == after):
+                start, end = colon + 1 - split, colon + 1 + len(words) - split
+                if (start < 0 or end > count or keys[colon + 1:end] != words[split:]
+                        or limits[start] != split or limits[colon + 1] < end - colon - 1):
+                    continue
+                window = " ".join(keys[start:end])
+                score = fuzz.ratio(window, phrase.key)
+                if score >= max(min_score, STRAY_COLON_MIN_SCORE):
+                    found.append(LabelMatch(phrase, positions[start], positions[end - 1] + 1,
+                                            score, window))
     return found
 
 

@@ -227,20 +227,38 @@ def test_a_missed_block_anchor_assigns_nothing_rather_than_the_wrong_parent(birt
 
 def test_a_block_begins_at_its_anchor_even_when_a_misread_label_entered_it_early(birth):
     """
-    GIVEN the requester's name label misread with a colon inside («Họ, chữ đệm, tên: người
-    yêu cầu»), so it reads as the child's name label and takes the reading into the child
-    block before the child block's anchor
+    GIVEN the requester's name label misread with a colon inside and a letter misread after
+    it («Họ, chữ đệm, tên: ngưci yêu cầu»), so it reads as the child's name label and takes
+    the reading into the child block before the child block's anchor
     WHEN the anchor «Đề nghị cơ quan đăng ký khai sinh cho người dưới đây» follows
     THEN the child block begins there afresh: the child's fields are read, not lost
     """
     lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người yêu cầu",
-                     "Họ, chữ đệm, tên: người yêu cầu NGUYỄN THỊ HƯƠNG")
+                     "Họ, chữ đệm, tên: ngưci yêu cầu NGUYỄN THỊ HƯƠNG")
     fields = values(extract_fields([make_page(lines)], birth))
     assert fields["child_name"] == "Nguyễn Văn An"
     assert fields["child_dob"] == "2024-05-12"
     assert fields["child_gender"] == "Nam"
     assert fields["mother_name"] == "Nguyễn Thị Hương"
     assert "requester_name" not in fields
+
+
+@pytest.mark.parametrize("label", ["Họ, chữ đệm, tên: người yêu cầu:",
+                                   "Họ, chữ đệm, tên: người yêu cầu"])
+def test_a_label_read_with_a_stray_colon_inside_is_found_whole(birth, label):
+    """
+    GIVEN the requester's name label read with a speck as a colon inside it («Họ, chữ đệm,
+    tên: người yêu cầu: NGUYỄN THỊ HƯƠNG», a hard scan of the tuning set)
+    WHEN extracted
+    THEN the words after the colon, the label's own last words letter for letter, carry the
+         label on: the requester's name is given, and the child's fields are still the child's
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người yêu cầu",
+                     f"{label} NGUYỄN THỊ HƯƠNG")
+    fields = values(extract_fields([make_page(lines)], birth))
+    assert fields["requester_name"] == "Nguyễn Thị Hương"
+    assert fields["child_name"] == "Nguyễn Văn An"
+    assert fields["mother_name"] == "Nguyễn Thị Hương"
 
 
 def test_value_bbox_and_confidence_come_from_the_value_words(birth):
