@@ -26,7 +26,9 @@ Span = tuple[int, int]
 # was read as a dagger (a receipt's date line in TeX Gyre Heros, a face neither benchmark part
 # prints in, probe seed 601 mild), not a 1; its received day read so refused its right code.
 # Brackets, quotes and the separators a label or a list puts there are no such symbol.
-_NO_LETTER = r"(?<!\b[a-z])(?<![^\w\s,.:;(\[«“\"'/\-])"
+# Nor the last digits of a longer number: a day whose first digit was so refused was read from
+# its second («‹25/03/2024», a hard tuning form's date of birth at seed 11, read 2024-03-05).
+_NO_LETTER = r"(?<!\b[a-z])(?<![^\w\s,.:;(\[«“\"'/\-])(?<!\d)"
 # A slash may be read as a stroke that looks like it («24/07I2024», a mild tuning form at
 # seed 61: its child's date of birth was not found); searched folded, «I» is «i».
 _DMY = rf"{_NO_LETTER}(\d{{1,2}})\s*[/.\-|il]\s*(\d{{1,2}})\s*[/.\-|il]\s*(\d{{4}})"

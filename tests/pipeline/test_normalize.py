@@ -84,6 +84,10 @@ def test_organisation_names_keep_their_case():
     # label's colon are no such symbol
     ("Thạch Hạ, ngày †1 tháng 08 năm 2025", None), ("ngày 11 tháng ‡8 năm 2025", None),
     ("ngày |1 tháng 2 năm 2024", None), ("(05/03/2024)", "2024-03-05"),
+    # nor a day or month read from the last digits of a longer number («‹25/03/2024» was
+    # 2024-03-05, «T13/08/2025» 2025-08-03)
+    ("Ngày, tháng, năm sinh ‹25/03/2024", None), ("T13/08/2025", None),
+    ("ngày 125 tháng 08 năm 2025", None), ("ngày 12 tháng 108 năm 2025", None),
     ("«05/03/2024»", "2024-03-05"), ("sinh:05/03/2024", "2024-03-05"),
     # a speck read «-» or «.» between a word and its number (tuning seeds 101 and 103)
     ("xã Ea Phê, huyện Krông Pắc, ngày 28 tháng 08 năm-2024", "2024-08-28"),
