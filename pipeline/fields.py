@@ -554,6 +554,10 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
     if candidate.problem is not None and TONELESS_CAPITAL in candidate.problem \
             and _sure_copy_in_small_letters(str(candidate.field.value), copies):
         candidate = replace(candidate, problem=None)
+    if candidate.problem is not None and UNLISTED_WEAK in candidate.problem \
+            and _sure_copy_spelt_alike(str(candidate.field.value), copies):
+        candidate = replace(candidate, problem=None, field=candidate.field.model_copy(update={
+            "confidence": max(candidate.field.confidence, SAME_PERSON_CONFIDENCE)}))
     doubt = fdef.kind.copies_problem(str(candidate.field.value), copies, context,
                                      candidate.weakest)
     if doubt is not None:
@@ -567,6 +571,21 @@ def respell_from_copies(candidate: Candidate, copies: Copies, fdef: FieldDefinit
         problem = None  # spelt by a copy read more surely
     return replace(candidate, field=candidate.field.model_copy(update={"value": value}),
                    weakest=weakest, problem=problem)
+
+
+# A copy of a name elsewhere in the document, spelt as the value letter for letter (marks and
+# all) and read at least this surely (0..100) in every word, confirms a reading whose own
+# word was a guess (``UNLISTED_WEAK``): the mother «Nguyễn Thị.Thư» read at 0 beside the
+# requester «Nguyễn Thị Thư» read at 95, one woman (a hard tuning form at seed 11).
+SURE_COPY_WORD = 90.0
+
+
+def _sure_copy_spelt_alike(value: str, copies: Copies) -> bool:
+    """Whether the document prints the name again, spelt as ``value`` (case aside) and read
+    surely (``SURE_COPY_WORD``)."""
+    return any(copy.weakest >= SURE_COPY_WORD
+               and " ".join(strip_edges(word) for word in copy.words).lower() == value.lower()
+               for copy in copies(match_key(value), len(value.split())))
 
 
 def _sure_copy_in_small_letters(value: str, copies: Copies) -> bool:

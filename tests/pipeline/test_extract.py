@@ -1771,6 +1771,35 @@ def test_a_name_word_no_list_holds_read_as_a_guess_is_not_given(birth):
     assert extraction["father_name"].value == "Huỳnh Minh Việt"
 
 
+@pytest.mark.parametrize(("requester", "sure", "given"), [
+    ("NGUYỄN THỊ HƯƠNG", True, True),  # the same woman, read surely
+    ("NGUYỄN THỊ HƯỜNG", True, False),  # spelt otherwise: no confirmation
+    ("NGUYỄN THỊ HƯƠNG", False, False),  # read unsurely: no confirmation
+])
+def test_a_guessed_name_word_is_confirmed_by_a_sure_copy_spelt_alike(birth, requester, sure,
+                                                                     given):
+    """
+    GIVEN the mother's name read «Nguyễn Thị.Hương», its last word (a stop glued in) at 0 and
+          no list's (a hard tuning form at seed 11 read «Nguyễn Thị.Thư» so)
+    WHEN the requester's name, printed above, is the same name read surely
+    THEN the mother's name is given at the same person's confidence (0.8); a copy spelt
+         otherwise or read unsurely confirms nothing, and the name stays in review
+    """
+    lines = replaced(BIRTH_FORM, "Họ, chữ đệm, tên người mẹ",
+                     "Họ, chữ đệm, tên người mẹ: Nguyễn Thị.Hương")
+    lines = replaced(lines, "Họ, chữ đệm, tên người yêu cầu",
+                     f"Họ, chữ đệm, tên người yêu cầu: {requester}")
+    unsure = {} if sure else {word: 60.0 for word in requester.split()}
+    page = make_page(lines, confidences={"Thị.Hương": 0.0, **unsure})
+    extraction = extract_fields([page], birth)
+    if given:
+        assert extraction["mother_name"].value == "Nguyễn Thị Hương"
+        assert extraction["mother_name"].confidence == pytest.approx(0.8)
+    else:
+        assert "mother_name" not in extraction.fields
+        assert "which is no listed name" in extraction.doubts["mother_name"].reason
+
+
 def test_a_maternity_hospitals_name_read_a_letter_wrong_is_mended(birth):
     """«Bệnh viện Phụ sỏn Hà Nội» (a hard geo_below form at tuning seed 179 gave it so) is the
     fixed name «Bệnh viện Phụ sản» with one letter wrong."""
