@@ -23,6 +23,7 @@ from pipeline.doctypes import DocTypeDefinition
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for
 from pipeline.ocr.reread import _PAD as _STRIP_PAD
 from pipeline.ocr.reread import LETTER_LANGUAGE, band_words, bundled_doctypes, stacked
+from pipeline.text import uppercase_share
 from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import BBox, OcrLine, OcrWord, PageOcr
 
@@ -48,7 +49,7 @@ def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
     types = bundled_doctypes() if doctypes is None else tuple(doctypes)
     if not page.lines or not types or _has_title(page, types):
         return page
-    boxes = unread_lines(image, page)
+    boxes = (unread_lines(image, page) + unsure_capital_lines(page))[:MAX_LINES]
     if not boxes:
         return page
     crops = [(index, 0, _crop(image, box)) for index, box in enumerate(boxes)]
@@ -59,11 +60,48 @@ def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
         log.warning("page %d: unread lines not read again: %s", page.number, exc)
         return page
     for box, band, words in zip(boxes, bands, band_words(tsv, bands), strict=True):
-        line = OcrLine(words=[_placed(w, box, band.top) for w in words])
-        if line.words and _has_title(page.model_copy(update={"lines": [line]}), types):
-            log.info("page %d: title «%s» read again on its own line", page.number, line.text)
-            return _with_line(page, line)
+        for line in _rows([_placed(w, box, band.top) for w in words]):
+            if _has_title(page.model_copy(update={"lines": [line]}), types):
+                log.info("page %d: title «%s» read again on its own line", page.number,
+                         line.text)
+                return _with_line(page, line)
     return page
+
+
+# A line of the upper half mostly in capitals (a title's print) with a word read under this
+# (0..100) is read again too: a hard ruled-table form's title came out «TÙIKHAIĐĂNG KÝ KHAI
+# sim» at 35–65, run together with the motto above it into one line; read again on its own,
+# «TỜ KHAI ĐĂNG KÝ KHAI SINH» at 92–97 (forms hard tuning seed 61).
+UNSURE_TITLE_WORD = 70.0
+CAPITALS_SHARE = 0.6  # the types' title_uppercase_share
+
+
+def unsure_capital_lines(page: PageOcr) -> list[BBox]:
+    """Boxes of the lines of the page's upper half printed mostly in capitals with a word
+    read unsurely (``UNSURE_TITLE_WORD``), top first."""
+    half = page.height * TOP_SHARE
+    return [line.bbox for line in page.lines
+            if line.words and line.bbox[1] < half and uppercase_share(line.text) >= CAPITALS_SHARE
+            and min(w.confidence for w in line.words) < UNSURE_TITLE_WORD]
+
+
+def _rows(words: list[OcrWord]) -> list[OcrLine]:
+    """Words read again grouped into lines: a word whose middle lies within the previous
+    word's height of a line's first word's middle belongs to it (one crop may hold two
+    lines: Tesseract's line box ran a title and the motto above it together)."""
+    lines: list[list[OcrWord]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        if lines and abs(middle - _middle(lines[-1][0])) <= (
+                lines[-1][0].bbox[3] - lines[-1][0].bbox[1]) / 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [OcrLine(words=sorted(line, key=lambda w: w.bbox[0])) for line in lines]
+
+
+def _middle(word: OcrWord) -> float:
+    return (word.bbox[1] + word.bbox[3]) / 2
 
 
 def _has_title(page: PageOcr, doctypes: Sequence[DocTypeDefinition]) -> bool:

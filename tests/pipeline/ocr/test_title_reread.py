@@ -120,3 +120,29 @@ def test_an_unread_line_that_is_no_title_is_not_added(form):
     page = page_of(*lines[1:])  # the first line («Kính gửi: …») read by nobody
     assert len(unread_lines(blank, page)) == 1
     assert reread_lost_title(blank, page, OcrOptions()) is page
+
+
+def test_a_title_read_garbled_and_unsurely_is_read_again(form):
+    """
+    GIVEN a form page whose title line was read garbled and unsurely («TÙIKHAIĐĂNG KÝ KHAI
+          sim» at 35–65, as a hard ruled-table form's was)
+    WHEN the lost title is looked for
+    THEN the line, mostly capitals with an unsure word, is read again on its own and the
+         title it reads is added: the page is the birth registration it is
+    """
+    image, title, lines = form
+    left, top = title[0][1][0], min(b[1] for _, b in title)
+    right, bottom = title[-1][1][2], max(b[3] for _, b in title)
+    middle = (left + right) // 2
+    garbled = [("TÙIKHAIĐĂNG", (left, top, middle, bottom)),
+               ("KÝ KHAI sim", (middle + 20, top, right, bottom))]
+    page = page_of(garbled, *lines)
+    page = page.model_copy(update={"lines": [
+        page.lines[0].model_copy(update={"words": [
+            w.model_copy(update={"confidence": 40.0}) for w in page.lines[0].words]}),
+        *page.lines[1:]]})
+    doctypes = load_doctypes()
+    assert classify_document([page], doctypes).doc_type == "unknown"
+    read = reread_lost_title(image, page, OcrOptions())
+    assert len(read.lines) == len(page.lines) + 1
+    assert classify_document([read], doctypes).doc_type == "birth_registration"
