@@ -30,7 +30,7 @@ from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.text import fold, has_alnum, letters_key, match_key, strip_edges
 from pipeline.values import Copies, Value
 from pipeline.values.date_words import WordsDate, date_in_words, day_month_in_words
-from pipeline.values.emails import mend_local_by_name
+from pipeline.values.emails import local_name_doubt, mend_local_by_name
 from pipeline.values.kinds import ValueContext
 from pipeline.values.names import is_known_name_word, toneless_capital
 from pipeline.values.normalize import PATTERNS, email_in
@@ -763,8 +763,10 @@ def check_email_name(candidates: dict[str, Candidate],
                      doctype: DocTypeDefinition) -> dict[str, Candidate]:
     """An e-mail address one letter from a name its owner would make of the person's name
     printed in its block (``emails.mend_local_by_name``) mended to it, with lowered confidence
-    as a mended vocabulary entry is. The person's name must be given (valid, no problem) and
-    the only one of its block: whose address it is must be plain."""
+    as a mended vocabulary entry is; one that cannot be mended so but is a letter off such a
+    name all the same (``emails.local_name_doubt``) goes to review. The person's name must
+    be given (valid, no problem) and the only one of its block: whose address it is must be
+    plain."""
     checked = dict(candidates)
     for key, candidate in candidates.items():
         fdef = doctype.field(key)
@@ -779,6 +781,9 @@ def check_email_name(candidates: dict[str, Candidate],
         read = str(candidate.field.value)
         mended = mend_local_by_name(read, str(names[0].field.value))
         if mended is None:
+            doubt = local_name_doubt(read, str(names[0].field.value))
+            if doubt is not None:
+                checked[key] = replace(candidate, problem=doubt)
             continue
         checked[key] = _mended(candidate, mended, f"read «{read}», mended to «{mended}» by "
                                f"the name «{names[0].field.value}»", doctype)

@@ -170,6 +170,28 @@ def mend_local_by_name(address: str, name: str) -> str | None:
     return f"{local[:index]}{form[spot]}{local[index + 1:]}@{domain}"
 
 
+def local_name_doubt(address: str, name: str) -> str | None:
+    """Why an address ``mend_local_by_name`` could not mend looks misread: its name's letters
+    are one letter from a form of ``name`` (``name_forms``) that they are not, by a letter
+    read otherwise where two forms are one letter away («diepln89» for «dieplm89», both
+    «dieplm» and «dieple» one letter off: a mild tuning receipt at seed 61 for «Lê Mỹ
+    Diệp»), or by one letter too many («dungntgq864» for «dungntq864», a clean one). One
+    letter fewer is no doubt: people shorten their initials («dungnt»)."""
+    local, at, _ = address.partition("@")
+    letters = "".join(c.lower() for c in local if c.isalpha())
+    forms = name_forms(name)
+    if not at or letters in forms:
+        return None
+    near = sorted(form for form in forms if (
+        len(form) == len(letters) and sum(a != b for a, b in zip(form, letters, strict=True)) == 1
+        or len(letters) == len(form) + 1 and any(letters[:i] + letters[i + 1:] == form
+                                                 for i in range(len(letters)))))
+    if not near:
+        return None
+    return (f"has «{letters}» in its name, one letter from «{' / '.join(near)}» as «{name}» "
+            "would write it: misread?")
+
+
 @dataclass(frozen=True)
 class Email(ValueKind):
     """An e-mail address; its domain mended to a major provider's when one letter off

@@ -8,6 +8,7 @@ from pipeline.values.emails import (
     domain_doubt,
     local_doubt,
     mend_domain,
+    local_name_doubt,
     mend_local_by_name,
     nearest_provider,
 )
@@ -102,3 +103,24 @@ def test_words_read_beside_an_address_leave_it_in_doubt(read: str, doubtful: boo
 ])
 def test_an_address_a_letter_from_its_owner_s_name_is_mended_to_it(read, name, mended):
     assert mend_local_by_name(read, name) == mended
+
+
+@pytest.mark.parametrize(("read", "name", "doubtful"), [
+    # a letter read otherwise where two forms are a letter away (seed 61 mild, given so)
+    ("diepln89@outlook.com", "Lê Mỹ Diệp", True),
+    # one letter too many (seed 61 clean, given so)
+    ("dungntgq864@hatinh.gov.vn", "Nguyễn Trọng Quốc Dũng", True),
+    # a form of the name, one letter fewer (shortened initials), or a name of its own
+    ("dieplm89@outlook.com", "Lê Mỹ Diệp", False),
+    ("dungnt864@hatinh.gov.vn", "Nguyễn Trọng Quốc Dũng", False),
+    ("hoa.tran@gmail.com", "Lê Mỹ Diệp", False),
+])
+def test_an_address_a_letter_off_its_owner_s_name_that_cannot_be_mended_is_doubted(
+        read, name, doubtful):
+    """GIVEN an address its name's letters one letter off a form of the owner's name, which
+    ``mend_local_by_name`` cannot mend (two forms that near, or a letter too many) WHEN
+    judged THEN it is in doubt naming the forms; a form itself, one letter fewer (people
+    shorten their initials) or a name of its own is not"""
+    doubt = local_name_doubt(read, name)
+    assert (doubt is not None) is doubtful
+    assert mend_local_by_name(read, name) is None
