@@ -68,7 +68,11 @@ class PreprocessOptions(BaseModel):
         description="pixels of the page's shorter side the decisions are taken on")
     use_osd: bool = Field(
         True, description="ask Tesseract OSD when the quick up/down check is unsure")
-    osd_timeout_seconds: float = Field(5.0, gt=0, description="limit of one OSD call")
+    osd_timeout_seconds: float = Field(
+        5.0, gt=0, description="CPU seconds one OSD call may use (the tesseract program's; "
+                               "over it the page takes the ink statistics' verdict). Counted "
+                               "in CPU time, not on the clock: a busy machine must not change "
+                               "a page's reading")
 
 
 @dataclass(frozen=True)
