@@ -246,11 +246,15 @@ def run_limited(command: list[str], stdin: bytes | None, wall_seconds: float,
 
 
 def _limit_cpu(pid: int, seconds: int) -> None:
-    """RLIMIT_CPU of process ``pid``: SIGXCPU at ``seconds``, SIGKILL a second later; no
-    core file (SIGXCPU's default action dumps one)."""
+    """RLIMIT_CPU of process ``pid``: SIGXCPU at ``seconds``, SIGKILL a second later (never
+    above the hard limit it inherited, which only a privileged process may raise); no core
+    file (SIGXCPU's default action dumps one)."""
     try:
         resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
-        resource.prlimit(pid, resource.RLIMIT_CPU, (seconds, seconds + 1))
+        _, inherited = resource.prlimit(pid, resource.RLIMIT_CPU)
+        hard = seconds + 1 if inherited == resource.RLIM_INFINITY else min(inherited,
+                                                                             seconds + 1)
+        resource.prlimit(pid, resource.RLIMIT_CPU, (max(min(seconds, hard - 1), 0), hard))
     except ProcessLookupError:  # it has ended already (not reaped: its pid is still its own)
         pass
 
