@@ -298,11 +298,13 @@ def binarize_keeping_hairlines(gray: np.ndarray, histogram: np.ndarray | None = 
     paper = histogram_median(histogram) or 255.0
     # threshold and numpy, not cv2.compare or cv2.inRange: OpenCV takes a number given to
     # those for a 4-channel scalar and made a page of 4 pixels or fewer a (4, 1) array.
-    ink = cv2.threshold(gray, dark, 255, cv2.THRESH_BINARY_INV)[1]
+    # The black-and-white page itself (ink 0), not the ink mask inverted after: one pass
+    # over the page less (~1 ms at 300 DPI).
+    page = cv2.threshold(gray, dark, 255, cv2.THRESH_BINARY)[1]
     # On noisy paper grain is found as hairlines: judged first, the search is not made
     # (the same result; most hard pages).
     if paper_noise(gray, histogram) >= _NOISY_PAPER:
-        return cv2.bitwise_not(ink)
+        return page
     # Only the light pixels are asked (a few hundredths of a page): their neighbours taken
     # by index from the page padded with paper, not four whole-page filter passes (~0.3 s).
     # Found by a table and OpenCV, not two numpy comparisons and np.nonzero, and gathered
@@ -311,7 +313,7 @@ def binarize_keeping_hairlines(gray: np.ndarray, histogram: np.ndarray | None = 
     band = ((light > dark) & (light <= paper - _HAIRLINE_CONTRAST)).astype(np.uint8)
     found = cv2.findNonZero(cv2.LUT(gray, band))
     if found is None:
-        return cv2.bitwise_not(ink)
+        return page
     cols, rows = found.reshape(-1, 2).T
     padded = cv2.copyMakeBorder(gray, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255)
     stride = padded.shape[1]
@@ -328,10 +330,10 @@ def binarize_keeping_hairlines(gray: np.ndarray, histogram: np.ndarray | None = 
                         <= np.minimum(around(-2 * dy, -2 * dx), around(2 * dy, 2 * dx))))
     # Only a page whose hairlines are many: on a face without hairlines the few found are
     # strokes' tips and edges' grain.
-    if np.count_nonzero(hairline) < _HAIRLINE_SHARE * cv2.countNonZero(ink):
-        return cv2.bitwise_not(ink)
-    ink[rows[hairline], cols[hairline]] = 255
-    return cv2.bitwise_not(ink)
+    if np.count_nonzero(hairline) < _HAIRLINE_SHARE * (page.size - cv2.countNonZero(page)):
+        return page
+    page[rows[hairline], cols[hairline]] = 0
+    return page
 
 
 def dark_ink(gray: np.ndarray, histogram: np.ndarray | None = None) -> np.ndarray:
@@ -378,9 +380,22 @@ def denoise(gray: np.ndarray, dpi: float | None = None,
     # Each speck whitened with one pixel more all round (blur and JPEG leave a grey halo
     # outside the threshold): the specks' pixels grown by a 3×3 square, at once; a loop
     # growing each speck in its box (the same pixels) cost ~0.05 s a 300-DPI page.
-    whiten = np.zeros(gray.shape, np.uint8)
-    whiten[rows, cols] = 255
-    return cv2.max(gray, cv2.dilate(whiten, np.ones((3, 3), np.uint8)))
+    return whitened_around(gray, rows, cols)
+
+
+def whitened_around(gray: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """A copy of ``gray`` with the pixels at (``rows``, ``cols``) and their eight neighbours
+    white: the pixels ``cv2.max(gray, cv2.dilate(marked, 3×3))`` whitens, written at their
+    nine offsets instead of a marked page dilated and taken with the page (three passes
+    over a 300-DPI page for ~2000 speck pixels: 2.7 -> 0.8 ms on the benchmarks' pages)."""
+    cleaned = gray.copy()
+    height, width = gray.shape
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            row, col = rows + dy, cols + dx
+            inside = (row >= 0) & (row < height) & (col >= 0) & (col < width)
+            cleaned[row[inside], col[inside]] = 255
+    return cleaned
 
 
 def paper_noise(gray: np.ndarray, histogram: np.ndarray | None = None) -> float:

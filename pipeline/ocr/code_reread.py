@@ -254,6 +254,8 @@ def reread_codes(image: np.ndarray, page: PageOcr, options: OcrOptions,
             readings += _readings(*_enlarged(strip, bands), spans, options, engine,
                                   enlarged=True)
     except (OcrError, ConfigurationError) as exc:
+        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
+            raise
         # The second reading is a candidate only: without it the page stands as first read.
         log.warning("page %d: dossier code not read again: %s", page.number, exc)
         return page

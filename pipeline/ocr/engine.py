@@ -19,7 +19,9 @@ import contextlib
 import errno
 import functools
 import logging
+import math
 import os
+import resource
 import signal
 import subprocess
 import threading
@@ -74,7 +76,10 @@ class OcrEngine(Protocol):
         ...
 
     def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
-        """OSD on an 8-bit grey image; ``OcrError`` when Tesseract cannot tell."""
+        """OSD on an 8-bit grey image; ``OcrError`` when Tesseract cannot tell. ``timeout``:
+        the CPU seconds the call may use, where it can be stopped (a plain ``OcrError`` over
+        it: the image's doing, the same on any machine); ``OcrTimeoutError`` only for a call
+        that outlasts its wall-clock backstop (``osd_wall_seconds``)."""
         ...
 
     def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
@@ -146,9 +151,17 @@ class CliEngine:
         return first.split('"')[1]
 
     def orientation(self, gray: np.ndarray, timeout: float) -> Orientation:
-        """OSD (``--psm 0``), the image given on standard input."""
+        """OSD (``--psm 0``), the image given on standard input, stopped after ``timeout``
+        CPU seconds of its own (a plain ``OcrError``), or ``osd_wall_seconds`` of the clock
+        (``OcrTimeoutError``, retryable).
+
+        The limit counts the program's work, not the clock: on a busy machine a wall-clock
+        limit stopped calls that had done nothing wrong, and the page then took the ink
+        statistics' verdict instead of OSD's, a reading that depended on the load (measured:
+        one OSD call of 0.6 CPU s took 0.9 s alone, 7-10 s beside 8 busy processes on 2
+        cores, over the 5 s limit; its CPU time 0.7 s)."""
         out = self._run(["stdin", "stdout", "-l", "osd", "--psm", "0"], "detecting orientation",
-                        timeout, stdin=encode_pgm(gray))
+                        osd_wall_seconds(timeout), stdin=encode_pgm(gray), cpu_seconds=timeout)
         return parse_osd(out.decode())
 
     def recognize(self, image: np.ndarray, number: int, options: OcrOptions,
@@ -178,19 +191,72 @@ class CliEngine:
                          stdin=encode_pgm(strip)).decode()
 
     def _run(self, args: list[str], doing: str, timeout: float, stdin: bytes | None = None,
-             number: int | None = None) -> bytes:
-        """Run the program; its standard output, or the typed error for its failure."""
+             number: int | None = None, cpu_seconds: float | None = None) -> bytes:
+        """Run the program; its standard output, or the typed error for its failure.
+        ``timeout``: wall-clock seconds; ``cpu_seconds``: the program's own CPU time, when
+        limited (``run_limited``)."""
         try:
-            done = subprocess.run([self.cmd, *args], input=stdin, capture_output=True,
-                                  timeout=timeout, env={**os.environ, **_CHILD_ENV}, check=False)
+            done = run_limited([self.cmd, *args], stdin, timeout, cpu_seconds,
+                               {**os.environ, **_CHILD_ENV})
         except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
             raise ConfigurationError(
                 f"Tesseract is not installed or not at '{self.cmd}'; {_INSTALL_HINT}") from exc
-        except subprocess.TimeoutExpired as exc:  # run() has killed and reaped the program
+        except subprocess.TimeoutExpired as exc:  # the program is killed and reaped
             raise timed_out(timeout, doing, number) from exc
+        if cpu_seconds is not None and done.returncode == -signal.SIGXCPU:
+            # Its own work over the limit, whatever the load: the input's doing, not retried.
+            raise OcrError(f"Tesseract used more than {math.ceil(cpu_seconds)} CPU s "
+                           f"{doing} and was stopped")
         if done.returncode:
             raise failure(done.returncode, done.stderr.decode(errors="replace"), doing, number)
         return done.stdout
+
+
+# An OSD call limited in CPU seconds also has a wall-clock backstop, for a program that waits
+# without working (hung): that many times its CPU limit, and at least the minimum. Measured: 0.7
+# CPU s took 10 s of the clock beside 8 busy processes on 2 cores (14x).
+_OSD_WALL_PER_CPU = 24
+_OSD_MIN_WALL_SECONDS = 120.0
+
+
+def osd_wall_seconds(cpu_seconds: float) -> float:
+    """The wall-clock backstop of an OSD call limited to ``cpu_seconds`` (see above)."""
+    return max(_OSD_MIN_WALL_SECONDS, _OSD_WALL_PER_CPU * cpu_seconds)
+
+
+def run_limited(command: list[str], stdin: bytes | None, wall_seconds: float,
+                cpu_seconds: float | None, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``subprocess.run`` of ``command`` (output captured, ``subprocess.TimeoutExpired`` after
+    ``wall_seconds``, the program killed and reaped), its CPU time limited to
+    ``cpu_seconds`` (rounded up to whole seconds) when given: the kernel stops it with
+    SIGXCPU (RLIMIT_CPU, set on the started child, without core dump). The limit is set
+    after the start, not in ``preexec_fn`` (unsafe in a threaded process): it counts the
+    CPU time the program used before it too."""
+    with subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else None,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
+        try:
+            if cpu_seconds is not None:
+                _limit_cpu(child.pid, math.ceil(cpu_seconds))
+            out, err = child.communicate(stdin, timeout=wall_seconds)
+        except BaseException:
+            child.kill()  # and reaped (as ``subprocess.run`` does, not its output read)
+            child.wait()
+            raise
+    return subprocess.CompletedProcess(command, child.returncode, out, err)
+
+
+def _limit_cpu(pid: int, seconds: int) -> None:
+    """RLIMIT_CPU of process ``pid``: SIGXCPU at ``seconds``, SIGKILL a second later (never
+    above the hard limit it inherited, which only a privileged process may raise); no core
+    file (SIGXCPU's default action dumps one)."""
+    try:
+        resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
+        _, inherited = resource.prlimit(pid, resource.RLIMIT_CPU)
+        hard = seconds + 1 if inherited == resource.RLIM_INFINITY else min(inherited,
+                                                                             seconds + 1)
+        resource.prlimit(pid, resource.RLIMIT_CPU, (max(min(seconds, hard - 1), 0), hard))
+    except ProcessLookupError:  # it has ended already (not reaped: its pid is still its own)
+        pass
 
 
 # GetTSVText gives the rows only; the CLI's TSV renderer writes this header first.

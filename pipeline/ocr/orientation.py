@@ -93,7 +93,7 @@ def detect_orientation(gray: np.ndarray, analysis_width: int = 1000,
 
     ``gray`` is the page as scanned (grey or BGR, any size). A page without text gives
     rotation 0 with confidence 0. OSD (``engine``'s, by default the ``tesseract`` program on
-    the PATH; limited to ``osd_timeout`` seconds) is consulted only when the ink statistics
+    the PATH; limited to ``osd_timeout`` CPU seconds) is consulted only when the ink statistics
     are not decisive: give the engine the page will be read with, so both use one program.
     ``ink``: ``text_ink`` of the page downscaled to ``analysis_width``, when already made.
     """
@@ -224,12 +224,17 @@ def osd_rotation(gray: np.ndarray, timeout: float,
     """Tesseract OSD's (clockwise rotation, orientation confidence), or None if it cannot tell.
 
     A missing program or OSD model (ConfigurationError) is raised: the operator must know.
+    So is a retryable failure (the wall clock's backstop, a killed program): the machine's
+    doing, so the page is tried again rather than turned by another verdict than a quiet
+    machine gives it (``timeout`` is CPU seconds, pipeline/ocr/engine.py).
     """
     try:
         answer = (engine or CliEngine()).orientation(gray, timeout)
     except OcrError as exc:
-        # Too few characters, the time limit, a crash: orientation then falls back to the
-        # ink statistics.
+        if exc.retryable:
+            raise
+        # Too few characters, the CPU limit: the image's own doing, the same on any
+        # machine; orientation then falls back to the ink statistics.
         log.info("Tesseract OSD gave no answer: %s", exc)
         return None
     return answer.rotation, answer.confidence

@@ -268,8 +268,14 @@ def reread_digits(image: np.ndarray, page: PageOcr, options: OcrOptions,
     try:
         second = read_strip(strip, bands, options, engine)
     except (OcrError, ConfigurationError) as exc:
-        # The second reading only checks the first; when it cannot be had (a timeout, no
-        # English model), the page stands as first read.
+        # A retryable failure (the time limit, a killed program) is the machine's, not the
+        # page's: raised, so the page is tried again; a page left unchecked only on a busy
+        # machine would read differently there (and a misread digit go unflagged).
+        if exc.retryable:
+            raise
+        # The second reading only checks the first; when it cannot be had for the page's
+        # own reasons (no English model, a strip Tesseract fails on), the page stands as
+        # first read.
         log.warning("page %d: digits not read again: %s", page.number, exc)
         return page
     changed: dict[tuple[int, int], OcrWord] = {}
@@ -321,6 +327,8 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
     try:
         third = read_strip(strip, third_bands, options, engine)
     except (OcrError, ConfigurationError) as exc:
+        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
+            raise
         log.warning("page %d: digits not read a third time: %s", page.number, exc)
         return {}
     voted = {}
@@ -528,6 +536,8 @@ def reread_letters(image: np.ndarray, page: PageOcr, options: OcrOptions,
                                        for index, (li, words) in enumerate(pieces)],
                                options, engine, LETTER_LANGUAGE)[1]
     except (OcrError, ConfigurationError) as exc:
+        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
+            raise
         log.warning("page %d: words not read again: %s", page.number, exc)
         return page
     changed: dict[tuple[int, int], OcrWord] = {}
@@ -574,6 +584,8 @@ def reread_emails(image: np.ndarray, page: PageOcr, options: OcrOptions,
             image, [(li, wi, page.lines[li].words[wi]) for li, wi in found], options, engine,
             EMAIL_LANGUAGE)
     except (OcrError, ConfigurationError) as exc:
+        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
+            raise
         log.warning("page %d: addresses not read again: %s", page.number, exc)
         return page
     second = ["".join(word.text for word in words) for words in words_read]

@@ -57,6 +57,8 @@ def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
     try:
         tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
     except (OcrError, ConfigurationError) as exc:
+        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
+            raise
         log.warning("page %d: unread lines not read again: %s", page.number, exc)
         return page
     for box, band, words in zip(boxes, bands, band_words(tsv, bands), strict=True):

@@ -28,6 +28,7 @@ from pipeline.image.clean import (
     paper_noise,
     speck_pixels,
     to_gray,
+    whitened_around,
 )
 from pipeline.image.preprocess import PreprocessOptions, clean_for_ocr
 from pipeline.ocr import OcrOptions
@@ -473,3 +474,22 @@ def test_grey_histogram_counts_every_level_as_calchist_does(text_page: np.ndarra
         assert got.dtype == np.float32 and got.shape == (256,)
         assert np.array_equal(got, want)
         assert np.array_equal(got, np.bincount(gray.ravel(), minlength=256))
+
+
+def test_pixels_whitened_around_are_those_a_3x3_dilation_whitens() -> None:
+    """
+    GIVEN a page and marked pixels, some on its edges and corners and some side by side
+    WHEN they are whitened with their eight neighbours
+    THEN the page is what the marks dilated by a 3×3 square and taken with the page
+         (cv2.max) give, and the page itself is left as it was
+    """
+    rng = np.random.default_rng(3)
+    page = rng.integers(0, 256, (57, 91), dtype=np.uint8)
+    before = page.copy()
+    rows = np.r_[rng.integers(0, 57, 40), 0, 56, 0, 56, 10, 10, 11]
+    cols = np.r_[rng.integers(0, 91, 40), 0, 90, 90, 0, 20, 21, 21]
+    marked = np.zeros(page.shape, np.uint8)
+    marked[rows, cols] = 255
+    expected = cv2.max(page, cv2.dilate(marked, np.ones((3, 3), np.uint8)))
+    assert np.array_equal(whitened_around(page, rows, cols), expected)
+    assert np.array_equal(page, before)

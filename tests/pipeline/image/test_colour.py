@@ -10,6 +10,7 @@ import pytesseract
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from pipeline.image import colour
 from pipeline.image.clean import to_gray
 from pipeline.image.colour import gray_without_coloured_ink, inside_another
 from pipeline.image.preprocess import PreprocessOptions, prepare_page
@@ -119,6 +120,37 @@ def test_grey_pages_and_pages_without_red_are_plain_grey(
     no_red = bgr.copy()
     no_red[~masks["no_red"]] = 255
     assert np.array_equal(gray_without_coloured_ink(no_red), to_gray(no_red))
+
+
+def _dropped_everywhere(bgr: np.ndarray, gray: np.ndarray, paper: float) -> np.ndarray:
+    """The dropout formula computed at every pixel of a box (as it was before only the
+    pixels of some coloured ink weight were)."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    weight = colour.coloured_ink_weight(hsv).astype(np.float32) / 255
+    target = np.minimum(hsv[..., 2].astype(np.float32) * colour._BRIGHTEN, paper)
+    base = gray.astype(np.float32)
+    lighter = np.maximum(base, base + weight * (target - base))
+    return np.clip(np.rint(lighter), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("paper", [255.0, 231.0, 180.5])
+def test_ink_is_dropped_as_the_formula_at_every_pixel_gives(paper: float) -> None:
+    """
+    GIVEN a box of every kind of pixel (random colours, greys, paper and red ink near the
+          saturation ramp) and a grey for it that is not its plain conversion
+    WHEN its coloured ink is dropped (only the pixels of some weight are computed)
+    THEN every pixel is what the formula computed at every pixel gives
+    """
+    rng = np.random.default_rng(7)
+    bgr = rng.integers(0, 256, (61, 83, 3), dtype=np.uint8)
+    bgr[:20, :, :] = rng.integers(200, 256, (20, 83, 1), dtype=np.uint8)  # greys, paper
+    bgr[40:, :, 2] = 255  # red, ...
+    bgr[40:, :, :2] = rng.integers(190, 256, (21, 83, 2), dtype=np.uint8)  # ... faint
+    gray = rng.integers(0, 256, (61, 83), dtype=np.uint8)
+    expected = _dropped_everywhere(bgr, gray, paper)
+    assert np.count_nonzero(expected != gray) > 100  # ink was dropped
+    colour._drop_in_box(bgr, gray, paper)
+    assert np.array_equal(gray, expected)
 
 
 def _read_signer(prepared_ocr: np.ndarray) -> str:

@@ -102,6 +102,28 @@ def test_all_steps_off_leaves_the_page_as_it_came(text_page: np.ndarray) -> None
     assert np.array_equal(result.ocr_image, page) and np.array_equal(result.display_image, page)
 
 
+@pytest.mark.parametrize("options", [
+    PreprocessOptions(), PreprocessOptions(binarize=False),
+    PreprocessOptions(normalize_background=False, binarize=False),
+    PreprocessOptions(normalize_background=False, denoise=False, remove_leaders=False,
+                      remove_rules=False, binarize=False)])
+def test_a_grey_page_kept_as_scanned_is_cleaned_without_writing_to_it(
+        text_page: np.ndarray, options: PreprocessOptions) -> None:
+    """
+    GIVEN a grey page that needs no turn, crop or straightening (its display image is the
+          decoded page itself)
+    WHEN it is prepared with any cleanup
+    THEN the decoded page is left as it came and the OCR image is an array of its own
+    """
+    page = degrade(text_page)
+    before = page.copy()
+    prepared = prepare_page(page, options.model_copy(update={
+        "fix_orientation": False, "deskew": False, "crop_borders": False}))
+    assert prepared.display_image is page
+    assert np.array_equal(page, before)
+    assert not np.shares_memory(prepared.ocr_image, page)
+
+
 def test_ocr_image_is_black_and_white_by_default_and_grey_on_request(
         text_page: np.ndarray) -> None:
     page = degrade(text_page)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -10,6 +12,8 @@ import pytest
 
 from pipeline.image.clean import as_gray, downscale
 from pipeline.image.deskew import estimate_skew
+from pipeline.ocr import engine as ocr_engine
+from pipeline.ocr.engine import CliEngine
 from pipeline.ocr.orientation import (
     OrientationResult,
     detect_orientation,
@@ -17,6 +21,7 @@ from pipeline.ocr.orientation import (
     rotate_upright,
 )
 from samples.official import TEMPLATES, TUNING_FAMILIES, draw_document
+from schemas.errors import OcrError, OcrTimeoutError
 from tests.pipeline.conftest import degrade, skew_page, turn_page
 
 ROTATIONS = [0, 90, 180, 270]
@@ -85,8 +90,65 @@ def test_osd_reads_an_upside_down_vietnamese_page(text_page: np.ndarray) -> None
     THEN it answers a clockwise turn of 180 with some confidence
     """
     small, _ = downscale(turn_page(text_page, 180), 1240)
-    rotation, confidence = osd_rotation(small, timeout=60)  # a loaded machine took > 10 s
+    # The default limit, in CPU seconds: a loaded machine took > 10 s of the clock.
+    rotation, confidence = osd_rotation(small, timeout=5.0)
     assert rotation == 180 and confidence > 1
+
+
+def fake_tesseract(folder: Path, body: str) -> CliEngine:
+    """The CLI engine running a shell script in Tesseract's place."""
+    script = folder / "tesseract"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return CliEngine(str(script))
+
+
+_OSD_REPORT = r'printf "Rotate: 180\nOrientation confidence: 9.5\n"'
+
+
+def test_osd_slow_on_the_clock_but_not_in_cpu_time_answers(tmp_path: Path) -> None:
+    """
+    GIVEN an OSD call that takes longer on the clock than its limit without working (as on
+          a machine whose cores are busy with other pages)
+    WHEN its answer is asked with that limit
+    THEN it answers: the limit counts the program's CPU time, so the load cannot turn
+         the page by another verdict than a quiet machine gives it
+    """
+    engine = fake_tesseract(tmp_path, f"sleep 2\n{_OSD_REPORT}")
+    started = time.monotonic()
+    assert osd_rotation(np.zeros((100, 100), np.uint8), 1.0, engine) == (180, 9.5)
+    assert time.monotonic() - started >= 2
+
+
+def test_osd_over_its_cpu_limit_gives_no_answer(tmp_path: Path) -> None:
+    """
+    GIVEN an OSD call that works past its CPU limit (an image OSD cannot finish on)
+    WHEN its answer is asked
+    THEN the program is stopped and the page takes the ink statistics' verdict (no
+         answer): a plain error, the image's doing, not tried again
+    """
+    engine = fake_tesseract(tmp_path, f"while :; do :; done\n{_OSD_REPORT}")
+    with pytest.raises(OcrError, match="more than 1 CPU s detecting orientation") as raised:
+        engine.orientation(np.zeros((100, 100), np.uint8), 0.5)
+    assert not raised.value.retryable
+    assert osd_rotation(np.zeros((100, 100), np.uint8), 0.5, engine) is None
+
+
+def test_osd_hung_past_its_backstop_is_a_retryable_error(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """
+    GIVEN an OSD call that hangs without working past the wall-clock backstop
+    WHEN its answer is asked
+    THEN the program is stopped and the time limit raised (retryable: the page is tried
+         again), not swallowed into the ink statistics' verdict
+    """
+    monkeypatch.setattr(ocr_engine, "_OSD_MIN_WALL_SECONDS", 1.0)
+    engine = fake_tesseract(tmp_path, f"exec sleep 60\n{_OSD_REPORT}")
+    started = time.monotonic()
+    with pytest.raises(OcrTimeoutError) as raised:
+        osd_rotation(np.zeros((100, 100), np.uint8), 0.01, engine)
+    assert raised.value.retryable
+    assert time.monotonic() - started < 30
 
 
 def test_osd_on_a_blank_page_gives_no_answer() -> None:

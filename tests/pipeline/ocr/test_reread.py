@@ -30,7 +30,7 @@ from pipeline.ocr.reread import (
     six_for_acute,
     value_pieces,
 )
-from schemas.errors import OcrError
+from schemas.errors import OcrCrashError, OcrError, OcrTimeoutError
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS
 
@@ -523,8 +523,44 @@ def test_a_page_whose_words_cannot_be_read_again_stands_as_read(hamlet_page):
 
 
 class FailingEngine:
+    def __init__(self, error: OcrError | None = None) -> None:
+        self.error = error or OcrError("Tesseract failed while reading digits")
+
     def read_digits(self, *args, **kwargs) -> str:
-        raise OcrError("timed out")
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [
+    OcrTimeoutError("Tesseract took longer than 180 s reading digits and was stopped"),
+    OcrCrashError("Tesseract was killed (SIGKILL) while reading digits")])
+def test_a_second_reading_the_machine_cut_short_fails_the_page(numbers_page, hamlet_page,
+                                                                error):
+    """
+    GIVEN a second reading stopped by the machine's state (its time limit on a busy
+          machine, the program killed), not by the page
+    WHEN the page's number words or words of letters are read again
+    THEN the retryable error is raised (the page is tried again), never the page as first
+         read: that would be a reading, without its checks, only a busy machine gives
+    """
+    image, boxes = numbers_page
+    page = page_of([(text, boxes[text]) for text in PRINTED])
+    with pytest.raises(type(error)) as raised:
+        reread_digits(image, page, OcrOptions(), FailingEngine(error))
+    assert raised.value.retryable
+    image, boxes = hamlet_page
+    line = OcrLine(words=[OcrWord(text="Địa", confidence=99, bbox=boxes[0]),
+                          OcrWord(text="chỉ:", confidence=99, bbox=boxes[1]),
+                          OcrWord(text="Đông", confidence=80, bbox=boxes[3])])
+    page = PageOcr(number=1, width=1400, height=400, lines=[line], text="", mean_confidence=80)
+    with pytest.raises(type(error)):
+        reread_letters(image, page, OcrOptions(), FailingEngine(error))
+
+
+def test_digits_that_cannot_be_read_again_for_the_page_s_own_reason_leave_it_as_read(
+        numbers_page):
+    image, boxes = numbers_page
+    page = page_of([(text, boxes[text]) for text in PRINTED])
+    assert reread_digits(image, page, OcrOptions(), FailingEngine()) == page
 
 
 def test_pieces_of_lines_hold_each_unsure_word_with_its_neighbours():
