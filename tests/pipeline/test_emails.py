@@ -7,8 +7,8 @@ import pytest
 from pipeline.values.emails import (
     domain_doubt,
     local_doubt,
-    mend_domain,
     local_name_doubt,
+    mend_domain,
     mend_local_by_name,
     nearest_provider,
 )
