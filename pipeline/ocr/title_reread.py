@@ -5,9 +5,11 @@ analysis gave the title line «TỜ KHAI ĐĂNG KÝ KHAI SINH» no block at all:
 came out, while the same pixels cropped to the line read it whole. Without its title the form
 was filed as a document of no type and all 15 of its fields were lost (forms, hard tuning
 seed 11). So on a page where no known type's title is read, the ink lines of the page's upper
-half that no word covers are read again, each as a line of its own, in one engine call; a
-line read again that is a known type's title is added to the page. Nothing else read there
-is added: an unread line may be noise, a seal or a signature, and is not trusted as text.
+half that no word covers, and its lines of capitals read unsurely (a title run together with
+the motto: «TÙIKHAIĐĂNG KÝ KHAI sim»), are read again, each as a line of its own, in one
+engine call; a line read again that is a known type's title is added to the page. Nothing
+else read there is added: an unread line may be noise, a seal or a signature, and is not
+trusted as text.
 """
 
 from __future__ import annotations
@@ -43,9 +45,11 @@ _INK = 128  # the OCR image is black and white (or grey on a faint page): ink is
 def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
                       engine: OcrEngine | None = None,
                       doctypes: Sequence[DocTypeDefinition] | None = None) -> PageOcr:
-    """``page`` with a known type's title added where its reading had none and an unread
-    line of its upper half (``unread_lines``) reads as one; else ``page`` as it is. A page
-    whose lines cannot be read again stands as first read."""
+    """``page`` with a known type's title added where its reading had none and a line of
+    its upper half read again on its own reads as one: a line of ink no word covers
+    (``unread_lines``) or a line of capitals read unsurely (``unsure_capital_lines``); else
+    ``page`` as it is. A page whose lines cannot be read again for its own reasons stands
+    as first read; a retryable engine failure is raised (the page is tried again)."""
     types = bundled_doctypes() if doctypes is None else tuple(doctypes)
     if not page.lines or not types or _has_title(page, types):
         return page
