@@ -148,26 +148,46 @@ def name_forms(name: str) -> frozenset[str]:
     return frozenset({given + family, family + given, given + initials, initials + given})
 
 
+def _name_letters(address: str, name: str) -> tuple[list[int], str, frozenset[str]] | None:
+    """The places of the letters of the address's name (before «@»), those letters in small
+    case, and the forms of ``name`` (``name_forms``); None when there is no «@» or the
+    letters already are one of the forms."""
+    local, at, _ = address.partition("@")
+    places = [i for i, c in enumerate(local) if c.isalpha()]
+    letters = "".join(local[i].lower() for i in places)
+    forms = name_forms(name)
+    return None if not at or letters in forms else (places, letters, forms)
+
+
+def _one_read_otherwise(form: str, letters: str) -> bool:
+    """Whether ``letters`` are ``form`` with exactly one letter read as another."""
+    return len(form) == len(letters) and sum(
+        a != b for a, b in zip(form, letters, strict=True)) == 1
+
+
+def _one_too_many(form: str, letters: str) -> bool:
+    """Whether ``letters`` are ``form`` with one letter more read into it."""
+    return len(letters) == len(form) + 1 and any(
+        letters[:i] + letters[i + 1:] == form for i in range(len(letters)))
+
+
 def mend_local_by_name(address: str, name: str) -> str | None:
     """The address with the one letter of its name (before «@») mended that makes its letters
     one of ``name_forms``: Tesseract reads a letter of the name wrong with full confidence
     («dungntg864» for «dungntq864», «thunnh58» for «thuhnh58», tuning receipts at seeds 61
     and 62, both given). None when its letters already are such a form, or are one letter
     from none or from two."""
-    local, at, domain = address.partition("@")
-    places = [i for i, c in enumerate(local) if c.isalpha()]
-    letters = "".join(local[i].lower() for i in places)
-    forms = name_forms(name)
-    if not at or letters in forms:
+    found = _name_letters(address, name)
+    if found is None:
         return None
-    mended = {form for form in forms if len(form) == len(letters)
-              and sum(a != b for a, b in zip(form, letters, strict=True)) == 1}
+    places, letters, forms = found
+    mended = {form for form in forms if _one_read_otherwise(form, letters)}
     if len(mended) != 1:
         return None
     form = mended.pop()
     spot = next(i for i, (a, b) in enumerate(zip(form, letters, strict=True)) if a != b)
     index = places[spot]
-    return f"{local[:index]}{form[spot]}{local[index + 1:]}@{domain}"
+    return f"{address[:index]}{form[spot]}{address[index + 1:]}"
 
 
 def local_name_doubt(address: str, name: str) -> str | None:
@@ -177,15 +197,12 @@ def local_name_doubt(address: str, name: str) -> str | None:
     «dieplm» and «dieple» one letter off: a mild tuning receipt at seed 61 for «Lê Mỹ
     Diệp»), or by one letter too many («dungntgq864» for «dungntq864», a clean one). One
     letter fewer is no doubt: people shorten their initials («dungnt»)."""
-    local, at, _ = address.partition("@")
-    letters = "".join(c.lower() for c in local if c.isalpha())
-    forms = name_forms(name)
-    if not at or letters in forms:
+    found = _name_letters(address, name)
+    if found is None:
         return None
-    near = sorted(form for form in forms if (
-        len(form) == len(letters) and sum(a != b for a, b in zip(form, letters, strict=True)) == 1
-        or len(letters) == len(form) + 1 and any(letters[:i] + letters[i + 1:] == form
-                                                 for i in range(len(letters)))))
+    _, letters, forms = found
+    near = sorted(form for form in forms
+                  if _one_read_otherwise(form, letters) or _one_too_many(form, letters))
     if not near:
         return None
     return (f"has «{letters}» in its name, one letter from «{' / '.join(near)}» as «{name}» "
