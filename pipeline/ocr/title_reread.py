@@ -53,7 +53,8 @@ def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
     types = bundled_doctypes() if doctypes is None else tuple(doctypes)
     if not page.lines or not types or _has_title(page, types):
         return page
-    boxes = (unread_lines(image, page) + unsure_capital_lines(page))[:MAX_LINES]
+    capitals = min(doctype.matching.title_uppercase_share for doctype in types)
+    boxes = (unread_lines(image, page) + unsure_capital_lines(page, capitals))[:MAX_LINES]
     if not boxes:
         return page
     crops = [(index, 0, _crop(image, box)) for index, box in enumerate(boxes)]
@@ -79,15 +80,15 @@ def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
 # sim» at 35–65, run together with the motto above it into one line; read again on its own,
 # «TỜ KHAI ĐĂNG KÝ KHAI SINH» at 92–97 (forms hard tuning seed 61).
 UNSURE_TITLE_WORD = 70.0
-CAPITALS_SHARE = 0.6  # the types' title_uppercase_share
 
 
-def unsure_capital_lines(page: PageOcr) -> list[BBox]:
-    """Boxes of the lines of the page's upper half printed mostly in capitals with a word
-    read unsurely (``UNSURE_TITLE_WORD``), top first."""
+def unsure_capital_lines(page: PageOcr, capitals: float) -> list[BBox]:
+    """Boxes of the lines of the page's upper half whose letters are at least ``capitals``
+    capitals (a title's share, as the types look for titles) with a word read unsurely
+    (``UNSURE_TITLE_WORD``), top first."""
     half = page.height * TOP_SHARE
     return [line.bbox for line in page.lines
-            if line.words and line.bbox[1] < half and uppercase_share(line.text) >= CAPITALS_SHARE
+            if line.words and line.bbox[1] < half and uppercase_share(line.text) >= capitals
             and min(w.confidence for w in line.words) < UNSURE_TITLE_WORD]
 
 
@@ -96,9 +97,8 @@ def _rows(words: list[OcrWord]) -> list[OcrLine]:
     word's height of a line's first word's middle belongs to it (one crop may hold two
     lines: Tesseract's line box ran a title and the motto above it together)."""
     lines: list[list[OcrWord]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        if lines and abs(middle - _middle(lines[-1][0])) <= (
+    for word in sorted(words, key=_middle):
+        if lines and abs(_middle(word) - _middle(lines[-1][0])) <= (
                 lines[-1][0].bbox[3] - lines[-1][0].bbox[1]) / 2:
             lines[-1].append(word)
         else:
