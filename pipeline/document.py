@@ -800,7 +800,8 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                      units: frozenset[str], pages: list[PageOcr]) -> str | None:
     """The code a dossier-code field left out in doubt is assembled under, in review: the one
     code (its unit mended, :func:`mend_unit`) that two readings of its line read whole and
-    alike (the page's, the second, the third enlarged: pipeline/ocr/code_reread.py; or alike
+    alike (the page's, the second, the third enlarged, the fourth thinned:
+    pipeline/ocr/code_reread.py; or alike
     but for zeros one read 6 or 9 where the other erased every zero's bar, ``barred_alike``
     in pipeline/values/dossier_codes.py), whose
     day is a day of a code's era that no day the receipt writes contradicts (the received
@@ -826,13 +827,14 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
     received = received_day(extraction, dated_by)
     votes: dict[str, set[str]] = {}
     unbarred: set[str] = set()  # read with the bars of all its zeros erased
+    line_codes: list[tuple[str, str]] = []  # the line's own readings: source, plausible code
     for page in pages:
         for readings in _by_line(page.code_readings):
             known = received or dated_above(page, readings[0].bbox)
             barred = _barred_received(extraction, dated_by, known, readings)
             read = [("page", read_code(folded_code_text(readings[0].first)), 0),
-                    *(("enlarged" if r.enlarged else "second", r.code, r.barred_zeros)
-                      for r in readings)]
+                    *(("enlarged" if r.enlarged else "thinned" if r.thinned else "second",
+                       r.code, r.barred_zeros) for r in readings)]
             for source, code, bars in read:
                 plausible = _plausible(code, units, known) or _barred_plausible(
                     code, units, barred, any(r.barred_zeros for r in readings))
@@ -845,14 +847,26 @@ def provisional_code(extraction: Extraction, definition: DocTypeDefinition,
                                if barred_alike(code, bars, seen))])
                 if bars and bars == code.count("0"):
                     unbarred.add(plausible)
+                if source != "page":
+                    line_codes.append((source, plausible))
     agreed = _unexplained([code for code, sources in votes.items() if len(sources) > 1],
                           unbarred)
-    if len(agreed) != 1 or any(
+    if len(agreed) != 1 or _line_split(agreed[0], votes[agreed[0]], line_codes) or any(
             serial_contradicted(agreed[0], readings[0].first) for page in pages
             for readings in _by_line(page.code_readings)
             if any(r.barred_zeros for r in readings)):
-        return None  # none, several, or a barred face's serial the page reads otherwise
+        return None  # none, several, split, or a barred face's serial the page reads otherwise
     return agreed[0]
+
+
+def _line_split(code: str, sources: set[str], line_codes: list[tuple[str, str]]) -> bool:
+    """Whether a reading of the code's line itself (not the page's: its second, enlarged or
+    thinned reading) read another plausible code and is no vote for ``code`` (``sources``:
+    those that are, a reading of barred zeros as 6, 8 or 9 among them). Two readings
+    agreeing then stand against a third: no agreement. Dossier seed 5 tuning hard, a bold
+    face: «…-0132» was read «…-0182» at 1x and enlarged, «…-0132» thinned, and «…-0182»
+    would have assembled its dossier under a code no one was given."""
+    return any(other != code and source not in sources for source, other in line_codes)
 
 
 def _unexplained(agreed: list[str], unbarred: set[str]) -> list[str]:

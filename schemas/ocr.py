@@ -91,6 +91,9 @@ class CodeReading(BaseModel):
     # Read from the line enlarged twice (a third reading, made where the first two disagree):
     # Tesseract's errors on a face's digits differ with their size.
     enlarged: bool = False
+    # Read from the line with its strokes thinned by a pixel (made with the third): a bold or
+    # blurred face's digits run together at 1x («0132» read «0139» and «0182»).
+    thinned: bool = False
 
 
 class PageOcr(BaseModel):

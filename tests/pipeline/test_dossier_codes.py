@@ -651,6 +651,34 @@ def test_a_provisional_code_without_a_received_day_rests_on_two_readings(doctype
     assert (document.own_code, document.provisional_code) == (None, CODE)
 
 
+@pytest.mark.parametrize(("thinned", "enlarged", "provisional"), [
+    (True, None, CODE),
+    (False, None, None),  # the same source twice is no agreement
+    (True, "000.00.21.H27-241128-0082", None),  # a third reading of the line stands against
+])
+def test_a_thinned_reading_is_a_vote_of_its_own(doctypes, thinned, enlarged, provisional):
+    """
+    GIVEN a receipt whose code the page read with a wrong serial («…-0009») and whose line
+    read at 1x and thinned gives the code both times
+    WHEN analysed with the office's units
+    THEN the two agree: the code is its provisional code (in review, not given); the same
+    reading twice from one source is no agreement, and a reading of the line enlarged that
+    reads another code splits it (dossier seed 5 tuning hard, a bold face: «…-0132» read
+    «…-0182» at 1x and enlarged, «…-0132» thinned: no code is assembled)
+    """
+    first = "000.00.21.H27-241128-0009"
+    page = make_page(receipt_reading(first), confidences={w: 20.0 for w in first.split()})
+    box = (100, 100, 900, 140)
+    readings = [CodeReading(code=CODE, first=first, bbox=box),
+                CodeReading(code=CODE, first=first, bbox=box, thinned=thinned)]
+    if enlarged:
+        readings.append(CodeReading(code=enlarged, first=first, bbox=box, enlarged=True))
+    page = page.model_copy(update={"code_readings": readings})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert (document.own_code, document.provisional_code) == (None, provisional)
+    assert document.analysis.assessment.status is DigitizationStatus.NEEDS_REVIEW
+
+
 @pytest.mark.parametrize(("first", "second", "third", "why"), [
     ("000.00.21.H27-241128-8001", CODE, None, "one reading of the line only"),
     ("000.00.21.H27-241128-8001", CODE, "000.00.21.H27-241128-0007", "the readings disagree"),

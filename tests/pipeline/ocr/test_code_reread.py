@@ -122,15 +122,16 @@ def test_a_garbled_code_is_read_whole_on_its_line(code_line):
     GIVEN a receipt line whose code the page's reading split and misread
     WHEN the code's words are read again with only a code's characters
     THEN the second reading is the printed code, kept beside the first reading with its words
-    and box; the two disagree, so a third reading is made of the line enlarged; the words
-    themselves are not changed
+    and box; the two disagree, so a third reading is made of the line enlarged and a fourth
+    of it thinned; the words themselves are not changed
     """
     image, label, code = code_line
     page = page_of(split_code(label, code))
     read = reread_codes(image, page, OcrOptions())
-    assert [(r.code, r.first, r.enlarged) for r in read.code_readings] == [
-        (CODE, "9600.31.38 .H14-251026 - 8457", False),
-        (CODE, "9600.31.38 .H14-251026 - 8457", True)]
+    assert [(r.code, r.first, r.enlarged, r.thinned) for r in read.code_readings] == [
+        (CODE, "9600.31.38 .H14-251026 - 8457", False, False),
+        (CODE, "9600.31.38 .H14-251026 - 8457", True, False),
+        (CODE, "9600.31.38 .H14-251026 - 8457", False, True)]
     assert read.code_readings[0].bbox == (code[0], code[1], code[2], code[3])
     assert read.lines == page.lines
 
@@ -197,11 +198,14 @@ def test_a_code_printed_with_barred_zeros_is_read_exactly_with_their_bars_erased
     ("001.00.35.H43-240815-0257", "001.00.35.H43-240815-0257"),
     # … or as an «H» and its right stem (a Garamond receipt, tuning hard, seed 23).
     ("001.31.45.H126-250115-0302", "001.31.45.H26-250115-0302"),
+    # … or as an «H» and both its stems (a bold face, tuning hard, dossier seed 5).
+    ("000.00.32.1H127-240812-0132", "000.00.32.H27-240812-0132"),
     # Anything else of another shape is no code: nothing is guessed.
     ("001.00.35.1243-240815-0257", None),
     ("001.00.35.11143-240815-0257", None),
     ("001.00.351143-240815-0257", None),
     ("001.31.45.H1126-250115-0302", None), ("001.31.45.H226-250115-0302", None),
+    ("000.00.32.11H127-240812-0132", None), ("000.00.32.1H1127-240812-0132", None),
 ])
 def test_an_h_read_as_two_strokes_is_put_back_in_the_second_reading(read, code):
     reading = reading_of([OcrWord(text=read, confidence=0, bbox=(0, 0, 10, 10))],
