@@ -36,6 +36,12 @@ _MISREAD_NUMBER = re.compile(r"(?<!\w)(?=\w*\d)(?=\w*[osOSlIzZ])[0-9osOSlIzZ]{2,
 _MISREAD_UNIT_NUMBER = re.compile(
     r"(?<!\w)(?:xóm|tổ|khối|số|đội|ấp|quận|phường|Quận|Phường|Xóm|Tổ|Khối|Số|Đội|Ấp)"
     r"\s+[oóòỏõọôốồổỗộơớờởỡợOÓÒÔƠsSlzZ](?=[\s,.;]|$)")  # not «I»: «Phường I» is a name
+# A small letter before the digits of a unit's number: a «1» read «r» or «l» («tổ r4» for
+# «tổ 14», a hard garamond_fill form at forms tuning seed 71, given so). A house number's own
+# letter follows its digits («12A»); an abbreviated unit's is a capital («P5»).
+_LETTER_BEFORE_NUMBER = re.compile(
+    r"(?<!\w)(?:xóm|tổ|khối|số|đội|ấp|ngõ|ngách|hẻm|kiệt|thôn|khu|Xóm|Tổ|Khối|Số|Đội|Ấp|Ngõ"
+    r"|Ngách|Hẻm|Kiệt|Thôn|Khu)\s+[a-zđ]\d+(?=[\s,.;]|$)")
 
 
 def _listed_of_tied(votes: list[tuple[int, float, str]], prefix: str) -> str | None:
@@ -252,7 +258,8 @@ class Address(Text):
             return CUT_OFF_PROBLEM
         if ends_in_unit_word(value):
             return UNNAMED_UNIT_PROBLEM
-        number = _MISREAD_NUMBER.search(value) or _MISREAD_UNIT_NUMBER.search(value)
+        number = (_MISREAD_NUMBER.search(value) or _MISREAD_UNIT_NUMBER.search(value)
+                  or _LETTER_BEFORE_NUMBER.search(value))
         if number:
             return f"has «{number.group()}», a number with a letter read for a digit?"
         numbered = misread_numbered_word(value)

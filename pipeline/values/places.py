@@ -466,7 +466,27 @@ def mend_unit_words(value: str) -> str:
             return found.group(0)
         named = _names_listed(value[found.end():], known[1])
         return f"{known[0]}{found.group(2)}" if named else found.group(0)
-    return _SMALL_WORD.sub(spell, value)
+    return _unit_words_in_capitals(_SMALL_WORD.sub(spell, value))
+
+
+_CAPITAL_WORD = re.compile(r"(?<![\w-])([^\W\d_]{2,6})(\s+)(?=[^\W\d_])")
+
+
+def _unit_words_in_capitals(value: str) -> str:
+    """A unit's word read in capitals («XÃ», «HUYỆN») before a name written with a capital and
+    small letters that the gazetteer lists at that unit's level is that word in small
+    letters, as printed: a hard ruled_table form at forms tuning seed 71 gave its hometown
+    «XÃ Thạch Đài, huyện Thạch Hà, tỉnh Hà Tĩnh». A name in capitals too («XÃ THẠCH ĐÀI») is
+    printed so, and a number («QUẬN 1») is no such name: both are left as read."""
+    def spell(found: re.Match[str]) -> str:
+        word, after = found.group(1), value[found.end():].split()
+        known = _UNIT_WORD_LEVELS.get(fold(word).lower())
+        if known is None or not word.isupper() or not after or after[0].isupper() \
+                or fold(_word_before(value, found.start())).lower() == "thi":
+            return found.group(0)
+        named = _names_listed(value[found.end():], known[1])
+        return f"{known[0]}{found.group(2)}" if named else found.group(0)
+    return _CAPITAL_WORD.sub(spell, value)
 
 
 @functools.cache

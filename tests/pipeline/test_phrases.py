@@ -177,6 +177,20 @@ def test_tinh_before_a_provinces_name_is_the_place_word(read, mended):
 
 
 @pytest.mark.parametrize(("read", "mended"), [
+    # a hard ruled_table form at forms tuning seed 71: its hometown's «xã» read in capitals
+    ("XÃ Thạch Đài, huyện Thạch Hà, tỉnh Hà Tĩnh", "xã Thạch Đài, huyện Thạch Hà, tỉnh Hà Tĩnh"),
+    ("Ủy ban nhân dân XÃ Hợp Thành", "Ủy ban nhân dân xã Hợp Thành"),
+    ("số 5 HUYỆN Cẩm Xuyên, TỈNH Hà Tĩnh", "số 5 huyện Cẩm Xuyên, tỉnh Hà Tĩnh"),
+    ("XÃ THẠCH ĐÀI, HUYỆN THẠCH HÀ", "XÃ THẠCH ĐÀI, HUYỆN THẠCH HÀ"),  # printed in capitals
+    ("phường Bến Nghé, QUẬN 1", "phường Bến Nghé, QUẬN 1"),  # a number, no name
+    ("THỊ XÃ Hồng Lĩnh", "THỊ XÃ Hồng Lĩnh"),  # a town's «xã»
+    ("XÃ Cầu Vồng Đỏ", "XÃ Cầu Vồng Đỏ"),  # no commune so named: left as read
+])
+def test_a_unit_word_read_in_capitals_before_a_listed_name_is_written_small(read, mended):
+    assert mend_text(read, []) == mended
+
+
+@pytest.mark.parametrize(("read", "mended"), [
     # a hard tuning birth certificate of --types new, seed 191: given with «phưởng»
     ("Ủy ban nhân dân phưởng Dịch Vọng", "Ủy ban nhân dân phường Dịch Vọng"),
     ("Ủy ban nhân dân xà Thạch Đài, huyên Thạch Hà",
