@@ -128,7 +128,8 @@ def test_a_title_read_garbled_and_unsurely_is_read_again(form):
           sim» at 35–65, as a hard ruled-table form's was)
     WHEN the lost title is looked for
     THEN the line, mostly capitals with an unsure word, is read again on its own and the
-         title it reads is added: the page is the birth registration it is
+         title it reads takes the garbled words' place (kept beside it, they would be laid
+         out with its words into one row): the page is the birth registration it is
     """
     image, title, lines = form
     left, top = title[0][1][0], min(b[1] for _, b in title)
@@ -144,5 +145,8 @@ def test_a_title_read_garbled_and_unsurely_is_read_again(form):
     doctypes = load_doctypes()
     assert classify_document([page], doctypes).doc_type == "unknown"
     read = reread_lost_title(image, page, OcrOptions())
-    assert len(read.lines) == len(page.lines) + 1
+    assert len(read.lines) == len(page.lines)
+    assert read.lines[0].text == "TỜ KHAI ĐĂNG KÝ KHAI SINH"
+    assert read.lines[1:] == page.lines[1:]
+    assert "TÙIKHAIĐĂNG" not in read.text and "TỜ KHAI ĐĂNG KÝ KHAI SINH" in read.text
     assert classify_document([read], doctypes).doc_type == "birth_registration"
