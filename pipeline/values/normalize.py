@@ -138,7 +138,8 @@ def normalize_person_name(text: str, keep_case_prefixes: tuple[str, ...] = (),
     """Each word capitalised; organisation names (by their printed prefix) are kept as printed.
 
     A first word that is a known surname but for its accents is spelt as the surname:
-    Tesseract often reads capital «NGUYỄN» as «NGUYÊN» or loses the accents.
+    Tesseract often reads capital «NGUYỄN» as «NGUYÊN» or loses the accents; so is a lone
+    first letter and the word after it that together spell one («N Guyễn»).
     """
     cleaned = normalize_text(text)
     if cleaned is None:
@@ -151,6 +152,11 @@ def normalize_person_name(text: str, keep_case_prefixes: tuple[str, ...] = (),
     if not words:
         return None
     known = {fold(name): name for name in surnames}
+    if len(words) > 1 and len(words[0]) == 1 and fold(words[0] + words[1].lower()) in known:
+        # The surname's capital read apart from the rest, which was read capitalised: «N
+        # Guyễn Thanh Xuân» (a hard tuning form at forms seed 71), «H Oàng Thị Vy», «P Ham
+        # Quang Huy» (hard tuning receipts and forms at dossier seed 5) were refused.
+        words[:2] = [words[0] + words[1].lower()]
     words[0] = known.get(fold(words[0]), words[0])
     return " ".join(words)
 
