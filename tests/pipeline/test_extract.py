@@ -697,6 +697,25 @@ def test_a_weak_word_near_a_value_or_far_among_sure_ones_stays_in_it():
     assert [t.text for t in trim_value(far.tokens)[0]] == ["Nam", "Kinh", "Việt"]
 
 
+def test_a_speck_before_a_value_is_no_leader():
+    """
+    GIVEN a value after a speck read «___» (3×3 pixels: a hard cn_grid form at forms tuning
+          seed 71 lost its child's date of birth so, without a reason) or after leader dots
+          as wide as a word
+    WHEN the value's words are trimmed
+    THEN the speck is passed over and the value kept; the leader still ends it
+    """
+    def trimmed(mark: str, box: tuple[int, int, int, int]) -> list[str]:
+        page = make_page(["12/11/2024 (ghi bằng chữ)"])
+        words = page.lines[0].words
+        words.insert(0, OcrWord(text=mark, confidence=65.0, bbox=box))
+        return [t.text for t in trim_value(build_rows(page)[0].tokens)[0]]
+
+    top = make_page(["12/11/2024"]).lines[0].words[0].bbox[1]
+    assert trimmed("___", (40, top, 43, top + 3)) == ["12/11/2024", "(ghi", "bằng", "chữ)"]
+    assert trimmed("........", (10, top + 20, 90, top + 30)) == []
+
+
 def test_a_label_ends_at_its_colon(receipt):
     """
     GIVEN «Tiếp nhận hồ sơ của: Nguyễn Bảo Hằng», whose words after the colon look like the
