@@ -15,6 +15,7 @@ from pipeline.values.gazetteer import PREFIXES
 from pipeline.values.kinds import NO_CONTEXT, Copies, Text, ValueContext
 from pipeline.values.normalize import Value
 from pipeline.values.places import (
+    PLACE_WORD_SPELLINGS,
     PLACE_WORDS,
     PlaceCheck,
     apply_mends,
@@ -226,6 +227,33 @@ def capitals_before_phrase(value: str, phrases: tuple[str, ...] | list[str]) -> 
     return f"opens with «{first}» before «{phrase}»: debris read as letters?"
 
 
+def place_printed_otherwise(part: str, copies: Copies, weakest: float) -> str | None:
+    """Why the name of the hamlet or street an address opens with (its part before the units,
+    after a place word: «thôn Bình Minh»; no gazetteer spells it) is in doubt: the document
+    prints it again with the same letters, a name's word with other marks, read at least as
+    surely as the value's own copy (or, without one, its ``weakest`` word): which was read
+    right cannot be told. A hard cn_grid form at forms tuning seed 71 gave the requester's
+    «thôn Bỉnh Minh» while the same form's other residence read «thôn Bình Minh». Small
+    words («tổ dân phố», read «tố dần phố») and copies read less surely («thôn Trung Đồng»
+    beside «Trung Đông») say nothing: seed 61 lost four right values to them."""
+    part = part.strip(" ,;")
+    words = [strip_edges(w) for w in part.split()]
+    if not words or fold(words[0].lower()) not in PLACE_WORD_SPELLINGS:
+        return None
+    key = match_key(part)
+    found = copies(key, len(key.split()))
+    spelt = [[strip_edges(w) for w in copy.words] for copy in found]
+    own = max((c.weakest for c, ws in zip(found, spelt, strict=True)
+               if [nfc(w) for w in ws] == [nfc(w) for w in words]), default=weakest)
+    for copy, again in zip(found, spelt, strict=True):
+        if copy.weakest >= own and any(
+                nfc(read) != nfc(other) and read[:1].isupper()
+                for read, other in zip(words, again, strict=False)):
+            return (f"has «{part}», printed again «{' '.join(again)}»: which is right cannot "
+                    "be told")
+    return None
+
+
 UNNAMED_UNIT_PROBLEM = "ends in a unit's word without its name: the next line was not read"
 # The words of units' prefixes (``PREFIXES``: «thành phố», «thị xã», «tỉnh» …), in small
 # letters as they are printed: a name's words are capitalised («xã Yên Thành»).
@@ -315,7 +343,8 @@ class Address(Text):
         """A commune the document spells two ways equally often, as read: which one is right
         cannot be told (a tuning letter read «Hoằng Quy» three times and «Hoằng Quỳ» three
         times, both communes of Hoằng Hóa, and gave the wrong one in two fields)."""
-        for unit in find_units(value):
+        units = find_units(value)
+        for unit in units:
             if unit.level != "commune":
                 continue
             votes = sorted(_votes(value[unit.head:unit.end], copies).values(), reverse=True)
@@ -323,7 +352,8 @@ class Address(Text):
                     and _listed_of_tied(votes, unit.prefix) is None:
                 return (f"the document spells the commune «{votes[0][2]}» and «{votes[1][2]}» "
                         f"equally often")
-        return None
+        return place_printed_otherwise(value[:units[0].head] if units else "", copies,
+                                       weakest)
 
     def check_known_names(self, value: str) -> PlaceCheck | None:
         """Unit names checked and mended (``places.check_places``)."""

@@ -3,8 +3,9 @@
 import pytest
 
 from pipeline.doctypes import FieldDefinition
+from pipeline.text import match_key
 from pipeline.values import KINDS, kind_named
-from pipeline.values.kinds import ValueContext
+from pipeline.values.kinds import Copy, ValueContext
 from schemas.errors import ConfigurationError
 
 # Every name a document type could give as type, normalizer or validator before the registry.
@@ -221,3 +222,34 @@ def test_a_place_opening_with_short_capitals_before_a_fixed_phrase_is_refused(va
 def test_an_address_with_a_stop_after_a_number_is_refused(value, refused):
     problem = kind_named("address").problem(value, value)
     assert (problem is not None and "a stop after it" in problem) is refused
+
+
+@pytest.mark.parametrize(("again", "sure", "doubtful"), [
+    ("thôn Bình Minh,", 90.0, True),  # the hamlet's name with other marks: which is right?
+    ("thôn Bình Minh,", 60.0, False),  # … read less surely than the value's own copy
+    ("thon Bỉnh Minh,", 90.0, False),  # only the place word's marks differ
+    ("thôn Bỉnh Minh,", 90.0, False),  # the same spelling
+])
+def test_an_address_whose_hamlet_is_printed_again_with_other_marks_is_in_doubt(
+        again, sure, doubtful):
+    """A hard cn_grid form at forms tuning seed 71 gave the requester's «thôn Bỉnh Minh» while
+    its other residence, the same address, read «thôn Bình Minh»."""
+    value = "thôn Bỉnh Minh, xã Cẩm Bình, huyện Cẩm Xuyên, tỉnh Hà Tĩnh"
+
+    def copies(key: str, size: int) -> list[Copy]:
+        printed = [("thôn Bỉnh Minh,", 80.0), (again, sure)]
+        return [Copy(tuple(text.split()), weakest) for text, weakest in printed
+                if match_key(text) == key and len(text.split()) == size]
+
+    problem = KINDS["address"].copies_problem(value, copies)
+    assert (problem is not None and "printed again «thôn Bình Minh»" in problem) is doubtful
+
+
+def test_small_words_of_an_address_printed_otherwise_say_nothing():
+    """«tổ dân phố 5» beside a copy read «tố dần phố 5» (forms hard tuning seed 61), and a
+    body's fixed words, are no hamlet's name: no doubt."""
+    def copies(key: str, size: int) -> list[Copy]:
+        return [Copy(("tố", "dần", "phố", "5,"), 95.0)] if size == 4 else []
+
+    value = "tổ dân phố 5, phường Thạch Linh, thành phố Hà Tĩnh, tỉnh Hà Tĩnh"
+    assert KINDS["address"].copies_problem(value, copies) is None
