@@ -400,7 +400,10 @@ def _place_settled(words: list[ValueWord]) -> list[ValueWord]:
 
 def _one_listed_spelling(name: str, index: int) -> bool:
     """Whether every unit listed with the letters of ``name`` spells its word ``index``
-    alike."""
+    alike. A word past the name's (a mark read two ways after it, which the name was
+    stripped of) is none: forms hard tuning seed 83 failed a whole file on it."""
+    if index >= len(name.split()):
+        return False
     spellings = {letters_key(listed.split()[index]) for listed in listed_like(name)
                  if len(listed.split()) == len(name.split())}
     return len(spellings) == 1

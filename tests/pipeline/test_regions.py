@@ -698,3 +698,13 @@ def test_a_bodys_name_printed_past_the_mottos_first_letter_is_read_whole():
     values = _values([page.model_copy(update={"lines": lines})])
     assert values["issuing_authority"] == "Sở Tài nguyên và Môi trường"
 
+
+
+def test_a_mark_read_two_ways_after_a_place_fails_nothing():
+    """A mark after a listed place's name read two ways (forms hard tuning seed 83: a whole
+    file failed with an IndexError): the place's words stand as read, nothing is raised."""
+    from pipeline.fields import ValueWord, _place_settled
+
+    words = [ValueWord("Ea", 90.0, (0, 0, 10, 10)), ValueWord("Phê", 90.0, (12, 0, 30, 10)),
+             ValueWord("-", 40.0, (32, 0, 36, 10), reread="Ea")]
+    assert [w.text for w in _place_settled(words)] == ["Ea", "Phê", "-"]
