@@ -210,7 +210,9 @@ class DocumentNumber(Text):
         return HAND if value is None and HAND in text else value
 
     def mend(self, value: Value, context: ValueContext = NO_CONTEXT) -> Value:
-        return value
+        """A kind's abbreviation and a body's run together, the hyphen between them lost
+        (``hyphen_restored``)."""
+        return hyphen_restored(str(value)) if isinstance(value, str) else value
 
     def problem(self, value: str, read: str, context: ValueContext = NO_CONTEXT) -> str | None:
         if HAND in read:
@@ -218,6 +220,24 @@ class DocumentNumber(Text):
         if value.startswith("/"):
             return "has no printed number (the number is written by hand or left blank)"
         return near_body_abbreviation(value) or kind_without_body(value)
+
+
+def hyphen_restored(value: str) -> str:
+    """A symbol whose part is a kind's abbreviation followed by a body's (Appendix I, II.3.b:
+    «TB-UBND») with the hyphen lost, the hyphen put back: «1470/TBUBND» (a hard notice in
+    DejaVu Serif, --types new tuning seed 71, given so) is «1470/TB-UBND». Only that: no
+    kind's or body's abbreviation is two others run together."""
+    number, slash, symbol = value.partition("/")
+    kinds = {fold(a).upper() for a in KIND_ABBREVIATIONS.values()}
+    bodies = {fold(a).upper() for a in _ABBREVIATIONS}
+    parts = re.split(r"([/\-])", symbol)  # the separators kept, at odd places
+    for index, part in enumerate(parts):
+        folded = fold(part).upper()
+        cut = next((len(k) for k in kinds if folded.startswith(k) and folded[len(k):] in bodies),
+                   None)
+        if cut is not None and folded not in kinds | bodies:
+            parts[index] = f"{part[:cut]}-{part[cut:]}"
+    return f"{number}{slash}{''.join(parts)}"
 
 
 def kind_without_body(value: str) -> str | None:

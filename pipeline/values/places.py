@@ -295,13 +295,17 @@ def spell_body_districts(value: str) -> str:
     one listed district with its letters: «Ủy ban nhân dân huyện Cấm Xuyên» is «… huyện Cẩm
     Xuyên» (a hook read as an acute in Liberation Serif at hard, recipients of a notice at
     --types new tuning seed 181, given so). A district no listed one shares its letters with
-    is left as read."""
+    is left as read. So is a city's («thành phố»: a province's or a district's): «Ủy ban
+    nhân dân thành phố Vĩnh» (recipients of a hard notice at --types new tuning seed 71,
+    given so) is «… thành phố Vinh»."""
     gazetteer = load_gazetteer()
     for unit in reversed(find_units(value)):
         name = strip_edges(value[unit.start:unit.end])
-        if unit.level != "district" or not name or name in gazetteer.districts:
+        listed = (gazetteer.districts if unit.level == "district" else
+                  {*gazetteer.districts, *gazetteer.provinces} if unit.level == "city" else None)
+        if listed is None or not name or name in listed:
             continue
-        same = {d for d in gazetteer.districts if fold(d) == fold(name)}
+        same = {d for d in listed if fold(d) == fold(name)}
         if len(same) == 1:
             start = value.index(name, unit.start)
             value = value[:start] + respell(name, same.pop()) + value[start + len(name):]

@@ -240,6 +240,24 @@ def test_subject_phrases_read_with_a_wrong_tone_are_mended(official, read, mende
     assert field.kind.mend(read, official.context(field)) == mended
 
 
+@pytest.mark.parametrize(("number", "mended"), [
+    ("1470/TBUBND", "1470/TB-UBND"),  # a hard notice at --types new tuning seed 71, given so
+    ("12/2024/QĐUBND", "12/2024/QĐ-UBND"), ("7/TBHĐND", "7/TB-HĐND"),
+    ("121/TB-UBND", "121/TB-UBND"), ("575/UBND-KTTH", "575/UBND-KTTH"),
+    ("3/CVUBND", "3/CVUBND"),  # «CV» is no kind's abbreviation: left as read
+])
+def test_a_kinds_and_a_bodys_abbreviation_run_together_get_their_hyphen(number, mended):
+    assert KINDS["document_number"].mend(number) == mended
+
+
+def test_a_recipients_city_read_with_other_marks_is_spelt_as_listed(official):
+    """«Ủy ban nhân dân thành phố Vĩnh» (--types new tuning seed 71, given so): the one
+    listed city of its letters is «Vinh»."""
+    field = official.field("recipients")
+    assert field.kind.mend("Ủy ban nhân dân thành phố Vĩnh", official.context(field)) == (
+        "Ủy ban nhân dân thành phố Vinh")
+
+
 def test_a_recipients_district_read_with_other_marks_is_spelt_as_listed(official):
     """«Ủy ban nhân dân huyện Cấm Xuyên» (--types new tuning seed 181, given so) is the one
     listed district of its letters; a district no listed one shares letters with stays."""
