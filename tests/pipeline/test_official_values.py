@@ -258,6 +258,25 @@ def test_a_recipients_city_read_with_other_marks_is_spelt_as_listed(official):
         "Ủy ban nhân dân thành phố Vinh")
 
 
+def test_an_issuing_bodys_district_read_with_other_marks_is_spelt_as_listed(official):
+    """«Ủy ban nhân dân huyện Hoáng Hóa» (a hard notice at --types new tuning seed 83, given
+    so) is the one listed district of its letters, «Hoằng Hóa»."""
+    field = official.field("issuing_authority")
+    assert field.kind.mend("ỦY BAN NHÂN DÂN HUYỆN HOÁNG HÓA", official.context(field)) == (
+        "Ủy ban nhân dân huyện Hoằng Hóa")
+
+
+@pytest.mark.parametrize(("name", "debris"), [
+    ("Ủy ban nhân dân phường Phú Hội 2 A", True),  # --types new hard tuning seed 83
+    ("Ủy ban nhân dân phường Phú Hội", False), ("Ủy ban nhân dân Phường 2", False),
+    ("Ủy ban nhân dân xã Cẩm Bình", False),
+])
+def test_a_bodys_name_ending_in_debris_after_its_commune_is_misread(official, name, debris):
+    field = official.field("issuing_authority")
+    problem = field.kind.misread(name, official.context(field))
+    assert (problem is not None and "debris" in problem) is debris
+
+
 def test_a_recipients_district_read_with_other_marks_is_spelt_as_listed(official):
     """«Ủy ban nhân dân huyện Cấm Xuyên» (--types new tuning seed 181, given so) is the one
     listed district of its letters; a district no listed one shares letters with stays."""
