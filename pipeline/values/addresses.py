@@ -342,7 +342,9 @@ class Address(Text):
                        weakest: float = 100.0) -> str | None:
         """A commune the document spells two ways equally often, as read: which one is right
         cannot be told (a tuning letter read «Hoằng Quy» three times and «Hoằng Quỳ» three
-        times, both communes of Hoằng Hóa, and gave the wrong one in two fields)."""
+        times, both communes of Hoằng Hóa, and gave the wrong one in two fields); or the
+        hamlet or street it opens with printed again with other marks
+        (``place_printed_otherwise``)."""
         units = find_units(value)
         for unit in units:
             if unit.level != "commune":
