@@ -227,14 +227,15 @@ def capitals_before_phrase(value: str, phrases: tuple[str, ...] | list[str]) -> 
     return f"opens with «{first}» before «{phrase}»: debris read as letters?"
 
 
-def place_printed_otherwise(part: str, copies: Copies, weakest: float) -> str | None:
+def place_printed_otherwise(part: str, copies: Copies) -> str | None:
     """Why the name of the hamlet or street an address opens with (its part before the units,
     after a place word: «thôn Bình Minh»; no gazetteer spells it) is in doubt: the document
-    prints it again with the same letters, a name's word with other marks, read at least as
-    surely as the value's own copy (or, without one, its ``weakest`` word): which was read
-    right cannot be told. A hard cn_grid form at forms tuning seed 71 gave the requester's
-    «thôn Bỉnh Minh» while the same form's other residence read «thôn Bình Minh». Small
-    words («tổ dân phố», read «tố dần phố») and copies read less surely («thôn Trung Đồng»
+    prints it again with the same letters, a name's word with other marks, read more surely
+    than the value's own copy: which was read right cannot be told. A value no copy
+    spells as it is was mended from its own reading and is not judged so. A hard cn_grid
+    form at forms tuning seed 71 gave the requester's «thôn Bỉnh Minh» while the same
+    form's other residence read «thôn Bình Minh». Small
+    words («tổ dân phố», read «tố dần phố») and copies read no more surely («thôn Trung Đồng»
     beside «Trung Đông») say nothing: seed 61 lost four right values to them."""
     part = part.strip(" ,;")
     words = [strip_edges(w) for w in part.split()]
@@ -244,9 +245,13 @@ def place_printed_otherwise(part: str, copies: Copies, weakest: float) -> str | 
     found = copies(key, len(key.split()))
     spelt = [[strip_edges(w) for w in copy.words] for copy in found]
     own = max((c.weakest for c, ws in zip(found, spelt, strict=True)
-               if [nfc(w) for w in ws] == [nfc(w) for w in words]), default=weakest)
+               if [nfc(w) for w in ws] == [nfc(w) for w in words]), default=None)
+    if own is None:
+        # No copy is spelt as the value: it was mended from its own reading (a word read two
+        # ways, settled as unit names spell it), which is among the copies and says nothing.
+        return None
     for copy, again in zip(found, spelt, strict=True):
-        if copy.weakest >= own and any(
+        if copy.weakest > own and any(
                 nfc(read) != nfc(other) and read[:1].isupper()
                 for read, other in zip(words, again, strict=False)):
             return (f"has «{part}», printed again «{' '.join(again)}»: which is right cannot "
@@ -354,8 +359,7 @@ class Address(Text):
                     and _listed_of_tied(votes, unit.prefix) is None:
                 return (f"the document spells the commune «{votes[0][2]}» and «{votes[1][2]}» "
                         f"equally often")
-        return place_printed_otherwise(value[:units[0].head] if units else "", copies,
-                                       weakest)
+        return place_printed_otherwise(value[:units[0].head] if units else "", copies)
 
     def check_known_names(self, value: str) -> PlaceCheck | None:
         """Unit names checked and mended (``places.check_places``)."""
