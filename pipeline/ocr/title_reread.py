@@ -195,7 +195,7 @@ def _without_words_under(page: PageOcr, title: OcrLine) -> PageOcr:
     boxes = [w.bbox for w in title.words if w.bbox[3] - w.bbox[1] <= tall]
 
     def covered(word: OcrWord) -> bool:
-        x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+        x, y = (word.bbox[0] + word.bbox[2]) / 2, _middle(word)
         return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes)
 
     lines, text = [], page.text.split("\n")

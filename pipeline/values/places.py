@@ -468,9 +468,16 @@ def mend_unit_words(value: str) -> str:
         known = _UNIT_WORD_LEVELS.get(fold(word))
         if known is None or word == known[0] or fold(_word_before(value, found.start())) == "thi":
             return found.group(0)
-        named = _names_listed(value[found.end():], known[1])
-        return f"{known[0]}{found.group(2)}" if named else found.group(0)
+        return _as_unit_word(value, found, known)
     return _unit_words_in_capitals(_SMALL_WORD.sub(spell, value))
+
+
+def _as_unit_word(value: str, found: re.Match[str], known: tuple[str, str]) -> str:
+    """The word ``found`` (and the space after it) spelt as the unit's word ``known`` (its
+    spelling, its level) when a name the gazetteer lists at that level follows it; as read
+    otherwise."""
+    named = _names_listed(value[found.end():], known[1])
+    return f"{known[0]}{found.group(2)}" if named else found.group(0)
 
 
 _CAPITAL_WORD = re.compile(r"(?<![\w-])([^\W\d_]{2,6})(\s+)(?=[^\W\d_])")
@@ -488,8 +495,7 @@ def _unit_words_in_capitals(value: str) -> str:
         if known is None or not word.isupper() or not after or after[0].isupper() \
                 or fold(_word_before(value, found.start())).lower() == "thi":
             return found.group(0)
-        named = _names_listed(value[found.end():], known[1])
-        return f"{known[0]}{found.group(2)}" if named else found.group(0)
+        return _as_unit_word(value, found, known)
     return _CAPITAL_WORD.sub(spell, value)
 
 
