@@ -57,8 +57,8 @@ from rich.table import Table
 
 from benchmarks.scoring import true_starts
 from config.settings import Settings
-from office.dossiers import file_dossiers
-from office.report import counted_already, day_serials
+from office.dossiers import file_dossiers, follower_doubts
+from office.report import counted_already, day_serials, receiptless_dossier
 from pipeline.doctypes import load_doctypes
 from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import inspect_file, load_page
@@ -133,6 +133,8 @@ class Outcome:
     run: int = 0
     # The days and serials of the dossier codes its review reasons name (office/report.py).
     read_tails: frozenset[str] = frozenset()
+    coded: tuple[bool, ...] = ()  # per page: its dossier's receipt has a symbol or a cover
+    in_doubt: bool = False  # it joined its dossier in doubt (office/dossiers.py Assignment)
 
 
 @dataclass
@@ -289,7 +291,8 @@ def read_page(args: tuple[str, int, int]) -> PageOcr:
 
 def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
                 number: int = 0) -> Score:
-    """Split and assign a stack as the pipeline does, and count against its truth."""
+    """Split and assign a stack as the pipeline does: its documents' outcomes, and its
+    boundaries counted against its truth (its pages are counted by :func:`count_pages`)."""
     settings = Settings()
     doctypes = load_doctypes(settings.doctypes_dir)
     analysed = analyse_file(pages, doctypes, settings.review, units=units)
@@ -303,7 +306,6 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
     truth = true_starts(stack.pages)
     score.starts_true, score.starts_found = len(truth), len(found)
     score.starts_right = len(found & truth)
-    missed: list[tuple[Outcome, str]] = []  # pages on a wrong dossier or none, for misses
     score.boundary_misses = [
         f"stack {number} page {n} ({stack.pages[n - 1].template}): "
         f"{'a start not found' if n in truth else 'split where no document starts'}"
@@ -321,20 +323,68 @@ def score_stack(stack: Stack, pages: list[PageOcr], units: frozenset[str],
             frozenset(DOSSIER_CODE.findall("; ".join(assessment.review_reasons))),
             code_state(document), document.analysis.doc_type, tuple(t.template for t in trues),
             any(is_dossier_code(c.text) for p in document.pages for c in p.codes),
-            stack.run, frozenset(day_serials(assessment.review_reasons))))
-        for true in (t for t in trues if t.template != "cover_sheet"):
-            right = assignment.code == true.dossier
+            stack.run, frozenset(day_serials(assessment.review_reasons)),
+            tuple(t.coded for t in trues), assignment.doubt is not None))
+    return score
+
+
+def count_pages(score: Score) -> Score:
+    """Count one stack's pages (its ``outcomes``, once refused receipts were filed: see
+    :func:`file_refused`) against their true dossiers."""
+    missed: list[tuple[Outcome, str]] = []  # pages on a wrong dossier or none, for misses
+    for outcome in score.outcomes:
+        for dossier, template, coded in zip(outcome.true_dossiers, outcome.templates,
+                                            outcome.coded, strict=True):
+            if template == "cover_sheet":
+                continue
+            right = outcome.code == dossier
             score.right_dossier += right
-            score.right_in_doubt += right and assignment.doubt is not None
-            score.coded_pages += true.coded
-            score.coded_right += true.coded and right
-            score.wrong_unreviewed += (not right and assignment.code is not None
-                                       and not reviewed)
+            score.right_in_doubt += right and outcome.in_doubt
+            score.coded_pages += coded
+            score.coded_right += coded and right
+            score.wrong_unreviewed += (not right and outcome.code is not None
+                                       and not outcome.reviewed)
             if not right:
-                missed.append((score.outcomes[-1], true.dossier))
+                missed.append((outcome, dossier))
     for outcome, dossier in missed:
         score.misses[miss_cause(outcome, dossier, score.outcomes)] += 1
     return score
+
+
+def file_refused(scores: list[Score]) -> None:
+    """File refused receipts as office/refused_receipts.py does, file by file in the order
+    stations drop them: a receipt in no dossier whose readings name exactly one dossier
+    without receipt (``receiptless_dossier``) joins it in review, and so do the documents
+    after it waiting for its code. ``scores``: one per file (stack or late result), in
+    order; their outcomes are changed in place."""
+    receipted: dict[tuple[int, str], bool] = {}  # (run, code) -> it has a receipt
+    waiting: list[tuple[Score, int]] = []  # (its file, its index): receipts in no dossier
+    for score in scores:
+        for index, outcome in enumerate(score.outcomes):
+            if outcome.code is not None:
+                key = (outcome.run, outcome.code)
+                receipted[key] = receipted.get(key, False) or outcome.role is DocumentRole.RECEIPT
+            elif outcome.role is DocumentRole.RECEIPT:
+                waiting.append((score, index))
+        for owner, index in list(waiting):
+            receipt = owner.outcomes[index]
+            code = receiptless_dossier(receipt.read_codes, receipt.read_tails, {
+                code for (run, code), has in receipted.items()
+                if run == receipt.run and not has})
+            if code is None:
+                continue
+            waiting.remove((owner, index))
+            receipted[(receipt.run, code)] = True
+            owner.outcomes[index] = replace(receipt, code=code, reviewed=True, in_doubt=True)
+            for after in range(index + 1, len(owner.outcomes)):
+                follower = owner.outcomes[after]
+                if follower.role is DocumentRole.RECEIPT or follower.code is not None:
+                    break
+                if UNREAD_DOUBT in follower.why:
+                    owner.outcomes[after] = replace(follower, code=code, in_doubt=True)
+
+
+[UNREAD_DOUBT] = follower_doubts(None)
 
 
 def code_state(document: DocumentAnalysis) -> str:
@@ -646,13 +696,17 @@ def measure(base: Path, args: argparse.Namespace) -> dict[tuple[str, str], Score
     # and not the other).
     handed_in = {p.dossier for stack, ok in zip(stacks, done, strict=True)
                  if ok and stack.folder is None for p in stack.pages}
+    scored: list[tuple[Stack, Score]] = []
     for number, stack in enumerate(stacks):
         if not done[number] or (stack.folder is not None and stack.folder not in handed_in):
             continue  # not read yet (--cached-only)
         pages = [read[job] for job in jobs_of(stack)]
         if args.without_symbols:
             stack, pages = without_symbols(stack, pages)
-        score = score_stack(stack, pages, frozenset(units), number)
+        scored.append((stack, score_stack(stack, pages, frozenset(units), number)))
+    file_refused([score for _, score in scored])
+    for stack, score in scored:
+        count_pages(score)
         for key in ((stack.part, stack.tier), (stack.part, "all"), ("all", "all")):
             scores[key].add(score)
     return dict(sorted(scores.items(), key=lambda item: (

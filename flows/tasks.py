@@ -26,7 +26,9 @@ from office.dossiers import (
 from office.intake import register
 from office.jobs import FileJob, PageOutcome
 from office.progress import announce
+from office.refused_receipts import file_refused_receipts
 from office.services import Services, active_services, pipeline_version
+from office.verification import stored_document
 from pipeline.document import DocumentAnalysis, analyse_file
 from pipeline.load import FileFormat, FileInfo, inspect_file
 from pipeline.load import load_page as decode_page
@@ -229,7 +231,7 @@ def finish_record(job: FileJob, outcomes: list[PageOutcome | BaseException],
         read = [o for o in outcomes if isinstance(o, PageOutcome) and o.page]
         documents = store_results(services, job, [o.page for o in read if o.page],
                                   {o.number: o.pdf_path for o in read if o.pdf_path})
-        finish_dossiers(services, documents, json_out)
+        documents = finish_dossiers(services, documents, json_out)
     return publish(services, job, documents, json_out)
 
 
@@ -283,12 +285,21 @@ def page_tried(services: Services, job: FileJob, index: int) -> PageOutcome | Ba
 
 
 def finish_dossiers(services: Services, documents: list[DossierDocument],
-                    json_out: str | None) -> None:
-    """Recompute the dossiers the documents joined; store and hand out their documents."""
+                    json_out: str | None) -> list[DossierDocument]:
+    """Recompute the dossiers the documents joined, file the refused receipts they make
+    likely (office/refused_receipts.py), and store and hand out the dossiers' documents;
+    the file's documents as stored now (one of its receipts may have been filed)."""
     codes = {d.dossier_code for d in documents if d.dossier_code}
-    for dossier in assemble(services, codes):
-        if json_out:
+    assembled = assemble(services, codes)
+    filed = file_refused_receipts(services, documents)
+    if json_out:
+        for dossier in [*(d for d in assembled if d.dossier_code not in filed),
+                        *assemble(services, filed)]:
             write_dossier_out(dossier, Path(json_out))
+    if not filed:
+        return documents
+    return [stored_document(services, services.repository.require(d.record_id))
+            if d.dossier_code is None else d for d in documents]
 
 
 def naming(filename: str, message: str) -> str:

@@ -111,18 +111,29 @@ def unfiled_counts(repository: RecordRepository, dossiers: DossierRepository, by
     dossier without receipt: its result came in its folder, and that dossier is counted."""
     counts: dict[str, int] = {}
     for group, reasons in repository.unfiled_receipts(by, since, utc_offset):
-        read = {code for reason in reasons for code in DOSSIER_CODE.findall(reason)}
-        tails = day_serials(reasons)
-        # The dossiers without receipt the rule may name: those of the codes as read, and
-        # those ending with a day and serial as read (the database finds them).
-        receiptless = {code for code in read
-                       if (known := dossiers.get(code)) is not None and known.receipt_id is None}
-        receiptless |= {code for tail in tails for code in dossiers.receiptless_ending(tail)}
-        receiptless |= {code for day in {c[:SERIAL_START] for c in read}
-                        for code in dossiers.receiptless_starting(day)}
-        if not counted_already(read, tails, receiptless):
+        read, tails = read_as(reasons)
+        if not counted_already(read, tails, receiptless_near(dossiers, read, tails)):
             counts[group] = counts.get(group, 0) + 1
     return counts
+
+
+def read_as(reasons: list[str]) -> tuple[set[str], set[str]]:
+    """The dossier codes a refused receipt's review reasons name as read, and the days and
+    serials they name (:func:`day_serials`)."""
+    return ({code for reason in reasons for code in DOSSIER_CODE.findall(reason)},
+            day_serials(reasons))
+
+
+def receiptless_near(dossiers: DossierRepository, read: set[str], tails: set[str]) -> set[str]:
+    """The dossiers without receipt the rules of :func:`counted_already` may name for a
+    receipt read so: those of the codes as read, those ending with a day and serial as
+    read, and those of a code's unit and day (the database finds them)."""
+    receiptless = {code for code in read
+                   if (known := dossiers.get(code)) is not None and known.receipt_id is None}
+    receiptless |= {code for tail in tails for code in dossiers.receiptless_ending(tail)}
+    receiptless |= {code for day in {c[:SERIAL_START] for c in read}
+                    for code in dossiers.receiptless_starting(day)}
+    return receiptless
 
 
 def counted_already(read_codes: Collection[str], read_tails: Collection[str],
@@ -133,15 +144,26 @@ def counted_already(read_codes: Collection[str], read_tails: Collection[str],
     misread) but its day and serial whole (``read_tails``, «241128-0001») and exactly one
     ends so; or it was read with its unit and day whole and its serial one digit off
     exactly one (see :func:`near_serial`). With none or several, it is a dossier of its
-    own, as ever. `sohoa report` and benchmarks/dossiers.py both count by this rule, which
-    decides a count only: the receipt stays unfiled, in review."""
-    if not set(read_codes).isdisjoint(receiptless):
-        return True
+    own, as ever. `sohoa report` and benchmarks/dossiers.py both count by this rule."""
+    return (not set(read_codes).isdisjoint(receiptless)
+            or receiptless_dossier(read_codes, read_tails, receiptless) is not None)
+
+
+def receiptless_dossier(read_codes: Collection[str], read_tails: Collection[str],
+                        receiptless: Collection[str]) -> str | None:
+    """The one dossier without receipt (``receiptless``) a receipt whose code was refused
+    is, by :func:`counted_already`'s rules, each asked to name exactly one: a code it was
+    read as; else a day and serial read whole; else a serial one digit off. None when no
+    rule names exactly one (two readings naming two such dossiers name neither). Such a
+    receipt is filed there in review (office/late_receipts.py), to be confirmed."""
+    named = set(read_codes) & set(receiptless)
+    if named:
+        return named.pop() if len(named) == 1 else None
     ending = {code for code in receiptless for tail in read_tails if code.endswith(f"-{tail}")}
     if len(ending) == 1:
-        return True
+        return ending.pop()
     near = {code for code in receiptless for read in read_codes if near_serial(read, code)}
-    return len(near) == 1
+    return near.pop() if len(near) == 1 else None
 
 
 # Where a dossier code's serial starts: «000.00.21.H27-241128-» is its unit and day.

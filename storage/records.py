@@ -377,6 +377,30 @@ class RecordRepository:
             return [(str(name), list(reasons or [])) for name, reasons
                     in session.exec(statement).all()]
 
+    def unfiled_receipts_in_review(self) -> list[DossierRecord]:
+        """The receipts in review filed under no dossier (their code could not be read), in
+        the order they came: those a result arriving in its dossier's folder may name."""
+        statement = (select(DossierRecord)
+                     .where(col(DossierRecord.role) == "receipt",
+                            col(DossierRecord.dossier_code).is_(None),
+                            col(DossierRecord.status) == Status.NEEDS_REVIEW)
+                     .order_by(col(DossierRecord.created_at), col(DossierRecord.part)))
+        with self._session() as session:
+            return [_with_utc(record) for record in session.exec(statement).all()]
+
+    def file_unfiled(self, record_id: str, dossier_code: str, review_reasons: list[str]
+                     ) -> bool:
+        """File a record in review that no dossier holds under ``dossier_code``, with its new
+        review reasons; False (nothing written) when it is no longer so: a reviewer, or a
+        new run, took it first."""
+        condition = and_(DossierRecord.id == record_id,
+                         DossierRecord.status == Status.NEEDS_REVIEW,
+                         col(DossierRecord.dossier_code).is_(None))
+        values = {**_column_values({"dossier_code": dossier_code,
+                                    "review_reasons": review_reasons}),
+                  "updated_at": utc_now()}
+        return self._update_where(condition, values, record_id)
+
     def _group_expression(self, by: GroupBy, utc_offset: timedelta) -> Any:
         """The SQL expression a report groups on."""
         if by == "unit":

@@ -7,11 +7,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.dossiers import (
+    UNREAD_DOUBT,
     Outcome,
     Pool,
+    Score,
     Stack,
     TruePage,
     assembled_indicators,
+    count_pages,
+    file_refused,
     miss_cause,
     restacked,
     true_indicators,
@@ -58,6 +62,37 @@ def test_an_unread_receipt_read_as_the_code_of_a_receiptless_dossier_is_counted_
     receipt = Outcome(None, RECEIPT, True, [B], False, read_codes=frozenset({B}))
     outcomes = [receipt, outcome(B, RESULT, False, B, late=True)]
     assert assembled_indicators(outcomes).dossiers == true_indicators(outcomes).dossiers == 1
+
+
+def one_page(outcome: Outcome) -> Outcome:
+    return replace(outcome, templates=("form",), coded=(False,))
+
+
+def test_a_refused_receipt_joins_the_dossier_its_result_came_to_as_the_office_files_it(
+        ) -> None:
+    """GIVEN B's receipt refused, read as B and as a code of no dossier, its form after it
+    waiting for its code, and then B's result in B's folder WHEN filed as
+    office/refused_receipts.py files THEN both join B in doubt, in review, and every page is
+    counted right; when its readings name two dossiers without receipt, neither."""
+    other = "000.00.21.H27-241128-0009"
+    receipt = one_page(Outcome(None, RECEIPT, True, [B], False, code_state="refused",
+                               read_codes=frozenset({B, other})))
+    form = one_page(Outcome(None, COMPONENT, True, [B], False, why=f"form: {UNREAD_DOUBT}"))
+    stack, late = Score(outcomes=[receipt, form]), Score(outcomes=[one_page(
+        Outcome(B, RESULT, False, [B], True))])
+
+    file_refused([stack, late])
+
+    assert [(o.code, o.reviewed, o.in_doubt) for o in stack.outcomes] == [
+        (B, True, True), (B, True, True)]
+    assert (count_pages(stack).right_dossier, stack.right_in_doubt) == (2, 2)
+    assert not stack.misses and stack.wrong_unreviewed == 0
+    twice = Score(outcomes=[receipt, form])
+    # Both results came before it: the receipt's readings name two dossiers without receipt.
+    file_refused([late, Score(outcomes=[one_page(Outcome(other, RESULT, False, [other],
+                                                         True))]), twice])
+    assert [o.code for o in twice.outcomes] == [None, None]
+    assert count_pages(twice).misses == {"receipt code refused": 2}
 
 
 def test_a_missed_page_is_counted_under_the_cause_that_sent_it_astray() -> None:

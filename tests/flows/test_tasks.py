@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from flows.tasks import (
     artifact_keys,
     call_retrying,
     digitize_file_pages,
+    finish_dossiers,
     finish_duplicate,
     finish_record,
     open_record,
@@ -25,6 +27,7 @@ from office.jobs import FileJob, PageOutcome
 from office.services import Services
 from schemas.errors import CorruptFileError, OcrTimeoutError, StorageError
 from schemas.status import DigitizationStatus as Status
+from tests.office.review_builders import PRINTED, as_stored, make_services, refused_stack, result_in
 
 
 def test_a_retry_after_the_status_was_written_succeeds(tmp_path: Path,
@@ -218,3 +221,26 @@ def test_a_file_task_is_named_by_its_file_and_pages() -> None:
     assert file_pages_run_name({"job": one}) == "digitize-page a.png"
     three = one.model_copy(update={"filename": "b.pdf", "page_count": 3})
     assert file_pages_run_name({"job": three}) == "digitize-pages b.pdf (3 pages)"
+
+
+def test_finishing_a_result_files_the_refused_receipt_it_names_and_hands_out_its_dossier(
+        tmp_path: Path) -> None:
+    """GIVEN a receipt refused (read as «…0132» among others) and its form waiting in no
+    dossier WHEN a result of «…0132» is finished THEN the dossier handed out to the JSON
+    folder has them as its receipt and component; and a receipt finished after its result
+    is handed out filed."""
+    services = make_services(tmp_path / "data")
+    receipt, form = refused_stack(services)
+    result = result_in(services, PRINTED)
+
+    finish_dossiers(services, as_stored(services, result), str(tmp_path / "out"))
+
+    written = json.loads((tmp_path / "out" / "dossiers" / f"{PRINTED}.json").read_text())
+    assert written["receipt"] == receipt.id
+    assert [m["record_id"] for m in written["components"]] == [form.id]
+
+    later = make_services(tmp_path / "data2")
+    result_in(later, PRINTED)
+    receipt, form = refused_stack(later)
+    handed = finish_dossiers(later, as_stored(later, receipt, form), None)
+    assert [d.dossier_code for d in handed] == [PRINTED, PRINTED]

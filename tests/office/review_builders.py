@@ -10,7 +10,10 @@ from typing import Any
 
 from config.settings import Settings
 from office.documents import build_document
+from office.dossiers import assemble, follower_doubts
 from office.services import Services
+from office.verification import resync_document, stored_document
+from schemas.document import DossierDocument
 from schemas.ocr import PageOcr
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
@@ -80,3 +83,46 @@ def waiting_record(services: Services, *, status: Status = Status.NEEDS_REVIEW,
 def stored_json(services: Services, record: DossierRecord) -> dict[str, Any]:
     """The record's JSON as the object store holds it."""
     return json.loads(services.store.get_bytes(record.json_key or ""))
+
+
+# -- a receipt whose code was refused, and its result (office/refused_receipts.py) ----------
+
+PRINTED = "000.00.32.H27-240812-0132"
+# The seed-5 hard receipt's readings: the page's, its line's at 1x, and thinned.
+REFUSED = ("required field dossier_code («Mã hồ sơ») was left out: «000.00.32.H27-240812-0139» "
+           "is the code's line read again on its own; the page's reading differs (read again "
+           "on its line: «000.00.32.H27-240812-0182», «000.00.32.H27-240812-0132»)")
+WITHOUT_CODE = {k: v for k, v in RECEIPT_FIELDS.items() if k != "dossier_code"}
+
+def refused_stack(services: Services, reasons: list[str] | None = None
+                  ) -> tuple[DossierRecord, DossierRecord]:
+    """A file as the tasks leave it when its receipt's code is refused: the receipt and the
+    form after it, both in review under no dossier."""
+    [unread] = follower_doubts(None)
+    receipt = waiting_record(services, fields=WITHOUT_CODE, name="lô.pdf",
+                             reasons=reasons or [REFUSED])
+    form = waiting_record(services, doc_type="birth_registration", fields={},
+                          reasons=[unread, "child_dob: not found"], name="lô.pdf#2")
+    services.repository.update(receipt.id, role="receipt", dossier_code=None, part=1, parts=2)
+    services.repository.update(form.id, role="component", dossier_code=None,
+                               part_of=receipt.id, part=2, parts=2)
+    return as_filed(services, receipt), as_filed(services, form)
+
+
+def result_in(services: Services, code: str, name: str = "kết quả.pdf") -> DossierRecord:
+    """A result dropped in its dossier's folder, digitized and assembled."""
+    result = waiting_record(services, status=Status.DIGITIZED, doc_type="official_document",
+                            fields={}, name=name)
+    services.repository.update(result.id, role="result", dossier_code=code)
+    assemble(services, {code})
+    return as_filed(services, result)
+
+
+def as_filed(services: Services, record: DossierRecord) -> DossierRecord:
+    """The record, its JSON made to say what its row says (its dossier and role)."""
+    resync_document(services, record.id, stored_document(services, record))
+    return services.repository.require(record.id)
+
+
+def as_stored(services: Services, *records: DossierRecord) -> list[DossierDocument]:
+    return [stored_document(services, services.repository.require(r.id)) for r in records]

@@ -22,6 +22,7 @@ from office.report import (
     ReportRow,
     counted_already,
     digitization_report,
+    receiptless_dossier,
     render_table,
     report_row,
     write_chart,
@@ -393,3 +394,26 @@ def test_counted_already_is_one_rule_for_the_report_and_the_benchmark(
     receiptless = {"000.00.21.H27-241128-0004", "000.00.21.H27-241128-0005",
                    "000.00.22.H27-241128-0005"}
     assert counted_already(read_codes, read_tails, receiptless) is expected
+
+
+@pytest.mark.parametrize(("read_codes", "read_tails", "expected"), [
+    # One code it was read as names one of them.
+    ({"000.00.21.H27-241128-0004", "000.00.21.H27-241128-0904"}, set(),
+     "000.00.21.H27-241128-0004"),
+    # Two codes it was read as name two of them: neither.
+    ({"000.00.21.H27-241128-0004", "000.00.21.H27-241128-0005"}, set(), None),
+    # Its day and serial end exactly one.
+    ({"960.00.21.H27-241128-0004"}, {"241128-0004"}, "000.00.21.H27-241128-0004"),
+    # Its serial one digit off exactly one.
+    ({"000.00.21.H27-241128-0014"}, set(), "000.00.21.H27-241128-0004"),
+    # One digit off two: neither.
+    ({"000.00.21.H27-241128-0008"}, set(), None),
+    (set(), set(), None),
+])
+def test_receiptless_dossier_names_the_one_dossier_a_refused_receipt_is(
+        read_codes: set[str], read_tails: set[str], expected: str | None) -> None:
+    """The dossier a refused receipt is filed under (office/refused_receipts.py): the one
+    each rule of counted_already names; none when a rule names several."""
+    receiptless = {"000.00.21.H27-241128-0004", "000.00.21.H27-241128-0005",
+                   "000.00.22.H27-241128-0005"}
+    assert receiptless_dossier(read_codes, read_tails, receiptless) == expected
