@@ -4,10 +4,6 @@ tasks leave them, no OCR."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from office.dossiers import provisional_follower_doubt
 from office.refused_receipts import file_refused_receipts, filed_doubt
 from office.report import digitization_report
@@ -16,23 +12,16 @@ from office.verification import apply_review
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
 from tests.office.review_builders import (
+    PHONE_FIXED,
     PRINTED,
     REFUSED,
     as_filed,
     as_stored,
-    make_services,
     refused_stack,
     result_in,
     stored_json,
     waiting_record,
 )
-
-PHONE_FIXED = {"phone": "0912 345 678"}
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    return make_services(tmp_path / "data")
 
 
 def filed_under(services: Services, record: DossierRecord) -> tuple[str | None, str | None]:

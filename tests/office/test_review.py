@@ -5,7 +5,6 @@ form the UI shows, and `sohoa review` at the command line."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,20 +26,12 @@ from schemas.status import DigitizationStatus as Status
 from storage.reviews import ReviewRepository
 from tests.e2e.helpers import validate_document
 from tests.office.review_builders import (
+    PHONE_FIXED,
     RECEIPT_FIELDS,
     RECEIPT_REASONS,
-    make_services,
     stored_json,
     waiting_record,
 )
-
-# The fields of RECEIPT_FIELDS with the invalid phone put right: enough to verify.
-PHONE_FIXED = {"phone": "0912 345 678"}
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    return make_services(tmp_path / "data")
 
 
 def trail(services: Services, record_id: str) -> list[tuple[str, Any, Any]]:
