@@ -10,6 +10,10 @@ the copies of ID cards through the scanner at once, sometimes several dossiers i
   so a receipt after the sheet's dossier's own opens a dossier of its own (the first one is
   the sheet's dossier's, and a code it prints that differs is a conflict for review:
   office/dossiers.py).
+- A page whose cover sheet's symbol was not read is a cover sheet all the same when it prints
+  one dossier code, few words read surely, and the receipt right after it prints the same
+  code (``printed_cover_sheets``): it starts that receipt's dossier (by the receipt's own code,
+  checked, not by the sheet's print) and is no document.
 - A page without a title that carries a dossier code's symbol (and is no cover sheet) starts
   a document: only receipts print one, so it is a receipt whose title was not read.
 - A page without a title that looks like the start of another type (many of that type's
@@ -26,7 +30,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from pipeline.barcodes import untitled_receipt_code
+from pipeline.barcodes import MAX_COVER_WORDS, dossier_code_of, untitled_receipt_code
 from pipeline.classify import label_share, score_doctype
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, build_rows, title_score
@@ -226,6 +230,40 @@ def printed_codes(layout: PageLayout) -> set[str]:
             for found in codes_in_words([(w.text, w.confidence, w.bbox) for w in line.words])}
 
 
+# A word read at least this surely counts as a cover sheet's own (``printed_cover_sheets``):
+# the bars of a symbol not decoded come out as words read at 0–57 (dossier seed 17, hard).
+SURE_WORD_CONFIDENCE = 60.0
+
+
+def printed_cover_sheets(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
+                         cover_codes: Mapping[int, str]) -> set[int]:
+    """The numbers of the pages that are cover sheets whose symbol was not decoded: no title
+    and no symbol, one dossier code printed, no more words read surely than a cover sheet
+    holds (``MAX_COVER_WORDS``; its symbol's bars read as words are read unsurely), and the
+    page right after it a receipt (its title, or a code's symbol) printing or carrying the
+    same code. Two prints read alike on two pages, one of them a receipt's, are the sheet
+    and its dossier's receipt. Taken for a receipt whose title was not read, such a sheet
+    was a dossier received of its own (dossier seed 17, hard tuning: 56 dossiers counted
+    against the truth's 54)."""
+    receipts = {d.id for d in doctypes if d.dossier_role == "receipt"}
+    found: set[int] = set()
+    for layout, after in zip(layouts, layouts[1:], strict=False):
+        page = layout.page
+        if page.number in cover_codes or page.codes or after.page.number in cover_codes:
+            continue
+        codes = printed_codes(layout)
+        sure = sum(len(w.text) >= 2 and w.confidence >= SURE_WORD_CONFIDENCE
+                   for line in page.lines for w in line.words)
+        if len(codes) != 1 or sure > MAX_COVER_WORDS or opened_type(layout, doctypes):
+            continue
+        opens = opened_type(after, doctypes)
+        symbol = dossier_code_of(after.page.codes)
+        if ((opens in receipts or untitled_receipt_code(opens, after.page.codes))
+                and codes <= printed_codes(after) | {symbol}):
+            found.add(page.number)
+    return found
+
+
 def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
                    cover_codes: Mapping[int, str], near_type_score: float) -> list[DocumentSpan]:
     """The documents in a file's pages. ``cover_codes`` maps the numbers of cover-sheet pages
@@ -238,11 +276,17 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
     spans: list[DocumentSpan] = []
     dossier: str | None = None
     seen_codes: set[str] = set()  # printed on the pages since the last receipt or cover
+    printed_covers = printed_cover_sheets(layouts, doctypes, cover_codes)
     for layout in layouts:
         number = layout.page.number
         if number in cover_codes:
             dossier, receipt_seen, seen_codes = cover_codes[number], False, {cover_codes[number]}
             spans.append(DocumentSpan([], dossier_code=dossier))  # closes the one before
+            continue
+        if number in printed_covers:
+            # Its code is the receipt's to give, read and checked there.
+            dossier, receipt_seen, seen_codes = None, False, printed_codes(layout)
+            spans.append(DocumentSpan([]))
             continue
         opens = opened_type(layout, doctypes)
         current = spans[-1] if spans else None

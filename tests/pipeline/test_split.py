@@ -495,3 +495,53 @@ def test_a_page_that_may_be_a_receipt_after_a_cover_sheets_receipt_is_out_of_its
     assigned = assigned_in_file(documents, doctypes)
     assert [a.code for a in assigned] == [CODE, CODE, None, None]
     assert [a.doubt is not None for a in assigned] == [False, False, True, True]
+
+
+# A cover sheet whose symbol was not decoded (dossier seed 17, hard): its caption, the bars
+# read as words unsurely, its code printed in clear, its office.
+UNDECODED_BARS = {"PỊ": 0.0, "pạn": 26.0, "-IiHilil": 16.0, "iiilllt": 45.0, "Il-klii": 0.0}
+
+
+def undecoded_cover(code: str, number: int):
+    return make_page(["Mã số hồ sơ", "PỊ pạn -IiHilil iiilllt Il-klii", code,
+                      "Bộ phận Một cửa UBND xã Thạch Hạ"], number=number,
+                     confidences=UNDECODED_BARS)
+
+
+def test_a_cover_sheet_whose_symbol_was_not_read_is_no_document_before_its_receipt(doctypes):
+    """GIVEN dossier A's receipt and form, then a cover sheet of B whose symbol was not
+    decoded (its code printed in clear) and B's receipt printing the same code, and B's form
+    WHEN the file is analysed and assigned THEN the sheet is no document (not a receipt
+    whose title was not read: a dossier counted twice) and B's documents join B, no doubt."""
+    other = "000.00.21.H27-241128-0002"
+    receipt_b = [line.replace(CODE, other) for line in RECEIPT_FORM]
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2),
+             undecoded_cover(other, 3), make_page(receipt_b, number=4),
+             make_page(BIRTH_FORM, number=5)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 4, 5]
+    assigned = assigned_in_file(documents, doctypes)
+    assert [(a.code, a.doubt) for a in assigned] == [(CODE, None), (CODE, None), (other, None),
+                                                     (other, None)]
+
+
+@pytest.mark.parametrize("after", ["another code", "a form", "many words read surely"])
+def test_a_page_printing_a_code_is_no_cover_sheet_unless_its_receipt_prints_it_too(
+        doctypes, after):
+    """The sheet's code printed on the receipt right after it is what makes it one: before
+    a receipt of another code or a form, and with a receipt's many words read surely, the
+    page stays a document of its own, in review."""
+    other, third = "000.00.21.H27-241128-0002", "000.00.21.H27-241128-0003"
+    cover = undecoded_cover(other, 3)
+    following = [line.replace(CODE, other) for line in RECEIPT_FORM]
+    if after == "another code":
+        following = [line.replace(CODE, third) for line in RECEIPT_FORM]
+    elif after == "a form":
+        following = BIRTH_FORM
+    else:
+        cover = make_page(["Mã số hồ sơ", other, *PLAIN_PAGE * 3], number=3)
+    pages = [make_page(RECEIPT_FORM, number=1), make_page(BIRTH_FORM, number=2), cover,
+             make_page(following, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions())
+    assert [d.span.first for d in documents] == [1, 2, 3, 4]
+    assert documents[2].untitled_receipt
