@@ -15,7 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.barcodes import read_codes
+from pipeline.barcodes import (
+    MAX_COVER_WORDS,
+    is_dossier_code,
+    read_averaged_codes,
+    read_codes,
+    sure_words,
+)
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.image.preprocess import PreprocessOptions
 from pipeline.image.seals import find_page_seals
@@ -103,7 +109,7 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
                           options.pdf_jpeg_quality))
     page = checked.model_copy(update={"rotation": prepared.rotation,
                                       "skew_degrees": prepared.skew_degrees,
-                                      "codes": codes_on(prepared.display_image),
+                                      "codes": codes_on(prepared.display_image, checked),
                                       "seals": seals_on(prepared.display_image, checked,
                                                         options.ocr.dpi)})
     return PageResult(page=page, pdf=pdf)
@@ -154,13 +160,29 @@ def read_born_digital(decoder: Decoder, source: PdfPage, number: int,
     return PageResult(page=page, pdf=original_page_pdf(source))
 
 
-def codes_on(image: np.ndarray) -> list[PageCode]:
+def codes_on(image: np.ndarray, page: PageOcr | None = None) -> list[PageCode]:
     """The barcodes and QR codes on the page as stored (upright and deskewed: zxing-cpp
-    reads no Code 128 tilted past ~8°, pipeline/barcodes.py), boxes as corners."""
+    reads no Code 128 tilted past ~8°, pipeline/barcodes.py), boxes as corners. A scanned
+    ``page`` that may carry a dossier code's bars (:func:`may_carry_bars`) and has none
+    decoded is searched again for bars read averaged (``read_averaged_codes``)."""
+    codes = read_codes(image)
+    if (page is not None and not any(is_dossier_code(code.text) for code in codes)
+            and may_carry_bars(page)):
+        codes += read_averaged_codes(image)
     return [PageCode(text=code.text, format=code.format,
                      bbox=(code.bbox[0], code.bbox[1], code.bbox[0] + code.bbox[2],
                            code.bbox[1] + code.bbox[3]))
-            for code in read_codes(image)]
+            for code in codes]
+
+
+def may_carry_bars(page: PageOcr) -> bool:
+    """Whether a page may carry a dossier code's symbol: it prints a dossier code (its line
+    was read again, pipeline/ocr/code_reread.py), or holds no more words read surely than
+    a cover sheet (``MAX_COVER_WORDS``). Other pages (forms, copies: most pages) are not
+    searched again: ~25 ms a page."""
+    if page.code_readings:
+        return True
+    return sure_words(page.lines) <= MAX_COVER_WORDS
 
 
 def seals_on(image: np.ndarray, page: PageOcr, dpi: int) -> list[PageSeal]:

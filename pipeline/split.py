@@ -30,7 +30,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from pipeline.barcodes import MAX_COVER_WORDS, dossier_code_of, untitled_receipt_code
+from pipeline.barcodes import (
+    MAX_COVER_WORDS,
+    dossier_code_of,
+    sure_words,
+    untitled_receipt_code,
+)
 from pipeline.classify import label_share, score_doctype
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.extract import PageLayout, build_rows, title_score
@@ -230,11 +235,6 @@ def printed_codes(layout: PageLayout) -> set[str]:
             for found in codes_in_words([(w.text, w.confidence, w.bbox) for w in line.words])}
 
 
-# A word read at least this surely counts as a cover sheet's own (``printed_cover_sheets``):
-# the bars of a symbol not decoded come out as words read at 0–57 (dossier seed 17, hard).
-SURE_WORD_CONFIDENCE = 60.0
-
-
 def printed_cover_sheets(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
                          cover_codes: Mapping[int, str]) -> set[int]:
     """The numbers of the pages that are cover sheets whose symbol was not decoded: no title
@@ -252,9 +252,8 @@ def printed_cover_sheets(layouts: list[PageLayout], doctypes: list[DocTypeDefini
         if page.number in cover_codes or page.codes or after.page.number in cover_codes:
             continue
         codes = printed_codes(layout)
-        sure = sum(len(w.text) >= 2 and w.confidence >= SURE_WORD_CONFIDENCE
-                   for line in page.lines for w in line.words)
-        if len(codes) != 1 or sure > MAX_COVER_WORDS or opened_type(layout, doctypes):
+        if (len(codes) != 1 or sure_words(page.lines) > MAX_COVER_WORDS
+                or opened_type(layout, doctypes)):
             continue
         opens = opened_type(after, doctypes)
         symbol = dossier_code_of(after.page.codes)
