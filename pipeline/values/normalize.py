@@ -67,8 +67,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "phone": re.compile(r"(?:\+\s*84|\b84|\b0)(?:[\s.\-]?\d){8,10}(?!\d)"),
     "email": re.compile(r"[a-z0-9][a-z0-9._%+\-]*\s*@\s*[a-z0-9\-]+(?:\s*\.\s*[a-z0-9\-]+)+"),
     # Not beside a letter Tesseract reads for a digit: «3Ö ngày» is «30» with its 0 misread
-    # (a thin tuning face), never 3.
-    "integer": re.compile(r"(?<![\dosilzø+])\d{1,6}(?![\dosilzø+])"),
+    # (a thin tuning face), never 3. Nor before one letter glued to it and standing alone:
+    # «1ý ngày» is «15» with its 5 misread (garamond_fill, hard, forms tuning seed 61: 1 was
+    # given), while «15ngày», its space lost, is 15.
+    "integer": re.compile(r"(?<![\dosilzø+])\d{1,6}(?![\dosilzø+]|[^\W\d_]\b)"),
     "year": re.compile(r"(?<!\d)\d{4}(?!\d)"),
     "dossier_code": re.compile(rf"{_CODE_PARTS}|{_CODE_FRAME}"),
     "digits": re.compile(r"\d(?:[ .]?\d)*"),

@@ -158,6 +158,8 @@ def test_normalize_email(text, expected):
 @pytest.mark.parametrize(("text", "expected"), [
     ("01 (bộ)", 1), ("15 ngày", 15), ("02", 2), ("bộ", None),
     ("3Ö ngày", None), ("1o ngày", None), ("Ø7 ngày", None),  # a digit read as a letter
+    ("1ý ngày", None), ("2b", None),  # a digit read as a lone letter glued to the number
+    ("15ngày", 15), ("15 ngày làm việc", 15),  # a word glued to it is no misread digit
 ])
 def test_normalize_integer(text, expected):
     assert normalize_integer(text) == expected
