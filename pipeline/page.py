@@ -18,8 +18,8 @@ import numpy as np
 from pipeline.barcodes import (
     MAX_COVER_WORDS,
     is_dossier_code,
-    read_averaged_codes,
     read_codes,
+    read_codes_again,
     sure_words,
 )
 from pipeline.doctypes import DocTypeDefinition
@@ -164,11 +164,11 @@ def codes_on(image: np.ndarray, page: PageOcr | None = None) -> list[PageCode]:
     """The barcodes and QR codes on the page as stored (upright and deskewed: zxing-cpp
     reads no Code 128 tilted past ~8°, pipeline/barcodes.py), boxes as corners. A scanned
     ``page`` that may carry a dossier code's bars (:func:`may_carry_bars`) and has none
-    decoded is searched again for bars read averaged (``read_averaged_codes``)."""
+    decoded is searched again (``read_codes_again``: bars averaged, QR codes de-grained)."""
     codes = read_codes(image)
     if (page is not None and not any(is_dossier_code(code.text) for code in codes)
             and may_carry_bars(page)):
-        codes += read_averaged_codes(image)
+        codes += read_codes_again(image)
     return [PageCode(text=code.text, format=code.format,
                      bbox=(code.bbox[0], code.bbox[1], code.bbox[0] + code.bbox[2],
                            code.bbox[1] + code.bbox[3]))
