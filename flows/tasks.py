@@ -294,7 +294,7 @@ def finish_dossiers(services: Services, documents: list[DossierDocument],
     filed = file_refused_receipts(services, documents)
     if json_out:
         for dossier in [*(d for d in assembled if d.dossier_code not in filed),
-                        *assemble(services, filed)]:
+                        *filed.values()]:
             write_dossier_out(dossier, Path(json_out))
     if not filed:
         return documents

@@ -24,31 +24,33 @@ from office.report import SERIAL_START, read_as, receiptless_dossier, receiptles
 from office.services import Services
 from office.verification import followers, resync_document, store_document, stored_document
 from schemas.document import DossierDocument
+from schemas.dossier import DossierJson
 from schemas.record import DossierRecord
 from schemas.status import DigitizationStatus as Status
 
 
-def file_refused_receipts(services: Services, documents: list[DossierDocument]) -> set[str]:
+def file_refused_receipts(services: Services, documents: list[DossierDocument]
+                          ) -> dict[str, DossierJson]:
     """File the refused receipts that one file's documents, just stored and their dossiers
     assembled, make likely: its own receipts filed under no dossier, and, when it joined
     dossiers without receipt (a result in its dossier's folder), the receipts waiting for
-    one of them. The codes they were filed under (their dossiers assembled again)."""
+    one of them. The dossiers they were filed under, by code, as assembled again."""
     receiptless = {d.dossier_code for d in documents if d.dossier_code
                    and (known := services.dossiers.get(d.dossier_code)) is not None
                    and known.receipt_id is None}
     own = {d.record_id for d in documents if d.role == "receipt" and d.dossier_code is None
            and d.status is Status.NEEDS_REVIEW}
     if not own and not receiptless:
-        return set()
-    filed: set[str] = set()
+        return {}
+    filed: dict[str, DossierJson] = {}
     for receipt in services.repository.unfiled_receipts_in_review():
         read, tails = read_as(receipt.review_reasons)
         if receipt.id not in own and not any(may_name(read, tails, c) for c in receiptless):
             continue
         code = receiptless_dossier(read, tails, receiptless_near(services.dossiers, read, tails))
         if code is not None and file_receipt(services, receipt, code):
-            assemble(services, {code})  # it has its receipt now: no other is filed there
-            filed.add(code)
+            # It has its receipt now: no other is filed there.
+            filed.update({d.dossier_code: d for d in assemble(services, {code})})
     return filed
 
 

@@ -155,7 +155,7 @@ def receiptless_dossier(read_codes: Collection[str], read_tails: Collection[str]
     is, by :func:`counted_already`'s rules, each asked to name exactly one: a code it was
     read as; else a day and serial read whole; else a serial one digit off. None when no
     rule names exactly one (two readings naming two such dossiers name neither). Such a
-    receipt is filed there in review (office/late_receipts.py), to be confirmed."""
+    receipt is filed there in review (office/refused_receipts.py), to be confirmed."""
     named = set(read_codes) & set(receiptless)
     if named:
         return named.pop() if len(named) == 1 else None
