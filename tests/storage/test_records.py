@@ -329,3 +329,32 @@ def test_count_by_status(repository: RecordRepository) -> None:
     assert repository.count_by_status(unit="Phường 1")[Status.RECEIVED] == 0
     assert repository.count_by_status(unit="Phường 1")[Status.DUPLICATE] == 1
     assert sum(repository.count_by_status(unit="nowhere").values()) == 0
+
+
+def test_unfiled_receipts_in_review_are_listed_and_filed_once(repository: RecordRepository
+                                                              ) -> None:
+    """GIVEN a receipt in review under no dossier, one in review under a dossier, one
+    digitized under none, and a form in review under none WHEN listed THEN only the first;
+    filed under a code it is so with its new reasons, and a second filing (a reviewer or a
+    run took it: no longer unfiled) writes nothing."""
+    def processed(content: str, status: Status, role: str, code: str | None) -> str:
+        record, _ = register(repository, content)
+        repository.set_status(record.id, Status.PROCESSING)
+        repository.set_status(record.id, status, role=role, dossier_code=code,
+                              review_reasons=["dossier_code: refused"])
+        return record.id
+
+    waiting = processed("a", Status.NEEDS_REVIEW, "receipt", None)
+    processed("b", Status.NEEDS_REVIEW, "receipt", "000.00.21.H27-241128-0002")
+    processed("c", Status.DIGITIZED, "receipt", None)
+    processed("d", Status.NEEDS_REVIEW, "component", None)
+
+    assert [r.id for r in repository.unfiled_receipts_in_review()] == [waiting]
+    code = "000.00.21.H27-241128-0001"
+    assert repository.file_unfiled(waiting, code, ["dossier_code: refused", "filed"])
+    filed = repository.require(waiting)
+    assert (filed.dossier_code, filed.review_reasons, filed.status) == (
+        code, ["dossier_code: refused", "filed"], Status.NEEDS_REVIEW)
+    assert repository.unfiled_receipts_in_review() == []
+    assert not repository.file_unfiled(waiting, "000.00.21.H27-241128-0009", [])
+    assert repository.require(waiting).dossier_code == code
