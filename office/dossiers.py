@@ -94,6 +94,18 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
     for document in _within_cover_reach(documents):
         if _opens_dossier(document):
             opened = _receipt_assignment(document, receipt_fallback)
+            if document.unread and opened.code is None and current and current.code:
+                # An unread page is far more often the dossier's form or copy than a
+                # receipt (see :func:`assigned_roles`): it and the documents after it are
+                # filed, in review, under the dossier before it, which is then not counted
+                # digitized while they wait (dossier seed 23 tuning hard: a copy read at
+                # confidence 32 left its dossier's other pages counted digitized, one
+                # dossier more than the truth). The review of it as a receipt with its
+                # code moves them (office/verification.py).
+                assignments.append(Assignment(current.code, unread_doubt(current.code)))
+                current, disputed = Assignment(current.code,
+                                               unread_follower_doubt(current.code)), None
+                continue
             assignments.append(opened if document.role is DocumentRole.RECEIPT
                                or opened.doubt else Assignment(opened.code, (
                                    _UNTITLED_DOUBT if document.own_code else _LIKE_A_RECEIPT)))
@@ -225,10 +237,26 @@ _NO_CODE_DOUBT = "the receipt before it has no readable dossier code: which doss
 def follower_doubts(receipt_code: str | None) -> frozenset[str]:
     """The review reasons a document gets from the receipt before it in its file, filed under
     ``receipt_code``, that the review of that receipt answers (office/verification.py): its
-    code unreadable (None), or in doubt."""
+    code unreadable (None), or in doubt, or the receipt an unread page filed under the
+    dossier before it that may be one."""
     if receipt_code is None:
         return frozenset({_NO_CODE_DOUBT})
-    return frozenset({provisional_follower_doubt(receipt_code)})
+    return frozenset({provisional_follower_doubt(receipt_code),
+                      unread_follower_doubt(receipt_code)})
+
+
+def unread_doubt(code: str) -> str:
+    """The review reason of an unread page that may be a receipt, filed under the dossier
+    before it (``code``)."""
+    return (f"it could not be read, and is filed under «{code}», the dossier of the document "
+            f"before it: is it part of that dossier, or the receipt of a dossier of its own?")
+
+
+def unread_follower_doubt(code: str) -> str:
+    """The review reason of a document filed after an unread page that may be a receipt,
+    under the dossier before that page (``code``): the review of that page answers it."""
+    return (f"a page before it could not be read and may be the receipt of another dossier; "
+            f"it is filed under «{code}», the dossier before that page: is it part of it?")
 
 
 def provisional_follower_doubt(code: str) -> str:

@@ -30,6 +30,7 @@ from office.dossiers import (
     follower_doubts,
     index_people,
     roles_in_file,
+    unread_doubt,
 )
 from office.services import Services
 from pipeline.doctypes import DocTypeDefinition, FieldDefinition
@@ -128,7 +129,8 @@ def apply_review(services: Services, record_id: str, reviewer: str,
         record_changes["doc_type"] = new_type
         record_changes["role"] = role.value
     code = reviewed_receipt_code(role, definition, fields)
-    refiled = refilings(services, record, code) if code else []
+    kept_in = code or confirmed_in_place(record, role)
+    refiled = refilings(services, record, kept_in) if kept_in else []
     if code and code != record.dossier_code:
         record_changes["dossier_code"] = code
         document = document.model_copy(update={"dossier_code": code})
@@ -166,6 +168,18 @@ def reviewed_receipt_code(role: DocumentRole | None, definition: DocTypeDefiniti
     if key is None or role != DocumentRole.RECEIPT or key not in fields:
         return None
     return str(fields[key].value)
+
+
+def confirmed_in_place(record: DossierRecord, role: DocumentRole | None) -> str | None:
+    """The dossier an unread page filed under the dossier before it (office/dossiers.py
+    ``unread_doubt``) is confirmed part of, when its review keeps it a document of that
+    dossier, not a receipt: the documents filed after it are then that dossier's too, and
+    the doubt it gave them is answered. None otherwise."""
+    code = record.dossier_code
+    if code is None or role == DocumentRole.RECEIPT or unread_doubt(code) not in (
+            record.review_reasons):
+        return None
+    return code
 
 
 def followers(services: Services, receipt: DossierRecord) -> list[DossierRecord]:

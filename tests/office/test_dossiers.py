@@ -11,7 +11,10 @@ from office.dossiers import (
     assigned_roles,
     derive_dossier,
     folder_code,
+    follower_doubts,
     roles_in_file,
+    unread_doubt,
+    unread_follower_doubt,
 )
 from pipeline.doctypes import load_doctypes
 from schemas.record import DocumentRole, DossierRecord
@@ -231,18 +234,43 @@ def test_an_untitled_receipt_whose_code_is_not_known_is_its_dossiers_receipt():
     assert assigned_roles(coded, assign_dossiers(coded, None)) == [COMPONENT, COMPONENT]
 
 
-def test_an_unread_page_that_may_be_a_receipt_is_no_dossier_received():
+def test_an_unread_page_that_may_be_a_receipt_is_filed_in_review_under_the_dossier_before():
     """
     GIVEN a receipt of A and its form, then a document whose first page could not be read
-    (it may be a receipt, so it opens no dossier by A), and a form after it
+    (it may be a receipt), and a form after it
     WHEN assigned
-    THEN the unread one and the form after it join no dossier, and the unread one stays a
-    component: it is no dossier received that `sohoa report` would count (seed 5 tuning
-    hard: two unread forms counted so made 99 dossiers of the truth's 97)
+    THEN the unread one and the form after it join A in review, each saying why: an unread
+    page is far more often a form or a copy than a receipt, and A, waiting for their review,
+    is not counted digitized (dossier seed 23 tuning hard: a copy read at confidence 32,
+    filed under none, left A counted digitized). The unread one stays a component: it is
+    no dossier received that `sohoa report` would count (seed 5 tuning hard: two unread
+    forms counted so made 99 dossiers of the truth's 97)
     """
     documents = [facts(RECEIPT, own=A), facts(COMPONENT),
                  DocumentFacts(COMPONENT, None, None, True, None, unread=True),
-                 facts(COMPONENT)]
+                 facts(COMPONENT), facts(RECEIPT, own=B), facts(COMPONENT)]
     assigned = assign_dossiers(documents, None)
-    assert [a.code for a in assigned] == [A, A, None, None]
-    assert assigned_roles(documents, assigned) == [RECEIPT, COMPONENT, COMPONENT, COMPONENT]
+    assert assigned == [Assignment(A), Assignment(A), Assignment(A, unread_doubt(A)),
+                        Assignment(A, unread_follower_doubt(A)), Assignment(B), Assignment(B)]
+    assert "could not be read" in unread_doubt(A) and A in unread_follower_doubt(A)
+    assert assigned_roles(documents, assigned) == [RECEIPT, COMPONENT, COMPONENT, COMPONENT,
+                                                   RECEIPT, COMPONENT]
+    # The review of the unread page answers its followers' doubt (office/verification.py).
+    assert unread_follower_doubt(A) in follower_doubts(A)
+
+
+def test_an_unread_page_with_no_dossier_before_it_joins_none():
+    """
+    GIVEN an unread page that may be a receipt first in its file, or after a receipt whose
+    code could not be read
+    WHEN assigned
+    THEN it and the form after it join no dossier, in review: there is no dossier to file
+    them under
+    """
+    unread = DocumentFacts(COMPONENT, None, None, True, None, unread=True)
+    first = assign_dossiers([unread, facts(COMPONENT)], None)
+    assert [a.code for a in first] == [None, None] and all(a.doubt for a in first)
+    after_unknown = assign_dossiers([facts(RECEIPT), facts(COMPONENT), unread, facts(COMPONENT)],
+                                    None)
+    assert [a.code for a in after_unknown] == [None, None, None, None]
+    assert all(a.doubt for a in after_unknown[1:])

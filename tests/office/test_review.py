@@ -13,7 +13,13 @@ from typer.testing import CliRunner
 import interfaces.cli_review as cli_review
 import office.services
 from interfaces.cli_review import review_app
-from office.dossiers import assemble, follower_doubts, provisional_follower_doubt
+from office.dossiers import (
+    assemble,
+    follower_doubts,
+    provisional_follower_doubt,
+    unread_doubt,
+    unread_follower_doubt,
+)
 from office.services import Services
 from office.verification import (
     InvalidCorrectionError,
@@ -29,6 +35,7 @@ from tests.office.review_builders import (
     PHONE_FIXED,
     RECEIPT_FIELDS,
     RECEIPT_REASONS,
+    as_filed,
     stored_json,
     waiting_record,
 )
@@ -368,6 +375,61 @@ def filed_under(services: Services, record_id: str) -> tuple[str | None, str | N
     """The record's dossier as its row and as its stored JSON say."""
     record = services.repository.require(record_id)
     return record.dossier_code, stored_json(services, record).get("dossier_code")
+
+
+def unread_stack(services: Services) -> list[Any]:
+    """A file as the pipeline files it when a page after a receipt of A could not be read
+    (office/dossiers.py): the receipt digitized, the unread page and the form after it in
+    review under A, each for that only."""
+    receipt = waiting_record(services, status=Status.DIGITIZED, name="lô.pdf")
+    unread = waiting_record(services, doc_type="unknown", fields={}, name="lô.pdf#2",
+                            reasons=[unread_doubt(CODE_A)])
+    form = waiting_record(services, doc_type="birth_registration", fields={}, name="lô.pdf#3",
+                          reasons=[unread_follower_doubt(CODE_A)])
+    services.repository.update(receipt.id, role="receipt", dossier_code=CODE_A, part=1,
+                               parts=3)
+    for part, record in ((2, unread), (3, form)):
+        services.repository.update(record.id, role="component", dossier_code=CODE_A,
+                                   part_of=receipt.id, part=part, parts=3)
+    assemble(services, {CODE_A})
+    return [as_filed(services, r) for r in (receipt, unread, form)]
+
+
+def test_an_unread_page_kept_in_its_dossier_answers_the_doubt_of_the_documents_after_it(
+        services: Services) -> None:
+    """GIVEN an unread page filed in review under the dossier before it, and the form after
+    it in review for that page only; the dossier not digitized while they wait
+    WHEN the reviewer verifies the page as a document of that dossier (a copy of no type of
+    ours, not a receipt) THEN the form is digitized too, and the dossier with it."""
+    _, unread, form = unread_stack(services)
+    assert not services.dossiers.get(CODE_A).digitized
+
+    outcome = apply_review(services, unread.id, "lan", {})
+
+    assert outcome.answered == (form.id,)
+    assert filed_under(services, unread.id) == (CODE_A, CODE_A)
+    form_now = services.repository.require(form.id)
+    assert (form_now.status, form_now.dossier_code) == (Status.DIGITIZED, CODE_A)
+    assert services.dossiers.get(CODE_A).digitized
+
+
+def test_an_unread_page_that_was_a_receipt_takes_the_documents_after_it_to_its_dossier(
+        services: Services) -> None:
+    """GIVEN the same file WHEN the reviewer makes the unread page a receipt and types its
+    code B THEN it is B's receipt, the form after it joins B (digitized), and A keeps its own
+    receipt only (digitized)."""
+    receipt, unread, form = unread_stack(services)
+    read = {key: field["value"] for key, field in RECEIPT_FIELDS.items()}
+
+    apply_review(services, unread.id, "lan", {**read, **PHONE_FIXED, "dossier_code": CODE_B},
+                 doc_type="dossier_receipt")
+
+    assert filed_under(services, unread.id) == (CODE_B, CODE_B)
+    assert filed_under(services, form.id) == (CODE_B, CODE_B)
+    assert services.repository.require(form.id).status is Status.DIGITIZED
+    assert services.dossiers.get(CODE_B).receipt_id == unread.id
+    assert [r.id for r in services.dossiers.records_of(CODE_A)] == [receipt.id]
+    assert services.dossiers.get(CODE_A).digitized and services.dossiers.get(CODE_B).digitized
 
 
 def test_a_refused_receipt_code_given_in_review_files_the_receipt_and_its_documents(
