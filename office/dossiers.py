@@ -7,7 +7,9 @@ Documents of one file without a code of their own join the dossier of the receip
 them in that file (or of the file's only receipt, for pages before it). A document whose
 dossier is in doubt goes to review saying why, never silently merged: it joins the dossier
 its place in the stack gives (under a cover sheet its receipt contradicts: the sheet's),
-and none when that dossier's code is unknown (after a receipt whose code was not read).
+and none when that dossier's code is unknown (after a receipt whose code was not read). A
+page that could not be read, which may be a receipt, is filed in review under the dossier
+before it, as are the documents after it.
 
 A dossier is recomputed from all its records whenever one of them changes (processing,
 review, a result arriving weeks later) and its document stored as ``dossiers/<code>.json``.
