@@ -76,7 +76,7 @@ class DocumentAnalysis:
     analysis: Analysis
     receipt_types: frozenset[str] = frozenset({"dossier_receipt"})
     # Of no known type: the dossier code it prints, read and checked as a receipt's is
-    # (:func:`printed_receipt_code`), or None.
+    # (:func:`printed_receipt_codes`), or None.
     printed_code: str | None = None
 
     @property
@@ -172,8 +172,8 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
     documents = [DocumentAnalysis(span, _with_doubts(analyse(span.pages, doctypes, review,
                                                              units), span.doubts), receipts)
                  for span in spans]
-    documents = [replace(d, printed_code=printed_receipt_code(d.span.pages, doctypes, units))
-                 if d.analysis.doc_type == "unknown" else d for d in documents]
+    documents = [_with_printed_code(d, doctypes, units) if d.analysis.doc_type == "unknown"
+                 else d for d in documents]
     for document in documents:
         # A document of no type that nearly fits a receipt (its labels printed, its title not
         # found: assess.type_reasons sends it to review) may be one whose code was not read.
@@ -184,8 +184,21 @@ def analyse_file(pages: list[PageOcr], doctypes: list[DocTypeDefinition],
     return documents
 
 
-def printed_receipt_code(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
-                         units: frozenset[str]) -> str | None:
+def _with_printed_code(document: DocumentAnalysis, doctypes: list[DocTypeDefinition],
+                       units: frozenset[str]) -> DocumentAnalysis:
+    """A document of no known type with the dossier code it prints, read as a receipt's
+    (:func:`printed_receipt_codes`): given, or else the one its line's readings agree on,
+    under which it is assembled in review when it opens a dossier as an untitled receipt
+    (dossier seed 29 tuning hard: a receipt on a file's first page, its title not read,
+    its code read «000.21.13.H52-…» on the page and «000.21.43.H52-…» three times on its
+    line, its day not read; its dossier's 6 pages joined none)."""
+    given, provisional = printed_receipt_codes(document.span.pages, doctypes, units)
+    return replace(document, printed_code=given,
+                   analysis=replace(document.analysis, provisional_code=provisional))
+
+
+def printed_receipt_codes(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
+                          units: frozenset[str]) -> tuple[str | None, str | None]:
     """The dossier code a document of no known type prints, read as a receipt's is (by the
     receipt type's labels or its structure, then its unit, received day and second readings
     checked: :func:`with_known_unit`, :func:`with_day_of_issue`, :func:`with_code_readings`)
@@ -193,24 +206,33 @@ def printed_receipt_code(layouts: list[PageLayout], doctypes: list[DocTypeDefini
     receipts and cover sheets print a dossier code (§5, §6), so such a document is a
     receipt whose title was not read: it opens that dossier in review, as one carrying the
     code's symbol does (office/dossiers.py), instead of its dossier's pages joining none.
-    Its day must have been checked (by the received day or the date above the code)."""
+    Its day must have been checked (by the received day or the date above the code).
+
+    Returned with it: None, or, when no code passes so (its day unchecked too), the code a
+    receipt's would be assembled under in review (:func:`provisional_code`), else None."""
     definition = next((d for d in doctypes if d.dossier_role == "receipt"), None)
     key = dossier_code_key(definition) if definition is not None else None
     if definition is None or key is None or not units:
-        return None
+        return None, None
     pages = [layout.page for layout in layouts]
     extraction = extract_fields(layouts, definition)
     for step in (with_known_unit, with_day_of_issue, with_code_readings):
         extraction = step(extraction, definition, units, pages)
     found = extraction.fields.get(key)
     if found is None or not found.valid:
-        return None
+        return None, provisional_code(extraction, definition, units, pages)
     # Its day checked, always: a receipt's code whose day nothing read is given, but this
     # one's document is not known to be a receipt at all.
     page = next((p for p in pages if p.number == found.page), None)
     day = received_day(extraction, definition.field(key).dated_by) or (
         dated_above(page, found.bbox) if page is not None and found.bbox else None)
-    return str(found.value) if day is not None and carries_date(str(found.value), day) else None
+    if day is not None and carries_date(str(found.value), day):
+        return str(found.value), None
+    unchecked = Extraction(fields={k: v for k, v in extraction.fields.items() if k != key},
+                           doubts={**extraction.doubts, key: Doubt(
+                               found.value, "its day could not be checked", found.confidence)},
+                           notes=dict(extraction.notes))
+    return None, provisional_code(unchecked, definition, units, pages)
 
 
 def _with_doubts(analysis: Analysis, doubts: list[str]) -> Analysis:

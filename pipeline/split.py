@@ -293,14 +293,16 @@ def split_document(layouts: list[PageLayout], doctypes: list[DocTypeDefinition],
         # A page carrying a dossier code's symbol, and more than a cover sheet, is a receipt
         # whose title was not read: no attachment prints one.
         symbol = untitled_receipt_code(opens, layout.page.codes) is not None
-        new_code = (opens is None and not symbol and current is not None
-                    and bool(codes - seen_codes))
+        new_code = opens is None and not symbol and bool(codes - seen_codes)
         if new_code:
             # An untitled page printing a dossier code its dossier's pages did not print: a
             # receipt whose title was not read, perhaps of the next dossier. Glued to the form
             # before it, the form after it joined that form's dossier without review
             # (tests/pipeline/test_split.py). Its own document, in review; the documents
-            # after it join no dossier by it (office/dossiers.py).
+            # after it join no dossier by it (office/dossiers.py). So is a file's first page:
+            # taken for an unknown document, it and the forms after it joined the file's
+            # next receipt's dossier, the only one the file seemed to hold, without review
+            # (dossier seed 29 tuning hard: 6 pages).
             if receipt_seen:
                 dossier = None  # the cover sheet's receipt came: this is no page of its
             spans.append(DocumentSpan([layout], None, dossier, [

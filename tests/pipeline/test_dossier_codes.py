@@ -1057,3 +1057,52 @@ def test_a_code_whose_six_was_read_with_an_acute_is_given_when_its_line_reads_it
     other = unitless_receipt(doctypes, "000.00.21.H27-241128-001ó", "000.00.21.H27-241128-0010")
     assert other.own_code is None
     assert "0010" in other.analysis.extraction.doubts["dossier_code"].reason
+
+
+def test_a_files_first_page_an_untitled_receipt_opens_its_dossier_under_its_agreed_code(
+        doctypes):
+    """
+    GIVEN a stack whose first page is dossier A's receipt with its title and most labels
+    (its received time with them) not read, its code read with the unit one digit off on
+    the page («…21.H27» as «…24.H27») and whole twice on its line; then A's form, then
+    dossier B's receipt and its form
+    WHEN analysed with the office's units and assigned
+    THEN the first page is a receipt whose title was not read (it prints a dossier code: only
+    receipts and cover sheets do), its dossier is assembled under the code its readings agree
+    on, in review, and A's form joins A in review, not B, the only receipt read as one,
+    without review (dossier seed 29 tuning hard: 6 pages so)
+    """
+    other = "000.00.21.H27-241128-0002"
+    first = "000.00.24.H27-241128-0001"
+    untitled = [line for line in receipt_reading(first)
+                if not line.startswith("GIẤY TIẾP NHẬN")][:6]
+    page = make_page(untitled, number=1).model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=first, bbox=(100, 100, 900, 140)),
+        CodeReading(code=CODE, first=first, bbox=(100, 100, 900, 140), enlarged=True)]})
+    pages = [page, make_page(BIRTH_FORM, number=2),
+             make_page(receipt_reading(other), number=3), make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert [d.analysis.doc_type for d in documents] == ["unknown", "birth_registration",
+                                                        "dossier_receipt", "birth_registration"]
+    assert documents[0].untitled_receipt and documents[0].own_code is None
+    assert documents[0].provisional_code == CODE
+    facts, assigned = file_dossiers(documents, doctypes, None)
+    assert [a.code for a in assigned] == [CODE, CODE, other, other]
+    assert [a.doubt is not None for a in assigned] == [True, True, False, False]
+
+
+def test_a_files_first_page_printing_a_code_that_cannot_be_read_whole_opens_no_dossier(
+        doctypes):
+    """GIVEN the same stack, the first page's code read once only (no readings of its line
+    agree) WHEN analysed and assigned THEN the untitled receipt and A's form join no dossier,
+    in review: not B's."""
+    other = "000.00.21.H27-241128-0002"
+    untitled = [line for line in receipt_reading("000.00.24.H27-241128-0001")
+                if not line.startswith("GIẤY TIẾP NHẬN")][:6]
+    pages = [make_page(untitled, number=1), make_page(BIRTH_FORM, number=2),
+             make_page(receipt_reading(other), number=3), make_page(BIRTH_FORM, number=4)]
+    documents = analyse_file(pages, doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert documents[0].untitled_receipt and documents[0].provisional_code is None
+    _, assigned = file_dossiers(documents, doctypes, None)
+    assert [a.code for a in assigned] == [None, None, other, other]
+    assert [a.doubt is not None for a in assigned] == [True, True, False, False]
