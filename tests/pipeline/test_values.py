@@ -245,6 +245,29 @@ def test_an_address_whose_hamlet_is_printed_again_with_other_marks_is_in_doubt(
     assert (problem is not None and "printed again «thôn Bình Minh»" in problem) is doubtful
 
 
+@pytest.mark.parametrize(("printed", "doubtful"), [
+    # read «Nghị» surely once, and twice otherwise less surely: no two readings alike
+    ([("số 104 đường Hàm Nghị,", 96.0), ("số 104 đường Hàm Nghỉ,", 71.0),
+      ("số 104 đường Hàm Nghi,", 90.0)], True),
+    # a second copy read as the value is: the two readings alike stand
+    ([("số 104 đường Hàm Nghị,", 96.0), ("số 104 đường Hàm Nghị,", 88.0),
+      ("số 104 đường Hàm Nghi,", 90.0)], False),
+    # one other reading only, less sure: it says nothing (seed 61)
+    ([("số 104 đường Hàm Nghị,", 96.0), ("số 104 đường Hàm Nghi,", 90.0)], False),
+])
+def test_a_street_read_alike_nowhere_else_and_otherwise_twice_is_in_doubt(printed, doubtful):
+    """A hard classic form at forms tuning seed 11 gave «đường Hàm Nghị» (read at 97) for the
+    printed «Hàm Nghi»; the same address, printed twice more, read «Nghỉ» and «Nghi»."""
+    value = "số 104 đường Hàm Nghị, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"
+
+    def copies(key: str, size: int) -> list[Copy]:
+        return [Copy(tuple(text.split()), weakest) for text, weakest in printed
+                if match_key(text) == key and len(text.split()) == size]
+
+    problem = KINDS["address"].copies_problem(value, copies)
+    assert (problem is not None and "which is right cannot be told" in problem) is doubtful
+
+
 def test_small_words_of_an_address_printed_otherwise_say_nothing():
     """«tổ dân phố 5» beside a copy read «tố dần phố 5» (forms hard tuning seed 61), and a
     body's fixed words, are no hamlet's name: no doubt."""
