@@ -861,8 +861,14 @@ def _without_label_rest(label: LabelMatch, tokens: list[Token]) -> list[Token]:
     the value opens with them as printed: a stray colon before a label's last word ends its
     match there («Đăng ký nhận kết quả : tại Trung tâm …» matched without «tại», and «tại
     Trung tâm Phục vụ hành chính công …» was given: a hard book_boxed receipt at tuning seed
-    167). Only words equal to the label's own are taken off (``LABEL_TAIL_WORDS`` at most)."""
+    167). Only words equal to the label's own are taken off (``LABEL_TAIL_WORDS`` at most).
+    So is the label's last word when the match ended on debris in its place («… kết t quả I»
+    matched the label, «tại» opened the value: a hard ruled_table receipt at forms tuning
+    seed 11 gave «tại Trung tâm …»)."""
     missing = label.phrase.words - len(label.window.split())
+    last = label.phrase.key.split()[-1]
+    if missing <= 0 and last not in label.window.split():
+        missing = 1  # matched on debris: its last word may still open the value
     if not 0 < missing <= LABEL_TAIL_WORDS:
         return tokens
     keyed = [i for i, t in enumerate(tokens) if t.key][:missing]

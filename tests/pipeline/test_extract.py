@@ -1778,6 +1778,23 @@ def test_a_labels_last_word_cut_off_by_a_colon_is_no_word_of_the_value(receipt):
         "Trung tâm Phục vụ hành chính công thành phố Hà Nội")
 
 
+def test_a_labels_last_word_after_the_debris_its_match_ended_on_is_no_word_of_the_value(
+        receipt):
+    """
+    GIVEN «Đăng ký nhận kết quả tại» read with a table rule and a speck among its words
+          («… kết t quả I tại», «tại» at 0) and its value on the row below (a hard
+          ruled_table receipt at forms tuning seed 11), so that the label's match ended on «I»
+    WHEN extracted
+    THEN «tại», the label's own word, is not given as the value's first word
+    """
+    lines = replaced(RECEIPT_FORM, "6. Đăng ký nhận kết quả",
+                     ["6. Đăng ký nhận kết t quả I tại",
+                      "Trung tâm Phục vụ hành chính công thành phố Hà Nội"])
+    page = make_page(lines, confidences={"I": 25.0, "tại": 0.0})
+    assert values(extract_fields([page], receipt))["result_delivery"] == (
+        "Trung tâm Phục vụ hành chính công thành phố Hà Nội")
+
+
 def test_a_name_word_no_list_holds_read_as_a_guess_is_not_given(birth):
     """
     GIVEN the father's name read «Huỳnh Minh Việc», «Việc» (for «Việt») at 14 and the other
