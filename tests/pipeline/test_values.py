@@ -54,6 +54,10 @@ def test_an_unknown_kind_is_a_configuration_error_naming_the_known_ones():
     # a hard garamond_fill form at forms tuning seed 71: «tổ 14» with its 1 read «r»
     ("tổ r4, phường Dịch Vọng, quận Cầu Giấy", True),
     ("ngõ l2 Xuân Thủy", True), ("tổ 14, phường Dịch Vọng", False),
+    # a hard contrast_boxed receipt at forms tuning seed 11: «tổ 14» read «tổ L1»
+    ("tổ L1, phường Dịch Vọng, quận Cầu Giấy", True), ("khu P5, phường 5", False),
+    ("tô L1, phường Dịch Vọng", True),  # … its place word read with other marks too
+    ("số 9 đường Tô Hiến Thành, phường 14, Quận 10", False),
     ("số 12b Trần Phú", False),  # the letter after the digits
 ])
 def test_an_address_number_with_a_letter_read_for_a_digit_is_a_problem(value, doubtful):
