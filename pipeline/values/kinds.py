@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.text import fold
 from pipeline.values.normalize import Span, Value, span_of
-from pipeline.values.phrases import ABBREVIATIONS, mend_text
+from pipeline.values.phrases import ABBREVIATIONS, mend_text, phrase_word_lost
 from pipeline.values.places import city_word_lost
 from pipeline.values.syllables import is_syllable
 
@@ -146,7 +146,8 @@ class Text(ValueKind):
         if not context.vocabulary and has_joined_words(value):
             return JOINED_WORDS_PROBLEM
         return (lone_marked_capital(value) or marked_capitals_after_small(value)
-                or abbreviation_with_digit(value) or holds_recipients_label(value))
+                or abbreviation_with_digit(value) or holds_recipients_label(value)
+                or phrase_word_lost(value, list(context.phrases)))
 
     def misread(self, value: str, context: ValueContext = NO_CONTEXT) -> str | None:
         """A lone marked small letter after a name (``lone_marked_small_after_name``) or a

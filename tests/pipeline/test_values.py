@@ -58,11 +58,13 @@ def test_an_unknown_kind_is_a_configuration_error_naming_the_known_ones():
     ("tổ L1, phường Dịch Vọng, quận Cầu Giấy", True), ("khu P5, phường 5", False),
     ("tô L1, phường Dịch Vọng", True),  # … its place word read with other marks too
     ("số 9 đường Tô Hiến Thành, phường 14, Quận 10", False),
+    # a hard tabbed receipt at forms tuning seed 13: «số 104» read «số +04»
+    ("số +04 đường Hàm Nghi, phường Bến Nghé", True),
     ("số 12b Trần Phú", False),  # the letter after the digits
 ])
 def test_an_address_number_with_a_letter_read_for_a_digit_is_a_problem(value, doubtful):
     problem = KINDS["address"].problem(value, value)
-    assert (problem is not None and "letter read for a digit" in problem) is doubtful
+    assert (problem is not None and "read for a digit" in problem) is doubtful
 
 
 @pytest.mark.parametrize(("value", "doubtful"), [
