@@ -171,6 +171,15 @@ def _one_too_many(form: str, letters: str) -> bool:
         letters[:i] + letters[i + 1:] == form for i in range(len(letters)))
 
 
+def _one_lost_inside(form: str, letters: str) -> bool:
+    """Whether ``letters`` are ``form`` with one letter lost, not its last: a shortened form
+    drops its last initial («dungnt» of «dungntq»), not one inside it («lucv» for «luclv»,
+    «Lê Văn Lực»'s given name and initials, a hard leader_fill receipt at forms tuning seed
+    17, was given so)."""
+    return len(letters) == len(form) - 1 and letters != form[:-1] and any(
+        form[:i] + form[i + 1:] == letters for i in range(len(form) - 1))
+
+
 def mend_local_by_name(address: str, name: str) -> str | None:
     """The address with the one letter of its name (before «@») mended that makes its letters
     one of ``name_forms``: Tesseract reads a letter of the name wrong with full confidence
@@ -195,14 +204,16 @@ def local_name_doubt(address: str, name: str) -> str | None:
     are one letter from a form of ``name`` (``name_forms``) that they are not, by a letter
     read otherwise where two forms are one letter away («diepln89» for «dieplm89», both
     «dieplm» and «dieple» one letter off: a mild tuning receipt at seed 61 for «Lê Mỹ
-    Diệp»), or by one letter too many («dungntgq864» for «dungntq864», a clean one). One
-    letter fewer is no doubt: people shorten their initials («dungnt»)."""
+    Diệp»), or by one letter too many («dungntgq864» for «dungntq864», a clean one), or by
+    one lost inside it (``_one_lost_inside``). One letter fewer at its end is no doubt:
+    people shorten their initials («dungnt»)."""
     found = _name_letters(address, name)
     if found is None:
         return None
     _, letters, forms = found
     near = sorted(form for form in forms
-                  if _one_read_otherwise(form, letters) or _one_too_many(form, letters))
+                  if _one_read_otherwise(form, letters) or _one_too_many(form, letters)
+                  or _one_lost_inside(form, letters))
     if not near:
         return None
     return (f"has «{letters}» in its name, one letter from «{' / '.join(near)}» as «{name}» "

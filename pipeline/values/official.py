@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.text import clean_text, fold, match_key, nfc, squeeze, strip_edges
+from pipeline.values.addresses import UNNAMED_UNIT_PROBLEM, ends_in_unit_word
 from pipeline.values.kinds import NO_CONTEXT, Text, ValueContext, ValueKind
 from pipeline.values.normalize import Value, normalize_date
 from pipeline.values.places import (
@@ -311,7 +312,15 @@ class BodyName(Text):
         """A commune the body is of that no listed commune is but one of its letters is
         (``places.commune_marks_misread``)."""
         return (commune_marks_misread(value) or cut_inside_phrase(value, context.phrases)
-                or debris_after_commune(value) or super().misread(value, context))
+                or debris_after_commune(value) or unnamed_unit(value)
+                or super().misread(value, context))
+
+
+def unnamed_unit(value: str) -> str | None:
+    """Why a body's name was cut: it ends in a unit's word without the unit's name («Ủy ban
+    nhân dân xã», a hard narrow_tab notice at forms tuning seed 17, given so; no body is
+    named so)."""
+    return UNNAMED_UNIT_PROBLEM if ends_in_unit_word(value) else None
 
 
 def debris_after_commune(value: str) -> str | None:

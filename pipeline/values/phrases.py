@@ -16,10 +16,17 @@ def mend_text(value: str, phrases: list[str]) -> str:
     again, and known phrases given their accents, or their letter (the functions below, in
     that order)."""
     value = mend_unit_words(mend_abbreviations(drop_stray_hyphens(value)))
+    value = _BODY_COMMA.sub(r"\1", value)
     if not phrases:
         return value
     return mend_long_phrases(mend_phrases(separate_phrase_words(value, phrases), phrases),
                              phrases)
+
+
+# A comma between a people's committee and its unit is a speck: no body is printed so («Ủy
+# ban nhân dân, phường Hưng Bình», a hard label_above form at forms tuning seed 17, given so).
+_BODY_COMMA = re.compile(r"(?i)\b(ủy ban nhân dân|ubnd)\s*,(?=\s*(?:xã|phường|thị trấn|huyện"
+                         r"|quận|thị xã|thành phố|tỉnh)\b)")
 
 
 # Abbreviations of administrative Vietnamese as printed: capitals without a tone or a vowel's

@@ -277,6 +277,17 @@ def test_a_bodys_name_ending_in_debris_after_its_commune_is_misread(official, na
     assert (problem is not None and "debris" in problem) is debris
 
 
+@pytest.mark.parametrize(("name", "cut"), [
+    ("Ủy ban nhân dân xã", True),  # a hard narrow_tab notice at forms tuning seed 17
+    ("Ủy ban nhân dân thành", True), ("Ủy ban nhân dân xã Cẩm Bình", False),
+    ("Ủy ban nhân dân Phường 2", False),
+])
+def test_a_bodys_name_ending_in_a_units_word_without_its_name_was_cut(official, name, cut):
+    field = official.field("issuing_authority")
+    problem = field.kind.misread(name, official.context(field))
+    assert (problem is not None and "without its name" in problem) is cut
+
+
 def test_a_recipients_district_read_with_other_marks_is_spelt_as_listed(official):
     """«Ủy ban nhân dân huyện Cấm Xuyên» (--types new tuning seed 181, given so) is the one
     listed district of its letters; a district no listed one shares letters with stays."""

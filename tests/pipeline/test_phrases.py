@@ -252,3 +252,13 @@ def test_the_procedures_wording_gives_from_its_accents():
     receipt = next(d for d in load_doctypes() if d.id == "dossier_receipt")
     assert mend_text("Chứng thực bản sao tử bản chính", list(receipt.phrases)) == (
         "Chứng thực bản sao từ bản chính")
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    # a hard label_above form at forms tuning seed 17 gave it with the comma
+    ("Ủy ban nhân dân, phường Hưng Bình", "Ủy ban nhân dân phường Hưng Bình"),
+    ("UBND, xã Thạch Hạ", "UBND xã Thạch Hạ"),
+    ("Ủy ban nhân dân, Hội đồng nhân dân", "Ủy ban nhân dân, Hội đồng nhân dân"),  # a list
+])
+def test_a_comma_between_a_committee_and_its_unit_is_a_speck(read, mended):
+    assert mend_text(read, []) == mended
