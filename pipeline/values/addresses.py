@@ -32,6 +32,11 @@ _PLACE_FOLDS = frozenset(fold(word) for word in PLACE_WORDS)
 # form): a word of digits and such letters only. A house number's own letter («12A», «5B»)
 # or an abbreviated unit («Q1», «P5») is none of these.
 _MISREAD_NUMBER = re.compile(r"(?<!\w)(?=\w*\d)(?=\w*[osOSlIzZ])[0-9osOSlIzZ]{2,}(?!\w)")
+# A lone letter before an address's first place word is debris («ì sô 56đường Lê Lợi, …», a
+# hard label_above receipt at forms tuning seed 19, a mark of the label's line read into it).
+_LETTER_BEFORE_PLACE = re.compile(
+    r"\s*([^\W\d_])\s+(?:" + "|".join(sorted(PLACE_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
 # A number opening with «+», a «1» read so («số +04 đường Hàm Nghi» for «số 104», a hard
 # tabbed receipt at forms tuning seed 13, given so): an address prints no sign.
 _PLUS_NUMBER = re.compile(r"(?<![\w+])\+\d+")
@@ -333,6 +338,9 @@ class Address(Text):
                   or _MISREAD_UNIT_NUMBER.search(spelt) or _LETTER_BEFORE_NUMBER.search(spelt))
         if number:
             return f"has «{number.group()}», a number with a letter or a sign read for a digit?"
+        opening = _LETTER_BEFORE_PLACE.match(place_words_spelt(value))
+        if opening:
+            return f"opens with «{opening.group(1)}» before its place word: debris?"
         numbered = misread_numbered_word(value)
         if numbered is not None:
             return numbered

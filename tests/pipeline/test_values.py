@@ -93,6 +93,16 @@ def test_a_name_ending_in_a_small_word_after_a_mark_is_refused(read, tail):
     assert (problem is not None and "small letters" in problem) is tail
 
 
+@pytest.mark.parametrize(("value", "debris"), [
+    # a hard label_above receipt at forms tuning seed 19: a mark read before the address
+    ("ì sô 56đường Lê Lợi, phường Thạch Thang", True),
+    ("số 56 đường Lê Lợi, phường Thạch Thang", False), ("thôn 3, xã Thạch Đài", False),
+])
+def test_an_address_opening_with_a_lone_letter_before_its_place_word_is_refused(value, debris):
+    problem = KINDS["address"].problem(value, value)
+    assert (problem is not None and "debris" in problem) is debris
+
+
 @pytest.mark.parametrize(("value", "refused"), [
     # TeX Gyre Heros Cn at hard (a tuning receipt at seed 103): «tử» read «Ử»
     ("Đăng ký khai Ử", True),
