@@ -222,7 +222,24 @@ class DocumentNumber(Text):
             return f"has its number {HAND_PROBLEM}"
         if value.startswith("/"):
             return "has no printed number (the number is written by hand or left blank)"
-        return near_body_abbreviation(value) or kind_without_body(value)
+        return (near_body_abbreviation(value) or kind_without_body(value)
+                or word_glued_to_symbol(value))
+
+
+# A part of a symbol: capitals, then one capital and small letters run on after them.
+_GLUED_WORD = re.compile(r"[A-ZĐ]{3,}([A-ZĐ][a-zđ\u0300-\u036f\u00c0-\u1ef9]+)")
+
+
+def word_glued_to_symbol(value: str) -> str | None:
+    """Why a symbol holds more than its own: a body's abbreviation with a capitalised word's
+    start run on after it («2282/TTr-STNMTTh», the place «Thạch …» printed beside it: a hard
+    letter at --types new tuning seed 23, given so). An abbreviation's small letters follow
+    one or two capitals («TTr», «CV»), never a run of them."""
+    for part in re.split(r"[/\-]", value.partition("/")[2]):
+        glued = _GLUED_WORD.fullmatch(part)
+        if glued is not None:
+            return f"has «{glued.group(1)}» run on after «{part[:glued.start(1)]}»: a word glued?"
+    return None
 
 
 def hyphen_restored(value: str) -> str:

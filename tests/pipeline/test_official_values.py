@@ -311,3 +311,13 @@ def test_the_civil_status_database_is_spelt_as_named(official):
     assert field.kind.mend("Hướng dẫn cập nhật dữ liệu hệ tịch điện tử",
                            official.context(field)) == (
         "Hướng dẫn cập nhật dữ liệu hộ tịch điện tử")
+
+
+@pytest.mark.parametrize(("number", "glued"), [
+    ("2282/TTr-STNMTTh", "Th"),  # a hard letter at --types new tuning seed 23, given so
+    ("2282/TTr-STNMT", None), ("575/UBND-KTTH", None), ("12/QĐ-UBND", None),
+])
+def test_a_word_run_on_after_a_symbols_abbreviation_is_a_problem(official, number, glued):
+    field = official.field("document_number")
+    problem = field.kind.problem(number, number, official.context(field))
+    assert (problem is not None and f"«{glued}» run on" in problem) if glued else problem is None
