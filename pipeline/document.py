@@ -228,10 +228,7 @@ def printed_receipt_codes(layouts: list[PageLayout], doctypes: list[DocTypeDefin
         dated_above(page, found.bbox) if page is not None and found.bbox else None)
     if day is not None and carries_date(str(found.value), day):
         return str(found.value), None
-    unchecked = Extraction(fields={k: v for k, v in extraction.fields.items() if k != key},
-                           doubts={**extraction.doubts, key: Doubt(
-                               found.value, "its day could not be checked", found.confidence)},
-                           notes=dict(extraction.notes))
+    unchecked = _given_in_doubt(extraction, key, "its day could not be checked")
     return None, provisional_code(unchecked, definition, units, pages)
 
 

@@ -338,7 +338,7 @@ class Address(Text):
                   or _MISREAD_UNIT_NUMBER.search(spelt) or _LETTER_BEFORE_NUMBER.search(spelt))
         if number:
             return f"has «{number.group()}», a number with a letter or a sign read for a digit?"
-        opening = _LETTER_BEFORE_PLACE.match(place_words_spelt(value))
+        opening = _LETTER_BEFORE_PLACE.match(spelt)
         if opening:
             return f"opens with «{opening.group(1)}» before its place word: debris?"
         numbered = misread_numbered_word(value)
