@@ -29,6 +29,11 @@ from schemas.ocr import BBox, OcrWord, PageOcr, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_MIN_SCORE = 80
+# A row this much shorter than the motto cannot be it, however well it fits a piece of it:
+# partial matching finds a short row inside the motto, and a seal's «/X» under a signature
+# (key «x», in «xa») made page 2 of a clean notice (--types new tuning seed 43) a document of
+# its own, whose signer, title and seal were then never read. «CỘNG HÒA XÃ HỘI» alone is 15.
+MOTTO_MIN_LENGTH = 15
 # The motto's words, as a body's name read into the motto's column shows them: «doc lap tu»
 # without its «do» too («Sở Kế hoạch và Đầu tư - - độc lập tự» was given as a body's name: a
 # hard tuning notice of --types new, seed 197).
@@ -120,7 +125,8 @@ def _split_at_gap(row: Row) -> float | None:
 
 def _motto_row(rows: list[Row]) -> int | None:
     for index, row in enumerate(rows[:15]):
-        if fuzz.partial_ratio(MOTTO, match_key(row.text)) >= MOTTO_MIN_SCORE:
+        key = match_key(row.text)
+        if len(key) >= MOTTO_MIN_LENGTH and fuzz.partial_ratio(MOTTO, key) >= MOTTO_MIN_SCORE:
             return index
     return None
 

@@ -603,6 +603,24 @@ def test_the_signature_block_is_the_first_documents_when_a_second_follows():
     assert values["signer_name"] == "Trần Thị Mai"
 
 
+@pytest.mark.parametrize("mark", ["/X", "À", "Ô", "Nam"])
+def test_a_second_page_with_a_word_of_the_motto_is_the_same_documents(mark):
+    """
+    GIVEN a two-page letter whose second page holds, above its signer's name, a seal's mark
+        read as a short piece of the motto («/X» is «x» of «xã»: page 2 of a clean notice
+        at --types new tuning seed 43; «À», «Ô» on four more there)
+    WHEN it is extracted
+    THEN the second page is still the letter's own: its signer and title are given
+    """
+    first = LETTER[:11]
+    second = [[("margin", "các đơn vị có liên quan chịu trách nhiệm thi hành văn bản này.")],
+              *LETTER[11:13], [("right", mark)], LETTER[14], LETTER[15]]
+    values = _values([placed_page(first), placed_page(second, number=2)])
+    assert values["document_number"] == "575/UBND-KTTH"
+    assert values["signer_name"] == "Trần Thị Mai"
+    assert values["signer_title"] == "Chủ tịch"
+
+
 @pytest.mark.parametrize(("body", "place", "doubted"), [
     # a hard notice in Carlito (probe seed 703): «XÃ THẠCH ĐÀ» read from «ĐÀI» at 29, given
     ("XÃ THẠCH ĐÀ", "Thạch Đài", "issuing_authority"),
