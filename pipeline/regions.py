@@ -123,12 +123,26 @@ def _split_at_gap(row: Row) -> float | None:
     return where if best >= COLUMN_GAP_ROWS * row.height else None
 
 
+_MOTTO_KEYS = frozenset(MOTTO.split())
+
+
 def _motto_row(rows: list[Row]) -> int | None:
+    """The row printing the national motto among a page's first rows, in capitals as the
+    decree sets it: a body's sentence naming the state («… của nước Cộng hòa xã hội chủ
+    nghĩa Việt Nam») near the top of a second page is no header."""
     for index, row in enumerate(rows[:15]):
         key = match_key(row.text)
-        if len(key) >= MOTTO_MIN_LENGTH and fuzz.partial_ratio(MOTTO, key) >= MOTTO_MIN_SCORE:
+        if len(key) >= MOTTO_MIN_LENGTH and fuzz.partial_ratio(MOTTO, key) >= MOTTO_MIN_SCORE \
+                and not _in_small_letters(row):
             return index
     return None
+
+
+def _in_small_letters(row: Row) -> bool:
+    """Whether the row's words of the motto («cộng», «hòa» …) are mostly in small letters
+    (a row whose every word OCR garbled is not judged so)."""
+    words = " ".join(t.text for t in row.tokens if t.key in _MOTTO_KEYS)
+    return any(c.isalpha() for c in words) and uppercase_share(words) < 0.6
 
 
 def _motto_split(row: Row, width: int) -> float:

@@ -603,18 +603,23 @@ def test_the_signature_block_is_the_first_documents_when_a_second_follows():
     assert values["signer_name"] == "Trần Thị Mai"
 
 
-@pytest.mark.parametrize("mark", ["/X", "À", "Ô", "Nam"])
-def test_a_second_page_with_a_word_of_the_motto_is_the_same_documents(mark):
+@pytest.mark.parametrize(("mark", "sentence"), [
+    ("/X", "các đơn vị có liên quan chịu trách nhiệm thi hành văn bản này."),
+    ("À", "các đơn vị có liên quan chịu trách nhiệm thi hành văn bản này."),
+    ("Ô", "theo pháp luật của nước Cộng hòa xã hội chủ nghĩa Việt Nam."),
+    ("Nam", "theo pháp luật của nước Cộng hòa xã hội chủ nghĩa Việt Nam."),
+])
+def test_a_second_page_with_words_of_the_motto_is_the_same_documents(mark, sentence):
     """
     GIVEN a two-page letter whose second page holds, above its signer's name, a seal's mark
         read as a short piece of the motto («/X» is «x» of «xã»: page 2 of a clean notice
-        at --types new tuning seed 43; «À», «Ô» on four more there)
+        at --types new tuning seed 43; «À», «Ô» on four more there), and maybe a sentence
+        naming the state near its top
     WHEN it is extracted
     THEN the second page is still the letter's own: its signer and title are given
     """
     first = LETTER[:11]
-    second = [[("margin", "các đơn vị có liên quan chịu trách nhiệm thi hành văn bản này.")],
-              *LETTER[11:13], [("right", mark)], LETTER[14], LETTER[15]]
+    second = [[("margin", sentence)], *LETTER[11:13], [("right", mark)], LETTER[14], LETTER[15]]
     values = _values([placed_page(first), placed_page(second, number=2)])
     assert values["document_number"] == "575/UBND-KTTH"
     assert values["signer_name"] == "Trần Thị Mai"
