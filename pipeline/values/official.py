@@ -22,6 +22,7 @@ from pipeline.values.places import (
     commune_marks_misread,
     find_units,
     is_listed_commune,
+    is_listed_unit,
     spell_body_communes,
     spell_body_districts,
 )
@@ -60,8 +61,10 @@ _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân d
 # label_above notice at seed 109, refused as no subject). «việc» read «việt» (its «c» a «t»)
 # gave «Vê việt bổ sung, hoàn thiện hồ sơ» (Roboto Condensed at hard, a tuning notice at seed
 # 139): no subject begins «Về Việt».
+# «V/» with its second «v» lost, before a word, is one too (pipeline/regions.py).
 _SUBJECT_PREFIX = re.compile(
-    r"^\s*(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+vie[ct])\b\s*[.:]?\s*", re.IGNORECASE)
+    r"^\s*(?:(?:v\s*/\s*v|v[ea](?:\s|[`'´^~.,:-])+vie[ct])\b|v/[.:]?(?=\s))\s*[.:]?\s*",
+    re.IGNORECASE)
 
 
 def normalize_document_number(text: str) -> str | None:
@@ -223,7 +226,7 @@ class DocumentNumber(Text):
         if value.startswith("/"):
             return "has no printed number (the number is written by hand or left blank)"
         return (near_body_abbreviation(value) or kind_without_body(value)
-                or word_glued_to_symbol(value))
+                or word_glued_to_symbol(value) or small_letters_unlisted(value))
 
 
 # A part of a symbol: capitals, then one capital and small letters run on after them.
@@ -239,6 +242,21 @@ def word_glued_to_symbol(value: str) -> str | None:
         glued = _GLUED_WORD.fullmatch(part)
         if glued is not None:
             return f"has «{glued.group(1)}» run on after «{part[:glued.start(1)]}»: a word glued?"
+    return None
+
+
+# The abbreviations that hold small letters (Appendix III; the Prime Minister's «TTg»): every
+# other kind's and body's is in capitals (Appendix I, II.3).
+_SMALL_LETTER_PARTS = frozenset({"QyĐ", "CTr", "TTr", "TTg"})
+
+
+def small_letters_unlisted(value: str) -> str | None:
+    """Why a symbol was misread: a part with small letters that is none of the abbreviations
+    printed so («638/TIr-UBND» for «TTr», a clean letter at --types new tuning seed 47,
+    given so)."""
+    for part in re.split(r"[/\-]", value.partition("/")[2]):
+        if any(c.islower() for c in part) and part not in _SMALL_LETTER_PARTS:
+            return f"has «{part}» in its symbol, whose small letters no abbreviation has: misread?"
     return None
 
 
@@ -329,7 +347,7 @@ class BodyName(Text):
         """A commune the body is of that no listed commune is but one of its letters is
         (``places.commune_marks_misread``)."""
         return (commune_marks_misread(value) or cut_inside_phrase(value, context.phrases)
-                or debris_after_commune(value) or unnamed_unit(value)
+                or debris_after_unit(value) or unnamed_unit(value)
                 or super().misread(value, context))
 
 
@@ -340,20 +358,22 @@ def unnamed_unit(value: str) -> str | None:
     return UNNAMED_UNIT_PROBLEM if ends_in_unit_word(value) else None
 
 
-def debris_after_commune(value: str) -> str | None:
-    """Why a body's name ends in debris: its commune's name is a listed commune followed by
+def debris_after_unit(value: str) -> str | None:
+    """Why a body's name ends in debris: its last unit's name is a listed name followed by
     words of one or two characters, none a letter of a name («Ủy ban nhân dân phường Phú Hội
-    2 A», a hard notice at --types new tuning seed 83, given so). A numbered ward («Phường
-    2») is its number alone after the word."""
+    2 A», a hard notice at --types new tuning seed 83, given so; a district's «… huyện Hoằng
+    Hóa Z7», a stamp's marks read surely). A numbered ward («Phường 2») is its number alone
+    after the word."""
     units = find_units(value)
-    if not units or units[-1].level != "commune":
+    if not units:
         return None
+    listed = is_listed_commune if units[-1].level == "commune" else is_listed_unit
     words = value[units[-1].start:units[-1].end].split()
     for cut in range(len(words) - 1, 0, -1):
-        if is_listed_commune(" ".join(words[:cut])):
+        if listed(" ".join(words[:cut])):
             tail = words[cut:]
             if all(len(strip_edges(w)) <= 2 for w in tail):
-                return (f"ends in «{' '.join(tail)}» after the commune «{' '.join(words[:cut])}»:"
+                return (f"ends in «{' '.join(tail)}» after «{' '.join(words[:cut])}»:"
                         " debris?")
             return None
     return None

@@ -80,6 +80,10 @@ def test_subjects_and_recipients():
     assert normalize_subject("V/v đôn đốc giải quyết hồ sơ") == "Đôn đốc giải quyết hồ sơ"
     assert normalize_subject("Về việc kiện toàn Tổ công tác") == "Kiện toàn Tổ công tác"
     assert normalize_subject("V/v") is None
+    # «V/v» read with its second «v» lost (two clean letters at --types new tuning seed 47)
+    assert normalize_subject("V/ cấp bản sao trích lục khai sinh") == \
+        "Cấp bản sao trích lục khai sinh"
+    assert normalize_subject("Vận động") == "Vận động"
     # «Về» read «Và» (a hard tuning notice at seed 103)
     assert normalize_subject("Và việc bổ sung, hoàn thiện hồ sơ") == "Bổ sung, hoàn thiện hồ sơ"
     # a speck between the words read «`» (a hard tuning notice at seed 109)
@@ -269,6 +273,10 @@ def test_an_issuing_bodys_district_read_with_other_marks_is_spelt_as_listed(offi
 @pytest.mark.parametrize(("name", "why"), [
     # debris after the commune (--types new hard tuning seed 83)
     ("Ủy ban nhân dân phường Phú Hội 2 A", "debris"),
+    # a stamp's marks after a district or a province (--types new tuning seed 47)
+    ("Ủy ban nhân dân huyện Hoằng Hóa Z7", "debris"),
+    ("Ủy ban nhân dân tỉnh Quảng Ngãi Z7", "debris"),
+    ("Ủy ban nhân dân huyện Hoằng Hóa", None), ("Ủy ban nhân dân Quận 1", None),
     # cut after a unit's word (a hard narrow_tab notice at forms tuning seed 17)
     ("Ủy ban nhân dân xã", "without its name"), ("Ủy ban nhân dân thành", "without its name"),
     ("Ủy ban nhân dân phường Phú Hội", None), ("Ủy ban nhân dân Phường 2", None),
@@ -321,3 +329,15 @@ def test_a_word_run_on_after_a_symbols_abbreviation_is_a_problem(official, numbe
     field = official.field("document_number")
     problem = field.kind.problem(number, number, official.context(field))
     assert (problem is not None and f"«{glued}» run on" in problem) if glued else problem is None
+
+
+@pytest.mark.parametrize(("number", "misread"), [
+    ("638/TIr-UBND", "TIr"),  # «TTr» misread: a clean letter at --types new tuning seed 47
+    ("45/Qd-UBND", "Qd"),
+    ("638/TTr-UBND", None), ("12/QyĐ-UBND", None), ("7/CTr-UBND", None),
+    ("12/CT-TTg", None), ("575/UBND-KTTH", None),
+])
+def test_a_symbols_small_letters_are_an_abbreviations_or_a_misread(official, number, misread):
+    field = official.field("document_number")
+    problem = field.kind.problem(number, number, official.context(field))
+    assert (problem is not None and f"«{misread}»" in problem) if misread else problem is None

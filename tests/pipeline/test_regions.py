@@ -119,6 +119,43 @@ def test_a_letter_is_a_cong_van_with_its_subject_and_recipients():
         "signer_name": "Trần Thị Mai", "sealed": False}
 
 
+@pytest.mark.parametrize("opener", ["V/v", "V/"])
+def test_a_letters_subject_is_read_with_its_v_v_read_or_cut(opener):
+    """
+    GIVEN a letter whose «V/v» under the number was read whole, or with its second «v» lost
+        («V/ cấp bản sao …»: two clean letters at --types new tuning seed 47 lost their kind
+        and subject so)
+    WHEN it is extracted
+    THEN it is a «Công văn» with its subject
+    """
+    rows = [list(row) for row in LETTER]
+    rows[3] = [("left", f"{opener} đôn đốc giải quyết hồ sơ")]
+    values = _values([placed_page(rows)])
+    assert values["document_kind"] == "Công văn"
+    assert values["subject"] == "Đôn đốc giải quyết hồ sơ quá hạn"
+
+
+@pytest.mark.parametrize(("confidence", "authority"), [
+    (33.0, "Ủy ban nhân dân tỉnh Quảng Ngãi"), (93.0, None)])
+def test_a_stamps_marks_under_the_bodys_name_are_not_read_into_it(confidence, authority):
+    """
+    GIVEN a letter with a received stamp's marks between its body's name and «Số» («Z7» at
+        33: «Ủy ban nhân dân huyện Hoằng Hóa Z7» was given on a clean notice at --types new
+        tuning seed 47)
+    WHEN it is extracted
+    THEN the body's name is read without them; marks read surely are no stamp's, and the
+        name with them is not given (``debris_after_unit``)
+    """
+    rows = [list(row) for row in LETTER]
+    rows.insert(2, [("left", "Z7")])
+    page = placed_page(rows)
+    for line in page.lines:
+        for word in line.words:
+            if word.text == "Z7":
+                word.confidence = confidence
+    assert _values([page]).get("issuing_authority") == authority
+
+
 def test_the_signature_block_is_read_on_the_last_page():
     first, last = DECISION[:9], [[("margin", "Điều 2. Quyết định có hiệu lực.")], *DECISION[9:]]
     pages = [placed_page(first), placed_page(last, number=2)]
