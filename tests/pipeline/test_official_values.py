@@ -279,6 +279,7 @@ def test_an_issuing_bodys_district_read_with_other_marks_is_spelt_as_listed(offi
     ("Ủy ban nhân dân huyện Hoằng Hóa", None), ("Ủy ban nhân dân Quận 1", None),
     # cut after a unit's word (a hard narrow_tab notice at forms tuning seed 17)
     ("Ủy ban nhân dân xã", "without its name"), ("Ủy ban nhân dân thành", "without its name"),
+    ("Ủy ban nhân dân", "no place"), ("Hội đồng nhân dân", "no place"),
     ("Ủy ban nhân dân phường Phú Hội", None), ("Ủy ban nhân dân Phường 2", None),
     ("Ủy ban nhân dân xã Cẩm Bình", None),
 ])

@@ -156,6 +156,21 @@ def test_a_stamps_marks_under_the_bodys_name_are_not_read_into_it(confidence, au
     assert _values([page]).get("issuing_authority") == authority
 
 
+def test_a_committees_place_read_unsurely_leaves_the_body_out():
+    """
+    GIVEN a letter whose body's second line («TỈNH QUẢNG NGÃI») was read unsurely
+    WHEN it is extracted
+    THEN no «Ủy ban nhân dân» of no place is given: a committee is always a place's
+    """
+    page = placed_page(LETTER)
+    for word in page.lines[2].words:  # the left column's second row
+        assert word.text in ("TỈNH", "QUẢNG", "NGÃI")
+        word.confidence = 40.0
+    extraction = extract_fields([page], _types()["official_document"])
+    assert "issuing_authority" not in extraction
+    assert "no place" in extraction.doubts["issuing_authority"].reason
+
+
 def test_the_signature_block_is_read_on_the_last_page():
     first, last = DECISION[:9], [[("margin", "Điều 2. Quyết định có hiệu lực.")], *DECISION[9:]]
     pages = [placed_page(first), placed_page(last, number=2)]
