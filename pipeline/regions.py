@@ -445,6 +445,13 @@ def _opens_letter_subject(keyed: list[Token]) -> bool:
     return len(keyed) > 1 and _VV_CUT.fullmatch(keyed[0].text) is not None
 
 
+def has_letter_subject(layout: PageLayout) -> bool:
+    """Whether the page's header prints a letter's «V/v …» under its number (Decree 30,
+    Appendix I: a letter's subject stands there, where another kind prints its name)."""
+    header = read_header(layout)
+    return header is not None and bool(_letter_subject_rows(header))
+
+
 def _follows(above: list[Token], below: list[Token]) -> bool:
     """Whether a line stands right under another, as the lines of one part do (a gap, or a
     rule, comes before the next part: «Kính gửi»)."""

@@ -132,8 +132,7 @@ def _looks_like_another_start(layout: PageLayout, own: str | None,
                               doctypes: list[DocTypeDefinition], near: float) -> str | None:
     """The type an untitled page fits better than its document's own, when it fits that type
     at least ``near`` (the same measure as an ``unknown`` document near a type)."""
-    scores = {d.id: score_doctype([(layout.page.number, layout.rows)], d).score
-              for d in doctypes}
+    scores = {d.id: score_doctype([layout], d).score for d in doctypes}
     other = max((d for d in scores if d != own), key=lambda d: scores[d], default=None)
     if other is None or scores[other] < near or scores[other] <= scores.get(own or "", 0.0):
         return None
@@ -178,9 +177,8 @@ def _continues_untitled(layout: PageLayout, current: DocumentSpan, other: str,
     if current.opens is not None:
         return False
     doctype = next(d for d in doctypes if d.id == other)
-    alone = score_doctype([(layout.page.number, layout.rows)], doctype).score
-    together = score_doctype([(page.page.number, page.rows)
-                              for page in [*current.pages, layout]], doctype).score
+    alone = score_doctype([layout], doctype).score
+    together = score_doctype([*current.pages, layout], doctype).score
     return together > alone
 
 
