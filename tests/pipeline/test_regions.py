@@ -192,6 +192,28 @@ def test_a_letter_whose_salutation_was_lost_is_still_a_letter():
                              list(_types().values())).doc_type == "unknown"
 
 
+@pytest.mark.parametrize(("authority", "title"), [
+    ("TM. ỦY BAN NHÂN DÂN", "Chủ tịch"),  # the head signs for a collective body
+    ("UBND TỈNH QUẢNG NGÃI", None),  # no «TM.»: the speck may be what is left of «PHÓ»
+])
+def test_a_seals_speck_before_the_title_is_dropped_under_tm(authority, title):
+    """
+    GIVEN a letter whose title line under its authority reads a seal's speck before the title
+        («W=:» at 20 before «CHỦ TỊCH»: a mild notice at --types new tuning seed 47)
+    WHEN it is extracted
+    THEN under «TM.» the title is the line without the speck; elsewhere it is not given
+    """
+    rows = [list(row) for row in LETTER]
+    rows[11] = [("left", "Nơi nhận:"), ("right", authority)]
+    rows[12] = [("left", "- Như trên;"), ("right", "W=: CHỦ TỊCH")]
+    page = placed_page(rows)
+    for line in page.lines:
+        for word in line.words:
+            if word.text == "W=:":
+                word.confidence = 20.0
+    assert _values([page]).get("signer_title") == title
+
+
 def test_the_signature_block_is_read_on_the_last_page():
     first, last = DECISION[:9], [[("margin", "Điều 2. Quyết định có hiệu lực.")], *DECISION[9:]]
     pages = [placed_page(first), placed_page(last, number=2)]
