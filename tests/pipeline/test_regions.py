@@ -84,6 +84,15 @@ LETTER[0] = [("left", "ỦY BAN NHÂN DÂN"), ("right", "CỘNG HÒA XÃ HỘI C
 LETTER[1] = [("left", "TỈNH QUẢNG NGÃI"), ("right", "Độc lập - Tự do - Hạnh phúc")]
 
 
+def _read_at(page: PageOcr, text: str, confidence: float) -> PageOcr:
+    """The page with every word reading ``text`` read at ``confidence``."""
+    for line in page.lines:
+        for word in line.words:
+            if word.text == text:
+                word.confidence = confidence
+    return page
+
+
 def _types():
     return {d.id: d for d in load_doctypes()}
 
@@ -148,11 +157,7 @@ def test_a_stamps_marks_under_the_bodys_name_are_not_read_into_it(confidence, au
     """
     rows = [list(row) for row in LETTER]
     rows.insert(2, [("left", "Z7")])
-    page = placed_page(rows)
-    for line in page.lines:
-        for word in line.words:
-            if word.text == "Z7":
-                word.confidence = confidence
+    page = _read_at(placed_page(rows), "Z7", confidence)
     assert _values([page]).get("issuing_authority") == authority
 
 
@@ -206,11 +211,7 @@ def test_a_seals_speck_before_the_title_is_dropped_under_tm(authority, title):
     rows = [list(row) for row in LETTER]
     rows[11] = [("left", "Nơi nhận:"), ("right", authority)]
     rows[12] = [("left", "- Như trên;"), ("right", "W=: CHỦ TỊCH")]
-    page = placed_page(rows)
-    for line in page.lines:
-        for word in line.words:
-            if word.text == "W=:":
-                word.confidence = 20.0
+    page = _read_at(placed_page(rows), "W=:", 20.0)
     assert _values([page]).get("signer_title") == title
 
 
