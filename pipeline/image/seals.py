@@ -160,11 +160,13 @@ def _recentred(ink: np.ndarray, cx: float, cy: float,
     off a clear seal's, whose ring then read 0.72 on and 0.38 out, and `sealed` was given
     false; 2 px over, 1.0 on and 0.01 out. Asked only of a circle on ink that failed so
     (the 125 circles cost ~20 ms)."""
-    best = max((_ring_share(ink, cx + dx, cy + dy, radius + dr)
-                - _ring_share(ink, cx + dx, cy + dy, radius + dr + 4), dx, dy, dr)
-               for dx in _NEAR for dy in _NEAR for dr in _NEAR)
-    _, dx, dy, dr = best
-    return (_ring_share(ink, cx + dx, cy + dy, radius + dr), cx + dx, cy + dy, radius + dr)
+    def sharpness(dx: int, dy: int, dr: int) -> tuple[float, int, int, int, float]:
+        share = _ring_share(ink, cx + dx, cy + dy, radius + dr)
+        return share - _ring_share(ink, cx + dx, cy + dy, radius + dr + 4), dx, dy, dr, share
+
+    _, dx, dy, dr, share = max(sharpness(dx, dy, dr)
+                               for dx in _NEAR for dy in _NEAR for dr in _NEAR)
+    return share, cx + dx, cy + dy, radius + dr
 
 
 def find_seals(pixels: np.ndarray, dpi: int) -> list[Seal]:
