@@ -610,8 +610,15 @@ def _read_as(tokens: list[Token], phrase: str) -> bool:
 
 def _opens_authority(tokens: list[Token]) -> bool:
     """Whether the words open with the signer's authority: «TM.», «KT.», «Q.», «TL.», «TUQ.»."""
-    return bool(tokens) and tokens[0].text.rstrip(".,:").upper() in AUTHORITIES \
-        and tokens[0].text.endswith((".", ",", ":"))
+    return _authority(tokens) is not None
+
+
+def _authority(tokens: list[Token]) -> str | None:
+    """The signer's authority the words open with («TM», «KT» …), None when they do not."""
+    if not tokens or not tokens[0].text.endswith((".", ",", ":")):
+        return None
+    word = tokens[0].text.rstrip(".,:").upper()
+    return word if word in AUTHORITIES else None
 
 
 def _is_title_line(tokens: list[Token]) -> bool:
@@ -664,7 +671,7 @@ def _under_collective(title: list[Token], above: list[Token]) -> list[Token]:
     title line without a seal's speck read before it («W=:» at 20 before «CHỦ TỊCH», a mild
     notice at --types new tuning seed 47, left the title out). Only there: elsewhere a speck
     may be what is left of «PHÓ», and under «KT.» ``_deputy`` decides."""
-    if not _opens_authority(above) or above[0].text.rstrip(".,:").upper() != "TM":
+    if _authority(above) != "TM":
         return title
     return _unspecked(title)
 
@@ -675,7 +682,7 @@ def _deputy(title: list[Token], above: list[Token]) -> list[Token]:
     (measured: «ZZ°zRHÓ CHỦ TỊCH» and «Ó GIÁM ĐỐC» on clean scans, seal over the title);
     one read «X» lost a word no one can tell, and is no title (a hard scan's «CHỦ TỊCH»
     under «KT. CHỦ TỊCH» was given for a «Phó Chủ tịch»)."""
-    if not _opens_authority(above) or above[0].text.rstrip(".,:").upper() != "KT":
+    if _authority(above) != "KT":
         return title
     head = match_key(" ".join(t.text for t in above[1:]))
     if match_key(" ".join(t.text for t in title)) == head:
