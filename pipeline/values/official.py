@@ -89,9 +89,15 @@ def is_valid_document_number(value: Value) -> bool:
     """A number (digits) and a symbol of parts in capitals (Appendix III's abbreviations may
     hold small letters: «TTr», «CTr», «QyĐ»), or a number and a year («123/2024»)."""
     number, _, symbol = str(value).partition("/")
-    parts = re.split(r"[/\-]", symbol)
     return (number.isdigit() and bool(symbol)
-            and all(_SYMBOL_PART.fullmatch(p) and p[0].isupper() or p.isdigit() for p in parts))
+            and all(_SYMBOL_PART.fullmatch(p) and p[0].isupper() or p.isdigit()
+                    for p in symbol_parts(str(value))))
+
+
+def symbol_parts(value: str) -> list[str]:
+    """The parts of a document number's symbol, after its «/» («15/QĐ-UBND» → «QĐ»,
+    «UBND»)."""
+    return re.split(r"[/\-]", value.partition("/")[2])
 
 
 def number_part(value: str) -> str:
@@ -102,7 +108,7 @@ def number_part(value: str) -> str:
 def symbol_kind(value: str) -> str | None:
     """The kind a document's symbol names («15/QĐ-UBND» → «Quyết định»), None for a letter's
     symbol or one that names no kind."""
-    parts = re.split(r"[/\-]", value.partition("/")[2])
+    parts = symbol_parts(value)
     by_abbreviation = {fold(a): kind for kind, a in KIND_ABBREVIATIONS.items()}
     return next((by_abbreviation[fold(p)] for p in parts if fold(p) in by_abbreviation), None)
 
@@ -238,7 +244,7 @@ def word_glued_to_symbol(value: str) -> str | None:
     start run on after it («2282/TTr-STNMTTh», the place «Thạch …» printed beside it: a hard
     letter at --types new tuning seed 23, given so). An abbreviation's small letters follow
     one or two capitals («TTr», «CV»), never a run of them."""
-    for part in re.split(r"[/\-]", value.partition("/")[2]):
+    for part in symbol_parts(value):
         glued = _GLUED_WORD.fullmatch(part)
         if glued is not None:
             return f"has «{glued.group(1)}» run on after «{part[:glued.start(1)]}»: a word glued?"
@@ -254,7 +260,7 @@ def small_letters_unlisted(value: str) -> str | None:
     """Why a symbol was misread: a part with small letters that is none of the abbreviations
     printed so («638/TIr-UBND» for «TTr», a clean letter at --types new tuning seed 47,
     given so)."""
-    for part in re.split(r"[/\-]", value.partition("/")[2]):
+    for part in symbol_parts(value):
         if any(c.islower() for c in part) and part not in _SMALL_LETTER_PARTS:
             return f"has «{part}» in its symbol, whose small letters no abbreviation has: misread?"
     return None
@@ -285,7 +291,7 @@ def kind_without_body(value: str) -> str | None:
     symbol is the body's alone («575/UBND»), and a drafting unit's code may follow it
     («12/UBND-KH»): only a kind's abbreviation first and last is judged, or a symbol of one
     letter."""
-    parts = [p for p in re.split(r"[/\-]", value.partition("/")[2]) if not p.isdigit()]
+    parts = [p for p in symbol_parts(value) if not p.isdigit()]
     by_abbreviation = {fold(a) for a in KIND_ABBREVIATIONS.values()}
     if len(parts) == 1 and fold(parts[0]) in by_abbreviation:
         return f"has only a kind's abbreviation «{parts[0]}» in its symbol: its body's cut off?"
@@ -302,7 +308,7 @@ def near_body_abbreviation(value: str) -> str | None:
     notice at seed 41), or one with a letter more: a stroke read as two letters («16/TB-UBNID»
     for «UBND», a tuning notice at forms seed 29, given so). Offices' own codes («KTTH»,
     «STP», «UBDT») are not judged otherwise."""
-    for part in re.split(r"[/\-]", value.partition("/")[2]):
+    for part in symbol_parts(value):
         folded = fold(part)
         near = next((a for a in _ABBREVIATIONS if folded != fold(a)
                      and len(folded) in (len(a), len(a) + 1)
