@@ -52,7 +52,7 @@ _CODE_FRAME = r"\d{3}\s*\.\s*\d{2}[\w.\s\-]*?-\s*\d{6}\s*-\s*\d{4}"
 # TeX Gyre Bonum's «g» on a mild tuning book_boxed receipt at seed 131, whose time of receipt
 # was not found); the minutes and «phút» after it make it a time.
 _DAMAGED_GIO = r"(?:[^\W\d_]io|g[^\W\d_]o|gi[^\W\d_])(?=\s*\d{1,2}\s*phut)"
-_TIME = rf"(\d{{1,2}})\s*(?:gio|h|:|{_DAMAGED_GIO})\s*(?:(\d{{1,2}})\s*(?:phut|')?)?"
+_TIME = rf"(\d{{1,2}})\s*(?:gio|h|:|{_DAMAGED_GIO})[\s.]*(?:(\d{{1,2}})\s*(?:phut|')?)?"
 # The time before the date («08 giờ 30 phút, ngày …», the receipts' template) or after it
 # («ngày 28/11/2024, lúc 08 giờ 30», as other offices' software prints it). The comma after
 # the time read as a stop is a comma («14 giờ 20 phút. ngày 03 …»: a thinned serif's comma

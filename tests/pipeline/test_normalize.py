@@ -111,6 +111,10 @@ def test_normalize_date(text, expected):
     # the comma after the time read as a stop (a thinned serif at mild, probe seed 711)
     ("14 giờ 20 phút. ngày 03 tháng 06 năm 2024", "2024-06-03T14:20"),
     ("14 giờ 00 phút. ngày 04/06/2024", "2024-06-04T14:00"),
+    # a speck read as a stop between «giờ» and the minutes (a hard compact receipt, forms
+    # tuning seed 13: its time of receipt not found)
+    ("09 giờ.15 phút, ngày 02 tháng 05 năm 2024;", "2024-05-02T09:15"),
+    ("14 giờ. 00 phút, ngày 03 tháng 05 năm 2024", "2024-05-03T14:00"),
 ])
 def test_normalize_datetime(text, expected):
     assert normalize_datetime(text) == expected
