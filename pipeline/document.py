@@ -496,7 +496,7 @@ def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition
         judged = [(page.number, reading,
                    _disagreement(reading, received or dated_above(page, reading.bbox)))
                   for page in pages for reading in page.code_readings]
-        agreed = _agreed_reading(extraction, key, judged)
+        agreed = _agreed_reading(extraction, key, judged, definition.field(key).dated_by)
         if agreed is not None:
             return agreed
         why: dict[str, str | None] = {}
@@ -518,7 +518,8 @@ def with_readings_agreeing(extraction: Extraction, definition: DocTypeDefinition
 
 
 def _agreed_reading(extraction: Extraction, key: str,
-                    judged: list[tuple[int, CodeReading, str | None]]) -> Extraction | None:
+                    judged: list[tuple[int, CodeReading, str | None]],
+                    dated_by: str | None = None) -> Extraction | None:
     """Without units: the extraction with the code a second reading of its line gives, when
     it is read as the page read it in the unit and serial (two readings by different models
     agreeing stand for the check of the unit against the office's list), and its day is the
@@ -527,7 +528,8 @@ def _agreed_reading(extraction: Extraction, key: str,
     and «…-250925-0184» on its line, dated 25/09/2025 above it; a hard one read its code
     whole on both, the page's at confidence 0.24 (refused). ``judged``: each second reading,
     its page's number and the check it failed (:func:`_disagreement`; None: passed all).
-    None otherwise."""
+    The received time (``dated_by``) the page's misread code had refused is given after all
+    (:func:`_settled_day`). None otherwise."""
     passed: dict[str, tuple[int, CodeReading]] = {}
     for number, reading, failed in judged:
         if failed is None:
@@ -541,7 +543,27 @@ def _agreed_reading(extraction: Extraction, key: str,
                                  bbox=reading.bbox, valid=True)
     notes[key] = (f"read «{reading.first}» at first; a second reading of its line gives "
                   f"«{code}», alike in unit and serial, its day the day received")
-    return Extraction(fields=fields, doubts=doubts, notes=notes)
+    return _settled_day(Extraction(fields=fields, doubts=doubts, notes=notes), key, dated_by)
+
+
+def _settled_day(extraction: Extraction, key: str, dated_by: str | None) -> Extraction:
+    """The extraction with its ``dated_by`` field given when it was refused only for
+    disagreeing with the day of the code the page misread, and the code now given carries its
+    day: the clash is settled in its favour (two readings of the code's line agree with it).
+    A tuning hard receipt at seed 13 read its code «…-240602-0274» on the page and
+    «…-240502-0274» on its line, its received time «ngày 02 tháng 05 năm 2024» refused for
+    the first; the code was given, the time left out."""
+    doubt = extraction.doubts.get(dated_by or "")
+    code = extraction.fields.get(key)
+    if dated_by is None or doubt is None or doubt.held is None or code is None \
+            or doubt.reason != f"disagrees with the day of {key}" \
+            or not carries_date(str(code.value), str(doubt.held.value)):
+        return extraction
+    doubts = {k: d for k, d in extraction.doubts.items() if k != dated_by}
+    notes = {**extraction.notes, dated_by: f"its day agrees with the code read again on its "
+                                           f"line, «{code.value}»"}
+    return Extraction(fields={**extraction.fields, dated_by: doubt.held}, doubts=doubts,
+                      notes=notes)
 
 
 def _disagreement(reading: CodeReading, day: str | None) -> str | None:

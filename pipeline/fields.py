@@ -74,6 +74,11 @@ class Doubt:
     value: Value
     reason: str
     confidence: float
+    # The value as it would have been given but for a clash with another field's day
+    # («disagrees with the day of …»: both refused, which one was misread cannot be told);
+    # given after all when a later reading settles the clash (pipeline/document.py
+    # ``_agreed_reading``). None when anything else refused it too.
+    held: ExtractedField | None = None
 
 
 @dataclass(frozen=True)
@@ -1083,7 +1088,9 @@ def check_fields(candidates: dict[str, Candidate], doctype: DocTypeDefinition) -
             if candidate.note:
                 notes[key] = candidate.note
         else:
-            doubts[key] = Doubt(extracted.value, reason, extracted.confidence)
+            held = extracted if mismatch and reason == clash \
+                and _refusal(candidate, fdef, None, doctype) is None else None
+            doubts[key] = Doubt(extracted.value, reason, extracted.confidence, held)
     return Extraction(given, doubts, notes)
 
 

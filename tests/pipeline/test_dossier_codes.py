@@ -1106,3 +1106,39 @@ def test_a_files_first_page_printing_a_code_that_cannot_be_read_whole_opens_no_d
     _, assigned = file_dossiers(documents, doctypes, None)
     assert [a.code for a in assigned] == [None, None, other, other]
     assert [a.doubt is not None for a in assigned] == [True, True, False, False]
+
+
+def test_a_received_time_refused_for_a_misread_codes_day_is_given_once_the_line_settles_it(
+        doctypes):
+    """
+    GIVEN no units, a receipt whose code the page read surely with a wrong day
+    («…-241228-…» for «…-241128-…»), which refuses its received time «28 tháng 11» with it,
+    and the code's line read again with the received day, the page's unit and serial
+    WHEN analysed
+    THEN the second reading is given, and the received time with it (a tuning hard receipt of
+    forms seed 13 lost its received time so); with no second reading both stay left out
+    """
+    misread = "000.00.21.H27-241228-0001"
+    alone = unitless_receipt(doctypes, misread, None).analysis.extraction
+    assert "dossier_code" not in alone.fields and "received_at" not in alone.fields
+    assert alone.doubts["received_at"].reason == "disagrees with the day of dossier_code"
+    document = unitless_receipt(doctypes, misread, CODE)
+    extraction = document.analysis.extraction
+    assert document.own_code == CODE
+    assert extraction.fields["received_at"].value == "2024-11-28T08:30"
+    assert CODE in extraction.notes["received_at"]
+
+
+def test_a_received_time_refused_for_more_than_the_codes_day_stays_left_out(doctypes):
+    """GIVEN the same receipt, its received time also read too unsurely to be given (under
+    ``drop_below_confidence``) WHEN its code is settled by the second reading THEN the
+    received time is not given: the code agreeing on its day does not vouch for its hour."""
+    lines = receipt_reading("000.00.21.H27-241228-0001")
+    received = ["08", "giờ", "30", "phút,", "ngày", "28", "tháng", "11", "năm", "2024"]
+    page = make_page(lines, confidences={word: 5.0 for word in received})
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first="000.00.21.H27-241228-0001", bbox=code_line.bbox)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions())
+    assert document.own_code == CODE
+    assert "received_at" not in document.analysis.extraction.fields
