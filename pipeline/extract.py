@@ -881,11 +881,16 @@ def _without_label_rest(label: LabelMatch, tokens: list[Token]) -> list[Token]:
 def _continues_at(ctx: PageContext, index: int, value: list[Token], label_x: int,
                   incomplete: bool = False) -> bool:
     """Whether the row at ``index`` carries on a wrapped value that ends in ``value`` (in
-    the same OCR paragraph, unless the value is ``incomplete`` without it)."""
+    the same OCR paragraph, unless the value is ``incomplete`` without it). The row's words
+    must be read surely on average; for an incomplete value, its words of letters or digits
+    only: the specks a hard scan leaves after a wrapped year («2025[80] .......[33] `[41]
+    ¬[43]», a hard tab_leader receipt at forms tuning seed 13) are not what it needs."""
     if index >= len(ctx.rows) or ctx.matches[index]:
         return False
     row, previous = ctx.rows[index], ctx.rows[index - 1]
-    confidence = sum(t.word.confidence for t in row.tokens) / len(row.tokens)
+    words = [t for t in row.tokens if has_alnum(t.text)] if incomplete else []
+    words = words or row.tokens
+    confidence = sum(t.word.confidence for t in words) / len(words)
     matching = ctx.doctype.matching
     return (row.top - previous.bottom <= matching.max_line_gap * previous.height
             and (incomplete or row.tokens[0].line[:2] == value[-1].line[:2])

@@ -578,6 +578,26 @@ def test_a_numbered_label_s_value_wraps_to_the_margin(receipt):
     assert values(extract_fields([make_page(lines)], receipt))["due_at"] == "2024-11-29T14:00"
 
 
+@pytest.mark.parametrize(("year", "given"), [("80", True), ("40", False)])
+def test_a_wrapped_year_is_read_past_the_specks_beside_it(receipt, year, given):
+    """
+    GIVEN a due time whose year wraps to a line of its own, the year read at 80 beside specks
+          read at 33 and 41 (a hard tab_leader receipt at forms tuning seed 13 lost its due
+          time so), or the year itself read at 40
+    WHEN fields are extracted
+    THEN the year is taken when it is read surely, whatever the specks; else the due time is
+         not given
+    """
+    lines = replaced(RECEIPT_FORM, "5. Thời gian trả", [
+        "5. Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 29 tháng 11 năm",
+        "2024 ....... `",
+    ])
+    page = make_page(lines, confidences={"2024": float(year), ".......": 33.0, "`": 41.0})
+    due = values(extract_fields([page], receipt)).get("due_at")
+    assert (due == "2024-11-29T14:00") is given
+    assert due in (None, "2024-11-29T14:00")
+
+
 def test_a_typed_value_continues_into_a_new_ocr_paragraph_only_when_incomplete(receipt):
     """
     GIVEN the wrapped year of a date-time that Tesseract put in a paragraph of its own, and a
