@@ -416,14 +416,19 @@ def _row_parts(row: Row) -> list[list[Token]]:
     return parts
 
 
-def _letter_subject_rows(header: Header) -> list[int]:
-    """The left column's «V/v …» line under the number, and the lines it wraps onto."""
+def _letter_subject_rows(header: Header, rows: list[Row]) -> list[int]:
+    """The left column's «V/v …» line under the number, and the lines it wraps onto (up to
+    the «Kính gửi» row: centred under the header, its «Kính» may stand in the left column,
+    as close under the subject as its own lines: a clean letter's subject read «… năm 2025
+    Kính» and was refused, --types new tuning seed 43)."""
     number = _number_row(header)
     if number is None:
         return []
     found: list[int] = []
     for index in range(number + 1, min(number + 2 + SUBJECT_LINES, len(header.left))):
         keyed = _keyed(header.left[index])
+        if found and _is_salutation(rows[index]):
+            break
         if (_opens_letter_subject(keyed) and not found) or (
                 found and keyed and len(found) < SUBJECT_LINES
                 and _follows(header.left[found[-1]], keyed)):
@@ -449,7 +454,7 @@ def has_letter_subject(layout: PageLayout) -> bool:
     """Whether the page's header prints a letter's «V/v …» under its number (Decree 30,
     Appendix I: a letter's subject stands there, where another kind prints its name)."""
     header = read_header(layout)
-    return header is not None and bool(_letter_subject_rows(header))
+    return header is not None and bool(_letter_subject_rows(header, layout.rows))
 
 
 def _follows(above: list[Token], below: list[Token]) -> bool:
@@ -467,7 +472,7 @@ def read_kind(layout: PageLayout, header: Header, fdef: FieldDefinition) -> Plac
     if found is not None:
         _, score, tokens = found
         return Placed(tokens, score, layout.page.number)
-    subject = _letter_subject_rows(header)
+    subject = _letter_subject_rows(header, layout.rows)
     if not subject:
         return None
     vv = _keyed(header.left[subject[0]])[:1]
@@ -487,32 +492,63 @@ def read_subject(layout: PageLayout, header: Header, kinds: list[str]) -> Placed
     """The centred lines under the kind's name, or a letter's «V/v …» lines."""
     found = _kind_row(layout, header, kinds)
     if found is None:
-        rows = _letter_subject_rows(header)
+        rows = _letter_subject_rows(header, layout.rows)
         tokens = [t for index in rows for t in header.left[index]]
         return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
     left, right = _margins(layout)
-    indent = 0.05 * layout.page.width
+    width = layout.page.width
+    indent = 0.05 * width
     tokens: list[Token] = []
+    lines = 0
     previous = layout.rows[found[0]]
-    for row in layout.rows[found[0] + 1:found[0] + 1 + SUBJECT_LINES]:
-        gaps = (row.tokens[0].word.bbox[0] - left, right - row.tokens[-1].word.bbox[2])
+    for row in layout.rows[found[0] + 1:found[0] + 1 + SUBJECT_LINES + STAMP_ROWS]:
+        if _is_stamp_row(row, width):
+            continue
+        words = _subject_part(row, width)
+        gaps = (words[0].word.bbox[0] - left, right - words[-1].word.bbox[2])
         # A body's line fills the width or is indented on one side only; a subject's lines are
         # indented on both, but for a first line long enough to fill the width, centred as
         # evenly as a justified line (measured: a hard scan's 74-character subject stood 17
         # and 19 px inside the margins and was lost).
-        centred = _is_centred(row.tokens, layout.page.width) and (
+        centred = _is_centred(words, width) and (
             min(gaps) > indent or (not tokens and abs(gaps[0] - gaps[1]) <= indent / 2))
         # The subject's lines follow each other closely; a rule (or space) comes after them.
         close = row.top - previous.bottom <= LINE_GAP * previous.height
         # A line in capitals after the subject is the next part («GIÁM ĐỐC SỞ …», the
         # decision's authority) whose rule was not read.
-        capitals = uppercase_share(row.text) >= 0.6
-        if (not centred or not close or capitals or _is_salutation(row)
-                or not any(has_alnum(t.text) for t in row.tokens)):
+        capitals = uppercase_share(" ".join(t.text for t in words)) >= 0.6
+        if (lines == SUBJECT_LINES or not centred or not close or capitals
+                or _is_salutation(row) or not any(has_alnum(t.text) for t in words)):
             break
-        tokens += row.tokens
+        tokens += words
+        lines += 1
         previous = row
     return Placed(tokens, POSITIONED_SCORE, layout.page.number) if tokens else None
+
+
+# A received stamp («ĐẾN», Decree 30 Appendix IV) is struck at the left under the number,
+# over the kind's name and subject: its lines («UBND», «Ngày: 14/06», «Chuyển:») stand
+# between the subject's, or share a subject line's row beside it. At most this many of its
+# rows are passed over among the subject's.
+STAMP_ROWS = 3
+STAMP_RIGHT_SHARE = 0.45  # a stamp's line ends left of this share of the page's width
+
+
+def _is_stamp_row(row: Row, width: int) -> bool:
+    """Whether a row lies wholly in the left part of the page, where no centred line can:
+    a received stamp's line among the subject's (a clean notice at --types new tuning seed
+    43, mild: «UBND» of the stamp's «VĂN PHÒNG UBND» under the kind's name ended the subject
+    before its first line)."""
+    return bool(row.tokens) and row.tokens[-1].word.bbox[2] < STAMP_RIGHT_SHARE * width
+
+
+def _subject_part(row: Row, width: int) -> list[Token]:
+    """The row's words, but for a stamp's beside a subject line: of a row parted by a
+    column's gap (``_row_parts``), its one centred part («ĐẾN Số: 8879.» left of «Cấp bản sao
+    trích lục khai sinh», the same notice)."""
+    parts = _row_parts(row)
+    centred = [part for part in parts if _is_centred(part, width)]
+    return centred[0] if len(parts) > 1 and len(centred) == 1 else row.tokens
 
 
 def _is_salutation(row: Row) -> bool:

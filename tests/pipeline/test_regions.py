@@ -144,6 +144,55 @@ def test_a_letters_subject_is_read_with_its_v_v_read_or_cut(opener):
     assert values["subject"] == "Đôn đốc giải quyết hồ sơ quá hạn"
 
 
+def test_a_letters_subject_ends_before_kinh_gui_whose_first_word_stands_in_its_column():
+    """
+    GIVEN a letter whose centred «Kính gửi: Công an tỉnh.» stands right under its subject,
+        its «Kính» inside the left column (a clean letter at --types new tuning seed 43: its
+        subject read «… năm 2025 Kính» and was refused)
+    WHEN it is extracted
+    THEN the subject is the «V/v» lines alone
+    """
+    rows = [list(row) for row in LETTER]
+    rows[5:9] = [[("centre", "Kính gửi: Công an tỉnh.")]]
+    page = placed_page(rows)
+    line = next(ln for ln in page.lines if ln.words[0].text == "Kính")
+    x = 1300  # «Kính» mostly left of the motto's column (1360), the rest right of it
+    for word in line.words:
+        width = word.bbox[2] - word.bbox[0]
+        word.bbox = (x, word.bbox[1], x + width, word.bbox[3])
+        x += width + 2 * CHAR
+    values = _values([page])
+    assert values["subject"] == "Đôn đốc giải quyết hồ sơ quá hạn"
+    assert values["recipients"] == "Công an tỉnh"
+
+
+def test_a_received_stamp_over_the_kinds_name_and_subject_is_passed_over():
+    """
+    GIVEN a notice whose received stamp («VĂN PHÒNG UBND / ĐẾN Số: … / Ngày: …») was struck
+        at the left over its kind's name and subject, its lines between and beside theirs (a
+        mild notice at --types new tuning seed 43 lost its subject so)
+    WHEN it is extracted
+    THEN the subject is the centred line without the stamp's words
+    """
+    rows = [*HEADER, [],
+            [("left", "VĂN PHÒNG"), ("centre", "THÔNG BÁO")],
+            [("left", "ĐẾN Số: 8879."), ("centre", "Cấp bản sao trích lục khai sinh")],
+            [("left", "Ngày: 14/06")],
+            [],
+            [("margin", "Để bảo đảm việc tiếp nhận, giải quyết hồ sơ đúng thời hạn, đề nghị")],
+            *DECISION[-6:]]
+    page = placed_page(rows)
+    # The stamp's «UBND», in smaller print, between the kind's row (y 380–420) and the
+    # subject's (y 450–490), as the notice's stood.
+    stamp = OcrLine(words=_words("UBND", 460, 424), block=99, paragraph=1, line=1)
+    for word in stamp.words:
+        word.bbox = (word.bbox[0], 424, word.bbox[2], 446)
+    page = page.model_copy(update={"lines": [*page.lines, stamp]})
+    values = _values([page])
+    assert values["document_kind"] == "Thông báo"
+    assert values["subject"] == "Cấp bản sao trích lục khai sinh"
+
+
 @pytest.mark.parametrize(("confidence", "authority"), [
     (33.0, "Ủy ban nhân dân tỉnh Quảng Ngãi"), (93.0, None)])
 def test_a_stamps_marks_under_the_bodys_name_are_not_read_into_it(confidence, authority):
