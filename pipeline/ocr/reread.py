@@ -28,6 +28,7 @@ import numpy as np
 
 from pipeline.doctypes import DocTypeDefinition, load_doctypes
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for, parse_tsv
+from pipeline.ocr.glyphs import GlyphBank, bank_of, side_of
 from pipeline.text import fold, letters_key, strip_edges
 from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import OcrWord, PageOcr, union_bbox
@@ -332,12 +333,41 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
         log.warning("page %d: digits not read a third time: %s", page.number, exc)
         return {}
     voted = {}
+    bank: GlyphBank | None = None
     for (band, digits), again in zip(doubtful, third, strict=True):
         word = page.lines[band.line].words[band.word]
         decided = _third_says(word, digits, again)
+        if decided is None:
+            bank = bank or bank_of(image, _agreed_words(page, second, bands))
+            decided = _glyphs_say(bank, image, word, digits)
         if decided is not None:
             voted[(band.line, band.word)] = decided
     return voted
+
+
+def _agreed_words(page: PageOcr, second: list[str], bands: list[Band]) -> list[OcrWord]:
+    """The words of digits both readings read alike: the page's own print of its digits."""
+    words = (page.lines[band.line].words[band.word] for band in bands)
+    return [word for word, digits in zip(words, second, strict=True)
+            if _confirmable(word.text) and digits_of(word.text) == digits_of(digits)]
+
+
+def _glyphs_say(bank: GlyphBank, image: np.ndarray, word: OcrWord, digits: str
+                ) -> OcrWord | None:
+    """A word of digits the three readings left undecided, as the page's print of the same
+    digits elsewhere sides (pipeline/ocr/glyphs.py) at ``VOTED_CONFIDENCE``; None when it
+    does not. Forms seed 43, clean: «11 giờ 25 phút» read «29» twice with digits only, a
+    phone's «…775…» «…779…», a signing day «11» «17», each right as the page read it and
+    each left out."""
+    if not _confirmable(word.text):
+        return None
+    side = side_of(bank, image, word, digits)
+    if side is None:
+        return None
+    text = word.text if side == "first" else with_digits(word.text, digits_of(digits))
+    log.info("digits «%s» read «%s» with digits only: the page's print of them sides with "
+             "«%s»", word.text, digits, text)
+    return word.model_copy(update={"text": text, "confidence": VOTED_CONFIDENCE})
 
 
 def _confirmable(first: str) -> bool:

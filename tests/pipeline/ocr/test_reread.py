@@ -190,6 +190,29 @@ def test_a_short_part_whose_third_reading_agrees_with_the_first_is_kept(date_pag
     assert (words[1].text, words[1].confidence) == ("11", VOTED_CONFIDENCE)
 
 
+@pytest.mark.parametrize(("first", "digits", "given"), [
+    ("25", "29", ("25", VOTED_CONFIDENCE)),  # the page prints «5» and «9» elsewhere: a «5»
+    ("29", "25", ("25", VOTED_CONFIDENCE)),  # the page's model misread it: the digits stand
+    ("21", "27", ("21", 0.0)),  # neither «1» nor «7» printed elsewhere: nothing to tell by
+])
+def test_a_part_both_digit_readings_read_otherwise_is_judged_by_the_pages_print(
+        first, digits, given):
+    """
+    GIVEN «ngày 25 tháng 09 năm 2025» whose day the page's model read ``first`` at 95 and the
+          digit model ``digits`` twice (forms seed 43, clean: «11 giờ 25 phút» read «29» so,
+          right as first read and left out)
+    WHEN the three readings leave it undecided
+    THEN the «5» and «9» the page prints in its month and year, read alike by every reading,
+         decide it (pipeline/ocr/glyphs.py); a digit printed nowhere else leaves it unsure
+    """
+    printed = ["ngày", "25" if first != "21" else "21", "tháng", "09", "năm", "2025"]
+    image, boxes = printed_in_a_row(printed)
+    page = page_of(list(zip([*printed[:1], first, *printed[2:]], boxes, strict=True)))
+    engine = ScriptedDigits([digits, "09", "2025"], [digits])
+    words = reread_digits(image, page, OcrOptions(), engine).lines[0].words
+    assert (words[1].text, words[1].confidence) == given
+
+
 def unsure_date(date_page, texts: list[str], unsure: str) -> PageOcr:
     image, boxes = date_page
     line = OcrLine(words=[OcrWord(text=t, confidence=80 if t == unsure else 97, bbox=b)
