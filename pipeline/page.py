@@ -30,6 +30,7 @@ from pipeline.ocr import OcrOptions, engine_for
 from pipeline.ocr.code_reread import reread_codes
 from pipeline.ocr.reread import reread_digits, reread_letters
 from pipeline.ocr.second_pass import SecondPassOptions, read_page
+from pipeline.ocr.signer_reread import reread_signer_title
 from pipeline.ocr.title_reread import reread_lost_title
 from pipeline.pdf import PageSource, archival_page_pdf, build_page_pdf
 from pipeline.pdf.textlayer import (
@@ -104,6 +105,9 @@ def process_page(decode: Callable[[], np.ndarray], number: int, options: PageOpt
     # document has no type (pipeline/ocr/title_reread.py).
     checked = reread_lost_title(prepared.ocr_image, checked, options.ocr, engine,
                                 options.doctypes)
+    # The signer's title under a seal, read on its own line (pipeline/ocr/signer_reread.py).
+    checked = reread_signer_title(prepared.ocr_image, checked, options.ocr, engine,
+                                  options.doctypes, prepared.display_image)
     pdf = (archival_page_pdf(source, prepared, recognition.text_layer_pdf) if source else
            build_page_pdf(prepared.display_image, recognition.text_layer_pdf, options.ocr.dpi,
                           options.pdf_jpeg_quality))
