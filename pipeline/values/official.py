@@ -105,6 +105,16 @@ def number_part(value: str) -> str:
     return value.partition("/")[0]
 
 
+def body_initials(name: str) -> str:
+    """The initials a body's name is abbreviated to in a symbol (Decree 30, Appendix I):
+    its words' first letters up to the unit it is of, «và» aside («Sở Tài nguyên và Môi
+    trường» → «STNMT», «Ủy ban nhân dân tỉnh Hà Tĩnh» → «UBND»)."""
+    folded = fold(name)
+    unit = _UNIT.search(folded)
+    words = folded[:unit.start()].split() if unit else folded.split()
+    return "".join(word[0] for word in words if word != "va").upper()
+
+
 def symbol_kind(value: str) -> str | None:
     """The kind a document's symbol names («15/QĐ-UBND» → «Quyết định»), None for a letter's
     symbol or one that names no kind."""

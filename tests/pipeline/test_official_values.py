@@ -8,6 +8,7 @@ from pipeline.values.official import (
     DOCUMENT_KINDS,
     HAND,
     KIND_ABBREVIATIONS,
+    body_initials,
     normalize_boolean,
     normalize_document_number,
     normalize_recipients,
@@ -342,3 +343,11 @@ def test_a_symbols_small_letters_are_an_abbreviations_or_a_misread(official, num
     field = official.field("document_number")
     problem = field.kind.problem(number, number, official.context(field))
     assert (problem is not None and f"«{misread}»" in problem) if misread else problem is None
+
+
+@pytest.mark.parametrize(("body", "initials"), [
+    ("Sở Tài nguyên và Môi trường", "STNMT"), ("Sở Kế hoạch và Đầu tư", "SKHDT"),
+    ("Ủy ban nhân dân tỉnh Hà Tĩnh", "UBND"), ("Sở Tư pháp", "STP"),
+])
+def test_a_bodys_initials_are_its_words_first_letters_before_its_unit(body, initials):
+    assert body_initials(body) == initials
