@@ -50,3 +50,23 @@ def test_a_line_with_no_sure_print_decides_nothing():
     words = [OcrWord(text="9", confidence=40.0, bbox=(0, 400, 40, 500)),
              OcrWord(text="~", confidence=20.0, bbox=(50, 445, 90, 482))]
     assert not is_handwritten(words, 0)
+
+
+def _wide_line(day_x: tuple[int, int]) -> list[OcrWord]:
+    """The line set wide (DejaVu Serif's spaces: 30 px, over ``BLANK_GAP`` of the digit
+    height on both sides together), the day's word at ``day_x``."""
+    words = []
+    for k, (text, top, bottom) in enumerate(PRINTED):
+        box = (110 * k, top, 110 * k + 80, bottom)
+        if text == "DAY":
+            text, box = "01", (day_x[0], 445, day_x[1], 482)
+        words.append(OcrWord(text=text, confidence=96.0, bbox=box))
+    return words
+
+
+def test_a_printed_day_of_a_face_set_wide_is_not_handwritten():
+    """GIVEN a printed «01» one wide space from its neighbours (a clean notice in DejaVu
+    Serif at --types new tuning seed 71: its issuing date was refused as by hand) THEN it is
+    print: its space is the line's own; a day alone in the blank of that line is a hand's."""
+    assert not is_handwritten(_wide_line((330, 410)), 3)
+    assert is_handwritten(_wide_line((355, 385)), 3)
