@@ -23,11 +23,10 @@ import numpy as np
 
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.image.colour import to_gray
-from pipeline.ocr import OcrEngine, OcrOptions, engine_for
-from pipeline.ocr.reread import LETTER_LANGUAGE, band_words, bundled_doctypes, stacked
-from pipeline.ocr.title_reread import _crop, _placed, _rows, _with_line
+from pipeline.ocr import OcrEngine, OcrOptions
+from pipeline.ocr.reread import bundled_doctypes
+from pipeline.ocr.title_reread import _crop, _placed, _rows, _with_line, read_crops
 from pipeline.text import match_key
-from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import BBox, OcrLine, OcrWord, PageOcr
 
 log = logging.getLogger(__name__)
@@ -60,15 +59,8 @@ def reread_signer_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
     crops = [(0, 0, _crop(image, box))]
     if display is not None and (dark := dark_only(to_gray(_crop(display, box)))) is not None:
         crops.append((1, 0, dark))
-    strip, bands = stacked(crops)
-    try:
-        tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
-    except (OcrError, ConfigurationError) as exc:
-        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
-            raise
-        log.warning("page %d: signer's title not read again: %s", page.number, exc)
-        return page
-    read = [line for band, words in zip(bands, band_words(tsv, bands), strict=True)
+    bands = read_crops(crops, page.number, options, engine, "signer's title")
+    read = [line for band, words in bands or []
             for line in _rows([_placed(w, box, band.top) for w in words])
             if match_key(line.text) in titles]
     if not read:

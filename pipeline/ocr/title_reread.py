@@ -24,7 +24,13 @@ import numpy as np
 from pipeline.doctypes import DocTypeDefinition
 from pipeline.ocr import OcrEngine, OcrOptions, engine_for
 from pipeline.ocr.reread import _PAD as _STRIP_PAD
-from pipeline.ocr.reread import LETTER_LANGUAGE, band_words, bundled_doctypes, stacked
+from pipeline.ocr.reread import (
+    LETTER_LANGUAGE,
+    Band,
+    band_words,
+    bundled_doctypes,
+    stacked,
+)
 from pipeline.text import uppercase_share
 from schemas.errors import ConfigurationError, OcrError
 from schemas.ocr import BBox, OcrLine, OcrWord, PageOcr
@@ -58,21 +64,34 @@ def reread_lost_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
     if not boxes:
         return page
     crops = [(index, 0, _crop(image, box)) for index, box in enumerate(boxes)]
-    strip, bands = stacked(crops)
-    try:
-        tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
-    except (OcrError, ConfigurationError) as exc:
-        if exc.retryable:  # the machine's doing: the page is tried again (reread_digits)
-            raise
-        log.warning("page %d: unread lines not read again: %s", page.number, exc)
+    read = read_crops(crops, page.number, options, engine, "unread lines")
+    if read is None:
         return page
-    for box, band, words in zip(boxes, bands, band_words(tsv, bands), strict=True):
+    for box, (band, words) in zip(boxes, read, strict=True):
         for line in _rows([_placed(w, box, band.top) for w in words]):
             if _has_title(page.model_copy(update={"lines": [line]}), types):
                 log.info("page %d: title «%s» read again on its own line", page.number,
                          line.text)
                 return _with_line(page, line)
     return page
+
+
+def read_crops(crops: list[tuple[int, int, np.ndarray]], number: int, options: OcrOptions,
+               engine: OcrEngine | None, what: str) -> list[tuple[Band, list[OcrWord]]] | None:
+    """Crops of page ``number`` read in the pages' language, one under another in one
+    engine call (``stacked``): each crop's band in the strip and the words read in it. None
+    when they cannot be read for the page's own reasons (logged, naming ``what``: the page
+    stands as first read); a retryable engine failure is raised (the page is tried again,
+    as ``reread_digits`` does)."""
+    strip, bands = stacked(crops)
+    try:
+        tsv = (engine or engine_for(options)).read_digits(strip, options, LETTER_LANGUAGE, "")
+    except (OcrError, ConfigurationError) as exc:
+        if exc.retryable:
+            raise
+        log.warning("page %d: %s not read again: %s", number, what, exc)
+        return None
+    return list(zip(bands, band_words(tsv, bands), strict=True))
 
 
 # A line of the upper half mostly in capitals (a title's print) with a word read under this

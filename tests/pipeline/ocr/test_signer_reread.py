@@ -11,6 +11,7 @@ from pipeline.ocr import OcrOptions
 from pipeline.ocr.signer_reread import dark_only, reread_signer_title
 from schemas.ocr import OcrLine, OcrWord, PageOcr
 from tests.pipeline.conftest import SANS_BOLD
+from tests.pipeline.ocr.test_title_reread import _draw
 
 WIDTH, HEIGHT = 2000, 1400
 Box = tuple[int, int, int, int]
@@ -19,17 +20,11 @@ NAME = "Trần Văn Nam"
 SEAL_GREY = 110  # a seal struck in grey: lighter than the type
 
 
-def _draw(draw: ImageDraw.ImageDraw, centre: int, y: int, text: str,
-          font: ImageFont.FreeTypeFont) -> list[tuple[str, Box]]:
+def _centred(draw: ImageDraw.ImageDraw, centre: int, y: int, text: str,
+             font: ImageFont.FreeTypeFont) -> list[tuple[str, Box]]:
     """Draw ``text`` centred on ``centre`` word by word; each word and its box."""
-    width = draw.textbbox((0, 0), text, font=font)[2]
-    x, words = centre - width // 2, []
-    for word in text.split():
-        box = tuple(int(v) for v in draw.textbbox((x, y), word, font=font))
-        draw.text((x, y), word, font=font, fill=0)
-        words.append((word, box))
-        x = box[2] + font.size // 3
-    return words  # type: ignore[return-value]
+    return _draw(draw, (centre - draw.textbbox((0, 0), text, font=font)[2] // 2, y), text,
+                 font)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +34,8 @@ def signed() -> tuple[np.ndarray, list[list[tuple[str, Box]]]]:
     image = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(image)
     bold = ImageFont.truetype(SANS_BOLD, 44)
-    lines = [_draw(draw, 1450, 500 + 70 * n, text, bold) for n, text in enumerate(BLOCK)]
-    lines.append(_draw(draw, 1450, 900, NAME, bold))
+    lines = [_centred(draw, 1450, 500 + 70 * n, text, bold) for n, text in enumerate(BLOCK)]
+    lines.append(_centred(draw, 1450, 900, NAME, bold))
     pixels = np.array(image)
     ring = np.full_like(pixels, 255)
     cv2.circle(ring, (1180, 800), 190, SEAL_GREY, 10)
