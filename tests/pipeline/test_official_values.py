@@ -122,6 +122,7 @@ def test_a_date_with_its_day_marked_as_handwritten_is_no_date():
     ("121/TB-UBNL", True),  # a clean tuning notice at seed 41 gave it for «121/TB-UBND»
     ("7/HDNL-VP", True),
     ("16/TB-UBNID", True),  # a tuning notice at forms seed 29 gave it for «16/TB-UBND»
+    ("274/TB-UBNĐ", True), ("5/HDND-VP", True),  # a «Đ» read for «D», or the other way
     ("121/TB-UBND", False), ("575/UBND-KTTH", False), ("12/2024/QĐ-UBND", False),
     ("5/HĐND-VP", False), ("4/UBDT-VP", False),  # another body's own abbreviation
 ])
