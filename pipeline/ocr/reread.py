@@ -312,7 +312,8 @@ def _voted(image: np.ndarray, page: PageOcr, changed: dict[tuple[int, int], OcrW
            engine: OcrEngine | None) -> dict[tuple[int, int], OcrWord]:
     """Words of digits the first two readings read otherwise, decided by a third reading
     of their crops enlarged (``VOTE_SCALE``, digits only, one engine call): two readings of
-    three that agree decide (``_third_says``); otherwise the word stays at confidence 0."""
+    three that agree decide (``_third_says``); then the page's own print of the digits
+    (``_glyphs_say``); otherwise the word stays at confidence 0."""
     doubtful = [(band, text) for band, text in zip(bands, second, strict=True)
                 if (band.line, band.word) in changed
                 and changed[(band.line, band.word)].confidence <= 0
