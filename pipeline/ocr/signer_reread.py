@@ -27,7 +27,7 @@ from pipeline.ocr import OcrEngine, OcrOptions
 from pipeline.ocr.reread import bundled_doctypes
 from pipeline.ocr.title_reread import _crop, _placed, _rows, _with_line, read_crops
 from pipeline.text import match_key
-from schemas.ocr import BBox, OcrLine, OcrWord, PageOcr
+from schemas.ocr import BBox, OcrLine, PageOcr
 
 log = logging.getLogger(__name__)
 
@@ -69,24 +69,11 @@ def reread_signer_title(image: np.ndarray, page: PageOcr, options: OcrOptions,
     log.info("page %d: signer's title «%s» read again under «%s»", page.number, line.text,
              authority.text)
     # Its row as first read goes, from the signature block's column on (the page's first
-    # third: «Nơi nhận» stands left of it), the seal's marks left of the band included.
+    # third: «Nơi nhận» stands left of it), the seal's marks left of the band included: «Z?Z»
+    # left of «<SbHÓ CHỦ TỊCH», kept, made the title read again «Z?Z PHÓ CHỦ TỊCH», no title
+    # (--types new tuning seed 71).
     row = (min(box[0], page.width // 3), line.bbox[1], box[2], line.bbox[3])
-    return _with_line(_without_words_in(page, row), line)
-
-
-def _without_words_in(page: PageOcr, box: BBox) -> PageOcr:
-    """The page without the words whose middle lies in ``box`` (the title's row as first
-    read: «Z?Z» left of «<SbHÓ CHỦ TỊCH», kept, made the title read again «Z?Z PHÓ CHỦ
-    TỊCH», no title; --types new tuning seed 71)."""
-    x0, y0, x1, y1 = box
-
-    def inside(word: OcrWord) -> bool:
-        x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
-        return x0 <= x <= x1 and y0 <= y <= y1
-
-    lines = [line.model_copy(update={"words": [w for w in line.words if not inside(w)]})
-             for line in page.lines]
-    return page.model_copy(update={"lines": [line for line in lines if line.words]})
+    return _with_line(page, line, cleared=row)
 
 
 # Ink a seal struck in grey (or red, on a grey scan) prints lighter than black type: of a

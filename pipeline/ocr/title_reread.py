@@ -189,11 +189,12 @@ def _placed(word: OcrWord, box: BBox, band_top: int) -> OcrWord:
     return word.model_copy(update={"bbox": (x0 + dx, y0 + dy, x1 + dx, y1 + dy)})
 
 
-def _with_line(page: PageOcr, line: OcrLine) -> PageOcr:
+def _with_line(page: PageOcr, line: OcrLine, cleared: BBox | None = None) -> PageOcr:
     """The page with ``line`` among its lines before the first line below it, and in its
     text before that line's text (at the top when none follows); the words it was read
-    again from leave the page (:func:`_without_words_under`)."""
-    page = _without_words_under(page, line)
+    again from leave the page (:func:`_without_words_under`), and so do those in
+    ``cleared`` (a row the line read again replaces whole)."""
+    page = _without_words_under(page, line, cleared)
     below = next((i for i, ln in enumerate(page.lines) if ln.bbox[1] > line.bbox[1]),
                  len(page.lines))
     lines = [*page.lines[:below], line, *page.lines[below:]]
@@ -203,15 +204,18 @@ def _with_line(page: PageOcr, line: OcrLine) -> PageOcr:
     return page.model_copy(update={"lines": lines, "text": text})
 
 
-def _without_words_under(page: PageOcr, title: OcrLine) -> PageOcr:
+def _without_words_under(page: PageOcr, title: OcrLine, cleared: BBox | None = None
+                         ) -> PageOcr:
     """The page without the words whose middle lies in a word of ``title`` (a title's line
     read again: the same ink read before), in its lines and its text. Kept beside the title
     read again, they were laid out with its words into one row («TỜ KHAI KHAI KỶ KỶ KHAI
     KHAI SINH SINH»), no title at all: a hard book_boxed form at forms tuning seed 71 whose
     title ran into the motto's line was filed as no type. Words of the line read again
-    taller than twice its middle one (a ruled line's stroke read «ị») cover nothing."""
+    taller than twice its middle one (a ruled line's stroke read «ị») cover nothing. Words
+    whose middle lies in ``cleared`` leave too."""
     tall = 2 * median(w.bbox[3] - w.bbox[1] for w in title.words)
     boxes = [w.bbox for w in title.words if w.bbox[3] - w.bbox[1] <= tall]
+    boxes += [cleared] if cleared is not None else []
 
     def covered(word: OcrWord) -> bool:
         x, y = (word.bbox[0] + word.bbox[2]) / 2, _middle(word)

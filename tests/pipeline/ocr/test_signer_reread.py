@@ -71,6 +71,7 @@ def test_a_title_read_with_the_seals_marks_glued_to_it_is_read_again_in_their_pl
     page = page_of([lines[0], lines[1], marred, lines[3]])
     again = reread_signer_title(image, page, OcrOptions(), display=image)
     assert [line.text for line in again.lines] == [*BLOCK, NAME]
+    assert again.text.split("\n") == [*BLOCK, NAME]  # the row as first read left the text
 
 
 class Refusing:
