@@ -24,7 +24,7 @@ from pipeline.doctypes import DocTypeDefinition, FieldDefinition
 from pipeline.extract import PageLayout, Row, Token, laid_out
 from pipeline.handwriting import is_handwritten
 from pipeline.text import has_alnum, match_key, uppercase_share
-from pipeline.values.official import HAND
+from pipeline.values.official import AUTHORITIES, HAND
 from schemas.ocr import BBox, OcrWord, PageOcr, union_bbox
 
 MOTTO = "cong hoa xa hoi chu nghia viet nam"
@@ -51,7 +51,6 @@ LINE_GAP = 1.6  # in row heights: lines of one part stand closer than this
 RECIPIENT_LINES = 8
 BODY_PREFIXES = ("uy ban nhan dan", "ubnd", "so ", "phong ", "van phong", "ban ", "trung tam",
                  "chi cuc", "cuc ", "bo ", "hoi dong", "cong an", "thanh tra")
-AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
 POSITIONED_SCORE = 95.0  # the «label» score of a value found by its place
 SPECK_MAX_CONFIDENCE = 50  # a lone letter read less surely than this is a speck's reading
 TITLE_MIN_CONFIDENCE = 60  # a title line has a word read at least this surely

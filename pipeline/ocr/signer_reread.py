@@ -27,12 +27,13 @@ from pipeline.ocr import OcrEngine, OcrOptions
 from pipeline.ocr.reread import bundled_doctypes
 from pipeline.ocr.title_reread import _crop, _placed, _rows, _with_line, read_crops
 from pipeline.text import match_key
+from pipeline.values.official import AUTHORITIES
 from schemas.ocr import BBox, OcrLine, PageOcr
 
 log = logging.getLogger(__name__)
 
 # «TM.», «KT.», «Q.», «TL.», «TUQ.»: whom the signer signs for, over the signer's title.
-_AUTHORITY = re.compile(r"(?:TM|KT|Q|TL|TUQ)[.,:]")
+_AUTHORITY = re.compile(rf"(?:{'|'.join(AUTHORITIES)})[.,:]")
 # A title line under the authority's stands within this many of its heights below it.
 BELOW_HEIGHTS = 2.2
 # The band read again reaches this many line heights either side of the authority's line:

@@ -46,7 +46,8 @@ KIND_ABBREVIATIONS: dict[str, str] = {
 LETTER_KIND = "Công văn"  # a document with «V/v» under its number and no kind's name
 DOCUMENT_KINDS: tuple[str, ...] = (*KIND_ABBREVIATIONS, LETTER_KIND)
 # The signer's authority before a title (Appendix I, II.7.b): «TM.», «KT.», «Q.», «TL.», «TUQ.».
-_AUTHORITY = re.compile(r"^\s*(?:tm|kt|q|tl|tuq)(?:\s*[.,:]\s*|\s+|$)", re.IGNORECASE)
+AUTHORITIES = ("TM", "KT", "Q", "TL", "TUQ")
+_AUTHORITY = re.compile(rf"^\s*(?:{'|'.join(AUTHORITIES)})(?:\s*[.,:]\s*|\s+|$)", re.IGNORECASE)
 # Number and symbol: «575/UBND-KTTH», «12/2024/QĐ-UBND», «123/2024» (a certificate). Spaces
 # OCR put around «/» and «-» are dropped; the number may be missing (written by hand).
 _NUMBER = re.compile(r"(\d{0,6})\s*/\s*((?:[0-9A-ZĐa-zđ]+\s*[/\-–]\s*)*[0-9A-ZĐa-zđ]+)")
