@@ -59,23 +59,19 @@ def separate_phrase_words(value: str, phrases: list[str]) -> str:
     Other hyphens stay (and keep the value from being given, see ``pipeline.fields``)."""
     folded_phrases = [f" {fold(phrase)} " for phrase in phrases if " " in phrase]
 
-    def separate(found: re.Match[str]) -> str:
+    def separate(found: re.Match[str], place_words: bool = True) -> str:
         left, right = fold(found.group(1)), fold(found.group(2))
-        if (left in PLACE_WORD_SPELLINGS or right in PLACE_WORD_SPELLINGS
+        if ((place_words and (left in PLACE_WORD_SPELLINGS or right in PLACE_WORD_SPELLINGS))
                 or any(f" {left} {right} " in phrase for phrase in folded_phrases)):
             return f"{found.group(1)} {found.group(2)}"
         return found.group(0)
     value = re.sub(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])", separate, value)
-
-    def unspaced(found: re.Match[str]) -> str:
-        left, right = fold(found.group(1)), fold(found.group(2))
-        if any(f" {left} {right} " in phrase for phrase in folded_phrases):
-            return f"{found.group(1)} {found.group(2)}"
-        return found.group(0)
     # A dash set apart between two such words is a speck too («Cấp - giấy chứng nhận quyền sử
     # dụng đất», a hard boxed_light receipt at forms tuning seed 13, was given so); one
-    # between words no phrase joins stays («kinh tế - xã hội»).
-    value = re.sub(r"(?<![\w-])([^\W\d_]+) [-–] ([^\W\d_]+)(?![\w-])", unspaced, value)
+    # between words no phrase joins stays («kinh tế - xã hội»): the place-word rule is the
+    # stuck hyphen's alone.
+    value = re.sub(r"(?<![\w-])([^\W\d_]+) [-–] ([^\W\d_]+)(?![\w-])",
+                   lambda found: separate(found, place_words=False), value)
     return _drop_marks_inside_phrases(value, phrases)
 
 
