@@ -37,8 +37,8 @@ from pipeline.values.normalize import PATTERNS, email_in
 from pipeline.values.official import (
     KIND_ABBREVIATIONS,
     body_initials,
+    part_one_letter_from,
     symbol_kind,
-    symbol_parts,
 )
 from pipeline.values.places import (
     PLACE_WORDS,
@@ -1147,14 +1147,10 @@ def _symbol_misread(extraction: Extraction, key: str, kind: ExtractedField | Non
     number = extraction.fields.get(key)
     if number is None:
         return extraction
-    parts = [p for p in symbol_parts(str(number.value)) if not p.isdigit()]
     expected = [KIND_ABBREVIATIONS.get(str(kind.value), "") if kind is not None else "",
                 body_initials(authority) if authority else ""]
     for printed in (e for e in expected if len(e) >= MIN_CHECKED_PART):
-        if fold(printed) in map(fold, parts):
-            continue
-        near = next((p for p in parts if Levenshtein.distance(fold(p), fold(printed)) == 1),
-                    None)
+        near = part_one_letter_from(str(number.value), printed)
         if near is not None:
             fields = {k: v for k, v in extraction.fields.items() if k != key}
             doubts = {**extraction.doubts, key: Doubt(

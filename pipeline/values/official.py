@@ -116,6 +116,15 @@ def body_initials(name: str) -> str:
     return "".join(word[0] for word in words if word != "va").upper()
 
 
+def part_one_letter_from(value: str, printed: str) -> str | None:
+    """The part of ``value``'s symbol one letter from ``printed`` (compared folded), when no
+    part is ``printed`` itself; None otherwise (years aside)."""
+    parts = [p for p in symbol_parts(value) if not p.isdigit()]
+    if fold(printed) in map(fold, parts):
+        return None
+    return next((p for p in parts if Levenshtein.distance(fold(p), fold(printed)) == 1), None)
+
+
 def symbol_kind(value: str) -> str | None:
     """The kind a document's symbol names («15/QĐ-UBND» → «Quyết định»), None for a letter's
     symbol or one that names no kind."""
