@@ -52,8 +52,10 @@ CODE_LANGUAGE = "eng"
 # the words («Mã hô` sơ:» on a tuning mild receipt, whose code the structure alone found).
 # The vowel of «hồ» may be misread («Mã hà sơ: 001.31.36.H-10-2-10325-0016», a mild tuning
 # receipt of seed 23 whose code neither the label nor the structure found, so that its line
-# was not read again and its dossier lost); «ma h? so» is printed on no other line.
-_LABEL = re.compile(r"\bma[\W_]*(?:so[\W_]*)?h[aeiouy][\W_]*so\b\s*:?")
+# was not read again and its dossier lost); «ma h? so» is printed on no other line. So may
+# «sơ» be, as digits («Mã hồ 80: 001.00.37.H27-2506290106», a hard tuning receipt of seed 23
+# whose line was not read again either, its dash lost).
+_LABEL = re.compile(r"\bma[\W_]*(?:so[\W_]*)?h[aeiouy][\W_]*(?:so|80|s0|8o)\b\s*:?")
 _PAD = 8  # pixels kept around the code's words: a cut stroke makes a new misreading
 MAX_CODE_LINES = 3  # a receipt prints one code, a cover sheet one under its symbol
 # A barred zero's outline is convex (see :func:`_is_barred_zero`); a hole bent round a bar

@@ -182,13 +182,27 @@ def codes_in_words(words: list[tuple[str, float, tuple[int, int, int, int]]]
 
 
 _LAST_SERIAL = re.compile(rf"(?<![0-9a-z])({_N}(?:\s?{_N}){{3}})[^0-9a-z]*$")
+# A lone letter read after a code, a word of its own, is a speck of a seal or stamp beside it
+# («OOO.00.24.H52:250819-0251 ị», a hard tuning receipt of seed 23 whose second reading passed
+# every other check): no part of what the reading ends with. Dropped only when the reading ends
+# with nothing otherwise, so that a last digit read apart as a look-alike («…-025 l») counts.
+_TRAILING_SPECK = re.compile(r"\s+[^\W\d]\W*$")
+
+
+def _ending(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern`` (anchored at the end) found in ``text`` folded as a code is read, or in it
+    without a trailing speck (``_TRAILING_SPECK``) when not found so."""
+    folded = folded_code_text(text)
+    found = pattern.search(folded)
+    trimmed = _TRAILING_SPECK.sub("", folded)
+    return found if found is not None or trimmed == folded else pattern.search(trimmed)
 
 
 def serial_as_read(text: str) -> str | None:
     """The serial a reading ends with (its last four digits, the unmistakable look-alikes read
     as digits: «ủ0.36.H14-240311-0363» → «0363», «…-6099-» → «6099»), or None. Nothing else
     checks a serial, so a second reading of a code is given only where the first agrees."""
-    found = _LAST_SERIAL.search(folded_code_text(text))
+    found = _ending(_LAST_SERIAL, text)
     return _digits(found.group(1), _SERIAL) if found else None
 
 
@@ -202,7 +216,7 @@ def day_serial_as_read(text: str) -> str | None:
     of a code whose other parts could not be read. It names no dossier by itself; `sohoa
     report` matches it to the one dossier without receipt ending so, to count a dossier
     once (office/report.py)."""
-    found = _LAST_DAY_SERIAL.search(folded_code_text(text))
+    found = _ending(_LAST_DAY_SERIAL, text)
     if found is None:
         return None
     return f"{_digits(found.group(1), _SERIAL)}-{_digits(found.group(2), _SERIAL)}"
@@ -239,7 +253,7 @@ def _day_and_serial_run(code: str, read: str) -> bool:
     seed 23 whose dossier went to review though its second reading passed every other
     check): both readings then agree on the ten digits of day and serial, the day checked
     besides against the received day. A run of any other length says nothing."""
-    found = _LAST_RUN.search(folded_code_text(read))
+    found = _ending(_LAST_RUN, read)
     run = _digits(found.group(1), _SERIAL) if found else ""
     day, serial = code[-11:-5], code[-4:]
     return len(run) in (10, 11) and run.startswith(day) and run.endswith(serial)
@@ -309,7 +323,7 @@ def serial_contradicted(code: str, read: str) -> bool:
     digits the second readings agree on («…-0158» and «2-10802» for «…-240802-0458», two
     clean tuning receipts of seed 31 whose dossiers are rightly assembled under the second
     readings' code), nor does a letter read for a digit or a serial not read whole."""
-    found = _LAST_SERIAL.search(folded_code_text(read))
+    found = _ending(_LAST_SERIAL, read)
     if found is None:
         return False
     serial = [c for c in found.group(1) if not c.isspace()]

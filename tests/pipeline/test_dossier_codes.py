@@ -152,7 +152,10 @@ def test_a_code_found_on_the_page_on_another_day_than_received_is_refused(doctyp
 @pytest.mark.parametrize(("read", "serial"), [
     ("001.21. 16.H27-241202- 0136", "0136"), ("9600.31.38 .H14-251026 - 8457", "8457"),
     ("999.31.36.H27-249617-6099-", "6099"), ("0Q0. ủ0.36.H14-240311-O363", "0363"),
-    ("000.00.21.H27-241128-00012", None), ("Mã hồ sơ:", None)])
+    ("000.00.21.H27-241128-00012", None), ("Mã hồ sơ:", None),
+    # A seal's speck read as a lone letter after the code; a last digit read apart stays one.
+    ("OOO.00.24.H52:250819-0251 ị", "0251"), ("000.00.21.H27-241128-025 l", "0251"),
+    ("000.00.21.H27-241128-0251x", None)])
 def test_the_serial_a_reading_ends_with(read, serial):
     assert serial_as_read(read) == serial
 
@@ -582,6 +585,7 @@ def test_a_code_line_no_reading_reads_as_a_code_is_left_out_as_read(doctypes, re
     ("96.0.21 H2-241128 - 0004.", "241128-0004"),
     ("0.21.H27-2411 28-00 04", "241128-0004"),
     ("000.00.21.H27-241128-0004x", None),  # not what it ends with
+    ("000.00.21.H27-241128-0004 ị", "241128-0004"),  # a speck after it, a word of its own
     ("000.00.21.H27-24S128-0004", None),  # «S»: 5 or 8, nothing checks it here
     ("1234567-0004", None),
 ])

@@ -68,7 +68,8 @@ def test_the_label_is_found_with_a_mark_read_apart_from_its_letter():
     assert [w.text for w in code_words(OcrLine(words=words))] == ["96x0.31", "38.H14", "25IO26"]
 
 
-@pytest.mark.parametrize("label", [["Mã", "hà", "sơ:"], ["Mã", "số", "hô", "sơ"]])
+@pytest.mark.parametrize("label", [["Mã", "hà", "sơ:"], ["Mã", "số", "hô", "sơ"],
+                                   ["Mã", "hồ", "80:"]])
 def test_the_label_is_found_with_the_vowel_of_ho_misread(label):
     """GIVEN a code line whose «hồ» was read «hà» (a mild tuning receipt of seed 23, its code
     read «001.31.36.H-10-2-10325-0016», too garbled for its structure) WHEN the code's words
