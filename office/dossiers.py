@@ -52,6 +52,8 @@ class DocumentFacts:
     # documents after it go to review as after an untitled receipt, but it is no dossier
     # received of its own (see :func:`assigned_roles`).
     unread: bool = False
+    # Of a known type (not ``unknown``): what it is to its dossier is then its type's role.
+    typed: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ def assign_dossiers(documents: list[DocumentFacts], fallback: str | None) -> lis
             assignments.append(Assignment(document.cover_code))
         elif current is not None:
             assignments.append(current if current.code else Assignment(None, _NO_CODE_DOUBT))
+        elif not only and fallback and not document.typed:
+            assignments.append(Assignment(fallback, untyped_late_doubt(fallback)))
         elif only or fallback or not receipt_codes:
             assignments.append(Assignment(only or fallback))
         else:
@@ -181,7 +185,7 @@ def file_dossiers(analysed: list[DocumentAnalysis], doctypes: list[DocTypeDefini
     flows/tasks.py stores them and benchmarks/dossiers.py scores them."""
     roles = roles_in_file([d.analysis.doc_type for d in analysed], doctypes)
     facts = [DocumentFacts(role, d.span.dossier_code, d.own_code, d.untitled_receipt,
-                           d.provisional_code, d.span.unread)
+                           d.provisional_code, d.span.unread, d.analysis.doc_type != "unknown")
              for d, role in zip(analysed, roles, strict=True)]
     assignments = assign_dossiers(facts, fallback)
     return ([replace(fact, role=role)
@@ -245,6 +249,17 @@ def follower_doubts(receipt_code: str | None) -> frozenset[str]:
         return frozenset({_NO_CODE_DOUBT})
     return frozenset({provisional_follower_doubt(receipt_code),
                       unread_follower_doubt(receipt_code)})
+
+
+def untyped_late_doubt(code: str) -> str:
+    """The review reason of a document of no known type that joins a dossier only by its
+    folder's or the command line's code (``code``), no receipt in its file: whether it is
+    the dossier's result or one of its components cannot be told, and a result taken for a
+    component is an electronic result the dossier is not counted for (§6). Dossier seed 23
+    tuning hard: a commune's decision returned weeks later, its title not read, was stored
+    digitized as a component, and the electronic-result rate was one dossier short."""
+    return (f"of no known type, it joins «{code}» by its folder (or the command line) with no "
+            f"receipt in its file: is it that dossier's result, or one of its components?")
 
 
 def unread_doubt(code: str) -> str:

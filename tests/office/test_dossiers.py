@@ -49,6 +49,21 @@ def test_the_first_way_in_wins(documents, fallback, expected):
     assert all(a.doubt is None for a in assign_dossiers(documents, fallback))
 
 
+def test_a_document_of_no_known_type_joining_by_its_folder_alone_goes_to_review():
+    """GIVEN a file dropped in the sub-folder named B, no receipt in it, holding a document of
+    no known type (a result whose title was not read, weeks after its dossier was received)
+    and a typed result WHEN assigned THEN both join B; the untyped one in review (a result or
+    a component?), the typed one not. With the file's own receipt, the untyped one is one of
+    its components, as before."""
+    untyped, typed = assign_dossiers([DocumentFacts(COMPONENT, None, None, False, typed=False),
+                                      facts(RESULT)], B)
+    assert (untyped.code, typed.code) == (B, B)
+    assert "result, or one of its components" in untyped.doubt and typed.doubt is None
+    receipt, component = assign_dossiers(
+        [facts(RECEIPT, own=A), DocumentFacts(COMPONENT, None, None, False, typed=False)], B)
+    assert (receipt.code, component.code) == (A, A) and component.doubt is None
+
+
 def test_a_document_before_receipts_of_two_dossiers_is_a_doubt_not_a_guess():
     first, *_ = assign_dossiers([facts(COMPONENT), facts(RECEIPT, own=A),
                                  facts(RECEIPT, own=B)], None)
