@@ -795,13 +795,22 @@ def _checked_readings(pages: list[PageOcr], units: frozenset[str], received: str
                       ) -> list[tuple[int, CodeReading]]:
     """The pages' second readings of codes that pass the checks (:func:`checked_code`, the
     serial against the first reading; the day, failing a received one, the receipt's own date
-    above the code), their units mended, with their page numbers."""
+    above the code or, when that date disagrees, the date written on the received line or
+    above: :func:`written_day`), their units mended, with their page numbers.
+
+    The receipt prints the day it received the dossier twice, in its date line and on its
+    received line: when the received time could not be read, a code's day agreeing with one
+    of the two prints digit for digit is a second print agreeing, whatever the other was
+    read as. Seed 29 hard tuning: «ngày 20 tháng 05» dated «ngày 20 tháng 06» above, the
+    code's «…-240520-…» read alike three times, and its dossier's 5 pages waited in review."""
     passed = []
     for page in pages:
         for reading in page.code_readings:
-            day = (received or dated_above(page, reading.bbox)
-                   or written_day(page, reading))
-            code = checked_code(reading.code, reading.first, units, day, reading.barred_zeros)
+            days = [received] if received else [dated_above(page, reading.bbox),
+                                                written_day(page, reading)]
+            code = next((found for day in dict.fromkeys(days) if day is not None
+                         and (found := checked_code(reading.code, reading.first, units, day,
+                                                    reading.barred_zeros)) is not None), None)
             if code is not None:
                 passed.append((page.number, reading.model_copy(update={"code": code})))
     return passed

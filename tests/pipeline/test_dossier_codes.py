@@ -486,6 +486,33 @@ def test_a_code_whose_day_is_not_the_receipts_date_is_refused_and_read_again(doc
     assert dated_receipt(doctypes, CODE, None).own_code == CODE
 
 
+@pytest.mark.parametrize(("received_line", "given"), [
+    # The received time misread («g1ờ 3O»), its day read: the code's day agrees with it.
+    ("4. Thời gian nhận hồ sơ: 08 g1ờ 3O phút, ngày 28 tháng 11 năm 2024", True),
+    # Its day read otherwise too: neither print agrees, the code waits in review.
+    ("4. Thời gian nhận hồ sơ: 08 g1ờ 3O phút, ngày 28 tháng 10 năm 2024", False),
+])
+def test_a_code_whose_day_the_received_line_prints_is_given_over_a_misread_date_above(
+        doctypes, received_line, given):
+    """
+    GIVEN a receipt whose received time was not read, dated above its code with the month
+    misread («tháng 12» for 11), its code read alike on the page and on its line again
+    WHEN analysed with the office's units
+    THEN the code is given when the received line writes its day (two prints agree against
+    one), and stays in review when no print of the day agrees with it
+    """
+    lines = [received_line if "Thời gian nhận" in line else line
+             for line in receipt_reading(CODE)]
+    lines.insert(1, "Thạch Hạ, ngày 28 tháng 12 năm 2024")
+    page = make_page(lines)
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code=CODE, first=CODE, bbox=code_line.bbox)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert (document.own_code == CODE) is given
+    assert "received_at" not in document.analysis.extraction.fields
+
+
 @pytest.mark.parametrize(("text", "bars", "agrees"), [
     ("ngày 28 tháng 11 năm 2024", 0, True),  # the code's day, as printed
     ("08 giờ 30 phút, ngày-28 tháng 11 năm 2O24", 0, True),  # an «O» for a zero
