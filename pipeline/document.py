@@ -33,13 +33,14 @@ from pipeline.values.dossier_codes import (
     barred_unit,
     codes_in_words,
     day_serial_as_read,
+    day_unbarred,
     folded_code_text,
     mend_unit,
     read_code,
     serial_agrees,
     serial_contradicted,
     unit_of,
-    written_day_agrees,
+    written_day_of,
     zero_unbarred,
 )
 from pipeline.values.normalize import normalize_date
@@ -618,11 +619,17 @@ def checked_code(code: str, other: str, units: frozenset[str], day: str | None,
     the reading it comes from: its unit is one of ``units`` or one misread digit from exactly
     one (pipeline/values/dossier_codes.py), its day is ``day`` (the received day), and its
     serial the one ``other``, another reading of the same print, ends with (``barred_zeros``:
-    see :func:`serial_agrees`). None when a part fails."""
+    see :func:`serial_agrees`). None when a part fails.
+
+    In a face that bars its zeros (``barred_zeros``), a day read with a 6 or 9 where ``day``
+    has a zero is that day (:func:`day_unbarred`): every reading of a seed-31 hard tuning
+    receipt's line read «…-246624-…» for «…-240624-…»."""
     mended = mend_unit(code, units).code
-    if mended is None or day is None or not carries_date(mended, day):
+    if mended is None or day is None or not serial_agrees(mended, other, barred_zeros):
         return None
-    return mended if serial_agrees(mended, other, barred_zeros) else None
+    if carries_date(mended, day):
+        return mended
+    return day_unbarred(mended, day) if barred_zeros else None
 
 
 def received_day(extraction: Extraction, key: str | None) -> str | None:
@@ -679,18 +686,21 @@ _RECEIVED_LINE = re.compile(r"thoi\W*gian\W*nhan\b")
 
 
 def written_day(page: PageOcr, reading: CodeReading) -> str | None:
-    """The day ``reading``'s code carries (ISO), when the receipt writes that day on its
-    received-time line or on a line above the code as read, its digits agreeing but for the
-    zeros a barred face reads 6 or 9 (:func:`written_day_agrees`): the day a second reading
-    is checked by when neither date could be read as a date (a tuning hard receipt in a
-    barred face: received «ngày 28 tháng 64 năm 2625», dated «ngày 28 tháng 94 năm .20925»,
-    its code read again «…-250428-…» with two bars erased). None otherwise."""
+    """The day (ISO) the receipt writes on its received-time line (or the line below its
+    label, where the value stands under it) or on a line above the code as read, when its
+    digits and those of ``reading``'s code agree but for the zeros a barred face reads 6 or 9
+    in either (:func:`written_day_of`): the day a second reading is checked by when neither
+    date could be read as a date (a tuning hard receipt in a barred face: received «ngày 28
+    tháng 64 năm 2625», dated «ngày 28 tháng 94 năm .20925», its code read again
+    «…-250428-…» with two bars erased). None otherwise."""
+    after_label = False
     for line in page.lines:
-        if not line.words or not (line.bbox[3] <= reading.bbox[1]
-                                  or _RECEIVED_LINE.search(fold(line.text))):
-            continue
-        if written_day_agrees(reading.code, line.text, reading.barred_zeros):
-            return _real_day(code_iso_day(reading.code) or "")
+        received = bool(_RECEIVED_LINE.search(fold(line.text)))
+        if line.words and (line.bbox[3] <= reading.bbox[1] or received or after_label):
+            day = written_day_of(reading.code, line.text, reading.barred_zeros)
+            if day is not None:
+                return _real_day(f"{day[:4]}-{day[4:6]}-{day[6:]}")
+        after_label = received
     return None
 
 

@@ -360,17 +360,46 @@ _WRITTEN_DATE = re.compile(rf"\bngay\W{{0,3}}({_N}{{2}})\W{{0,3}}thang\W{{0,3}}(
 
 def written_day_agrees(code: str, text: str, barred_zeros: int = 0) -> bool:
     """Whether a date written in ``text`` («ngày 28 tháng 04 năm 2025», as read) is the day
-    ``code`` carries (yymmdd), digit for digit. When the code's line was read with the bars
-    of ``barred_zeros`` zeros erased (pipeline/ocr/code_reread.py), the face bars its zeros,
-    and the date, printed in the receipt's face too, may read such a zero 6 or 9 where the
-    code has one (a tuning hard receipt: code «…-250428-…», received «ngày 28 tháng 64 năm
-    2625»): those digits agree too. A date read with any other digit otherwise disagrees."""
+    ``code`` carries (yymmdd), digit for digit (:func:`written_day_of`)."""
+    return written_day_of(code, text, barred_zeros) is not None
+
+
+def written_day_of(code: str, text: str, barred_zeros: int = 0) -> str | None:
+    """The day (yyyymmdd) a date written in ``text`` and ``code``'s day (yymmdd) agree on
+    digit for digit, or None. When the code's line was read with the bars of
+    ``barred_zeros`` zeros erased (pipeline/ocr/code_reread.py), the face bars its zeros,
+    and either print, the code or the date in the receipt's face, may read such a zero 6 or
+    9 where the other reads it 0 (a tuning hard receipt: code «…-250428-…», received «ngày
+    28 tháng 64 năm 2625»; another, seed 31: code «…-246624-…» three times, received «ngày
+    24 tháng 06 năm 2924»): those digits agree too, as the zero both are read from. A date
+    read with any other digit otherwise disagrees."""
     day = re.search(r"-(\d{6})-", code)
     if day is None:
-        return False
+        return None
     wanted = f"20{day.group(1)}"  # yyyymmdd
     for found in _WRITTEN_DATE.finditer(folded_code_text(text)):
         written = "".join(_digits(part, _SERIAL) for part in found.group(3, 2, 1))
-        if written == wanted or (barred_zeros and _agree_but_barred_zeros(written, wanted)):
-            return True
-    return False
+        if written == wanted:
+            return wanted
+        if barred_zeros and len(written) == len(wanted) and all(
+                a == b or (a == "0" and b in _BARRED_ZERO_READS)
+                or (b == "0" and a in _BARRED_ZERO_READS)
+                for a, b in zip(written, wanted, strict=True)):
+            return "".join(a if a == b else "0"
+                           for a, b in zip(written, wanted, strict=True))
+    return None
+
+
+def day_unbarred(code: str, day: str) -> str | None:
+    """``code`` with its day (yymmdd) that of ``day`` (ISO) where the two differ only by
+    zeros of ``day`` the code reads 6 or 9 (a face that bars its zeros, read so on every
+    reading of the code's line); None where any other digit differs."""
+    found = re.search(r"-(\d{6})-", code)
+    wanted = day.replace("-", "")[2:]
+    if found is None or len(wanted) != 6:
+        return None
+    read = found.group(1)
+    if not all(a == b or (b == "0" and a in _BARRED_ZERO_READS)
+               for a, b in zip(read, wanted, strict=True)):
+        return None
+    return f"{code[:found.start(1)]}{wanted}{code[found.end(1):]}"

@@ -513,6 +513,41 @@ def test_a_code_whose_day_the_received_line_prints_is_given_over_a_misread_date_
     assert "received_at" not in document.analysis.extraction.fields
 
 
+BARRED = "000.00.21.H27-240624-0001"
+
+
+@pytest.mark.parametrize(("written", "bars", "given"), [
+    # Every reading of the line read the day's zero a 6; the received line, below its label,
+    # writes it a 0 (its year's zero read a 9): the zero both are read from.
+    ("09 giờ 4Ô phút, ngày 24 tháng 06 năm 2924", 8, BARRED),
+    ("09 giờ 4Ô phút, ngày 24 tháng 06 năm 2924", 0, None),  # no bar seen: nothing says so
+    ("09 giờ 4Ô phút, ngày 24 tháng 07 năm 2924", 8, None),  # another digit differs
+])
+def test_a_code_reading_its_days_barred_zero_as_a_6_takes_the_day_written(
+        doctypes, written, bars, given):
+    """
+    GIVEN a receipt in a face that bars its zeros, its received time under its label and
+    unreadable as a time, its code read «…-246624-…» on every reading of its line
+    WHEN analysed with the office's units
+    THEN the code is given with the day the received line writes, where the two differ only
+    by a zero one of them read as a 6 or 9 and bars were erased on the code's line
+    """
+    lines = []
+    for line in receipt_reading("660.00.21.H27-2460624-6001"):
+        if "Thời gian nhận" in line:
+            lines += ["4. Thời gian nhận hồ sơ:", written]
+        else:
+            lines.append(line)
+    page = make_page(lines)
+    code_line = next(line for line in page.lines if line.text.startswith("Mã hồ sơ"))
+    page = page.model_copy(update={"code_readings": [
+        CodeReading(code="000.00.21.H27-246624-0001", first="660.00.21.H27-2460624-6001",
+                    bbox=code_line.bbox, barred_zeros=bars)]})
+    (document,) = analyse_file([page], doctypes, ReviewOptions(), units=frozenset({UNIT}))
+    assert "received_at" not in document.analysis.extraction.fields
+    assert document.own_code == given
+
+
 @pytest.mark.parametrize(("text", "bars", "agrees"), [
     ("ngày 28 tháng 11 năm 2024", 0, True),  # the code's day, as printed
     ("08 giờ 30 phút, ngày-28 tháng 11 năm 2O24", 0, True),  # an «O» for a zero
