@@ -358,12 +358,6 @@ _WRITTEN_DATE = re.compile(rf"\bngay\W{{0,3}}({_N}{{2}})\W{{0,3}}thang\W{{0,3}}(
                            rf"\W{{0,3}}nam\W{{0,3}}({_N}{{4}})(?![0-9a-z])")
 
 
-def written_day_agrees(code: str, text: str, barred_zeros: int = 0) -> bool:
-    """Whether a date written in ``text`` («ngày 28 tháng 04 năm 2025», as read) is the day
-    ``code`` carries (yymmdd), digit for digit (:func:`written_day_of`)."""
-    return written_day_of(code, text, barred_zeros) is not None
-
-
 def written_day_of(code: str, text: str, barred_zeros: int = 0) -> str | None:
     """The day (yyyymmdd) a date written in ``text`` and ``code``'s day (yymmdd) agree on
     digit for digit, or None. When the code's line was read with the bars of

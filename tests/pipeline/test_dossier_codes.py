@@ -20,7 +20,7 @@ from pipeline.values.dossier_codes import (
     serial_agrees,
     serial_as_read,
     serial_contradicted,
-    written_day_agrees,
+    written_day_of,
     zero_unbarred,
 )
 from schemas.ocr import CodeReading, PageCode
@@ -548,6 +548,13 @@ def test_a_code_reading_its_days_barred_zero_as_a_6_takes_the_day_written(
     assert document.own_code == given
 
 
+def test_the_day_a_code_and_a_date_in_a_barred_face_agree_on_has_the_zeros_either_read():
+    code = "000.00.21.H27-246624-0001"  # the day's zero read a 6 on the code's line
+    assert written_day_of(code, "ngày 24 tháng 06 năm 2924", 8) == "20240624"
+    assert written_day_of(code, "ngày 24 tháng 06 năm 2924", 0) is None
+    assert written_day_of(code, "ngày 24 tháng 66 năm 2824", 8) is None  # an 8 is no zero
+
+
 @pytest.mark.parametrize(("text", "bars", "agrees"), [
     ("ngày 28 tháng 11 năm 2024", 0, True),  # the code's day, as printed
     ("08 giờ 30 phút, ngày-28 tháng 11 năm 2O24", 0, True),  # an «O» for a zero
@@ -561,7 +568,7 @@ def test_a_code_reading_its_days_barred_zero_as_a_6_takes_the_day_written(
     ("Mã hồ sơ:", 2, False),
 ])
 def test_a_written_date_agrees_with_a_codes_day(text, bars, agrees):
-    assert written_day_agrees(CODE, text, bars) is agrees
+    assert (written_day_of(CODE, text, bars) is not None) is agrees
 
 
 APRIL = "000.00.21.H27-250428-0001"
