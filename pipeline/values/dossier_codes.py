@@ -376,8 +376,7 @@ def written_day_of(code: str, text: str, barred_zeros: int = 0) -> str | None:
         if written == wanted:
             return wanted
         if barred_zeros and len(written) == len(wanted) and all(
-                a == b or (a == "0" and b in _BARRED_ZERO_READS)
-                or (b == "0" and a in _BARRED_ZERO_READS)
+                _agree_but_barred_zeros(a, b) or _agree_but_barred_zeros(b, a)
                 for a, b in zip(written, wanted, strict=True)):
             return "".join(a if a == b else "0"
                            for a, b in zip(written, wanted, strict=True))
@@ -392,8 +391,6 @@ def day_unbarred(code: str, day: str) -> str | None:
     wanted = day.replace("-", "")[2:]
     if found is None or len(wanted) != 6:
         return None
-    read = found.group(1)
-    if not all(a == b or (b == "0" and a in _BARRED_ZERO_READS)
-               for a, b in zip(read, wanted, strict=True)):
+    if not _agree_but_barred_zeros(found.group(1), wanted):
         return None
     return f"{code[:found.start(1)]}{wanted}{code[found.end(1):]}"
